@@ -1,0 +1,43 @@
+//! The command-line interface. Compiled into the binary only (feature `cli`).
+//!
+//! One file per subcommand; shared flag groups in [`args`]; output handling in
+//! [`output`]. A subcommand turns its flags into validated library settings, calls one
+//! library entry point, and hands the result to a renderer.
+
+pub mod args;
+mod attribute;
+mod generate_paths;
+pub mod output;
+
+use clap::{Parser, Subcommand};
+
+/// pathcredit: data-driven marketing attribution.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pathcredit",
+    version,
+    about = "Data-driven marketing attribution: channel credit from journeys and path summaries",
+    long_about = "Data-driven marketing attribution.\n\n\
+        pathcredit reads touchpoint journeys (--journeys) or a path summary (--paths) and \
+        writes, for every model and channel, attributed conversions, attributed value and share.\n\n\
+        Start with:  pathcredit attribute --paths data/sample/paths.csv",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Attribute(Box<attribute::AttributeArgs>),
+    GeneratePaths(generate_paths::GeneratePathsArgs),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Attribute(args) => attribute::run(*args),
+        Command::GeneratePaths(args) => generate_paths::run(args),
+    }
+}

@@ -1,0 +1,392 @@
+//! Reading CSV inputs: headers, column remapping, located errors, skipped-row counts.
+//!
+//! Every reader in the library goes through [`CsvSource`], so every input gets the same
+//! behaviour: a header row is required; unknown extra columns are ignored; a missing
+//! required column is an error listing the columns found; a bad value is an error
+//! naming file, line and column and what was expected; with
+//! [`ReadOptions::skip_bad_rows`] a bad row is skipped and counted by reason in the
+//! [`ReadReport`] instead.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::error::{Error, Location, Result};
+
+/// How many skipped-row messages a [`ReadReport`] keeps as examples.
+const SKIP_EXAMPLES: usize = 5;
+
+/// Options shared by every input reader.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Skip rows with bad values (and count them in the [`ReadReport`]) instead of
+    /// failing on the first one. Off by default: bad input is an error.
+    pub skip_bad_rows: bool,
+    /// Header names to read instead of the default column names.
+    pub columns: ColumnMap,
+}
+
+impl ReadOptions {
+    /// Sets [`ReadOptions::skip_bad_rows`].
+    pub fn skip_bad_rows(mut self, skip: bool) -> Self {
+        self.skip_bad_rows = skip;
+        self
+    }
+
+    /// Sets [`ReadOptions::columns`].
+    pub fn columns(mut self, columns: ColumnMap) -> Self {
+        self.columns = columns;
+        self
+    }
+}
+
+/// Remapping of default column names to the headers a file actually uses, e.g.
+/// `path → transformed_path` to read Fractribution's path summaries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    map: BTreeMap<String, String>,
+}
+
+impl ColumnMap {
+    /// An empty map (every column under its default name).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the column `default` from the header `header`.
+    pub fn set(mut self, default: impl Into<String>, header: impl Into<String>) -> Self {
+        self.map.insert(default.into(), header.into());
+        self
+    }
+
+    /// Adds (and overrides with) every remapping of `other`.
+    pub fn extend(&mut self, other: ColumnMap) {
+        self.map.extend(other.map);
+    }
+
+    /// Parses `NAME=HEADER` pairs.
+    pub fn parse_pairs<I, S>(pairs: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut map = Self::new();
+        for pair in pairs {
+            let pair = pair.as_ref();
+            let Some((name, header)) = pair.split_once('=') else {
+                return Err(Error::param(
+                    "--col",
+                    format!("`{pair}`: expected NAME=HEADER, e.g. path=transformed_path"),
+                ));
+            };
+            let (name, header) = (name.trim(), header.trim());
+            if name.is_empty() || header.is_empty() {
+                return Err(Error::param(
+                    "--col",
+                    format!("`{pair}`: both NAME and HEADER must be non-empty"),
+                ));
+            }
+            map = map.set(name, header);
+        }
+        Ok(map)
+    }
+
+    /// The header to look for in place of `default`.
+    pub fn header<'a>(&'a self, default: &'a str) -> &'a str {
+        self.map.get(default).map_or(default, String::as_str)
+    }
+
+    /// Fails if a remapped name is none of `known` (a typo would otherwise be silent).
+    pub fn check_known(&self, what: &str, known: &[&str]) -> Result<()> {
+        for name in self.map.keys() {
+            if !known.contains(&name.as_str()) {
+                return Err(Error::param(
+                    "--col",
+                    format!(
+                        "`{name}` is not a column of the {what} file; its columns are: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// True when nothing is remapped.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// What a reader read and what it skipped.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReadReport {
+    /// The input's name.
+    pub file: String,
+    /// Data rows read (excluding the header), skipped ones included.
+    pub rows_read: u64,
+    /// Rows skipped because of bad values (only with `skip_bad_rows`).
+    pub rows_skipped: u64,
+    /// Skipped rows by reason.
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    /// The first few skipped rows' error messages.
+    pub skipped_examples: Vec<String>,
+}
+
+impl ReadReport {
+    /// Counts a skipped row.
+    pub(crate) fn skip(&mut self, err: &Error) {
+        self.rows_skipped += 1;
+        let reason = match err {
+            Error::BadValue { location, .. } => match &location.column_name {
+                Some(name) => format!("bad {name}"),
+                None => "malformed row".to_string(),
+            },
+            _ => "malformed row".to_string(),
+        };
+        *self.skipped_by_reason.entry(reason).or_insert(0) += 1;
+        if self.skipped_examples.len() < SKIP_EXAMPLES {
+            self.skipped_examples.push(err.to_string());
+        }
+    }
+
+    /// One line for a human: rows read and skipped, by reason.
+    pub fn describe(&self) -> String {
+        let mut line = format!("{}: {} rows read", self.file, self.rows_read);
+        if self.rows_skipped > 0 {
+            let reasons: Vec<String> = self
+                .skipped_by_reason
+                .iter()
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            line += &format!(", {} skipped ({})", self.rows_skipped, reasons.join(", "));
+        }
+        line
+    }
+}
+
+/// A CSV input with its header read.
+pub(crate) struct CsvSource<R: Read> {
+    name: String,
+    reader: csv::Reader<R>,
+    headers: Vec<String>,
+    record: csv::ByteRecord,
+}
+
+impl<R: Read> CsvSource<R> {
+    /// Opens a CSV stream and reads its header. `expected` lists the default column
+    /// names, for the message about an empty file.
+    pub fn new(input: R, name: &str, expected: &[&str]) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(input);
+        let raw = reader
+            .byte_headers()
+            .map_err(|e| csv_error(name, e))?
+            .clone();
+        if raw.is_empty() || (raw.len() == 1 && raw[0].iter().all(u8::is_ascii_whitespace)) {
+            return Err(Error::EmptyFile {
+                file: name.to_string(),
+                expected: expected.join(","),
+            });
+        }
+        let mut headers = Vec::with_capacity(raw.len());
+        for (i, field) in raw.iter().enumerate() {
+            let text = std::str::from_utf8(field).map_err(|e| {
+                Error::bad_value(
+                    Location {
+                        file: name.to_string(),
+                        line: 1,
+                        column: Some(i + 1),
+                        column_name: None,
+                    },
+                    format!("header is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
+                )
+            })?;
+            headers.push(text.trim().trim_start_matches('\u{feff}').to_string());
+        }
+        Ok(Self {
+            name: name.to_string(),
+            reader,
+            headers,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The input's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The index of column `default` (under its remapped header), if present.
+    pub fn optional(&self, default: &str, columns: &ColumnMap) -> Option<usize> {
+        let header = columns.header(default);
+        self.headers.iter().position(|h| h == header)
+    }
+
+    /// The index of a required column, or an error listing the columns found.
+    pub fn required(&self, default: &str, columns: &ColumnMap) -> Result<usize> {
+        self.optional(default, columns)
+            .ok_or_else(|| Error::MissingColumn {
+                file: self.name.clone(),
+                column: columns.header(default).to_string(),
+                found: self.headers.join(", "),
+            })
+    }
+
+    /// The next data row, or `None` at the end of the input.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                Ok(Some(Row {
+                    source: &self.name,
+                    headers: &self.headers,
+                    record: &self.record,
+                    line,
+                }))
+            }
+            Ok(false) => Ok(None),
+            Err(e) => Err(csv_error(&self.name, e)),
+        }
+    }
+}
+
+fn csv_error(name: &str, err: csv::Error) -> Error {
+    let line = err.position().map_or(0, |p| p.line());
+    match err.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io {
+            file: name.to_string(),
+            source,
+        },
+        other => Error::bad_value(
+            Location {
+                file: name.to_string(),
+                line,
+                column: None,
+                column_name: None,
+            },
+            format!("malformed CSV: {other:?}"),
+        ),
+    }
+}
+
+/// One data row of a [`CsvSource`], with typed, located field access.
+pub(crate) struct Row<'a> {
+    source: &'a str,
+    headers: &'a [String],
+    record: &'a csv::ByteRecord,
+    line: u64,
+}
+
+impl<'a> Row<'a> {
+    /// The 1-based line of the row.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The location of a field.
+    pub fn location(&self, col: usize) -> Location {
+        Location {
+            file: self.source.to_string(),
+            line: self.line,
+            column: Some(col + 1),
+            column_name: self.headers.get(col).cloned(),
+        }
+    }
+
+    /// An error about a field.
+    pub fn error(&self, col: usize, message: impl Into<String>) -> Error {
+        Error::bad_value(self.location(col), message)
+    }
+
+    /// The field's text, trimmed; an error if the row is too short or the bytes are
+    /// not UTF-8.
+    pub fn str(&self, col: usize) -> Result<&'a str> {
+        let Some(bytes) = self.record.get(col) else {
+            return Err(self.error(
+                col,
+                format!(
+                    "the row has {} fields; the header has {}",
+                    self.record.len(),
+                    self.headers.len()
+                ),
+            ));
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.trim()),
+            Err(e) => Err(self.error(
+                col,
+                format!(
+                    "not valid UTF-8 (invalid byte 0x{:02x} at byte {} of the field)",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to() + 1
+                ),
+            )),
+        }
+    }
+
+    /// The field's text, or an error if it is empty.
+    pub fn non_empty(&self, col: usize, what: &str) -> Result<&'a str> {
+        let s = self.str(col)?;
+        if s.is_empty() {
+            return Err(self.error(col, format!("empty; expected {what}")));
+        }
+        Ok(s)
+    }
+
+    /// A finite, non-negative number. An empty field is `empty_as` when given, else an error.
+    pub fn non_negative(&self, col: usize, empty_as: Option<f64>) -> Result<f64> {
+        let s = self.str(col)?;
+        if s.is_empty() {
+            return empty_as
+                .ok_or_else(|| self.error(col, "empty; expected a non-negative number"));
+        }
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v + 0.0),
+            Ok(v) if v.is_finite() => Err(self.error(
+                col,
+                format!("`{s}` is negative; expected a non-negative number"),
+            )),
+            _ => Err(self.error(
+                col,
+                format!("`{s}` is not a number; expected a non-negative number"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_map_parses_pairs_and_rejects_garbage() {
+        let map =
+            ColumnMap::parse_pairs(["path=transformed_path", " total_null = non_conversions "])
+                .unwrap();
+        assert_eq!(map.header("path"), "transformed_path");
+        assert_eq!(map.header("total_null"), "non_conversions");
+        assert_eq!(map.header("other"), "other");
+        assert!(ColumnMap::parse_pairs(["path"]).is_err());
+        assert!(ColumnMap::parse_pairs(["=x"]).is_err());
+        let err = map.check_known("paths", &["path"]).unwrap_err().to_string();
+        assert!(err.contains("total_null"), "{err}");
+    }
+
+    #[test]
+    fn missing_column_lists_the_header() {
+        let src = CsvSource::new("a,b\n1,2\n".as_bytes(), "x.csv", &["path"]).unwrap();
+        let err = src
+            .required("path", &ColumnMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("x.csv") && err.contains("`path`") && err.contains("a, b"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! Reading and writing path summaries as CSV.
+//!
+//! Format (ChannelAttribution's): `path,total_conversions,total_conversion_value,total_null`,
+//! the path's channels separated by `>` with surrounding spaces trimmed (`a > b > c`).
+//! `path` and `total_conversions` are required; a missing value or null column counts
+//! as zero, and so does an empty cell in those two columns. Counts may be fractional
+//! and are kept exactly. Repeated paths add up.
+//!
+//! Other layouts are read by remapping columns; Fractribution's
+//! `transformed_path,conversions,non_conversions,revenue` is [`ColumnMap`] preset
+//! [`fractribution_columns`].
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport};
+use crate::error::{Error, Result};
+use crate::journeys::path_table::PathTable;
+
+/// Default column names of a path summary.
+pub const PATH_COLUMNS: [&str; 4] = [
+    "path",
+    "total_conversions",
+    "total_conversion_value",
+    "total_null",
+];
+
+/// The column remapping that reads Fractribution's path summaries
+/// (`transformed_path,conversions,non_conversions,revenue`).
+pub fn fractribution_columns() -> ColumnMap {
+    ColumnMap::new()
+        .set("path", "transformed_path")
+        .set("total_conversions", "conversions")
+        .set("total_null", "non_conversions")
+        .set("total_conversion_value", "revenue")
+}
+
+/// Options for reading a path summary.
+#[derive(Clone, Debug)]
+pub struct PathReadOptions {
+    /// Shared reader options (bad-row policy, column remapping).
+    pub read: ReadOptions,
+    /// The separator between channels in a path; default `>`.
+    pub separator: String,
+}
+
+impl Default for PathReadOptions {
+    fn default() -> Self {
+        Self {
+            read: ReadOptions::default(),
+            separator: ">".to_string(),
+        }
+    }
+}
+
+impl PathReadOptions {
+    /// Checks the options before any input is read.
+    pub fn validate(&self) -> Result<()> {
+        if self.separator.trim().is_empty() {
+            return Err(Error::param(
+                "--path-separator",
+                "must contain a non-space character",
+            ));
+        }
+        self.read.columns.check_known("path summary", &PATH_COLUMNS)
+    }
+}
+
+impl PathTable {
+    /// Reads a path summary from a file.
+    pub fn read_csv_path(
+        path: &Path,
+        options: &PathReadOptions,
+    ) -> Result<(PathTable, ReadReport)> {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            file: name.clone(),
+            source,
+        })?;
+        Self::read_csv(file, &name, options)
+    }
+
+    /// Reads a path summary from any reader; `name` names it in errors.
+    pub fn read_csv<R: Read>(
+        input: R,
+        name: &str,
+        options: &PathReadOptions,
+    ) -> Result<(PathTable, ReadReport)> {
+        options.validate()?;
+        let columns = &options.read.columns;
+        let mut src = CsvSource::new(input, name, &PATH_COLUMNS)?;
+        let path_col = src.required("path", columns)?;
+        let conv_col = src.required("total_conversions", columns)?;
+        let value_col = src.optional("total_conversion_value", columns);
+        let null_col = src.optional("total_null", columns);
+
+        let mut report = ReadReport {
+            file: src.name().to_string(),
+            ..ReadReport::default()
+        };
+        let mut builder = PathTable::builder();
+        let mut ids = Vec::new();
+        let separator = options.separator.trim().to_string();
+        while let Some(row) = src.next_row()? {
+            report.rows_read += 1;
+            let parsed = (|| -> Result<(f64, f64, f64)> {
+                let text = row.str(path_col)?;
+                ids.clear();
+                if text.is_empty() {
+                    return Err(
+                        row.error(path_col, "empty path; expected channels separated by `>`")
+                    );
+                }
+                for (step, name) in text.split(separator.as_str()).enumerate() {
+                    let name = name.trim();
+                    if name.is_empty() {
+                        return Err(row.error(
+                            path_col,
+                            format!(
+                                "empty channel name at step {} of `{text}`; expected channels separated by `{separator}`",
+                                step + 1
+                            ),
+                        ));
+                    }
+                    ids.push(builder.channels_mut().intern(name));
+                }
+                let conversions = row.non_negative(conv_col, None)?;
+                let value = match value_col {
+                    Some(c) => row.non_negative(c, Some(0.0))?,
+                    None => 0.0,
+                };
+                let nulls = match null_col {
+                    Some(c) => row.non_negative(c, Some(0.0))?,
+                    None => 0.0,
+                };
+                Ok((conversions, value, nulls))
+            })();
+            match parsed {
+                Ok((c, v, n)) => builder.push_ids(&ids, c, v, n),
+                Err(err @ Error::BadValue { .. }) if options.read.skip_bad_rows => {
+                    report.skip(&err)
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        if report.rows_read == 0 {
+            return Err(Error::NoRows {
+                file: name.to_string(),
+            });
+        }
+        if builder.is_empty() {
+            return Err(Error::NoUsableRows {
+                file: name.to_string(),
+                skipped: report.rows_skipped,
+                first: report.skipped_examples.first().cloned().unwrap_or_default(),
+            });
+        }
+        Ok((builder.finish(), report))
+    }
+
+    /// Writes the table as a path summary CSV (default column names, ` > ` separated).
+    /// Counts are written exactly (shortest decimal that reads back to the same number).
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        let write_err = |e: csv::Error| Error::Write(std::io::Error::other(e));
+        w.write_record(PATH_COLUMNS).map_err(write_err)?;
+        for (i, row) in self.rows().enumerate() {
+            w.write_record([
+                self.path_string(i),
+                format_exact(row.conversions),
+                format_exact(row.value),
+                format_exact(row.nulls),
+            ])
+            .map_err(write_err)?;
+        }
+        w.flush().map_err(Error::Write)
+    }
+}
+
+/// The shortest decimal text that parses back to `x` (Rust's `Display` for `f64`).
+pub fn format_exact(x: f64) -> String {
+    format!("{}", x + 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<(PathTable, ReadReport)> {
+        PathTable::read_csv(text.as_bytes(), "paths.csv", &PathReadOptions::default())
+    }
+
+    #[test]
+    fn reads_trims_and_keeps_fractions() {
+        let (t, report) = read(
+            "path,total_conversions,total_conversion_value,total_null\n\
+             \" search >email \",1.5,30,2\nemail,0.25,,\nsearch > email,1,10,0\n",
+        )
+        .unwrap();
+        assert_eq!(report.rows_read, 3);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.path_string(1), "search > email");
+        assert_eq!(t.row(1).conversions, 2.5);
+        assert_eq!(t.row(0).conversions, 0.25);
+        assert_eq!(t.row(0).nulls, 0.0);
+    }
+
+    #[test]
+    fn reads_fractribution_by_remapping() {
+        let opts = PathReadOptions {
+            read: ReadOptions::default().columns(fractribution_columns()),
+            ..PathReadOptions::default()
+        };
+        let (t, _) = PathTable::read_csv(
+            "transformed_path,conversions,non_conversions,revenue\na > b,2,5,40\n".as_bytes(),
+            "f.csv",
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(t.total_conversions(), 2.0);
+        assert_eq!(t.total_nulls(), 5.0);
+        assert_eq!(t.total_value(), 40.0);
+    }
+
+    #[test]
+    fn write_then_read_is_identity() {
+        let (t, _) = read(
+            "path,total_conversions,total_conversion_value,total_null\nb > a,0.1,3.3,7\na,2,0,1\n",
+        )
+        .unwrap();
+        let mut buf = Vec::new();
+        t.write_csv(&mut buf).unwrap();
+        let (back, _) = read(std::str::from_utf8(&buf).unwrap()).unwrap();
+        assert_eq!(back, t);
+    }
+}

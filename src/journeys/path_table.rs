@@ -1,0 +1,375 @@
+//! [`PathTable`]: distinct channel sequences with their conversions, value and nulls.
+//!
+//! The aggregate every order-only model consumes. A table is *canonical*: channel ids
+//! follow the sorted channel names, rows are sorted by path, and duplicate paths are
+//! merged (their counts added in a fixed order). Two tables built from the same rows in
+//! any order are therefore identical, bit for bit, and [`PathTable::merge`] of two shards
+//! equals the table of the whole (the table is a sufficient statistic for order-only
+//! models).
+
+use crate::channel::{ChannelId, Dictionary};
+
+/// One row of a [`PathTable`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PathRow<'a> {
+    /// The channel ids of the path, first touch first.
+    pub path: &'a [ChannelId],
+    /// Conversions of journeys with this path (may be fractional).
+    pub conversions: f64,
+    /// Total conversion value of those conversions.
+    pub value: f64,
+    /// Journeys with this path that did not convert.
+    pub nulls: f64,
+}
+
+/// Distinct paths with counts. Build one with [`PathTable::builder`], read one with
+/// [`PathTable::read_csv`](crate::PathTable::read_csv), or aggregate journeys with
+/// [`Journeys::path_table`](crate::Journeys::path_table).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PathTable {
+    channels: Dictionary,
+    offsets: Vec<usize>,
+    steps: Vec<ChannelId>,
+    conversions: Vec<f64>,
+    value: Vec<f64>,
+    nulls: Vec<f64>,
+}
+
+impl PathTable {
+    /// A builder that accepts rows in any order.
+    pub fn builder() -> PathTableBuilder {
+        PathTableBuilder::default()
+    }
+
+    /// The channel dictionary (sorted by name).
+    pub fn channels(&self) -> &Dictionary {
+        &self.channels
+    }
+
+    /// Number of distinct paths.
+    pub fn len(&self) -> usize {
+        self.conversions.len()
+    }
+
+    /// True when the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.conversions.is_empty()
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> PathRow<'_> {
+        PathRow {
+            path: &self.steps[self.offsets[i]..self.offsets[i + 1]],
+            conversions: self.conversions[i],
+            value: self.value[i],
+            nulls: self.nulls[i],
+        }
+    }
+
+    /// All rows, sorted by path.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = PathRow<'_>> + '_ {
+        (0..self.len()).map(move |i| self.row(i))
+    }
+
+    /// Sum of conversions over all rows.
+    pub fn total_conversions(&self) -> f64 {
+        self.conversions.iter().sum()
+    }
+
+    /// Sum of conversion value over all rows.
+    pub fn total_value(&self) -> f64 {
+        self.value.iter().sum()
+    }
+
+    /// Sum of non-conversions over all rows.
+    pub fn total_nulls(&self) -> f64 {
+        self.nulls.iter().sum()
+    }
+
+    /// Total number of touches (path steps) over distinct paths.
+    pub fn total_steps(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// The longest path's length.
+    pub fn max_path_len(&self) -> usize {
+        self.offsets
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The path of row `i` as channel names joined by `" > "`.
+    pub fn path_string(&self, i: usize) -> String {
+        let names: Vec<&str> = self
+            .row(i)
+            .path
+            .iter()
+            .map(|&c| self.channels.name(c))
+            .collect();
+        names.join(" > ")
+    }
+
+    /// The table of both inputs' rows (adding counts of paths present in both).
+    pub fn merge(&self, other: &PathTable) -> PathTable {
+        let mut builder = PathTable::builder();
+        builder.extend_from(self);
+        builder.extend_from(other);
+        builder.finish()
+    }
+
+    /// A new table whose paths are `transform(path)`; rows whose new paths coincide
+    /// are merged, and channels that no longer appear leave the dictionary. A row whose
+    /// new path is empty is left out and its counts are returned as `(conversions,
+    /// value, nulls)` so the caller can report them.
+    pub fn map_paths<F>(&self, mut transform: F) -> (PathTable, PathRowTotals)
+    where
+        F: FnMut(&[ChannelId], &mut Vec<ChannelId>),
+    {
+        let mut builder = PathTable::builder();
+        builder.channels = self.channels.clone();
+        let mut dropped = PathRowTotals::default();
+        let mut buf = Vec::new();
+        for row in self.rows() {
+            buf.clear();
+            transform(row.path, &mut buf);
+            if buf.is_empty() {
+                dropped.add(&row);
+            } else {
+                builder.push_ids(&buf, row.conversions, row.value, row.nulls);
+            }
+        }
+        (builder.finish(), dropped)
+    }
+
+    /// Every row's counts multiplied by `factor` (e.g. 2 to double, for tests of
+    /// scale invariance).
+    pub fn scaled(&self, factor: f64) -> PathTable {
+        let mut t = self.clone();
+        for v in t
+            .conversions
+            .iter_mut()
+            .chain(t.value.iter_mut())
+            .chain(t.nulls.iter_mut())
+        {
+            *v *= factor;
+        }
+        t
+    }
+}
+
+/// Summed counts of some path rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct PathRowTotals {
+    /// Rows.
+    pub rows: u64,
+    /// Conversions.
+    pub conversions: f64,
+    /// Conversion value.
+    pub value: f64,
+    /// Non-conversions.
+    pub nulls: f64,
+}
+
+impl PathRowTotals {
+    fn add(&mut self, row: &PathRow<'_>) {
+        self.rows += 1;
+        self.conversions += row.conversions;
+        self.value += row.value;
+        self.nulls += row.nulls;
+    }
+}
+
+/// Collects rows in any order; [`PathTableBuilder::finish`] makes the canonical table.
+#[derive(Clone, Debug, Default)]
+pub struct PathTableBuilder {
+    channels: Dictionary,
+    offsets: Vec<usize>,
+    steps: Vec<ChannelId>,
+    conversions: Vec<f64>,
+    value: Vec<f64>,
+    nulls: Vec<f64>,
+}
+
+impl PathTableBuilder {
+    /// Adds a row given by channel names.
+    pub fn push<S: AsRef<str>>(&mut self, path: &[S], conversions: f64, value: f64, nulls: f64) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        for name in path {
+            let id = self.channels.intern(name.as_ref());
+            self.steps.push(id);
+        }
+        self.end_row(conversions, value, nulls);
+    }
+
+    /// The builder's dictionary, to intern names before [`PathTableBuilder::push_ids`].
+    pub fn channels_mut(&mut self) -> &mut Dictionary {
+        &mut self.channels
+    }
+
+    /// Adds a row given by ids of this builder's dictionary.
+    pub fn push_ids(&mut self, path: &[ChannelId], conversions: f64, value: f64, nulls: f64) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        debug_assert!(path.iter().all(|&c| (c as usize) < self.channels.len()));
+        self.steps.extend_from_slice(path);
+        self.end_row(conversions, value, nulls);
+    }
+
+    fn end_row(&mut self, conversions: f64, value: f64, nulls: f64) {
+        self.offsets.push(self.steps.len());
+        self.conversions.push(conversions);
+        self.value.push(value);
+        self.nulls.push(nulls);
+    }
+
+    /// Adds every row of a table (re-interning its channels).
+    pub fn extend_from(&mut self, table: &PathTable) {
+        let ids: Vec<ChannelId> = table
+            .channels
+            .names()
+            .map(|n| self.channels.intern(n))
+            .collect();
+        let mut buf = Vec::new();
+        for row in table.rows() {
+            buf.clear();
+            buf.extend(row.path.iter().map(|&c| ids[c as usize]));
+            self.push_ids(&buf, row.conversions, row.value, row.nulls);
+        }
+    }
+
+    /// Rows added so far (before merging duplicates).
+    pub fn len(&self) -> usize {
+        self.conversions.len()
+    }
+
+    /// True when no row was added.
+    pub fn is_empty(&self) -> bool {
+        self.conversions.is_empty()
+    }
+
+    /// The canonical table: channels sorted by name (unused ones dropped), rows sorted
+    /// by path, duplicate paths merged.
+    pub fn finish(self) -> PathTable {
+        let rows = self.conversions.len();
+        if rows == 0 {
+            return PathTable::default();
+        }
+        // Keep only channels that occur, numbered in name order.
+        let mut used = vec![false; self.channels.len()];
+        for &c in &self.steps {
+            used[c as usize] = true;
+        }
+        let (channels, remap) = self.channels.sorted_subset(&used);
+        let steps: Vec<ChannelId> = self.steps.iter().map(|&c| remap[c as usize]).collect();
+        let path = |i: usize| &steps[self.offsets[i]..self.offsets[i + 1]];
+
+        // Sort rows by (path, counts) so duplicates are merged in a fixed order.
+        let mut order: Vec<usize> = (0..rows).collect();
+        order.sort_unstable_by(|&a, &b| {
+            path(a)
+                .cmp(path(b))
+                .then(self.conversions[a].total_cmp(&self.conversions[b]))
+                .then(self.value[a].total_cmp(&self.value[b]))
+                .then(self.nulls[a].total_cmp(&self.nulls[b]))
+        });
+
+        let mut table = PathTable {
+            channels,
+            offsets: vec![0],
+            ..PathTable::default()
+        };
+        for (k, &i) in order.iter().enumerate() {
+            let same_as_previous = k > 0 && path(order[k - 1]) == path(i);
+            if same_as_previous {
+                let last = table.conversions.len() - 1;
+                table.conversions[last] += self.conversions[i];
+                table.value[last] += self.value[i];
+                table.nulls[last] += self.nulls[i];
+            } else {
+                table.steps.extend_from_slice(path(i));
+                table.offsets.push(table.steps.len());
+                table.conversions.push(self.conversions[i]);
+                table.value.push(self.value[i]);
+                table.nulls.push(self.nulls[i]);
+            }
+        }
+        table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[(&[&str], f64, f64, f64)]) -> PathTable {
+        let mut b = PathTable::builder();
+        for (path, c, v, n) in rows {
+            b.push(path, *c, *v, *n);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn canonical_order_and_duplicates_merged() {
+        let t = table(&[
+            (&["search", "email"], 1.0, 10.0, 0.0),
+            (&["display"], 0.0, 0.0, 2.0),
+            (&["search", "email"], 0.5, 5.0, 1.0),
+        ]);
+        assert_eq!(
+            t.channels().names().collect::<Vec<_>>(),
+            ["display", "email", "search"]
+        );
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.path_string(0), "display");
+        assert_eq!(t.path_string(1), "search > email");
+        assert_eq!(t.row(1).conversions, 1.5);
+        assert_eq!(t.row(1).value, 15.0);
+        assert_eq!(t.row(1).nulls, 1.0);
+        assert_eq!(t.total_conversions(), 1.5);
+        assert_eq!(t.total_nulls(), 3.0);
+        assert_eq!(t.max_path_len(), 2);
+    }
+
+    #[test]
+    fn row_order_does_not_matter_and_merge_adds_shards() {
+        let rows: Vec<(&[&str], f64, f64, f64)> = vec![
+            (&["a", "b"], 0.1, 1.0, 0.0),
+            (&["b"], 0.2, 2.0, 1.0),
+            (&["a", "b"], 0.7, 3.0, 2.0),
+            (&["c", "a"], 1.0, 4.0, 0.0),
+        ];
+        let forward = table(&rows);
+        let mut reversed_rows = rows.clone();
+        reversed_rows.reverse();
+        assert_eq!(forward, table(&reversed_rows));
+        let merged = table(&rows[..2]).merge(&table(&rows[2..]));
+        assert_eq!(merged, forward);
+    }
+
+    #[test]
+    fn map_paths_merges_and_reports_emptied_rows() {
+        let t = table(&[
+            (&["a", "a", "b"], 1.0, 0.0, 0.0),
+            (&["a", "b"], 1.0, 0.0, 1.0),
+            (&["x"], 2.0, 3.0, 4.0),
+        ]);
+        let (mapped, dropped) = t.map_paths(|path, out| {
+            for &c in path {
+                if t.channels().name(c) != "x" && out.last() != Some(&c) {
+                    out.push(c);
+                }
+            }
+        });
+        assert_eq!(mapped.len(), 1);
+        assert_eq!(mapped.channels().len(), 2);
+        assert_eq!(mapped.row(0).conversions, 2.0);
+        assert_eq!(dropped.rows, 1);
+        assert_eq!(dropped.conversions, 2.0);
+    }
+}

@@ -1,0 +1,83 @@
+//! Renderers: one output format per file, behind one trait.
+//!
+//! Renderers write to any [`Write`]; they never touch the filesystem (the CLI writes
+//! to a temporary file and renames it, so a failed run leaves no half-written output).
+
+mod csv;
+mod json;
+
+use std::io::Write;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::credit::Credit;
+use crate::csv_input::ReadReport;
+use crate::error::{Error, Result};
+
+pub use self::csv::CsvRenderer;
+pub use self::json::{JsonRenderer, SCHEMA_VERSION};
+
+/// Everything an `attribute` run produced: the credit of every model and what was read.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CreditReport {
+    /// What the credit rows are keyed by: `channel`, `campaign` or `content`.
+    pub dimension: String,
+    /// The inputs read, with their row counts and skipped rows.
+    pub inputs: Vec<ReadReport>,
+    /// One credit per model, sorted by model name.
+    pub credits: Vec<Credit>,
+}
+
+/// Writes a [`CreditReport`] in one format.
+pub trait Renderer {
+    /// Renders the report into `out`.
+    fn render(&self, report: &CreditReport, out: &mut dyn Write) -> Result<()>;
+}
+
+/// The output formats of `attribute`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Long-format CSV: `model,channel,conversions,value,share[,conversions_lo,conversions_hi]`.
+    #[default]
+    Csv,
+    /// JSON with `schema_version`.
+    Json,
+}
+
+impl Format {
+    /// The renderer of this format.
+    pub fn renderer(self) -> Box<dyn Renderer> {
+        match self {
+            Format::Csv => Box::new(CsvRenderer),
+            Format::Json => Box::new(JsonRenderer),
+        }
+    }
+
+    /// The format a file name's extension implies, if any.
+    pub fn from_extension(path: &str) -> Option<Format> {
+        let ext = std::path::Path::new(path)
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            _ => Err(Error::param(
+                "--format",
+                format!("`{s}`: expected csv or json"),
+            )),
+        }
+    }
+}
