@@ -1,6 +1,6 @@
 //! Reading CSV inputs: headers, column remapping, located errors, skipped-row counts.
 //!
-//! Every reader in the library goes through [`CsvSource`], so every input gets the same
+//! Every reader in the library goes through one CSV source, so every input gets the same
 //! behaviour: a header row is required; unknown extra columns are ignored; a missing
 //! required column is an error listing the columns found; a bad value is an error
 //! naming file, line and column and what was expected; with

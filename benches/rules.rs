@@ -1,0 +1,36 @@
+//! Stage: rule-based models on a path table and on journeys.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pathcredit::models::{self, Input, ModelName, ModelSettings};
+use pathcredit::synth::PathSynth;
+
+mod common;
+
+fn rule_models(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rules");
+    group.sample_size(10);
+    let rows = common::size(1_000_000, 2_000);
+    let table = PathSynth {
+        paths: rows,
+        channels: 10,
+        ..PathSynth::default()
+    }
+    .generate()
+    .unwrap();
+    let path_models: Vec<ModelName> = ModelName::ALL
+        .into_iter()
+        .filter(|m| !m.needs_journeys() && *m != ModelName::Custom)
+        .collect();
+    for model in &path_models {
+        group.bench_function(format!("{model}/{rows}_paths"), |b| {
+            b.iter(|| {
+                models::attribute(&[*model], &ModelSettings::default(), &Input::Paths(&table))
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rule_models);
+criterion_main!(benches);

@@ -1,0 +1,192 @@
+//! Golden files of the CLI's outputs on the bundled sample data. `UPDATE_GOLDEN=1
+//! cargo test` rewrites them; review the diff before committing.
+
+use crate::common::{assert_golden, pathcredit, write_file};
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = pathcredit().args(args).assert().success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn paths_every_default_model_csv() {
+    let out = stdout_of(&["attribute", "--paths", "data/sample/paths.csv"]);
+    assert_golden("attribute_paths_default.csv", &out);
+}
+
+#[test]
+fn journeys_every_default_model_csv() {
+    let out = stdout_of(&["attribute", "--journeys", "data/sample/journeys.csv"]);
+    assert_golden("attribute_journeys_default.csv", &out);
+}
+
+#[test]
+fn journeys_time_decay_and_w_shaped_json() {
+    let out = stdout_of(&[
+        "attribute",
+        "--journeys",
+        "data/sample/journeys.csv",
+        "--model",
+        "time_decay,w_shaped",
+        "--half-life",
+        "7d",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_golden("attribute_journeys_time_decay_w_shaped.json", &out);
+}
+
+#[test]
+fn journeys_at_campaign_level() {
+    let out = stdout_of(&[
+        "attribute",
+        "--journeys",
+        "data/sample/journeys.csv",
+        "--level",
+        "campaign",
+        "--model",
+        "linear,last_touch",
+    ]);
+    assert!(out.starts_with("model,campaign,conversions,value,share\n"));
+    assert_golden("attribute_journeys_campaign.csv", &out);
+}
+
+#[test]
+fn journeys_and_their_path_summary_agree_on_order_only_models() {
+    // The sample path summary is the aggregate of the sample journeys, so every
+    // order-only model must give the same credit on both.
+    let models =
+        "first_touch,last_touch,last_non_direct,linear,linear_unique,position_based,influenced";
+    let from_paths = stdout_of(&[
+        "attribute",
+        "--paths",
+        "data/sample/paths.csv",
+        "--model",
+        models,
+    ]);
+    let from_journeys = stdout_of(&[
+        "attribute",
+        "--journeys",
+        "data/sample/journeys.csv",
+        "--model",
+        models,
+    ]);
+    assert_eq!(from_paths, from_journeys);
+}
+
+#[test]
+fn fractribution_columns_by_preset_and_by_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(
+        dir.path(),
+        "fractribution.csv",
+        "transformed_path,conversions,non_conversions,revenue\n\
+         Paid Search > Email,3,10,300.5\nEmail,1,4,80\nPaid Search > Email,1,0,20\n",
+    );
+    let file = file.to_str().unwrap();
+    let preset = stdout_of(&[
+        "attribute",
+        "--paths",
+        file,
+        "--paths-preset",
+        "fractribution",
+        "--model",
+        "linear",
+    ]);
+    let flags = stdout_of(&[
+        "attribute",
+        "--paths",
+        file,
+        "--col-path=transformed_path",
+        "--col",
+        "total_conversions=conversions",
+        "--col-total_null",
+        "non_conversions",
+        "--col",
+        "total_conversion_value=revenue",
+        "--model",
+        "linear",
+    ]);
+    assert_eq!(preset, flags);
+    assert_eq!(
+        preset,
+        "model,channel,conversions,value,share\n\
+         linear,Email,3.000000,240.250000,0.600000\n\
+         linear,Paid Search,2.000000,160.250000,0.400000\n"
+    );
+}
+
+#[test]
+fn output_file_format_follows_extension_and_is_byte_identical_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    for out in [&a, &b] {
+        pathcredit()
+            .args([
+                "attribute",
+                "--journeys",
+                "data/sample/journeys.csv",
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    let a = std::fs::read(a).unwrap();
+    assert!(a.starts_with(b"{\n  \"schema_version\": 1"));
+    assert_eq!(a, std::fs::read(b).unwrap());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn custom_weights_enable_the_custom_model() {
+    let out = stdout_of(&[
+        "attribute",
+        "--paths",
+        "data/sample/paths.csv",
+        "--custom-weights",
+        "0.3,0.4,0.3",
+        "--model",
+        "custom,position_based",
+    ]);
+    assert!(out.lines().any(|l| l.starts_with("custom,")));
+    let err = pathcredit()
+        .args([
+            "attribute",
+            "--paths",
+            "data/sample/paths.csv",
+            "--model",
+            "custom",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&err.get_output().stderr).into_owned();
+    assert!(stderr.contains("--custom-weights"), "{stderr}");
+}
+
+#[test]
+fn journey_models_on_a_path_summary_are_a_clear_error() {
+    let err = pathcredit()
+        .args([
+            "attribute",
+            "--paths",
+            "data/sample/paths.csv",
+            "--model",
+            "time_decay",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&err.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("time_decay") && stderr.contains("journeys"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,7 @@
+//! pathcredit's integration tests: one binary, one module per concern.
+
+mod bad_input;
+mod cli_golden;
+mod common;
+mod properties;
+mod readme;
