@@ -134,7 +134,54 @@ pub struct ReadReport {
     pub skipped_examples: Vec<String>,
 }
 
+/// Opens a file for reading; the error names the file.
+pub fn open_file(path: &std::path::Path) -> Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|source| Error::Io {
+        file: path.display().to_string(),
+        source,
+    })
+}
+
 impl ReadReport {
+    /// A report for the input `file`.
+    pub fn new(file: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// Applies the bad-row policy to one row's result: `Ok(Some)` for a good row,
+    /// `Ok(None)` for a bad row that is skipped and counted (with `skip`), the error
+    /// otherwise.
+    pub(crate) fn keep_or_skip<T>(&mut self, row: Result<T>, skip: bool) -> Result<Option<T>> {
+        match row {
+            Ok(value) => Ok(Some(value)),
+            Err(err @ Error::BadValue { .. }) if skip => {
+                self.skip(&err);
+                Ok(None)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Fails when the input had no data rows, or when every row was skipped.
+    pub(crate) fn check_usable(&self) -> Result<()> {
+        if self.rows_read == 0 {
+            return Err(Error::NoRows {
+                file: self.file.clone(),
+            });
+        }
+        if self.rows_skipped == self.rows_read {
+            return Err(Error::NoUsableRows {
+                file: self.file.clone(),
+                skipped: self.rows_skipped,
+                first: self.skipped_examples.first().cloned().unwrap_or_default(),
+            });
+        }
+        Ok(())
+    }
+
     /// Counts a skipped row.
     pub(crate) fn skip(&mut self, err: &Error) {
         self.rows_skipped += 1;
@@ -214,11 +261,6 @@ impl<R: Read> CsvSource<R> {
             headers,
             record: csv::ByteRecord::new(),
         })
-    }
-
-    /// The input's name.
-    pub fn name(&self) -> &str {
-        &self.name
     }
 
     /// The index of column `default` (under its remapped header), if present.

@@ -154,13 +154,9 @@ fn with_input<T>(
     if path.as_os_str() == "-" {
         return Ok(read(&mut std::io::stdin().lock(), "<stdin>")?);
     }
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
-        file: name.clone(),
-        source,
-    })?;
+    let file = pathcredit::csv_input::open_file(path)?;
     let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-    Ok(read(&mut reader, &name)?)
+    Ok(read(&mut reader, &path.display().to_string())?)
 }
 
 /// Which models run, with their parameters.

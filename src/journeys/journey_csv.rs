@@ -20,7 +20,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Row};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Row, open_file};
 use crate::error::{Error, Result};
 use crate::journeys::journey::{JourneyInfo, Journeys, Milestone, Touch};
 use crate::journeys::path_csv::format_exact;
@@ -63,12 +63,8 @@ struct Pending {
 impl Journeys {
     /// Reads a journeys file.
     pub fn read_csv_path(path: &Path, options: &ReadOptions) -> Result<(Journeys, ReadReport)> {
-        let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| Error::Io {
-            file: name.clone(),
-            source,
-        })?;
-        Self::read_csv(file, &name, options)
+        let file = open_file(path)?;
+        Self::read_csv(file, &path.display().to_string(), options)
     }
 
     /// Reads a journeys file from any reader; `name` names it in errors.
@@ -92,10 +88,7 @@ impl Journeys {
             content: src.optional("content", map),
             milestone: src.optional("milestone", map),
         };
-        let mut report = ReadReport {
-            file: name.to_string(),
-            ..ReadReport::default()
-        };
+        let mut report = ReadReport::new(name);
         let mut builder = Journeys::builder();
         if cols.campaign.is_some() {
             builder.campaigns_mut();
@@ -111,24 +104,9 @@ impl Journeys {
             let result = read_row(&row, &cols, &mut builder).and_then(|(info, touch)| {
                 add_touch(&row, &cols, &mut index, &mut pending, info, touch)
             });
-            match result {
-                Ok(()) => {}
-                Err(err @ Error::BadValue { .. }) if options.skip_bad_rows => report.skip(&err),
-                Err(err) => return Err(err),
-            }
+            report.keep_or_skip(result, options.skip_bad_rows)?;
         }
-        if report.rows_read == 0 {
-            return Err(Error::NoRows {
-                file: name.to_string(),
-            });
-        }
-        if pending.is_empty() {
-            return Err(Error::NoUsableRows {
-                file: name.to_string(),
-                skipped: report.rows_skipped,
-                first: report.skipped_examples.first().cloned().unwrap_or_default(),
-            });
-        }
+        report.check_usable()?;
         for p in pending {
             builder.push(p.info, &p.touches);
         }

@@ -13,7 +13,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport};
+use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, open_file};
 use crate::error::{Error, Result};
 use crate::journeys::path_table::PathTable;
 
@@ -72,12 +72,8 @@ impl PathTable {
         path: &Path,
         options: &PathReadOptions,
     ) -> Result<(PathTable, ReadReport)> {
-        let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| Error::Io {
-            file: name.clone(),
-            source,
-        })?;
-        Self::read_csv(file, &name, options)
+        let file = open_file(path)?;
+        Self::read_csv(file, &path.display().to_string(), options)
     }
 
     /// Reads a path summary from any reader; `name` names it in errors.
@@ -94,10 +90,7 @@ impl PathTable {
         let value_col = src.optional("total_conversion_value", columns);
         let null_col = src.optional("total_null", columns);
 
-        let mut report = ReadReport {
-            file: src.name().to_string(),
-            ..ReadReport::default()
-        };
+        let mut report = ReadReport::new(name);
         let mut builder = PathTable::builder();
         let mut ids = Vec::new();
         let separator = options.separator.trim().to_string();
@@ -135,26 +128,11 @@ impl PathTable {
                 };
                 Ok((conversions, value, nulls))
             })();
-            match parsed {
-                Ok((c, v, n)) => builder.push_ids(&ids, c, v, n),
-                Err(err @ Error::BadValue { .. }) if options.read.skip_bad_rows => {
-                    report.skip(&err)
-                }
-                Err(err) => return Err(err),
+            if let Some((c, v, n)) = report.keep_or_skip(parsed, options.read.skip_bad_rows)? {
+                builder.push_ids(&ids, c, v, n);
             }
         }
-        if report.rows_read == 0 {
-            return Err(Error::NoRows {
-                file: name.to_string(),
-            });
-        }
-        if builder.is_empty() {
-            return Err(Error::NoUsableRows {
-                file: name.to_string(),
-                skipped: report.rows_skipped,
-                first: report.skipped_examples.first().cloned().unwrap_or_default(),
-            });
-        }
+        report.check_usable()?;
         Ok((builder.finish(), report))
     }
 
