@@ -18,7 +18,7 @@ use crate::error::{Error, Location, Result};
 const SKIP_EXAMPLES: usize = 5;
 
 /// Options shared by every input reader.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadOptions {
     /// Skip rows with bad values (and count them in the [`ReadReport`]) instead of
     /// failing on the first one. Off by default: bad input is an error.

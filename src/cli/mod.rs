@@ -7,6 +7,7 @@
 pub mod args;
 mod attribute;
 mod generate_paths;
+mod journeys;
 pub mod output;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Attribute(Box<attribute::AttributeArgs>),
+    Journeys(Box<journeys::JourneysArgs>),
     GeneratePaths(generate_paths::GeneratePathsArgs),
 }
 
@@ -38,6 +40,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Attribute(args) => attribute::run(*args),
+        Command::Journeys(args) => journeys::run(*args),
         Command::GeneratePaths(args) => generate_paths::run(args),
     }
 }

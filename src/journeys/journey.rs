@@ -334,6 +334,25 @@ impl JourneysBuilder {
         &mut self.contents
     }
 
+    /// Replaces the dictionaries (for builders that intern names themselves); a
+    /// campaign or content dictionary marks the journeys as having that dimension.
+    pub(crate) fn set_dictionaries(
+        &mut self,
+        channels: Dictionary,
+        campaigns: Option<Dictionary>,
+        contents: Option<Dictionary>,
+    ) {
+        self.channels = channels;
+        if let Some(c) = campaigns {
+            self.campaigns = c;
+            self.has_campaign = true;
+        }
+        if let Some(c) = contents {
+            self.contents = c;
+            self.has_content = true;
+        }
+    }
+
     /// Adds a journey. `touches` must be non-empty, with ids from this builder's
     /// dictionaries (campaign and content ids may be 0 when those dimensions are absent).
     pub fn push(&mut self, info: JourneyInfo, touches: &[Touch]) {

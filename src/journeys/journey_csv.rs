@@ -113,11 +113,20 @@ impl Journeys {
         Ok((builder.finish(), report))
     }
 
-    /// Writes the journeys in the journeys file format, one row per touch.
+    /// Writes the journeys in the journeys file format, one row per touch. The
+    /// `campaign` and `content` columns are written only when the journeys have those
+    /// dimensions, so reading the file back gives equal journeys.
     pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
         let write_err = |e: csv::Error| Error::Write(std::io::Error::other(e));
-        w.write_record(JOURNEY_COLUMNS).map_err(write_err)?;
+        let header: Vec<&str> = JOURNEY_COLUMNS
+            .into_iter()
+            .filter(|&c| {
+                (c != "campaign" || self.has_campaign()) && (c != "content" || self.has_content())
+            })
+            .collect();
+        w.write_record(&header).map_err(write_err)?;
+        let mut record: Vec<String> = Vec::with_capacity(JOURNEY_COLUMNS.len());
         for j in self.iter() {
             let info = j.info;
             let converted = if info.converted { "1" } else { "0" };
@@ -131,19 +140,24 @@ impl Journeys {
                 .map(format_timestamp)
                 .unwrap_or_default();
             for t in j.touches {
-                w.write_record([
-                    info.id.as_str(),
-                    info.user_id.as_str(),
-                    converted,
-                    value.as_str(),
-                    conversion_time.as_str(),
-                    format_timestamp(t.time).as_str(),
-                    self.channels().name(t.channel),
-                    self.campaigns().name(t.campaign),
-                    self.contents().name(t.content),
-                    t.milestone.map_or("", Milestone::as_str),
-                ])
-                .map_err(write_err)?;
+                record.clear();
+                record.extend([
+                    info.id.clone(),
+                    info.user_id.clone(),
+                    converted.to_string(),
+                    value.clone(),
+                    conversion_time.clone(),
+                    format_timestamp(t.time),
+                    self.channels().name(t.channel).to_string(),
+                ]);
+                if self.has_campaign() {
+                    record.push(self.campaigns().name(t.campaign).to_string());
+                }
+                if self.has_content() {
+                    record.push(self.contents().name(t.content).to_string());
+                }
+                record.push(t.milestone.map_or("", Milestone::as_str).to_string());
+                w.write_record(&record).map_err(write_err)?;
             }
         }
         w.flush().map_err(Error::Write)

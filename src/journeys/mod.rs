@@ -1,18 +1,33 @@
-//! Journeys and path summaries: the two inputs of every model.
+//! Journeys and path summaries: the two inputs of every model, and the builder that
+//! makes journeys from raw events ([`build_journeys`]).
 //!
 //! * [`Journeys`]: per-touch journeys with times, dimensions and milestones (read from
 //!   the journeys file).
 //! * [`PathTable`]: distinct channel sequences with conversions, value and nulls (read
 //!   from a path summary, or aggregated from journeys).
 
+mod build;
+mod events;
+mod identity;
 mod journey;
 mod journey_csv;
 mod path_csv;
 mod path_table;
+mod sessions;
+mod summary;
+mod transform;
+mod windows;
 
+pub use build::{BuiltJourneys, JourneyLevel, JourneyParams, build_journeys};
+pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
+pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
 pub use journey::{
     Journey, JourneyInfo, Journeys, JourneysBuilder, Level, Milestone, NOT_SET, Touch,
 };
 pub use journey_csv::JOURNEY_COLUMNS;
 pub use path_csv::{PATH_COLUMNS, PathReadOptions, format_exact, fractribution_columns};
 pub use path_table::{PathRow, PathRowTotals, PathTable, PathTableBuilder};
+pub use sessions::TouchLevel;
+pub use summary::{BuildSummary, NoAccount};
+pub use transform::{PathTransform, TransformKind};
+pub use windows::WindowCounts;

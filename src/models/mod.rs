@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::journeys::{Journeys, Level, PathTable};
+use crate::journeys::{Journeys, Level, PathTable, PathTransform};
 use crate::time::{DAY, Millis};
 
 pub use rules::{
@@ -168,6 +168,9 @@ pub struct ModelSettings {
     pub custom_weights: Option<PositionWeights>,
     /// Half-life of `time_decay` (default 7 days).
     pub half_life: Millis,
+    /// Transform applied to the path table that path models see (default: none).
+    /// Journey models (time decay, stage models) see the journeys as they are.
+    pub path_transform: PathTransform,
 }
 
 impl Default for ModelSettings {
@@ -178,6 +181,7 @@ impl Default for ModelSettings {
             position_weights: PositionWeights::default(),
             custom_weights: None,
             half_life: 7 * DAY,
+            path_transform: PathTransform::default(),
         }
     }
 }
@@ -192,6 +196,7 @@ impl ModelSettings {
         if let Some(w) = &self.custom_weights {
             w.validate("--custom-weights")?;
         }
+        self.path_transform.validate()?;
         TimeDecay::default().half_life(self.half_life).validate()
     }
 
@@ -294,6 +299,20 @@ pub fn attribute(
         }
     };
 
+    let mut transform_note = None;
+    let paths = if settings.path_transform.is_identity() || paths.is_empty() {
+        paths
+    } else {
+        let (transformed, emptied) = settings.path_transform.apply(&paths)?;
+        if emptied.rows > 0 {
+            transform_note = Some(format!(
+                "path transforms emptied {} paths ({} conversions, {} nulls), left out of path models",
+                emptied.rows, emptied.conversions, emptied.nulls
+            ));
+        }
+        Cow::Owned(transformed)
+    };
+
     let mut credits = Vec::with_capacity(models.len());
     for m in models {
         let mut credit = match m {
@@ -323,6 +342,15 @@ pub fn attribute(
             }
         };
         credit.dimension = settings.level.as_str().to_string();
+        if !settings.path_transform.is_identity() {
+            if m.needs_journeys() {
+                credit
+                    .notes
+                    .push("path transforms do not apply to journey models".to_string());
+            } else if let Some(note) = &transform_note {
+                credit.notes.push(note.clone());
+            }
+        }
         credits.push(credit);
     }
     Ok(credits)

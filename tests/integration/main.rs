@@ -3,5 +3,6 @@
 mod bad_input;
 mod cli_golden;
 mod common;
+mod journey_builder;
 mod properties;
 mod readme;

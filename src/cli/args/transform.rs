@@ -1,0 +1,47 @@
+//! Path transforms applied to path summaries.
+
+use clap::Args;
+
+use pathcredit::journeys::PathTransform;
+
+/// Path transforms (applied in this order: drop channels, drop direct, transform, max steps).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Path transforms (for path summaries and path models)")]
+pub struct TransformArgs {
+    /// Sequence transform: none, exposure (collapse consecutive repeats), first (first
+    /// occurrences), unique (the channel set in first-seen order), frequency (first
+    /// occurrences named channel(count)).
+    #[arg(long, value_name = "KIND", default_value = "none", value_parser = ["none", "exposure", "first", "unique", "frequency"])]
+    pub transform: String,
+
+    /// Keep only the last N touches of each path.
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<usize>,
+
+    /// Remove a channel from every path (repeatable; comma separated).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub drop_channel: Vec<String>,
+
+    /// Remove direct touches unless a path has nothing else.
+    #[arg(long)]
+    pub drop_direct_unless_only: bool,
+}
+
+impl TransformArgs {
+    /// The transform, with the direct channel names it needs.
+    pub fn transform(&self, direct_channels: &[String]) -> pathcredit::Result<PathTransform> {
+        let t = PathTransform {
+            kind: self.transform.parse()?,
+            max_steps: self.max_steps,
+            drop_channels: self
+                .drop_channel
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect(),
+            drop_direct_unless_only: self.drop_direct_unless_only,
+            direct_channels: direct_channels.to_vec(),
+        };
+        t.validate()?;
+        Ok(t)
+    }
+}

@@ -1,0 +1,122 @@
+//! `pathcredit journeys`: raw events → journeys file and path summary.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use pathcredit::journeys::BuiltJourneys;
+
+use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, load_events};
+use crate::cli::output::write_output;
+
+/// Arguments of `journeys`.
+#[derive(Debug, Args)]
+#[command(
+    about = "Build converting and non-converting journeys from raw events",
+    long_about = "Build journeys from raw touchpoint and conversion events.\n\n\
+        Identities are stitched into persons (union-find over anonymous_id,user_id edges), \
+        touches are grouped into sessions, and each conversion closes a journey holding the \
+        person's touches since the previous conversion inside the lookback window. The \
+        touches after a person's last conversion form a non-converting journey, unless its \
+        last touch is within the censoring horizon of the end of the data. A summary on \
+        stderr counts every event that was not used, by reason.\n\n\
+        Example:\n  pathcredit journeys --events events.csv --identities identities.csv \
+        --lookback-days 90 --session-gap 30m --journeys-out journeys.csv --paths-out paths.csv"
+)]
+pub struct JourneysArgs {
+    /// Raw events CSV: timestamp,user_id,event[,channel,campaign,content,value,account_id,session_id].
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    events: PathBuf,
+
+    /// Identity edges CSV: anonymous_id,user_id.
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    identities: Option<PathBuf>,
+
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    channels: ChannelArgs,
+    #[command(flatten)]
+    build: BuildArgs,
+    #[command(flatten)]
+    transform: TransformArgs,
+
+    /// Write the journeys file (one row per touch). Without any output flag, the
+    /// journeys go to stdout.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    journeys_out: Option<PathBuf>,
+
+    /// Write the path summary (after the path transforms).
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    paths_out: Option<PathBuf>,
+
+    /// Write the resolved identities (id,person_id,resolution).
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    identities_out: Option<PathBuf>,
+
+    /// Print nothing on stderr but errors.
+    #[arg(long, short, help_heading = "Output")]
+    quiet: bool,
+}
+
+/// Runs `journeys`.
+pub fn run(args: JourneysArgs) -> anyhow::Result<()> {
+    let direct = args.channels.names();
+    let transform = args.transform.transform(&direct)?;
+    let params = args
+        .build
+        .params(direct, args.read.options(Default::default())?)?;
+    let built = load_events(
+        &args.events,
+        args.identities.as_deref(),
+        &params,
+        args.quiet,
+    )?;
+    report_build(&built, args.build.summary_out.as_deref(), args.quiet)?;
+
+    let journeys_out = match (&args.journeys_out, &args.paths_out, &args.identities_out) {
+        (None, None, None) => Some(PathBuf::from("-")),
+        (j, _, _) => j.clone(),
+    };
+    if let Some(path) = &journeys_out {
+        write_output(path, |w| built.journeys.write_csv(w))?;
+    }
+    if let Some(path) = &args.paths_out {
+        let (paths, emptied) = transform.apply(&built.journeys.path_table())?;
+        if emptied.rows > 0 && !args.quiet {
+            eprintln!(
+                "pathcredit: path transforms emptied {} paths ({} conversions, {} nulls); they are not in {}",
+                emptied.rows,
+                emptied.conversions,
+                emptied.nulls,
+                path.display()
+            );
+        }
+        write_output(path, |w| paths.write_csv(w))?;
+    }
+    if let Some(path) = &args.identities_out {
+        write_output(path, |w| built.write_identities(w))?;
+    }
+    Ok(())
+}
+
+/// Prints the build summary on stderr and writes it as JSON when asked.
+pub fn report_build(
+    built: &BuiltJourneys,
+    summary_out: Option<&Path>,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    if !quiet {
+        for line in built.summary.describe().lines() {
+            eprintln!("pathcredit: {line}");
+        }
+    }
+    if let Some(path) = summary_out {
+        write_output(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &built.summary)
+                .map_err(|e| pathcredit::Error::Write(e.into()))?;
+            w.write_all(b"\n").map_err(pathcredit::Error::Write)
+        })?;
+    }
+    Ok(())
+}

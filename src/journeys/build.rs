@@ -1,0 +1,474 @@
+//! Building journeys from raw events: the pipeline.
+//!
+//! 1. Read identity edges, then stream the events into compact records (ids and
+//!    integer times; [`events`](super::events)).
+//! 2. Resolve identities into persons ([`identity`](super::identity)).
+//! 3. Sort the records by person and time (ties broken by kind and names, so the order
+//!    of input rows never matters).
+//! 4. Per person, sessionize the touches between conversions ([`sessions`](super::sessions)).
+//! 5. At account level, merge the persons' timelines into their accounts'.
+//! 6. Cut each timeline into converting and non-converting journeys
+//!    ([`windows`](super::windows)), counting everything left out.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::channel::Dictionary;
+use crate::csv_input::ReadOptions;
+use crate::error::{Error, Result};
+use crate::journeys::events::{Event, EventLog, EventNames, NONE};
+use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
+use crate::journeys::sessions::{Item, TouchLevel, sessionize};
+use crate::journeys::summary::{BuildSummary, NoAccount};
+use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
+use crate::journeys::{JourneyInfo, Journeys};
+use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
+
+/// Whose journeys to build.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JourneyLevel {
+    /// One timeline per person (after identity stitching). Default.
+    #[default]
+    Person,
+    /// One timeline per B2B account: all its contacts' touches merged in time order;
+    /// conversions default to `closed_won`.
+    Account,
+}
+
+impl FromStr for JourneyLevel {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "person" => Ok(JourneyLevel::Person),
+            "account" => Ok(JourneyLevel::Account),
+            _ => Err(Error::param(
+                "--journey-level",
+                format!("`{s}`: expected person or account"),
+            )),
+        }
+    }
+}
+
+/// How journeys are built from events. Defaults are documented per field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JourneyParams {
+    /// Person or account journeys (default person).
+    pub level: JourneyLevel,
+    /// Lookback window before a conversion (default 30 days; `None`: unlimited).
+    pub lookback: Option<Millis>,
+    /// Keep only the last N touches of a journey (default: all).
+    pub lookback_steps: Option<usize>,
+    /// Censoring horizon for non-converting journeys (default: the lookback; `None`
+    /// with an unlimited lookback: nothing is censored).
+    pub censor: Option<Option<Millis>>,
+    /// Inactivity gap that ends a session when events carry no session id (default 30 minutes).
+    pub session_gap: Millis,
+    /// One touch per session (default) or every touch event.
+    pub touch_level: TouchLevel,
+    /// Channel names that count as direct when picking a session's channel (default `direct`).
+    pub direct_channels: Vec<String>,
+    /// Credit conversions with no touch in their window to this channel (default: none;
+    /// they are counted as unattributable instead).
+    pub unattributed_channel: Option<String>,
+    /// Event names.
+    pub event_names: EventNames,
+    /// What to do with shared devices (default: keep them separate).
+    pub shared_devices: SharedDevices,
+    /// The end of the data for censoring (default: the latest event's timestamp).
+    pub data_end: Option<Millis>,
+    /// Reader options for the events and identities files.
+    pub read: ReadOptions,
+}
+
+impl Default for JourneyParams {
+    fn default() -> Self {
+        Self {
+            level: JourneyLevel::Person,
+            lookback: Some(30 * DAY),
+            lookback_steps: None,
+            censor: None,
+            session_gap: 30 * MINUTE,
+            touch_level: TouchLevel::Session,
+            direct_channels: vec!["direct".to_string()],
+            unattributed_channel: None,
+            event_names: EventNames::default(),
+            shared_devices: SharedDevices::Separate,
+            data_end: None,
+            read: ReadOptions::default(),
+        }
+    }
+}
+
+impl JourneyParams {
+    /// The conversion event names in effect (explicit, else by level).
+    pub fn conversion_events(&self) -> Vec<String> {
+        match (&self.event_names.conversion, self.level) {
+            (Some(names), _) => names.clone(),
+            (None, JourneyLevel::Person) => vec!["conversion".to_string()],
+            (None, JourneyLevel::Account) => vec![self.event_names.closed_won.clone()],
+        }
+    }
+
+    /// The censoring horizon in effect.
+    pub fn censor_horizon(&self) -> Option<Millis> {
+        self.censor.unwrap_or(self.lookback)
+    }
+
+    /// Checks the parameters before any input is read.
+    pub fn validate(&self) -> Result<()> {
+        if self.lookback.is_some_and(|l| l < 0) {
+            return Err(Error::param("--lookback-days", "must not be negative"));
+        }
+        if self.lookback_steps == Some(0) {
+            return Err(Error::param("--lookback-steps", "must be at least 1"));
+        }
+        if self.censor.flatten().is_some_and(|c| c < 0) {
+            return Err(Error::param("--censor-days", "must not be negative"));
+        }
+        if self.session_gap <= 0 {
+            return Err(Error::param(
+                "--session-gap",
+                "must be a positive duration such as 30m",
+            ));
+        }
+        if self
+            .unattributed_channel
+            .as_deref()
+            .is_some_and(|c| c.trim().is_empty())
+        {
+            return Err(Error::param(
+                "--unattributed-channel",
+                "must be a non-empty channel name",
+            ));
+        }
+        self.event_names.validate(&self.conversion_events())
+    }
+
+    fn settings(&self, data_end: Millis) -> BTreeMap<String, String> {
+        let mut s = BTreeMap::new();
+        let level = match self.level {
+            JourneyLevel::Person => "person",
+            JourneyLevel::Account => "account",
+        };
+        s.insert("journey_level".into(), level.into());
+        s.insert(
+            "lookback".into(),
+            self.lookback.map_or("unlimited".into(), format_duration),
+        );
+        s.insert(
+            "lookback_steps".into(),
+            self.lookback_steps.map_or("all".into(), |n| n.to_string()),
+        );
+        s.insert(
+            "censor".into(),
+            self.censor_horizon().map_or("none".into(), format_duration),
+        );
+        s.insert("session_gap".into(), format_duration(self.session_gap));
+        s.insert(
+            "touch_level".into(),
+            match self.touch_level {
+                TouchLevel::Session => "session".into(),
+                TouchLevel::Event => "event".into(),
+            },
+        );
+        s.insert(
+            "conversion_events".into(),
+            self.conversion_events().join(","),
+        );
+        s.insert("data_end".into(), format_timestamp(data_end));
+        s
+    }
+}
+
+/// The result of a build: journeys, the summary, and the identity resolution.
+#[derive(Debug)]
+pub struct BuiltJourneys {
+    /// The journeys.
+    pub journeys: Journeys,
+    /// What was read, built and left out.
+    pub summary: BuildSummary,
+    ids: Dictionary,
+    persons: Persons,
+}
+
+impl BuiltJourneys {
+    /// Writes the resolved identity mapping (`id,person_id,resolution`).
+    pub fn write_identities<W: Write>(&self, out: W) -> Result<()> {
+        self.persons.write_csv(&self.ids, out)
+    }
+}
+
+/// Builds journeys from an events stream and an optional identities stream.
+pub fn build_journeys(
+    events: &mut dyn Read,
+    events_name: &str,
+    identities: Option<(&mut dyn Read, &str)>,
+    params: &JourneyParams,
+) -> Result<BuiltJourneys> {
+    params.validate()?;
+    let conversions = params.conversion_events();
+    let mut ids = Dictionary::new();
+    let edges = match identities {
+        Some((reader, name)) => Some(IdentityEdges::read_csv(
+            reader,
+            name,
+            &params.read,
+            &mut ids,
+        )?),
+        None => None,
+    };
+    let mut log = EventLog::read_csv(
+        events,
+        events_name,
+        &params.read,
+        &params.event_names,
+        &conversions,
+        &mut ids,
+    )?;
+    let persons = Persons::resolve(
+        &ids,
+        edges.as_ref().map_or(&[][..], |e| &e.edges),
+        params.shared_devices,
+    );
+    let data_end = params.data_end.or(log.data_end).unwrap_or(0);
+
+    canonicalise(&mut log, &persons);
+    let mut summary = BuildSummary {
+        events_file: log.report.clone(),
+        identities_file: edges.map(|e| e.report),
+        events: log.counts.clone(),
+        identities: persons.stats.clone(),
+        settings: params.settings(data_end),
+        ..BuildSummary::default()
+    };
+
+    let mut is_direct = vec![false; log.channels.len()];
+    for name in &params.direct_channels {
+        if let Some(id) = log.channels.id(name) {
+            is_direct[id as usize] = true;
+        }
+    }
+    let mut builder = Journeys::builder();
+    let unattributed = params
+        .unattributed_channel
+        .as_deref()
+        .map(|name| log.channels.intern(name.trim()));
+    // Touches without a campaign (content) carry the empty name's id.
+    let blank_campaign = if log.has_campaign {
+        log.campaigns.intern("")
+    } else {
+        0
+    };
+    let blank_content = if log.has_content {
+        log.contents.intern("")
+    } else {
+        0
+    };
+    builder.set_dictionaries(
+        log.channels.clone(),
+        log.has_campaign.then(|| log.campaigns.clone()),
+        log.has_content.then(|| log.contents.clone()),
+    );
+    let rules = WindowRules {
+        lookback: params.lookback,
+        steps: params.lookback_steps,
+        censor: params.censor_horizon(),
+        data_end,
+        unattributed,
+        blank_campaign,
+        blank_content,
+    };
+
+    let timelines = person_timelines(&log.events, params, &is_direct, &mut summary.sessions);
+    let mut counts = WindowCounts::default();
+    let mut draft = Draft::default();
+    match params.level {
+        JourneyLevel::Person => {
+            for (person, items) in timelines {
+                emit_journeys(
+                    persons.keys.name(person),
+                    &items,
+                    &rules,
+                    &mut counts,
+                    &mut draft,
+                    &mut builder,
+                );
+            }
+        }
+        JourneyLevel::Account => {
+            let accounts = account_of_persons(&log.events, persons.keys.len());
+            let mut merged: Vec<(u32, Item)> = Vec::new();
+            for (person, items) in timelines {
+                let account = accounts[person as usize];
+                if account == NONE {
+                    for it in &items {
+                        summary.no_account.add(it);
+                    }
+                } else {
+                    merged.extend(items.into_iter().map(|it| (account, it)));
+                }
+            }
+            merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(Item::order(&a.1, &b.1)));
+            let mut start = 0;
+            let mut items = Vec::new();
+            while start < merged.len() {
+                let account = merged[start].0;
+                let mut end = start;
+                items.clear();
+                while end < merged.len() && merged[end].0 == account {
+                    items.push(merged[end].1);
+                    end += 1;
+                }
+                let key = log.accounts.name(account);
+                emit_journeys(key, &items, &rules, &mut counts, &mut draft, &mut builder);
+                start = end;
+            }
+        }
+    }
+    summary.windows = counts;
+    debug_assert_eq!(summary.touch_events_accounted(), summary.events.touches);
+    debug_assert_eq!(summary.conversions_accounted(), summary.events.conversions);
+    Ok(BuiltJourneys {
+        journeys: builder.finish(),
+        summary,
+        ids,
+        persons,
+    })
+}
+
+impl NoAccount {
+    fn add(&mut self, item: &Item) {
+        if item.kind.is_touch() {
+            self.touch_events += u64::from(item.events);
+        } else if item.kind.is_conversion() {
+            self.conversions += 1;
+        } else {
+            self.milestones += 1;
+        }
+    }
+}
+
+/// Maps events to persons, renumbers channels, campaigns and contents in name order,
+/// and sorts the events by person and time with a total order on every field.
+fn canonicalise(log: &mut EventLog, persons: &Persons) {
+    let (channels, ch) = std::mem::take(&mut log.channels).into_sorted();
+    let (campaigns, ca) = std::mem::take(&mut log.campaigns).into_sorted();
+    let (contents, co) = std::mem::take(&mut log.contents).into_sorted();
+    let (accounts, ac) = std::mem::take(&mut log.accounts).into_sorted();
+    log.channels = channels;
+    log.campaigns = campaigns;
+    log.contents = contents;
+    log.accounts = accounts;
+    let re = |map: &[u32], id: u32| if id == NONE { NONE } else { map[id as usize] };
+    for e in &mut log.events {
+        e.who = persons.person_of[e.who as usize];
+        e.channel = re(&ch, e.channel);
+        e.campaign = re(&ca, e.campaign);
+        e.content = re(&co, e.content);
+        e.account = re(&ac, e.account);
+    }
+    log.events.sort_unstable_by(|a, b| {
+        a.who
+            .cmp(&b.who)
+            .then(a.time.cmp(&b.time))
+            .then(a.kind.rank().cmp(&b.kind.rank()))
+            .then(a.channel.cmp(&b.channel))
+            .then(a.campaign.cmp(&b.campaign))
+            .then(a.content.cmp(&b.content))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.session.cmp(&b.session))
+            .then(a.value.total_cmp(&b.value))
+            .then(a.account.cmp(&b.account))
+    });
+}
+
+/// Each person's timeline: touches sessionized between conversions, plus milestones
+/// and conversions, in [`Item::order`].
+fn person_timelines<'a>(
+    events: &'a [Event],
+    params: &'a JourneyParams,
+    is_direct: &'a [bool],
+    sessions: &'a mut u64,
+) -> impl Iterator<Item = (u32, Vec<Item>)> + 'a {
+    let mut start = 0;
+    let mut touches: Vec<Event> = Vec::new();
+    std::iter::from_fn(move || {
+        if start >= events.len() {
+            return None;
+        }
+        let person = events[start].who;
+        let mut end = start;
+        while end < events.len() && events[end].who == person {
+            end += 1;
+        }
+        let mut items = Vec::new();
+        touches.clear();
+        for e in &events[start..end] {
+            if e.kind.is_touch() {
+                touches.push(*e);
+                continue;
+            }
+            if e.kind.is_conversion() {
+                *sessions += sessionize(
+                    &touches,
+                    params.touch_level,
+                    params.session_gap,
+                    is_direct,
+                    &mut items,
+                );
+                touches.clear();
+            }
+            items.push(Item::from_event(e, 0));
+        }
+        *sessions += sessionize(
+            &touches,
+            params.touch_level,
+            params.session_gap,
+            is_direct,
+            &mut items,
+        );
+        items.sort_unstable_by(Item::order);
+        start = end;
+        Some((person, items))
+    })
+}
+
+/// Each person's account: the account of their latest event that names one (ties by
+/// the sort order of events), or [`NONE`].
+fn account_of_persons(events: &[Event], persons: usize) -> Vec<u32> {
+    let mut account = vec![NONE; persons];
+    for e in events {
+        if e.account != NONE {
+            account[e.who as usize] = e.account;
+        }
+    }
+    account
+}
+
+fn emit_journeys(
+    key: &str,
+    items: &[Item],
+    rules: &WindowRules,
+    counts: &mut WindowCounts,
+    draft: &mut Draft,
+    builder: &mut crate::journeys::JourneysBuilder,
+) {
+    let mut k = 0u32;
+    cut_journeys(items, rules, counts, draft, &mut |d: &Draft| {
+        k += 1;
+        builder.push(
+            JourneyInfo {
+                id: format!("{key}:{k}"),
+                user_id: key.to_string(),
+                converted: d.converted,
+                value: d.value,
+                conversion_time: d.conversion_time,
+            },
+            &d.touches,
+        );
+    });
+}

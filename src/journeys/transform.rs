@@ -1,0 +1,244 @@
+//! Path transforms for path summaries, composable and applied in a fixed order:
+//!
+//! 1. `--drop-channel NAME` (repeatable): remove every touch of those channels;
+//! 2. `--drop-direct-unless-only`: remove direct touches, unless the path is made only of
+//!    direct touches (then it stays as it is);
+//! 3. `--transform KIND`:
+//!    * `none`: the path as it is;
+//!    * `exposure`: collapse consecutive repeats (`a > a > b > a` → `a > b > a`);
+//!    * `first`: keep the first occurrence of each channel (`a > b > a > c` → `a > b > c`);
+//!    * `unique`: the set of channels in first-seen order, which as a sequence equals
+//!      `first` (named for users of tools that call it so; note that Google's
+//!      Fractribution uses `unique` for the identity, our `none`);
+//!    * `frequency`: like `first`, each channel named with its count
+//!      (`a > b > a` → `a(2) > b(1)`), after Fractribution's frequency transform;
+//! 4. `--max-steps N`: keep the last N touches.
+//!
+//! Paths that become empty (every touch dropped) leave the table; their counts are
+//! returned so the caller reports them.
+
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::channel::ChannelId;
+use crate::error::{Error, Result};
+use crate::journeys::path_table::{PathRowTotals, PathTable};
+
+/// The sequence transform of step 3.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransformKind {
+    /// The path as it is.
+    #[default]
+    None,
+    /// Collapse consecutive repeats.
+    Exposure,
+    /// First occurrence of each channel.
+    First,
+    /// The channel set in first-seen order (equals `first` as a sequence).
+    Unique,
+    /// First occurrences, named `channel(count)`.
+    Frequency,
+}
+
+impl FromStr for TransformKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "none" => Ok(TransformKind::None),
+            "exposure" => Ok(TransformKind::Exposure),
+            "first" => Ok(TransformKind::First),
+            "unique" => Ok(TransformKind::Unique),
+            "frequency" => Ok(TransformKind::Frequency),
+            _ => Err(Error::param(
+                "--transform",
+                format!("`{s}`: expected none, exposure, first, unique or frequency"),
+            )),
+        }
+    }
+}
+
+/// A composable path transform (see the module docs for the order of steps).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PathTransform {
+    /// The sequence transform.
+    pub kind: TransformKind,
+    /// Keep the last N touches.
+    pub max_steps: Option<usize>,
+    /// Channels removed from every path.
+    pub drop_channels: Vec<String>,
+    /// Remove direct touches unless a path has nothing else.
+    pub drop_direct_unless_only: bool,
+    /// The direct channel names (default `direct`).
+    pub direct_channels: Vec<String>,
+}
+
+impl PathTransform {
+    /// True when the transform changes nothing.
+    pub fn is_identity(&self) -> bool {
+        self.kind == TransformKind::None
+            && self.max_steps.is_none()
+            && self.drop_channels.is_empty()
+            && !self.drop_direct_unless_only
+    }
+
+    /// Checks the parameters.
+    pub fn validate(&self) -> Result<()> {
+        if self.max_steps == Some(0) {
+            return Err(Error::param("--max-steps", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// Applies the transform; returns the new table and the totals of the rows whose
+    /// paths became empty.
+    pub fn apply(&self, table: &PathTable) -> Result<(PathTable, PathRowTotals)> {
+        self.validate()?;
+        let channels = table.channels();
+        let flags = |names: &[String]| {
+            let mut f = vec![false; channels.len()];
+            for n in names {
+                if let Some(id) = channels.id(n) {
+                    f[id as usize] = true;
+                }
+            }
+            f
+        };
+        let dropped = flags(&self.drop_channels);
+        let direct = flags(&self.direct_channels);
+        let mut counts = vec![0u32; channels.len()];
+        let mut steps: Vec<(ChannelId, u32)> = Vec::new();
+        let mut builder = PathTable::builder();
+        let mut names: Vec<String> = Vec::new();
+        let mut emptied = PathRowTotals::default();
+        for row in table.rows() {
+            steps.clear();
+            steps.extend(
+                row.path
+                    .iter()
+                    .filter(|&&c| !dropped[c as usize])
+                    .map(|&c| (c, 1)),
+            );
+            if self.drop_direct_unless_only && steps.iter().any(|&(c, _)| !direct[c as usize]) {
+                steps.retain(|&(c, _)| !direct[c as usize]);
+            }
+            match self.kind {
+                TransformKind::None => {}
+                TransformKind::Exposure => steps.dedup_by_key(|s| s.0),
+                TransformKind::First | TransformKind::Unique | TransformKind::Frequency => {
+                    for &(c, _) in steps.iter() {
+                        counts[c as usize] += 1;
+                    }
+                    steps.retain_mut(|s| {
+                        let n = std::mem::take(&mut counts[s.0 as usize]);
+                        s.1 = n;
+                        n > 0
+                    });
+                }
+            }
+            if let Some(n) = self.max_steps
+                && steps.len() > n
+            {
+                steps.drain(..steps.len() - n);
+            }
+            if steps.is_empty() {
+                emptied.rows += 1;
+                emptied.conversions += row.conversions;
+                emptied.value += row.value;
+                emptied.nulls += row.nulls;
+                continue;
+            }
+            names.clear();
+            names.extend(steps.iter().map(|&(c, n)| match self.kind {
+                TransformKind::Frequency => format!("{}({n})", channels.name(c)),
+                _ => channels.name(c).to_string(),
+            }));
+            builder.push(&names, row.conversions, row.value, row.nulls);
+        }
+        Ok((builder.finish(), emptied))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(path: &[&str]) -> PathTable {
+        let mut b = PathTable::builder();
+        b.push(path, 1.0, 10.0, 2.0);
+        b.finish()
+    }
+
+    fn apply(t: &PathTransform, path: &[&str]) -> String {
+        let (out, _) = t.apply(&one(path)).unwrap();
+        if out.is_empty() {
+            String::new()
+        } else {
+            out.path_string(0)
+        }
+    }
+
+    fn kind(kind: TransformKind) -> PathTransform {
+        PathTransform {
+            kind,
+            direct_channels: vec!["direct".into()],
+            ..PathTransform::default()
+        }
+    }
+
+    const PATH: [&str; 8] = ["D", "A", "B", "B", "C", "D", "C", "C"];
+
+    #[test]
+    fn each_sequence_transform() {
+        assert_eq!(
+            apply(&kind(TransformKind::None), &PATH),
+            "D > A > B > B > C > D > C > C"
+        );
+        assert_eq!(
+            apply(&kind(TransformKind::Exposure), &PATH),
+            "D > A > B > C > D > C"
+        );
+        assert_eq!(apply(&kind(TransformKind::First), &PATH), "D > A > B > C");
+        assert_eq!(apply(&kind(TransformKind::Unique), &PATH), "D > A > B > C");
+        assert_eq!(
+            apply(&kind(TransformKind::Frequency), &PATH),
+            "D(2) > A(1) > B(2) > C(3)"
+        );
+    }
+
+    #[test]
+    fn max_steps_keeps_the_last_touches_after_the_transform() {
+        let t = PathTransform {
+            max_steps: Some(2),
+            ..kind(TransformKind::Exposure)
+        };
+        assert_eq!(apply(&t, &PATH), "D > C");
+    }
+
+    #[test]
+    fn drop_channel_and_direct_unless_only() {
+        let t = PathTransform {
+            drop_channels: vec!["B".into()],
+            drop_direct_unless_only: true,
+            ..kind(TransformKind::None)
+        };
+        assert_eq!(apply(&t, &["direct", "B", "A", "direct"]), "A");
+        assert_eq!(apply(&t, &["direct", "direct"]), "direct > direct");
+        let (out, emptied) = t.apply(&one(&["B", "B"])).unwrap();
+        assert!(out.is_empty());
+        assert_eq!(emptied.rows, 1);
+        assert_eq!(emptied.conversions, 1.0);
+        assert_eq!(emptied.nulls, 2.0);
+    }
+
+    #[test]
+    fn transformed_rows_merge() {
+        let mut b = PathTable::builder();
+        b.push(&["a", "a", "b"], 1.0, 1.0, 0.0);
+        b.push(&["a", "b", "b"], 2.0, 2.0, 1.0);
+        let (out, _) = kind(TransformKind::Exposure).apply(&b.finish()).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(out.row(0).conversions, 3.0);
+    }
+}
