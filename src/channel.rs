@@ -5,22 +5,48 @@
 //! ([`Dictionary::into_sorted`]), so ids, iteration and output do not depend on the
 //! order in which rows were read.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 
 /// Dense id of a channel (or of a campaign or content, in their own dictionaries).
 pub type ChannelId = u32;
 
 /// A two-way map between names and dense ids `0..len`.
-#[derive(Clone, Debug, Default)]
+///
+/// Names live in one string arena (no allocation per name); the index is a hash table
+/// of ids, with each id's hash kept alongside so that growing the table never rehashes
+/// a string and a lookup compares strings only on a full hash match. The hash is
+/// foldhash with a fixed seed, so nothing depends on per-process randomness.
+#[derive(Clone, Default)]
 pub struct Dictionary {
-    names: Vec<Box<str>>,
-    index: FxHashMap<Box<str>, ChannelId>,
+    bytes: String,
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+    index: HashTable<ChannelId>,
+}
+
+impl std::fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
 }
 
 impl PartialEq for Dictionary {
     fn eq(&self, other: &Self) -> bool {
-        self.names == other.names
+        self.ends.len() == other.ends.len() && self.names().eq(other.names())
     }
+}
+
+fn hash_of(name: &str) -> u64 {
+    FixedState::with_seed(0x7061_7468_6372_6564).hash_one(name)
+}
+
+fn name_at<'a>(bytes: &'a str, ends: &[usize], id: ChannelId) -> &'a str {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &bytes[start..ends[i]]
 }
 
 impl Dictionary {
@@ -44,63 +70,93 @@ impl Dictionary {
 
     /// The id of `name`, adding it if it is new.
     pub fn intern(&mut self, name: &str) -> ChannelId {
-        if let Some(&id) = self.index.get(name) {
+        let h = hash_of(name);
+        let Dictionary {
+            bytes,
+            ends,
+            hashes,
+            index,
+        } = self;
+        if let Some(&id) = index.find(h, |&id| {
+            hashes[id as usize] == h && name_at(bytes, ends, id) == name
+        }) {
             return id;
         }
-        let id = ChannelId::try_from(self.names.len()).expect("more than 2^32 distinct names");
-        let boxed: Box<str> = name.into();
-        self.names.push(boxed.clone());
-        self.index.insert(boxed, id);
+        let id = ChannelId::try_from(ends.len()).expect("more than 2^32 distinct names");
+        bytes.push_str(name);
+        ends.push(bytes.len());
+        hashes.push(h);
+        index.insert_unique(h, id, |&id| hashes[id as usize]);
         id
     }
 
     /// The id of `name`, if it is known.
     pub fn id(&self, name: &str) -> Option<ChannelId> {
-        self.index.get(name).copied()
+        let h = hash_of(name);
+        self.index
+            .find(h, |&id| {
+                self.hashes[id as usize] == h && self.name(id) == name
+            })
+            .copied()
     }
 
     /// The name of `id`. Panics if `id` is not from this dictionary.
     pub fn name(&self, id: ChannelId) -> &str {
-        &self.names[id as usize]
+        name_at(&self.bytes, &self.ends, id)
     }
 
     /// Number of names.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.ends.len()
     }
 
     /// True when no name has been interned.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.ends.is_empty()
     }
 
     /// Names in id order.
     pub fn names(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.names.iter().map(|n| &**n)
+        (0..self.ends.len() as ChannelId).map(move |id| self.name(id))
     }
 
     /// True when ids follow the names' sorted (byte-wise) order.
     pub fn is_sorted(&self) -> bool {
-        self.names.windows(2).all(|w| w[0] < w[1])
+        (1..self.ends.len() as ChannelId).all(|id| self.name(id - 1) < self.name(id))
     }
 
     /// The same names re-numbered in sorted order, and the map `old id → new id`.
     pub fn into_sorted(self) -> (Dictionary, Vec<ChannelId>) {
-        self.sorted_subset(&vec![true; self.names.len()])
+        self.sorted_subset(&vec![true; self.len()])
     }
 
     /// The names whose `used` flag is set, re-numbered in sorted order, and the map
     /// `old id → new id` ([`ChannelId::MAX`] for names left out).
     pub fn sorted_subset(&self, used: &[bool]) -> (Dictionary, Vec<ChannelId>) {
-        let mut order: Vec<ChannelId> = (0..self.names.len() as ChannelId)
+        let mut order: Vec<ChannelId> = (0..self.len() as ChannelId)
             .filter(|&id| used[id as usize])
             .collect();
-        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
-        let mut remap = vec![ChannelId::MAX; self.names.len()];
+        order.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        let mut remap = vec![ChannelId::MAX; self.len()];
         for (new, &old) in order.iter().enumerate() {
             remap[old as usize] = new as ChannelId;
         }
-        let sorted = Dictionary::from_names(order.iter().map(|&old| &*self.names[old as usize]));
+        let mut sorted = Dictionary::new();
+        sorted.ends.reserve(order.len());
+        sorted.hashes.reserve(order.len());
+        sorted
+            .index
+            .reserve(order.len(), |&id| sorted.hashes[id as usize]);
+        for &old in &order {
+            let name = self.name(old);
+            let id = sorted.ends.len() as ChannelId;
+            sorted.bytes.push_str(name);
+            sorted.ends.push(sorted.bytes.len());
+            let h = self.hashes[old as usize];
+            sorted.hashes.push(h);
+            let hashes = &sorted.hashes;
+            sorted.index.insert_unique(h, id, |&id| hashes[id as usize]);
+        }
         (sorted, remap)
     }
 }

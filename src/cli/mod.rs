@@ -6,6 +6,7 @@
 
 pub mod args;
 mod attribute;
+mod generate_events;
 mod generate_paths;
 mod journeys;
 pub mod output;
@@ -34,6 +35,7 @@ enum Command {
     Attribute(Box<attribute::AttributeArgs>),
     Journeys(Box<journeys::JourneysArgs>),
     GeneratePaths(generate_paths::GeneratePathsArgs),
+    GenerateEvents(generate_events::GenerateEventsArgs),
 }
 
 /// Runs the parsed command.
@@ -42,5 +44,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Attribute(args) => attribute::run(*args),
         Command::Journeys(args) => journeys::run(*args),
         Command::GeneratePaths(args) => generate_paths::run(args),
+        Command::GenerateEvents(args) => generate_events::run(args),
     }
 }

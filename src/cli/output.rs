@@ -1,4 +1,4 @@
-//! Where output goes: stdout (`-`) or a file written atomically.
+//! Where output goes: stdout (`-`) or files written atomically.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -6,9 +6,57 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-/// Writes output to `target` (`-` for stdout). A file is written under a temporary
-/// name in the same directory and renamed into place only when writing succeeded, so
-/// a failed run never leaves a half-written file (and never truncates an old one).
+/// A file written under a temporary name in its target's directory and renamed into
+/// place by [`AtomicFile::commit`]; dropped without a commit, the temporary file is
+/// removed. A failed run therefore never leaves a half-written file, nor truncates an
+/// older one.
+pub struct AtomicFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    writer: Option<BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file for `target`.
+    pub fn create(target: &Path) -> anyhow::Result<Self> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".to_string());
+        let tmp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let file =
+            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(Self {
+            target: target.to_path_buf(),
+            tmp,
+            writer: Some(BufWriter::with_capacity(1 << 17, file)),
+        })
+    }
+
+    /// The writer.
+    pub fn writer(&mut self) -> &mut BufWriter<fs::File> {
+        self.writer.as_mut().expect("not committed yet")
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        let writer = self.writer.take().expect("committed once");
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        fs::rename(&self.tmp, &self.target)
+            .with_context(|| format!("cannot move output into place at {}", self.target.display()))
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes output to `target` (`-` for stdout; a file is written atomically).
 pub fn write_output<F>(target: &Path, render: F) -> anyhow::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> pathcredit::Result<()>,
@@ -19,30 +67,9 @@ where
         w.flush().context("cannot write to stdout")?;
         return Ok(());
     }
-    let tmp = temporary_name(target);
-    let result = (|| -> anyhow::Result<()> {
-        let file =
-            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        let mut w = BufWriter::new(file);
-        render(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        fs::rename(&tmp, target)
-            .with_context(|| format!("cannot move output into place at {}", target.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("writing {}", target.display()))
-}
-
-fn temporary_name(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    let mut file = AtomicFile::create(target)?;
+    render(file.writer()).with_context(|| format!("writing {}", target.display()))?;
+    file.commit()
 }
 
 /// True when the error is a closed stdout pipe (`pathcredit ... | head`), which is

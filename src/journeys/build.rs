@@ -283,57 +283,54 @@ pub fn build_journeys(
         blank_content,
     };
 
-    let timelines = person_timelines(&log.events, params, &is_direct, &mut summary.sessions);
     let mut counts = WindowCounts::default();
     let mut draft = Draft::default();
     match params.level {
         JourneyLevel::Person => {
-            for (person, items) in timelines {
-                emit_journeys(
-                    persons.keys.name(person),
-                    &items,
-                    &rules,
-                    &mut counts,
-                    &mut draft,
-                    &mut builder,
-                );
-            }
+            summary.sessions =
+                for_each_person_timeline(&log.events, params, &is_direct, |person, items| {
+                    emit_journeys(
+                        persons.keys.name(person),
+                        items,
+                        &rules,
+                        &mut counts,
+                        &mut draft,
+                        &mut builder,
+                    );
+                });
         }
         JourneyLevel::Account => {
             let accounts = account_of_persons(&log.events, persons.keys.len());
             let mut merged: Vec<(u32, Item)> = Vec::new();
-            for (person, items) in timelines {
-                let account = accounts[person as usize];
-                if account == NONE {
-                    for it in &items {
-                        summary.no_account.add(it);
+            let no_account = &mut summary.no_account;
+            summary.sessions =
+                for_each_person_timeline(&log.events, params, &is_direct, |person, items| {
+                    let account = accounts[person as usize];
+                    if account == NONE {
+                        for it in items {
+                            no_account.add(it);
+                        }
+                    } else {
+                        merged.extend(items.iter().map(|&it| (account, it)));
                     }
-                } else {
-                    merged.extend(items.into_iter().map(|it| (account, it)));
-                }
-            }
+                });
             merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(Item::order(&a.1, &b.1)));
-            let mut start = 0;
             let mut items = Vec::new();
-            while start < merged.len() {
-                let account = merged[start].0;
-                let mut end = start;
+            for group in merged.chunk_by(|a, b| a.0 == b.0) {
+                let account = group[0].0;
                 items.clear();
-                while end < merged.len() && merged[end].0 == account {
-                    items.push(merged[end].1);
-                    end += 1;
-                }
+                items.extend(group.iter().map(|&(_, it)| it));
                 let key = log.accounts.name(account);
                 emit_journeys(key, &items, &rules, &mut counts, &mut draft, &mut builder);
-                start = end;
             }
         }
     }
     summary.windows = counts;
     debug_assert_eq!(summary.touch_events_accounted(), summary.events.touches);
     debug_assert_eq!(summary.conversions_accounted(), summary.events.conversions);
+    let journeys = builder.finish();
     Ok(BuiltJourneys {
-        journeys: builder.finish(),
+        journeys,
         summary,
         ids,
         persons,
@@ -380,61 +377,44 @@ fn canonicalise(log: &mut EventLog, persons: &Persons) {
             .then(a.campaign.cmp(&b.campaign))
             .then(a.content.cmp(&b.content))
             .then(a.kind.cmp(&b.kind))
-            .then(a.session.cmp(&b.session))
-            .then(a.value.total_cmp(&b.value))
+            .then(a.aux.cmp(&b.aux))
             .then(a.account.cmp(&b.account))
     });
 }
 
-/// Each person's timeline: touches sessionized between conversions, plus milestones
-/// and conversions, in [`Item::order`].
-fn person_timelines<'a>(
-    events: &'a [Event],
-    params: &'a JourneyParams,
-    is_direct: &'a [bool],
-    sessions: &'a mut u64,
-) -> impl Iterator<Item = (u32, Vec<Item>)> + 'a {
-    let mut start = 0;
+/// Calls `visit(person, timeline)` for each person in order: the person's touches
+/// sessionized between conversions, plus milestones and conversions, in
+/// [`Item::order`]. Returns the number of sessions. Buffers are reused across people.
+fn for_each_person_timeline(
+    events: &[Event],
+    params: &JourneyParams,
+    is_direct: &[bool],
+    mut visit: impl FnMut(u32, &[Item]),
+) -> u64 {
+    let mut sessions = 0;
     let mut touches: Vec<Event> = Vec::new();
-    std::iter::from_fn(move || {
-        if start >= events.len() {
-            return None;
-        }
-        let person = events[start].who;
-        let mut end = start;
-        while end < events.len() && events[end].who == person {
-            end += 1;
-        }
-        let mut items = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut keys = Vec::new();
+    let (level, gap) = (params.touch_level, params.session_gap);
+    for person_events in events.chunk_by(|a, b| a.who == b.who) {
+        items.clear();
         touches.clear();
-        for e in &events[start..end] {
+        for e in person_events {
             if e.kind.is_touch() {
                 touches.push(*e);
                 continue;
             }
             if e.kind.is_conversion() {
-                *sessions += sessionize(
-                    &touches,
-                    params.touch_level,
-                    params.session_gap,
-                    is_direct,
-                    &mut items,
-                );
+                sessions += sessionize(&touches, level, gap, is_direct, &mut keys, &mut items);
                 touches.clear();
             }
             items.push(Item::from_event(e, 0));
         }
-        *sessions += sessionize(
-            &touches,
-            params.touch_level,
-            params.session_gap,
-            is_direct,
-            &mut items,
-        );
+        sessions += sessionize(&touches, level, gap, is_direct, &mut keys, &mut items);
         items.sort_unstable_by(Item::order);
-        start = end;
-        Some((person, items))
-    })
+        visit(person_events[0].who, &items);
+    }
+    sessions
 }
 
 /// Each person's account: the account of their latest event that names one (ties by

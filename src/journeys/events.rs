@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::io::Read;
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
@@ -177,14 +177,14 @@ impl Kind {
     }
 }
 
-/// One event as a fixed-size record of ids.
+/// One event as a fixed-size (40-byte) record of ids.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Event {
     pub time: Millis,
-    /// Conversion value (0 unless a conversion).
-    pub value: f64,
-    /// Hash of the session id (0: none).
-    pub session: u64,
+    /// For a touch, the hash of its session id (0: none); for a conversion, the bits of
+    /// its value (`f64::to_bits`). Read it through [`Event::session`] and
+    /// [`Event::value`].
+    pub aux: u64,
     /// Raw user id (index into the id dictionary); replaced by the person index once
     /// identities are resolved.
     pub who: u32,
@@ -193,6 +193,22 @@ pub(crate) struct Event {
     pub content: u32,
     pub account: u32,
     pub kind: Kind,
+}
+
+impl Event {
+    /// The session id hash of a touch (0: none).
+    pub fn session(&self) -> u64 {
+        if self.kind.is_touch() { self.aux } else { 0 }
+    }
+
+    /// The value of a conversion (0 otherwise).
+    pub fn value(&self) -> f64 {
+        if self.kind.is_conversion() {
+            f64::from_bits(self.aux)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The events of a file, as records with their dictionaries.
@@ -275,8 +291,9 @@ impl EventLog {
             report: ReadReport::new(name),
             ..EventLog::default()
         };
-        // Event names repeat on every row: classify each distinct name once.
-        let mut kinds: FxHashMap<Box<str>, Option<Kind>> = FxHashMap::default();
+        // Event names repeat on every row and are few: classify each distinct name
+        // once and find it again by a short linear scan.
+        let mut kinds: Vec<(Box<str>, Option<Kind>)> = Vec::new();
         while let Some(row) = src.next_row()? {
             log.report.rows_read += 1;
             let event = log.parse_row(&row, &cols, names, conversions, &mut kinds, ids);
@@ -310,7 +327,7 @@ impl EventLog {
         cols: &Columns,
         names: &EventNames,
         conversions: &[String],
-        kinds: &mut FxHashMap<Box<str>, Option<Kind>>,
+        kinds: &mut Vec<(Box<str>, Option<Kind>)>,
         ids: &mut Dictionary,
     ) -> Result<Option<Event>> {
         let ts = row.non_empty(cols.timestamp, TIMESTAMP_EXPECTED)?;
@@ -322,11 +339,11 @@ impl EventLog {
         })?;
         let user = row.non_empty(cols.user, "a user id")?;
         let event_name = row.non_empty(cols.event, "an event name")?;
-        let kind = match kinds.get(event_name) {
-            Some(k) => *k,
+        let kind = match kinds.iter().find(|(n, _)| &**n == event_name) {
+            Some((_, k)) => *k,
             None => {
                 let k = names.classify(event_name, conversions);
-                kinds.insert(event_name.into(), k);
+                kinds.push((event_name.into(), k));
                 k
             }
         };
@@ -342,8 +359,7 @@ impl EventLog {
         };
         let mut event = Event {
             time,
-            value: 0.0,
-            session: 0,
+            aux: 0,
             who: 0,
             channel: NONE,
             campaign: NONE,
@@ -367,14 +383,14 @@ impl EventLog {
             if let Some(c) = cols.session {
                 let s = row.str(c)?;
                 if !s.is_empty() {
-                    event.session = session_hash(s);
+                    event.aux = session_hash(s);
                 }
             }
         }
         if kind.is_conversion()
             && let Some(c) = cols.value
         {
-            event.value = row.non_negative(c, Some(0.0))?;
+            event.aux = row.non_negative(c, Some(0.0))?.to_bits();
         }
         if let Some(c) = cols.account {
             let a = row.str(c)?;
@@ -445,7 +461,7 @@ mod tests {
         assert_eq!(log.counts.conversions, 1);
         assert_eq!(log.counts.milestones, 1);
         assert_eq!(log.counts.ignored_by_name["page_view"], 1);
-        assert_eq!(log.events[1].value, 25.5);
+        assert_eq!(log.events[1].value(), 25.5);
         assert_eq!(ids.len(), 2);
         assert_eq!(log.data_end, parse_timestamp("2026-01-03T00:00:00Z"));
     }

@@ -33,7 +33,7 @@ impl Item {
     pub fn from_event(e: &Event, events: u32) -> Item {
         Item {
             time: e.time,
-            value: e.value,
+            value: e.value(),
             channel: e.channel,
             campaign: e.campaign,
             content: e.content,
@@ -89,18 +89,20 @@ pub(crate) fn sessionize(
     level: TouchLevel,
     gap: Millis,
     is_direct: &[bool],
+    keys: &mut Vec<(bool, u64, usize)>,
     out: &mut Vec<Item>,
 ) -> u64 {
     if touches.is_empty() {
         return 0;
     }
-    // Session key of each touch: its session id hash, or a gap-run number.
-    let mut keys: Vec<(bool, u64, usize)> = Vec::with_capacity(touches.len());
+    // Session key of each touch (its session id hash, or a gap-run number), in `keys`
+    // (a buffer reused across calls).
+    keys.clear();
     let mut run = 0u64;
     let mut last_unlabelled: Option<Millis> = None;
     for (i, t) in touches.iter().enumerate() {
-        if t.session != 0 {
-            keys.push((true, t.session, i));
+        if t.session() != 0 {
+            keys.push((true, t.session(), i));
         } else {
             if let Some(last) = last_unlabelled
                 && t.time - last > gap
@@ -160,8 +162,7 @@ mod tests {
     fn touch(minute: i64, channel: u32, session: u64) -> Event {
         Event {
             time: minute * MINUTE,
-            value: 0.0,
-            session,
+            aux: session,
             who: 0,
             channel,
             campaign: 0,
@@ -175,7 +176,14 @@ mod tests {
 
     fn run(touches: &[Event], level: TouchLevel) -> (u64, Vec<(i64, u32, u32)>) {
         let mut out = Vec::new();
-        let n = sessionize(touches, level, 30 * MINUTE, &[true, false, false], &mut out);
+        let n = sessionize(
+            touches,
+            level,
+            30 * MINUTE,
+            &[true, false, false],
+            &mut Vec::new(),
+            &mut out,
+        );
         out.sort_by(Item::order);
         (
             n,

@@ -211,3 +211,154 @@ fn journeys_touch_without_channel() {
     let err = journeys_error("j1,u1,0,,,2026-01-09,,,,\n");
     assert!(err.contains("line 2, column 7 (channel)"), "{err}");
 }
+
+const EVENTS_HEADER: &str = "timestamp,user_id,event,channel,value\n";
+const GOOD_EVENTS: &str =
+    "2026-01-01T00:00:00Z,u1,touch,email,\n2026-01-02T00:00:00Z,u1,conversion,,10\n";
+
+/// Runs `journeys --events FILE [--identities IDS]` and returns stderr; asserts failure
+/// and that the message names `file_name`.
+fn events_error(events: &[u8], identities: Option<&str>, file_name: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = write_file(dir.path(), "events.csv", events);
+    let out = dir.path().join("journeys.csv");
+    let mut cmd = pathcredit();
+    cmd.args(["journeys", "--events"])
+        .arg(&ev)
+        .arg("--journeys-out")
+        .arg(&out);
+    if let Some(ids) = identities {
+        cmd.arg("--identities")
+            .arg(write_file(dir.path(), "identities.csv", ids));
+    }
+    let assert = cmd.assert().failure();
+    assert!(!out.exists(), "a failed run must not leave an output file");
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(file_name),
+        "the message names {file_name}: {stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn events_unparseable_timestamp() {
+    let err = events_error(
+        format!("{EVENTS_HEADER}{GOOD_EVENTS}next friday,u2,touch,email,\n").as_bytes(),
+        None,
+        "events.csv",
+    );
+    assert!(err.contains("line 4, column 1 (timestamp)"), "{err}");
+    assert!(err.contains("`next friday` is not a timestamp"), "{err}");
+}
+
+#[test]
+fn events_missing_required_column_lists_what_was_found() {
+    let err = events_error(
+        b"time,user_id,event,channel\n2026-01-01,u1,touch,email\n",
+        None,
+        "events.csv",
+    );
+    assert!(err.contains("missing required column `timestamp`"), "{err}");
+    assert!(err.contains("time, user_id, event, channel"), "{err}");
+}
+
+#[test]
+fn events_touch_without_channel() {
+    let err = events_error(
+        format!("{EVENTS_HEADER}{GOOD_EVENTS}2026-01-03,u2,touch,,\n").as_bytes(),
+        None,
+        "events.csv",
+    );
+    assert!(err.contains("line 4, column 4 (channel)"), "{err}");
+}
+
+#[test]
+fn events_negative_or_non_numeric_value() {
+    let err = events_error(
+        format!("{EVENTS_HEADER}2026-01-03,u2,conversion,,-5\n").as_bytes(),
+        None,
+        "events.csv",
+    );
+    assert!(
+        err.contains("line 2, column 5 (value)") && err.contains("negative"),
+        "{err}"
+    );
+    let err = events_error(
+        format!("{EVENTS_HEADER}2026-01-03,u2,conversion,,$5\n").as_bytes(),
+        None,
+        "events.csv",
+    );
+    assert!(
+        err.contains("line 2, column 5 (value)") && err.contains("not a number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn identity_edge_with_an_empty_side() {
+    let err = events_error(
+        format!("{EVENTS_HEADER}{GOOD_EVENTS}").as_bytes(),
+        Some("anonymous_id,user_id\nc1,u1\nc2,\n"),
+        "identities.csv",
+    );
+    assert!(err.contains("line 3, column 2 (user_id)"), "{err}");
+}
+
+#[test]
+fn events_empty_file_and_header_only() {
+    let err = events_error(b"", None, "events.csv");
+    assert!(
+        err.contains("the file is empty") && err.contains("timestamp,user_id,event"),
+        "{err}"
+    );
+    let err = events_error(EVENTS_HEADER.as_bytes(), None, "events.csv");
+    assert!(err.contains("no data rows"), "{err}");
+}
+
+#[test]
+fn events_non_utf8_byte() {
+    let mut content = format!("{EVENTS_HEADER}{GOOD_EVENTS}").into_bytes();
+    content.extend_from_slice(b"2026-01-03,u\xfe2,touch,email,\n");
+    let err = events_error(&content, None, "events.csv");
+    assert!(
+        err.contains("line 4, column 2 (user_id)") && err.contains("not valid UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn events_skip_bad_rows_counts_every_skipped_row_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = write_file(
+        dir.path(),
+        "events.csv",
+        format!(
+            "{EVENTS_HEADER}{GOOD_EVENTS}soon,u2,touch,email,\n2026-01-03,u2,touch,,\n\
+             2026-01-03,u2,conversion,,-1\n2026-01-04,u3,touch,search,\n"
+        ),
+    );
+    let summary = dir.path().join("summary.json");
+    let assert = pathcredit()
+        .args([
+            "journeys",
+            "--skip-bad-rows",
+            "--censor-days",
+            "none",
+            "--events",
+        ])
+        .arg(&ev)
+        .arg("--summary-out")
+        .arg(&summary)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("6 rows read, 3 skipped"), "{stderr}");
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(summary).unwrap()).unwrap();
+    let file = &s["events_file"];
+    assert_eq!(file["rows_skipped"], 3);
+    assert_eq!(file["skipped_by_reason"]["bad timestamp"], 1);
+    assert_eq!(file["skipped_by_reason"]["bad channel"], 1);
+    assert_eq!(file["skipped_by_reason"]["bad value"], 1);
+    assert_eq!(s["events"]["touches"], 2);
+}

@@ -1,4 +1,4 @@
-//! Seeded synthetic path summaries, for benchmarks and scale tests.
+//! Seeded synthetic path summaries.
 //!
 //! [`PathSynth`] draws a [`PathTable`] with an exact number of distinct paths over
 //! `c01..cNN` channels: channel popularity falls off as `1/(rank+1)^0.6`, path lengths

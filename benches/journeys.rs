@@ -1,0 +1,39 @@
+//! Stage: building journeys and the path summary from raw events (1M events when
+//! measuring; a small log under `cargo test`).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pathcredit::journeys::{JourneyParams, build_journeys};
+use pathcredit::synth::EventSynth;
+
+mod common;
+
+fn build_from_events(c: &mut Criterion) {
+    let synth = EventSynth {
+        persons: common::size(146_000, 500),
+        ..EventSynth::default()
+    };
+    let (mut events, mut identities) = (Vec::new(), Vec::new());
+    let counts = synth.write(&mut events, &mut identities).unwrap();
+    let mut group = c.benchmark_group("journeys");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(counts.events));
+    group.bench_function(
+        format!("build_and_path_table/{}_events", counts.events),
+        |b| {
+            b.iter(|| {
+                let built = build_journeys(
+                    &mut events.as_slice(),
+                    "events.csv",
+                    Some((&mut identities.as_slice(), "identities.csv")),
+                    &JourneyParams::default(),
+                )
+                .unwrap();
+                built.journeys.path_table()
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, build_from_events);
+criterion_main!(benches);

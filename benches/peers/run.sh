@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks against peers. Usage: benches/peers/run.sh journeys
+#   journeys  pathcredit journeys vs the same job in DuckDB SQL (PERSONS=1460000 → ~10M events)
+# Installs what it needs into benches/peers/.venv; data go to benches/peers/data/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+bin=$root/target/release/pathcredit
+venv=$here/.venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+case "${1:-}" in
+  journeys)
+    "$venv/bin/pip" install --quiet duckdb==2.0.0
+    data=$here/data/journeys-${PERSONS:-1460000}
+    [ -f "$data/events.csv" ] || "$bin" generate-events --persons "${PERSONS:-1460000}" --seed 1 --out-dir "$data"
+    "$venv/bin/python" "$here/journeys.py" --bin "$bin" --data "$data" --runs "${RUNS:-3}"
+    ;;
+  *)
+    echo "usage: $0 journeys" >&2
+    exit 2
+    ;;
+esac
