@@ -44,6 +44,7 @@ pub mod channel;
 pub mod credit;
 pub mod csv_input;
 pub mod error;
+pub mod evaluate;
 pub mod journeys;
 pub mod models;
 pub mod prec;

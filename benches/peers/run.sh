@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks against peers. Usage: benches/peers/run.sh journeys
 #   journeys  pathcredit journeys vs the same job in DuckDB SQL (PERSONS=1460000 → ~10M events)
+#   markov    pathcredit's exact Markov vs ChannelAttribution's markov_model (CONFIGS=rows:channels:order,...)
 # Installs what it needs into benches/peers/.venv; data go to benches/peers/data/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,8 +17,14 @@ case "${1:-}" in
     [ -f "$data/events.csv" ] || "$bin" generate-events --persons "${PERSONS:-1460000}" --seed 1 --out-dir "$data"
     "$venv/bin/python" "$here/journeys.py" --bin "$bin" --data "$data" --runs "${RUNS:-3}"
     ;;
+  markov)
+    # channelattribution compiles C++ on install and imports matplotlib without declaring it.
+    "$venv/bin/pip" install --quiet channelattribution==2.2.5 matplotlib pandas
+    "$venv/bin/python" "$here/markov.py" --bin "$bin" --data "$here/data/markov" --runs "${RUNS:-3}" \
+      ${CONFIGS:+--configs "$CONFIGS"}
+    ;;
   *)
-    echo "usage: $0 journeys" >&2
+    echo "usage: $0 journeys|markov" >&2
     exit 2
     ;;
 esac

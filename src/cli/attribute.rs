@@ -3,14 +3,14 @@
 use clap::Args;
 
 use pathcredit::journeys::JourneyParams;
-use pathcredit::models::{self, ModelName};
+use pathcredit::models::{self, MarkovDetails, ModelDetails, ModelName};
 use pathcredit::report::CreditReport;
 
 use crate::cli::args::{
     BuildArgs, ChannelArgs, InputArgs, LoadedInput, ModelArgs, OutputArgs, TransformArgs,
 };
 use crate::cli::journeys::report_build;
-use crate::cli::output::write_output;
+use crate::cli::output::{write_json, write_output};
 
 /// Arguments of `attribute`.
 #[derive(Debug, Args)]
@@ -81,7 +81,20 @@ pub fn run(args: AttributeArgs) -> anyhow::Result<()> {
     let input = loaded.as_input();
     let models: Vec<ModelName> =
         requested.unwrap_or_else(|| models::default_models(&input, &settings));
-    let credits = models::attribute(&models, &settings, &input)?;
+    let want_details =
+        args.models.markov_details.is_some() || args.models.markov_transitions.is_some();
+    if want_details && !models.contains(&ModelName::Markov) {
+        anyhow::bail!(
+            "--markov-details and --markov-transitions need the markov model (--model markov)"
+        );
+    }
+    let runs = models::run(&models, &settings, &input, want_details)?;
+    for run in &runs {
+        if let Some(ModelDetails::Markov(details)) = &run.details {
+            write_markov_details(details, &args.models)?;
+        }
+    }
+    let credits: Vec<_> = runs.into_iter().map(|r| r.credit).collect();
 
     if !quiet {
         for credit in &credits {
@@ -96,4 +109,30 @@ pub fn run(args: AttributeArgs) -> anyhow::Result<()> {
         credits,
     };
     write_output(&args.output.out, |w| format.renderer().render(&report, w))
+}
+
+/// Writes `--markov-details` (JSON) and `--markov-transitions` (CSV).
+fn write_markov_details(details: &MarkovDetails, args: &ModelArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.markov_details {
+        write_json(path, details)?;
+    }
+    if let Some(path) = &args.markov_transitions {
+        write_output(path, |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            let err = |e: csv::Error| pathcredit::Error::Write(std::io::Error::other(e));
+            csv.write_record(["from", "to", "count", "probability"])
+                .map_err(err)?;
+            for t in &details.transitions {
+                csv.write_record([
+                    t.from.as_str(),
+                    t.to.as_str(),
+                    &pathcredit::journeys::format_exact(t.count),
+                    &format!("{:.12}", t.probability),
+                ])
+                .map_err(err)?;
+            }
+            csv.flush().map_err(pathcredit::Error::Write)
+        })?;
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use clap::Args;
 use pathcredit::journeys::BuiltJourneys;
 
 use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, load_events};
-use crate::cli::output::write_output;
+use crate::cli::output::{write_json, write_output};
 
 /// Arguments of `journeys`.
 #[derive(Debug, Args)]
@@ -112,11 +112,7 @@ pub fn report_build(
         }
     }
     if let Some(path) = summary_out {
-        write_output(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, &built.summary)
-                .map_err(|e| pathcredit::Error::Write(e.into()))?;
-            w.write_all(b"\n").map_err(pathcredit::Error::Write)
-        })?;
+        write_json(path, &built.summary)?;
     }
     Ok(())
 }

@@ -72,6 +72,15 @@ where
     file.commit()
 }
 
+/// Writes `value` as pretty JSON (with a final newline) to `target`, atomically.
+pub fn write_json<T: serde::Serialize>(target: &Path, value: &T) -> anyhow::Result<()> {
+    write_output(target, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)
+            .map_err(|e| pathcredit::Error::Write(e.into()))?;
+        w.write_all(b"\n").map_err(pathcredit::Error::Write)
+    })
+}
+
 /// True when the error is a closed stdout pipe (`pathcredit ... | head`), which is
 /// not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {

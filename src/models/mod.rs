@@ -9,10 +9,12 @@
 //! | `influenced` | non-additive count | paths |
 //! | `time_decay` | exponential decay on real time | journeys |
 //! | `w_shaped`, `full_path` | stage milestones | journeys |
+//! | `markov` | exact removal effect of an order-k chain | paths |
 //!
 //! "paths" models run on a [`PathTable`] and on journeys (through their path table);
 //! "journeys" models need per-touch times or milestones and fail clearly on a path table.
 
+pub mod markov;
 pub mod rules;
 pub mod stages;
 pub mod time_decay;
@@ -27,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::journeys::{Journeys, Level, PathTable, PathTransform};
 use crate::time::{DAY, Millis};
 
+pub use markov::{FittedMarkov, MarkovDetails, MarkovOrder, MarkovParams};
 pub use rules::{
     FirstTouch, Influenced, LastNonDirect, LastTouch, Linear, LinearUnique, PositionBased,
     PositionWeights,
@@ -71,11 +74,13 @@ pub enum ModelName {
     FullPath,
     /// [`Influenced`].
     Influenced,
+    /// [`MarkovParams`].
+    Markov,
 }
 
 impl ModelName {
     /// Every model, in the order `--help` lists them.
-    pub const ALL: [ModelName; 11] = [
+    pub const ALL: [ModelName; 12] = [
         ModelName::FirstTouch,
         ModelName::LastTouch,
         ModelName::LastNonDirect,
@@ -87,6 +92,7 @@ impl ModelName {
         ModelName::WShaped,
         ModelName::FullPath,
         ModelName::Influenced,
+        ModelName::Markov,
     ];
 
     /// The `--model` name.
@@ -103,6 +109,7 @@ impl ModelName {
             ModelName::WShaped => "w_shaped",
             ModelName::FullPath => "full_path",
             ModelName::Influenced => "influenced",
+            ModelName::Markov => "markov",
         }
     }
 
@@ -128,6 +135,7 @@ impl ModelName {
             ModelName::WShaped => "30/30/30 first, lead, opportunity; 10 rest (journeys only)",
             ModelName::FullPath => "22.5 x 4 incl. closed won; 10 rest (journeys only)",
             ModelName::Influenced => "full conversion to every channel on the path (non-additive)",
+            ModelName::Markov => "exact removal effect of an order-k Markov chain (--markov-order)",
         }
     }
 }
@@ -171,6 +179,8 @@ pub struct ModelSettings {
     /// Transform applied to the path table that path models see (default: none).
     /// Journey models (time decay, stage models) see the journeys as they are.
     pub path_transform: PathTransform,
+    /// Parameters of `markov` (default: order 1, ChannelAttribution's states).
+    pub markov: MarkovParams,
 }
 
 impl Default for ModelSettings {
@@ -182,6 +192,7 @@ impl Default for ModelSettings {
             custom_weights: None,
             half_life: 7 * DAY,
             path_transform: PathTransform::default(),
+            markov: MarkovParams::default(),
         }
     }
 }
@@ -197,6 +208,7 @@ impl ModelSettings {
             w.validate("--custom-weights")?;
         }
         self.path_transform.validate()?;
+        self.markov.validate()?;
         TimeDecay::default().half_life(self.half_life).validate()
     }
 
@@ -272,12 +284,43 @@ pub fn default_models(input: &Input<'_>, settings: &ModelSettings) -> Vec<ModelN
         .collect()
 }
 
+/// What some models report beyond credit.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum ModelDetails {
+    /// The Markov chain, its solve and every removal.
+    Markov(Box<MarkovDetails>),
+}
+
+/// One model's result: its credit, and its details when they were asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelRun {
+    /// The credit.
+    pub credit: Credit,
+    /// Details (only with `with_details` and for models that have them).
+    pub details: Option<ModelDetails>,
+}
+
 /// Runs `models` on `input`; the credits come back sorted by model name.
 pub fn attribute(
     models: &[ModelName],
     settings: &ModelSettings,
     input: &Input<'_>,
 ) -> Result<Vec<Credit>> {
+    Ok(run(models, settings, input, false)?
+        .into_iter()
+        .map(|r| r.credit)
+        .collect())
+}
+
+/// Runs `models` on `input`, with each model's details when `with_details`; sorted by
+/// model name.
+pub fn run(
+    models: &[ModelName],
+    settings: &ModelSettings,
+    input: &Input<'_>,
+    with_details: bool,
+) -> Result<Vec<ModelRun>> {
     settings.validate()?;
     settings.check_models(models, input.kind())?;
     let mut models = models.to_vec();
@@ -313,8 +356,9 @@ pub fn attribute(
         Cow::Owned(transformed)
     };
 
-    let mut credits = Vec::with_capacity(models.len());
+    let mut runs = Vec::with_capacity(models.len());
     for m in models {
+        let mut details = None;
         let mut credit = match m {
             ModelName::FirstTouch => FirstTouch.attribute(&paths)?,
             ModelName::LastTouch => LastTouch.attribute(&paths)?,
@@ -340,6 +384,13 @@ pub fn attribute(
             ModelName::FullPath => {
                 StageModel::full_path().attribute_journeys(journeys.expect("checked"))?
             }
+            ModelName::Markov => {
+                let fitted = settings.markov.fit(&paths)?;
+                if with_details {
+                    details = Some(ModelDetails::Markov(Box::new(fitted.details())));
+                }
+                fitted.credit()
+            }
         };
         credit.dimension = settings.level.as_str().to_string();
         if !settings.path_transform.is_identity() {
@@ -351,7 +402,7 @@ pub fn attribute(
                 credit.notes.push(note.clone());
             }
         }
-        credits.push(credit);
+        runs.push(ModelRun { credit, details });
     }
-    Ok(credits)
+    Ok(runs)
 }

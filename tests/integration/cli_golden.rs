@@ -190,3 +190,95 @@ fn journey_models_on_a_path_summary_are_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn markov_order_two_with_details_and_transitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (details, transitions) = (
+        dir.path().join("markov.json"),
+        dir.path().join("transitions.csv"),
+    );
+    let out = pathcredit()
+        .args([
+            "attribute",
+            "--paths",
+            "data/sample/paths.csv",
+            "--model",
+            "markov",
+            "--markov-order",
+            "2",
+        ])
+        .arg("--markov-details")
+        .arg(&details)
+        .arg("--markov-transitions")
+        .arg(&transitions)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_golden("attribute_paths_markov_order2.csv", &stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&details).unwrap()).unwrap();
+    assert_eq!(doc["order"], 2);
+    // The fitted chain conserves flow: P(conversion) is the observed rate 61/400.
+    assert!((doc["p_conversion"].as_f64().unwrap() - 61.0 / 400.0).abs() < 1e-12);
+    assert!(doc["solver_error_bound"].as_f64().unwrap() <= 1e-12);
+    assert_eq!(doc["removal_effects"].as_array().unwrap().len(), 7);
+    let csv = std::fs::read_to_string(&transitions).unwrap();
+    assert!(
+        csv.starts_with("from,to,count,probability\n(start),"),
+        "{}",
+        &csv[..80]
+    );
+    assert_eq!(
+        csv.lines().count() - 1,
+        doc["transitions"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn markov_order_auto_reports_the_selection_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let details = dir.path().join("markov.json");
+    pathcredit()
+        .args([
+            "attribute",
+            "--paths",
+            "data/sample/paths.csv",
+            "--model",
+            "markov",
+            "--markov-order",
+            "auto",
+        ])
+        .arg("--markov-details")
+        .arg(&details)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&details).unwrap()).unwrap();
+    let table = doc["order_selection"].as_array().unwrap();
+    assert_eq!(table.len(), 4);
+    let chosen: Vec<_> = table.iter().filter(|r| r["chosen"] == true).collect();
+    assert_eq!(chosen.len(), 1);
+    assert_eq!(chosen[0]["order"], doc["order"]);
+    let best = table
+        .iter()
+        .map(|r| r["log_loss"].as_f64().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(chosen[0]["log_loss"].as_f64().unwrap(), best);
+}
+
+#[test]
+fn markov_details_without_the_markov_model_is_an_error() {
+    let err = pathcredit()
+        .args([
+            "attribute",
+            "--paths",
+            "data/sample/paths.csv",
+            "--model",
+            "linear",
+            "--markov-details",
+            "x.json",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&err.get_output().stderr).into_owned();
+    assert!(stderr.contains("--model markov"), "{stderr}");
+}

@@ -4,5 +4,6 @@ mod bad_input;
 mod cli_golden;
 mod common;
 mod journey_builder;
+mod markov;
 mod properties;
 mod readme;

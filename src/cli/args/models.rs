@@ -3,7 +3,7 @@
 use clap::Args;
 
 use pathcredit::journeys::PathTransform;
-use pathcredit::models::{ModelName, ModelSettings, PositionWeights};
+use pathcredit::models::{MarkovParams, ModelName, ModelSettings, PositionWeights};
 use pathcredit::time::{DURATION_EXPECTED, parse_duration};
 use pathcredit::{Error, Level};
 
@@ -13,7 +13,7 @@ use pathcredit::{Error, Level};
 pub struct ModelArgs {
     /// Models to run, comma separated (default: every model the input supports).
     /// first_touch, last_touch, last_non_direct, linear, linear_unique, position_based,
-    /// custom, time_decay, w_shaped, full_path, influenced.
+    /// custom, time_decay, w_shaped, full_path, influenced, markov.
     #[arg(long = "model", value_name = "LIST", value_delimiter = ',')]
     pub models: Vec<String>,
 
@@ -34,6 +34,34 @@ pub struct ModelArgs {
     /// First,middle,last weights of the `custom` model (enables it).
     #[arg(long, value_name = "F,M,L")]
     pub custom_weights: Option<String>,
+
+    /// Order of the markov chain: 1 to 4, or `auto` (fit 1..4 on a seeded split and
+    /// keep the best held-out log-loss).
+    #[arg(long, value_name = "K|auto", default_value = "1")]
+    pub markov_order: String,
+
+    /// Markov states of order k: `windows` (k consecutive touches; ChannelAttribution's
+    /// convention) or `padded` (last k touches, padded with start).
+    #[arg(long, value_name = "KIND", default_value = "windows", value_parser = ["windows", "padded"])]
+    pub markov_states: String,
+
+    /// Share of journeys held out to choose the order with --markov-order auto.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
+    pub markov_holdout: f64,
+
+    /// Seed of every random choice (held-out splits, sampling); fixed by default, so
+    /// runs are reproducible.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub seed: u64,
+
+    /// Write the markov model's details as JSON: states, transition matrix,
+    /// P(conversion), removal effects, order selection.
+    #[arg(long, value_name = "FILE")]
+    pub markov_details: Option<std::path::PathBuf>,
+
+    /// Write the markov transition matrix as CSV: from,to,count,probability.
+    #[arg(long, value_name = "FILE")]
+    pub markov_transitions: Option<std::path::PathBuf>,
 }
 
 impl ModelArgs {
@@ -63,6 +91,11 @@ impl ModelArgs {
                 .transpose()?,
             half_life,
             path_transform,
+            markov: MarkovParams::default()
+                .order_choice(self.markov_order.parse()?)
+                .states(self.markov_states.parse()?)
+                .holdout(self.markov_holdout)
+                .seed(self.seed),
         };
         settings.validate()?;
         Ok(settings)

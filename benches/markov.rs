@@ -1,0 +1,41 @@
+//! Stage: the exact Markov model (chain build, solve, every removal) on synthetic path
+//! summaries: 1M distinct paths with 10 and 30 channels, orders 1 and 3 when measuring.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pathcredit::models::MarkovParams;
+use pathcredit::synth::PathSynth;
+
+mod common;
+
+fn markov(c: &mut Criterion) {
+    let mut group = c.benchmark_group("markov");
+    group.sample_size(10);
+    let rows = common::size(1_000_000, 2_000);
+    for channels in [10, 30] {
+        let table = PathSynth {
+            paths: rows,
+            channels,
+            ..PathSynth::default()
+        }
+        .generate()
+        .unwrap();
+        for order in [1, 3] {
+            group.bench_function(
+                format!("order_{order}/{rows}_paths_{channels}_channels"),
+                |b| {
+                    b.iter(|| {
+                        MarkovParams::default()
+                            .order(order)
+                            .fit(&table)
+                            .unwrap()
+                            .credit()
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, markov);
+criterion_main!(benches);

@@ -1,0 +1,5 @@
+//! Evaluation: held-out metrics of models that predict conversion.
+
+pub mod metrics;
+
+pub use metrics::{Scored, auc, log_loss};

@@ -1,0 +1,380 @@
+//! The Markov chain of a path table: states, transition counts, absorbing weights.
+//!
+//! States are `start` (id 0), the channel states, and the two absorbing states
+//! `conversion` and `null` (kept as per-state weights, not ids). Every path of the
+//! table contributes its weight `w = conversions + nulls` to `start → s₁` and to each
+//! `sᵢ → sᵢ₊₁`, and its last state sends `conversions` to conversion, `nulls` to null
+//! and its value to the conversion value of that state.
+//!
+//! Order-k states ([`StateConvention`]):
+//! * `Windows` (default, ChannelAttribution's convention): the windows of k consecutive
+//!   raw touches; a path shorter than k is a single state (the whole path).
+//! * `Padded`: the last k touches at each step, with `(start)` filling the positions
+//!   before the first touch.
+//!
+//! In both, consecutive identical states are collapsed (self-loops dropped), which
+//! leaves absorption probabilities unchanged at order 1 (a self-loop only rescales a
+//! state's other transitions).
+
+use rustc_hash::FxHashMap;
+
+use crate::channel::ChannelId;
+use crate::error::{Error, Result};
+use crate::journeys::PathTable;
+
+/// How order-k states are formed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateConvention {
+    /// Windows of k consecutive touches; shorter paths are one state (ChannelAttribution).
+    #[default]
+    Windows,
+    /// The last k touches with `(start)` padding.
+    Padded,
+}
+
+impl std::fmt::Display for StateConvention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StateConvention::Windows => "windows",
+            StateConvention::Padded => "padded",
+        })
+    }
+}
+
+impl std::str::FromStr for StateConvention {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "windows" => Ok(StateConvention::Windows),
+            "padded" => Ok(StateConvention::Padded),
+            _ => Err(Error::param(
+                "--markov-states",
+                format!("`{s}`: expected windows or padded"),
+            )),
+        }
+    }
+}
+
+/// Slots of a packed state key: 16 bits per position, up to 4 positions.
+const EMPTY: u64 = 0xFFFF;
+const PAD: u64 = 0xFFFE;
+/// The most channels a chain can have (ids must leave room for EMPTY and PAD).
+pub(crate) const MAX_CHANNELS: usize = 0xFFFE;
+/// The highest supported order.
+pub const MAX_ORDER: usize = 4;
+
+fn pack(slots: impl Iterator<Item = u64>) -> u64 {
+    let mut key = 0u64;
+    let mut n = 0;
+    for s in slots {
+        key |= s << (16 * n);
+        n += 1;
+    }
+    for i in n..4 {
+        key |= EMPTY << (16 * i);
+    }
+    key
+}
+
+/// The chain: transient states (0 = start) with CSR transitions and absorbing weights.
+#[derive(Clone, Debug)]
+pub(crate) struct Chain {
+    /// Packed key of each state (start: all EMPTY).
+    pub keys: Vec<u64>,
+    /// CSR of transitions between transient states (self-loops removed).
+    pub row_ptr: Vec<usize>,
+    pub col: Vec<u32>,
+    pub count: Vec<f64>,
+    /// Weight into conversion, into null, and conversion value, per state.
+    pub conv: Vec<f64>,
+    pub null: Vec<f64>,
+    pub value: Vec<f64>,
+    /// Total outgoing weight per state (transient + absorbing).
+    pub out: Vec<f64>,
+    /// Weighted mean number of steps from the state to the end of its paths (an
+    /// ordering heuristic for the solver).
+    pub distance_to_end: Vec<f64>,
+    /// Rows of the table left out because they carry no weight (0 conversions, 0 nulls).
+    pub weightless_rows: u64,
+}
+
+impl Chain {
+    /// Number of transient states (start included).
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The channel ids in a state (empty for start; `(start)` padding left out).
+    pub fn channels_of(&self, state: usize) -> impl Iterator<Item = ChannelId> + '_ {
+        let key = self.keys[state];
+        (0..4)
+            .map(move |i| (key >> (16 * i)) & 0xFFFF)
+            .filter(|&s| s != EMPTY && s != PAD)
+            .map(|s| s as ChannelId)
+    }
+
+    /// The state's name: its channels joined by ` > ` (`(start)` for the start state and
+    /// for padding).
+    pub fn name(&self, state: usize, channels: &crate::channel::Dictionary) -> String {
+        if state == 0 {
+            return "(start)".to_string();
+        }
+        let key = self.keys[state];
+        let parts: Vec<&str> = (0..4)
+            .map(|i| (key >> (16 * i)) & 0xFFFF)
+            .filter(|&s| s != EMPTY)
+            .map(|s| {
+                if s == PAD {
+                    "(start)"
+                } else {
+                    channels.name(s as ChannelId)
+                }
+            })
+            .collect();
+        parts.join(" > ")
+    }
+
+    /// Builds the chain of order `order` from a path table.
+    pub fn build(paths: &PathTable, order: usize, convention: StateConvention) -> Result<Chain> {
+        if !(1..=MAX_ORDER).contains(&order) {
+            return Err(Error::param(
+                "--markov-order",
+                format!("must be 1 to {MAX_ORDER} (or auto)"),
+            ));
+        }
+        if paths.channels().len() > MAX_CHANNELS {
+            return Err(Error::unsupported(
+                "markov",
+                format!(
+                    "at most {MAX_CHANNELS} channels are supported; the input has {}",
+                    paths.channels().len()
+                ),
+            ));
+        }
+        // Pass 1: the state sequence of every weighted row, interned.
+        let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut keys = vec![pack(std::iter::empty())];
+        let direct = order == 1 && convention == StateConvention::Windows;
+        if direct {
+            keys.extend((0..paths.channels().len() as u64).map(|c| pack(std::iter::once(c))));
+        }
+        let mut seq_offsets = vec![0usize];
+        let mut seqs: Vec<u32> = Vec::with_capacity(paths.total_steps());
+        let mut rows = Vec::with_capacity(paths.len());
+        let mut weightless_rows = 0;
+        for (i, row) in paths.rows().enumerate() {
+            if row.conversions + row.nulls <= 0.0 {
+                weightless_rows += 1;
+                continue;
+            }
+            rows.push(i);
+            let start = seqs.len();
+            let mut push = |key: u64, seqs: &mut Vec<u32>| {
+                let id = *ids.entry(key).or_insert_with(|| {
+                    keys.push(key);
+                    (keys.len() - 1) as u32
+                });
+                if seqs.len() == start || seqs[seqs.len() - 1] != id {
+                    seqs.push(id);
+                }
+            };
+            let p = row.path;
+            match convention {
+                _ if direct => {
+                    for &c in p {
+                        let id = c + 1;
+                        if seqs.len() == start || seqs[seqs.len() - 1] != id {
+                            seqs.push(id);
+                        }
+                    }
+                }
+                StateConvention::Windows if p.len() < order => {
+                    push(pack(p.iter().map(|&c| u64::from(c))), &mut seqs);
+                }
+                StateConvention::Windows => {
+                    for w in p.windows(order) {
+                        push(pack(w.iter().map(|&c| u64::from(c))), &mut seqs);
+                    }
+                }
+                StateConvention::Padded => {
+                    for end in 0..p.len() {
+                        let slots = (0..order).map(|j| {
+                            let back = order - 1 - j;
+                            if back > end {
+                                PAD
+                            } else {
+                                u64::from(p[end - back])
+                            }
+                        });
+                        push(pack(slots), &mut seqs);
+                    }
+                }
+            }
+            seq_offsets.push(seqs.len());
+        }
+        let n = keys.len();
+
+        // Pass 2: transition counts and absorbing weights.
+        let mut conv = vec![0.0; n];
+        let mut null = vec![0.0; n];
+        let mut value = vec![0.0; n];
+        let mut dist_sum = vec![0.0; n];
+        let mut dist_weight = vec![0.0; n];
+        let dense = n * n <= 1 << 22;
+        let mut dense_counts = if dense { vec![0.0; n * n] } else { Vec::new() };
+        let mut sparse_counts: FxHashMap<u64, f64> = FxHashMap::default();
+        let mut add = |from: u32, to: u32, w: f64| {
+            if dense {
+                dense_counts[from as usize * n + to as usize] += w;
+            } else {
+                *sparse_counts
+                    .entry((u64::from(from) << 32) | u64::from(to))
+                    .or_insert(0.0) += w;
+            }
+        };
+        for (k, &i) in rows.iter().enumerate() {
+            let row = paths.row(i);
+            let w = row.conversions + row.nulls;
+            let seq = &seqs[seq_offsets[k]..seq_offsets[k + 1]];
+            add(0, seq[0], w);
+            for pair in seq.windows(2) {
+                add(pair[0], pair[1], w);
+            }
+            let last = seq[seq.len() - 1] as usize;
+            conv[last] += row.conversions;
+            null[last] += row.nulls;
+            value[last] += row.value;
+            for (j, &s) in seq.iter().enumerate() {
+                dist_sum[s as usize] += w * (seq.len() - j) as f64;
+                dist_weight[s as usize] += w;
+            }
+        }
+        let mut row_ptr = vec![0usize; n + 1];
+        let mut col = Vec::new();
+        let mut count = Vec::new();
+        if dense {
+            for from in 0..n {
+                for to in 0..n {
+                    let c = dense_counts[from * n + to];
+                    if c > 0.0 && from != to {
+                        col.push(to as u32);
+                        count.push(c);
+                    }
+                }
+                row_ptr[from + 1] = col.len();
+            }
+        } else {
+            let mut triples: Vec<(u64, f64)> = sparse_counts.into_iter().collect();
+            triples.sort_unstable_by_key(|t| t.0);
+            for (key, c) in triples {
+                let (from, to) = ((key >> 32) as usize, (key & 0xFFFF_FFFF) as u32);
+                if from != to as usize {
+                    col.push(to);
+                    count.push(c);
+                    row_ptr[from + 1] += 1;
+                }
+            }
+            for s in 0..n {
+                row_ptr[s + 1] += row_ptr[s];
+            }
+        }
+        let mut out: Vec<f64> = (0..n).map(|s| conv[s] + null[s]).collect();
+        for s in 0..n {
+            out[s] += count[row_ptr[s]..row_ptr[s + 1]].iter().sum::<f64>();
+        }
+        let distance_to_end = (0..n)
+            .map(|s| {
+                if dist_weight[s] > 0.0 {
+                    dist_sum[s] / dist_weight[s]
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect();
+        let chain = Chain {
+            keys,
+            row_ptr,
+            col,
+            count,
+            conv,
+            null,
+            value,
+            out,
+            distance_to_end,
+            weightless_rows,
+        };
+        chain.check(paths)?;
+        Ok(chain)
+    }
+
+    /// Every state that is visited must have outgoing mass.
+    fn check(&self, paths: &PathTable) -> Result<()> {
+        for s in 1..self.len() {
+            let visited = self.distance_to_end[s].is_finite();
+            if visited && self.out[s] <= 0.0 {
+                return Err(Error::model(
+                    "markov",
+                    format!(
+                        "state `{}` has no outgoing transitions",
+                        self.name(s, paths.channels())
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[(&[&str], f64, f64)]) -> PathTable {
+        let mut b = PathTable::builder();
+        for (p, c, n) in rows {
+            b.push(p, *c, 0.0, *n);
+        }
+        b.finish()
+    }
+
+    fn state_names(paths: &PathTable, order: usize, conv: StateConvention) -> Vec<String> {
+        let chain = Chain::build(paths, order, conv).unwrap();
+        (0..chain.len())
+            .map(|s| chain.name(s, paths.channels()))
+            .collect()
+    }
+
+    #[test]
+    fn windows_convention_collapses_repeated_windows_and_keeps_short_paths_whole() {
+        let t = table(&[(&["a", "a", "a", "b"], 1.0, 0.0), (&["c"], 0.0, 1.0)]);
+        // a>a>a>b: windows (a,a) (a,a) (a,b) → collapsed (a,a) (a,b); c is one state.
+        assert_eq!(
+            state_names(&t, 2, StateConvention::Windows),
+            ["(start)", "a > a", "a > b", "c"]
+        );
+        let chain = Chain::build(&t, 2, StateConvention::Windows).unwrap();
+        assert_eq!(chain.conv[2], 1.0);
+        assert_eq!(chain.null[3], 1.0);
+    }
+
+    #[test]
+    fn padded_convention_pads_with_start() {
+        let t = table(&[(&["a", "b", "c"], 1.0, 0.0)]);
+        assert_eq!(
+            state_names(&t, 2, StateConvention::Padded),
+            ["(start)", "(start) > a", "a > b", "b > c"]
+        );
+    }
+
+    #[test]
+    fn counts_weight_every_transition_by_conversions_plus_nulls() {
+        let t = table(&[(&["a", "b"], 3.0, 1.0), (&["a", "c"], 1.0, 1.0)]);
+        let chain = Chain::build(&t, 1, StateConvention::Windows).unwrap();
+        // states: start, a, b, c. start → a: 4 + 2.
+        assert_eq!(&chain.col[chain.row_ptr[0]..chain.row_ptr[1]], &[1]);
+        assert_eq!(chain.count[chain.row_ptr[0]], 6.0);
+        assert_eq!(chain.out[1], 6.0);
+        assert_eq!((chain.conv[2], chain.null[2]), (3.0, 1.0));
+    }
+}
