@@ -2,6 +2,7 @@
 # Side-by-side benchmarks against peers. Usage: benches/peers/run.sh journeys
 #   journeys  pathcredit journeys vs the same job in DuckDB SQL (PERSONS=1460000 → ~10M events)
 #   markov    pathcredit's exact Markov vs ChannelAttribution's markov_model (CONFIGS=rows:channels:order,...)
+#   shapley   pathcredit's Shapley models vs mta, do-attribution, shapley-attribution (CHANNELS=12,16,20)
 # Installs what it needs into benches/peers/.venv; data go to benches/peers/data/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,8 +24,12 @@ case "${1:-}" in
     "$venv/bin/python" "$here/markov.py" --bin "$bin" --data "$here/data/markov" --runs "${RUNS:-3}" \
       ${CONFIGS:+--configs "$CONFIGS"}
     ;;
+  shapley)
+    "$venv/bin/pip" install --quiet mta==0.0.9 do-attribution==0.0.2 shapley-attribution==2.1.0 pandas
+    "$venv/bin/python" "$here/shapley.py" --bin "$bin" --data "$here/data/shapley" ${CHANNELS:+--channels "$CHANNELS"}
+    ;;
   *)
-    echo "usage: $0 journeys|markov" >&2
+    echo "usage: $0 journeys|markov|shapley" >&2
     exit 2
     ;;
 esac

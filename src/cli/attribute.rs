@@ -81,18 +81,36 @@ pub fn run(args: AttributeArgs) -> anyhow::Result<()> {
     let input = loaded.as_input();
     let models: Vec<ModelName> =
         requested.unwrap_or_else(|| models::default_models(&input, &settings));
-    let want_details =
+    let want_markov =
         args.models.markov_details.is_some() || args.models.markov_transitions.is_some();
-    if want_details && !models.contains(&ModelName::Markov) {
+    if want_markov && !models.contains(&ModelName::Markov) {
         anyhow::bail!(
             "--markov-details and --markov-transitions need the markov model (--model markov)"
         );
     }
-    let runs = models::run(&models, &settings, &input, want_details)?;
+    let want_shapley = args.models.shapley_details.is_some();
+    if want_shapley
+        && !models
+            .iter()
+            .any(|m| matches!(m, ModelName::Shapley | ModelName::ShapleyOrdered))
+    {
+        anyhow::bail!(
+            "--shapley-details needs the shapley or shapley_ordered model (--model shapley)"
+        );
+    }
+    let runs = models::run(&models, &settings, &input, want_markov || want_shapley)?;
+    let mut shapley_details = serde_json::Map::new();
     for run in &runs {
-        if let Some(ModelDetails::Markov(details)) = &run.details {
-            write_markov_details(details, &args.models)?;
+        match &run.details {
+            Some(ModelDetails::Markov(details)) => write_markov_details(details, &args.models)?,
+            Some(details @ (ModelDetails::Shapley(_) | ModelDetails::ShapleyOrdered { .. })) => {
+                shapley_details.insert(run.credit.model.clone(), serde_json::to_value(details)?);
+            }
+            None => {}
         }
+    }
+    if let Some(path) = &args.models.shapley_details {
+        write_json(path, &shapley_details)?;
     }
     let credits: Vec<_> = runs.into_iter().map(|r| r.credit).collect();
 

@@ -10,12 +10,14 @@
 //! | `time_decay` | exponential decay on real time | journeys |
 //! | `w_shaped`, `full_path` | stage milestones | journeys |
 //! | `markov` | exact removal effect of an order-k chain | paths |
+//! | `shapley`, `shapley_ordered` | Shapley value of a game on channel sets | paths |
 //!
 //! "paths" models run on a [`PathTable`] and on journeys (through their path table);
 //! "journeys" models need per-touch times or milestones and fail clearly on a path table.
 
 pub mod markov;
 pub mod rules;
+pub mod shapley;
 pub mod stages;
 pub mod time_decay;
 pub(crate) mod touch_weights;
@@ -33,6 +35,9 @@ pub use markov::{FittedMarkov, MarkovDetails, MarkovOrder, MarkovParams};
 pub use rules::{
     FirstTouch, Influenced, LastNonDirect, LastTouch, Linear, LinearUnique, PositionBased,
     PositionWeights,
+};
+pub use shapley::{
+    FittedShapley, OrderedShapley, PositionCredit, ShapleyDetails, ShapleyGame, ShapleyParams,
 };
 pub use stages::StageModel;
 pub use time_decay::TimeDecay;
@@ -76,11 +81,15 @@ pub enum ModelName {
     Influenced,
     /// [`MarkovParams`].
     Markov,
+    /// [`ShapleyParams`].
+    Shapley,
+    /// [`OrderedShapley`].
+    ShapleyOrdered,
 }
 
 impl ModelName {
     /// Every model, in the order `--help` lists them.
-    pub const ALL: [ModelName; 12] = [
+    pub const ALL: [ModelName; 14] = [
         ModelName::FirstTouch,
         ModelName::LastTouch,
         ModelName::LastNonDirect,
@@ -93,6 +102,8 @@ impl ModelName {
         ModelName::FullPath,
         ModelName::Influenced,
         ModelName::Markov,
+        ModelName::Shapley,
+        ModelName::ShapleyOrdered,
     ];
 
     /// The `--model` name.
@@ -110,6 +121,8 @@ impl ModelName {
             ModelName::FullPath => "full_path",
             ModelName::Influenced => "influenced",
             ModelName::Markov => "markov",
+            ModelName::Shapley => "shapley",
+            ModelName::ShapleyOrdered => "shapley_ordered",
         }
     }
 
@@ -136,6 +149,10 @@ impl ModelName {
             ModelName::FullPath => "22.5 x 4 incl. closed won; 10 rest (journeys only)",
             ModelName::Influenced => "full conversion to every channel on the path (non-additive)",
             ModelName::Markov => "exact removal effect of an order-k Markov chain (--markov-order)",
+            ModelName::Shapley => {
+                "Shapley value of a game on channel sets (--shapley-game rate|simplified)"
+            }
+            ModelName::ShapleyOrdered => "simplified Shapley value split over touch positions",
         }
     }
 }
@@ -181,6 +198,8 @@ pub struct ModelSettings {
     pub path_transform: PathTransform,
     /// Parameters of `markov` (default: order 1, ChannelAttribution's states).
     pub markov: MarkovParams,
+    /// Parameters of `shapley` (default: the rate game, exact up to 25 channels).
+    pub shapley: ShapleyParams,
 }
 
 impl Default for ModelSettings {
@@ -193,6 +212,7 @@ impl Default for ModelSettings {
             half_life: 7 * DAY,
             path_transform: PathTransform::default(),
             markov: MarkovParams::default(),
+            shapley: ShapleyParams::default(),
         }
     }
 }
@@ -209,6 +229,7 @@ impl ModelSettings {
         }
         self.path_transform.validate()?;
         self.markov.validate()?;
+        self.shapley.validate()?;
         TimeDecay::default().half_life(self.half_life).validate()
     }
 
@@ -290,6 +311,13 @@ pub fn default_models(input: &Input<'_>, settings: &ModelSettings) -> Vec<ModelN
 pub enum ModelDetails {
     /// The Markov chain, its solve and every removal.
     Markov(Box<MarkovDetails>),
+    /// Raw Shapley values, method, uncertainty.
+    Shapley(Box<ShapleyDetails>),
+    /// Ordered Shapley credit per channel and touch position.
+    ShapleyOrdered {
+        /// Per channel and position.
+        positions: Vec<PositionCredit>,
+    },
 }
 
 /// One model's result: its credit, and its details when they were asked for.
@@ -390,6 +418,21 @@ pub fn run(
                     details = Some(ModelDetails::Markov(Box::new(fitted.details())));
                 }
                 fitted.credit()
+            }
+            ModelName::Shapley => {
+                let fitted = settings.shapley.fit(&paths)?;
+                if with_details {
+                    details = Some(ModelDetails::Shapley(Box::new(fitted.details())));
+                }
+                fitted.credit()
+            }
+            ModelName::ShapleyOrdered => {
+                if with_details {
+                    details = Some(ModelDetails::ShapleyOrdered {
+                        positions: OrderedShapley.positions(&paths),
+                    });
+                }
+                OrderedShapley.attribute(&paths)?
             }
         };
         credit.dimension = settings.level.as_str().to_string();

@@ -282,3 +282,77 @@ fn markov_details_without_the_markov_model_is_an_error() {
     let stderr = String::from_utf8_lossy(&err.get_output().stderr).into_owned();
     assert!(stderr.contains("--model markov"), "{stderr}");
 }
+
+#[test]
+fn shapley_rate_and_ordered_with_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let details = dir.path().join("shapley.json");
+    let out = pathcredit()
+        .args([
+            "attribute",
+            "--paths",
+            "data/sample/paths.csv",
+            "--model",
+            "shapley,shapley_ordered",
+            "--shapley-details",
+        ])
+        .arg(&details)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_golden("attribute_paths_shapley.csv", &stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&details).unwrap()).unwrap();
+    assert_eq!(doc["shapley"]["game"], "rate");
+    assert_eq!(doc["shapley"]["method"]["method"], "exact");
+    // Efficiency: raw values sum to v(N) − v(∅), the overall conversion rate 61/400.
+    assert!((doc["shapley"]["phi_sum"].as_f64().unwrap() - 61.0 / 400.0).abs() < 1e-12);
+    assert!(
+        !doc["shapley_ordered"]["positions"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn shapley_sampled_writes_intervals_and_is_reproducible() {
+    let run = || {
+        let out = pathcredit()
+            .args([
+                "attribute",
+                "--paths",
+                "data/sample/paths.csv",
+                "--model",
+                "shapley",
+                "--shapley-samples",
+                "3000",
+                "--seed",
+                "7",
+            ])
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let first = run();
+    assert!(
+        first.starts_with("model,channel,conversions,value,share,conversions_lo,conversions_hi\n")
+    );
+    assert_eq!(first, run());
+    let exact = stdout_of(&[
+        "attribute",
+        "--paths",
+        "data/sample/paths.csv",
+        "--model",
+        "shapley",
+    ]);
+    for (s, e) in first.lines().skip(1).zip(exact.lines().skip(1)) {
+        let s: Vec<f64> = s.split(',').skip(2).map(|x| x.parse().unwrap()).collect();
+        let e: f64 = e.split(',').nth(2).unwrap().parse().unwrap();
+        assert!(
+            s[3] <= e && e <= s[4],
+            "exact {e} outside the Hoeffding interval [{}, {}]",
+            s[3],
+            s[4]
+        );
+    }
+}

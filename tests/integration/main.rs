@@ -7,3 +7,4 @@ mod journey_builder;
 mod markov;
 mod properties;
 mod readme;
+mod shapley;
