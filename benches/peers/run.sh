@@ -3,6 +3,7 @@
 #   journeys  pathcredit journeys vs the same job in DuckDB SQL (PERSONS=1460000 → ~10M events)
 #   markov    pathcredit's exact Markov vs ChannelAttribution's markov_model (CONFIGS=rows:channels:order,...)
 #   shapley   pathcredit's Shapley models vs mta, do-attribution, shapley-attribution (CHANNELS=12,16,20)
+#   logistic  pathcredit's logistic model vs scikit-learn on the same feature matrix (PERSONS=850000)
 # Installs what it needs into benches/peers/.venv; data go to benches/peers/data/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,8 +29,18 @@ case "${1:-}" in
     "$venv/bin/pip" install --quiet mta==0.0.9 do-attribution==0.0.2 shapley-attribution==2.1.0 pandas
     "$venv/bin/python" "$here/shapley.py" --bin "$bin" --data "$here/data/shapley" ${CHANNELS:+--channels "$CHANNELS"}
     ;;
+  logistic)
+    "$venv/bin/pip" install --quiet scikit-learn pandas
+    data=$here/data/logistic-${PERSONS:-850000}
+    if [ ! -f "$data/journeys.csv" ]; then
+      "$bin" generate-events --persons "${PERSONS:-850000}" --channels 30 --seed 3 --out-dir "$data"
+      "$bin" journeys --quiet --events "$data/events.csv" --identities "$data/identities.csv" \
+        --censor-days none --journeys-out "$data/journeys.csv"
+    fi
+    "$venv/bin/python" "$here/logistic.py" --bin "$bin" --journeys "$data/journeys.csv" --out "$data"
+    ;;
   *)
-    echo "usage: $0 journeys|markov|shapley" >&2
+    echo "usage: $0 journeys|markov|shapley|logistic" >&2
     exit 2
     ;;
 esac

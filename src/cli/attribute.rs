@@ -98,13 +98,39 @@ pub fn run(args: AttributeArgs) -> anyhow::Result<()> {
             "--shapley-details needs the shapley or shapley_ordered model (--model shapley)"
         );
     }
-    let runs = models::run(&models, &settings, &input, want_markov || want_shapley)?;
+    let want_logistic =
+        args.models.logistic_details.is_some() || args.models.logistic_features_out.is_some();
+    if want_logistic && !models.contains(&ModelName::Logistic) {
+        anyhow::bail!(
+            "--logistic-details and --logistic-features-out need the logistic model (--model logistic)"
+        );
+    }
+    let runs = models::run(
+        &models,
+        &settings,
+        &input,
+        want_markov || want_shapley || want_logistic,
+    )?;
     let mut shapley_details = serde_json::Map::new();
     for run in &runs {
         match &run.details {
             Some(ModelDetails::Markov(details)) => write_markov_details(details, &args.models)?,
-            Some(details @ (ModelDetails::Shapley(_) | ModelDetails::ShapleyOrdered { .. })) => {
+            Some(ModelDetails::Shapley(details)) => {
                 shapley_details.insert(run.credit.model.clone(), serde_json::to_value(details)?);
+            }
+            Some(ModelDetails::ShapleyOrdered { positions }) => {
+                shapley_details.insert(
+                    run.credit.model.clone(),
+                    serde_json::json!({ "positions": positions }),
+                );
+            }
+            Some(ModelDetails::Logistic(fitted)) => {
+                if let Some(path) = &args.models.logistic_details {
+                    write_json(path, &fitted.details())?;
+                }
+                if let Some(path) = &args.models.logistic_features_out {
+                    write_output(path, |w| fitted.write_features(w))?;
+                }
             }
             None => {}
         }

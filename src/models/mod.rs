@@ -11,10 +11,12 @@
 //! | `w_shaped`, `full_path` | stage milestones | journeys |
 //! | `markov` | exact removal effect of an order-k chain | paths |
 //! | `shapley`, `shapley_ordered` | Shapley value of a game on channel sets | paths |
+//! | `logistic` | a fitted conversion model's predictions, split per journey | paths or journeys |
 //!
 //! "paths" models run on a [`PathTable`] and on journeys (through their path table);
 //! "journeys" models need per-touch times or milestones and fail clearly on a path table.
 
+pub mod logistic;
 pub mod markov;
 pub mod rules;
 pub mod shapley;
@@ -31,6 +33,7 @@ use crate::error::{Error, Result};
 use crate::journeys::{Journeys, Level, PathTable, PathTransform};
 use crate::time::{DAY, Millis};
 
+pub use logistic::{FittedLogistic, LogisticDetails, LogisticParams};
 pub use markov::{FittedMarkov, MarkovDetails, MarkovOrder, MarkovParams};
 pub use rules::{
     FirstTouch, Influenced, LastNonDirect, LastTouch, Linear, LinearUnique, PositionBased,
@@ -85,11 +88,13 @@ pub enum ModelName {
     Shapley,
     /// [`OrderedShapley`].
     ShapleyOrdered,
+    /// [`LogisticParams`].
+    Logistic,
 }
 
 impl ModelName {
     /// Every model, in the order `--help` lists them.
-    pub const ALL: [ModelName; 14] = [
+    pub const ALL: [ModelName; 15] = [
         ModelName::FirstTouch,
         ModelName::LastTouch,
         ModelName::LastNonDirect,
@@ -104,6 +109,7 @@ impl ModelName {
         ModelName::Markov,
         ModelName::Shapley,
         ModelName::ShapleyOrdered,
+        ModelName::Logistic,
     ];
 
     /// The `--model` name.
@@ -123,6 +129,7 @@ impl ModelName {
             ModelName::Markov => "markov",
             ModelName::Shapley => "shapley",
             ModelName::ShapleyOrdered => "shapley_ordered",
+            ModelName::Logistic => "logistic",
         }
     }
 
@@ -153,6 +160,9 @@ impl ModelName {
                 "Shapley value of a game on channel sets (--shapley-game rate|simplified)"
             }
             ModelName::ShapleyOrdered => "simplified Shapley value split over touch positions",
+            ModelName::Logistic => {
+                "fitted logistic conversion model, credit split per journey by Shapley"
+            }
         }
     }
 }
@@ -200,6 +210,8 @@ pub struct ModelSettings {
     pub markov: MarkovParams,
     /// Parameters of `shapley` (default: the rate game, exact up to 25 channels).
     pub shapley: ShapleyParams,
+    /// Parameters of `logistic` (and of the model behind `--shapley-game model`).
+    pub logistic: LogisticParams,
 }
 
 impl Default for ModelSettings {
@@ -213,6 +225,7 @@ impl Default for ModelSettings {
             path_transform: PathTransform::default(),
             markov: MarkovParams::default(),
             shapley: ShapleyParams::default(),
+            logistic: LogisticParams::default(),
         }
     }
 }
@@ -230,6 +243,7 @@ impl ModelSettings {
         self.path_transform.validate()?;
         self.markov.validate()?;
         self.shapley.validate()?;
+        self.logistic.validate()?;
         TimeDecay::default().half_life(self.half_life).validate()
     }
 
@@ -306,8 +320,7 @@ pub fn default_models(input: &Input<'_>, settings: &ModelSettings) -> Vec<ModelN
 }
 
 /// What some models report beyond credit.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(tag = "model", rename_all = "snake_case")]
+#[derive(Clone, Debug)]
 pub enum ModelDetails {
     /// The Markov chain, its solve and every removal.
     Markov(Box<MarkovDetails>),
@@ -318,10 +331,12 @@ pub enum ModelDetails {
         /// Per channel and position.
         positions: Vec<PositionCredit>,
     },
+    /// The fitted model (its `details()` and `write_features()`).
+    Logistic(Box<FittedLogistic>),
 }
 
 /// One model's result: its credit, and its details when they were asked for.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ModelRun {
     /// The credit.
     pub credit: Credit,
@@ -420,7 +435,11 @@ pub fn run(
                 fitted.credit()
             }
             ModelName::Shapley => {
-                let fitted = settings.shapley.fit(&paths)?;
+                let fitted = settings
+                    .shapley
+                    .clone()
+                    .model_params(settings.logistic.clone())
+                    .fit(&paths)?;
                 if with_details {
                     details = Some(ModelDetails::Shapley(Box::new(fitted.details())));
                 }
@@ -433,6 +452,17 @@ pub fn run(
                     });
                 }
                 OrderedShapley.attribute(&paths)?
+            }
+            ModelName::Logistic => {
+                let fitted = match journeys {
+                    Some(j) => settings.logistic.fit_journeys(j)?,
+                    None => settings.logistic.fit_paths(&paths)?,
+                };
+                let credit = fitted.credit();
+                if with_details {
+                    details = Some(ModelDetails::Logistic(Box::new(fitted)));
+                }
+                credit
             }
         };
         credit.dimension = settings.level.as_str().to_string();

@@ -356,3 +356,92 @@ fn shapley_sampled_writes_intervals_and_is_reproducible() {
         );
     }
 }
+
+#[test]
+fn logistic_details_and_features_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let (details, features) = (
+        dir.path().join("model.json"),
+        dir.path().join("features.csv"),
+    );
+    let out = pathcredit()
+        .args([
+            "attribute",
+            "--journeys",
+            "data/sample/journeys.csv",
+            "--model",
+            "logistic",
+            "--logistic-bags",
+            "4",
+        ])
+        .arg("--logistic-details")
+        .arg(&details)
+        .arg("--logistic-features-out")
+        .arg(&features)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.starts_with("model,channel,conversions,value,share,conversions_lo,conversions_hi\n")
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&details).unwrap()).unwrap();
+    for key in [
+        "coefficients",
+        "alpha",
+        "cross_validation",
+        "converged",
+        "diagnostics",
+        "bags",
+    ] {
+        assert!(doc.get(key).is_some(), "model.json has {key}");
+    }
+    for key in [
+        "auc",
+        "log_loss",
+        "calibration",
+        "events_per_feature",
+        "sparsity_warning",
+    ] {
+        assert!(
+            doc["diagnostics"].get(key).is_some(),
+            "diagnostics have {key}"
+        );
+    }
+    assert_eq!(doc["coefficients"][0]["feature"], "(intercept)");
+    assert!(doc["coefficients"][1]["lo"].is_number());
+    let csv = std::fs::read_to_string(&features).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("conversions,non_conversions,p_pathcredit,count:direct,"),
+        "{header}"
+    );
+    assert_eq!(csv.lines().count() - 1, 400, "one row per journey");
+}
+
+#[test]
+fn shapley_model_game_uses_the_logistic_model() {
+    let out = pathcredit()
+        .args([
+            "attribute",
+            "--paths",
+            "data/sample/paths.csv",
+            "--model",
+            "shapley",
+            "--shapley-game",
+            "model",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let total: f64 = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(
+        (total - 61.0).abs() < 1e-5,
+        "credit sums to the conversions: {total}"
+    );
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("model game"), "{stderr}");
+}

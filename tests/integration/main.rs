@@ -4,6 +4,7 @@ mod bad_input;
 mod cli_golden;
 mod common;
 mod journey_builder;
+mod logistic;
 mod markov;
 mod properties;
 mod readme;

@@ -3,7 +3,9 @@
 use clap::Args;
 
 use pathcredit::journeys::PathTransform;
-use pathcredit::models::{MarkovParams, ModelName, ModelSettings, PositionWeights, ShapleyParams};
+use pathcredit::models::{
+    LogisticParams, MarkovParams, ModelName, ModelSettings, PositionWeights, ShapleyParams,
+};
 use pathcredit::time::{DURATION_EXPECTED, parse_duration};
 use pathcredit::{Error, Level};
 
@@ -67,7 +69,9 @@ pub struct ModelArgs {
     /// Game of the shapley model: `rate` (conversion rate of journeys whose channels lie
     /// in the coalition; uses non-converting journeys) or `simplified` (their
     /// conversions; Zhao et al. 2018, equal to linear_unique).
-    #[arg(long, value_name = "GAME", default_value = "rate", value_parser = ["rate", "simplified"])]
+    /// `model` is the logistic model's probability for a journey touching exactly the
+    /// coalition's channels.
+    #[arg(long, value_name = "GAME", default_value = "rate", value_parser = ["rate", "simplified", "model"])]
     pub shapley_game: String,
 
     /// Estimate the Shapley value from this many antithetic permutation pairs (with
@@ -89,6 +93,59 @@ pub struct ModelArgs {
     /// Hoeffding bounds, and the ordered model's credit per touch position.
     #[arg(long, value_name = "FILE")]
     pub shapley_details: Option<std::path::PathBuf>,
+
+    /// L2 strength of the logistic model's final fit (default: chosen by
+    /// cross-validation on log-loss).
+    #[arg(long, value_name = "ALPHA")]
+    pub logistic_alpha: Option<f64>,
+
+    /// Cross-validation folds for the logistic L2 strength.
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub logistic_folds: usize,
+
+    /// Add pairwise channel-presence interactions to the logistic features.
+    #[arg(long)]
+    pub logistic_interactions: bool,
+
+    /// How the logistic model's predictions become credit: `shapley` (the Shapley value
+    /// of p(journey restricted to S) − p(no channel) over each journey's channels) or
+    /// `removal` (the drop-one difference).
+    #[arg(long, value_name = "METHOD", default_value = "shapley", value_parser = ["shapley", "removal"])]
+    pub logistic_credit: String,
+
+    /// Refit the logistic model on this many seeded subsamples (Shao & Li 2011) and
+    /// report the spread of coefficients and credit (interval columns with 2 or more).
+    #[arg(long, value_name = "B", default_value_t = 0)]
+    pub logistic_bags: usize,
+
+    /// Share of rows each bag sees.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub logistic_bag_rows: f64,
+
+    /// Share of features each bag sees.
+    #[arg(long, value_name = "SHARE", default_value_t = 1.0)]
+    pub logistic_bag_features: f64,
+
+    /// Optimiser of the logistic model: `newton` (an exact weighted fit on aggregated
+    /// rows) or `linfa` (linfa-logistic on one row per journey; a case-control sample
+    /// beyond 100,000 rows). Both minimise the same loss; newton is ~80x faster.
+    #[arg(long, value_name = "SOLVER", default_value = "newton", value_parser = ["newton", "linfa"])]
+    pub logistic_solver: String,
+
+    /// Share of journeys held out for the logistic model's diagnostics.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
+    pub logistic_holdout: f64,
+
+    /// Write the logistic model as JSON: features, coefficients (with bagged intervals),
+    /// regularisation, convergence, held-out AUC and log-loss, calibration by decile.
+    #[arg(long, value_name = "FILE")]
+    pub logistic_details: Option<std::path::PathBuf>,
+
+    /// Write the logistic model's feature matrix as CSV (one row per journey or path,
+    /// with its conversions, non-conversions and pathcredit's prediction), e.g. to fit
+    /// it with another tool.
+    #[arg(long, value_name = "FILE")]
+    pub logistic_features_out: Option<std::path::PathBuf>,
 }
 
 impl ModelArgs {
@@ -128,6 +185,19 @@ impl ModelArgs {
                 .samples(self.shapley_samples)
                 .exact_max(self.shapley_exact_max)
                 .negative(self.shapley_negative.parse()?)
+                .seed(self.seed),
+            logistic: LogisticParams::default()
+                .alpha(self.logistic_alpha)
+                .folds(self.logistic_folds)
+                .interactions(self.logistic_interactions)
+                .credit(self.logistic_credit.parse()?)
+                .bags(
+                    self.logistic_bags,
+                    self.logistic_bag_rows,
+                    self.logistic_bag_features,
+                )
+                .holdout(self.logistic_holdout)
+                .solver(self.logistic_solver.parse()?)
                 .seed(self.seed),
         };
         settings.validate()?;

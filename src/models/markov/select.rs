@@ -18,13 +18,14 @@
 //! the held-out log-loss and AUC per order; the chosen order has the lowest log-loss
 //! (ties go to the lower order).
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::channel::ChannelId;
 use crate::error::Result;
+use crate::evaluate::split::held_out_count;
 use crate::evaluate::{Scored, auc, log_loss};
 use crate::journeys::PathTable;
 use crate::models::markov::chain::{Chain, MAX_ORDER, StateConvention};
@@ -51,26 +52,6 @@ pub struct OrderScore {
     pub auc: Option<f64>,
     /// Whether this order was chosen.
     pub chosen: bool,
-}
-
-/// Splits `n` journeys: the number that go to the held-out part.
-fn held_out_count(n: f64, share: f64, rng: &mut ChaCha8Rng) -> f64 {
-    let whole = n.floor();
-    let mut k = if whole <= 1000.0 {
-        (0..whole as u64).filter(|_| rng.gen_bool(share)).count() as f64
-    } else {
-        // Normal approximation of Binomial(whole, share), by the Box–Muller transform.
-        let (u1, u2): (f64, f64) = (rng.r#gen::<f64>().max(f64::MIN_POSITIVE), rng.r#gen());
-        let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-        (whole * share + z * (whole * share * (1.0 - share)).sqrt())
-            .round()
-            .clamp(0.0, whole)
-    };
-    let remainder = n - whole;
-    if remainder > 0.0 && rng.gen_bool(share) {
-        k += remainder;
-    }
-    k
 }
 
 /// The training and held-out tables.

@@ -26,6 +26,9 @@ use crate::error::{Error, Result};
 /// The most players an exact solve accepts (2^30 coalitions × 8 bytes = 8.6 GB).
 pub const EXACT_HARD_LIMIT: usize = 30;
 
+/// Up to this many players an exact solve runs on the calling thread.
+const SERIAL_PLAYERS: usize = 12;
+
 /// Confidence level of the reported Hoeffding half-widths (`1 − δ`).
 pub const HOEFFDING_DELTA: f64 = 0.05;
 
@@ -119,6 +122,18 @@ pub fn shapley_from_table(v: &[f64], n: usize) -> Vec<f64> {
         "a value table over {n} players has 2^{n} entries"
     );
     let w = weights(n);
+    if n <= SERIAL_PLAYERS {
+        // Small tables (e.g. one journey's channels): a plain loop beats any threading.
+        return (0..n)
+            .map(|i| {
+                let bit = 1usize << i;
+                (0..v.len())
+                    .filter(|m| m & bit == 0)
+                    .map(|m| w[m.count_ones() as usize] * (v[m | bit] - v[m]))
+                    .sum()
+            })
+            .collect();
+    }
     const CHUNK: usize = 1 << 14;
     (0..n)
         .map(|i| {

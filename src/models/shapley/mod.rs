@@ -39,6 +39,7 @@ use crate::credit::Credit;
 use crate::error::{Error, Result};
 use crate::journeys::PathTable;
 use crate::models::Attribution;
+use crate::models::logistic::LogisticParams;
 
 pub use engine::{
     EXACT_HARD_LIMIT, Game, HOEFFDING_DELTA, SampleSums, Sampled, exact, sampled, sampled_until,
@@ -56,6 +57,9 @@ pub enum ShapleyGame {
     Rate,
     /// Conversions of journeys whose channels lie in the coalition (Zhao et al. 2018).
     Simplified,
+    /// The fitted logistic model's conversion probability for a journey touching exactly
+    /// the coalition's channels.
+    Model,
 }
 
 impl std::str::FromStr for ShapleyGame {
@@ -64,9 +68,10 @@ impl std::str::FromStr for ShapleyGame {
         match s {
             "rate" => Ok(ShapleyGame::Rate),
             "simplified" => Ok(ShapleyGame::Simplified),
+            "model" => Ok(ShapleyGame::Model),
             _ => Err(Error::param(
                 "--shapley-game",
-                format!("`{s}`: expected rate or simplified"),
+                format!("`{s}`: expected rate, simplified or model"),
             )),
         }
     }
@@ -101,11 +106,15 @@ impl std::str::FromStr for NegativePolicy {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShapleyParams {
     game: ShapleyGame,
+    model: LogisticParams,
     exact_max: usize,
     samples: Option<usize>,
     seed: u64,
     negative: NegativePolicy,
 }
+
+/// Antithetic samples of the model game beyond the exact limit, unless given.
+pub const MODEL_GAME_SAMPLES: usize = 5_000;
 
 /// Without `--shapley-samples`, sampling runs in rounds of this many samples ...
 pub const SAMPLE_ROUND: usize = 1_000;
@@ -122,6 +131,7 @@ impl Default for ShapleyParams {
     fn default() -> Self {
         Self {
             game: ShapleyGame::Rate,
+            model: LogisticParams::default(),
             exact_max: 25,
             samples: None,
             seed: 42,
@@ -134,6 +144,12 @@ impl ShapleyParams {
     /// Sets the game (default `rate`).
     pub fn game(mut self, game: ShapleyGame) -> Self {
         self.game = game;
+        self
+    }
+
+    /// The logistic model behind the `model` game (default: its defaults).
+    pub fn model_params(mut self, params: LogisticParams) -> Self {
+        self.model = params;
         self
     }
 
@@ -184,6 +200,24 @@ impl ShapleyParams {
             ShapleyGame::Simplified => {
                 let (c, v) = simplified_closed_form(&sets);
                 (Method::ClosedForm, c, v, None)
+            }
+            ShapleyGame::Model => {
+                // The model game has no value counterpart: value credit follows each
+                // channel's share of the conversion game.
+                let game = self.model.fit_paths(paths)?.game();
+                if self.samples.is_none() && n <= self.exact_max {
+                    let phi = exact(&game)?;
+                    (Method::Exact, phi.clone(), phi, None)
+                } else {
+                    let s = sampled(&game, self.samples.unwrap_or(MODEL_GAME_SAMPLES), self.seed)?;
+                    let samples = s.samples;
+                    (
+                        Method::Sampled { samples },
+                        s.phi.clone(),
+                        s.phi.clone(),
+                        Some((s.clone(), s)),
+                    )
+                }
             }
             ShapleyGame::Rate => {
                 let conv = PooledGame {
@@ -388,6 +422,9 @@ impl FittedShapley {
             }
             ShapleyGame::Simplified => {
                 "simplified game (conversions of journeys whose channels lie in the coalition)"
+            }
+            ShapleyGame::Model => {
+                "model game (the logistic model's conversion probability for a journey touching exactly the coalition)"
             }
         };
         let method = match self.method {
