@@ -43,12 +43,14 @@
 pub mod channel;
 pub mod credit;
 pub mod csv_input;
+pub mod decide;
 pub mod error;
 pub mod evaluate;
 pub mod journeys;
 pub mod models;
 pub mod prec;
 pub mod report;
+pub mod simulate;
 pub mod synth;
 pub mod time;
 

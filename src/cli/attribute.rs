@@ -2,15 +2,12 @@
 
 use clap::Args;
 
-use pathcredit::journeys::JourneyParams;
-use pathcredit::models::{self, MarkovDetails, ModelDetails, ModelName};
+use pathcredit::models::{MarkovDetails, ModelDetails, ModelName};
 use pathcredit::report::CreditReport;
 
-use crate::cli::args::{
-    BuildArgs, ChannelArgs, InputArgs, LoadedInput, ModelArgs, OutputArgs, TransformArgs,
-};
-use crate::cli::journeys::report_build;
+use crate::cli::args::{ModelArgs, OutputArgs};
 use crate::cli::output::{write_json, write_output};
+use crate::cli::pipeline::PipelineArgs;
 
 /// Arguments of `attribute`.
 #[derive(Debug, Args)]
@@ -21,15 +18,7 @@ use crate::cli::output::{write_json, write_output};
 )]
 pub struct AttributeArgs {
     #[command(flatten)]
-    input: InputArgs,
-    #[command(flatten)]
-    models: ModelArgs,
-    #[command(flatten)]
-    channels: ChannelArgs,
-    #[command(flatten)]
-    build: BuildArgs,
-    #[command(flatten)]
-    transform: TransformArgs,
+    pipeline: PipelineArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -57,99 +46,84 @@ fn long_about() -> String {
 
 /// Runs `attribute`.
 pub fn run(args: AttributeArgs) -> anyhow::Result<()> {
-    // Validate everything before reading a possibly large input.
-    let direct = args.channels.names();
-    let transform = args.transform.transform(&direct)?;
-    let settings = args.models.settings(direct.clone(), transform)?;
-    let requested = args.models.model_names()?;
-    if let Some(models) = &requested {
-        settings.check_models(models, args.input.kind())?;
-    }
     let format = args.output.format()?;
-    args.input.validate()?;
-    let params: JourneyParams = args.build.params(direct, args.input.read_options()?)?;
-
     let quiet = args.output.quiet;
-    let (loaded, inputs) = args.input.load(&params, quiet)?;
-    if let LoadedInput::Built(built) = &loaded {
-        report_build(built, args.build.summary_out.as_deref(), quiet)?;
-    } else if !quiet {
-        for report in &inputs {
-            eprintln!("pathcredit: {}", report.describe());
-        }
-    }
-    let input = loaded.as_input();
-    let models: Vec<ModelName> =
-        requested.unwrap_or_else(|| models::default_models(&input, &settings));
+    let model_args = &args.pipeline.models;
     let want_markov =
-        args.models.markov_details.is_some() || args.models.markov_transitions.is_some();
-    if want_markov && !models.contains(&ModelName::Markov) {
-        anyhow::bail!(
-            "--markov-details and --markov-transitions need the markov model (--model markov)"
-        );
-    }
-    let want_shapley = args.models.shapley_details.is_some();
-    if want_shapley
-        && !models
-            .iter()
-            .any(|m| matches!(m, ModelName::Shapley | ModelName::ShapleyOrdered))
-    {
-        anyhow::bail!(
-            "--shapley-details needs the shapley or shapley_ordered model (--model shapley)"
-        );
-    }
+        model_args.markov_details.is_some() || model_args.markov_transitions.is_some();
+    let want_shapley = model_args.shapley_details.is_some();
     let want_logistic =
-        args.models.logistic_details.is_some() || args.models.logistic_features_out.is_some();
-    if want_logistic && !models.contains(&ModelName::Logistic) {
-        anyhow::bail!(
-            "--logistic-details and --logistic-features-out need the logistic model (--model logistic)"
-        );
-    }
-    let runs = models::run(
-        &models,
-        &settings,
-        &input,
-        want_markov || want_shapley || want_logistic,
-    )?;
-    let mut shapley_details = serde_json::Map::new();
-    for run in &runs {
-        match &run.details {
-            Some(ModelDetails::Markov(details)) => write_markov_details(details, &args.models)?,
-            Some(ModelDetails::Shapley(details)) => {
-                shapley_details.insert(run.credit.model.clone(), serde_json::to_value(details)?);
-            }
-            Some(ModelDetails::ShapleyOrdered { positions }) => {
-                shapley_details.insert(
-                    run.credit.model.clone(),
-                    serde_json::json!({ "positions": positions }),
+        model_args.logistic_details.is_some() || model_args.logistic_features_out.is_some();
+    let want_all = model_args.details.is_some();
+    let attributed = args.pipeline.run(
+        quiet,
+        want_markov || want_shapley || want_logistic || want_all,
+        |models| {
+            if want_markov && !models.contains(&ModelName::Markov) {
+                anyhow::bail!(
+                    "--markov-details and --markov-transitions need the markov model (--model markov)"
                 );
             }
+            if want_shapley
+                && !models
+                    .iter()
+                    .any(|m| matches!(m, ModelName::Shapley | ModelName::ShapleyOrdered))
+            {
+                anyhow::bail!(
+                    "--shapley-details needs the shapley or shapley_ordered model (--model shapley)"
+                );
+            }
+            if want_logistic && !models.contains(&ModelName::Logistic) {
+                anyhow::bail!(
+                    "--logistic-details and --logistic-features-out need the logistic model (--model logistic)"
+                );
+            }
+            Ok(())
+        },
+    )?;
+    let args_models = &args.pipeline.models;
+    let runs = attributed.runs;
+    // Every model's details as JSON, keyed by model (for --details), and the per-model files.
+    let mut all_details = serde_json::Map::new();
+    for run in &runs {
+        let value = match &run.details {
+            Some(ModelDetails::Markov(details)) => {
+                write_markov_details(details, args_models)?;
+                serde_json::to_value(details)?
+            }
+            Some(ModelDetails::Shapley(details)) => serde_json::to_value(details)?,
+            Some(ModelDetails::ShapleyOrdered { positions }) => {
+                serde_json::json!({ "positions": positions })
+            }
             Some(ModelDetails::Logistic(fitted)) => {
-                if let Some(path) = &args.models.logistic_details {
-                    write_json(path, &fitted.details())?;
+                let details = fitted.details();
+                if let Some(path) = &args_models.logistic_details {
+                    write_json(path, &details)?;
                 }
-                if let Some(path) = &args.models.logistic_features_out {
+                if let Some(path) = &args_models.logistic_features_out {
                     write_output(path, |w| fitted.write_features(w))?;
                 }
+                serde_json::to_value(details)?
             }
-            None => {}
-        }
+            None => continue,
+        };
+        all_details.insert(run.credit.model.clone(), value);
     }
-    if let Some(path) = &args.models.shapley_details {
-        write_json(path, &shapley_details)?;
+    if let Some(path) = &args_models.shapley_details {
+        let shapley: serde_json::Map<String, serde_json::Value> = all_details
+            .iter()
+            .filter(|(m, _)| m.starts_with("shapley"))
+            .map(|(m, v)| (m.clone(), v.clone()))
+            .collect();
+        write_json(path, &shapley)?;
+    }
+    if let Some(path) = &args_models.details {
+        write_json(path, &all_details)?;
     }
     let credits: Vec<_> = runs.into_iter().map(|r| r.credit).collect();
-
-    if !quiet {
-        for credit in &credits {
-            for note in &credit.notes {
-                eprintln!("pathcredit: {}: {note}", credit.model);
-            }
-        }
-    }
     let report = CreditReport {
-        dimension: settings.level.as_str().to_string(),
-        inputs,
+        dimension: attributed.settings.level.as_str().to_string(),
+        inputs: attributed.inputs,
         credits,
     };
     write_output(&args.output.out, |w| format.renderer().render(&report, w))

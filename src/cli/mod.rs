@@ -6,10 +6,16 @@
 
 pub mod args;
 mod attribute;
+mod budget;
+mod evaluate;
 mod generate_events;
 mod generate_paths;
 mod journeys;
 pub mod output;
+mod pipeline;
+mod report;
+mod simulate;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -36,6 +42,11 @@ enum Command {
     Journeys(Box<journeys::JourneysArgs>),
     GeneratePaths(generate_paths::GeneratePathsArgs),
     GenerateEvents(generate_events::GenerateEventsArgs),
+    Simulate(simulate::SimulateArgs),
+    Evaluate(evaluate::EvaluateArgs),
+    Report(Box<report::ReportArgs>),
+    Budget(budget::BudgetCommandArgs),
+    Validate(Box<validate::ValidateArgs>),
 }
 
 /// Runs the parsed command.
@@ -45,5 +56,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Journeys(args) => journeys::run(*args),
         Command::GeneratePaths(args) => generate_paths::run(args),
         Command::GenerateEvents(args) => generate_events::run(args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Report(args) => report::run(*args),
+        Command::Budget(args) => budget::run(args),
+        Command::Validate(args) => validate::run(*args),
     }
 }

@@ -430,7 +430,9 @@ pub fn run(
             ModelName::Markov => {
                 let fitted = settings.markov.fit(&paths)?;
                 if with_details {
-                    details = Some(ModelDetails::Markov(Box::new(fitted.details())));
+                    let mut d = fitted.details();
+                    d.holdout_fit = Some(settings.markov.holdout_fit(&paths, fitted.order())?);
+                    details = Some(ModelDetails::Markov(Box::new(d)));
                 }
                 fitted.credit()
             }

@@ -4,7 +4,15 @@
 //! to a temporary file and renames it, so a failed run leaves no half-written output).
 
 mod csv;
+pub mod document;
+mod html;
 mod json;
+mod markdown;
+pub mod numbers;
+mod read;
+pub mod rows;
+mod svg;
+mod tables;
 
 use std::io::Write;
 use std::str::FromStr;
@@ -16,7 +24,11 @@ use crate::csv_input::ReadReport;
 use crate::error::{Error, Result};
 
 pub use self::csv::CsvRenderer;
+pub use self::document::{Document, Heatmap};
+pub use self::html::render_html;
 pub use self::json::{JsonRenderer, SCHEMA_VERSION};
+pub use self::markdown::render_markdown;
+pub use self::read::read_credits;
 
 /// Everything an `attribute` run produced: the credit of every model and what was read.
 #[derive(Clone, Debug, PartialEq, Serialize)]

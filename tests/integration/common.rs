@@ -50,3 +50,29 @@ pub fn write_file(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf 
     std::fs::write(&path, content).unwrap();
     path
 }
+
+/// Totals of the bundled path summary `data/sample/paths.csv`, read from the file so
+/// tests follow the sample when it is regenerated: (conversions, non-conversions, channels).
+pub fn sample_path_totals() -> (f64, f64, usize) {
+    let text = std::fs::read_to_string(repo_root().join("data/sample/paths.csv")).unwrap();
+    let (mut conversions, mut nulls) = (0.0, 0.0);
+    let mut channels = std::collections::BTreeSet::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        channels.extend(fields[0].split('>').map(|c| c.trim().to_owned()));
+        conversions += fields[1].parse::<f64>().unwrap();
+        nulls += fields[3].parse::<f64>().unwrap();
+    }
+    (conversions, nulls, channels.len())
+}
+
+/// Number of distinct journeys in the bundled `data/sample/journeys.csv`.
+pub fn sample_journey_count() -> usize {
+    let text = std::fs::read_to_string(repo_root().join("data/sample/journeys.csv")).unwrap();
+    let ids: std::collections::BTreeSet<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    ids.len()
+}

@@ -3,9 +3,11 @@
 mod bad_input;
 mod cli_golden;
 mod common;
+mod decide;
 mod journey_builder;
 mod logistic;
 mod markov;
 mod properties;
 mod readme;
 mod shapley;
+mod simulate;

@@ -1,5 +1,6 @@
 //! Flag groups shared by subcommands, one group per file.
 
+mod budget;
 mod build;
 mod input;
 mod models;
@@ -8,6 +9,7 @@ mod transform;
 
 use std::ffi::OsString;
 
+pub use budget::BudgetArgs;
 pub use build::{BuildArgs, ChannelArgs};
 pub use input::{InputArgs, LoadedInput, ReadArgs, load_events};
 pub use models::ModelArgs;

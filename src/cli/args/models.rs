@@ -141,6 +141,17 @@ pub struct ModelArgs {
     #[arg(long, value_name = "FILE")]
     pub logistic_details: Option<std::path::PathBuf>,
 
+    /// Refit every model on this many bootstrap replicates (Poisson resampling of
+    /// journeys or path rows, seeded) and write 95% percentile intervals into the
+    /// credit's conversions_lo/conversions_hi columns.
+    #[arg(long, value_name = "B", default_value_t = 0)]
+    pub bootstrap: usize,
+
+    /// Write every model's details (markov chain and held-out fit, shapley values,
+    /// logistic model and diagnostics) as one JSON object keyed by model.
+    #[arg(long, value_name = "FILE")]
+    pub details: Option<std::path::PathBuf>,
+
     /// Write the logistic model's feature matrix as CSV (one row per journey or path,
     /// with its conversions, non-conversions and pathcredit's prediction), e.g. to fit
     /// it with another tool.

@@ -153,6 +153,12 @@ impl MarkovParams {
         Ok(())
     }
 
+    /// The held-out fit of order `order` on `paths` (the split of `--markov-holdout`).
+    pub fn holdout_fit(&self, paths: &PathTable, order: usize) -> Result<OrderScore> {
+        let mut table = select::score(paths, order..=order, self.states, self.holdout, self.seed)?;
+        Ok(table.remove(0))
+    }
+
     /// Fits the chain and solves every removal.
     pub fn fit(&self, paths: &PathTable) -> Result<FittedMarkov> {
         self.validate()?;
@@ -277,6 +283,9 @@ pub struct MarkovDetails {
     pub transitions: Vec<Transition>,
     /// The order selection table, with `--markov-order auto`.
     pub order_selection: Option<Vec<OrderScore>>,
+    /// Held-out fit of the chosen order (AUC and log-loss of P(conversion | final
+    /// state) on a seeded share of the journeys).
+    pub holdout_fit: Option<OrderScore>,
     /// Warnings and conventions.
     pub notes: Vec<String>,
 }
@@ -414,6 +423,7 @@ impl FittedMarkov {
             removal_effects: self.removal_effects(),
             transitions: self.transition_matrix(),
             order_selection: self.selection.clone(),
+            holdout_fit: None,
             notes: self.notes(),
         }
     }

@@ -106,6 +106,17 @@ pub(crate) fn score_orders(
     share: f64,
     seed: u64,
 ) -> Result<Vec<OrderScore>> {
+    score(paths, 1..=MAX_ORDER, convention, share, seed)
+}
+
+/// Held-out scores of the given orders on one seeded split (the best is marked chosen).
+pub(crate) fn score(
+    paths: &PathTable,
+    orders: std::ops::RangeInclusive<usize>,
+    convention: StateConvention,
+    share: f64,
+    seed: u64,
+) -> Result<Vec<OrderScore>> {
     let (train, test) = split(paths, share, seed);
     // Channel ids differ between the two tables: map test ids to train ids by name.
     let to_train: Vec<Option<ChannelId>> = test
@@ -118,7 +129,7 @@ pub(crate) fn score_orders(
         if c + n > 0.0 { c / (c + n) } else { 0.0 }
     };
     let mut table = Vec::new();
-    for order in 1..=MAX_ORDER {
+    for order in orders {
         let chain = Chain::build(&train, order, convention)?;
         let mut final_rate: FxHashMap<Vec<Option<ChannelId>>, f64> = FxHashMap::default();
         for s in 1..chain.len() {

@@ -1,0 +1,23 @@
+//! Turning credit into decisions: models side by side, return on spend, a budget plan,
+//! and a check against rule-based reports from other tools.
+//!
+//! * [`compare`]: every model per channel, with each data-driven model's difference
+//!   from last touch;
+//! * [`path_facts`]: top converting paths, journey lengths, time to conversion;
+//! * [`spend`] and [`roi`]: CPA and ROAS per channel and model;
+//! * [`budget`]: a reallocation that keeps total spend fixed, within bounds;
+//! * [`validate`](mod@validate): a rule-based report from another tool against our recomputation.
+
+pub mod budget;
+pub mod compare;
+pub mod path_facts;
+pub mod roi;
+pub mod spend;
+pub mod validate;
+
+pub use budget::{BudgetParams, Plan, PlanRow, Response};
+pub use compare::{Comparison, data_driven};
+pub use path_facts::PathFacts;
+pub use roi::{RoiRow, RoiTable};
+pub use spend::{Spend, read_spend};
+pub use validate::{Validation, read_report, validate};

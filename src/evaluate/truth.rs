@@ -1,0 +1,262 @@
+//! Scoring credit against the simulator's ground truth.
+//!
+//! Both sides are compared as *shares over the channels of the truth* (the paid
+//! channels; organic search and direct are not interventions and have no true share):
+//! a model's credit is restricted to those channels and renormalised.
+//!
+//! * `total_variation` = ½ Σ_c |s_c − t_c| (0 = identical shares, 1 = disjoint);
+//! * `spearman`: rank correlation of s and t (average ranks for ties);
+//! * `max_abs_share_error` = max_c |s_c − t_c|;
+//! * `placebo_share` = Σ over placebo channels of s_c (their true share is 0).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
+use crate::error::{Error, Result};
+
+/// The truth of one channel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TruthRow {
+    /// The channel.
+    pub channel: String,
+    /// `direct`, `upstream`, `direct+upstream` or `placebo`.
+    pub role: String,
+    /// True share (of the chosen truth column).
+    pub share: f64,
+}
+
+/// Which truth column to score against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TruthColumn {
+    /// The Shapley credit of the true game (default: additive like credit).
+    #[default]
+    Shapley,
+    /// Incremental conversions (Δ of removing the channel alone).
+    Incremental,
+}
+
+impl std::str::FromStr for TruthColumn {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "shapley" => Ok(TruthColumn::Shapley),
+            "incremental" => Ok(TruthColumn::Incremental),
+            _ => Err(Error::param(
+                "--truth-column",
+                format!("`{s}`: expected shapley or incremental"),
+            )),
+        }
+    }
+}
+
+/// Reads `truth.csv` (`channel,role,...,incremental_share,...,shapley_share,...`).
+pub fn read_truth<R: Read>(input: R, name: &str, column: TruthColumn) -> Result<Vec<TruthRow>> {
+    let opts = ReadOptions::default();
+    let mut src = CsvSource::new(
+        input,
+        name,
+        &["channel", "role", "shapley_share", "incremental_share"],
+    )?;
+    let ch = src.required("channel", &opts.columns)?;
+    let role = src.optional("role", &opts.columns);
+    let share = match column {
+        TruthColumn::Shapley => src.required("shapley_share", &opts.columns)?,
+        TruthColumn::Incremental => src.required("incremental_share", &opts.columns)?,
+    };
+    let mut report = ReadReport::new(name);
+    let mut rows = Vec::new();
+    while let Some(row) = src.next_row()? {
+        report.rows_read += 1;
+        rows.push(TruthRow {
+            channel: row.non_empty(ch, "a channel name")?.to_string(),
+            role: match role {
+                Some(c) => row.str(c)?.to_string(),
+                None => String::new(),
+            },
+            share: row.non_negative(share, None)?,
+        });
+    }
+    report.check_usable()?;
+    rows.sort_by(|a, b| a.channel.cmp(&b.channel));
+    Ok(rows)
+}
+
+/// Reads a long-format credit CSV into model → channel → conversions.
+pub fn read_credit<R: Read>(
+    input: R,
+    name: &str,
+) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
+    let opts = ReadOptions::default();
+    let mut src = CsvSource::new(input, name, &["model", "channel", "conversions"])?;
+    let model = src.required("model", &opts.columns)?;
+    let channel = src.required("channel", &opts.columns)?;
+    let conv = src.required("conversions", &opts.columns)?;
+    let mut report = ReadReport::new(name);
+    let mut out: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    while let Some(row) = src.next_row()? {
+        report.rows_read += 1;
+        let m = row.non_empty(model, "a model name")?.to_string();
+        let c = row.non_empty(channel, "a channel name")?.to_string();
+        let text = row.str(conv)?;
+        let v: f64 = text
+            .parse()
+            .map_err(|_| row.error(conv, format!("`{text}` is not a number")))?;
+        *out.entry(m).or_default().entry(c).or_insert(0.0) += v;
+    }
+    report.check_usable()?;
+    Ok(out)
+}
+
+/// One model's distance to the truth.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Score {
+    /// The model.
+    pub model: String,
+    /// ½ Σ |s − t|.
+    pub total_variation: f64,
+    /// Spearman rank correlation of model and true shares (None with < 2 channels or
+    /// constant shares).
+    pub spearman: Option<f64>,
+    /// max |s − t|.
+    pub max_abs_share_error: f64,
+    /// Share the model gives to channels with no effect.
+    pub placebo_share: f64,
+    /// Held-out AUC, for models that predict conversion (from `attribute --details`).
+    pub holdout_auc: Option<f64>,
+    /// Held-out log-loss, for models that predict conversion.
+    pub holdout_log_loss: Option<f64>,
+    /// Share of the true effect lost by following the model's budget plan instead of
+    /// the truth's (with a spend file; see [`crate::evaluate::regret`]).
+    pub decision_regret: Option<f64>,
+}
+
+/// Average ranks (1-based), ties sharing the mean of their ranks.
+fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = rank;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Spearman's rank correlation: the Pearson correlation of the average ranks.
+pub fn spearman(a: &[f64], b: &[f64]) -> Option<f64> {
+    if a.len() < 2 || a.len() != b.len() {
+        return None;
+    }
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = a.len() as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = ra.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = rb.iter().map(|y| (y - mb).powi(2)).sum();
+    (va > 0.0 && vb > 0.0).then(|| cov / (va * vb).sqrt())
+}
+
+/// Scores every model's credit against the truth.
+pub fn score(truth: &[TruthRow], credit: &BTreeMap<String, BTreeMap<String, f64>>) -> Vec<Score> {
+    let t: Vec<f64> = truth.iter().map(|r| r.share).collect();
+    let mut scores: Vec<Score> = credit
+        .iter()
+        .map(|(model, by_channel)| {
+            let raw: Vec<f64> = truth
+                .iter()
+                .map(|r| by_channel.get(&r.channel).copied().unwrap_or(0.0).max(0.0))
+                .collect();
+            let total: f64 = raw.iter().sum();
+            let s: Vec<f64> = raw
+                .iter()
+                .map(|v| if total > 0.0 { v / total } else { 0.0 })
+                .collect();
+            let diffs: Vec<f64> = s.iter().zip(&t).map(|(a, b)| (a - b).abs()).collect();
+            Score {
+                model: model.clone(),
+                total_variation: 0.5 * diffs.iter().sum::<f64>(),
+                spearman: spearman(&s, &t),
+                max_abs_share_error: diffs.iter().copied().fold(0.0, f64::max),
+                placebo_share: truth
+                    .iter()
+                    .zip(&s)
+                    .filter(|(r, _)| r.role == "placebo")
+                    .map(|(_, v)| v)
+                    .sum(),
+                holdout_auc: None,
+                holdout_log_loss: None,
+                decision_regret: None,
+            }
+        })
+        .collect();
+    scores.sort_by(|a, b| {
+        a.total_variation
+            .total_cmp(&b.total_variation)
+            .then(a.model.cmp(&b.model))
+    });
+    scores
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_computed_metrics() {
+        // Truth 0.5 / 0.3 / 0.2 (c is a placebo); model credit 30 / 50 / 20 → shares
+        // 0.3 / 0.5 / 0.2: TV = ½(0.2 + 0.2 + 0) = 0.2, max error 0.2, placebo 0.2;
+        // ranks truth (3, 2, 1) vs model (2, 3, 1): Spearman = 1 − 6·(1+1+0)/(3·8) = 0.5.
+        let truth = vec![
+            TruthRow {
+                channel: "a".into(),
+                role: "direct".into(),
+                share: 0.5,
+            },
+            TruthRow {
+                channel: "b".into(),
+                role: "direct".into(),
+                share: 0.3,
+            },
+            TruthRow {
+                channel: "c".into(),
+                role: "placebo".into(),
+                share: 0.2,
+            },
+        ];
+        let mut credit = BTreeMap::new();
+        credit.insert(
+            "m".to_string(),
+            BTreeMap::from([
+                ("a".to_string(), 30.0),
+                ("b".to_string(), 50.0),
+                ("c".to_string(), 20.0),
+                ("organic".to_string(), 99.0),
+            ]),
+        );
+        let s = &score(&truth, &credit)[0];
+        assert!((s.total_variation - 0.2).abs() < 1e-12);
+        assert!((s.max_abs_share_error - 0.2).abs() < 1e-12);
+        assert!((s.placebo_share - 0.2).abs() < 1e-12);
+        assert!((s.spearman.unwrap() - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn spearman_with_ties_uses_average_ranks() {
+        assert_eq!(ranks(&[10.0, 20.0, 20.0, 5.0]), [2.0, 3.5, 3.5, 1.0]);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]).unwrap() - 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).unwrap() + 1.0).abs() < 1e-12);
+        assert_eq!(spearman(&[1.0, 1.0], &[1.0, 2.0]), None);
+    }
+}

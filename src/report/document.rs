@@ -1,0 +1,131 @@
+//! The decision report: everything `pathcredit report` shows, as one serialisable
+//! document that the Markdown and HTML renderers (and notebooks, via JSON) read.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::credit::Credit;
+use crate::csv_input::ReadReport;
+use crate::decide::{Comparison, PathFacts, Plan, RoiTable};
+use crate::journeys::BuildSummary;
+use crate::models::MarkovDetails;
+use crate::report::SCHEMA_VERSION;
+
+/// How many Markov states the heatmap shows (the most visited ones).
+pub const HEATMAP_STATES: usize = 20;
+
+/// The Markov transition matrix, restricted to the most visited states.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Heatmap {
+    /// The chain's order.
+    pub order: usize,
+    /// From-states (rows): `(start)` and transient states.
+    pub rows: Vec<String>,
+    /// To-states (columns): transient states, `(conversion)`, `(null)`.
+    pub cols: Vec<String>,
+    /// `probability[row][col]`.
+    pub probability: Vec<Vec<f64>>,
+    /// States left out of the picture (their transitions are in the CSV).
+    pub states_omitted: usize,
+}
+
+impl Heatmap {
+    /// The heatmap of a fitted chain.
+    pub fn new(details: &MarkovDetails) -> Heatmap {
+        let mut traffic: BTreeMap<&str, f64> = BTreeMap::new();
+        for t in &details.transitions {
+            *traffic.entry(t.from.as_str()).or_insert(0.0) += t.count;
+        }
+        let mut states: Vec<(&str, f64)> = traffic
+            .iter()
+            .filter(|(s, _)| **s != "(start)")
+            .map(|(s, c)| (*s, *c))
+            .collect();
+        states.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let omitted = states.len().saturating_sub(HEATMAP_STATES);
+        let mut kept: Vec<String> = states
+            .iter()
+            .take(HEATMAP_STATES)
+            .map(|(s, _)| s.to_string())
+            .collect();
+        kept.sort();
+        let rows: Vec<String> = std::iter::once("(start)".to_string())
+            .chain(kept.iter().cloned())
+            .collect();
+        let cols: Vec<String> = kept
+            .iter()
+            .cloned()
+            .chain(["(conversion)".to_string(), "(null)".to_string()])
+            .collect();
+        let mut probability = vec![vec![0.0; cols.len()]; rows.len()];
+        for t in &details.transitions {
+            if let (Some(r), Some(c)) = (
+                rows.iter().position(|s| *s == t.from),
+                cols.iter().position(|s| *s == t.to),
+            ) {
+                probability[r][c] = t.probability;
+            }
+        }
+        Heatmap {
+            order: details.order,
+            rows,
+            cols,
+            probability,
+            states_omitted: omitted,
+        }
+    }
+}
+
+/// Everything in a report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Document {
+    /// Version of this JSON layout.
+    pub schema_version: u32,
+    /// `channel`, `campaign` or `content`.
+    pub dimension: String,
+    /// What was read.
+    pub inputs: Vec<ReadReport>,
+    /// The journey build, when the input was raw events.
+    pub build: Option<BuildSummary>,
+    /// Every model's credit.
+    pub credits: Vec<Credit>,
+    /// Models side by side.
+    pub comparison: Comparison,
+    /// Path facts.
+    pub paths: PathFacts,
+    /// Return on spend (with a spend file).
+    pub roi: Option<RoiTable>,
+    /// The budget plan (with a spend file).
+    pub budget: Option<Plan>,
+    /// The Markov transition heatmap (when Markov ran).
+    pub markov: Option<Heatmap>,
+}
+
+impl Document {
+    /// Assembles a document.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        dimension: &str,
+        inputs: Vec<ReadReport>,
+        build: Option<BuildSummary>,
+        credits: Vec<Credit>,
+        paths: PathFacts,
+        roi: Option<RoiTable>,
+        budget: Option<Plan>,
+        markov: Option<&MarkovDetails>,
+    ) -> Document {
+        Document {
+            schema_version: SCHEMA_VERSION,
+            dimension: dimension.to_string(),
+            inputs,
+            build,
+            comparison: Comparison::new(dimension, &credits),
+            credits,
+            paths,
+            roi,
+            budget,
+            markov: markov.map(Heatmap::new),
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Inline SVG charts for the HTML report, drawn from numbers alone (no script, no
+//! network): grouped bars with error bars, diverging bars, and a heatmap.
+
+use crate::report::numbers::fixed;
+
+/// Colours of series, in order (a colour-blind-safe palette; repeats beyond ten).
+pub const PALETTE: [&str; 10] = [
+    "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb", "#332288",
+    "#cc6677", "#117733",
+];
+
+/// Escapes text for HTML and SVG.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One series of a bar chart.
+pub struct Series<'a> {
+    /// Legend name.
+    pub name: &'a str,
+    /// One value per category.
+    pub values: Vec<f64>,
+    /// Error bars (low, high) per category, when known.
+    pub errors: Option<Vec<(f64, f64)>>,
+}
+
+/// A "nice" axis maximum at or above `max`.
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&m| m >= max)
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// Grouped vertical bars: categories along x, one bar per series in each group.
+/// `as_percent` labels the axis in percent of 1.
+pub fn grouped_bars(
+    label: &str,
+    categories: &[String],
+    series: &[Series<'_>],
+    as_percent: bool,
+) -> String {
+    let (left, bottom) = (56.0, 70.0);
+    let bar = if series.len() > 6 { 7.0 } else { 12.0 };
+    let group = bar * series.len().max(1) as f64 + 14.0;
+    let width = (left + 20.0 + group * categories.len() as f64).max(480.0);
+    // Legend keys, wrapped into rows that fit the width.
+    let mut keys = Vec::new();
+    let (mut lx, mut ly) = (left, 12.0);
+    for ser in series {
+        let w = 24.0 + 6.5 * ser.name.chars().count() as f64;
+        if lx + w > width - 10.0 && lx > left {
+            lx = left;
+            ly += 16.0;
+        }
+        keys.push((lx, ly));
+        lx += w;
+    }
+    let top = ly + 28.0;
+    let plot_h = 220.0;
+    let height = top + plot_h + bottom;
+    let max = series
+        .iter()
+        .flat_map(|s| {
+            s.values
+                .iter()
+                .copied()
+                .chain(s.errors.iter().flat_map(|e| e.iter().map(|(_, hi)| *hi)))
+        })
+        .fold(0.0, f64::max);
+    let ymax = nice_max(max);
+    let y = |v: f64| top + plot_h * (1.0 - (v / ymax).clamp(0.0, 1.0));
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}">"#,
+        escape(label)
+    );
+    for k in 0..=5 {
+        let v = ymax * k as f64 / 5.0;
+        let text = if as_percent {
+            format!("{}%", fixed(100.0 * v, if ymax < 0.05 { 1 } else { 0 }))
+        } else {
+            fixed(v, if ymax < 10.0 { 1 } else { 0 })
+        };
+        s += &format!(
+            r##"<line x1="{left}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#e3e3e3"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#555">{text}</text>"##,
+            width - 10.0,
+            y(v),
+            y(v),
+            left - 6.0,
+            y(v) + 4.0
+        );
+    }
+    for (ci, cat) in categories.iter().enumerate() {
+        let x0 = left + 10.0 + group * ci as f64;
+        for (si, ser) in series.iter().enumerate() {
+            let v = ser.values.get(ci).copied().unwrap_or(0.0).max(0.0);
+            let x = x0 + bar * si as f64;
+            s += &format!(
+                r#"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{} · {}: {}</title></rect>"#,
+                y(v),
+                bar - 1.0,
+                top + plot_h - y(v),
+                PALETTE[si % PALETTE.len()],
+                escape(ser.name),
+                escape(cat),
+                if as_percent {
+                    format!("{}%", fixed(100.0 * v, 1))
+                } else {
+                    fixed(v, 2)
+                }
+            );
+            if let Some((lo, hi)) = ser.errors.as_ref().and_then(|e| e.get(ci)) {
+                let cx = x + (bar - 1.0) / 2.0;
+                s += &format!(
+                    r##"<path d="M{cx:.1} {:.1}V{:.1}M{:.1} {:.1}h{:.1}M{:.1} {:.1}h{:.1}" stroke="#222" stroke-width="1"/>"##,
+                    y(*lo),
+                    y(*hi),
+                    cx - 2.5,
+                    y(*lo),
+                    5.0,
+                    cx - 2.5,
+                    y(*hi),
+                    5.0
+                );
+            }
+        }
+        let lx = x0 + group / 2.0 - 7.0;
+        let ly = top + plot_h + 12.0;
+        s += &format!(
+            r##"<text x="{lx:.1}" y="{ly:.1}" font-size="11" fill="#333" text-anchor="end" transform="rotate(-35 {lx:.1} {ly:.1})">{}</text>"##,
+            escape(cat)
+        );
+    }
+    for (si, (ser, (kx, ky))) in series.iter().zip(&keys).enumerate() {
+        s += &format!(
+            r##"<rect x="{kx:.1}" y="{ky:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{}</text>"##,
+            PALETTE[si % PALETTE.len()],
+            kx + 14.0,
+            ky + 9.0,
+            escape(ser.name)
+        );
+    }
+    s + "</svg>"
+}
+
+/// Horizontal bars around zero (e.g. budget change per channel): green up, red down.
+pub fn diverging_bars(label: &str, labels: &[String], values: &[f64]) -> String {
+    // Channel names, then room for a negative bar's label, the bars, a positive label.
+    let (left, gutter, row, width) = (150.0, 64.0, 24.0, 700.0);
+    let height = 30.0 + row * labels.len() as f64;
+    let max = values.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    let half = (width - left - 2.0 * gutter) / 2.0;
+    let scale = if max > 0.0 { half / max } else { 0.0 };
+    let zero = left + gutter + half;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}">"#,
+        escape(label)
+    );
+    s += &format!(
+        r##"<line x1="{zero:.1}" x2="{zero:.1}" y1="6" y2="{:.1}" stroke="#888"/>"##,
+        height - 6.0
+    );
+    for (i, (l, v)) in labels.iter().zip(values).enumerate() {
+        let y = 12.0 + row * i as f64;
+        let w = v.abs() * scale;
+        let x = if *v >= 0.0 { zero } else { zero - w };
+        let (colour, anchor) = if *v >= 0.0 {
+            ("#228833", "start")
+        } else {
+            ("#cc3311", "end")
+        };
+        s += &format!(
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#333">{}</text><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{colour}"><title>{}: {}</title></rect><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}" fill="#333">{}</text>"##,
+            left - 8.0,
+            y + 12.0,
+            escape(l),
+            row - 8.0,
+            escape(l),
+            fixed(*v, 2),
+            if *v >= 0.0 { x + w + 4.0 } else { x - 4.0 },
+            y + 12.0,
+            crate::report::numbers::signed(*v, 2)
+        );
+    }
+    s + "</svg>"
+}
+
+/// A heatmap of values in [0, 1] (white to dark blue), rows × columns, labelled.
+pub fn heatmap(label: &str, rows: &[String], cols: &[String], values: &[Vec<f64>]) -> String {
+    let cell = 26.0;
+    let left = 10.0 + 7.0 * rows.iter().map(|r| r.chars().count()).max().unwrap_or(4) as f64;
+    let top = 10.0 + 6.5 * cols.iter().map(|c| c.chars().count()).max().unwrap_or(4) as f64;
+    let width = left + cell * cols.len() as f64 + 10.0;
+    let height = top + cell * rows.len() as f64 + 10.0;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}">"#,
+        escape(label)
+    );
+    for (j, c) in cols.iter().enumerate() {
+        let x = left + cell * j as f64 + cell / 2.0;
+        s += &format!(
+            r##"<text x="{x:.1}" y="{:.1}" font-size="11" fill="#333" transform="rotate(-60 {x:.1} {:.1})">{}</text>"##,
+            top - 4.0,
+            top - 4.0,
+            escape(c)
+        );
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + cell * i as f64;
+        s += &format!(
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#333">{}</text>"##,
+            left - 4.0,
+            y + cell / 2.0 + 4.0,
+            escape(r)
+        );
+        for (j, v) in values[i].iter().enumerate() {
+            let t = v.clamp(0.0, 1.0).sqrt();
+            let (r8, g8, b8) = (
+                (255.0 - t * (255.0 - 8.0)) as u8,
+                (255.0 - t * (255.0 - 48.0)) as u8,
+                (255.0 - t * (255.0 - 107.0)) as u8,
+            );
+            s += &format!(
+                r##"<rect x="{:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#{r8:02x}{g8:02x}{b8:02x}" stroke="#fff"><title>{} → {}: {}</title></rect>"##,
+                left + cell * j as f64,
+                cell,
+                cell,
+                escape(r),
+                escape(&cols[j]),
+                fixed(*v, 3)
+            );
+        }
+    }
+    s + "</svg>"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_are_well_formed_and_escaped() {
+        let cats = vec!["a<b".to_string(), "c".to_string()];
+        let svg = grouped_bars(
+            "x",
+            &cats,
+            &[Series {
+                name: "m&n",
+                values: vec![0.25, 0.75],
+                errors: Some(vec![(0.2, 0.3), (0.7, 0.8)]),
+            }],
+            true,
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("a&lt;b") && svg.contains("m&amp;n"));
+        assert_eq!(
+            svg.matches("<rect").count(),
+            3,
+            "two bars and one legend key"
+        );
+        let d = diverging_bars("d", &cats, &[5.0, -5.0]);
+        assert_eq!(d.matches("<rect").count(), 2);
+        let h = heatmap("h", &cats, &cats, &[vec![0.0, 1.0], vec![0.5, 0.5]]);
+        assert!(h.contains("#ffffff") && h.contains("#08306b"));
+    }
+
+    #[test]
+    fn axis_maxima_are_round() {
+        assert_eq!(nice_max(0.37), 0.5);
+        assert_eq!(nice_max(7.0), 10.0);
+        assert_eq!(nice_max(120.0), 200.0);
+        assert_eq!(nice_max(0.0), 1.0);
+    }
+}

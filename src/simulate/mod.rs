@@ -1,0 +1,453 @@
+//! A seeded journey simulator with known causal channel effects, after Google's DASS
+//! (Sapp & Vaver 2016, "Toward improving digital attribution model accuracy").
+//!
+//! People (or B2B accounts) with latent intent live through daily steps in which paid
+//! channels expose them (at random, or targeted on intent), exposures lift their
+//! conversion hazard (direct effect) or their organic-search visits (upstream effect),
+//! some pairs act in synergy, and some channels do nothing at all (placebos); see
+//! `world.rs` for the equations and `scenario.rs` for the presets.
+//!
+//! **Ground truth by common random numbers.** Every random draw is a hash of (seed,
+//! unit, day, purpose), so the same unit lives the same randomness in every
+//! counterfactual world. A unit's outcome depends only on which of the channels that
+//! reach it (`E_u`) are active, so for each unit the simulator runs all `2^|E_u|`
+//! worlds over `E_u` and adds up:
+//!
+//! * `Δ_c = Σ_u [conversions_u(all) − conversions_u(all ∖ c)]`, the incremental
+//!   conversions of channel `c`;
+//! * the Shapley value of `v(S) = E[conversions | only S active] − E[conversions | none]`,
+//!   exactly: channels outside `E_u` are null players of unit `u`'s game, so by
+//!   linearity the population's value is the sum of each unit's Shapley value over its
+//!   own `E_u` (computed exactly; units reached by more than 16 channels are sampled).
+//!
+//! Output is streamed: units are simulated in parallel chunks and written in order,
+//! so 10 million events never sit in memory.
+
+mod rng;
+mod scenario;
+mod world;
+
+use std::io::Write;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::models::shapley::shapley_from_table;
+use crate::time::{DAY, Millis, days_from_civil, format_timestamp};
+
+pub use scenario::{ChannelSpec, SCENARIOS, Scenario};
+
+use rng::Purpose;
+use world::{Engine, Happening, TouchChannel};
+
+/// Units simulated per parallel chunk.
+const CHUNK: usize = 2048;
+/// Units reached by more channels than this get a sampled (not exact) Shapley split.
+const EXACT_REACH: usize = 16;
+
+/// Simulation parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimParams {
+    /// People (or accounts in B2B).
+    pub units: usize,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Seed (default 7).
+    pub seed: u64,
+}
+
+/// The true effect of one channel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelTruth {
+    /// The channel.
+    pub channel: String,
+    /// `direct`, `upstream`, `direct+upstream` or `placebo`.
+    pub role: String,
+    /// Configured hazard lift per unit of recent exposure.
+    pub lift: f64,
+    /// Configured organic-search lift per unit of recent exposure.
+    pub upstream: f64,
+    /// `Σ_u conversions(all) − conversions(all ∖ c)`.
+    pub incremental_conversions: f64,
+    /// Share of the incremental conversions of all channels.
+    pub incremental_share: f64,
+    /// Shapley value of v(S) = conversions with only S active − with none, in conversions.
+    pub shapley_conversions: f64,
+    /// Share of the Shapley values.
+    pub shapley_share: f64,
+    /// Units simulated.
+    pub people: u64,
+}
+
+/// What a simulation wrote and its truth.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimSummary {
+    /// Units simulated.
+    pub units: u64,
+    /// Event rows written.
+    pub events: u64,
+    /// Identity edges written.
+    pub identity_edges: u64,
+    /// Conversions with every channel active (the observed data).
+    pub conversions: f64,
+    /// Conversions with no paid channel active.
+    pub conversions_without_paid: f64,
+    /// Per channel.
+    pub truth: Vec<ChannelTruth>,
+}
+
+/// Everything one chunk of units produced.
+#[derive(Default)]
+struct ChunkOut {
+    events: Vec<u8>,
+    identities: Vec<u8>,
+    rows: u64,
+    edges: u64,
+    exposures: Vec<u64>,
+    conversions: f64,
+    none: f64,
+    delta: Vec<f64>,
+    shapley: Vec<f64>,
+}
+
+impl SimParams {
+    /// Checks the parameters.
+    pub fn validate(&self) -> Result<()> {
+        if self.units == 0 {
+            return Err(Error::param("--users", "must be at least 1"));
+        }
+        if self.scenario.channels.len() > 64 {
+            return Err(Error::param("--channels", "at most 64"));
+        }
+        Ok(())
+    }
+
+    /// Simulates and writes `events` (`timestamp,user_id,event,channel,campaign,value,
+    /// account_id`), `identities` (`anonymous_id,user_id`) and `spend`
+    /// (`channel,spend`); returns the summary with the truth.
+    pub fn run(
+        &self,
+        events: &mut dyn Write,
+        identities: &mut dyn Write,
+        spend: &mut dyn Write,
+    ) -> Result<SimSummary> {
+        self.validate()?;
+        let start = days_from_civil(2026, 1, 1) * DAY;
+        let engine = Engine::new(&self.scenario, self.seed, start);
+        let n = self.scenario.channels.len();
+        let err = Error::Write;
+        writeln!(
+            events,
+            "timestamp,user_id,event,channel,campaign,value,account_id"
+        )
+        .map_err(err)?;
+        writeln!(identities, "anonymous_id,user_id").map_err(err)?;
+        let mut total = ChunkOut {
+            exposures: vec![0; n],
+            delta: vec![0.0; n],
+            shapley: vec![0.0; n],
+            ..ChunkOut::default()
+        };
+        let starts: Vec<usize> = (0..self.units)
+            .step_by(CHUNK * rayon::current_num_threads().max(1))
+            .collect();
+        for &block in &starts {
+            let end = (block + CHUNK * rayon::current_num_threads().max(1)).min(self.units);
+            let chunks: Vec<ChunkOut> = (block..end)
+                .step_by(CHUNK)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|s| self.chunk(&engine, s..(s + CHUNK).min(end)))
+                .collect();
+            for c in chunks {
+                events.write_all(&c.events).map_err(err)?;
+                identities.write_all(&c.identities).map_err(err)?;
+                total.rows += c.rows;
+                total.edges += c.edges;
+                total.conversions += c.conversions;
+                total.none += c.none;
+                for i in 0..n {
+                    total.exposures[i] += c.exposures[i];
+                    total.delta[i] += c.delta[i];
+                    total.shapley[i] += c.shapley[i];
+                }
+            }
+        }
+        writeln!(spend, "channel,spend").map_err(err)?;
+        for (c, spec) in self.scenario.channels.iter().enumerate() {
+            writeln!(
+                spend,
+                "{},{:.2}",
+                spec.name,
+                total.exposures[c] as f64 * spec.cost
+            )
+            .map_err(err)?;
+        }
+        let share = |v: &[f64], i: usize| {
+            let s: f64 = v.iter().sum();
+            if s > 0.0 { v[i] / s } else { 0.0 }
+        };
+        let truth = self
+            .scenario
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| ChannelTruth {
+                channel: spec.name.clone(),
+                role: spec.role().to_string(),
+                lift: spec.lift,
+                upstream: spec.upstream,
+                incremental_conversions: total.delta[i],
+                incremental_share: share(&total.delta, i),
+                shapley_conversions: total.shapley[i],
+                shapley_share: share(&total.shapley, i),
+                people: self.units as u64,
+            })
+            .collect();
+        Ok(SimSummary {
+            units: self.units as u64,
+            events: total.rows,
+            identity_edges: total.edges,
+            conversions: total.conversions,
+            conversions_without_paid: total.none,
+            truth,
+        })
+    }
+
+    fn chunk(&self, engine: &Engine<'_>, units: std::ops::Range<usize>) -> ChunkOut {
+        let n = self.scenario.channels.len();
+        let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+        let mut out = ChunkOut {
+            exposures: vec![0; n],
+            delta: vec![0.0; n],
+            shapley: vec![0.0; n],
+            ..ChunkOut::default()
+        };
+        let mut happenings = Vec::new();
+        for unit in units {
+            let draws = engine.prepare(unit as u64);
+            happenings.clear();
+            let conv = engine.run(&draws, all, Some(&mut |h| happenings.push(h)));
+            out.conversions += f64::from(conv);
+            for h in &happenings {
+                if let Happening::Touch {
+                    channel: TouchChannel::Paid(c),
+                    ..
+                } = h
+                {
+                    out.exposures[*c] += 1;
+                }
+            }
+            self.write_unit(engine, unit as u64, &happenings, &mut out);
+            self.truth_of_unit(engine, &draws, f64::from(conv), &mut out);
+        }
+        out
+    }
+
+    /// Adds unit `unit`'s incremental conversions and Shapley values over the channels
+    /// that reach it.
+    fn truth_of_unit(
+        &self,
+        engine: &Engine<'_>,
+        draws: &world::UnitDraws,
+        conv_all: f64,
+        out: &mut ChunkOut,
+    ) {
+        let unit = draws.unit;
+        let reach = draws.reach;
+        let members: Vec<usize> = (0..64).filter(|&c| reach >> c & 1 == 1).collect();
+        let k = members.len();
+        let mask_of = |sub: usize| {
+            members
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (i, &c)| m | (u64::from(sub >> i & 1 == 1) << c))
+        };
+        if k == 0 {
+            out.none += conv_all;
+            return;
+        }
+        if k <= EXACT_REACH {
+            let mut table = vec![0.0; 1 << k];
+            for (sub, v) in table.iter_mut().enumerate() {
+                *v = if sub == (1 << k) - 1 {
+                    conv_all
+                } else {
+                    f64::from(engine.run(draws, mask_of(sub), None))
+                };
+            }
+            out.none += table[0];
+            let full = (1 << k) - 1;
+            for (i, &c) in members.iter().enumerate() {
+                out.delta[c] += table[full] - table[full ^ (1 << i)];
+            }
+            for (i, phi) in shapley_from_table(&table, k).into_iter().enumerate() {
+                out.shapley[members[i]] += phi;
+            }
+        } else {
+            // Rare: a unit reached by many channels. Δ exactly, Shapley by 64 antithetic
+            // permutations of its own channels (seeded by the unit).
+            out.none += f64::from(engine.run(draws, 0, None));
+            let all = mask_of((1 << k) - 1);
+            for &c in &members {
+                out.delta[c] += conv_all - f64::from(engine.run(draws, all & !(1 << c), None));
+            }
+            let mut order: Vec<usize> = (0..k).collect();
+            for s in 0..64u64 {
+                for i in (1..k).rev() {
+                    let j = (engine.draws.bits(unit, s, Purpose::Account, i as u64)
+                        % (i as u64 + 1)) as usize;
+                    order.swap(i, j);
+                }
+                let mut mask = 0u64;
+                let mut prev = f64::from(engine.run(draws, 0, None));
+                for &i in &order {
+                    mask |= 1 << members[i];
+                    let v = f64::from(engine.run(draws, mask, None));
+                    out.shapley[members[i]] += (v - prev) / 64.0;
+                    prev = v;
+                }
+            }
+        }
+    }
+
+    /// Writes a unit's events (and its identity edges) in the events format.
+    fn write_unit(
+        &self,
+        engine: &Engine<'_>,
+        unit: u64,
+        happenings: &[Happening],
+        out: &mut ChunkOut,
+    ) {
+        let sc = &self.scenario;
+        let b2b = sc.max_contacts > 0;
+        let days = i64::from(sc.days);
+        let contacts = engine.contacts(unit);
+        for k in 0..contacts {
+            let who = unit * 64 + k as u64;
+            let person = if b2b {
+                format!("u{unit}_{k}")
+            } else {
+                format!("u{unit}")
+            };
+            let devices: Vec<String> = (0..1 + engine.draws.bits(who, 0, Purpose::Device, 99) % 3)
+                .map(|d| {
+                    format!(
+                        "{:012x}",
+                        engine.draws.bits(who, 0, Purpose::Device, d) & 0xffff_ffff_ffff
+                    )
+                })
+                .collect();
+            // Logs in on a random day (30% never), and at its first conversion at the latest.
+            let mut login = if engine.draws.uniform(who, 0, Purpose::Login, 0) < 0.7 {
+                (engine.draws.uniform(who, 0, Purpose::Login, 1) * days as f64) as i64
+            } else {
+                i64::MAX
+            };
+            let day_of = |t: Millis| (t - engine.start()).div_euclid(DAY);
+            for h in happenings {
+                if let Happening::Conversion { contact, time, .. } = h
+                    && *contact == k
+                {
+                    login = login.min(day_of(*time));
+                }
+            }
+            let account = if b2b {
+                format!("acct{unit}")
+            } else {
+                String::new()
+            };
+            for (e, h) in happenings.iter().enumerate() {
+                let (contact, time) = match h {
+                    Happening::Touch { contact, time, .. }
+                    | Happening::Conversion { contact, time, .. }
+                    | Happening::Milestone { contact, time, .. } => (*contact, *time),
+                };
+                if contact != k {
+                    continue;
+                }
+                let logged_in = day_of(time) >= login;
+                let user = match h {
+                    Happening::Touch { .. } if !logged_in => {
+                        &devices[(engine.draws.bits(who, e as u64, Purpose::Device, 7)
+                            % devices.len() as u64) as usize]
+                    }
+                    _ => &person,
+                };
+                let (event, channel, campaign, value) = match h {
+                    Happening::Touch { channel, .. } => {
+                        let (name, campaign) = match channel {
+                            TouchChannel::Paid(c) => {
+                                let name = &sc.channels[*c].name;
+                                let v = engine.draws.bits(who, e as u64, Purpose::Campaign, 0) % 2;
+                                (
+                                    name.as_str(),
+                                    format!(
+                                        "{name}_{}",
+                                        ["prospecting", "retargeting"][v as usize]
+                                    ),
+                                )
+                            }
+                            TouchChannel::Organic => ("organic_search", String::new()),
+                            TouchChannel::Direct => ("direct", String::new()),
+                        };
+                        ("touch", name, campaign, String::new())
+                    }
+                    Happening::Conversion { value, .. } => (
+                        if b2b { "closed_won" } else { "conversion" },
+                        "",
+                        String::new(),
+                        format!("{value:.2}"),
+                    ),
+                    Happening::Milestone { name, .. } => (*name, "", String::new(), String::new()),
+                };
+                let _ = writeln!(
+                    out.events,
+                    "{},{user},{event},{channel},{campaign},{value},{account}",
+                    format_timestamp(time)
+                );
+                out.rows += 1;
+            }
+            if login != i64::MAX {
+                for d in &devices {
+                    let _ = writeln!(out.identities, "{d},{person}");
+                    out.edges += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Writes the truth file: one row per channel.
+pub fn write_truth<W: Write>(summary: &SimSummary, out: W) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let err = |e: csv::Error| Error::Write(std::io::Error::other(e));
+    w.write_record([
+        "channel",
+        "role",
+        "lift",
+        "upstream",
+        "incremental_conversions",
+        "incremental_share",
+        "shapley_conversions",
+        "shapley_share",
+        "people",
+    ])
+    .map_err(err)?;
+    for t in &summary.truth {
+        w.write_record([
+            t.channel.clone(),
+            t.role.clone(),
+            format!("{}", t.lift),
+            format!("{}", t.upstream),
+            format!("{:.6}", t.incremental_conversions),
+            format!("{:.6}", t.incremental_share),
+            format!("{:.6}", t.shapley_conversions),
+            format!("{:.6}", t.shapley_share),
+            t.people.to_string(),
+        ])
+        .map_err(err)?;
+    }
+    w.flush().map_err(Error::Write)
+}

@@ -1,0 +1,193 @@
+//! Scenario presets: which channels exist and how they act.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// How one paid channel reaches people and what it does to them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelSpec {
+    /// Channel name as it appears in events.
+    pub name: String,
+    /// Mean daily exposure probability.
+    pub exposure_rate: f64,
+    /// Targeting on intent: exposure ∝ intent^κ (0: random).
+    pub targeting: f64,
+    /// Lift of the conversion hazard per unit of recent exposure.
+    pub lift: f64,
+    /// Lift of the organic-search visit rate per unit of recent exposure.
+    pub upstream: f64,
+    /// Half-life of the exposure's effects, in days.
+    pub half_life_days: f64,
+    /// Spend per exposure.
+    pub cost: f64,
+}
+
+impl ChannelSpec {
+    /// Whether the channel has no effect at all (a placebo).
+    pub fn is_placebo(&self) -> bool {
+        self.lift == 0.0 && self.upstream == 0.0
+    }
+
+    /// The channel's role, for the truth file.
+    pub fn role(&self) -> &'static str {
+        match (self.lift > 0.0, self.upstream > 0.0) {
+            (false, false) => "placebo",
+            (false, true) => "upstream",
+            (true, false) => "direct",
+            (true, true) => "direct+upstream",
+        }
+    }
+}
+
+/// A complete scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Preset name.
+    pub name: String,
+    /// Paid channels (the players of the truth).
+    pub channels: Vec<ChannelSpec>,
+    /// Pairwise synergies: extra hazard lift `s · r_a · r_b`.
+    pub synergy: Vec<(usize, usize, f64)>,
+    /// Base daily conversion hazard of a person with intent 1.
+    pub base_hazard: f64,
+    /// Spread of intent (σ of the lognormal; intent has mean 1).
+    pub intent_sigma: f64,
+    /// Daily organic-search visit rate at intent 1.
+    pub organic_rate: f64,
+    /// Hazard lift per unit of recent organic-search visits.
+    pub organic_lift: f64,
+    /// Daily direct visit rate at intent 1 (no effect).
+    pub direct_rate: f64,
+    /// Days simulated.
+    pub days: u32,
+    /// B2B accounts: contacts per account are 1 to this (0: consumers, one per unit).
+    pub max_contacts: usize,
+}
+
+/// Names of paid channels, in order; beyond them `c11`, `c12`, ….
+const PAID: [&str; 10] = [
+    "paid_search",
+    "display",
+    "paid_social",
+    "email",
+    "video",
+    "affiliate",
+    "push",
+    "partner",
+    "podcast",
+    "sponsorship",
+];
+
+/// The scenario presets and what each tests.
+pub const SCENARIOS: [(&str, &str); 5] = [
+    (
+        "direct",
+        "random exposure; every channel lifts conversion directly, with effects of different sizes",
+    ),
+    (
+        "upstream",
+        "display, social and video only raise later organic-search visits (which convert); the rest act directly",
+    ),
+    (
+        "targeting",
+        "every other channel targeted on intent (selection bias), the rest random; one pair in synergy",
+    ),
+    (
+        "placebo",
+        "random exposure, but the last quarter of the channels have no effect and are targeted on intent",
+    ),
+    (
+        "b2b",
+        "accounts of 1-5 contacts, stage milestones, closed-won conversions; mild targeting",
+    ),
+];
+
+fn name(i: usize) -> String {
+    PAID.get(i)
+        .map_or_else(|| format!("c{:02}", i + 1), |n| n.to_string())
+}
+
+impl Scenario {
+    /// The preset `name` with `channels` paid channels.
+    pub fn preset(preset: &str, channels: usize) -> Result<Scenario> {
+        if !(1..=64).contains(&channels) {
+            return Err(Error::param("--channels", "must be between 1 and 64"));
+        }
+        // Exposure rates and effect sizes vary independently across channels (a
+        // multiplicative hash of the index), so that how often a channel is seen says
+        // nothing about how well it works.
+        let spread = |i: usize, salt: usize| ((i * 7 + salt * 3) % 5) as f64 / 4.0;
+        let base = |i: usize, lift: f64| ChannelSpec {
+            name: name(i),
+            exposure_rate: 0.006 + 0.006 * spread(i, 1),
+            targeting: 0.0,
+            lift,
+            upstream: 0.0,
+            half_life_days: 3.0 + (i % 4) as f64,
+            cost: 0.5 + (i % 3) as f64 * 0.4,
+        };
+        let effect = |i: usize| 0.2 + 1.0 * spread(i, 4);
+        let mut scenario = Scenario {
+            name: preset.to_string(),
+            channels: (0..channels).map(|i| base(i, effect(i))).collect(),
+            synergy: Vec::new(),
+            base_hazard: 0.0012,
+            intent_sigma: 0.8,
+            organic_rate: 0.03,
+            organic_lift: 1.5,
+            direct_rate: 0.02,
+            days: 60,
+            max_contacts: 0,
+        };
+        match preset {
+            "direct" => {}
+            "upstream" => {
+                for c in scenario.channels.iter_mut() {
+                    if matches!(c.name.as_str(), "display" | "paid_social" | "video") {
+                        c.lift = 0.0;
+                        c.upstream = 2.0;
+                    }
+                }
+            }
+            "targeting" => {
+                // Every other channel is targeted on intent (retargeting-like), the others
+                // reach people at random; one pair acts in synergy.
+                for (i, c) in scenario.channels.iter_mut().enumerate() {
+                    if i % 2 == 1 {
+                        c.targeting = 2.0;
+                    }
+                }
+                if channels >= 3 {
+                    scenario.synergy.push((0, 2, 1.0));
+                }
+            }
+            "placebo" => {
+                // The last quarter of the channels do nothing, and are targeted on intent,
+                // so they sit on converting journeys all the same.
+                let placebos = channels.div_ceil(4);
+                for (i, c) in scenario.channels.iter_mut().enumerate() {
+                    if i >= channels - placebos {
+                        c.lift = 0.0;
+                        c.targeting = 2.0;
+                    }
+                }
+            }
+            "b2b" => {
+                scenario.max_contacts = 5;
+                scenario.base_hazard = 0.0008;
+                for c in scenario.channels.iter_mut() {
+                    c.targeting = 0.5;
+                }
+            }
+            _ => {
+                let names: Vec<&str> = SCENARIOS.iter().map(|s| s.0).collect();
+                return Err(Error::param(
+                    "--scenario",
+                    format!("`{preset}`: expected one of {}", names.join(", ")),
+                ));
+            }
+        }
+        Ok(scenario)
+    }
+}

@@ -1,0 +1,438 @@
+//! Compare and decide: the budget planner's guarantees, ROI and validation through the
+//! CLI, the report's golden Markdown, and the HTML page in a real browser.
+
+use std::collections::BTreeMap;
+
+use pathcredit::Credit;
+use pathcredit::credit::ChannelCredit;
+use pathcredit::decide::{BudgetParams, Plan, Response, Spend};
+use proptest::prelude::*;
+
+use crate::common::{assert_golden, pathcredit, write_file};
+
+fn credit(values: &[f64]) -> Credit {
+    Credit {
+        model: "markov".into(),
+        dimension: "channel".into(),
+        additive: true,
+        total_conversions: values.len() as f64,
+        total_value: values.iter().sum(),
+        channels: values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| ChannelCredit {
+                channel: format!("c{i:02}"),
+                conversions: 1.0,
+                value: v,
+                share: 1.0 / values.len() as f64,
+                conversions_lo: None,
+                conversions_hi: None,
+            })
+            .collect(),
+        notes: vec![],
+    }
+}
+
+fn spend(cents: &[i64]) -> Spend {
+    Spend {
+        dimension: "channel".into(),
+        by_key: cents
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (format!("c{i:02}"), c as f64 / 100.0))
+            .collect(),
+        report: Default::default(),
+    }
+}
+
+fn to_cents(x: f64) -> i64 {
+    (x * 100.0).round() as i64
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Total spend is conserved to the cent, every channel stays within max-shift,
+    /// floor and cap, and the expected value never falls below today's.
+    #[test]
+    fn plans_conserve_spend_and_respect_bounds(
+        rows in prop::collection::vec((1i64..2_000_000, 0.0f64..5_000.0), 2..9),
+        max_shift in 0.0f64..1.0,
+        linear in any::<bool>(),
+        elasticity in 0.1f64..0.9,
+        floor_frac in prop::option::of(0.0f64..1.0),
+    ) {
+        let cents: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let values: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let mut params = BudgetParams {
+            max_shift,
+            response: if linear { Response::Linear } else { Response::Diminishing { elasticity } },
+            ..BudgetParams::default()
+        };
+        if let Some(f) = floor_frac {
+            // A floor between the max-shift bound and the current spend of channel 0.
+            let s = cents[0] as f64 / 100.0;
+            params.floors.insert("c00".into(), (s * (1.0 - max_shift * f) * 100.0).floor() / 100.0);
+            params.caps.insert("c01".into(), cents[1] as f64 / 100.0);
+        }
+        let plan = Plan::new(&credit(&values), &spend(&cents), &params).unwrap();
+        let total: i64 = plan.rows.iter().map(|r| to_cents(r.recommended_spend)).sum();
+        prop_assert_eq!(total, cents.iter().sum::<i64>());
+        for (row, &s) in plan.rows.iter().zip(&cents) {
+            let x = to_cents(row.recommended_spend);
+            prop_assert!(x as f64 >= s as f64 * (1.0 - max_shift) - 1.0, "{row:?}");
+            prop_assert!(x as f64 <= s as f64 * (1.0 + max_shift) + 1.0, "{row:?}");
+            if let Some(f) = params.floors.get(&row.channel) { prop_assert!(x >= to_cents(*f)); }
+            if let Some(c) = params.caps.get(&row.channel) { prop_assert!(x <= to_cents(*c)); }
+            prop_assert_eq!(to_cents(row.change), x - s);
+        }
+        prop_assert!(plan.value_after >= plan.value_before * (1.0 - 1e-9) - 1e-6,
+            "{} < {}", plan.value_after, plan.value_before);
+    }
+}
+
+fn sample_credit(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("credit.csv");
+    pathcredit()
+        .args(["attribute", "-q", "--journeys", "data/sample/journeys.csv"])
+        .args(["--model", "last_touch,linear,markov", "--out"])
+        .arg(&path)
+        .assert()
+        .success();
+    path
+}
+
+#[test]
+fn budget_cli_keeps_the_total_and_writes_the_plan_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let credit = sample_credit(dir.path());
+    let out = pathcredit()
+        .args([
+            "budget",
+            "--spend",
+            "data/sample/spend.csv",
+            "--model",
+            "markov",
+        ])
+        .args(["--max-shift", "0.25", "--floor", "video=400", "--credit"])
+        .arg(&credit)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.starts_with("channel,current_spend,recommended_spend,change,change_pct,"),
+        "{stdout}"
+    );
+    let (mut before, mut after) = (0i64, 0i64);
+    for line in stdout.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        before += to_cents(f[1].parse().unwrap());
+        after += to_cents(f[2].parse().unwrap());
+        if f[0] == "video" {
+            assert!(f[2].parse::<f64>().unwrap() >= 400.0, "{line}");
+        }
+    }
+    assert_eq!(before, after);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("not the return of the next unit of spend"),
+        "{stderr}"
+    );
+    // A model that is not in the file is named with the ones that are.
+    let out = pathcredit()
+        .args([
+            "budget",
+            "--spend",
+            "data/sample/spend.csv",
+            "--model",
+            "shapley",
+            "--credit",
+        ])
+        .arg(&credit)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("last_touch, linear, markov"), "{stderr}");
+}
+
+/// Writes our own last-touch credit as a tool's per-channel report.
+fn own_report(dir: &std::path::Path, perturb: &BTreeMap<&str, f64>) -> std::path::PathBuf {
+    let out = pathcredit()
+        .args([
+            "attribute",
+            "-q",
+            "--journeys",
+            "data/sample/journeys.csv",
+            "--model",
+            "last_touch",
+        ])
+        .assert()
+        .success();
+    let mut text = String::from("Source,Conversions\n");
+    for line in String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        let n: f64 = f[2].parse().unwrap();
+        text += &format!(
+            "{},{}\n",
+            f[1],
+            n + perturb.get(f[1]).copied().unwrap_or(0.0)
+        );
+    }
+    write_file(dir, "report.csv", text)
+}
+
+#[test]
+fn our_own_last_touch_report_validates_at_zero_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = own_report(dir.path(), &BTreeMap::new());
+    let out = pathcredit()
+        .args([
+            "validate",
+            "--journeys",
+            "data/sample/journeys.csv",
+            "--model",
+            "last_touch",
+        ])
+        .args([
+            "--report-col",
+            "channel=Source",
+            "--report-col",
+            "conversions=Conversions",
+            "--strict",
+            "--report",
+        ])
+        .arg(&report)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.starts_with("channel,theirs,ours,difference,difference_pct"),
+        "{stdout}"
+    );
+    for line in stdout.lines().skip(1) {
+        assert_eq!(
+            line.split(',').nth(3).unwrap().parse::<f64>().unwrap(),
+            0.0,
+            "{line}"
+        );
+    }
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("reproduced within 1%"), "{stderr}");
+}
+
+#[test]
+fn a_perturbed_report_names_the_channels_that_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let perturb = BTreeMap::from([("display", 6.0), ("email", -4.0)]);
+    let report = own_report(dir.path(), &perturb);
+    let out = pathcredit()
+        .args([
+            "validate",
+            "--journeys",
+            "data/sample/journeys.csv",
+            "--model",
+            "last_touch",
+        ])
+        .args([
+            "--report-col",
+            "channel=Source",
+            "--report-col",
+            "conversions=Conversions",
+        ])
+        .args(["--format", "json", "--report"])
+        .arg(&report)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(doc["reproduced"], false);
+    assert_eq!(
+        doc["differing_channels"],
+        serde_json::json!(["display", "email"])
+    );
+    assert_eq!(doc["rows"][0]["channel"], "display");
+    assert_eq!(doc["rows"][0]["difference"], -6.0);
+    let causes = doc["causes"].to_string();
+    assert!(causes.contains("Total conversions differ"), "{causes}");
+    // --strict turns the verdict into the exit status.
+    pathcredit()
+        .args([
+            "validate",
+            "--journeys",
+            "data/sample/journeys.csv",
+            "--model",
+            "last_touch",
+        ])
+        .args([
+            "--report-col",
+            "channel=Source",
+            "--report-col",
+            "conversions=Conversions",
+        ])
+        .args(["--strict", "-q", "--report"])
+        .arg(&report)
+        .assert()
+        .code(1);
+}
+
+fn sample_report_args() -> [&'static str; 6] {
+    [
+        "report",
+        "-q",
+        "--journeys",
+        "data/sample/journeys.csv",
+        "--spend",
+        "data/sample/spend.csv",
+    ]
+}
+
+#[test]
+fn report_markdown_on_the_sample_is_golden() {
+    let out = pathcredit()
+        .args(sample_report_args())
+        .args(["--markdown", "-"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_golden("report_sample.md", &stdout);
+}
+
+#[test]
+fn report_out_dir_writes_every_table_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    pathcredit()
+        .args(sample_report_args())
+        .arg("--out-dir")
+        .arg(dir.path())
+        .assert()
+        .success();
+    for file in [
+        "credit.csv",
+        "comparison.csv",
+        "roi.csv",
+        "budget.csv",
+        "top_paths.csv",
+        "path_lengths.csv",
+        "time_to_conversion.csv",
+        "markov_transitions.csv",
+        "report.json",
+    ] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["budget"]["model"], "markov");
+    let budget = std::fs::read_to_string(dir.path().join("budget.csv")).unwrap();
+    assert!(budget.starts_with("channel,current_spend,recommended_spend,change,change_pct"));
+}
+
+/// The browser the HTML test renders with: `$CHROMIUM`, else a Chromium on the PATH.
+fn chromium() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return Some(p.into());
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| {
+            std::env::var_os("PATH")
+                .map(|p| {
+                    std::env::split_paths(&p)
+                        .map(|d| d.join(name))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .find(|p| p.is_file())
+}
+
+fn headless(browser: &std::path::Path, profile: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+/// The HTML report renders in headless Chromium: the screenshot exists and is not
+/// blank, and the page's script ran to its end without an error. CI installs Chromium
+/// and sets PATHCREDIT_REQUIRE_BROWSER=1, where a missing browser fails the test.
+#[test]
+fn html_report_renders_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("PATHCREDIT_REQUIRE_BROWSER").is_none(),
+            "PATHCREDIT_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)"
+        );
+        eprintln!("no Chromium found: the browser test is skipped (apt-get install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    pathcredit()
+        .args(sample_report_args())
+        .args(["--bootstrap", "20", "--html"])
+        .arg(&html)
+        .assert()
+        .success();
+    let url = format!("file://{}", html.display());
+    let shot = dir.path().join("shot.png");
+    let out = headless(&browser, &dir.path().join("profile-a"))
+        .arg("--window-size=1200,2400")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(
+        shot.is_file(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let px = info.color_type.samples();
+    let pixels: Vec<&[u8]> = bytes.chunks(px).collect();
+    let background = pixels[0];
+    let different = pixels.iter().filter(|p| p[..3] != background[..3]).count();
+    let colours: std::collections::BTreeSet<&[u8]> = pixels.iter().step_by(7).copied().collect();
+    assert!(
+        different as f64 > 0.02 * pixels.len() as f64 && colours.len() > 20,
+        "the screenshot looks blank: {different} of {} pixels differ from the background, {} colours",
+        pixels.len(),
+        colours.len()
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Uncaught"), "script error: {stderr}");
+
+    // The DOM after scripts ran: the page marks itself ready at the end of its script.
+    let out = headless(&browser, &dir.path().join("profile-b"))
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Uncaught"), "script error: {stderr}");
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "the page script did not finish: {stderr}"
+    );
+    assert!(dom.contains("<svg"), "charts are inline SVG");
+}
