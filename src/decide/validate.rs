@@ -118,15 +118,19 @@ pub struct Validation {
     pub alternatives: Vec<Alternative>,
 }
 
-fn distance(credit: &Credit, report: &ExternalReport) -> f64 {
-    let theirs: f64 = report.channels.values().map(|v| v.0).sum();
-    let channels: BTreeSet<&str> = report
+/// Every channel on either side, sorted.
+fn channel_union<'a>(credit: &'a Credit, report: &'a ExternalReport) -> BTreeSet<&'a str> {
+    report
         .channels
         .keys()
         .map(String::as_str)
         .chain(credit.channels.iter().map(|c| c.channel.as_str()))
-        .collect();
-    let abs: f64 = channels
+        .collect()
+}
+
+fn distance(credit: &Credit, report: &ExternalReport) -> f64 {
+    let theirs: f64 = report.channels.values().map(|v| v.0).sum();
+    let abs: f64 = channel_union(credit, report)
         .iter()
         .map(|c| {
             let ours = credit.get(c).map_or(0.0, |c| c.conversions);
@@ -146,13 +150,7 @@ pub fn validate(
     direct: &[String],
 ) -> Validation {
     let theirs_total: f64 = report.channels.values().map(|v| v.0).sum();
-    let channels: BTreeSet<&str> = report
-        .channels
-        .keys()
-        .map(String::as_str)
-        .chain(credit.channels.iter().map(|c| c.channel.as_str()))
-        .collect();
-    let mut rows: Vec<ValidationRow> = channels
+    let mut rows: Vec<ValidationRow> = channel_union(credit, report)
         .into_iter()
         .map(|c| {
             let ours = credit.get(c);

@@ -6,9 +6,9 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::report::document::Document;
-use crate::report::numbers::{fixed, percent};
+use crate::report::numbers::fixed;
 use crate::report::svg::{self, Series, escape};
-use crate::report::tables::{self, Figure, Table};
+use crate::report::tables::{self, Table};
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;\
 margin:0 auto;max-width:1100px;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;\
@@ -131,18 +131,13 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
         share_chart(doc),
         "Share of conversions by model and channel",
     );
-    table(&mut s, &tables::credit_table(doc, Figure::Conversions));
-    table(&mut s, &tables::credit_table(doc, Figure::Share));
-    table(&mut s, &tables::credit_table(doc, Figure::Value));
-    if let Some(t) = tables::difference_table(doc) {
+    for t in tables::credit_tables(doc) {
         table(&mut s, &t);
     }
     if let Some(roi) = &doc.roi {
         s.push_str("<h2>Return on spend</h2>\n<p>Every figure is attributed under the model named in its column.</p>\n");
-        for roas in [false, true] {
-            if let Some(t) = tables::roi_table(doc, roas) {
-                table(&mut s, &t);
-            }
+        for t in tables::roi_tables(doc) {
+            table(&mut s, &t);
         }
         for (what, list) in [
             (
@@ -157,20 +152,9 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
         }
     }
     if let Some(plan) = &doc.budget {
-        let response = match plan.response {
-            crate::decide::Response::Diminishing { elasticity } => {
-                format!("diminishing returns (value ∝ spend^{elasticity})")
-            }
-            crate::decide::Response::Linear => "a linear response".to_string(),
-        };
         s.push_str(&format!(
-            "<h2>Budget</h2>\n<p>From {} credit, assuming {response}; each channel moves by at most {}; total spend {} is kept exactly. Expected attributed {}: {} → {}.</p>\n",
-            escape(&plan.model),
-            percent(plan.max_shift),
-            fixed(plan.total_spend, 2),
-            plan.objective,
-            fixed(plan.value_before, 2),
-            fixed(plan.value_after, 2)
+            "<h2>Budget</h2>\n<p>{}</p>\n",
+            escape(&tables::budget_summary(plan))
         ));
         let labels: Vec<String> = plan.rows.iter().map(|r| r.channel.clone()).collect();
         let changes: Vec<f64> = plan.rows.iter().map(|r| r.change).collect();

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::report::document::Document;
-use crate::report::numbers::{fixed, percent};
-use crate::report::tables::{self, Figure, Table};
+use crate::report::numbers::fixed;
+use crate::report::tables::{self, Table};
 
 fn escape(cell: &str) -> String {
     cell.replace('|', "\\|")
@@ -63,18 +63,13 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
         "## Credit by model\n\nSorted by {} credit. Intervals in brackets are 95% bootstrap or sampling intervals.\n\n",
         doc.comparison.sorted_by
     ));
-    table(&mut s, &tables::credit_table(doc, Figure::Conversions));
-    table(&mut s, &tables::credit_table(doc, Figure::Share));
-    table(&mut s, &tables::credit_table(doc, Figure::Value));
-    if let Some(t) = tables::difference_table(doc) {
+    for t in tables::credit_tables(doc) {
         table(&mut s, &t);
     }
     if let Some(roi) = &doc.roi {
         s.push_str("## Return on spend\n\nEvery figure is attributed under the model named in its column.\n\n");
-        for roas in [false, true] {
-            if let Some(t) = tables::roi_table(doc, roas) {
-                table(&mut s, &t);
-            }
+        for t in tables::roi_tables(doc) {
+            table(&mut s, &t);
         }
         if !roi.spend_without_credit.is_empty() {
             s.push_str(&format!(
@@ -90,20 +85,9 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
         }
     }
     if let Some(plan) = &doc.budget {
-        let response = match plan.response {
-            crate::decide::Response::Diminishing { elasticity } => {
-                format!("diminishing returns, value ∝ spend^{elasticity}")
-            }
-            crate::decide::Response::Linear => "linear response".to_string(),
-        };
         s.push_str(&format!(
-            "## Budget\n\nModel {}; {response}; each channel moves by at most {} of its spend; total spend {} kept exactly. Expected attributed {}: {} → {}.\n\n",
-            plan.model,
-            percent(plan.max_shift),
-            fixed(plan.total_spend, 2),
-            plan.objective,
-            fixed(plan.value_before, 2),
-            fixed(plan.value_after, 2)
+            "## Budget\n\n{}\n\n",
+            tables::budget_summary(plan)
         ));
         if let Some(t) = tables::plan_table(doc) {
             table(&mut s, &t);
@@ -113,12 +97,8 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
         }
     }
     s.push_str("## Paths\n\n");
-    table(&mut s, &tables::facts_table(doc));
-    table(&mut s, &tables::top_paths_table(doc));
-    for time in [false, true] {
-        if let Some(t) = tables::distribution_table(doc, time) {
-            table(&mut s, &t);
-        }
+    for t in tables::path_tables(doc) {
+        table(&mut s, &t);
     }
     if let Some(m) = &doc.markov {
         s.push_str(&format!(

@@ -315,3 +315,51 @@ pub fn distribution_table(doc: &Document, time: bool) -> Option<Table> {
             .collect(),
     })
 }
+
+/// The credit section's tables: conversions, share, value, and differences from last touch.
+pub fn credit_tables(doc: &Document) -> Vec<Table> {
+    let mut out: Vec<Table> = [Figure::Conversions, Figure::Share, Figure::Value]
+        .into_iter()
+        .map(|f| credit_table(doc, f))
+        .collect();
+    out.extend(difference_table(doc));
+    out
+}
+
+/// The return-on-spend section's tables (CPA, then ROAS).
+pub fn roi_tables(doc: &Document) -> Vec<Table> {
+    [false, true]
+        .into_iter()
+        .filter_map(|roas| roi_table(doc, roas))
+        .collect()
+}
+
+/// The paths section's tables: facts, top paths, lengths, time to conversion.
+pub fn path_tables(doc: &Document) -> Vec<Table> {
+    let mut out = vec![facts_table(doc), top_paths_table(doc)];
+    out.extend(
+        [false, true]
+            .into_iter()
+            .filter_map(|t| distribution_table(doc, t)),
+    );
+    out
+}
+
+/// One sentence stating the plan's model, response, bounds and effect.
+pub fn budget_summary(plan: &crate::decide::Plan) -> String {
+    let response = match plan.response {
+        crate::decide::Response::Diminishing { elasticity } => {
+            format!("diminishing returns (value ∝ spend^{elasticity})")
+        }
+        crate::decide::Response::Linear => "a linear response".to_string(),
+    };
+    format!(
+        "From {} credit, assuming {response}; each channel moves by at most {} of its spend; total spend {} is kept exactly. Expected attributed {}: {} → {}.",
+        plan.model,
+        percent(plan.max_shift),
+        fixed(plan.total_spend, 2),
+        plan.objective,
+        fixed(plan.value_before, 2),
+        fixed(plan.value_after, 2)
+    )
+}

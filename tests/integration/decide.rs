@@ -185,27 +185,23 @@ fn own_report(dir: &std::path::Path, perturb: &BTreeMap<&str, f64>) -> std::path
     write_file(dir, "report.csv", text)
 }
 
+/// `pathcredit validate --model last_touch` of the sample journeys against `report`,
+/// whose headers are remapped.
+fn validate_last_touch(report: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = pathcredit();
+    cmd.args(["validate", "--journeys", "data/sample/journeys.csv"])
+        .args(["--model", "last_touch", "--report-col", "channel=Source"])
+        .args(["--report-col", "conversions=Conversions", "--report"])
+        .arg(report);
+    cmd
+}
+
 #[test]
 fn our_own_last_touch_report_validates_at_zero_difference() {
     let dir = tempfile::tempdir().unwrap();
     let report = own_report(dir.path(), &BTreeMap::new());
-    let out = pathcredit()
-        .args([
-            "validate",
-            "--journeys",
-            "data/sample/journeys.csv",
-            "--model",
-            "last_touch",
-        ])
-        .args([
-            "--report-col",
-            "channel=Source",
-            "--report-col",
-            "conversions=Conversions",
-            "--strict",
-            "--report",
-        ])
-        .arg(&report)
+    let out = validate_last_touch(&report)
+        .arg("--strict")
         .assert()
         .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
@@ -229,22 +225,8 @@ fn a_perturbed_report_names_the_channels_that_differ() {
     let dir = tempfile::tempdir().unwrap();
     let perturb = BTreeMap::from([("display", 6.0), ("email", -4.0)]);
     let report = own_report(dir.path(), &perturb);
-    let out = pathcredit()
-        .args([
-            "validate",
-            "--journeys",
-            "data/sample/journeys.csv",
-            "--model",
-            "last_touch",
-        ])
-        .args([
-            "--report-col",
-            "channel=Source",
-            "--report-col",
-            "conversions=Conversions",
-        ])
-        .args(["--format", "json", "--report"])
-        .arg(&report)
+    let out = validate_last_touch(&report)
+        .args(["--format", "json"])
         .assert()
         .success();
     let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
@@ -258,22 +240,8 @@ fn a_perturbed_report_names_the_channels_that_differ() {
     let causes = doc["causes"].to_string();
     assert!(causes.contains("Total conversions differ"), "{causes}");
     // --strict turns the verdict into the exit status.
-    pathcredit()
-        .args([
-            "validate",
-            "--journeys",
-            "data/sample/journeys.csv",
-            "--model",
-            "last_touch",
-        ])
-        .args([
-            "--report-col",
-            "channel=Source",
-            "--report-col",
-            "conversions=Conversions",
-        ])
-        .args(["--strict", "-q", "--report"])
-        .arg(&report)
+    validate_last_touch(&report)
+        .args(["--strict", "-q"])
         .assert()
         .code(1);
 }
