@@ -40,7 +40,7 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input could not be opened or read.
-    #[error("{file}: {source}")]
+    #[error("{file}: cannot read it")]
     Io {
         /// The input's name.
         file: String,
