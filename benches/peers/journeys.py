@@ -10,22 +10,11 @@ import argparse
 import csv
 import os
 import statistics
-import subprocess
 import sys
-import time
+
+from process import timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def timed(cmd, cwd):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    if status != 0:
-        sys.exit(f"{cmd[0]} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024.0  # MiB
 
 
 def load(path):
@@ -57,7 +46,7 @@ def main():
     print(f"events: {events:,} rows, {size:.0f} MB; {args.runs} runs each, alternating; medians")
     print(f"{'tool':<12} {'wall s':>8} {'peak MiB':>9}")
     for tool, rs in results.items():
-        print(f"{tool:<12} {statistics.median(r[0] for r in rs):>8.2f} {statistics.median(r[1] for r in rs):>9.0f}")
+        print(f"{tool:<12} {statistics.median(r[0] for r in rs):>8.2f} {statistics.median(r[2] for r in rs):>9.0f}")
     ratios = [d[0] / p[0] for p, d in zip(results["pathcredit"], results["duckdb"])]
     print(f"duckdb / pathcredit wall time, per pair: {', '.join(f'{r:.2f}' for r in ratios)}; "
           f"median {statistics.median(ratios):.2f}")

@@ -13,7 +13,8 @@ import os
 import statistics
 import subprocess
 import sys
-import time
+
+from process import timed
 
 PEER = r"""
 import sys, pandas as pd, ChannelAttribution as ca
@@ -23,17 +24,6 @@ res = ca.markov_model(df, var_path="path", var_conv="total_conversions", var_val
                       verbose=False)
 res.to_csv(sys.argv[3], index=False)
 """
-
-
-def timed(cmd, cwd=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    if status != 0:
-        sys.exit(f"{' '.join(cmd[:3])} failed:\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
 def shares(path, channel_col, conv_col, model=None):

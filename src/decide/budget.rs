@@ -246,6 +246,15 @@ impl Plan {
                 missing.join(", ")
             ));
         }
+        if lines.iter().all(|l| l.value <= 0.0) {
+            return Err(Error::param(
+                "--model",
+                format!(
+                    "`{}` credits none of the channels in the spend file: no plan can follow it",
+                    credit.model
+                ),
+            ));
+        }
         let total: i64 = lines.iter().map(|l| l.s).sum();
         let (sum_lo, sum_hi) = (
             lines.iter().map(|l| l.lo).sum::<i64>(),
@@ -362,6 +371,22 @@ fn settle_cents(lines: &[Line], real: &[f64], total: i64) -> Vec<i64> {
         .map(|(&r, l)| (r.round() as i64).clamp(l.lo, l.hi))
         .collect();
     let mut residual = total - x.iter().sum::<i64>();
+    // Bulk first, in proportion to each channel's room in the needed direction, so the
+    // cent-by-cent pass below only settles rounding (at most one cent per channel).
+    let room: Vec<i64> = x
+        .iter()
+        .zip(lines)
+        .map(|(&xi, l)| if residual > 0 { l.hi - xi } else { xi - l.lo })
+        .collect();
+    let total_room: i64 = room.iter().sum();
+    if residual.abs() > lines.len() as i64 && total_room > 0 {
+        let wanted = residual.abs() as i128;
+        for (xi, r) in x.iter_mut().zip(&room) {
+            let step = (wanted * *r as i128 / total_room as i128) as i64;
+            *xi += step * residual.signum();
+        }
+        residual = total - x.iter().sum::<i64>();
+    }
     while residual != 0 {
         let step = residual.signum();
         let pick = (0..lines.len())
@@ -579,6 +604,34 @@ mod tests {
                 .bound,
             "floor"
         );
+    }
+
+    /// Only one channel has credit and the others must give up a quarter each: the
+    /// residual is settled in bulk, not one cent at a time, and still exactly.
+    #[test]
+    fn large_moves_settle_exactly_and_credit_on_no_spend_channel_is_an_error() {
+        let plan = Plan::new(
+            &credit(&[("a", 100.0), ("b", 0.0), ("c", 0.0)]),
+            &spend(&[("a", 4_000_000.0), ("b", 3_000_000.0), ("c", 2_000_000.01)]),
+            &BudgetParams::default(),
+        )
+        .unwrap();
+        // a takes its full +25%; b and c (no credit, so indifferent) give up the
+        // 1,000,000 between them, each within its own 25%.
+        assert_eq!(recommended(&plan, "a"), 5_000_000.0);
+        let (b, c) = (recommended(&plan, "b"), recommended(&plan, "c"));
+        assert!((2_250_000.0..=3_000_000.0).contains(&b), "{b}");
+        assert!((1_500_000.01..=2_000_000.01).contains(&c), "{c}");
+        let total: i64 = plan.rows.iter().map(|r| cents(r.recommended_spend)).sum();
+        assert_eq!(total, 900_000_001);
+        let err = Plan::new(
+            &credit(&[("z", 5.0)]),
+            &spend(&[("a", 100.0)]),
+            &BudgetParams::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("credits none"), "{err}");
     }
 
     #[test]

@@ -51,6 +51,23 @@ pub struct RoiTable {
     pub credit_without_spend: Vec<String>,
 }
 
+impl RoiTable {
+    /// The channels that do not join, with a label each (only non-empty lists).
+    pub fn unmatched(&self) -> Vec<(&'static str, &[String])> {
+        [
+            (
+                "Spend without credit under any model",
+                &self.spend_without_credit,
+            ),
+            ("Credit without spend", &self.credit_without_spend),
+        ]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(label, list)| (label, list.as_slice()))
+        .collect()
+    }
+}
+
 /// Joins every additive model's credit with spend; every channel of either side is
 /// listed (spend or credit missing shows as 0 and an absent ratio).
 pub fn roi(credits: &[Credit], spend: &Spend) -> RoiTable {

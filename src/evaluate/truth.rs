@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
 use crate::error::{Error, Result};
+use crate::report::read_credits;
 
 /// The truth of one channel.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -85,30 +86,23 @@ pub fn read_truth<R: Read>(input: R, name: &str, column: TruthColumn) -> Result<
     Ok(rows)
 }
 
-/// Reads a long-format credit CSV into model → channel → conversions.
+/// Reads a long-format credit CSV (see [`read_credits`]) into model → channel →
+/// conversions.
 pub fn read_credit<R: Read>(
     input: R,
     name: &str,
 ) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
-    let opts = ReadOptions::default();
-    let mut src = CsvSource::new(input, name, &["model", "channel", "conversions"])?;
-    let model = src.required("model", &opts.columns)?;
-    let channel = src.required("channel", &opts.columns)?;
-    let conv = src.required("conversions", &opts.columns)?;
-    let mut report = ReadReport::new(name);
-    let mut out: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
-    while let Some(row) = src.next_row()? {
-        report.rows_read += 1;
-        let m = row.non_empty(model, "a model name")?.to_string();
-        let c = row.non_empty(channel, "a channel name")?.to_string();
-        let text = row.str(conv)?;
-        let v: f64 = text
-            .parse()
-            .map_err(|_| row.error(conv, format!("`{text}` is not a number")))?;
-        *out.entry(m).or_default().entry(c).or_insert(0.0) += v;
-    }
-    report.check_usable()?;
-    Ok(out)
+    Ok(read_credits(input, name)?
+        .into_iter()
+        .map(|credit| {
+            let by_channel = credit
+                .channels
+                .into_iter()
+                .map(|c| (c.channel, c.conversions))
+                .collect();
+            (credit.model, by_channel)
+        })
+        .collect())
 }
 
 /// One model's distance to the truth.

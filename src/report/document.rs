@@ -59,11 +59,12 @@ impl Heatmap {
             .chain(["(conversion)".to_string(), "(null)".to_string()])
             .collect();
         let mut probability = vec![vec![0.0; cols.len()]; rows.len()];
+        let index = |states: &[String]| -> BTreeMap<String, usize> {
+            states.iter().cloned().zip(0..).collect()
+        };
+        let (row_of, col_of) = (index(&rows), index(&cols));
         for t in &details.transitions {
-            if let (Some(r), Some(c)) = (
-                rows.iter().position(|s| *s == t.from),
-                cols.iter().position(|s| *s == t.to),
-            ) {
+            if let (Some(&r), Some(&c)) = (row_of.get(&t.from), col_of.get(&t.to)) {
                 probability[r][c] = t.probability;
             }
         }
@@ -103,6 +104,14 @@ pub struct Document {
 }
 
 impl Document {
+    /// Every model's notes, each prefixed with its model.
+    pub fn model_notes(&self) -> Vec<String> {
+        self.credits
+            .iter()
+            .flat_map(|c| c.notes.iter().map(move |n| format!("{}: {n}", c.model)))
+            .collect()
+    }
+
     /// Assembles a document.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -127,5 +136,29 @@ impl Document {
             budget,
             markov: markov.map(Heatmap::new),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journeys::PathTable;
+    use crate::models::MarkovParams;
+
+    /// Paths a (1 conversion) and a > b (1 null): from start, a always; from a, b half
+    /// the time and conversion half; from b, null always.
+    #[test]
+    fn heatmap_places_each_transition_probability() {
+        let mut b = PathTable::builder();
+        b.push(&["a"], 1.0, 1.0, 0.0);
+        b.push(&["a", "b"], 0.0, 0.0, 1.0);
+        let details = MarkovParams::default().fit(&b.finish()).unwrap().details();
+        let h = Heatmap::new(&details);
+        assert_eq!(h.rows, ["(start)", "a", "b"]);
+        assert_eq!(h.cols, ["a", "b", "(conversion)", "(null)"]);
+        assert_eq!(h.probability[0], [1.0, 0.0, 0.0, 0.0]);
+        assert_eq!(h.probability[1], [0.0, 0.5, 0.5, 0.0]);
+        assert_eq!(h.probability[2], [0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(h.states_omitted, 0);
     }
 }

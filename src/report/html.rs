@@ -139,16 +139,8 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
         for t in tables::roi_tables(doc) {
             table(&mut s, &t);
         }
-        for (what, list) in [
-            (
-                "Spend without credit under any model",
-                &roi.spend_without_credit,
-            ),
-            ("Credit without spend", &roi.credit_without_spend),
-        ] {
-            if !list.is_empty() {
-                s.push_str(&format!("<p>{what}: {}.</p>\n", escape(&list.join(", "))));
-            }
+        for (what, list) in roi.unmatched() {
+            s.push_str(&format!("<p>{what}: {}.</p>\n", escape(&list.join(", "))));
         }
     }
     if let Some(plan) = &doc.budget {
@@ -238,11 +230,7 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
             "From state (rows) to state (columns)",
         );
     }
-    let notes: Vec<String> = doc
-        .credits
-        .iter()
-        .flat_map(|c| c.notes.iter().map(move |n| format!("{}: {n}", c.model)))
-        .collect();
+    let notes = doc.model_notes();
     if !notes.is_empty() {
         s.push_str("<h2>Notes</h2>\n<ul>");
         for n in notes {

@@ -71,17 +71,8 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
         for t in tables::roi_tables(doc) {
             table(&mut s, &t);
         }
-        if !roi.spend_without_credit.is_empty() {
-            s.push_str(&format!(
-                "Spend without credit under any model: {}.\n\n",
-                roi.spend_without_credit.join(", ")
-            ));
-        }
-        if !roi.credit_without_spend.is_empty() {
-            s.push_str(&format!(
-                "Credit without spend: {}.\n\n",
-                roi.credit_without_spend.join(", ")
-            ));
+        for (what, list) in roi.unmatched() {
+            s.push_str(&format!("{what}: {}.\n\n", list.join(", ")));
         }
     }
     if let Some(plan) = &doc.budget {
@@ -112,11 +103,7 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
             }
         ));
     }
-    let notes: Vec<String> = doc
-        .credits
-        .iter()
-        .flat_map(|c| c.notes.iter().map(move |n| format!("{}: {n}", c.model)))
-        .collect();
+    let notes = doc.model_notes();
     if !notes.is_empty() {
         s.push_str("## Notes\n\n");
         for n in notes {

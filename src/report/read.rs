@@ -30,7 +30,8 @@ pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
         src.optional("conversions_hi", &opts.columns),
     );
     let mut report = ReadReport::new(name);
-    let mut by_model: BTreeMap<String, BTreeMap<String, ChannelCredit>> = BTreeMap::new();
+    // Model → channel → (line, credit).
+    let mut by_model: BTreeMap<String, BTreeMap<String, (u64, ChannelCredit)>> = BTreeMap::new();
     while let Some(row) = src.next_row()? {
         report.rows_read += 1;
         let m = row.non_empty(model, "a model name")?.to_string();
@@ -48,6 +49,14 @@ pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
                 _ => Ok(None),
             }
         };
+        let line = row.line();
+        let seen = by_model.entry(m.clone()).or_default();
+        if let Some((first, _)) = seen.get(&c) {
+            return Err(row.error(
+                channel,
+                format!("model `{m}` credits `{c}` twice (first at line {first}); expected one row per model and channel"),
+            ));
+        }
         let entry = ChannelCredit {
             channel: c.clone(),
             conversions: number(conversions)?,
@@ -56,12 +65,14 @@ pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
             conversions_lo: optional(lo)?,
             conversions_hi: optional(hi)?,
         };
-        by_model.entry(m).or_default().insert(c, entry);
+        seen.insert(c, (line, entry));
     }
     report.check_usable()?;
     Ok(by_model
         .into_iter()
         .map(|(model, channels)| {
+            let channels: BTreeMap<String, ChannelCredit> =
+                channels.into_iter().map(|(k, (_, c))| (k, c)).collect();
             let total: f64 = channels.values().map(|c| c.conversions).sum();
             let total_value: f64 = channels.values().map(|c| c.value).sum();
             let additive = model != "influenced";
@@ -103,6 +114,18 @@ mod tests {
         assert_eq!(credits[1].get("b").unwrap().conversions_hi, Some(4.0));
         assert_eq!(credits[1].get("a").unwrap().share, 0.25);
         assert_eq!(credits[1].total_value, 40.0);
+    }
+
+    #[test]
+    fn a_channel_credited_twice_by_one_model_is_an_error_not_an_overwrite() {
+        let text = "model,channel,conversions\nm,a,1\nm,b,2\nm,a,3\n";
+        let err = read_credits(text.as_bytes(), "c.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 4") && err.contains("first at line 2"),
+            "{err}"
+        );
     }
 
     #[test]

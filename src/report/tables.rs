@@ -1,6 +1,9 @@
 //! The report's tables, built once from a [`Document`] and rendered by both the
 //! Markdown and the HTML renderer.
 
+use std::collections::BTreeMap;
+
+use crate::decide::RoiRow;
 use crate::report::document::Document;
 use crate::report::numbers::{fixed, percent, signed};
 
@@ -124,27 +127,29 @@ pub fn difference_table(doc: &Document) -> Option<Table> {
 pub fn roi_table(doc: &Document, roas: bool) -> Option<Table> {
     let roi = doc.roi.as_ref()?;
     let models = &doc.comparison.models;
-    let mut channels: Vec<&str> = roi.rows.iter().map(|r| r.channel.as_str()).collect();
-    channels.sort();
-    channels.dedup();
+    // (model, channel) → row, and channel → spend: one pass, then lookups.
+    let by_key: BTreeMap<(&str, &str), &RoiRow> = roi
+        .rows
+        .iter()
+        .map(|r| ((r.model.as_str(), r.channel.as_str()), r))
+        .collect();
+    let spend: BTreeMap<&str, f64> = roi
+        .rows
+        .iter()
+        .map(|r| (r.channel.as_str(), r.spend))
+        .collect();
     let mut header = vec![doc.dimension.clone(), "spend".into()];
     header.extend(
         models
             .iter()
             .map(|m| format!("{} {m}", if roas { "ROAS" } else { "CPA" })),
     );
-    let rows = channels
+    let rows = spend
         .iter()
-        .map(|ch| {
-            let spend = roi
-                .rows
-                .iter()
-                .find(|r| r.channel == *ch)
-                .map_or(0.0, |r| r.spend);
-            let mut cells = vec![ch.to_string(), fixed(spend, 2)];
+        .map(|(ch, spend)| {
+            let mut cells = vec![ch.to_string(), fixed(*spend, 2)];
             for m in models {
-                let row = roi.rows.iter().find(|r| r.model == *m && r.channel == *ch);
-                cells.push(match row {
+                cells.push(match by_key.get(&(m.as_str(), *ch)) {
                     Some(r) if roas => opt(r.roas, 2),
                     Some(r) => opt(r.cpa, 2),
                     None => "–".into(),

@@ -76,3 +76,14 @@ pub fn sample_journey_count() -> usize {
         .collect();
     ids.len()
 }
+
+/// A path table from `("a > b", conversions, non_conversions)` rows, each conversion
+/// worth `value_per_conversion`.
+pub fn path_table(rows: &[(&str, f64, f64)], value_per_conversion: f64) -> pathcredit::PathTable {
+    let mut b = pathcredit::PathTable::builder();
+    for (p, c, n) in rows {
+        let steps: Vec<&str> = p.split(" > ").collect();
+        b.push(&steps, *c, value_per_conversion * c, *n);
+    }
+    b.finish()
+}

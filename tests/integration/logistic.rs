@@ -42,12 +42,7 @@ fn saturated_one_feature_model() {
 }
 
 fn paths(rows: &[(&str, f64, f64)]) -> PathTable {
-    let mut b = PathTable::builder();
-    for (p, c, n) in rows {
-        let steps: Vec<&str> = p.split(" > ").collect();
-        b.push(&steps, *c, 50.0 * c, *n);
-    }
-    b.finish()
+    crate::common::path_table(rows, 50.0)
 }
 
 #[test]

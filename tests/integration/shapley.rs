@@ -123,12 +123,7 @@ fn owner_and_three_workers() {
 }
 
 fn paths(rows: &[(&str, f64, f64)]) -> PathTable {
-    let mut b = PathTable::builder();
-    for (p, c, n) in rows {
-        let steps: Vec<&str> = p.split(" > ").collect();
-        b.push(&steps, *c, 2.0 * c, *n);
-    }
-    b.finish()
+    crate::common::path_table(rows, 2.0)
 }
 
 #[test]

@@ -134,8 +134,7 @@ impl LogisticParams {
         self
     }
 
-    /// The optimiser (default: linfa-logistic up to 100,000 journeys, the exact weighted
-    /// Newton solver beyond).
+    /// The optimiser (default: the exact weighted Newton solver; linfa-logistic on request).
     pub fn solver(mut self, solver: SolverChoice) -> Self {
         self.solver = solver;
         self
