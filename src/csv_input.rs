@@ -13,6 +13,7 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
+use crate::param::Param;
 
 /// How many skipped-row messages a [`ReadReport`] keeps as examples.
 const SKIP_EXAMPLES: usize = 5;
@@ -76,14 +77,14 @@ impl ColumnMap {
             let pair = pair.as_ref();
             let Some((name, header)) = pair.split_once('=') else {
                 return Err(Error::param(
-                    "--col",
+                    Param::Columns,
                     format!("`{pair}`: expected NAME=HEADER, e.g. path=transformed_path"),
                 ));
             };
             let (name, header) = (name.trim(), header.trim());
             if name.is_empty() || header.is_empty() {
                 return Err(Error::param(
-                    "--col",
+                    Param::Columns,
                     format!("`{pair}`: both NAME and HEADER must be non-empty"),
                 ));
             }
@@ -102,7 +103,7 @@ impl ColumnMap {
         for name in self.map.keys() {
             if !known.contains(&name.as_str()) {
                 return Err(Error::param(
-                    "--col",
+                    Param::Columns,
                     format!(
                         "`{name}` is not a column of the {what} file; its columns are: {}",
                         known.join(", ")

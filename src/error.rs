@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::param::Param;
+
 /// Shorthand for `std::result::Result<T, pathcredit::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -38,6 +40,7 @@ impl fmt::Display for Location {
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The input could not be opened or read.
     #[error("{file}: cannot read it")]
@@ -78,8 +81,7 @@ pub enum Error {
 
     /// A required column is not in the header.
     #[error(
-        "{file}: missing required column `{column}`; the header has: {found} \
-         (remap a differently named column with --col {column}=HEADER)"
+        "{file}: missing required column `{column}`; the header has: {found}"
     )]
     MissingColumn {
         /// The input's name.
@@ -99,11 +101,11 @@ pub enum Error {
         message: String,
     },
 
-    /// A parameter (flag or builder setting) is out of its domain.
+    /// A parameter (a builder setting; a flag on the command line) is out of its domain.
     #[error("invalid {name}: {message}")]
     InvalidParameter {
-        /// The parameter's name as the user sees it (e.g. `--half-life`).
-        name: String,
+        /// The parameter (the command line shows it as its flag).
+        name: Param,
         /// What is wrong and what is accepted.
         message: String,
     },
@@ -141,9 +143,9 @@ impl Error {
     }
 
     /// A [`Error::InvalidParameter`].
-    pub fn param(name: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn param(name: Param, message: impl Into<String>) -> Self {
         Error::InvalidParameter {
-            name: name.into(),
+            name,
             message: message.into(),
         }
     }

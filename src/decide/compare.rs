@@ -11,13 +11,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::credit::Credit;
+use crate::models::ModelName;
 
-/// The data-driven models, in the order that picks the one channels are sorted by.
-pub const DATA_DRIVEN: [&str; 4] = ["markov", "shapley", "logistic", "shapley_ordered"];
-
-/// Whether a model is data-driven (fitted to the data rather than a fixed rule).
+/// Whether the model a credit names is data-driven (fitted to the data rather than a
+/// fixed rule), by the model registry. Unknown names (credit read from other tools)
+/// are not.
 pub fn data_driven(model: &str) -> bool {
-    DATA_DRIVEN.contains(&model)
+    ModelName::lookup(model).is_some_and(|m| m.data_driven())
+}
+
+/// The registry's comparison rank of a data-driven model.
+fn compare_rank(model: &str) -> Option<u8> {
+    ModelName::lookup(model).and_then(|m| m.info().compare_rank)
 }
 
 /// One model's credit for one channel.
@@ -71,14 +76,15 @@ impl Comparison {
         models.sort_by_key(|m| {
             (
                 data_driven(m),
-                DATA_DRIVEN.iter().position(|d| d == m),
+                compare_rank(m),
                 m.clone(),
             )
         });
-        let sorted_by = DATA_DRIVEN
+        let sorted_by = models
             .iter()
-            .find(|d| models.iter().any(|m| m == *d))
-            .map(|d| d.to_string())
+            .filter(|m| compare_rank(m).is_some())
+            .min_by_key(|m| compare_rank(m))
+            .cloned()
             .or_else(|| models.iter().find(|m| *m == "last_touch").cloned())
             .or_else(|| models.first().cloned())
             .unwrap_or_default();

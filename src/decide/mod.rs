@@ -6,18 +6,19 @@
 //! * [`path_facts`]: top converting paths, journey lengths, time to conversion;
 //! * [`spend`] and [`roi`]: CPA and ROAS per channel and model;
 //! * [`budget`]: a reallocation that keeps total spend fixed, within bounds;
-//! * [`validate`](mod@validate): a rule-based report from another tool against our recomputation.
+//! * [`crosscheck`](mod@crosscheck): a rule-based report from another tool against our
+//!   recomputation (the `validate` subcommand).
 
 pub mod budget;
 pub mod compare;
 pub mod path_facts;
 pub mod roi;
 pub mod spend;
-pub mod validate;
+pub mod crosscheck;
 
-pub use budget::{BudgetParams, Plan, PlanRow, Response};
+pub use budget::{BudgetParams, Plan, PlanRow, Response, ResponseKind, default_plan_credit};
 pub use compare::{Comparison, data_driven};
 pub use path_facts::PathFacts;
 pub use roi::{RoiRow, RoiTable};
 pub use spend::{Spend, read_spend};
-pub use validate::{Validation, read_report, validate};
+pub use crosscheck::{CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report};

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
 use crate::error::{Error, Result};
+use crate::param::Param;
 
 /// Spend per channel (or campaign), summed over the file's rows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -68,7 +69,7 @@ pub fn read_spend<R: Read>(
     report.check_usable()?;
     if by_key.is_empty() {
         return Err(Error::param(
-            "--period",
+            Param::Period,
             format!("`{}` matches no row of {name}", period.unwrap_or_default()),
         ));
     }

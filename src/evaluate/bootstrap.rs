@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::journeys::{JourneyInfo, Journeys, PathTable};
 use crate::models::{self, Input, ModelName, ModelSettings};
 
@@ -104,7 +105,7 @@ pub fn bootstrap(
     seed: u64,
 ) -> Result<Replicates> {
     if replicates < 2 {
-        return Err(Error::param("--bootstrap", "needs at least 2 replicates"));
+        return Err(Error::param(Param::Bootstrap, "needs at least 2 replicates"));
     }
     let runs: Vec<Vec<Credit>> = (0..replicates)
         .into_par_iter()

@@ -2,10 +2,9 @@
 //! simulation's ground truth, and bootstrap intervals on credit.
 
 pub mod bootstrap;
-pub mod metrics;
+pub mod details;
 pub mod regret;
-pub mod split;
 pub mod table;
 pub mod truth;
 
-pub use metrics::{Scored, auc, log_loss};
+pub use crate::holdout::{HoldoutFit, Scored, auc, log_loss, metrics, split};

@@ -15,7 +15,8 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::param::{Choice, Param, choice_str};
 use crate::report::read_credits;
 
 /// The truth of one channel.
@@ -40,19 +41,18 @@ pub enum TruthColumn {
     Incremental,
 }
 
-impl std::str::FromStr for TruthColumn {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "shapley" => Ok(TruthColumn::Shapley),
-            "incremental" => Ok(TruthColumn::Incremental),
-            _ => Err(Error::param(
-                "--truth-column",
-                format!("`{s}`: expected shapley or incremental"),
-            )),
+impl Choice for TruthColumn {
+    const PARAM: Param = Param::TruthColumn;
+    const ALL: &'static [Self] = &[TruthColumn::Shapley, TruthColumn::Incremental];
+    fn name(self) -> &'static str {
+        match self {
+            TruthColumn::Shapley => "shapley",
+            TruthColumn::Incremental => "incremental",
         }
     }
 }
+
+choice_str!(TruthColumn);
 
 /// Reads `truth.csv` (`channel,role,...,incremental_share,...,shapley_share,...`).
 pub fn read_truth<R: Read>(input: R, name: &str, column: TruthColumn) -> Result<Vec<TruthRow>> {

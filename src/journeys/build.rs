@@ -12,13 +12,13 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::str::FromStr;
 
 use serde::Serialize;
 
 use crate::channel::Dictionary;
 use crate::csv_input::ReadOptions;
 use crate::error::{Error, Result};
+use crate::param::{Choice, Param, choice_str};
 use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
@@ -39,19 +39,18 @@ pub enum JourneyLevel {
     Account,
 }
 
-impl FromStr for JourneyLevel {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "person" => Ok(JourneyLevel::Person),
-            "account" => Ok(JourneyLevel::Account),
-            _ => Err(Error::param(
-                "--journey-level",
-                format!("`{s}`: expected person or account"),
-            )),
+impl Choice for JourneyLevel {
+    const PARAM: Param = Param::JourneyLevel;
+    const ALL: &'static [Self] = &[JourneyLevel::Person, JourneyLevel::Account];
+    fn name(self) -> &'static str {
+        match self {
+            JourneyLevel::Person => "person",
+            JourneyLevel::Account => "account",
         }
     }
 }
+
+choice_str!(JourneyLevel);
 
 /// How journeys are built from events. Defaults are documented per field.
 #[derive(Clone, Debug, PartialEq)]
@@ -121,17 +120,17 @@ impl JourneyParams {
     /// Checks the parameters before any input is read.
     pub fn validate(&self) -> Result<()> {
         if self.lookback.is_some_and(|l| l < 0) {
-            return Err(Error::param("--lookback-days", "must not be negative"));
+            return Err(Error::param(Param::LookbackDays, "must not be negative"));
         }
         if self.lookback_steps == Some(0) {
-            return Err(Error::param("--lookback-steps", "must be at least 1"));
+            return Err(Error::param(Param::LookbackSteps, "must be at least 1"));
         }
         if self.censor.flatten().is_some_and(|c| c < 0) {
-            return Err(Error::param("--censor-days", "must not be negative"));
+            return Err(Error::param(Param::CensorDays, "must not be negative"));
         }
         if self.session_gap <= 0 {
             return Err(Error::param(
-                "--session-gap",
+                Param::SessionGap,
                 "must be a positive duration such as 30m",
             ));
         }
@@ -141,7 +140,7 @@ impl JourneyParams {
             .is_some_and(|c| c.trim().is_empty())
         {
             return Err(Error::param(
-                "--unattributed-channel",
+                Param::UnattributedChannel,
                 "must be a non-empty channel name",
             ));
         }
@@ -210,6 +209,17 @@ pub fn build_journeys(
     params: &JourneyParams,
 ) -> Result<BuiltJourneys> {
     params.validate()?;
+    build_validated(events, events_name, identities, params)
+}
+
+/// [`build_journeys`] with parameters already checked by [`JourneyParams::validate`]
+/// (the whole-run entry point checks them with everything else, before reading).
+pub(crate) fn build_validated(
+    events: &mut dyn Read,
+    events_name: &str,
+    identities: Option<(&mut dyn Read, &str)>,
+    params: &JourneyParams,
+) -> Result<BuiltJourneys> {
     let conversions = params.conversion_events();
     let mut ids = Dictionary::new();
     let edges = match identities {

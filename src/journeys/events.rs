@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Row};
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::journeys::Milestone;
 use crate::time::{Millis, TIMESTAMP_EXPECTED, parse_timestamp};
 
@@ -98,13 +99,13 @@ impl EventNames {
         ]);
         if all.into_iter().any(|n| n.trim().is_empty()) {
             return Err(Error::param(
-                "--conversion-event",
+                Param::ConversionEvent,
                 "event names must be non-empty",
             ));
         }
         if conversions.is_empty() {
             return Err(Error::param(
-                "--conversion-event",
+                Param::ConversionEvent,
                 "needs at least one conversion event name",
             ));
         }
@@ -118,7 +119,7 @@ impl EventNames {
                 .contains(&t)
             {
                 return Err(Error::param(
-                    "--conversion-event",
+                    Param::ConversionEvent,
                     format!("`{t}` cannot be both a touch and a conversion or milestone"),
                 ));
             }

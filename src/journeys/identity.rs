@@ -16,13 +16,13 @@
 //! become one person.
 
 use std::io::{Read, Write};
-use std::str::FromStr;
 
 use serde::Serialize;
 
 use crate::channel::Dictionary;
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
 use crate::error::{Error, Result};
+use crate::param::{Choice, Param, choice_str};
 
 /// Column names of the identities file (`timestamp` is optional and not used).
 pub const IDENTITY_COLUMNS: [&str; 3] = ["anonymous_id", "user_id", "timestamp"];
@@ -38,19 +38,18 @@ pub enum SharedDevices {
     Merge,
 }
 
-impl FromStr for SharedDevices {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "separate" => Ok(SharedDevices::Separate),
-            "merge" => Ok(SharedDevices::Merge),
-            _ => Err(Error::param(
-                "--shared-devices",
-                format!("`{s}`: expected separate or merge"),
-            )),
+impl Choice for SharedDevices {
+    const PARAM: Param = Param::SharedDevices;
+    const ALL: &'static [Self] = &[SharedDevices::Separate, SharedDevices::Merge];
+    fn name(self) -> &'static str {
+        match self {
+            SharedDevices::Separate => "separate",
+            SharedDevices::Merge => "merge",
         }
     }
 }
+
+choice_str!(SharedDevices);
 
 /// Identity edges as pairs of ids interned in the shared id dictionary.
 #[derive(Clone, Debug, Default)]

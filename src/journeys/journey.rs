@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::channel::{ChannelId, Dictionary};
 use crate::error::{Error, Result};
+use crate::param::{Choice, Param, choice_str};
 use crate::journeys::path_table::PathTable;
 use crate::time::Millis;
 
@@ -85,6 +86,14 @@ pub enum Level {
 impl Level {
     /// The name used on the command line and as the output's key column.
     pub fn as_str(self) -> &'static str {
+        Choice::name(self)
+    }
+}
+
+impl Choice for Level {
+    const PARAM: Param = Param::Level;
+    const ALL: &'static [Self] = &[Level::Channel, Level::Campaign, Level::Content];
+    fn name(self) -> &'static str {
         match self {
             Level::Channel => "channel",
             Level::Campaign => "campaign",
@@ -93,17 +102,7 @@ impl Level {
     }
 }
 
-impl FromStr for Level {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "channel" => Ok(Level::Channel),
-            "campaign" => Ok(Level::Campaign),
-            "content" => Ok(Level::Content),
-            _ => Err(format!("`{s}`: expected channel, campaign or content")),
-        }
-    }
-}
+choice_str!(Level);
 
 /// One touch of a journey. The ids index the owning [`Journeys`]' dictionaries.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -250,7 +249,7 @@ impl Journeys {
         };
         if !present {
             return Err(Error::param(
-                "--level",
+                Param::Level,
                 format!(
                     "credit per {0} needs a `{0}` column in the journeys, and this input has none",
                     level.as_str()

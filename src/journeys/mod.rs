@@ -18,6 +18,7 @@ mod summary;
 mod transform;
 mod windows;
 
+pub(crate) use build::build_validated;
 pub use build::{BuiltJourneys, JourneyLevel, JourneyParams, build_journeys};
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, open_file};
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::journeys::path_table::PathTable;
 
 /// Default column names of a path summary.
@@ -58,7 +59,7 @@ impl PathReadOptions {
     pub fn validate(&self) -> Result<()> {
         if self.separator.trim().is_empty() {
             return Err(Error::param(
-                "--path-separator",
+                Param::PathSeparator,
                 "must contain a non-space character",
             ));
         }

@@ -14,6 +14,7 @@
 
 use crate::journeys::events::{Event, Kind};
 use crate::time::Millis;
+use crate::param::{Choice, Param, choice_str};
 
 /// One entry of a person's (or account's) timeline: a touch (possibly standing for a
 /// session of several touch events), a milestone or a conversion.
@@ -68,19 +69,18 @@ pub enum TouchLevel {
     Event,
 }
 
-impl std::str::FromStr for TouchLevel {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Self> {
-        match s {
-            "session" => Ok(TouchLevel::Session),
-            "event" => Ok(TouchLevel::Event),
-            _ => Err(crate::Error::param(
-                "--touch-level",
-                format!("`{s}`: expected session or event"),
-            )),
+impl Choice for TouchLevel {
+    const PARAM: Param = Param::TouchLevel;
+    const ALL: &'static [Self] = &[TouchLevel::Session, TouchLevel::Event];
+    fn name(self) -> &'static str {
+        match self {
+            TouchLevel::Session => "session",
+            TouchLevel::Event => "event",
         }
     }
 }
+
+choice_str!(TouchLevel);
 
 /// Turns `touches` (one person's touch events between two conversions, in time order)
 /// into touch items; returns the number of sessions.

@@ -17,12 +17,12 @@
 //! Paths that become empty (every touch dropped) leave the table; their counts are
 //! returned so the caller reports them.
 
-use std::str::FromStr;
 
 use serde::Serialize;
 
 use crate::channel::ChannelId;
 use crate::error::{Error, Result};
+use crate::param::{Choice, Param, choice_str};
 use crate::journeys::path_table::{PathRowTotals, PathTable};
 
 /// The sequence transform of step 3.
@@ -42,22 +42,21 @@ pub enum TransformKind {
     Frequency,
 }
 
-impl FromStr for TransformKind {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "none" => Ok(TransformKind::None),
-            "exposure" => Ok(TransformKind::Exposure),
-            "first" => Ok(TransformKind::First),
-            "unique" => Ok(TransformKind::Unique),
-            "frequency" => Ok(TransformKind::Frequency),
-            _ => Err(Error::param(
-                "--transform",
-                format!("`{s}`: expected none, exposure, first, unique or frequency"),
-            )),
+impl Choice for TransformKind {
+    const PARAM: Param = Param::Transform;
+    const ALL: &'static [Self] = &[TransformKind::None, TransformKind::Exposure, TransformKind::First, TransformKind::Unique, TransformKind::Frequency];
+    fn name(self) -> &'static str {
+        match self {
+            TransformKind::None => "none",
+            TransformKind::Exposure => "exposure",
+            TransformKind::First => "first",
+            TransformKind::Unique => "unique",
+            TransformKind::Frequency => "frequency",
         }
     }
 }
+
+choice_str!(TransformKind);
 
 /// A composable path transform (see the module docs for the order of steps).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -86,7 +85,7 @@ impl PathTransform {
     /// Checks the parameters.
     pub fn validate(&self) -> Result<()> {
         if self.max_steps == Some(0) {
-            return Err(Error::param("--max-steps", "must be at least 1"));
+            return Err(Error::param(Param::MaxSteps, "must be at least 1"));
         }
         Ok(())
     }

@@ -12,6 +12,7 @@
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::touch_weights::credit_by_touch_weights;
@@ -76,7 +77,7 @@ impl LastNonDirect {
     pub fn validate(&self) -> Result<()> {
         if self.direct.is_empty() || self.direct.iter().any(|d| d.trim().is_empty()) {
             return Err(Error::param(
-                "--direct-channel",
+                Param::DirectChannels,
                 "needs at least one non-empty channel name",
             ));
         }
@@ -175,7 +176,7 @@ impl Default for PositionWeights {
 
 impl PositionWeights {
     /// Parses `FIRST,MIDDLE,LAST` (fractions or percentages; they are normalised).
-    pub fn parse(text: &str, flag: &str) -> Result<Self> {
+    pub fn parse(text: &str, flag: Param) -> Result<Self> {
         let parts: Vec<&str> = text.split(',').map(str::trim).collect();
         let bad = || {
             Error::param(
@@ -202,7 +203,7 @@ impl PositionWeights {
     }
 
     /// Checks that the weights are finite, non-negative and not all zero.
-    pub fn validate(&self, flag: &str) -> Result<()> {
+    pub fn validate(&self, flag: Param) -> Result<()> {
         let all = [self.first, self.middle, self.last];
         if all.iter().any(|w| !w.is_finite() || *w < 0.0) || all.iter().sum::<f64>() <= 0.0 {
             return Err(Error::param(
@@ -278,7 +279,7 @@ impl PositionBased {
 
 impl Attribution for PositionBased {
     fn attribute(&self, paths: &PathTable) -> Result<Credit> {
-        self.weights.validate("--position-weights")?;
+        self.weights.validate(Param::PositionWeights)?;
         Ok(credit_by_touch_weights(self.name, paths, |p, w| {
             self.weights.weights(p.len(), w)
         }))
@@ -439,15 +440,15 @@ mod tests {
 
     #[test]
     fn custom_weights_are_normalised_and_two_touches_drop_the_middle() {
-        let w = PositionWeights::parse("30,40,30", "--custom-weights").unwrap();
+        let w = PositionWeights::parse("30,40,30", Param::CustomWeights).unwrap();
         let mut out = Vec::new();
         w.weights(3, &mut out);
         assert!((out[1] - 0.4).abs() < EXACT_TOL);
         w.weights(2, &mut out);
         assert_eq!(out, [0.5, 0.5]);
-        assert!(PositionWeights::parse("1,2", "--custom-weights").is_err());
-        assert!(PositionWeights::parse("0,0,0", "--custom-weights").is_err());
-        assert!(PositionWeights::parse("-1,1,1", "--custom-weights").is_err());
+        assert!(PositionWeights::parse("1,2", Param::CustomWeights).is_err());
+        assert!(PositionWeights::parse("0,0,0", Param::CustomWeights).is_err());
+        assert!(PositionWeights::parse("-1,1,1", Param::CustomWeights).is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::journeys::Journeys;
 use crate::models::JourneyAttribution;
 use crate::models::touch_weights::credit_journeys_by_touch_weights;
@@ -43,7 +44,7 @@ impl TimeDecay {
     pub fn validate(&self) -> Result<()> {
         if self.half_life <= 0 {
             return Err(Error::param(
-                "--half-life",
+                Param::HalfLife,
                 "must be a positive duration such as 7d",
             ));
         }

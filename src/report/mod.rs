@@ -15,13 +15,13 @@ mod svg;
 mod tables;
 
 use std::io::Write;
-use std::str::FromStr;
 
 use serde::Serialize;
 
 use crate::credit::Credit;
 use crate::csv_input::ReadReport;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::param::{Choice, Param, choice_str};
 
 pub use self::csv::CsvRenderer;
 pub use self::document::{Document, Heatmap};
@@ -80,16 +80,15 @@ impl Format {
     }
 }
 
-impl FromStr for Format {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            _ => Err(Error::param(
-                "--format",
-                format!("`{s}`: expected csv or json"),
-            )),
+impl Choice for Format {
+    const PARAM: Param = Param::Format;
+    const ALL: &'static [Self] = &[Format::Csv, Format::Json];
+    fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
         }
     }
 }
+
+choice_str!(Format);

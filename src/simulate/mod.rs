@@ -33,6 +33,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::models::shapley::shapley_from_table;
 use crate::time::{DAY, Millis, days_from_civil, format_timestamp};
 
@@ -115,10 +116,10 @@ impl SimParams {
     /// Checks the parameters.
     pub fn validate(&self) -> Result<()> {
         if self.units == 0 {
-            return Err(Error::param("--users", "must be at least 1"));
+            return Err(Error::param(Param::Users, "must be at least 1"));
         }
         if self.scenario.channels.len() > 64 {
-            return Err(Error::param("--channels", "at most 64"));
+            return Err(Error::param(Param::Channels, "at most 64"));
         }
         Ok(())
     }

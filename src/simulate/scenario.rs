@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::param::Param;
 
 /// How one paid channel reaches people and what it does to them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -112,7 +113,7 @@ impl Scenario {
     /// The preset `name` with `channels` paid channels.
     pub fn preset(preset: &str, channels: usize) -> Result<Scenario> {
         if !(1..=64).contains(&channels) {
-            return Err(Error::param("--channels", "must be between 1 and 64"));
+            return Err(Error::param(Param::Channels, "must be between 1 and 64"));
         }
         // Exposure rates and effect sizes vary independently across channels (a
         // multiplicative hash of the index), so that how often a channel is seen says
@@ -183,7 +184,7 @@ impl Scenario {
             _ => {
                 let names: Vec<&str> = SCENARIOS.iter().map(|s| s.0).collect();
                 return Err(Error::param(
-                    "--scenario",
+                    Param::Scenario,
                     format!("`{preset}`: expected one of {}", names.join(", ")),
                 ));
             }

@@ -21,6 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::time::{DAY, MINUTE, Millis, days_from_civil, format_timestamp};
 
 const NAMED_CHANNELS: [&str; 10] = [
@@ -86,19 +87,19 @@ impl EventSynth {
     /// Checks the parameters.
     pub fn validate(&self) -> Result<()> {
         if self.persons == 0 {
-            return Err(Error::param("--persons", "must be at least 1"));
+            return Err(Error::param(Param::Persons, "must be at least 1"));
         }
         if self.channels == 0 || self.channels > 999 {
-            return Err(Error::param("--channels", "must be between 1 and 999"));
+            return Err(Error::param(Param::Channels, "must be between 1 and 999"));
         }
         if self.mean_touches.is_nan() || self.mean_touches < 1.0 {
-            return Err(Error::param("--mean-touches", "must be at least 1"));
+            return Err(Error::param(Param::MeanTouches, "must be at least 1"));
         }
         if self.days == 0 {
-            return Err(Error::param("--days", "must be at least 1"));
+            return Err(Error::param(Param::Days, "must be at least 1"));
         }
         if !(0.0..=1.0).contains(&self.login_rate) {
-            return Err(Error::param("--login-rate", "must be between 0 and 1"));
+            return Err(Error::param(Param::LoginRate, "must be between 0 and 1"));
         }
         Ok(())
     }

@@ -16,6 +16,7 @@ use rustc_hash::FxHashSet;
 
 use crate::channel::ChannelId;
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::journeys::PathTable;
 
 /// Parameters of a synthetic path summary.
@@ -52,7 +53,7 @@ impl PathSynth {
     /// Checks the parameters, including that enough distinct paths exist.
     pub fn validate(&self) -> Result<()> {
         if self.channels == 0 || self.channels > 999 {
-            return Err(Error::param("--channels", "must be between 1 and 999"));
+            return Err(Error::param(Param::Channels, "must be between 1 and 999"));
         }
         if self.max_len == 0
             || self.mean_len.is_nan()
@@ -60,19 +61,19 @@ impl PathSynth {
             || self.mean_len > self.max_len as f64
         {
             return Err(Error::param(
-                "--mean-len",
+                Param::MeanLen,
                 "needs 1 ≤ mean length ≤ max length",
             ));
         }
         if self.mean_journeys.is_nan() || self.mean_journeys < 1.0 {
-            return Err(Error::param("--mean-journeys", "must be at least 1"));
+            return Err(Error::param(Param::MeanJourneys, "must be at least 1"));
         }
         let possible: f64 = (1..=self.max_len)
             .map(|k| (self.channels as f64).powi(k as i32))
             .sum();
         if (self.paths as f64) > possible / 4.0 {
             return Err(Error::param(
-                "--rows",
+                Param::Rows,
                 format!(
                     "{} distinct paths is too many for {} channels and length ≤ {} (at most {possible:.0} exist)",
                     self.paths, self.channels, self.max_len

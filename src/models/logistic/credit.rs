@@ -15,6 +15,7 @@
 //! channels, and such journeys are counted in a note.
 
 use rayon::prelude::*;
+use crate::param::{Choice, Param, choice_str};
 
 use crate::models::logistic::features::{FeatureSpec, TouchLite};
 use crate::models::logistic::fit::{Coefficients, probability};
@@ -36,19 +37,18 @@ pub enum CreditMethod {
     Removal,
 }
 
-impl std::str::FromStr for CreditMethod {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Self> {
-        match s {
-            "shapley" => Ok(CreditMethod::Shapley),
-            "removal" => Ok(CreditMethod::Removal),
-            _ => Err(crate::Error::param(
-                "--logistic-credit",
-                format!("`{s}`: expected shapley or removal"),
-            )),
+impl Choice for CreditMethod {
+    const PARAM: Param = Param::LogisticCredit;
+    const ALL: &'static [Self] = &[CreditMethod::Shapley, CreditMethod::Removal];
+    fn name(self) -> &'static str {
+        match self {
+            CreditMethod::Shapley => "shapley",
+            CreditMethod::Removal => "removal",
         }
     }
 }
+
+choice_str!(CreditMethod);
 
 /// The journeys (or paths) credit is split over: touches and outcomes per unit.
 #[derive(Clone, Debug, Default)]

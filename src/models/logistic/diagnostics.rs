@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::evaluate::{Scored, auc, log_loss};
+use crate::holdout::{Scored, auc, log_loss};
 
 /// Below this many conversions per feature the fit is flagged as sparse (the usual
 /// "10 events per variable" rule of thumb; Peduzzi et al. 1996).
@@ -104,7 +104,7 @@ pub(crate) fn diagnose(
         sparsity_warning: (events_per_feature < MIN_EVENTS_PER_FEATURE).then(|| {
             format!(
                 "only {events_per_feature:.1} conversions per feature ({events:.0} conversions, {features} features): \
-                 coefficients are unstable; use fewer features (no --logistic-interactions) or more data"
+                 coefficients are unstable; use fewer features (no `logistic_interactions`) or more data"
             )
         }),
     }

@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::param::{Choice, Param, choice_str};
 use crate::models::logistic::features::FeatureSpec;
 use crate::models::logistic::newton;
 
@@ -49,19 +50,18 @@ pub enum SolverChoice {
     Linfa,
 }
 
-impl std::str::FromStr for SolverChoice {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "linfa" => Ok(SolverChoice::Linfa),
-            "newton" => Ok(SolverChoice::Newton),
-            _ => Err(Error::param(
-                "--logistic-solver",
-                format!("`{s}`: expected newton or linfa"),
-            )),
+impl Choice for SolverChoice {
+    const PARAM: Param = Param::LogisticSolver;
+    const ALL: &'static [Self] = &[SolverChoice::Linfa, SolverChoice::Newton];
+    fn name(self) -> &'static str {
+        match self {
+            SolverChoice::Linfa => "linfa",
+            SolverChoice::Newton => "newton",
         }
     }
 }
+
+choice_str!(SolverChoice);
 
 /// The optimiser a fit runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

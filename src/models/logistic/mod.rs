@@ -40,8 +40,9 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::evaluate::Scored;
-use crate::evaluate::split::held_out_count;
+use crate::param::Param;
+use crate::holdout::Scored;
+use crate::holdout::split::held_out_count;
 use crate::journeys::{Journeys, PathTable};
 use crate::models::{Attribution, JourneyAttribution};
 
@@ -144,22 +145,22 @@ impl LogisticParams {
     pub fn validate(&self) -> Result<()> {
         if self.alpha.is_some_and(|a| !(a.is_finite() && a >= 0.0)) {
             return Err(Error::param(
-                "--logistic-alpha",
+                Param::LogisticAlpha,
                 "must be a non-negative number",
             ));
         }
         if self.folds < 2 {
-            return Err(Error::param("--logistic-folds", "needs at least 2 folds"));
+            return Err(Error::param(Param::LogisticFolds, "needs at least 2 folds"));
         }
         if !(self.holdout > 0.0 && self.holdout < 1.0) {
             return Err(Error::param(
-                "--logistic-holdout",
+                Param::LogisticHoldout,
                 "must be between 0 and 1 (exclusive)",
             ));
         }
         for (flag, v) in [
-            ("--logistic-bag-rows", self.bag_rows),
-            ("--logistic-bag-features", self.bag_features),
+            (Param::LogisticBagRows, self.bag_rows),
+            (Param::LogisticBagFeatures, self.bag_features),
         ] {
             if !(v > 0.0 && v <= 1.0) {
                 return Err(Error::param(flag, "must be in (0, 1]"));

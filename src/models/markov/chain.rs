@@ -20,6 +20,7 @@ use rustc_hash::FxHashMap;
 
 use crate::channel::ChannelId;
 use crate::error::{Error, Result};
+use crate::param::{Choice, Param, choice_str};
 use crate::journeys::PathTable;
 
 /// How order-k states are formed.
@@ -33,28 +34,18 @@ pub enum StateConvention {
     Padded,
 }
 
-impl std::fmt::Display for StateConvention {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl Choice for StateConvention {
+    const PARAM: Param = Param::MarkovStates;
+    const ALL: &'static [Self] = &[StateConvention::Windows, StateConvention::Padded];
+    fn name(self) -> &'static str {
+        match self {
             StateConvention::Windows => "windows",
             StateConvention::Padded => "padded",
-        })
-    }
-}
-
-impl std::str::FromStr for StateConvention {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "windows" => Ok(StateConvention::Windows),
-            "padded" => Ok(StateConvention::Padded),
-            _ => Err(Error::param(
-                "--markov-states",
-                format!("`{s}`: expected windows or padded"),
-            )),
         }
     }
 }
+
+choice_str!(StateConvention);
 
 /// Slots of a packed state key: 16 bits per position, up to 4 positions.
 const EMPTY: u64 = 0xFFFF;
@@ -139,7 +130,7 @@ impl Chain {
     pub fn build(paths: &PathTable, order: usize, convention: StateConvention) -> Result<Chain> {
         if !(1..=MAX_ORDER).contains(&order) {
             return Err(Error::param(
-                "--markov-order",
+                Param::MarkovOrder,
                 format!("must be 1 to {MAX_ORDER} (or auto)"),
             ));
         }

@@ -36,6 +36,7 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::credit::Credit;
 use crate::error::{Error, Result};
+use crate::param::Param;
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 
@@ -63,7 +64,7 @@ impl std::str::FromStr for MarkovOrder {
         match s.parse::<usize>() {
             Ok(k) if (1..=MAX_ORDER).contains(&k) => Ok(MarkovOrder::Fixed(k)),
             _ => Err(Error::param(
-                "--markov-order",
+                Param::MarkovOrder,
                 format!("`{s}`: expected 1 to {MAX_ORDER} or auto"),
             )),
         }
@@ -137,16 +138,16 @@ impl MarkovParams {
             && !(1..=MAX_ORDER).contains(&k)
         {
             return Err(Error::param(
-                "--markov-order",
+                Param::MarkovOrder,
                 format!("must be 1 to {MAX_ORDER} or auto"),
             ));
         }
         if !(self.tolerance > 0.0 && self.tolerance < 1e-3) {
-            return Err(Error::param("markov tolerance", "must be in (0, 1e-3)"));
+            return Err(Error::param(Param::MarkovTolerance, "must be in (0, 1e-3)"));
         }
         if !(self.holdout > 0.0 && self.holdout < 1.0) {
             return Err(Error::param(
-                "--markov-holdout",
+                Param::MarkovHoldout,
                 "must be between 0 and 1 (exclusive)",
             ));
         }

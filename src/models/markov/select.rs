@@ -25,8 +25,8 @@ use serde::Serialize;
 
 use crate::channel::ChannelId;
 use crate::error::Result;
-use crate::evaluate::split::held_out_count;
-use crate::evaluate::{Scored, auc, log_loss};
+use crate::holdout::split::held_out_count;
+use crate::holdout::{Scored, auc, log_loss};
 use crate::journeys::PathTable;
 use crate::models::markov::chain::{Chain, MAX_ORDER, StateConvention};
 

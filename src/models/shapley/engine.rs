@@ -22,6 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::param::Param;
 
 /// The most players an exact solve accepts (2^30 coalitions × 8 bytes = 8.6 GB).
 pub const EXACT_HARD_LIMIT: usize = 30;
@@ -78,7 +79,7 @@ pub fn value_table(game: &dyn Game) -> Result<Vec<f64>> {
     let n = game.players();
     if n > EXACT_HARD_LIMIT {
         return Err(Error::param(
-            "--shapley-exact-max",
+            Param::ShapleyExactMax,
             format!(
                 "an exact solve over {n} players needs 2^{n} coalitions; at most {EXACT_HARD_LIMIT} are possible"
             ),
@@ -295,7 +296,7 @@ impl SampleSums {
 pub fn sampled(game: &dyn Game, samples: usize, seed: u64) -> Result<Sampled> {
     if samples < 2 {
         return Err(Error::param(
-            "--shapley-samples",
+            Param::ShapleySamples,
             "needs at least 2 samples",
         ));
     }

@@ -37,6 +37,7 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::credit::Credit;
 use crate::error::{Error, Result};
+use crate::param::{Choice, Param, choice_str};
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::logistic::LogisticParams;
@@ -62,20 +63,19 @@ pub enum ShapleyGame {
     Model,
 }
 
-impl std::str::FromStr for ShapleyGame {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "rate" => Ok(ShapleyGame::Rate),
-            "simplified" => Ok(ShapleyGame::Simplified),
-            "model" => Ok(ShapleyGame::Model),
-            _ => Err(Error::param(
-                "--shapley-game",
-                format!("`{s}`: expected rate, simplified or model"),
-            )),
+impl Choice for ShapleyGame {
+    const PARAM: Param = Param::ShapleyGame;
+    const ALL: &'static [Self] = &[ShapleyGame::Rate, ShapleyGame::Simplified, ShapleyGame::Model];
+    fn name(self) -> &'static str {
+        match self {
+            ShapleyGame::Rate => "rate",
+            ShapleyGame::Simplified => "simplified",
+            ShapleyGame::Model => "model",
         }
     }
 }
+
+choice_str!(ShapleyGame);
 
 /// What credit does with negative Shapley values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -88,19 +88,18 @@ pub enum NegativePolicy {
     Keep,
 }
 
-impl std::str::FromStr for NegativePolicy {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "clip" => Ok(NegativePolicy::Clip),
-            "keep" => Ok(NegativePolicy::Keep),
-            _ => Err(Error::param(
-                "--shapley-negative",
-                format!("`{s}`: expected clip or keep"),
-            )),
+impl Choice for NegativePolicy {
+    const PARAM: Param = Param::ShapleyNegative;
+    const ALL: &'static [Self] = &[NegativePolicy::Clip, NegativePolicy::Keep];
+    fn name(self) -> &'static str {
+        match self {
+            NegativePolicy::Clip => "clip",
+            NegativePolicy::Keep => "keep",
         }
     }
 }
+
+choice_str!(NegativePolicy);
 
 /// Shapley parameters. `ShapleyParams::default().game(ShapleyGame::Rate).fit(&paths)?`.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,12 +180,12 @@ impl ShapleyParams {
     pub fn validate(&self) -> Result<()> {
         if self.exact_max > EXACT_HARD_LIMIT {
             return Err(Error::param(
-                "--shapley-exact-max",
+                Param::ShapleyExactMax,
                 format!("at most {EXACT_HARD_LIMIT} (2^n coalitions × 8 bytes per table)"),
             ));
         }
         if self.samples.is_some_and(|s| s < 2) {
-            return Err(Error::param("--shapley-samples", "needs at least 2"));
+            return Err(Error::param(Param::ShapleySamples, "needs at least 2"));
         }
         Ok(())
     }

@@ -22,7 +22,10 @@ use serde::Serialize;
 
 use crate::credit::Credit;
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::models::{self, ModelName};
+use crate::param::Param;
+use crate::run::RunResult;
 
 /// The relative total difference under which a report counts as reproduced.
 pub const REPRODUCED: f64 = 0.01;
@@ -36,7 +39,7 @@ pub struct ExternalReport {
     pub read: ReadReport,
 }
 
-/// Reads `channel,conversions[,value]` (remappable with `--col`).
+/// Reads `channel,conversions[,value]` (columns remappable with the read options).
 pub fn read_report<R: Read>(input: R, name: &str, opts: &ReadOptions) -> Result<ExternalReport> {
     let mut src = CsvSource::new(input, name, &["channel", "conversions"])?;
     let ch = src.required("channel", &opts.columns)?;
@@ -69,7 +72,7 @@ pub fn read_report<R: Read>(input: R, name: &str, opts: &ReadOptions) -> Result<
 
 /// One channel of the check.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ValidationRow {
+pub struct CrossCheckRow {
     /// The channel.
     pub channel: String,
     /// Their conversions.
@@ -97,11 +100,11 @@ pub struct Alternative {
 
 /// The result of a check.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Validation {
+pub struct CrossCheck {
     /// The model recomputed.
     pub model: String,
     /// Rows, largest absolute difference first (ties by channel).
-    pub rows: Vec<ValidationRow>,
+    pub rows: Vec<CrossCheckRow>,
     /// Their total conversions.
     pub theirs_total: f64,
     /// Ours.
@@ -116,6 +119,48 @@ pub struct Validation {
     pub causes: Vec<String>,
     /// Our other rule-based models, closest first.
     pub alternatives: Vec<Alternative>,
+}
+
+/// The model a cross-check recomputes: exactly one, and rule-based (a fitted model
+/// has no counterpart in another tool's report).
+pub fn crosscheck_model(requested: Option<&[ModelName]>) -> Result<ModelName> {
+    let model = match requested {
+        Some([one]) => *one,
+        _ => {
+            return Err(Error::param(
+                Param::Models,
+                "name exactly one rule-based model to check the report against, e.g. last_touch",
+            ));
+        }
+    };
+    if model.data_driven() {
+        return Err(Error::param(
+            Param::Models,
+            format!("{model}: a report from another tool is checked against a rule-based model; {model} is fitted to the data"),
+        ));
+    }
+    Ok(model)
+}
+
+/// Checks `report` against a run of its one rule-based model
+/// ([`crosscheck_model`]): the other rule-based models the input supports are run
+/// as alternatives, ranked by closeness.
+pub fn crosscheck_run(result: &RunResult, report: &ExternalReport) -> Result<CrossCheck> {
+    let ours = result.runs.first().ok_or_else(|| {
+        Error::param(Param::Models, "the run has no model to check the report against")
+    })?;
+    let input = result.data.as_input();
+    let rules: Vec<ModelName> = models::default_models(&input, &result.settings)
+        .into_iter()
+        .filter(|m| !m.data_driven() && *m != ours.model)
+        .collect();
+    let alternatives = models::attribute(&rules, &result.settings, &input)?;
+    Ok(crosscheck(
+        &ours.credit,
+        &alternatives,
+        report,
+        &result.settings.direct_channels,
+    ))
 }
 
 /// Every channel on either side, sorted.
@@ -143,20 +188,20 @@ fn distance(credit: &Credit, report: &ExternalReport) -> f64 {
 
 /// Checks `report` against our `credit` of the same model; `alternatives` are other
 /// models of ours to rank by closeness; `direct` names the direct channels.
-pub fn validate(
+pub fn crosscheck(
     credit: &Credit,
     alternatives: &[Credit],
     report: &ExternalReport,
     direct: &[String],
-) -> Validation {
+) -> CrossCheck {
     let theirs_total: f64 = report.channels.values().map(|v| v.0).sum();
-    let mut rows: Vec<ValidationRow> = channel_union(credit, report)
+    let mut rows: Vec<CrossCheckRow> = channel_union(credit, report)
         .into_iter()
         .map(|c| {
             let ours = credit.get(c);
             let (t, tv) = report.channels.get(c).copied().unwrap_or((0.0, None));
             let o = ours.map_or(0.0, |c| c.conversions);
-            ValidationRow {
+            CrossCheckRow {
                 channel: c.to_string(),
                 theirs: t,
                 ours: o,
@@ -192,7 +237,7 @@ pub fn validate(
         };
         if total_gap.abs() > REPRODUCED {
             causes.push(format!(
-                "Total conversions differ by {:+.1}% ({ours_total:.2} here, {theirs_total:.2} in the report): check the date range and conversion definition, the lookback window (--lookback-days) and censoring (--censor-days), and identity stitching (--identities): conversions with no touch in the window are not attributed here.",
+                "Total conversions differ by {:+.1}% ({ours_total:.2} here, {theirs_total:.2} in the report): check the date range and conversion definition, the lookback window (`lookback_days`) and censoring (`censor_days`), and identity stitching (the identities file): conversions with no touch in the window are not attributed here.",
                 100.0 * total_gap
             ));
         }
@@ -216,12 +261,12 @@ pub fn validate(
         let top: Vec<&str> = rows.iter().take(2).map(|r| r.channel.as_str()).collect();
         if top.iter().any(|c| direct.iter().any(|d| d == c)) {
             causes.push(
-                "Direct is among the largest differences: check direct handling (many tools report last non-direct click; compare with --model last_non_direct) and session cutting (--session-gap, --touch-level).".into(),
+                "Direct is among the largest differences: check direct handling (many tools report last non-direct click; compare with the last_non_direct model) and session cutting (`session_gap`, `touch_level`).".into(),
             );
         }
         if total_gap.abs() <= REPRODUCED {
             causes.push(
-                "Totals agree but the split differs: check which touch counts — sessions (--session-gap, --touch-level), the lookback window (--lookback-days, --lookback-steps) and the rule's own definition.".into(),
+                "Totals agree but the split differs: check which touch counts — sessions (`session_gap`, `touch_level`), the lookback window (`lookback_days`, `lookback_steps`) and the rule's own definition.".into(),
             );
         }
     }
@@ -249,7 +294,7 @@ pub fn validate(
             100.0 * total_abs_difference
         ));
     }
-    Validation {
+    CrossCheck {
         model: credit.model.clone(),
         rows,
         theirs_total,

@@ -24,50 +24,19 @@
 //! Attribution ROAS is an average over past spend under one model, not the return of
 //! the next unit of spend: the plan is a hypothesis to test, and says so.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::credit::Credit;
 use crate::decide::spend::Spend;
 use crate::error::{Error, Result};
+use crate::models::ModelName;
+use crate::param::Param;
 
-/// How attributed value responds to spend.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "response", rename_all = "snake_case")]
-pub enum Response {
-    /// `V · (x/s)^elasticity`, `0 < elasticity < 1`.
-    Diminishing {
-        /// The exponent `b`.
-        elasticity: f64,
-    },
-    /// `V · x/s`.
-    Linear,
-}
+mod allocate;
+mod params;
 
-/// Bounds and response of a plan.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BudgetParams {
-    /// Largest move of any channel, as a fraction of its current spend (default 0.25).
-    pub max_shift: f64,
-    /// Minimum spend per channel.
-    pub floors: BTreeMap<String, f64>,
-    /// Maximum spend per channel.
-    pub caps: BTreeMap<String, f64>,
-    /// The response assumption.
-    pub response: Response,
-}
-
-impl Default for BudgetParams {
-    fn default() -> Self {
-        Self {
-            max_shift: 0.25,
-            floors: BTreeMap::new(),
-            caps: BTreeMap::new(),
-            response: Response::Diminishing { elasticity: 0.5 },
-        }
-    }
-}
+use allocate::{Line, allocate_concave, allocate_linear, cents};
+pub use params::{BudgetParams, Response, ResponseKind};
 
 /// One channel of a plan.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -122,59 +91,42 @@ pub const CAVEAT: &str = "Attribution ROAS is an average over past spend under o
 not the return of the next unit of spend, and the response curve is an assumption: treat \
 the plan as a hypothesis and test large shifts with an experiment before committing them.";
 
-struct Line {
-    channel: String,
-    s: i64,
-    lo: i64,
-    hi: i64,
-    lo_bound: &'static str,
-    hi_bound: &'static str,
-    value: f64,
-}
-
-fn cents(x: f64) -> i64 {
-    (x * 100.0).round() as i64
+/// The credit a budget plan follows when none is named: the registry's preferred model
+/// among those that ran (Markov, then Shapley, then logistic, then last touch), else the
+/// first additive rule-based model.
+pub fn default_plan_credit(credits: &[Credit]) -> Option<&Credit> {
+    let rank = |c: &Credit| ModelName::lookup(&c.model).and_then(|m| m.info().budget_rank);
+    credits
+        .iter()
+        .filter(|c| rank(c).is_some())
+        .min_by_key(|c| rank(c))
+        .or_else(|| {
+            credits
+                .iter()
+                .find(|c| c.additive && !crate::decide::data_driven(&c.model))
+        })
 }
 
 impl Plan {
     /// Builds a plan from `credit` and `spend`.
     pub fn new(credit: &Credit, spend: &Spend, params: &BudgetParams) -> Result<Plan> {
-        if !(0.0..=1.0).contains(&params.max_shift) || params.max_shift.is_nan() {
-            return Err(Error::param("--max-shift", "must be between 0 and 1"));
-        }
-        let b = match params.response {
-            Response::Diminishing { elasticity } if elasticity > 0.0 && elasticity < 1.0 => {
-                elasticity
-            }
-            Response::Diminishing { .. } => {
-                return Err(Error::param(
-                    "--elasticity",
-                    "must be above 0 and below 1 (use --response linear for 1)",
-                ));
-            }
-            Response::Linear => 1.0,
-        };
+        params.validate()?;
+        let b = params.exponent();
         if !credit.additive {
             return Err(Error::param(
-                "--model",
+                Param::BudgetModel,
                 format!(
                     "`{}` is not additive; a budget needs additive credit",
                     credit.model
                 ),
             ));
         }
-        for (flag, map) in [("--floor", &params.floors), ("--cap", &params.caps)] {
-            for (channel, amount) in map {
+        for (flag, map) in [(Param::Floor, &params.floors), (Param::Cap, &params.caps)] {
+            for channel in map.keys() {
                 if !spend.by_key.contains_key(channel) {
                     return Err(Error::param(
                         flag,
                         format!("`{channel}` has no spend in the spend file"),
-                    ));
-                }
-                if !(amount.is_finite() && *amount >= 0.0) {
-                    return Err(Error::param(
-                        flag,
-                        format!("`{channel}`: expected an amount ≥ 0"),
                     ));
                 }
             }
@@ -207,9 +159,9 @@ impl Plan {
             }
             if lo > hi {
                 return Err(Error::param(
-                    "--floor/--cap",
+                    Param::Floor,
                     format!(
-                        "`{channel}`: the bounds leave no room (at least {:.2}, at most {:.2}, with --max-shift {m})",
+                        "`{channel}`: the bounds leave no room (at least {:.2}, at most {:.2}, with `max_shift` {m}; check `floor` and `cap`)",
                         lo as f64 / 100.0,
                         hi as f64 / 100.0
                     ),
@@ -248,7 +200,7 @@ impl Plan {
         }
         if lines.iter().all(|l| l.value <= 0.0) {
             return Err(Error::param(
-                "--model",
+                Param::BudgetModel,
                 format!(
                     "`{}` credits none of the channels in the spend file: no plan can follow it",
                     credit.model
@@ -262,7 +214,7 @@ impl Plan {
         );
         if sum_lo > total || sum_hi < total {
             return Err(Error::param(
-                "--floor/--cap",
+                Param::Cap,
                 format!(
                     "the bounds cannot hold the total spend {:.2}: floors add up to {:.2}, caps to {:.2}",
                     total as f64 / 100.0,
@@ -327,132 +279,6 @@ impl Plan {
             notes,
         })
     }
-}
-
-/// Concave response: bisection on the marginal return λ, then whole cents.
-fn allocate_concave(lines: &[Line], total: i64, b: f64) -> Vec<i64> {
-    let at = |lambda: f64| -> Vec<f64> {
-        lines
-            .iter()
-            .map(|l| {
-                let ideal = if l.s == 0 || l.value <= 0.0 {
-                    0.0
-                } else {
-                    // Spend in cents; ROAS per cent — the scale cancels in the ratio.
-                    let roas = l.value / l.s as f64;
-                    l.s as f64 * (b * roas / lambda).powf(1.0 / (1.0 - b))
-                };
-                ideal.clamp(l.lo as f64, l.hi as f64)
-            })
-            .collect()
-    };
-    let sum = |v: &[f64]| v.iter().sum::<f64>();
-    let target = total as f64;
-    // Σ x(λ) is non-increasing in λ; bracket in log space.
-    let (mut lo, mut hi) = (-80.0f64, 80.0f64);
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if sum(&at(mid.exp())) > target {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let real = at((0.5 * (lo + hi)).exp());
-    settle_cents(lines, &real, total)
-}
-
-/// Rounds a real allocation to cents and settles the remainder one cent at a time on the
-/// channels whose rounding moved them furthest the other way (ties by name order).
-fn settle_cents(lines: &[Line], real: &[f64], total: i64) -> Vec<i64> {
-    let mut x: Vec<i64> = real
-        .iter()
-        .zip(lines)
-        .map(|(&r, l)| (r.round() as i64).clamp(l.lo, l.hi))
-        .collect();
-    let mut residual = total - x.iter().sum::<i64>();
-    // Bulk first, in proportion to each channel's room in the needed direction, so the
-    // cent-by-cent pass below only settles rounding (at most one cent per channel).
-    let room: Vec<i64> = x
-        .iter()
-        .zip(lines)
-        .map(|(&xi, l)| if residual > 0 { l.hi - xi } else { xi - l.lo })
-        .collect();
-    let total_room: i64 = room.iter().sum();
-    if residual.abs() > lines.len() as i64 && total_room > 0 {
-        let wanted = residual.abs() as i128;
-        for (xi, r) in x.iter_mut().zip(&room) {
-            let step = (wanted * *r as i128 / total_room as i128) as i64;
-            *xi += step * residual.signum();
-        }
-        residual = total - x.iter().sum::<i64>();
-    }
-    while residual != 0 {
-        let step = residual.signum();
-        let pick = (0..lines.len())
-            .filter(|&i| {
-                if step > 0 {
-                    x[i] < lines[i].hi
-                } else {
-                    x[i] > lines[i].lo
-                }
-            })
-            .max_by(|&i, &j| {
-                let ei = (real[i] - x[i] as f64) * step as f64;
-                let ej = (real[j] - x[j] as f64) * step as f64;
-                ei.total_cmp(&ej).then(j.cmp(&i))
-            })
-            .expect("feasible bounds leave room");
-        x[pick] += step;
-        residual -= step;
-    }
-    x
-}
-
-/// Linear response: start from current spend (inside the bounds), then move money from
-/// the lowest to the highest ROAS channel while that raises the total.
-fn allocate_linear(lines: &[Line], total: i64) -> Vec<i64> {
-    let roas: Vec<f64> = lines
-        .iter()
-        .map(|l| if l.s == 0 { 0.0 } else { l.value / l.s as f64 })
-        .collect();
-    let mut x: Vec<i64> = lines.iter().map(|l| l.s.clamp(l.lo, l.hi)).collect();
-    // Order: ascending ROAS, ties by name (the lines are sorted by name).
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by(|&a, &b| roas[a].total_cmp(&roas[b]).then(a.cmp(&b)));
-    // First restore the total if clamping moved it.
-    let mut residual = total - x.iter().sum::<i64>();
-    if residual > 0 {
-        for &i in order.iter().rev() {
-            let add = residual.min(lines[i].hi - x[i]);
-            x[i] += add;
-            residual -= add;
-        }
-    } else if residual < 0 {
-        for &i in &order {
-            let take = (-residual).min(x[i] - lines[i].lo);
-            x[i] -= take;
-            residual += take;
-        }
-    }
-    // Then move from low to high ROAS.
-    let (mut d, mut r) = (0usize, order.len().saturating_sub(1));
-    while d < r {
-        let (donor, receiver) = (order[d], order[r]);
-        if roas[donor] >= roas[receiver] {
-            break;
-        }
-        let amount = (x[donor] - lines[donor].lo).min(lines[receiver].hi - x[receiver]);
-        x[donor] -= amount;
-        x[receiver] += amount;
-        if x[donor] == lines[donor].lo {
-            d += 1;
-        }
-        if x[receiver] == lines[receiver].hi {
-            r -= 1;
-        }
-    }
-    x
 }
 
 #[cfg(test)]

@@ -1,0 +1,134 @@
+//! The bounds and the response assumption of a budget plan.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::param::Param;
+
+/// How attributed value responds to spend.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "response", rename_all = "snake_case")]
+pub enum Response {
+    /// `V · (x/s)^elasticity`, `0 < elasticity < 1`.
+    Diminishing {
+        /// The exponent `b`.
+        elasticity: f64,
+    },
+    /// `V · x/s`.
+    Linear,
+}
+
+/// Bounds and response of a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BudgetParams {
+    /// Largest move of any channel, as a fraction of its current spend (default 0.25).
+    pub max_shift: f64,
+    /// Minimum spend per channel.
+    pub floors: BTreeMap<String, f64>,
+    /// Maximum spend per channel.
+    pub caps: BTreeMap<String, f64>,
+    /// The response assumption.
+    pub response: Response,
+}
+
+impl Default for BudgetParams {
+    fn default() -> Self {
+        Self {
+            max_shift: 0.25,
+            floors: BTreeMap::new(),
+            caps: BTreeMap::new(),
+            response: Response::Diminishing { elasticity: 0.5 },
+        }
+    }
+}
+
+impl BudgetParams {
+    /// Checks the bounds and the response (before any input is read).
+    pub fn validate(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.max_shift) || self.max_shift.is_nan() {
+            return Err(Error::param(
+                Param::MaxShift,
+                format!("{}: expected a fraction between 0 and 1", self.max_shift),
+            ));
+        }
+        if let Response::Diminishing { elasticity } = self.response
+            && !(elasticity > 0.0 && elasticity < 1.0)
+        {
+            return Err(Error::param(
+                Param::Elasticity,
+                format!(
+                    "{elasticity}: expected a number above 0 and below 1 (or the linear `response`)"
+                ),
+            ));
+        }
+        for (param, map) in [(Param::Floor, &self.floors), (Param::Cap, &self.caps)] {
+            for (channel, amount) in map {
+                if !(amount.is_finite() && *amount >= 0.0) {
+                    return Err(Error::param(
+                        param,
+                        format!("`{channel}`: expected an amount ≥ 0"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The response's exponent `b` (1 for linear).
+    pub fn exponent(&self) -> f64 {
+        match self.response {
+            Response::Diminishing { elasticity } => elasticity,
+            Response::Linear => 1.0,
+        }
+    }
+
+    /// Parses `CHANNEL=AMOUNT` pairs of a floor or cap list.
+    pub fn parse_amounts(param: Param, pairs: &[String]) -> Result<BTreeMap<String, f64>> {
+        pairs
+            .iter()
+            .map(|pair| {
+                let (channel, amount) = pair.split_once('=').ok_or_else(|| {
+                    Error::param(param, format!("`{pair}`: expected CHANNEL=AMOUNT, e.g. display=500"))
+                })?;
+                let value: f64 = amount.trim().parse().map_err(|_| {
+                    Error::param(param, format!("`{pair}`: `{amount}` is not an amount ≥ 0"))
+                })?;
+                Ok((channel.trim().to_string(), value))
+            })
+            .collect()
+    }
+}
+
+/// The response's names, for `response`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// [`Response::Diminishing`].
+    Diminishing,
+    /// [`Response::Linear`].
+    Linear,
+}
+
+impl crate::param::Choice for ResponseKind {
+    const PARAM: Param = Param::Response;
+    const ALL: &'static [Self] = &[ResponseKind::Diminishing, ResponseKind::Linear];
+    fn name(self) -> &'static str {
+        match self {
+            ResponseKind::Diminishing => "diminishing",
+            ResponseKind::Linear => "linear",
+        }
+    }
+}
+
+crate::param::choice_str!(ResponseKind);
+
+impl ResponseKind {
+    /// The response, with `elasticity` for the diminishing one.
+    pub fn with_elasticity(self, elasticity: f64) -> Response {
+        match self {
+            ResponseKind::Diminishing => Response::Diminishing { elasticity },
+            ResponseKind::Linear => Response::Linear,
+        }
+    }
+}

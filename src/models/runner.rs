@@ -1,0 +1,135 @@
+//! Runs a list of models by name on one input: the default set, the path table the
+//! path models share (built and transformed once), and each model's registry entry.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::credit::Credit;
+use crate::error::Result;
+use crate::journeys::{Journeys, PathTable};
+use crate::models::details::Details;
+use crate::models::registry::{DefaultUse, ModelContext};
+use crate::models::{Input, InputKind, ModelName, ModelSettings};
+
+/// The models that run when none are named: every model the input supports
+/// (`custom` only when its weights are given; `w_shaped` and `full_path` only when
+/// some touch carries a stage milestone).
+pub fn default_models(input: &Input<'_>, settings: &ModelSettings) -> Vec<ModelName> {
+    ModelName::ALL
+        .into_iter()
+        .filter(|m| {
+            let info = m.info();
+            let input_ok = !info.needs_journeys || input.kind() == InputKind::Journeys;
+            input_ok
+                && match info.default_use {
+                    DefaultUse::Always => true,
+                    DefaultUse::WhenConfigured => settings.custom_weights.is_some(),
+                    DefaultUse::WithMilestones => {
+                        matches!(input, Input::Journeys(j) if j.has_milestones())
+                    }
+                }
+        })
+        .collect()
+}
+
+/// One model's result: its credit, and its details when they were asked for.
+#[derive(Clone, Debug)]
+pub struct ModelRun {
+    /// The model.
+    pub model: ModelName,
+    /// The credit.
+    pub credit: Credit,
+    /// Details (only with `with_details` and for models that have them).
+    pub details: Option<Arc<dyn Details>>,
+}
+
+impl ModelRun {
+    /// The details as the concrete type `T` (e.g. [`MarkovDetails`](crate::models::MarkovDetails)).
+    pub fn details_as<T: 'static>(&self) -> Option<&T> {
+        self.details.as_deref()?.as_any().downcast_ref::<T>()
+    }
+}
+
+/// Runs `models` on `input`; the credits come back sorted by model name.
+pub fn attribute(
+    models: &[ModelName],
+    settings: &ModelSettings,
+    input: &Input<'_>,
+) -> Result<Vec<Credit>> {
+    Ok(run(models, settings, input, false)?
+        .into_iter()
+        .map(|r| r.credit)
+        .collect())
+}
+
+/// Runs `models` on `input`, with each model's details when `with_details`; sorted by
+/// model name.
+pub fn run(
+    models: &[ModelName],
+    settings: &ModelSettings,
+    input: &Input<'_>,
+    with_details: bool,
+) -> Result<Vec<ModelRun>> {
+    settings.validate()?;
+    settings.check_models(models, input.kind())?;
+    let mut models = models.to_vec();
+    models.sort_by_key(|m| m.as_str());
+    models.dedup();
+
+    let leveled;
+    let (paths, journeys): (Cow<'_, PathTable>, Option<&Journeys>) = match input {
+        Input::Paths(p) => (Cow::Borrowed(*p), None),
+        Input::Journeys(j) => {
+            leveled = j.at_level(settings.level)?;
+            let needs_paths = models.iter().any(|m| !m.needs_journeys());
+            let paths = if needs_paths {
+                leveled.path_table()
+            } else {
+                PathTable::default()
+            };
+            (Cow::Owned(paths), Some(&*leveled))
+        }
+    };
+
+    let mut transform_note = None;
+    let paths = if settings.path_transform.is_identity() || paths.is_empty() {
+        paths
+    } else {
+        let (transformed, emptied) = settings.path_transform.apply(&paths)?;
+        if emptied.rows > 0 {
+            transform_note = Some(format!(
+                "path transforms emptied {} paths ({} conversions, {} nulls), left out of path models",
+                emptied.rows, emptied.conversions, emptied.nulls
+            ));
+        }
+        Cow::Owned(transformed)
+    };
+
+    let context = ModelContext {
+        settings,
+        paths: &paths,
+        journeys,
+        with_details,
+    };
+    let mut runs = Vec::with_capacity(models.len());
+    for m in models {
+        let fit = (m.info().run)(&context)?;
+        let mut credit = fit.credit;
+        credit.dimension = settings.level.as_str().to_string();
+        if !settings.path_transform.is_identity() {
+            if m.needs_journeys() {
+                credit
+                    .notes
+                    .push("path transforms do not apply to journey models".to_string());
+            } else if let Some(note) = &transform_note {
+                credit.notes.push(note.clone());
+            }
+        }
+        runs.push(ModelRun {
+            model: m,
+            credit,
+            details: fit.details,
+        });
+    }
+    Ok(runs)
+}

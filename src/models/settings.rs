@@ -1,0 +1,122 @@
+//! The parameters of every model the registry runs, and the kinds of input a run sees.
+
+use crate::error::{Error, Result};
+use crate::journeys::{Journeys, Level, PathTable, PathTransform};
+use crate::models::{
+    LastNonDirect, LogisticParams, MarkovParams, ModelName, PositionWeights, ShapleyParams,
+    TimeDecay,
+};
+use crate::param::Param;
+use crate::time::{DAY, Millis};
+
+/// Parameters of every model the registry runs, with documented defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelSettings {
+    /// The dimension to credit (journeys only; default channel).
+    pub level: Level,
+    /// Channel names treated as direct by `last_non_direct` (default `["direct"]`).
+    pub direct_channels: Vec<String>,
+    /// Weights of `position_based` (default 0.4/0.2/0.4).
+    pub position_weights: PositionWeights,
+    /// Weights of `custom` (no default: `custom` runs only when they are given).
+    pub custom_weights: Option<PositionWeights>,
+    /// Half-life of `time_decay` (default 7 days).
+    pub half_life: Millis,
+    /// Transform applied to the path table that path models see (default: none).
+    /// Journey models (time decay, stage models) see the journeys as they are.
+    pub path_transform: PathTransform,
+    /// Parameters of `markov` (default: order 1, ChannelAttribution's states).
+    pub markov: MarkovParams,
+    /// Parameters of `shapley` (default: the rate game, exact up to 25 channels).
+    pub shapley: ShapleyParams,
+    /// Parameters of `logistic` (and of the model behind the `model` Shapley game).
+    pub logistic: LogisticParams,
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        Self {
+            level: Level::Channel,
+            direct_channels: vec!["direct".to_string()],
+            position_weights: PositionWeights::default(),
+            custom_weights: None,
+            half_life: 7 * DAY,
+            path_transform: PathTransform::default(),
+            markov: MarkovParams::default(),
+            shapley: ShapleyParams::default(),
+            logistic: LogisticParams::default(),
+        }
+    }
+}
+
+impl ModelSettings {
+    /// Checks every parameter (call before reading a large input).
+    pub fn validate(&self) -> Result<()> {
+        LastNonDirect::default()
+            .direct_channels(self.direct_channels.clone())
+            .validate()?;
+        self.position_weights.validate(Param::PositionWeights)?;
+        if let Some(w) = &self.custom_weights {
+            w.validate(Param::CustomWeights)?;
+        }
+        self.path_transform.validate()?;
+        self.markov.validate()?;
+        self.shapley.validate()?;
+        self.logistic.validate()?;
+        TimeDecay::default().half_life(self.half_life).validate()
+    }
+
+    /// Checks that `models` can run with these settings on this kind of input.
+    pub fn check_models(&self, models: &[ModelName], input: InputKind) -> Result<()> {
+        for &m in models {
+            if m == ModelName::Custom && self.custom_weights.is_none() {
+                return Err(Error::param(
+                    Param::CustomWeights,
+                    "the `custom` model needs its weights FIRST,MIDDLE,LAST",
+                ));
+            }
+            if m.needs_journeys() && input == InputKind::Paths {
+                return Err(Error::unsupported(
+                    m.as_str(),
+                    "needs journeys with touch times and milestones (journeys or events as \
+                     input); a path summary has neither",
+                ));
+            }
+        }
+        if input == InputKind::Paths && self.level != Level::Channel {
+            return Err(Error::param(
+                Param::Level,
+                "a path summary holds channels only; campaign or content credit needs journeys or events as input",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The kind of input a run attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// A path summary.
+    Paths,
+    /// Journeys (per touch).
+    Journeys,
+}
+
+/// What a run attributes.
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'a> {
+    /// A path summary.
+    Paths(&'a PathTable),
+    /// Journeys (per touch).
+    Journeys(&'a Journeys),
+}
+
+impl Input<'_> {
+    /// The kind of input.
+    pub fn kind(&self) -> InputKind {
+        match self {
+            Input::Paths(_) => InputKind::Paths,
+            Input::Journeys(_) => InputKind::Journeys,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The library's parameter vocabulary: every setting a user can get wrong has a
+//! [`Param`] name, and every closed set of choices implements [`Choice`].
+//!
+//! Errors about parameters ([`Error::InvalidParameter`](crate::Error)) name a [`Param`],
+//! and messages mention other parameters as `` `name` `` (see [`Param::mention`]). The
+//! library never names a command-line flag: front ends (the `pathcredit` binary, the
+//! Python package) map these names to their own spelling of the setting.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// Declares [`Param`] with its names, in one list.
+macro_rules! params {
+    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+        /// A named parameter of the library (journey building, models, budget, simulation).
+        ///
+        /// The name is the setting's snake-case name, as the Python package spells its
+        /// keyword arguments; the command line spells it as a flag.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Param {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Param {
+            /// Every parameter.
+            pub const ALL: &'static [Param] = &[$(Param::$variant,)*];
+
+            /// The parameter's snake-case name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Param::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+params! {
+    // Inputs.
+    Columns => "columns", "Column remapping `NAME=HEADER` of an input file.";
+    PathSeparator => "path_separator", "Separator between channels in a path.";
+    PathsPreset => "paths_preset", "Column preset for path summaries from other tools.";
+    // Journey building.
+    JourneyLevel => "journey_level", "Journeys per person or per account.";
+    LookbackDays => "lookback_days", "The lookback window before a conversion.";
+    LookbackSteps => "lookback_steps", "The last N touches kept per journey.";
+    CensorDays => "censor_days", "The censoring horizon of non-converting journeys.";
+    DataEnd => "data_end", "The end of the data for censoring.";
+    SessionGap => "session_gap", "The inactivity that ends a session.";
+    TouchLevel => "touch_level", "One touch per session or per event.";
+    UnattributedChannel => "unattributed_channel", "Channel for conversions with no touch.";
+    ConversionEvent => "conversion_event", "Event names that are conversions.";
+    TouchEvent => "touch_event", "Event names that are touches.";
+    SharedDevices => "shared_devices", "Policy for anonymous ids linked to several users.";
+    // Path transforms.
+    Transform => "transform", "The sequence transform of paths.";
+    MaxSteps => "max_steps", "The last N touches kept per path.";
+    DropChannel => "drop_channel", "Channels removed from every path.";
+    // Models.
+    Models => "models", "The models to run.";
+    Level => "level", "The dimension credited (channel, campaign, content).";
+    DirectChannels => "direct_channels", "Channel names treated as direct.";
+    PositionWeights => "position_weights", "First, middle, last weights of position_based.";
+    CustomWeights => "custom_weights", "First, middle, last weights of the custom model.";
+    HalfLife => "half_life", "Half-life of time decay.";
+    MarkovOrder => "markov_order", "Order of the Markov chain.";
+    MarkovStates => "markov_states", "State convention of the Markov chain.";
+    MarkovHoldout => "markov_holdout", "Held-out share for the Markov order choice.";
+    MarkovTolerance => "markov_tolerance", "Tolerance of the Markov solve.";
+    ShapleyGame => "shapley_game", "The game of the Shapley model.";
+    ShapleySamples => "shapley_samples", "Sampled permutation pairs of the Shapley model.";
+    ShapleyExactMax => "shapley_exact_max", "Most channels solved exactly by Shapley.";
+    ShapleyNegative => "shapley_negative", "Policy for negative Shapley values.";
+    LogisticAlpha => "logistic_alpha", "L2 strength of the logistic model.";
+    LogisticFolds => "logistic_folds", "Cross-validation folds of the logistic model.";
+    LogisticInteractions => "logistic_interactions", "Pairwise logistic features.";
+    LogisticCredit => "logistic_credit", "How logistic predictions become credit.";
+    LogisticBags => "logistic_bags", "Bagged refits of the logistic model.";
+    LogisticBagRows => "logistic_bag_rows", "Share of rows each logistic bag sees.";
+    LogisticBagFeatures => "logistic_bag_features", "Share of features each bag sees.";
+    LogisticSolver => "logistic_solver", "Optimiser of the logistic model.";
+    LogisticHoldout => "logistic_holdout", "Held-out share of the logistic diagnostics.";
+    Bootstrap => "bootstrap", "Bootstrap replicates for intervals.";
+    Seed => "seed", "Seed of every random choice.";
+    // Output.
+    Format => "format", "Output format.";
+    // Spend and budget.
+    Spend => "spend", "The spend file.";
+    Period => "period", "The spend period used.";
+    MaxShift => "max_shift", "Largest move of a channel's spend.";
+    Response => "response", "Response of value to spend.";
+    Elasticity => "elasticity", "Elasticity of the diminishing response.";
+    Floor => "floor", "Minimum spend of a channel.";
+    Cap => "cap", "Maximum spend of a channel.";
+    BudgetModel => "budget_model", "The model a budget plan follows.";
+    // Evaluation.
+    TruthColumn => "truth_column", "The truth column scored against.";
+    // Simulation and benchmark data.
+    Users => "users", "People (or accounts) simulated.";
+    Channels => "channels", "Number of channels generated.";
+    Scenario => "scenario", "The simulation scenario.";
+    Days => "days", "Days of generated data.";
+    Rows => "rows", "Distinct paths generated.";
+    MeanLen => "mean_len", "Mean generated path length.";
+    MaxLen => "max_len", "Longest generated path.";
+    MeanJourneys => "mean_journeys", "Mean journeys per generated path.";
+    Persons => "persons", "Persons of a generated event log.";
+    MeanTouches => "mean_touches", "Mean touches per generated person.";
+    LoginRate => "login_rate", "Share of generated persons who log in.";
+}
+
+impl Param {
+    /// The parameter as messages mention it: its name in backticks.
+    pub fn mention(self) -> String {
+        format!("`{}`", self.name())
+    }
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A closed set of named choices (a level, a game, a solver…): the names are listed
+/// once, here, and parsing, display and the command line's value lists derive from
+/// them.
+pub trait Choice: Sized + Copy + 'static {
+    /// The parameter the choice sets (named in parse errors).
+    const PARAM: Param;
+    /// Every choice, in the order help lists them.
+    const ALL: &'static [Self];
+    /// The choice's name.
+    fn name(self) -> &'static str;
+
+    /// Parses a name (surrounding spaces ignored).
+    fn parse_choice(text: &str) -> Result<Self> {
+        let text = text.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name() == text)
+            .ok_or_else(|| {
+                Error::param(
+                    Self::PARAM,
+                    format!("`{text}`: expected {}", Self::expected()),
+                )
+            })
+    }
+
+    /// The names, as a message lists them: "a, b or c".
+    fn expected() -> String {
+        let names: Vec<&str> = Self::ALL.iter().map(|c| c.name()).collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            Some((last, _)) => last.to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+/// Implements `FromStr` and `Display` of a [`Choice`] from its names.
+macro_rules! choice_str {
+    ($t:ty) => {
+        impl std::str::FromStr for $t {
+            type Err = $crate::error::Error;
+            fn from_str(s: &str) -> $crate::error::Result<Self> {
+                <$t as $crate::param::Choice>::parse_choice(s)
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($crate::param::Choice::name(*self))
+            }
+        }
+    };
+}
+pub(crate) use choice_str;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case() {
+        let mut names: Vec<&str> = Param::ALL.iter().map(|p| p.name()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        );
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n, "a parameter name is used twice");
+    }
+}

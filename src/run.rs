@@ -1,0 +1,439 @@
+//! One whole attribution run: validate every setting, read or build the input, run the
+//! models, put bootstrap intervals on their credit.
+//!
+//! This is the library's entry point for a run; the command line and the Python
+//! package are thin shells over it.
+//!
+//! ```
+//! use pathcredit::run::{RunSpec, Source};
+//! use pathcredit::models::ModelName;
+//! use pathcredit::PathReadOptions;
+//!
+//! let csv = "path,total_conversions,total_conversion_value,total_null\n\
+//!            search > email,3,300,5\n\
+//!            display > search > email,1,80,9\n";
+//! let spec = RunSpec::new(Source::paths_csv(csv.as_bytes(), "paths.csv", PathReadOptions::default()))
+//!     .models([ModelName::LastTouch, ModelName::Markov])
+//!     .bootstrap(50, 7);
+//! let result = pathcredit::run(spec)?;
+//! let last = result.credit(ModelName::LastTouch).unwrap();
+//! assert_eq!(last.get("email").unwrap().conversions, 4.0);
+//! let markov = result.credit(ModelName::Markov).unwrap();
+//! assert!((markov.conversions_sum() - 4.0).abs() < 1e-9);
+//! assert!(markov.get("search").unwrap().conversions_lo.is_some());
+//! # Ok::<(), pathcredit::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use crate::credit::Credit;
+use crate::csv_input::{ReadOptions, ReadReport};
+use crate::error::{Error, Result};
+use crate::evaluate::bootstrap;
+use crate::journeys::{
+    BuildSummary, BuiltJourneys, JOURNEY_COLUMNS, JourneyParams, Journeys, PathReadOptions,
+    PathTable, build_validated,
+};
+use crate::models::{self, Input, InputKind, ModelName, ModelRun, ModelSettings};
+use crate::param::Param;
+
+/// Where a run's data come from: in-memory tables, or readers of the CSV formats.
+pub enum Source<'a> {
+    /// A path summary already in memory.
+    Paths(PathTable),
+    /// Journeys already in memory.
+    Journeys(Journeys),
+    /// A path summary CSV.
+    PathsCsv {
+        /// The reader.
+        reader: Box<dyn Read + 'a>,
+        /// Its name in messages (a path, or `<stdin>`).
+        name: String,
+        /// Separator, column remapping, bad-row policy.
+        options: PathReadOptions,
+    },
+    /// A journeys CSV.
+    JourneysCsv {
+        /// The reader.
+        reader: Box<dyn Read + 'a>,
+        /// Its name in messages.
+        name: String,
+        /// Column remapping, bad-row policy.
+        options: ReadOptions,
+    },
+    /// Raw events (and identity edges), built into journeys with `params`.
+    Events {
+        /// The events reader.
+        events: Box<dyn Read + 'a>,
+        /// Its name in messages.
+        events_name: String,
+        /// The identities reader and its name.
+        identities: Option<(Box<dyn Read + 'a>, String)>,
+        /// How journeys are built (its `read` options apply to both files).
+        params: Box<JourneyParams>,
+    },
+}
+
+impl<'a> Source<'a> {
+    /// A path summary CSV from `reader`.
+    pub fn paths_csv(
+        reader: impl Read + 'a,
+        name: impl Into<String>,
+        options: PathReadOptions,
+    ) -> Self {
+        Source::PathsCsv {
+            reader: Box::new(reader),
+            name: name.into(),
+            options,
+        }
+    }
+
+    /// A journeys CSV from `reader`.
+    pub fn journeys_csv(reader: impl Read + 'a, name: impl Into<String>, options: ReadOptions) -> Self {
+        Source::JourneysCsv {
+            reader: Box::new(reader),
+            name: name.into(),
+            options,
+        }
+    }
+
+    /// Raw events (and identities) to build journeys from with `params`.
+    pub fn events(
+        events: impl Read + 'a,
+        events_name: impl Into<String>,
+        identities: Option<(Box<dyn Read + 'a>, String)>,
+        params: JourneyParams,
+    ) -> Self {
+        Source::Events {
+            events: Box::new(events),
+            events_name: events_name.into(),
+            identities,
+            params: Box::new(params),
+        }
+    }
+
+    /// The kind of input models will see.
+    pub fn kind(&self) -> InputKind {
+        match self {
+            Source::Paths(_) | Source::PathsCsv { .. } => InputKind::Paths,
+            _ => InputKind::Journeys,
+        }
+    }
+
+    /// Checks the reading and building options (before anything is read).
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Source::PathsCsv { options, .. } => options.validate(),
+            Source::JourneysCsv { options, .. } => {
+                options.columns.check_known("journeys", &JOURNEY_COLUMNS)
+            }
+            Source::Events { params, .. } => params.validate(),
+            Source::Paths(_) | Source::Journeys(_) => Ok(()),
+        }
+    }
+}
+
+/// Everything a run needs. Built with [`RunSpec::new`] and its setters; checked whole
+/// by [`RunSpec::validate`] before any input is read.
+pub struct RunSpec<'a> {
+    /// The data.
+    pub source: Source<'a>,
+    /// The models to run; `None` runs every model the input supports
+    /// ([`models::default_models`]).
+    pub models: Option<Vec<ModelName>>,
+    /// The settings of every model.
+    pub settings: ModelSettings,
+    /// Bootstrap replicates (0: none; else at least 2).
+    pub bootstrap: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+    /// Keep each model's details.
+    pub with_details: bool,
+}
+
+impl<'a> RunSpec<'a> {
+    /// A run of the default models with default settings on `source`.
+    pub fn new(source: Source<'a>) -> Self {
+        Self {
+            source,
+            models: None,
+            settings: ModelSettings::default(),
+            bootstrap: 0,
+            seed: 42,
+            with_details: false,
+        }
+    }
+
+    /// Runs these models (instead of the default set).
+    pub fn models(mut self, models: impl IntoIterator<Item = ModelName>) -> Self {
+        self.models = Some(models.into_iter().collect());
+        self
+    }
+
+    /// Uses these model settings.
+    pub fn settings(mut self, settings: ModelSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Puts percentile intervals from `replicates` seeded bootstrap replicates on credit.
+    pub fn bootstrap(mut self, replicates: usize, seed: u64) -> Self {
+        self.bootstrap = replicates;
+        self.seed = seed;
+        self
+    }
+
+    /// Keeps every model's details.
+    pub fn with_details(mut self, yes: bool) -> Self {
+        self.with_details = yes;
+        self
+    }
+
+    /// Checks every setting, and that the named models can run on this kind of input.
+    pub fn validate(&self) -> Result<()> {
+        self.settings.validate()?;
+        if let Some(models) = &self.models {
+            if models.is_empty() {
+                return Err(Error::param(Param::Models, "name at least one model"));
+            }
+            self.settings.check_models(models, self.source.kind())?;
+        }
+        if self.bootstrap == 1 {
+            return Err(Error::param(
+                Param::Bootstrap,
+                "needs at least 2 replicates (0 for none)",
+            ));
+        }
+        self.source.validate()
+    }
+}
+
+/// The data a run read or built.
+pub enum Loaded {
+    /// A path summary.
+    Paths(PathTable),
+    /// Journeys read from a file or given in memory.
+    Journeys(Journeys),
+    /// Journeys built from events, with the build summary.
+    Built(Box<BuiltJourneys>),
+}
+
+impl Loaded {
+    /// The models' view of the data.
+    pub fn as_input(&self) -> Input<'_> {
+        match self {
+            Loaded::Paths(p) => Input::Paths(p),
+            Loaded::Journeys(j) => Input::Journeys(j),
+            Loaded::Built(b) => Input::Journeys(&b.journeys),
+        }
+    }
+
+    /// The journeys, when the data have them.
+    pub fn journeys(&self) -> Option<&Journeys> {
+        match self {
+            Loaded::Paths(_) => None,
+            Loaded::Journeys(j) => Some(j),
+            Loaded::Built(b) => Some(&b.journeys),
+        }
+    }
+
+    /// The path summary (built from the journeys when the data are journeys).
+    pub fn path_table(&self) -> PathTable {
+        match self {
+            Loaded::Paths(p) => p.clone(),
+            other => other.journeys().map(Journeys::path_table).unwrap_or_default(),
+        }
+    }
+
+    /// The journey-build summary, when journeys were built from events.
+    pub fn build_summary(&self) -> Option<&BuildSummary> {
+        match self {
+            Loaded::Built(b) => Some(&b.summary),
+            _ => None,
+        }
+    }
+}
+
+/// What a run produced.
+pub struct RunResult {
+    /// The data as read or built.
+    pub data: Loaded,
+    /// What was read from each input file.
+    pub inputs: Vec<ReadReport>,
+    /// The model settings that ran.
+    pub settings: ModelSettings,
+    /// Every model's result, sorted by model name, with intervals when bootstrapped.
+    pub runs: Vec<ModelRun>,
+}
+
+impl RunResult {
+    /// Every model's credit, sorted by model name.
+    pub fn credits(&self) -> Vec<Credit> {
+        self.runs.iter().map(|r| r.credit.clone()).collect()
+    }
+
+    /// One model's credit, when it ran.
+    pub fn credit(&self, model: ModelName) -> Option<&Credit> {
+        self.runs
+            .iter()
+            .find(|r| r.model == model)
+            .map(|r| &r.credit)
+    }
+
+    /// One model's result, when it ran.
+    pub fn model_run(&self, model: ModelName) -> Option<&ModelRun> {
+        self.runs.iter().find(|r| r.model == model)
+    }
+
+    /// Every model's details as JSON, keyed by model name (models without details are
+    /// left out).
+    pub fn details_json(&self) -> Result<BTreeMap<String, serde_json::Value>> {
+        let mut all = BTreeMap::new();
+        for run in &self.runs {
+            if let Some(d) = &run.details {
+                all.insert(run.model.as_str().to_string(), d.to_json()?);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Every note of every model, as `(model, note)`.
+    pub fn notes(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.runs.iter().flat_map(|r| {
+            r.credit
+                .notes
+                .iter()
+                .map(move |n| (r.credit.model.as_str(), n.as_str()))
+        })
+    }
+}
+
+/// Runs `spec`: validate, load or build, run the models, bootstrap.
+pub fn run(spec: RunSpec<'_>) -> Result<RunResult> {
+    run_observed(spec, |_, _| {})
+}
+
+/// [`run`], calling `loaded` once the data are read or built and before any model is
+/// fitted (the command line prints the build summary there).
+pub fn run_observed(
+    spec: RunSpec<'_>,
+    loaded: impl FnOnce(&Loaded, &[ReadReport]),
+) -> Result<RunResult> {
+    spec.validate()?;
+    let RunSpec {
+        source,
+        models: requested,
+        settings,
+        bootstrap: replicates,
+        seed,
+        with_details,
+    } = spec;
+    let (data, inputs) = load(source)?;
+    loaded(&data, &inputs);
+    let input = data.as_input();
+    let models = requested.unwrap_or_else(|| models::default_models(&input, &settings));
+    let mut runs = models::run(&models, &settings, &input, with_details)?;
+    if replicates > 0 {
+        let draws = bootstrap::bootstrap(&models, &settings, &input, replicates, seed)?;
+        let mut credits: Vec<Credit> = runs.iter().map(|r| r.credit.clone()).collect();
+        bootstrap::apply_intervals(&mut credits, &draws, replicates);
+        for (run, credit) in runs.iter_mut().zip(credits) {
+            run.credit = credit;
+        }
+    }
+    Ok(RunResult {
+        data,
+        inputs,
+        settings,
+        runs,
+    })
+}
+
+/// Reads or builds the data of a validated source.
+fn load(source: Source<'_>) -> Result<(Loaded, Vec<ReadReport>)> {
+    Ok(match source {
+        Source::Paths(p) => (Loaded::Paths(p), Vec::new()),
+        Source::Journeys(j) => (Loaded::Journeys(j), Vec::new()),
+        Source::PathsCsv {
+            reader,
+            name,
+            options,
+        } => {
+            let (paths, report) = PathTable::read_csv(reader, &name, &options)?;
+            (Loaded::Paths(paths), vec![report])
+        }
+        Source::JourneysCsv {
+            reader,
+            name,
+            options,
+        } => {
+            let (journeys, report) = Journeys::read_csv(reader, &name, &options)?;
+            (Loaded::Journeys(journeys), vec![report])
+        }
+        Source::Events {
+            mut events,
+            events_name,
+            identities,
+            params,
+        } => {
+            let built = match identities {
+                Some((mut reader, name)) => build_validated(
+                    &mut events,
+                    &events_name,
+                    Some((&mut reader, &name)),
+                    &params,
+                )?,
+                None => build_validated(&mut events, &events_name, None, &params)?,
+            };
+            let reports = std::iter::once(built.summary.events_file.clone())
+                .chain(built.summary.identities_file.clone())
+                .collect();
+            (Loaded::Built(Box::new(built)), reports)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATHS: &str = "path,total_conversions,total_null\na > b,2,3\nb,1,4\n";
+
+    #[test]
+    fn bad_settings_are_refused_before_reading() {
+        // A reader that fails if touched: validation must come first.
+        struct Untouchable;
+        impl Read for Untouchable {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                panic!("the input was read before the settings were checked")
+            }
+        }
+        let spec = RunSpec::new(Source::paths_csv(Untouchable, "p.csv", Default::default()))
+            .bootstrap(1, 42);
+        let err = run(spec).err().unwrap();
+        assert!(
+            matches!(err, Error::InvalidParameter { name: Param::Bootstrap, .. }),
+            "{err}"
+        );
+        let spec = RunSpec::new(Source::paths_csv(Untouchable, "p.csv", Default::default()))
+            .models([ModelName::TimeDecay]);
+        assert!(matches!(run(spec), Err(Error::Unsupported { .. })));
+    }
+
+    #[test]
+    fn default_models_run_on_a_path_csv_and_in_memory_alike() {
+        let from_csv = run(RunSpec::new(Source::paths_csv(
+            PATHS.as_bytes(),
+            "p.csv",
+            Default::default(),
+        )))
+        .unwrap();
+        let table = from_csv.data.path_table();
+        let in_memory = run(RunSpec::new(Source::Paths(table))).unwrap();
+        assert_eq!(from_csv.credits(), in_memory.credits());
+        assert_eq!(from_csv.inputs.len(), 1);
+        assert!(from_csv.credit(ModelName::Markov).is_some());
+        assert!(from_csv.credit(ModelName::TimeDecay).is_none());
+    }
+}
