@@ -80,9 +80,7 @@ pub enum Error {
     },
 
     /// A required column is not in the header.
-    #[error(
-        "{file}: missing required column `{column}`; the header has: {found}"
-    )]
+    #[error("{file}: missing required column `{column}`; the header has: {found}")]
     MissingColumn {
         /// The input's name.
         file: String,

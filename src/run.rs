@@ -90,7 +90,11 @@ impl<'a> Source<'a> {
     }
 
     /// A journeys CSV from `reader`.
-    pub fn journeys_csv(reader: impl Read + 'a, name: impl Into<String>, options: ReadOptions) -> Self {
+    pub fn journeys_csv(
+        reader: impl Read + 'a,
+        name: impl Into<String>,
+        options: ReadOptions,
+    ) -> Self {
         Source::JourneysCsv {
             reader: Box::new(reader),
             name: name.into(),
@@ -242,7 +246,10 @@ impl Loaded {
     pub fn path_table(&self) -> PathTable {
         match self {
             Loaded::Paths(p) => p.clone(),
-            other => other.journeys().map(Journeys::path_table).unwrap_or_default(),
+            other => other
+                .journeys()
+                .map(Journeys::path_table)
+                .unwrap_or_default(),
         }
     }
 
@@ -311,14 +318,16 @@ impl RunResult {
 
 /// Runs `spec`: validate, load or build, run the models, bootstrap.
 pub fn run(spec: RunSpec<'_>) -> Result<RunResult> {
-    run_observed(spec, |_, _| {})
+    run_observed(spec, |_, _, _| Ok(()))
 }
 
-/// [`run`], calling `loaded` once the data are read or built and before any model is
-/// fitted (the command line prints the build summary there).
+/// [`run`], calling `loaded` with the data, what was read and the models about to run,
+/// once the data are read or built and before any model is fitted (the command line
+/// prints the build summary there, and checks that requested details have a model).
+/// An error from `loaded` stops the run.
 pub fn run_observed(
     spec: RunSpec<'_>,
-    loaded: impl FnOnce(&Loaded, &[ReadReport]),
+    loaded: impl FnOnce(&Loaded, &[ReadReport], &[ModelName]) -> Result<()>,
 ) -> Result<RunResult> {
     spec.validate()?;
     let RunSpec {
@@ -330,9 +339,9 @@ pub fn run_observed(
         with_details,
     } = spec;
     let (data, inputs) = load(source)?;
-    loaded(&data, &inputs);
     let input = data.as_input();
     let models = requested.unwrap_or_else(|| models::default_models(&input, &settings));
+    loaded(&data, &inputs, &models)?;
     let mut runs = models::run(&models, &settings, &input, with_details)?;
     if replicates > 0 {
         let draws = bootstrap::bootstrap(&models, &settings, &input, replicates, seed)?;
@@ -413,7 +422,13 @@ mod tests {
             .bootstrap(1, 42);
         let err = run(spec).err().unwrap();
         assert!(
-            matches!(err, Error::InvalidParameter { name: Param::Bootstrap, .. }),
+            matches!(
+                err,
+                Error::InvalidParameter {
+                    name: Param::Bootstrap,
+                    ..
+                }
+            ),
             "{err}"
         );
         let spec = RunSpec::new(Source::paths_csv(Untouchable, "p.csv", Default::default()))

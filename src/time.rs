@@ -33,6 +33,20 @@ const EPOCH_MILLIS_THRESHOLD: i64 = 100_000_000_000;
 pub const TIMESTAMP_EXPECTED: &str = "an RFC 3339 timestamp (2026-01-18T10:00:00Z or 2026-01-18 10:00:00) \
      or integer epoch seconds/milliseconds";
 
+/// What a number of days (or `none`) looks like, for messages.
+pub const DAYS_EXPECTED: &str = "a number of days (e.g. 30 or 0.5) or `none`";
+
+/// Parses a number of days, or `none` (no limit), into milliseconds. Whether the
+/// number is in range is for the setting's `validate` to say.
+pub fn parse_days(text: &str) -> Option<Option<Millis>> {
+    let text = text.trim();
+    if text == "none" {
+        return Some(None);
+    }
+    let days: f64 = text.parse().ok().filter(|d: &f64| d.is_finite())?;
+    Some(Some((days * DAY as f64).round() as Millis))
+}
+
 /// Parses a timestamp (see the module docs for the accepted forms).
 pub fn parse_timestamp(text: &str) -> Option<Millis> {
     let s = text.trim().as_bytes();

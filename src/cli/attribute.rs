@@ -2,10 +2,10 @@
 
 use clap::Args;
 
-use pathcredit::models::{MarkovDetails, ModelDetails, ModelName};
+use pathcredit::models::{Details, FittedLogistic, MarkovDetails, ModelName};
 use pathcredit::report::CreditReport;
 
-use crate::cli::args::{ModelArgs, OutputArgs};
+use crate::cli::args::{BootstrapArgs, DetailsArgs, OutputArgs};
 use crate::cli::output::{write_json, write_output};
 use crate::cli::pipeline::PipelineArgs;
 
@@ -19,6 +19,10 @@ use crate::cli::pipeline::PipelineArgs;
 pub struct AttributeArgs {
     #[command(flatten)]
     pipeline: PipelineArgs,
+    #[command(flatten)]
+    bootstrap: BootstrapArgs,
+    #[command(flatten)]
+    details: DetailsArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -34,7 +38,11 @@ fn long_about() -> String {
          milestones.\n\nModels:\n",
     );
     for m in ModelName::ALL {
-        text += &format!("  {:<16} {}\n", m.as_str(), m.summary());
+        text += &format!(
+            "  {:<16} {}\n",
+            m.as_str(),
+            crate::cli::flags::with_flags(m.summary(), "attribute")
+        );
     }
     text += "\nExamples:\n  pathcredit attribute --paths data/sample/paths.csv\n  \
              pathcredit attribute --journeys data/sample/journeys.csv --model time_decay,w_shaped \
@@ -45,112 +53,53 @@ fn long_about() -> String {
 }
 
 /// Runs `attribute`.
-pub fn run(args: AttributeArgs) -> anyhow::Result<()> {
-    let format = args.output.format()?;
-    let quiet = args.output.quiet;
-    let model_args = &args.pipeline.models;
-    let want_markov =
-        model_args.markov_details.is_some() || model_args.markov_transitions.is_some();
-    let want_shapley = model_args.shapley_details.is_some();
-    let want_logistic =
-        model_args.logistic_details.is_some() || model_args.logistic_features_out.is_some();
-    let want_all = model_args.details.is_some();
-    let attributed = args.pipeline.run(
+pub fn run(args: AttributeArgs, quiet: bool) -> anyhow::Result<()> {
+    let format = args.output.format();
+    let details = &args.details;
+    let result = args.pipeline.run(
+        "attribute",
         quiet,
-        want_markov || want_shapley || want_logistic || want_all,
-        |models| {
-            if want_markov && !models.contains(&ModelName::Markov) {
-                anyhow::bail!(
-                    "--markov-details and --markov-transitions need the markov model (--model markov)"
-                );
-            }
-            if want_shapley
-                && !models
-                    .iter()
-                    .any(|m| matches!(m, ModelName::Shapley | ModelName::ShapleyOrdered))
-            {
-                anyhow::bail!(
-                    "--shapley-details needs the shapley or shapley_ordered model (--model shapley)"
-                );
-            }
-            if want_logistic && !models.contains(&ModelName::Logistic) {
-                anyhow::bail!(
-                    "--logistic-details and --logistic-features-out need the logistic model (--model logistic)"
-                );
-            }
-            Ok(())
-        },
+        args.bootstrap.bootstrap,
+        details.any(),
+        |models| details.check(models),
     )?;
-    let args_models = &args.pipeline.models;
-    let runs = attributed.runs;
-    // Every model's details as JSON, keyed by model (for --details), and the per-model files.
-    let mut all_details = serde_json::Map::new();
-    for run in &runs {
-        let value = match &run.details {
-            Some(ModelDetails::Markov(details)) => {
-                write_markov_details(details, args_models)?;
-                serde_json::to_value(details)?
-            }
-            Some(ModelDetails::Shapley(details)) => serde_json::to_value(details)?,
-            Some(ModelDetails::ShapleyOrdered { positions }) => {
-                serde_json::json!({ "positions": positions })
-            }
-            Some(ModelDetails::Logistic(fitted)) => {
-                let details = fitted.details();
-                if let Some(path) = &args_models.logistic_details {
-                    write_json(path, &details)?;
-                }
-                if let Some(path) = &args_models.logistic_features_out {
-                    write_output(path, |w| fitted.write_features(w))?;
-                }
-                serde_json::to_value(details)?
-            }
-            None => continue,
-        };
-        all_details.insert(run.credit.model.clone(), value);
+    if let Some(markov) = result
+        .model_run(ModelName::Markov)
+        .and_then(|r| r.details_as::<MarkovDetails>())
+    {
+        if let Some(path) = &details.markov_details {
+            write_json(path, &markov.to_json()?)?;
+        }
+        if let Some(path) = &details.markov_transitions {
+            write_output(path, |w| markov.write_transitions_csv(w))?;
+        }
     }
-    if let Some(path) = &args_models.shapley_details {
-        let shapley: serde_json::Map<String, serde_json::Value> = all_details
+    if let Some(fitted) = result
+        .model_run(ModelName::Logistic)
+        .and_then(|r| r.details_as::<FittedLogistic>())
+    {
+        if let Some(path) = &details.logistic_details {
+            write_json(path, &fitted.details())?;
+        }
+        if let Some(path) = &details.logistic_features_out {
+            write_output(path, |w| fitted.write_features(w))?;
+        }
+    }
+    let all_details = result.details_json()?;
+    if let Some(path) = &details.shapley_details {
+        let shapley: std::collections::BTreeMap<&String, &serde_json::Value> = all_details
             .iter()
             .filter(|(m, _)| m.starts_with("shapley"))
-            .map(|(m, v)| (m.clone(), v.clone()))
             .collect();
         write_json(path, &shapley)?;
     }
-    if let Some(path) = &args_models.details {
+    if let Some(path) = &details.details {
         write_json(path, &all_details)?;
     }
-    let credits: Vec<_> = runs.into_iter().map(|r| r.credit).collect();
     let report = CreditReport {
-        dimension: attributed.settings.level.as_str().to_string(),
-        inputs: attributed.inputs,
-        credits,
+        dimension: result.settings.level.as_str().to_string(),
+        credits: result.credits(),
+        inputs: result.inputs,
     };
     write_output(&args.output.out, |w| format.renderer().render(&report, w))
-}
-
-/// Writes `--markov-details` (JSON) and `--markov-transitions` (CSV).
-fn write_markov_details(details: &MarkovDetails, args: &ModelArgs) -> anyhow::Result<()> {
-    if let Some(path) = &args.markov_details {
-        write_json(path, details)?;
-    }
-    if let Some(path) = &args.markov_transitions {
-        write_output(path, |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            let err = |e: csv::Error| pathcredit::Error::Write(std::io::Error::other(e));
-            csv.write_record(["from", "to", "count", "probability"])
-                .map_err(err)?;
-            for t in &details.transitions {
-                csv.write_record([
-                    t.from.as_str(),
-                    t.to.as_str(),
-                    &pathcredit::journeys::format_exact(t.count),
-                    &format!("{:.12}", t.probability),
-                ])
-                .map_err(err)?;
-            }
-            csv.flush().map_err(pathcredit::Error::Write)
-        })?;
-    }
-    Ok(())
 }

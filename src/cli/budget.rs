@@ -7,9 +7,10 @@ use clap::Args;
 use pathcredit::csv_input::open_file;
 use pathcredit::decide::Plan;
 use pathcredit::report::numbers::fixed;
-use pathcredit::report::{read_credits, rows::write_rows};
+use pathcredit::report::tables_md::write_rows_markdown;
+use pathcredit::report::{Format, read_credits, rows::write_rows};
 
-use crate::cli::args::BudgetArgs;
+use crate::cli::args::{BudgetArgs, OutputArgs};
 use crate::cli::output::{write_json, write_output};
 
 /// Arguments of `budget`.
@@ -31,24 +32,17 @@ pub struct BudgetCommandArgs {
     /// A long-format credit CSV written by `pathcredit attribute`.
     #[arg(long, value_name = "FILE")]
     credit: PathBuf,
-    /// The model whose credit drives the plan.
+    /// The model whose credit drives the plan (a name in the credit file).
     #[arg(long, value_name = "MODEL")]
     model: String,
     #[command(flatten)]
     budget: BudgetArgs,
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "json"])]
-    format: String,
-    /// Output file; `-` writes to stdout.
-    #[arg(long, value_name = "FILE", default_value = "-")]
-    out: PathBuf,
-    /// Print nothing on stderr but errors.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// Runs `budget`.
-pub fn run(args: BudgetCommandArgs) -> anyhow::Result<()> {
+pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     let params = args.budget.params()?;
     if args.budget.spend.is_none() {
         anyhow::bail!("--spend is required: the plan reallocates the spend in that file");
@@ -68,7 +62,7 @@ pub fn run(args: BudgetCommandArgs) -> anyhow::Result<()> {
         .read_spend(&credit.dimension, &Default::default())?
         .expect("checked above");
     let plan = Plan::new(credit, &spend, &params)?;
-    if !args.quiet {
+    if !quiet {
         eprintln!(
             "pathcredit: plan from {}: total spend {} kept; expected attributed {} {} → {}",
             plan.model,
@@ -81,8 +75,9 @@ pub fn run(args: BudgetCommandArgs) -> anyhow::Result<()> {
             eprintln!("pathcredit: {note}");
         }
     }
-    match args.format.as_str() {
-        "json" => write_json(&args.out, &plan),
-        _ => write_output(&args.out, |w| write_rows(&plan.rows, w)),
+    match args.output.format() {
+        Format::Json => write_json(&args.output.out, &plan),
+        Format::Markdown => write_output(&args.output.out, |w| write_rows_markdown(&plan.rows, w)),
+        Format::Csv => write_output(&args.output.out, |w| write_rows(&plan.rows, w)),
     }
 }

@@ -5,9 +5,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use pathcredit::csv_input::open_file;
-use pathcredit::evaluate::{regret, table, truth};
+use pathcredit::evaluate::truth::TruthColumn;
+use pathcredit::evaluate::{details, regret, table, truth};
+use pathcredit::report::Format;
 
-use crate::cli::args::BudgetArgs;
+use crate::cli::args::{BudgetArgs, OutputArgs};
+use crate::cli::flags::choice;
 use crate::cli::output::write_output;
 
 /// Arguments of `evaluate`.
@@ -37,28 +40,23 @@ pub struct EvaluateArgs {
     details: Option<PathBuf>,
     /// Truth to score against: `shapley` (the Shapley credit of the true game) or
     /// `incremental` (each channel's incremental conversions).
-    #[arg(long, value_name = "COLUMN", default_value = "shapley", value_parser = ["shapley", "incremental"])]
-    truth_column: String,
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "markdown", "json"])]
-    format: String,
-    /// Output file; `-` writes to stdout.
-    #[arg(long, value_name = "FILE", default_value = "-")]
-    out: PathBuf,
+    #[arg(long, value_name = "COLUMN", default_value = "shapley", value_parser = choice::<TruthColumn>())]
+    truth_column: TruthColumn,
     #[command(flatten)]
     budget: BudgetArgs,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// Runs `evaluate`.
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
-    let column: truth::TruthColumn = args.truth_column.parse()?;
+    let params = args.budget.params()?;
     let truth_rows = truth::read_truth(
         open_file(&args.truth)?,
         &args.truth.display().to_string(),
-        column,
+        args.truth_column,
     )?;
     let credit = truth::read_credit(open_file(&args.credit)?, &args.credit.display().to_string())?;
-    let params = args.budget.params()?;
     let mut scores = truth::score(&truth_rows, &credit);
     if let Some(spend) = args.budget.read_spend("channel", &Default::default())? {
         for s in &mut scores {
@@ -67,23 +65,21 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(path) = &args.details {
-        let details: serde_json::Value =
-            serde_json::from_reader(std::io::BufReader::new(open_file(path)?))
-                .map_err(|e| anyhow::anyhow!("{}: not a details JSON: {e}", path.display()))?;
+        let fits = details::read_holdout(
+            std::io::BufReader::new(open_file(path)?),
+            &path.display().to_string(),
+        )?;
         for s in &mut scores {
-            let d = &details[&s.model];
-            let (auc, ll) = match s.model.as_str() {
-                "markov" => (&d["holdout_fit"]["auc"], &d["holdout_fit"]["log_loss"]),
-                "logistic" => (&d["diagnostics"]["auc"], &d["diagnostics"]["log_loss"]),
-                _ => continue,
-            };
-            s.holdout_auc = auc.as_f64();
-            s.holdout_log_loss = ll.as_f64();
+            if let Some(fit) = fits.get(&s.model) {
+                s.holdout_auc = fit.auc;
+                s.holdout_log_loss = fit.log_loss;
+            }
         }
     }
-    write_output(&args.out, |w| match args.format.as_str() {
-        "markdown" => table::write_markdown(&scores, w),
-        "json" => table::write_json(&scores, &args.truth_column, w),
-        _ => table::write_csv(&scores, w),
+    let column = args.truth_column.to_string();
+    write_output(&args.output.out, |w| match args.output.format() {
+        Format::Markdown => table::write_markdown(&scores, w),
+        Format::Json => table::write_json(&scores, &column, w),
+        Format::Csv => table::write_csv(&scores, w),
     })
 }

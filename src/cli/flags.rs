@@ -83,13 +83,13 @@ pub fn flag(param: Param, command: &str) -> &'static str {
     }
 }
 
-/// `text` with every parameter mention (`` `name` ``) written as its flag.
+/// `text` with every parameter mention (`` `name` ``) written as its flag (`--name`).
 pub fn with_flags(text: &str, command: &str) -> String {
     let mut out = text.to_string();
     for &p in Param::ALL {
         let mention = p.mention();
         if out.contains(&mention) {
-            out = out.replace(&mention, &format!("`{}`", flag(p, command)));
+            out = out.replace(&mention, flag(p, command));
         }
     }
     out
@@ -100,7 +100,11 @@ pub fn with_flags(text: &str, command: &str) -> String {
 pub fn describe(err: &Error, command: &str) -> String {
     match err {
         Error::InvalidParameter { name, message } => {
-            format!("invalid {}: {}", flag(*name, command), with_flags(message, command))
+            format!(
+                "invalid {}: {}",
+                flag(*name, command),
+                with_flags(message, command)
+            )
         }
         Error::MissingColumn { column, .. } => {
             let remap = if command == "budget" || command == "evaluate" {
@@ -165,7 +169,7 @@ mod tests {
     fn mentions_become_flags() {
         assert_eq!(
             with_flags("check `lookback_days` and `censor_days`", "journeys"),
-            "check `--lookback-days` and `--censor-days`"
+            "check --lookback-days and --censor-days"
         );
         let e = Error::param(Param::BudgetModel, "x");
         assert_eq!(describe(&e, "budget"), "invalid --model: x");

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pathcredit::journeys::BuiltJourneys;
+use pathcredit::journeys::{BuiltJourneys, build_journeys};
 
-use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, load_events};
+use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_input};
 use crate::cli::output::{write_json, write_output};
 
 /// Arguments of `journeys`.
@@ -53,26 +53,31 @@ pub struct JourneysArgs {
     /// Write the resolved identities (id,person_id,resolution).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     identities_out: Option<PathBuf>,
-
-    /// Print nothing on stderr but errors.
-    #[arg(long, short, help_heading = "Output")]
-    quiet: bool,
 }
 
 /// Runs `journeys`.
-pub fn run(args: JourneysArgs) -> anyhow::Result<()> {
+pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
     let direct = args.channels.names();
-    let transform = args.transform.transform(&direct)?;
+    let transform = args.transform.transform(&direct);
     let params = args
         .build
-        .params(direct, args.read.options(Default::default())?)?;
-    let built = load_events(
-        &args.events,
-        args.identities.as_deref(),
-        &params,
-        args.quiet,
-    )?;
-    report_build(&built, args.build.summary_out.as_deref(), args.quiet)?;
+        .params(direct, args.read.options(Default::default())?);
+    params.validate()?;
+    transform.validate()?;
+    let (mut events, events_name) = open_input(&args.events, quiet)?;
+    let built = match &args.identities {
+        Some(path) => {
+            let (mut ids, ids_name) = open_input(path, true)?;
+            build_journeys(
+                &mut events,
+                &events_name,
+                Some((&mut ids, &ids_name)),
+                &params,
+            )?
+        }
+        None => build_journeys(&mut events, &events_name, None, &params)?,
+    };
+    print_build(&built, args.build.summary_out.as_deref(), quiet)?;
 
     let journeys_out = match (&args.journeys_out, &args.paths_out, &args.identities_out) {
         (None, None, None) => Some(PathBuf::from("-")),
@@ -83,7 +88,7 @@ pub fn run(args: JourneysArgs) -> anyhow::Result<()> {
     }
     if let Some(path) = &args.paths_out {
         let (paths, emptied) = transform.apply(&built.journeys.path_table())?;
-        if emptied.rows > 0 && !args.quiet {
+        if emptied.rows > 0 && !quiet {
             eprintln!(
                 "pathcredit: path transforms emptied {} paths ({} conversions, {} nulls); they are not in {}",
                 emptied.rows,
@@ -101,7 +106,7 @@ pub fn run(args: JourneysArgs) -> anyhow::Result<()> {
 }
 
 /// Prints the build summary on stderr and writes it as JSON when asked.
-pub fn report_build(
+pub fn print_build(
     built: &BuiltJourneys,
     summary_out: Option<&Path>,
     quiet: bool,

@@ -8,6 +8,7 @@ pub mod args;
 mod attribute;
 mod budget;
 mod evaluate;
+pub mod flags;
 mod generate_events;
 mod generate_paths;
 mod journeys;
@@ -34,6 +35,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+
+    /// Print nothing on stderr but errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,17 +54,47 @@ enum Command {
     Validate(Box<validate::ValidateArgs>),
 }
 
+impl Cli {
+    /// The subcommand's name, as typed (used to name flags in messages).
+    pub fn command_name(&self) -> &'static str {
+        match self.command {
+            Command::Attribute(_) => "attribute",
+            Command::Journeys(_) => "journeys",
+            Command::GeneratePaths(_) => "generate-paths",
+            Command::GenerateEvents(_) => "generate-events",
+            Command::Simulate(_) => "simulate",
+            Command::Evaluate(_) => "evaluate",
+            Command::Report(_) => "report",
+            Command::Budget(_) => "budget",
+            Command::Validate(_) => "validate",
+        }
+    }
+}
+
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Attribute(args) => attribute::run(*args),
-        Command::Journeys(args) => journeys::run(*args),
+        Command::Attribute(args) => attribute::run(*args, quiet),
+        Command::Journeys(args) => journeys::run(*args, quiet),
         Command::GeneratePaths(args) => generate_paths::run(args),
         Command::GenerateEvents(args) => generate_events::run(args),
-        Command::Simulate(args) => simulate::run(args),
+        Command::Simulate(args) => simulate::run(args, quiet),
         Command::Evaluate(args) => evaluate::run(args),
-        Command::Report(args) => report::run(*args),
-        Command::Budget(args) => budget::run(args),
-        Command::Validate(args) => validate::run(*args),
+        Command::Report(args) => report::run(*args, quiet),
+        Command::Budget(args) => budget::run(args, quiet),
+        Command::Validate(args) => validate::run(*args, quiet),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Clap's own consistency checks over every subcommand and flag.
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

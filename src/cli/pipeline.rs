@@ -1,16 +1,14 @@
-//! The path from input flags to credit, shared by `attribute`, `report` and `validate`:
-//! validate every flag, read (or build) the input, run the models, and put bootstrap
-//! intervals on their credit.
+//! From input flags to credit, shared by `attribute`, `report` and `validate`: map the
+//! flags to a library [`RunSpec`] and run it. Every decision lives in the library.
 
 use clap::Args;
 
-use pathcredit::ReadReport;
-use pathcredit::evaluate::bootstrap;
-use pathcredit::journeys::JourneyParams;
-use pathcredit::models::{self, ModelName, ModelRun, ModelSettings};
+use pathcredit::run::{Loaded, RunResult, RunSpec, run_observed};
+use pathcredit::{Error, ModelName, ReadReport};
 
-use crate::cli::args::{BuildArgs, ChannelArgs, InputArgs, LoadedInput, ModelArgs, TransformArgs};
-use crate::cli::journeys::report_build;
+use crate::cli::args::{BuildArgs, ChannelArgs, InputArgs, ModelArgs, TransformArgs};
+use crate::cli::flags::with_flags;
+use crate::cli::journeys::print_build;
 
 /// The flags that say what to read and which models to run.
 #[derive(Debug, Args)]
@@ -27,78 +25,84 @@ pub struct PipelineArgs {
     pub transform: TransformArgs,
 }
 
-/// What a pipeline produced.
-pub struct Attributed {
-    /// The input as read or built.
-    pub loaded: LoadedInput,
-    /// What was read from each input file.
-    pub inputs: Vec<ReadReport>,
-    /// The model settings.
-    pub settings: ModelSettings,
-    /// Their results (with bootstrap intervals when asked for).
-    pub runs: Vec<ModelRun>,
-}
-
 impl PipelineArgs {
-    /// Runs the pipeline. `check` sees the model list before anything is fitted (to
-    /// reject flags that need a model that is not running); `with_details` keeps every
-    /// model's details.
+    /// The run the flags describe (files opened, nothing read), with `bootstrap`
+    /// replicates and details when `with_details`.
+    pub fn spec(
+        &self,
+        bootstrap: usize,
+        with_details: bool,
+        quiet: bool,
+    ) -> anyhow::Result<RunSpec<'static>> {
+        let direct = self.channels.names();
+        let transform = self.transform.transform(&direct);
+        let settings = self.models.settings(direct.clone(), transform);
+        let params = self.build.params(direct, self.input.read_options()?);
+        // Every flag is checked, with the input's options, before the input is opened.
+        let unopened = self.input.source(params.clone(), quiet, false)?;
+        let mut spec = RunSpec::new(unopened)
+            .settings(settings)
+            .bootstrap(bootstrap, self.models.seed)
+            .with_details(with_details);
+        spec.models = self.models.model_names();
+        spec.validate()?;
+        spec.source = self.input.source(params, quiet, true)?;
+        Ok(spec)
+    }
+
+    /// Runs the pipeline for the subcommand `command`: prints what was read (or the build summary) and every
+    /// model's notes on stderr unless `quiet`; `check` sees the models before any is
+    /// fitted.
     pub fn run(
         &self,
+        command: &str,
         quiet: bool,
+        bootstrap: usize,
         with_details: bool,
         check: impl FnOnce(&[ModelName]) -> anyhow::Result<()>,
-    ) -> anyhow::Result<Attributed> {
-        // Validate everything before reading a possibly large input.
-        let direct = self.channels.names();
-        let transform = self.transform.transform(&direct)?;
-        let settings = self.models.settings(direct.clone(), transform)?;
-        let requested = self.models.model_names()?;
-        if let Some(models) = &requested {
-            settings.check_models(models, self.input.kind())?;
-        }
-        self.input.validate()?;
-        let params: JourneyParams = self.build.params(direct, self.input.read_options()?)?;
-
-        let (loaded, inputs) = self.input.load(&params, quiet)?;
-        if let LoadedInput::Built(built) = &loaded {
-            report_build(built, self.build.summary_out.as_deref(), quiet)?;
-        } else if !quiet {
-            for report in &inputs {
-                eprintln!("pathcredit: {}", report.describe());
+    ) -> anyhow::Result<RunResult> {
+        let spec = self.spec(bootstrap, with_details, quiet)?;
+        let summary_out = self.build.summary_out.as_deref();
+        let mut outcome = Ok(());
+        let result = run_observed(spec, |data: &Loaded, inputs: &[ReadReport], models| {
+            outcome = announce(data, inputs, summary_out, quiet).and_then(|()| check(models));
+            // The run stops here when the check failed; the error itself is returned below.
+            match &outcome {
+                Ok(()) => Ok(()),
+                Err(_) => Err(Error::model("pathcredit", "stopped before fitting")),
             }
-        }
-        let input = loaded.as_input();
-        let models: Vec<ModelName> =
-            requested.unwrap_or_else(|| models::default_models(&input, &settings));
-        check(&models)?;
-        let mut runs = models::run(&models, &settings, &input, with_details)?;
-        if self.models.bootstrap > 0 {
-            let replicates = bootstrap::bootstrap(
-                &models,
-                &settings,
-                &input,
-                self.models.bootstrap,
-                self.models.seed,
-            )?;
-            let mut credits: Vec<_> = runs.iter().map(|r| r.credit.clone()).collect();
-            bootstrap::apply_intervals(&mut credits, &replicates, self.models.bootstrap);
-            for (run, credit) in runs.iter_mut().zip(credits) {
-                run.credit = credit;
+        });
+        outcome?;
+        let mut result = result?;
+        // Notes mention library parameters; on the command line they are flags.
+        for run in &mut result.runs {
+            for note in &mut run.credit.notes {
+                *note = with_flags(note, command);
             }
         }
         if !quiet {
-            for run in &runs {
-                for note in &run.credit.notes {
-                    eprintln!("pathcredit: {}: {note}", run.credit.model);
-                }
+            for (model, note) in result.notes() {
+                eprintln!("pathcredit: {model}: {note}");
             }
         }
-        Ok(Attributed {
-            loaded,
-            inputs,
-            settings,
-            runs,
-        })
+        Ok(result)
     }
+}
+
+/// Prints what was read, or the build summary (and writes it with `--summary-out`).
+fn announce(
+    data: &Loaded,
+    inputs: &[ReadReport],
+    summary_out: Option<&std::path::Path>,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    if let Loaded::Built(built) = data {
+        return print_build(built, summary_out, quiet);
+    }
+    if !quiet {
+        for report in inputs {
+            eprintln!("pathcredit: {}", report.describe());
+        }
+    }
+    Ok(())
 }

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use pathcredit::decide::{PathFacts, Plan, data_driven, roi::roi};
-use pathcredit::models::ModelDetails;
+use pathcredit::decide::{PathFacts, Plan, default_plan_credit, roi::roi};
+use pathcredit::models::{MarkovDetails, ModelName};
 use pathcredit::report::rows::{comparison_rows, write_rows};
 use pathcredit::report::{CreditReport, Document, Format, render_html, render_markdown};
 
-use crate::cli::args::{BudgetArgs, LoadedInput};
+use crate::cli::args::{BootstrapArgs, BudgetArgs};
+use crate::cli::flags::choice;
 use crate::cli::output::{write_json, write_output};
 use crate::cli::pipeline::PipelineArgs;
 
@@ -33,11 +34,13 @@ pub struct ReportArgs {
     #[command(flatten)]
     pipeline: PipelineArgs,
     #[command(flatten)]
+    bootstrap: BootstrapArgs,
+    #[command(flatten)]
     budget: BudgetArgs,
     /// The model the budget plan follows (default: the first data-driven model that ran:
     /// markov, shapley, logistic; else last_touch).
-    #[arg(long, value_name = "MODEL")]
-    budget_model: Option<String>,
+    #[arg(long, value_name = "MODEL", value_parser = choice::<ModelName>())]
+    budget_model: Option<ModelName>,
     /// Write the report as Markdown (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
@@ -47,64 +50,44 @@ pub struct ReportArgs {
     /// Write every table as CSV, and report.json, into this directory (created if needed).
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Print nothing on stderr but errors.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 /// Runs `report`.
-pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     if args.markdown.is_none() && args.html.is_none() && args.out_dir.is_none() {
         anyhow::bail!("nothing to write: give --markdown FILE, --html FILE and/or --out-dir DIR");
     }
     let params = args.budget.params()?;
     let read = args.pipeline.input.read_options()?;
-    let attributed = args.pipeline.run(args.quiet, true, |_| Ok(()))?;
-    let dimension = attributed.settings.level.as_str().to_string();
+    let result = args
+        .pipeline
+        .run("report", quiet, args.bootstrap.bootstrap, true, |_| Ok(()))?;
+    let dimension = result.settings.level.as_str().to_string();
     let spend = args.budget.read_spend(&dimension, &read)?;
-    let credits: Vec<_> = attributed.runs.iter().map(|r| r.credit.clone()).collect();
-    let markov = attributed.runs.iter().find_map(|r| match &r.details {
-        Some(ModelDetails::Markov(d)) => Some(d.as_ref()),
-        _ => None,
-    });
-    let (paths, journeys, build) = match &attributed.loaded {
-        LoadedInput::Paths(p) => (p.clone(), None, None),
-        LoadedInput::Journeys(j) => (j.path_table(), Some(j), None),
-        LoadedInput::Built(b) => (
-            b.journeys.path_table(),
-            Some(&b.journeys),
-            Some(b.summary.clone()),
-        ),
-    };
-    let facts = PathFacts::new(&paths, journeys);
+    let credits = result.credits();
+    let markov = result
+        .model_run(ModelName::Markov)
+        .and_then(|r| r.details_as::<MarkovDetails>());
+    let paths = result.data.path_table();
+    let facts = PathFacts::new(&paths, result.data.journeys());
     let roi_table = spend.as_ref().map(|s| roi(&credits, s));
     let plan = match &spend {
         None => None,
         Some(s) => {
-            let model = args.budget_model.clone().unwrap_or_else(|| {
-                ["markov", "shapley", "logistic", "last_touch"]
-                    .into_iter()
-                    .find(|m| credits.iter().any(|c| c.model == *m))
-                    .or_else(|| {
-                        credits
-                            .iter()
-                            .find(|c| c.additive && !data_driven(&c.model))
-                            .map(|c| c.model.as_str())
-                    })
-                    .unwrap_or_default()
-                    .to_string()
-            });
-            let credit = credits
-                .iter()
-                .find(|c| c.model == model)
-                .with_context(|| format!("--budget-model {model}: that model did not run"))?;
+            let credit = match args.budget_model {
+                Some(model) => result
+                    .credit(model)
+                    .with_context(|| format!("--budget-model {model}: that model did not run"))?,
+                None => default_plan_credit(&credits)
+                    .context("no model with additive credit ran: a budget plan needs one")?,
+            };
             Some(Plan::new(credit, s, &params)?)
         }
     };
     let doc = Document::new(
         &dimension,
-        attributed.inputs.clone(),
-        build,
+        result.inputs.clone(),
+        result.data.build_summary().cloned(),
         credits.clone(),
         facts,
         roi_table,
@@ -118,7 +101,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         write_output(path, |w| render_html(&doc, w))?;
     }
     if let Some(dir) = &args.out_dir {
-        write_tables(dir, &doc, &attributed.inputs, credits, markov)?;
+        write_tables(dir, &doc, &result.inputs, credits, markov)?;
     }
     Ok(())
 }
@@ -160,7 +143,7 @@ fn write_tables(
     }
     if let Some(m) = markov {
         write_output(&dir.join("markov_transitions.csv"), |w| {
-            write_rows(&m.transitions, w)
+            m.write_transitions_csv(w)
         })?;
     }
     write_json(&dir.join("report.json"), doc)

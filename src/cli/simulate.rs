@@ -33,9 +33,6 @@ pub struct SimulateArgs {
     /// Directory for events.csv, identities.csv, spend.csv and truth.csv.
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
-    /// Print nothing on stderr but errors.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 fn long_about() -> String {
@@ -53,7 +50,7 @@ fn long_about() -> String {
 }
 
 /// Runs `simulate`.
-pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
+pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let mut scenario = Scenario::preset(&args.scenario, args.channels)?;
     if let Some(days) = args.days {
         scenario.days = days;
@@ -74,7 +71,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     for f in [events, identities, spend, truth] {
         f.commit()?;
     }
-    if !args.quiet {
+    if !quiet {
         eprintln!(
             "pathcredit: simulated {} {} ({}): {} events, {} identity edges, {} conversions ({} without any paid channel)",
             summary.units,

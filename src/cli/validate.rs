@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use clap::Args;
 
 use pathcredit::csv_input::open_file;
-use pathcredit::decide::{Validation, data_driven, read_report, validate};
-use pathcredit::models::{self, ModelName};
-use pathcredit::report::numbers::{fixed, percent};
+use pathcredit::decide::{crosscheck_model, crosscheck_run, read_report};
+use pathcredit::report::Format;
+use pathcredit::report::numbers::percent;
 use pathcredit::report::rows::write_rows;
+use pathcredit::report::tables_md::write_crosscheck_markdown;
 use pathcredit::{ColumnMap, ReadOptions};
 
+use crate::cli::args::OutputArgs;
+use crate::cli::flags::with_flags;
 use crate::cli::output::{write_json, write_output};
 use crate::cli::pipeline::PipelineArgs;
 
@@ -36,75 +39,16 @@ pub struct ValidateArgs {
     /// Read a report column from a differently named header, e.g. --report-col channel=Source.
     #[arg(long = "report-col", value_name = "NAME=HEADER")]
     report_columns: Vec<String>,
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = ["csv", "markdown", "json"])]
-    format: String,
-    /// Output file; `-` writes to stdout.
-    #[arg(long, value_name = "FILE", default_value = "-")]
-    out: PathBuf,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Exit with status 1 when the report is not reproduced within 1%.
     #[arg(long)]
     strict: bool,
-    /// Print nothing on stderr but errors.
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-fn markdown(v: &Validation) -> String {
-    let mut s = format!(
-        "# Validation of {}\n\n{}: total difference {} ({} here, {} in the report).\n\n",
-        v.model,
-        if v.reproduced {
-            "Reproduced within 1%"
-        } else {
-            "Not reproduced"
-        },
-        percent(v.total_abs_difference),
-        fixed(v.ours_total, 2),
-        fixed(v.theirs_total, 2)
-    );
-    s += "| channel | report | pathcredit | difference | difference % |\n|---|---:|---:|---:|---:|\n";
-    for r in &v.rows {
-        s += &format!(
-            "| {} | {} | {} | {} | {} |\n",
-            r.channel,
-            fixed(r.theirs, 2),
-            fixed(r.ours, 2),
-            fixed(r.difference, 2),
-            r.difference_pct.map_or_else(|| "–".into(), percent)
-        );
-    }
-    if !v.causes.is_empty() {
-        s += "\nCauses to check:\n\n";
-        for c in &v.causes {
-            s += &format!("* {c}\n");
-        }
-    }
-    if !v.alternatives.is_empty() {
-        s += "\nOur other rule-based models against the report:\n\n";
-        for a in &v.alternatives {
-            s += &format!("* {}: {}\n", a.model, percent(a.total_abs_difference));
-        }
-    }
-    s
 }
 
 /// Runs `validate`.
-pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
-    let requested = args.pipeline.models.model_names()?;
-    let model = match requested.as_deref() {
-        Some([one]) => *one,
-        _ => anyhow::bail!(
-            "--model: name exactly one rule-based model to validate, e.g. --model last_touch"
-        ),
-    };
-    if data_driven(model.as_str()) {
-        anyhow::bail!(
-            "--model {}: validate checks rule-based reports; {} is fitted to the data",
-            model.as_str(),
-            model.as_str()
-        );
-    }
+pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
+    crosscheck_model(args.pipeline.models.model_names().as_deref())?;
     let opts = ReadOptions::default().columns(ColumnMap::parse_pairs(&args.report_columns)?);
     opts.columns
         .check_known("report", &["channel", "conversions", "value"])?;
@@ -113,20 +57,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
         &args.report.display().to_string(),
         &opts,
     )?;
-    let attributed = args.pipeline.run(args.quiet, false, |_| Ok(()))?;
-    let input = attributed.loaded.as_input();
-    let rules: Vec<ModelName> = models::default_models(&input, &attributed.settings)
-        .into_iter()
-        .filter(|m| !data_driven(m.as_str()) && *m != model)
-        .collect();
-    let alternatives: Vec<_> = models::run(&rules, &attributed.settings, &input, false)?
-        .into_iter()
-        .map(|r| r.credit)
-        .collect();
-    let ours = &attributed.runs[0].credit;
-    let direct = args.pipeline.channels.names();
-    let result = validate(ours, &alternatives, &report, &direct);
-    if !args.quiet {
+    let attributed = args.pipeline.run("validate", quiet, 0, false, |_| Ok(()))?;
+    let result = crosscheck_run(&attributed, &report)?;
+    if !quiet {
         eprintln!(
             "pathcredit: {} {}: total difference {} of the report's conversions",
             result.model,
@@ -138,19 +71,25 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
             percent(result.total_abs_difference)
         );
         for cause in &result.causes {
-            eprintln!("pathcredit: check: {cause}");
+            eprintln!("pathcredit: check: {}", with_flags(cause, "validate"));
         }
     }
-    match args.format.as_str() {
-        "json" => write_json(&args.out, &result)?,
-        "markdown" => write_output(&args.out, |w| {
-            w.write_all(markdown(&result).as_bytes())
-                .map_err(pathcredit::Error::Write)
-        })?,
-        _ => write_output(&args.out, |w| write_rows(&result.rows, w))?,
+    let mut shown = result.clone();
+    for cause in &mut shown.causes {
+        *cause = with_flags(cause, "validate");
+    }
+    match args.output.format() {
+        Format::Json => write_json(&args.output.out, &shown)?,
+        Format::Markdown => {
+            write_output(&args.output.out, |w| write_crosscheck_markdown(&shown, w))?
+        }
+        Format::Csv => write_output(&args.output.out, |w| write_rows(&shown.rows, w))?,
     }
     if args.strict && !result.reproduced {
-        std::process::exit(1);
+        anyhow::bail!(
+            "{}: the report is not reproduced within 1% (--strict)",
+            result.model
+        );
     }
     Ok(())
 }

@@ -73,13 +73,7 @@ impl Comparison {
     pub fn new(dimension: &str, credits: &[Credit]) -> Comparison {
         let additive: Vec<&Credit> = credits.iter().filter(|c| c.additive).collect();
         let mut models: Vec<String> = additive.iter().map(|c| c.model.clone()).collect();
-        models.sort_by_key(|m| {
-            (
-                data_driven(m),
-                compare_rank(m),
-                m.clone(),
-            )
-        });
+        models.sort_by_key(|m| (data_driven(m), compare_rank(m), m.clone()));
         let sorted_by = models
             .iter()
             .filter(|m| compare_rank(m).is_some())

@@ -136,7 +136,9 @@ pub fn crosscheck_model(requested: Option<&[ModelName]>) -> Result<ModelName> {
     if model.data_driven() {
         return Err(Error::param(
             Param::Models,
-            format!("{model}: a report from another tool is checked against a rule-based model; {model} is fitted to the data"),
+            format!(
+                "{model}: a report from another tool is checked against a rule-based model; {model} is fitted to the data"
+            ),
         ));
     }
     Ok(model)
@@ -147,7 +149,10 @@ pub fn crosscheck_model(requested: Option<&[ModelName]>) -> Result<ModelName> {
 /// as alternatives, ranked by closeness.
 pub fn crosscheck_run(result: &RunResult, report: &ExternalReport) -> Result<CrossCheck> {
     let ours = result.runs.first().ok_or_else(|| {
-        Error::param(Param::Models, "the run has no model to check the report against")
+        Error::param(
+            Param::Models,
+            "the run has no model to check the report against",
+        )
     })?;
     let input = result.data.as_input();
     let rules: Vec<ModelName> = models::default_models(&input, &result.settings)

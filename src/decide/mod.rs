@@ -11,14 +11,14 @@
 
 pub mod budget;
 pub mod compare;
+pub mod crosscheck;
 pub mod path_facts;
 pub mod roi;
 pub mod spend;
-pub mod crosscheck;
 
 pub use budget::{BudgetParams, Plan, PlanRow, Response, ResponseKind, default_plan_credit};
 pub use compare::{Comparison, data_driven};
+pub use crosscheck::{CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report};
 pub use path_facts::PathFacts;
 pub use roi::{RoiRow, RoiTable};
 pub use spend::{Spend, read_spend};
-pub use crosscheck::{CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report};

@@ -21,9 +21,9 @@ use rayon::prelude::*;
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::journeys::{JourneyInfo, Journeys, PathTable};
 use crate::models::{self, Input, ModelName, ModelSettings};
+use crate::param::Param;
 
 /// A channel with fewer attributed conversions than this gets a stability warning.
 pub const MIN_STABLE_CONVERSIONS: f64 = 10.0;
@@ -105,7 +105,10 @@ pub fn bootstrap(
     seed: u64,
 ) -> Result<Replicates> {
     if replicates < 2 {
-        return Err(Error::param(Param::Bootstrap, "needs at least 2 replicates"));
+        return Err(Error::param(
+            Param::Bootstrap,
+            "needs at least 2 replicates",
+        ));
     }
     let runs: Vec<Vec<Credit>> = (0..replicates)
         .into_par_iter()

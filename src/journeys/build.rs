@@ -18,13 +18,13 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::csv_input::ReadOptions;
 use crate::error::{Error, Result};
-use crate::param::{Choice, Param, choice_str};
 use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
 use crate::journeys::{JourneyInfo, Journeys};
+use crate::param::{Choice, Param, choice_str};
 use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
 
 /// Whose journeys to build.

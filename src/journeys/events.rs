@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Row};
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::journeys::Milestone;
+use crate::param::Param;
 use crate::time::{Millis, TIMESTAMP_EXPECTED, parse_timestamp};
 
 /// Column names of the events file.

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::channel::{ChannelId, Dictionary};
 use crate::error::{Error, Result};
-use crate::param::{Choice, Param, choice_str};
 use crate::journeys::path_table::PathTable;
+use crate::param::{Choice, Param, choice_str};
 use crate::time::Millis;
 
 /// The label that a touch without a campaign (or content) gets at that level.

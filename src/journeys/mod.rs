@@ -26,7 +26,9 @@ pub use journey::{
     Journey, JourneyInfo, Journeys, JourneysBuilder, Level, Milestone, NOT_SET, Touch,
 };
 pub use journey_csv::JOURNEY_COLUMNS;
-pub use path_csv::{PATH_COLUMNS, PathReadOptions, format_exact, fractribution_columns};
+pub use path_csv::{
+    PATH_COLUMNS, PathReadOptions, PathsPreset, format_exact, fractribution_columns,
+};
 pub use path_table::{PathRow, PathRowTotals, PathTable, PathTableBuilder};
 pub use sessions::TouchLevel;
 pub use summary::{BuildSummary, NoAccount};

@@ -15,8 +15,8 @@ use std::path::Path;
 
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, open_file};
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::journeys::path_table::PathTable;
+use crate::param::{Choice, Param, choice_str};
 
 /// Default column names of a path summary.
 pub const PATH_COLUMNS: [&str; 4] = [
@@ -34,6 +34,34 @@ pub fn fractribution_columns() -> ColumnMap {
         .set("total_conversions", "conversions")
         .set("total_null", "non_conversions")
         .set("total_conversion_value", "revenue")
+}
+
+/// Column presets for path summaries written by other tools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathsPreset {
+    /// Fractribution's `transformed_path,conversions,non_conversions,revenue`.
+    Fractribution,
+}
+
+impl Choice for PathsPreset {
+    const PARAM: Param = Param::PathsPreset;
+    const ALL: &'static [Self] = &[PathsPreset::Fractribution];
+    fn name(self) -> &'static str {
+        match self {
+            PathsPreset::Fractribution => "fractribution",
+        }
+    }
+}
+
+choice_str!(PathsPreset);
+
+impl PathsPreset {
+    /// The preset's column remapping.
+    pub fn columns(self) -> ColumnMap {
+        match self {
+            PathsPreset::Fractribution => fractribution_columns(),
+        }
+    }
 }
 
 /// Options for reading a path summary.

@@ -13,8 +13,8 @@
 //! campaign. With `--touch-level event` every touch event is a touch.
 
 use crate::journeys::events::{Event, Kind};
-use crate::time::Millis;
 use crate::param::{Choice, Param, choice_str};
+use crate::time::Millis;
 
 /// One entry of a person's (or account's) timeline: a touch (possibly standing for a
 /// session of several touch events), a milestone or a conversion.

@@ -17,13 +17,12 @@
 //! Paths that become empty (every touch dropped) leave the table; their counts are
 //! returned so the caller reports them.
 
-
 use serde::Serialize;
 
 use crate::channel::ChannelId;
 use crate::error::{Error, Result};
-use crate::param::{Choice, Param, choice_str};
 use crate::journeys::path_table::{PathRowTotals, PathTable};
+use crate::param::{Choice, Param, choice_str};
 
 /// The sequence transform of step 3.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -44,7 +43,13 @@ pub enum TransformKind {
 
 impl Choice for TransformKind {
     const PARAM: Param = Param::Transform;
-    const ALL: &'static [Self] = &[TransformKind::None, TransformKind::Exposure, TransformKind::First, TransformKind::Unique, TransformKind::Frequency];
+    const ALL: &'static [Self] = &[
+        TransformKind::None,
+        TransformKind::Exposure,
+        TransformKind::First,
+        TransformKind::Unique,
+        TransformKind::Frequency,
+    ];
     fn name(self) -> &'static str {
         match self {
             TransformKind::None => "none",

@@ -14,7 +14,7 @@
 //!    [`ModelInfo`] constant next to the others: name, summary, input, flags, and a
 //!    `run` function that fits it from a [`ModelContext`].
 //! 3. If it has parameters, add them to [`ModelSettings`] (with `validate`) and, in the
-//!    CLI, to `src/cli/args/models.rs` (with their [`Param`](crate::param::Param) flag
+//!    CLI, to `src/cli/args/models.rs` (with their [`Param`] flag
 //!    in `src/cli/flags.rs`).
 //!
 //! Nothing else lists models: `ModelName::ALL`, parsing, help and the default set all
@@ -30,6 +30,8 @@ use crate::models::{
     Attribution, FirstTouch, Influenced, JourneyAttribution, LastNonDirect, LastTouch, Linear,
     LinearUnique, ModelSettings, OrderedShapley, PositionBased, StageModel, TimeDecay,
 };
+#[allow(unused_imports)] // for docs
+use crate::models::{LogisticParams, MarkovParams, ShapleyParams};
 use crate::param::{Choice, Param, choice_str};
 
 /// When a model runs in the default set (no models named).
@@ -239,11 +241,10 @@ pub const LINEAR: ModelInfo = rule("linear", "equal credit per touch", |c| {
 });
 
 /// [`LinearUnique`].
-pub const LINEAR_UNIQUE: ModelInfo = rule(
-    "linear_unique",
-    "equal credit per distinct channel",
-    |c| Ok(LinearUnique.attribute(c.paths)?.into()),
-);
+pub const LINEAR_UNIQUE: ModelInfo =
+    rule("linear_unique", "equal credit per distinct channel", |c| {
+        Ok(LinearUnique.attribute(c.paths)?.into())
+    });
 
 /// [`PositionBased`] with the position weights.
 pub const POSITION_BASED: ModelInfo = rule(
@@ -325,7 +326,7 @@ pub const INFLUENCED: ModelInfo = rule(
     |c| Ok(Influenced.attribute(c.paths)?.into()),
 );
 
-/// [`MarkovParams`](crate::models::MarkovParams).
+/// [`MarkovParams`].
 pub const MARKOV: ModelInfo = ModelInfo {
     data_driven: true,
     predicts_conversion: true,
@@ -353,7 +354,7 @@ pub const MARKOV: ModelInfo = ModelInfo {
     )
 };
 
-/// [`ShapleyParams`](crate::models::ShapleyParams).
+/// [`ShapleyParams`].
 pub const SHAPLEY: ModelInfo = ModelInfo {
     data_driven: true,
     compare_rank: Some(1),
@@ -400,7 +401,7 @@ pub const SHAPLEY_ORDERED: ModelInfo = ModelInfo {
     )
 };
 
-/// [`LogisticParams`](crate::models::LogisticParams).
+/// [`LogisticParams`].
 pub const LOGISTIC: ModelInfo = ModelInfo {
     data_driven: true,
     predicts_conversion: true,
@@ -417,9 +418,7 @@ pub const LOGISTIC: ModelInfo = ModelInfo {
                 None => logistic.fit_paths(c.paths)?,
             };
             let credit = fitted.credit();
-            let details = c
-                .with_details
-                .then(|| Arc::new(fitted) as Arc<dyn Details>);
+            let details = c.with_details.then(|| Arc::new(fitted) as Arc<dyn Details>);
             Ok(Fit { credit, details })
         },
     )
@@ -453,6 +452,9 @@ mod tests {
     #[test]
     fn unknown_names_list_the_known_ones() {
         let err = "lastouch".parse::<ModelName>().unwrap_err().to_string();
-        assert!(err.contains("last_touch") && err.contains("markov"), "{err}");
+        assert!(
+            err.contains("last_touch") && err.contains("markov"),
+            "{err}"
+        );
     }
 }

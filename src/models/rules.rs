@@ -12,10 +12,10 @@
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::touch_weights::credit_by_touch_weights;
+use crate::param::Param;
 
 fn one_hot(n: usize, at: usize, out: &mut Vec<f64>) {
     out.resize(n, 0.0);

@@ -14,10 +14,10 @@
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::journeys::Journeys;
 use crate::models::JourneyAttribution;
 use crate::models::touch_weights::credit_journeys_by_touch_weights;
+use crate::param::Param;
 use crate::time::{DAY, Millis, format_duration};
 
 /// Time-decay parameters.

@@ -13,6 +13,7 @@ mod read;
 pub mod rows;
 mod svg;
 mod tables;
+pub mod tables_md;
 
 use std::io::Write;
 
@@ -29,6 +30,7 @@ pub use self::html::render_html;
 pub use self::json::{JsonRenderer, SCHEMA_VERSION};
 pub use self::markdown::render_markdown;
 pub use self::read::read_credits;
+pub use self::tables_md::MarkdownRenderer;
 
 /// Everything an `attribute` run produced: the credit of every model and what was read.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -47,14 +49,16 @@ pub trait Renderer {
     fn render(&self, report: &CreditReport, out: &mut dyn Write) -> Result<()>;
 }
 
-/// The output formats of `attribute`.
+/// The output formats of tables (credit, scores, plans, cross-checks).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
-    /// Long-format CSV: `model,channel,conversions,value,share[,conversions_lo,conversions_hi]`.
+    /// CSV; credit in long format: `model,channel,conversions,value,share[,conversions_lo,conversions_hi]`.
     #[default]
     Csv,
     /// JSON with `schema_version`.
     Json,
+    /// A Markdown table.
+    Markdown,
 }
 
 impl Format {
@@ -63,6 +67,7 @@ impl Format {
         match self {
             Format::Csv => Box::new(CsvRenderer),
             Format::Json => Box::new(JsonRenderer),
+            Format::Markdown => Box::new(MarkdownRenderer),
         }
     }
 
@@ -75,6 +80,7 @@ impl Format {
         match ext.as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
             _ => None,
         }
     }
@@ -82,11 +88,12 @@ impl Format {
 
 impl Choice for Format {
     const PARAM: Param = Param::Format;
-    const ALL: &'static [Self] = &[Format::Csv, Format::Json];
+    const ALL: &'static [Self] = &[Format::Csv, Format::Json, Format::Markdown];
     fn name(self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Markdown => "markdown",
         }
     }
 }

@@ -33,8 +33,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::models::shapley::shapley_from_table;
+use crate::param::Param;
 use crate::time::{DAY, Millis, days_from_civil, format_timestamp};
 
 pub use scenario::{ChannelSpec, SCENARIOS, Scenario};

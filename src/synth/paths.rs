@@ -16,8 +16,8 @@ use rustc_hash::FxHashSet;
 
 use crate::channel::ChannelId;
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::journeys::PathTable;
+use crate::param::Param;
 
 /// Parameters of a synthetic path summary.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,13 +1,15 @@
 //! Spend and budget-plan flags, shared by `budget`, `report` and `evaluate`.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use pathcredit::ReadOptions;
 use pathcredit::csv_input::open_file;
-use pathcredit::decide::{BudgetParams, Response, Spend, read_spend};
+use pathcredit::decide::{BudgetParams, ResponseKind, Spend, read_spend};
+use pathcredit::param::Param;
+
+use crate::cli::flags::choice;
 
 /// Where spend comes from and how a budget plan is bounded.
 #[derive(Debug, Args)]
@@ -27,8 +29,8 @@ pub struct BudgetArgs {
 
     /// Response of attributed value to spend: `diminishing` (value ∝ spend^elasticity)
     /// or `linear`.
-    #[arg(long, value_name = "RESPONSE", default_value = "diminishing", value_parser = ["diminishing", "linear"])]
-    pub response: String,
+    #[arg(long, value_name = "RESPONSE", default_value = "diminishing", value_parser = choice::<ResponseKind>())]
+    pub response: ResponseKind,
 
     /// Elasticity b of the diminishing response (0 < b < 1).
     #[arg(long, value_name = "B", default_value_t = 0.5)]
@@ -43,57 +45,18 @@ pub struct BudgetArgs {
     pub caps: Vec<String>,
 }
 
-fn amounts(flag: &str, pairs: &[String]) -> anyhow::Result<BTreeMap<String, f64>> {
-    pairs
-        .iter()
-        .map(|pair| {
-            let (channel, amount) = pair.split_once('=').ok_or_else(|| {
-                anyhow::anyhow!("{flag} `{pair}`: expected CHANNEL=AMOUNT, e.g. {flag} display=500")
-            })?;
-            let value: f64 = amount
-                .trim()
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| {
-                    anyhow::anyhow!("{flag} `{pair}`: `{amount}` is not an amount ≥ 0")
-                })?;
-            Ok((channel.trim().to_string(), value))
-        })
-        .collect()
-}
-
 impl BudgetArgs {
-    /// The plan parameters (checked).
-    pub fn params(&self) -> anyhow::Result<BudgetParams> {
-        if !(0.0..=1.0).contains(&self.max_shift) {
-            anyhow::bail!(
-                "--max-shift {}: expected a fraction between 0 and 1",
-                self.max_shift
-            );
-        }
-        let response = match self.response.as_str() {
-            "linear" => Response::Linear,
-            _ => {
-                if !(self.elasticity > 0.0 && self.elasticity < 1.0) {
-                    anyhow::bail!(
-                        "--elasticity {}: expected a number above 0 and below 1 (or --response linear)",
-                        self.elasticity
-                    );
-                }
-                Response::Diminishing {
-                    elasticity: self.elasticity,
-                }
-            }
-        };
-        Ok(BudgetParams {
+    /// The plan parameters (checked by `BudgetParams::validate`).
+    pub fn params(&self) -> pathcredit::Result<BudgetParams> {
+        let params = BudgetParams {
             max_shift: self.max_shift,
-            floors: amounts("--floor", &self.floors)?,
-            caps: amounts("--cap", &self.caps)?,
-            response,
-        })
+            floors: BudgetParams::parse_amounts(Param::Floor, &self.floors)?,
+            caps: BudgetParams::parse_amounts(Param::Cap, &self.caps)?,
+            response: self.response.with_elasticity(self.elasticity),
+        };
+        params.validate()?;
+        Ok(params)
     }
-
     /// Reads the spend file, keyed by `dimension`, if one was given.
     pub fn read_spend(&self, dimension: &str, read: &ReadOptions) -> anyhow::Result<Option<Spend>> {
         let Some(path) = &self.spend else {

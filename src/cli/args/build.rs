@@ -4,11 +4,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pathcredit::journeys::{EventNames, JourneyParams};
-use pathcredit::time::{
-    DAY, DURATION_EXPECTED, TIMESTAMP_EXPECTED, parse_duration, parse_timestamp,
-};
-use pathcredit::{Error, ReadOptions};
+use pathcredit::ReadOptions;
+use pathcredit::journeys::{EventNames, JourneyLevel, JourneyParams, SharedDevices, TouchLevel};
+use pathcredit::time::Millis;
+
+use crate::cli::args::values::{DaysLimit, days, duration, timestamp};
+use crate::cli::flags::choice;
 
 /// Which channel names mean "direct".
 #[derive(Debug, Args)]
@@ -41,14 +42,14 @@ impl ChannelArgs {
 pub struct BuildArgs {
     /// Build journeys per person (after identity stitching) or per B2B account (all
     /// contacts' touches merged; conversions default to closed_won).
-    #[arg(long, value_name = "LEVEL", default_value = "person", value_parser = ["person", "account"])]
-    pub journey_level: String,
+    #[arg(long, value_name = "LEVEL", default_value = "person", value_parser = choice::<JourneyLevel>())]
+    pub journey_level: JourneyLevel,
 
     /// Lookback window: touches more than this many days before a conversion (or before
     /// the last touch of a non-converting journey) are left out; `none` for no limit.
     /// The boundary is inclusive.
-    #[arg(long, value_name = "DAYS|none", default_value = "30")]
-    pub lookback_days: String,
+    #[arg(long, value_name = "DAYS|none", default_value = "30", value_parser = days)]
+    pub lookback_days: DaysLimit,
 
     /// Keep only the last N touches of each journey.
     #[arg(long, value_name = "N")]
@@ -56,20 +57,20 @@ pub struct BuildArgs {
 
     /// Leave out (and count as censored) non-converting journeys whose last touch is
     /// within this many days of the end of the data [default: the lookback].
-    #[arg(long, value_name = "DAYS|none")]
-    pub censor_days: Option<String>,
+    #[arg(long, value_name = "DAYS|none", value_parser = days)]
+    pub censor_days: Option<DaysLimit>,
 
     /// The end of the data for censoring [default: the latest event's timestamp].
-    #[arg(long, value_name = "TIMESTAMP")]
-    pub data_end: Option<String>,
+    #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
+    pub data_end: Option<Millis>,
 
     /// Inactivity that ends a session when events have no session_id.
-    #[arg(long, value_name = "DURATION", default_value = "30m")]
-    pub session_gap: String,
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = duration)]
+    pub session_gap: Millis,
 
     /// One touch per session (its first non-direct touch) or every touch event.
-    #[arg(long, value_name = "LEVEL", default_value = "session", value_parser = ["session", "event"])]
-    pub touch_level: String,
+    #[arg(long, value_name = "LEVEL", default_value = "session", value_parser = choice::<TouchLevel>())]
+    pub touch_level: TouchLevel,
 
     /// Credit conversions with no touch in their window to this channel (default: they
     /// are counted as unattributable and left out).
@@ -104,90 +105,42 @@ pub struct BuildArgs {
 
     /// An anonymous id linked to several user ids: keep it `separate` (its edges are
     /// ignored) or `merge` the users into one person.
-    #[arg(long, value_name = "POLICY", default_value = "separate", value_parser = ["separate", "merge"])]
-    pub shared_devices: String,
+    #[arg(long, value_name = "POLICY", default_value = "separate", value_parser = choice::<SharedDevices>())]
+    pub shared_devices: SharedDevices,
 
     /// Write the build summary as JSON.
     #[arg(long, value_name = "FILE")]
     pub summary_out: Option<PathBuf>,
 }
 
-fn days(text: &str, flag: &str) -> Result<Option<i64>, Error> {
-    if text.trim() == "none" {
-        return Ok(None);
-    }
-    let d: f64 = text.trim().parse().map_err(|_| {
-        Error::param(
-            flag,
-            format!("`{text}`: expected a number of days or `none`"),
-        )
-    })?;
-    if !(d.is_finite() && d >= 0.0) {
-        return Err(Error::param(
-            flag,
-            format!("`{text}`: expected a non-negative number of days"),
-        ));
-    }
-    Ok(Some((d * DAY as f64).round() as i64))
+fn trimmed(names: &[String]) -> Vec<String> {
+    names.iter().map(|s| s.trim().to_string()).collect()
 }
 
 impl BuildArgs {
-    /// The validated journey parameters.
-    pub fn params(
-        &self,
-        direct_channels: Vec<String>,
-        read: ReadOptions,
-    ) -> Result<JourneyParams, Error> {
-        let params = JourneyParams {
-            level: self.journey_level.parse()?,
-            lookback: days(&self.lookback_days, "--lookback-days")?,
+    /// The journey parameters (checked by `JourneyParams::validate`, once, before any
+    /// input is read).
+    pub fn params(&self, direct_channels: Vec<String>, read: ReadOptions) -> JourneyParams {
+        JourneyParams {
+            level: self.journey_level,
+            lookback: self.lookback_days.0,
             lookback_steps: self.lookback_steps,
-            censor: self
-                .censor_days
-                .as_deref()
-                .map(|c| days(c, "--censor-days"))
-                .transpose()?,
-            session_gap: parse_duration(&self.session_gap).ok_or_else(|| {
-                Error::param(
-                    "--session-gap",
-                    format!("`{}`: expected {DURATION_EXPECTED}", self.session_gap),
-                )
-            })?,
-            touch_level: self.touch_level.parse()?,
+            censor: self.censor_days.map(|c| c.0),
+            session_gap: self.session_gap,
+            touch_level: self.touch_level,
             direct_channels,
             unattributed_channel: self.unattributed_channel.clone(),
             event_names: EventNames {
-                touch: self
-                    .touch_event
-                    .iter()
-                    .map(|s| s.trim().to_string())
-                    .collect(),
-                conversion: (!self.conversion_event.is_empty()).then(|| {
-                    self.conversion_event
-                        .iter()
-                        .map(|s| s.trim().to_string())
-                        .collect()
-                }),
+                touch: trimmed(&self.touch_event),
+                conversion: (!self.conversion_event.is_empty())
+                    .then(|| trimmed(&self.conversion_event)),
                 lead_created: self.lead_event.clone(),
                 opportunity_created: self.opportunity_event.clone(),
                 closed_won: self.closed_won_event.clone(),
             },
-            shared_devices: self.shared_devices.parse()?,
-            data_end: self
-                .data_end
-                .as_deref()
-                .map(|t| {
-                    parse_timestamp(t).ok_or_else(|| {
-                        Error::param(
-                            "--data-end",
-                            format!("`{t}`: expected {TIMESTAMP_EXPECTED}"),
-                        )
-                    })
-                })
-                .transpose()?,
+            shared_devices: self.shared_devices,
+            data_end: self.data_end,
             read,
-        };
-        params.validate()?;
-        Ok(params)
+        }
     }
 }

@@ -3,16 +3,14 @@
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Args;
 
 use pathcredit::csv_input::open_file;
-use pathcredit::journeys::{
-    BuiltJourneys, JOURNEY_COLUMNS, JourneyParams, PathReadOptions, build_journeys,
-    fractribution_columns,
-};
-use pathcredit::models::{Input, InputKind};
-use pathcredit::{ColumnMap, Journeys, PathTable, ReadOptions, ReadReport};
+use pathcredit::journeys::{JourneyParams, PathReadOptions, PathsPreset};
+use pathcredit::run::Source;
+use pathcredit::{ColumnMap, ReadOptions};
+
+use crate::cli::flags::choice;
 
 /// Options for reading any input file.
 #[derive(Debug, Args)]
@@ -66,8 +64,8 @@ pub struct InputArgs {
 
     /// Column preset for path summaries from other tools: `fractribution` reads
     /// transformed_path,conversions,non_conversions,revenue.
-    #[arg(long, value_name = "PRESET", value_parser = ["fractribution"])]
-    pub paths_preset: Option<String>,
+    #[arg(long, value_name = "PRESET", value_parser = choice::<PathsPreset>())]
+    pub paths_preset: Option<PathsPreset>,
 
     /// Separator between channels in a path.
     #[arg(long, value_name = "SEP", default_value = ">")]
@@ -77,150 +75,83 @@ pub struct InputArgs {
     pub read: ReadArgs,
 }
 
-/// Data read from the input flags.
-pub enum LoadedInput {
-    /// A path summary.
-    Paths(PathTable),
-    /// Journeys read from a file.
-    Journeys(Journeys),
-    /// Journeys built from events.
-    Built(Box<BuiltJourneys>),
-}
-
-impl LoadedInput {
-    /// The library's view of the input.
-    pub fn as_input(&self) -> Input<'_> {
-        match self {
-            LoadedInput::Paths(p) => Input::Paths(p),
-            LoadedInput::Journeys(j) => Input::Journeys(j),
-            LoadedInput::Built(b) => Input::Journeys(&b.journeys),
-        }
-    }
-}
-
 impl InputArgs {
-    /// The kind of input the flags name.
-    pub fn kind(&self) -> InputKind {
-        if self.paths.is_some() {
-            InputKind::Paths
-        } else {
-            InputKind::Journeys
-        }
-    }
-
     /// The reader options for the named input.
     pub fn read_options(&self) -> pathcredit::Result<ReadOptions> {
-        let preset = match self.paths_preset.as_deref() {
-            Some("fractribution") => fractribution_columns(),
-            _ => ColumnMap::new(),
-        };
+        let preset = self
+            .paths_preset
+            .map(PathsPreset::columns)
+            .unwrap_or_default();
         self.read.options(preset)
     }
 
-    /// Checks the flags before anything is read.
-    pub fn validate(&self) -> anyhow::Result<()> {
-        let read = self.read_options()?;
-        if self.paths.is_some() {
-            PathReadOptions {
-                read,
-                separator: self.path_separator.clone(),
-            }
-            .validate()?;
-        } else if self.journeys.is_some() {
-            read.columns.check_known("journeys", &JOURNEY_COLUMNS)?;
-        }
-        Ok(())
-    }
-
-    /// Reads the input; `build` gives the journey parameters for `--events`.
-    pub fn load(
+    /// The library's source for the named input (files opened when `open`, nothing
+    /// read yet; unopened, the readers are empty, for checking the options first);
+    /// `build` gives the journey parameters for `--events`.
+    pub fn source(
         &self,
-        build: &JourneyParams,
+        build: JourneyParams,
         quiet: bool,
-    ) -> anyhow::Result<(LoadedInput, Vec<ReadReport>)> {
+        open: bool,
+    ) -> anyhow::Result<Source<'static>> {
         let read = self.read_options()?;
+        let open_input = |path: &Path, quiet: bool| -> anyhow::Result<(Box<dyn Read>, String)> {
+            if open {
+                open_input(path, quiet)
+            } else {
+                Ok((Box::new(std::io::empty()), path.display().to_string()))
+            }
+        };
         if let Some(events) = &self.events {
-            let built = load_events(events, self.identities.as_deref(), build, quiet)?;
-            let reports = std::iter::once(built.summary.events_file.clone())
-                .chain(built.summary.identities_file.clone())
-                .collect();
-            return Ok((LoadedInput::Built(Box::new(built)), reports));
+            let identities = match &self.identities {
+                Some(path) => Some(open_input(path, true)?),
+                None => None,
+            };
+            let (reader, name) = open_input(events, quiet)?;
+            return Ok(Source::events(reader, name, identities, build));
         }
         if let Some(path) = &self.journeys {
-            let (journeys, report) =
-                with_input(path, quiet, |r, name| Journeys::read_csv(r, name, &read))?;
-            return Ok((LoadedInput::Journeys(journeys), vec![report]));
+            let (reader, name) = open_input(path, quiet)?;
+            return Ok(Source::journeys_csv(reader, name, read));
         }
         let path = self
             .paths
             .as_ref()
-            .context("one of --paths, --journeys or --events is required")?;
+            .ok_or_else(|| anyhow::anyhow!("one of --paths, --journeys or --events is required"))?;
+        let (reader, name) = open_input(path, quiet)?;
         let options = PathReadOptions {
             read,
             separator: self.path_separator.clone(),
         };
-        let (paths, report) = with_input(path, quiet, |r, name| {
-            PathTable::read_csv(r, name, &options)
-        })?;
-        Ok((LoadedInput::Paths(paths), vec![report]))
+        Ok(Source::paths_csv(reader, name, options))
     }
-}
-
-/// Builds journeys from an events file (and identities), with a progress bar on
-/// stderr for large files when stderr is a terminal.
-pub fn load_events(
-    events: &Path,
-    identities: Option<&Path>,
-    params: &JourneyParams,
-    quiet: bool,
-) -> anyhow::Result<BuiltJourneys> {
-    let built = with_input(
-        events,
-        quiet,
-        |events_reader, events_name| match identities {
-            Some(path) => {
-                let mut ids = std::io::BufReader::new(open_file(path)?);
-                build_journeys(
-                    events_reader,
-                    events_name,
-                    Some((&mut ids, &path.display().to_string())),
-                    params,
-                )
-            }
-            None => build_journeys(events_reader, events_name, None, params),
-        },
-    )?;
-    Ok(built)
 }
 
 /// Files at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
-/// Opens `path` (or stdin for `-`) and hands the reader and its display name to `read`.
-fn with_input<T>(
-    path: &Path,
-    quiet: bool,
-    read: impl FnOnce(&mut dyn Read, &str) -> pathcredit::Result<T>,
-) -> anyhow::Result<T> {
+/// Opens `path` (or stdin for `-`) with its display name; a large file read on a
+/// terminal gets a progress bar (not with `quiet`).
+pub fn open_input(path: &Path, quiet: bool) -> anyhow::Result<(Box<dyn Read>, String)> {
     if path.as_os_str() == "-" {
-        return Ok(read(&mut std::io::stdin().lock(), "<stdin>")?);
+        return Ok((Box::new(std::io::stdin().lock()), "<stdin>".to_string()));
     }
     let file = open_file(path)?;
     let name = path.display().to_string();
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader = std::io::BufReader::with_capacity(1 << 17, file);
     if quiet || size < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
-        let mut reader = reader;
-        return Ok(read(&mut reader, &name)?);
+        return Ok((Box::new(reader), name));
     }
-    let bar = indicatif::ProgressBar::new(size).with_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+    let bar = indicatif::ProgressBar::new(size)
+        .with_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})",
+            )
             .expect("valid template")
             .progress_chars("=> "),
-    );
+        )
+        .with_finish(indicatif::ProgressFinish::AndClear);
     bar.set_message(format!("reading {name}"));
-    let mut reader = bar.wrap_read(reader);
-    let result = read(&mut reader, &name);
-    bar.finish_and_clear();
-    Ok(result?)
+    Ok((Box::new(bar.wrap_read(reader)), name))
 }

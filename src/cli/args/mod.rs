@@ -6,13 +6,14 @@ mod input;
 mod models;
 mod output;
 mod transform;
+pub mod values;
 
 use std::ffi::OsString;
 
 pub use budget::BudgetArgs;
 pub use build::{BuildArgs, ChannelArgs};
-pub use input::{InputArgs, LoadedInput, ReadArgs, load_events};
-pub use models::ModelArgs;
+pub use input::{InputArgs, ReadArgs, open_input};
+pub use models::{BootstrapArgs, DetailsArgs, ModelArgs};
 pub use output::OutputArgs;
 pub use transform::TransformArgs;
 

@@ -1,78 +1,77 @@
-//! Which models run, with their parameters.
+//! Which models run, with their parameters; bootstrap intervals; model details outputs.
+
+use std::path::PathBuf;
 
 use clap::Args;
 
+use pathcredit::Level;
 use pathcredit::journeys::PathTransform;
+use pathcredit::models::logistic::{CreditMethod, SolverChoice};
+use pathcredit::models::markov::StateConvention;
+use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
-    LogisticParams, MarkovParams, ModelName, ModelSettings, PositionWeights, ShapleyParams,
+    LogisticParams, MarkovOrder, MarkovParams, ModelName, ModelSettings, PositionWeights,
+    ShapleyGame, ShapleyParams,
 };
-use pathcredit::time::{DURATION_EXPECTED, parse_duration};
-use pathcredit::{Error, Level};
+use pathcredit::param::Param;
+use pathcredit::time::Millis;
+
+use crate::cli::args::values::{duration, weights};
+use crate::cli::flags::choice;
 
 /// Which models run, with their parameters.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Models")]
 pub struct ModelArgs {
-    /// Models to run, comma separated (default: every model the input supports).
-    /// first_touch, last_touch, last_non_direct, linear, linear_unique, position_based,
-    /// custom, time_decay, w_shaped, full_path, influenced, markov, shapley,
-    /// shapley_ordered.
-    #[arg(long = "model", value_name = "LIST", value_delimiter = ',')]
-    pub models: Vec<String>,
+    /// Models to run, comma separated (default: every model the input supports; see the
+    /// list above).
+    #[arg(long = "model", value_name = "LIST", value_delimiter = ',', value_parser = choice::<ModelName>())]
+    pub models: Vec<ModelName>,
 
     /// Credit per channel, campaign or content (campaign/content need journeys or
     /// events with those columns; touches without one are "(not set)"). For account
     /// journeys see --journey-level.
-    #[arg(long, value_name = "LEVEL", default_value = "channel", value_parser = ["channel", "campaign", "content"])]
-    pub level: String,
+    #[arg(long, value_name = "LEVEL", default_value = "channel", value_parser = choice::<Level>())]
+    pub level: Level,
 
     /// Half-life of time_decay: a number with a unit (ms, s, m, h, d, w), e.g. 7d, 36h.
-    #[arg(long, value_name = "DURATION", default_value = "7d")]
-    pub half_life: String,
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = duration)]
+    pub half_life: Millis,
 
     /// First,middle,last weights of position_based (normalised to sum to 1).
-    #[arg(long, value_name = "F,M,L", default_value = "0.4,0.2,0.4")]
-    pub position_weights: String,
+    #[arg(long, value_name = "F,M,L", default_value = "0.4,0.2,0.4", value_parser = weights(Param::PositionWeights))]
+    pub position_weights: PositionWeights,
 
     /// First,middle,last weights of the `custom` model (enables it).
-    #[arg(long, value_name = "F,M,L")]
-    pub custom_weights: Option<String>,
+    #[arg(long, value_name = "F,M,L", value_parser = weights(Param::CustomWeights))]
+    pub custom_weights: Option<PositionWeights>,
 
     /// Order of the markov chain: 1 to 4, or `auto` (fit 1..4 on a seeded split and
     /// keep the best held-out log-loss).
     #[arg(long, value_name = "K|auto", default_value = "1")]
-    pub markov_order: String,
+    pub markov_order: MarkovOrder,
 
     /// Markov states of order k: `windows` (k consecutive touches; ChannelAttribution's
     /// convention) or `padded` (last k touches, padded with start).
-    #[arg(long, value_name = "KIND", default_value = "windows", value_parser = ["windows", "padded"])]
-    pub markov_states: String,
+    #[arg(long, value_name = "KIND", default_value = "windows", value_parser = choice::<StateConvention>())]
+    pub markov_states: StateConvention,
 
     /// Share of journeys held out to choose the order with --markov-order auto.
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     pub markov_holdout: f64,
 
-    /// Seed of every random choice (held-out splits, sampling); fixed by default, so
-    /// runs are reproducible.
+    /// Seed of every random choice (held-out splits, sampling, bootstrap); fixed by
+    /// default, so runs are reproducible.
     #[arg(long, value_name = "N", default_value_t = 42)]
     pub seed: u64,
-
-    /// Write the markov model's details as JSON: states, transition matrix,
-    /// P(conversion), removal effects, order selection.
-    #[arg(long, value_name = "FILE")]
-    pub markov_details: Option<std::path::PathBuf>,
-
-    /// Write the markov transition matrix as CSV: from,to,count,probability.
-    #[arg(long, value_name = "FILE")]
-    pub markov_transitions: Option<std::path::PathBuf>,
 
     /// Game of the shapley model: `rate` (conversion rate of journeys whose channels lie
     /// in the coalition; uses non-converting journeys) or `simplified` (their
     /// conversions; Zhao et al. 2018, equal to linear_unique).
     /// `model` is the logistic model's probability for a journey touching exactly the
     /// coalition's channels.
-    #[arg(long, value_name = "GAME", default_value = "rate", value_parser = ["rate", "simplified", "model"])]
-    pub shapley_game: String,
+    #[arg(long, value_name = "GAME", default_value = "rate", value_parser = choice::<ShapleyGame>())]
+    pub shapley_game: ShapleyGame,
 
     /// Estimate the Shapley value from this many antithetic permutation pairs (with
     /// standard errors and Hoeffding intervals) instead of solving exactly.
@@ -86,13 +85,8 @@ pub struct ModelArgs {
 
     /// Negative Shapley values in the credit: `clip` to 0 and renormalise the rest, or
     /// `keep` (negative credit). Raw values are always in --shapley-details.
-    #[arg(long, value_name = "POLICY", default_value = "clip", value_parser = ["clip", "keep"])]
-    pub shapley_negative: String,
-
-    /// Write the shapley models' details as JSON: raw values, method, standard errors,
-    /// Hoeffding bounds, and the ordered model's credit per touch position.
-    #[arg(long, value_name = "FILE")]
-    pub shapley_details: Option<std::path::PathBuf>,
+    #[arg(long, value_name = "POLICY", default_value = "clip", value_parser = choice::<NegativePolicy>())]
+    pub shapley_negative: NegativePolicy,
 
     /// L2 strength of the logistic model's final fit (default: chosen by
     /// cross-validation on log-loss).
@@ -110,8 +104,8 @@ pub struct ModelArgs {
     /// How the logistic model's predictions become credit: `shapley` (the Shapley value
     /// of p(journey restricted to S) − p(no channel) over each journey's channels) or
     /// `removal` (the drop-one difference).
-    #[arg(long, value_name = "METHOD", default_value = "shapley", value_parser = ["shapley", "removal"])]
-    pub logistic_credit: String,
+    #[arg(long, value_name = "METHOD", default_value = "shapley", value_parser = choice::<CreditMethod>())]
+    pub logistic_credit: CreditMethod,
 
     /// Refit the logistic model on this many seeded subsamples (Shao & Li 2011) and
     /// report the spread of coefficients and credit (interval columns with 2 or more).
@@ -129,103 +123,143 @@ pub struct ModelArgs {
     /// Optimiser of the logistic model: `newton` (an exact weighted fit on aggregated
     /// rows) or `linfa` (linfa-logistic on one row per journey; a case-control sample
     /// beyond 100,000 rows). Both minimise the same loss; newton is ~80x faster.
-    #[arg(long, value_name = "SOLVER", default_value = "newton", value_parser = ["newton", "linfa"])]
-    pub logistic_solver: String,
+    #[arg(long, value_name = "SOLVER", default_value = "newton", value_parser = choice::<SolverChoice>())]
+    pub logistic_solver: SolverChoice,
 
     /// Share of journeys held out for the logistic model's diagnostics.
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     pub logistic_holdout: f64,
-
-    /// Write the logistic model as JSON: features, coefficients (with bagged intervals),
-    /// regularisation, convergence, held-out AUC and log-loss, calibration by decile.
-    #[arg(long, value_name = "FILE")]
-    pub logistic_details: Option<std::path::PathBuf>,
-
-    /// Refit every model on this many bootstrap replicates (Poisson resampling of
-    /// journeys or path rows, seeded) and write 95% percentile intervals into the
-    /// credit's conversions_lo/conversions_hi columns.
-    #[arg(long, value_name = "B", default_value_t = 0)]
-    pub bootstrap: usize,
-
-    /// Write every model's details (markov chain and held-out fit, shapley values,
-    /// logistic model and diagnostics) as one JSON object keyed by model.
-    #[arg(long, value_name = "FILE")]
-    pub details: Option<std::path::PathBuf>,
-
-    /// Write the logistic model's feature matrix as CSV (one row per journey or path,
-    /// with its conversions, non-conversions and pathcredit's prediction), e.g. to fit
-    /// it with another tool.
-    #[arg(long, value_name = "FILE")]
-    pub logistic_features_out: Option<std::path::PathBuf>,
 }
 
 impl ModelArgs {
-    /// The validated settings.
+    /// The settings (checked whole by the run, before any input is read).
     pub fn settings(
         &self,
         direct_channels: Vec<String>,
         path_transform: PathTransform,
-    ) -> Result<ModelSettings, Error> {
-        let half_life = parse_duration(&self.half_life).ok_or_else(|| {
-            Error::param(
-                "--half-life",
-                format!("`{}`: expected {DURATION_EXPECTED}", self.half_life),
-            )
-        })?;
-        let settings = ModelSettings {
-            level: self
-                .level
-                .parse::<Level>()
-                .map_err(|m| Error::param("--level", m))?,
+    ) -> ModelSettings {
+        ModelSettings {
+            level: self.level,
             direct_channels,
-            position_weights: PositionWeights::parse(&self.position_weights, "--position-weights")?,
-            custom_weights: self
-                .custom_weights
-                .as_deref()
-                .map(|w| PositionWeights::parse(w, "--custom-weights"))
-                .transpose()?,
-            half_life,
+            position_weights: self.position_weights,
+            custom_weights: self.custom_weights,
+            half_life: self.half_life,
             path_transform,
             markov: MarkovParams::default()
-                .order_choice(self.markov_order.parse()?)
-                .states(self.markov_states.parse()?)
+                .order_choice(self.markov_order)
+                .states(self.markov_states)
                 .holdout(self.markov_holdout)
                 .seed(self.seed),
             shapley: ShapleyParams::default()
-                .game(self.shapley_game.parse()?)
+                .game(self.shapley_game)
                 .samples(self.shapley_samples)
                 .exact_max(self.shapley_exact_max)
-                .negative(self.shapley_negative.parse()?)
+                .negative(self.shapley_negative)
                 .seed(self.seed),
             logistic: LogisticParams::default()
                 .alpha(self.logistic_alpha)
                 .folds(self.logistic_folds)
                 .interactions(self.logistic_interactions)
-                .credit(self.logistic_credit.parse()?)
+                .credit(self.logistic_credit)
                 .bags(
                     self.logistic_bags,
                     self.logistic_bag_rows,
                     self.logistic_bag_features,
                 )
                 .holdout(self.logistic_holdout)
-                .solver(self.logistic_solver.parse()?)
+                .solver(self.logistic_solver)
                 .seed(self.seed),
-        };
-        settings.validate()?;
-        Ok(settings)
+        }
     }
 
     /// The models named with `--model`, or `None` for the default set.
-    pub fn model_names(&self) -> Result<Option<Vec<ModelName>>, Error> {
-        if self.models.is_empty() {
-            return Ok(None);
+    pub fn model_names(&self) -> Option<Vec<ModelName>> {
+        (!self.models.is_empty()).then(|| self.models.clone())
+    }
+}
+
+/// Bootstrap intervals on credit.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Models")]
+pub struct BootstrapArgs {
+    /// Refit every model on this many bootstrap replicates (Poisson resampling of
+    /// journeys or path rows, seeded by --seed) and write 95% percentile intervals into
+    /// the credit's conversions_lo/conversions_hi columns.
+    #[arg(long, value_name = "B", default_value_t = 0)]
+    pub bootstrap: usize,
+}
+
+/// Files of model details (`attribute` only).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Model details")]
+pub struct DetailsArgs {
+    /// Write the markov model's details as JSON: states, transition matrix,
+    /// P(conversion), removal effects, order selection.
+    #[arg(long, value_name = "FILE")]
+    pub markov_details: Option<PathBuf>,
+
+    /// Write the markov transition matrix as CSV: from,to,count,probability.
+    #[arg(long, value_name = "FILE")]
+    pub markov_transitions: Option<PathBuf>,
+
+    /// Write the shapley models' details as JSON: raw values, method, standard errors,
+    /// Hoeffding bounds, and the ordered model's credit per touch position.
+    #[arg(long, value_name = "FILE")]
+    pub shapley_details: Option<PathBuf>,
+
+    /// Write the logistic model as JSON: features, coefficients (with bagged intervals),
+    /// regularisation, convergence, held-out AUC and log-loss, calibration by decile.
+    #[arg(long, value_name = "FILE")]
+    pub logistic_details: Option<PathBuf>,
+
+    /// Write the logistic model's feature matrix as CSV (one row per journey or path,
+    /// with its conversions, non-conversions and pathcredit's prediction), e.g. to fit
+    /// it with another tool.
+    #[arg(long, value_name = "FILE")]
+    pub logistic_features_out: Option<PathBuf>,
+
+    /// Write every model's details (markov chain and held-out fit, shapley values,
+    /// logistic model and diagnostics) as one JSON object keyed by model.
+    #[arg(long, value_name = "FILE")]
+    pub details: Option<PathBuf>,
+}
+
+impl DetailsArgs {
+    /// True when any details file is asked for.
+    pub fn any(&self) -> bool {
+        self.markov_details.is_some()
+            || self.markov_transitions.is_some()
+            || self.shapley_details.is_some()
+            || self.logistic_details.is_some()
+            || self.logistic_features_out.is_some()
+            || self.details.is_some()
+    }
+
+    /// Refuses details files whose model is not running.
+    pub fn check(&self, models: &[ModelName]) -> anyhow::Result<()> {
+        let has = |m: ModelName| models.contains(&m);
+        if (self.markov_details.is_some() || self.markov_transitions.is_some())
+            && !has(ModelName::Markov)
+        {
+            anyhow::bail!(
+                "--markov-details and --markov-transitions need the markov model (--model markov)"
+            );
         }
-        let names = self
-            .models
-            .iter()
-            .filter(|m| !m.trim().is_empty())
-            .map(|m| m.parse())
-            .collect::<Result<Vec<ModelName>, Error>>()?;
-        Ok(Some(names))
+        if self.shapley_details.is_some()
+            && !has(ModelName::Shapley)
+            && !has(ModelName::ShapleyOrdered)
+        {
+            anyhow::bail!(
+                "--shapley-details needs the shapley or shapley_ordered model (--model shapley)"
+            );
+        }
+        if (self.logistic_details.is_some() || self.logistic_features_out.is_some())
+            && !has(ModelName::Logistic)
+        {
+            anyhow::bail!(
+                "--logistic-details and --logistic-features-out need the logistic model (--model logistic)"
+            );
+        }
+        Ok(())
     }
 }

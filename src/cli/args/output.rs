@@ -1,11 +1,13 @@
-//! Where and how credit output is written.
+//! Where and how a table is written: declared once, for every subcommand that writes
+//! one (`attribute`, `evaluate`, `validate`, `budget`).
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use pathcredit::Error;
 use pathcredit::report::Format;
+
+use crate::cli::flags::choice;
 
 /// Where and how output is written.
 #[derive(Debug, Args)]
@@ -15,21 +17,16 @@ pub struct OutputArgs {
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
 
-    /// Output format (default: from the --out extension, else csv).
-    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "json"])]
-    pub format: Option<String>,
-
-    /// Print nothing on stderr but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Output format (default: from the --out extension: .csv, .json, .md; else csv).
+    #[arg(long, value_name = "FORMAT", value_parser = choice::<Format>())]
+    pub format: Option<Format>,
 }
 
 impl OutputArgs {
     /// The output format.
-    pub fn format(&self) -> Result<Format, Error> {
-        match &self.format {
-            Some(f) => f.parse(),
-            None => Ok(Format::from_extension(&self.out.to_string_lossy()).unwrap_or_default()),
-        }
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or_else(|| {
+            Format::from_extension(&self.out.to_string_lossy()).unwrap_or_default()
+        })
     }
 }

@@ -2,7 +2,9 @@
 
 use clap::Args;
 
-use pathcredit::journeys::PathTransform;
+use pathcredit::journeys::{PathTransform, TransformKind};
+
+use crate::cli::flags::choice;
 
 /// Path transforms (applied in this order: drop channels, drop direct, transform, max steps).
 #[derive(Debug, Args)]
@@ -11,8 +13,8 @@ pub struct TransformArgs {
     /// Sequence transform: none, exposure (collapse consecutive repeats), first (first
     /// occurrences), unique (the channel set in first-seen order), frequency (first
     /// occurrences named channel(count)).
-    #[arg(long, value_name = "KIND", default_value = "none", value_parser = ["none", "exposure", "first", "unique", "frequency"])]
-    pub transform: String,
+    #[arg(long, value_name = "KIND", default_value = "none", value_parser = choice::<TransformKind>())]
+    pub transform: TransformKind,
 
     /// Keep only the last N touches of each path.
     #[arg(long, value_name = "N")]
@@ -28,10 +30,11 @@ pub struct TransformArgs {
 }
 
 impl TransformArgs {
-    /// The transform, with the direct channel names it needs.
-    pub fn transform(&self, direct_channels: &[String]) -> pathcredit::Result<PathTransform> {
-        let t = PathTransform {
-            kind: self.transform.parse()?,
+    /// The transform, with the direct channel names it needs (checked with the model
+    /// settings, or by `PathTransform::validate`).
+    pub fn transform(&self, direct_channels: &[String]) -> PathTransform {
+        PathTransform {
+            kind: self.transform,
             max_steps: self.max_steps,
             drop_channels: self
                 .drop_channel
@@ -40,8 +43,6 @@ impl TransformArgs {
                 .collect(),
             drop_direct_unless_only: self.drop_direct_unless_only,
             direct_channels: direct_channels.to_vec(),
-        };
-        t.validate()?;
-        Ok(t)
+        }
     }
 }

@@ -139,4 +139,3 @@ pub(super) fn allocate_linear(lines: &[Line], total: i64) -> Vec<i64> {
     }
     x
 }
-

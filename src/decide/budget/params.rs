@@ -90,7 +90,10 @@ impl BudgetParams {
             .iter()
             .map(|pair| {
                 let (channel, amount) = pair.split_once('=').ok_or_else(|| {
-                    Error::param(param, format!("`{pair}`: expected CHANNEL=AMOUNT, e.g. display=500"))
+                    Error::param(
+                        param,
+                        format!("`{pair}`: expected CHANNEL=AMOUNT, e.g. display=500"),
+                    )
                 })?;
                 let value: f64 = amount.trim().parse().map_err(|_| {
                     Error::param(param, format!("`{pair}`: `{amount}` is not an amount ≥ 0"))

@@ -14,8 +14,8 @@
 //! ≤ 0 (the model thinks its channels lowered its chance) is split equally over its
 //! channels, and such journeys are counted in a note.
 
-use rayon::prelude::*;
 use crate::param::{Choice, Param, choice_str};
+use rayon::prelude::*;
 
 use crate::models::logistic::features::{FeatureSpec, TouchLite};
 use crate::models::logistic::fit::{Coefficients, probability};

@@ -40,11 +40,11 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::holdout::Scored;
 use crate::holdout::split::held_out_count;
 use crate::journeys::{Journeys, PathTable};
 use crate::models::{Attribution, JourneyAttribution};
+use crate::param::Param;
 
 pub use credit::CreditMethod;
 pub use diagnostics::{CalibrationBin, Diagnostics};

@@ -20,8 +20,8 @@ use rustc_hash::FxHashMap;
 
 use crate::channel::ChannelId;
 use crate::error::{Error, Result};
-use crate::param::{Choice, Param, choice_str};
 use crate::journeys::PathTable;
+use crate::param::{Choice, Param, choice_str};
 
 /// How order-k states are formed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -128,12 +128,8 @@ impl Chain {
 
     /// Builds the chain of order `order` from a path table.
     pub fn build(paths: &PathTable, order: usize, convention: StateConvention) -> Result<Chain> {
-        if !(1..=MAX_ORDER).contains(&order) {
-            return Err(Error::param(
-                Param::MarkovOrder,
-                format!("must be 1 to {MAX_ORDER} (or auto)"),
-            ));
-        }
+        // The order was checked by `MarkovParams::validate`.
+        debug_assert!((1..=MAX_ORDER).contains(&order));
         if paths.channels().len() > MAX_CHANNELS {
             return Err(Error::unsupported(
                 "markov",

@@ -36,9 +36,9 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::param::Param;
 use crate::journeys::PathTable;
 use crate::models::Attribution;
+use crate::param::Param;
 
 pub use chain::{MAX_ORDER, StateConvention};
 pub use select::OrderScore;
@@ -57,17 +57,19 @@ pub enum MarkovOrder {
 
 impl std::str::FromStr for MarkovOrder {
     type Err = Error;
+    /// Parses `auto` or an order; the range is checked once, by
+    /// [`MarkovParams::validate`].
     fn from_str(s: &str) -> Result<Self> {
+        let s = s.trim();
         if s == "auto" {
             return Ok(MarkovOrder::Auto);
         }
-        match s.parse::<usize>() {
-            Ok(k) if (1..=MAX_ORDER).contains(&k) => Ok(MarkovOrder::Fixed(k)),
-            _ => Err(Error::param(
+        s.parse::<usize>().map(MarkovOrder::Fixed).map_err(|_| {
+            Error::param(
                 Param::MarkovOrder,
-                format!("`{s}`: expected 1 to {MAX_ORDER} or auto"),
-            )),
-        }
+                format!("`{s}`: expected an order 1 to {MAX_ORDER}, or auto"),
+            )
+        })
     }
 }
 
@@ -139,7 +141,7 @@ impl MarkovParams {
         {
             return Err(Error::param(
                 Param::MarkovOrder,
-                format!("must be 1 to {MAX_ORDER} or auto"),
+                format!("{k}: expected an order 1 to {MAX_ORDER}, or auto"),
             ));
         }
         if !(self.tolerance > 0.0 && self.tolerance < 1e-3) {
@@ -289,6 +291,27 @@ pub struct MarkovDetails {
     pub holdout_fit: Option<OrderScore>,
     /// Warnings and conventions.
     pub notes: Vec<String>,
+}
+
+impl MarkovDetails {
+    /// Writes the transition table as CSV, `from,to,count,probability`: counts exact,
+    /// probabilities with 12 decimals (the one writer of this table).
+    pub fn write_transitions_csv(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        let mut csv = csv::Writer::from_writer(out);
+        let err = |e: csv::Error| Error::Write(std::io::Error::other(e));
+        csv.write_record(["from", "to", "count", "probability"])
+            .map_err(err)?;
+        for t in &self.transitions {
+            csv.write_record([
+                t.from.as_str(),
+                t.to.as_str(),
+                &crate::journeys::format_exact(t.count),
+                &format!("{:.12}", t.probability),
+            ])
+            .map_err(err)?;
+        }
+        csv.flush().map_err(Error::Write)
+    }
 }
 
 impl FittedMarkov {

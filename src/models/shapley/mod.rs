@@ -37,10 +37,10 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::param::{Choice, Param, choice_str};
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::logistic::LogisticParams;
+use crate::param::{Choice, Param, choice_str};
 
 pub use engine::{
     EXACT_HARD_LIMIT, Game, HOEFFDING_DELTA, SampleSums, Sampled, exact, sampled, sampled_until,
@@ -65,7 +65,11 @@ pub enum ShapleyGame {
 
 impl Choice for ShapleyGame {
     const PARAM: Param = Param::ShapleyGame;
-    const ALL: &'static [Self] = &[ShapleyGame::Rate, ShapleyGame::Simplified, ShapleyGame::Model];
+    const ALL: &'static [Self] = &[
+        ShapleyGame::Rate,
+        ShapleyGame::Simplified,
+        ShapleyGame::Model,
+    ];
     fn name(self) -> &'static str {
         match self {
             ShapleyGame::Rate => "rate",
