@@ -3,10 +3,10 @@
 //! ROI, plan, Markdown and HTML with SVG charts) from 3 models' credit on 100k paths.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pathcredit::bench_data::PathSynth;
 use pathcredit::decide::{BudgetParams, PathFacts, Plan, Spend, roi::roi};
 use pathcredit::models::{self, Input, ModelName, ModelSettings};
 use pathcredit::report::{Document, render_html, render_markdown};
-use pathcredit::synth::PathSynth;
 
 mod common;
 

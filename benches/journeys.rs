@@ -2,8 +2,8 @@
 //! measuring; a small log under `cargo test`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pathcredit::bench_data::EventSynth;
 use pathcredit::journeys::{JourneyParams, build_journeys};
-use pathcredit::synth::EventSynth;
 
 mod common;
 

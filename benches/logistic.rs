@@ -2,9 +2,9 @@
 //! per-journey Shapley credit) on journeys from the event generator.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pathcredit::bench_data::EventSynth;
 use pathcredit::journeys::{JourneyParams, build_journeys};
 use pathcredit::models::LogisticParams;
-use pathcredit::synth::EventSynth;
 
 mod common;
 

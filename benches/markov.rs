@@ -2,8 +2,8 @@
 //! summaries: 1M distinct paths with 10 and 30 channels, orders 1 and 3 when measuring.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pathcredit::bench_data::PathSynth;
 use pathcredit::models::MarkovParams;
-use pathcredit::synth::PathSynth;
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! Stage: reading a path summary CSV into a canonical PathTable.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pathcredit::synth::PathSynth;
+use pathcredit::bench_data::PathSynth;
 use pathcredit::{PathReadOptions, PathTable};
 
 mod common;

@@ -1,8 +1,8 @@
 //! Stage: rule-based models on a path table and on journeys.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pathcredit::bench_data::PathSynth;
 use pathcredit::models::{self, Input, ModelName, ModelSettings};
-use pathcredit::synth::PathSynth;
 
 mod common;
 

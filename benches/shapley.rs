@@ -4,8 +4,8 @@
 //! see README.)
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pathcredit::bench_data::PathSynth;
 use pathcredit::models::ShapleyParams;
-use pathcredit::synth::PathSynth;
 
 mod common;
 

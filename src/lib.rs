@@ -1,11 +1,52 @@
 //! # pathcredit
 //!
-//! Data-driven marketing attribution: from touchpoint journeys to channel credit.
+//! Data-driven marketing attribution: from touchpoint logs to channel credit.
 //!
-//! The pipeline: journeys (per touch, with times and milestones) or a path summary
-//! (distinct channel sequences with conversion and non-conversion counts) go into
-//! models, and every model returns the same [`Credit`]: per channel, attributed
-//! conversions, attributed value and share.
+//! Raw events (or journeys, or a path summary built elsewhere) go in; every model —
+//! the rule-based baselines, the exact Markov removal effect, Shapley values, a fitted
+//! logistic model — returns the same [`Credit`]: per channel, attributed conversions,
+//! attributed value and share. Credit then feeds a comparison, ROI and a budget plan
+//! ([`decide`]), reports ([`report`]), and scores against a simulation's known truth
+//! ([`evaluate`], [`simulate`]).
+//!
+//! ## A whole run: [`run()`]
+//!
+//! [`RunSpec`] says where the data come from ([`Source`]: a CSV reader or an in-memory
+//! table), which models run with which [`ModelSettings`], and how many bootstrap
+//! replicates put intervals on credit. [`run()`] checks every setting before it reads a
+//! byte, then reads (or builds journeys), fits, and returns a [`RunResult`]. The
+//! `pathcredit` command line is a thin shell over exactly this call.
+//!
+//! ```
+//! use pathcredit::journeys::JourneyParams;
+//! use pathcredit::models::{MarkovParams, ModelName, ModelSettings};
+//! use pathcredit::{RunSpec, Source};
+//!
+//! // Raw events: two people; one converts after search and email.
+//! let events = "timestamp,user_id,event,channel,value\n\
+//!               2026-01-01T10:00:00Z,u1,touch,search,\n\
+//!               2026-01-03T10:00:00Z,u1,touch,email,\n\
+//!               2026-01-03T10:05:00Z,u1,conversion,,120\n\
+//!               2026-01-02T09:00:00Z,u2,touch,display,\n";
+//! let params = JourneyParams { censor: Some(None), ..JourneyParams::default() };
+//! let settings = ModelSettings {
+//!     markov: MarkovParams::default().order(1),
+//!     ..ModelSettings::default()
+//! };
+//! let spec = RunSpec::new(Source::events(events.as_bytes(), "events.csv", None, params))
+//!     .models([ModelName::LastTouch, ModelName::Linear, ModelName::Markov])
+//!     .settings(settings);
+//! let result = pathcredit::run(spec)?;
+//!
+//! let linear = result.credit(ModelName::Linear).unwrap();
+//! assert_eq!(linear.get("search").unwrap().conversions, 0.5);
+//! assert_eq!(linear.get("email").unwrap().value, 60.0);
+//! // The non-converting journey (display) is kept: Markov learns from it.
+//! assert_eq!(result.data.build_summary().unwrap().windows.non_converting_journeys, 1);
+//! # Ok::<(), pathcredit::Error>(())
+//! ```
+//!
+//! One model on a table in memory is one call too:
 //!
 //! ```
 //! use pathcredit::{Attribution, PathTable, PathReadOptions};
@@ -28,18 +69,28 @@
 //!
 //! ## Modules
 //!
-//! * [`journeys`]: [`PathTable`] and [`Journeys`], and their CSV formats.
-//! * [`models`]: the [`Attribution`] and [`JourneyAttribution`] traits, the rule-based
-//!   models, and the registry that runs models by name.
+//! * [`run`](mod@run): the whole-run entry point ([`RunSpec`], [`Source`], [`RunResult`]).
+//! * [`journeys`]: [`PathTable`] and [`Journeys`], their CSV formats, and the journey
+//!   builder (identity stitching, sessions, lookback windows, censoring, accounts).
+//! * [`models`]: the [`Attribution`] and [`JourneyAttribution`] traits, every model, and
+//!   the [`registry`](models::registry) (how to add a model is written there).
 //! * [`credit`]: the [`Credit`] type.
-//! * [`report`]: renderers (CSV, JSON).
-//! * [`synth`]: seeded synthetic path summaries for benchmarks.
+//! * [`decide`]: comparison, spend, ROI, budget plans, cross-checks of other tools' reports.
+//! * [`evaluate`]: bootstrap intervals, scores against a simulation's truth, decision regret.
+//! * [`holdout`]: held-out AUC and log-loss, below both models and evaluation.
+//! * [`report`]: renderers (CSV, JSON, Markdown, the HTML decision report).
+//! * [`simulate`]: the causal simulator, whose channel effects are known exactly;
+//!   [`bench_data`]: seeded benchmark data (path summaries, event logs) with no causal
+//!   meaning.
+//! * [`param`]: the names of every setting ([`Param`]) and of every closed choice
+//!   ([`Choice`]); errors name parameters, never command-line flags.
 //! * [`channel`], [`time`], [`csv_input`], [`prec`]: interned names, timestamps and
 //!   durations, CSV input with located errors, tolerances.
 //! * [`error`]: the one [`Error`] type.
 
 #![warn(missing_docs)]
 
+pub mod bench_data;
 pub mod channel;
 pub mod credit;
 pub mod csv_input;
@@ -54,7 +105,6 @@ pub mod prec;
 pub mod report;
 pub mod run;
 pub mod simulate;
-pub mod synth;
 pub mod time;
 
 pub use channel::{ChannelId, Dictionary};

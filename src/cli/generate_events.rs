@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pathcredit::synth::EventSynth;
+use pathcredit::bench_data::EventSynth;
 
 use crate::cli::output::AtomicFile;
 

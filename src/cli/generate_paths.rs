@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pathcredit::synth::PathSynth;
+use pathcredit::bench_data::PathSynth;
 
 use crate::cli::output::write_output;
 

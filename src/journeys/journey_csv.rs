@@ -22,7 +22,8 @@ use rustc_hash::FxHashMap;
 
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Row, open_file};
 use crate::error::{Error, Result};
-use crate::journeys::journey::{JourneyInfo, Journeys, Milestone, Touch};
+use crate::journeys::journey::{JourneyInfo, Journeys, Touch};
+use crate::journeys::labels::Milestone;
 use crate::journeys::path_csv::format_exact;
 use crate::time::{TIMESTAMP_EXPECTED, format_timestamp, parse_timestamp};
 

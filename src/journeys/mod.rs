@@ -11,6 +11,7 @@ mod events;
 mod identity;
 mod journey;
 mod journey_csv;
+mod labels;
 mod path_csv;
 mod path_table;
 mod sessions;
@@ -22,10 +23,9 @@ pub(crate) use build::build_validated;
 pub use build::{BuiltJourneys, JourneyLevel, JourneyParams, build_journeys};
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
-pub use journey::{
-    Journey, JourneyInfo, Journeys, JourneysBuilder, Level, Milestone, NOT_SET, Touch,
-};
+pub use journey::{Journey, JourneyInfo, Journeys, JourneysBuilder, NOT_SET, Touch};
 pub use journey_csv::JOURNEY_COLUMNS;
+pub use labels::{Level, Milestone};
 pub use path_csv::{
     PATH_COLUMNS, PathReadOptions, PathsPreset, format_exact, fractribution_columns,
 };

@@ -86,3 +86,36 @@ fn ci_runs_the_readme_test_command() {
         ".ci/run must run the README's test command `{command}`"
     );
 }
+
+/// The README's "Using the library" example is the crate's front-page doc test, which
+/// `cargo test --doc` runs: the two must stay equal.
+#[test]
+fn library_example_is_the_front_page_doc_test() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Using the library")
+        .nth(1)
+        .expect("README.md has a ## Using the library section");
+    let in_readme = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("a rust block");
+    let lib = std::fs::read_to_string(repo_root().join("src/lib.rs")).unwrap();
+    let doc: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! ").or(l.strip_prefix("//!")))
+        .collect();
+    let doc = doc.join("\n");
+    let start = doc
+        .find("```\nuse pathcredit::journeys::JourneyParams;")
+        .expect("the front-page example");
+    let code = &doc[start + 4..];
+    let code = &code[..code.find("```").unwrap()];
+    let visible: Vec<&str> = code
+        .lines()
+        .filter(|l| !l.starts_with("# ") && *l != "#")
+        .collect();
+    let visible = visible.join("\n").replace("\\\\n", "\\n");
+    assert_eq!(in_readme.trim_end(), visible.trim_end());
+}

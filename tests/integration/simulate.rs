@@ -1,9 +1,9 @@
 //! The simulator's truth, determinism, bootstrap intervals, and simulate → evaluate.
 
+use pathcredit::bench_data::PathSynth;
 use pathcredit::evaluate::bootstrap::{apply_intervals, bootstrap};
 use pathcredit::models::{self, Input, ModelName, ModelSettings};
 use pathcredit::simulate::{Scenario, SimParams, SimSummary};
-use pathcredit::synth::PathSynth;
 
 use crate::common::pathcredit;
 
