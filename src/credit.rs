@@ -29,7 +29,7 @@ pub struct ChannelCredit {
 /// One model's credit over every channel of the input, sorted by channel name.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Credit {
-    /// The model's name, as in `--model`.
+    /// The model's name, as in the `models` setting.
     pub model: String,
     /// What `channel` means in the rows: `channel`, `campaign` or `content`.
     pub dimension: String,

@@ -68,7 +68,7 @@ pub enum Error {
         file: String,
     },
 
-    /// Every data row was bad and skipped (with `--skip-bad-rows`).
+    /// Every data row was bad and skipped (when bad rows are skipped).
     #[error("{file}: all {skipped} data rows were bad and skipped; the first: {first}")]
     NoUsableRows {
         /// The input's name.

@@ -1,9 +1,9 @@
 //! The spend file: `channel,spend`, optionally with `campaign` and `period` columns.
 //!
-//! Rows are summed per key (the channel, or the campaign with `--level campaign`);
+//! Rows are summed per key (the channel, or the campaign with `level campaign`);
 //! `period` rows can be filtered to one period. Spend must be a non-negative number;
 //! a bad row is an error naming file, line and column (or skipped and counted with
-//! `--skip-bad-rows`).
+//! skipping bad rows).
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -1,5 +1,5 @@
 //! The held-out fit of each model, read back from a details JSON
-//! (`attribute --details`): where it sits is the model registry's to say.
+//! (the `details` output of a run): where it sits is the model registry's to say.
 
 use std::collections::BTreeMap;
 use std::io::Read;

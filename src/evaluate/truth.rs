@@ -119,7 +119,7 @@ pub struct Score {
     pub max_abs_share_error: f64,
     /// Share the model gives to channels with no effect.
     pub placebo_share: f64,
-    /// Held-out AUC, for models that predict conversion (from `attribute --details`).
+    /// Held-out AUC, for models that predict conversion (from the `details` output of a run).
     pub holdout_auc: Option<f64>,
     /// Held-out log-loss, for models that predict conversion.
     pub holdout_log_loss: Option<f64>,

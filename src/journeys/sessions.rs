@@ -5,12 +5,12 @@
 //! a gap of exactly the session gap stays in the session). Sessions never span a
 //! conversion: the builder sessionizes the touches between two conversions separately.
 //!
-//! With `--touch-level session` (the default) a session becomes one touch: its time is
+//! With `touch_level session` (the default) a session becomes one touch: its time is
 //! the session's first event, its channel (with campaign and content) that of the
 //! session's first non-direct touch, or of its first touch when every touch is direct.
 //! This is the "last non-direct within a session" idea of web analytics turned
 //! around: a session that began direct but then came through a campaign counts as that
-//! campaign. With `--touch-level event` every touch event is a touch.
+//! campaign. With `touch_level event` every touch event is a touch.
 
 use crate::journeys::events::{Event, Kind};
 use crate::param::{Choice, Param, choice_str};

@@ -1,9 +1,9 @@
 //! Path transforms for path summaries, composable and applied in a fixed order:
 //!
-//! 1. `--drop-channel NAME` (repeatable): remove every touch of those channels;
-//! 2. `--drop-direct-unless-only`: remove direct touches, unless the path is made only of
+//! 1. `drop_channel NAME` (repeatable): remove every touch of those channels;
+//! 2. `drop_direct_unless_only`: remove direct touches, unless the path is made only of
 //!    direct touches (then it stays as it is);
-//! 3. `--transform KIND`:
+//! 3. `transform KIND`:
 //!    * `none`: the path as it is;
 //!    * `exposure`: collapse consecutive repeats (`a > a > b > a` → `a > b > a`);
 //!    * `first`: keep the first occurrence of each channel (`a > b > a > c` → `a > b > c`);
@@ -12,7 +12,7 @@
 //!      Fractribution uses `unique` for the identity, our `none`);
 //!    * `frequency`: like `first`, each channel named with its count
 //!      (`a > b > a` → `a(2) > b(1)`), after Fractribution's frequency transform;
-//! 4. `--max-steps N`: keep the last N touches.
+//! 4. `max_steps N`: keep the last N touches.
 //!
 //! Paths that become empty (every touch dropped) leave the table; their counts are
 //! returned so the caller reports them.

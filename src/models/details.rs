@@ -16,7 +16,7 @@ use crate::models::shapley::{PositionCredit, ShapleyDetails};
 /// conversion, and downcasting for callers that render one model specially (the
 /// report's Markov heatmap).
 pub trait Details: Debug + Send + Sync + Any {
-    /// The details as JSON (what `attribute --details` writes under the model's name).
+    /// The details as JSON (what a run's `details` output holds under the model's name).
     fn to_json(&self) -> Result<serde_json::Value>;
 
     /// The model's fit on held-out journeys, when it predicts conversion.

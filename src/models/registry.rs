@@ -1,6 +1,6 @@
 //! The model registry: one entry per model says what it is and how it runs.
 //!
-//! Everything that lists models reads this table: the command line's `--model` values
+//! Everything that lists models reads this table: the command line's model names
 //! and help, the default model set, the comparison and report (which models are
 //! data-driven, which one a budget plan follows), and evaluation (which models have a
 //! held-out fit, and where it sits in their details JSON).
@@ -48,7 +48,7 @@ pub enum DefaultUse {
 /// What the registry knows of one model.
 #[derive(Clone, Copy, Debug)]
 pub struct ModelInfo {
-    /// The name models are selected and reported by (`--model`, `Credit::model`).
+    /// The name models are selected and reported by (the `models` setting, `Credit::model`).
     pub name: &'static str,
     /// A one-line description for help.
     pub summary: &'static str,

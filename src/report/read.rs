@@ -1,7 +1,7 @@
 //! Reading a long-format credit CSV back (`pathcredit attribute`'s output, or the same
 //! columns from elsewhere): `model,channel,conversions[,value][,share]
 //! [,conversions_lo,conversions_hi]`. The second column may be headed `campaign` or
-//! `content` (the dimension of a `--level` run).
+//! `content` (the dimension of a `level` run).
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -1,4 +1,4 @@
-//! Machine-readable tables of a report (one CSV per table, for `--out-dir` and
+//! Machine-readable tables of a report (one CSV per table, for `out_dir` and
 //! `pathcredit budget`): numbers at full precision, one row per record.
 
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! **Response assumption.** A channel that spent `s` and was attributed value `V` (under
 //! the chosen model) is assumed to return `g(x) = V · (x / s)^b` at spend `x`:
 //! diminishing returns with elasticity `b` (default 0.5, the square-root response common
-//! in media-mix work; `b = 1` is the naive linear response `--response linear`). A
+//! in media-mix work; `b = 1` is the naive linear response `response linear`). A
 //! channel with no spend history has no curve and earns nothing from new money.
 //!
 //! **Problem.** Maximise `Σ g_c(x_c)` subject to `Σ x_c = Σ s_c` and `lo_c ≤ x_c ≤ hi_c`,

@@ -10,7 +10,7 @@
 //! | `last:CH` | 1 if CH is the last touch |
 //! | `length` | `ln(1 + touches)` |
 //! | `recency:CH:B` | 1 if the most recent touch of CH was B before the journey's end (its conversion, or its last touch when it did not convert); B ∈ `0-1d`, `1-7d`, `7-30d`, `30d+` (journeys with times only) |
-//! | `pair:A&B` | 1 if both A and B were touched (`--logistic-interactions`) |
+//! | `pair:A&B` | 1 if both A and B were touched (`logistic_interactions`) |
 //!
 //! A journey restricted to a channel subset `S` keeps its touches of channels in `S`,
 //! in order, with their times; its features are recomputed from those touches.

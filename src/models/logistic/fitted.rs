@@ -58,7 +58,7 @@ pub struct CoefficientRow {
     pub hi: Option<f64>,
 }
 
-/// Everything `--logistic-details` writes.
+/// The logistic model's details.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LogisticDetails {
     /// The feature layout.
@@ -172,7 +172,7 @@ impl FittedLogistic {
         w.flush().map_err(Error::Write)
     }
 
-    /// The model as a game on channel subsets (for `--shapley-game model`).
+    /// The model as a game on channel subsets (for `shapley_game model`).
     pub fn game(&self) -> ModelGame {
         ModelGame::new(self.spec, self.coef.clone())
     }
@@ -217,7 +217,7 @@ impl FittedLogistic {
         credit
     }
 
-    /// Everything `--logistic-details` writes.
+    /// The logistic model's details.
     pub fn details(&self) -> LogisticDetails {
         let coef_row = |feature: &str, value: f64, bag: Vec<f64>| {
             let s = spread(bag);

@@ -13,7 +13,7 @@
 //! * **Diagnostics** on a seeded held-out share (20%): AUC, log-loss (next to the
 //!   constant model's), calibration by decile, conversions per feature, convergence.
 //! * **Bagging** (Shao & Li 2011, "Data-driven multi-touch attribution models", KDD):
-//!   `--logistic-bags B` refits on B seeded subsamples of rows (and optionally of
+//!   `logistic_bags B` refits on B seeded subsamples of rows (and optionally of
 //!   features) and reports the mean and spread of every coefficient and of credit; with
 //!   two or more bags the credit's interval columns hold the bags' 2.5–97.5 percentiles.
 //! * **Credit** (`credit.rs`): per converting journey, the Shapley value of

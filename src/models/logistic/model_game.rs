@@ -1,4 +1,4 @@
-//! The fitted model as a game on channel subsets, for `--shapley-game model`.
+//! The fitted model as a game on channel subsets, for `shapley_game model`.
 //!
 //! `v(S) = p̂(a journey touching exactly the channels in S)`: each channel of `S` touched
 //! once, with the order-dependent features (`first:`, `last:`) at their expectation over

@@ -156,7 +156,7 @@ impl MarkovParams {
         Ok(())
     }
 
-    /// The held-out fit of order `order` on `paths` (the split of `--markov-holdout`).
+    /// The held-out fit of order `order` on `paths` (the split of `markov_holdout`).
     pub fn holdout_fit(&self, paths: &PathTable, order: usize) -> Result<OrderScore> {
         let mut table = select::score(paths, order..=order, self.states, self.holdout, self.seed)?;
         Ok(table.remove(0))
@@ -255,7 +255,7 @@ pub struct Transition {
     pub probability: f64,
 }
 
-/// Everything `--markov-details` writes.
+/// The Markov model's details.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MarkovDetails {
     /// The chain's order.
@@ -284,7 +284,7 @@ pub struct MarkovDetails {
     pub removal_effects: Vec<RemovalEffect>,
     /// Every transition, sorted by from then to state name.
     pub transitions: Vec<Transition>,
-    /// The order selection table, with `--markov-order auto`.
+    /// The order selection table, with `markov_order auto`.
     pub order_selection: Option<Vec<OrderScore>>,
     /// Held-out fit of the chosen order (AUC and log-loss of P(conversion | final
     /// state) on a seeded share of the journeys).
@@ -430,7 +430,7 @@ impl FittedMarkov {
         notes
     }
 
-    /// Everything `--markov-details` writes.
+    /// The Markov model's details.
     pub fn details(&self) -> MarkovDetails {
         MarkovDetails {
             order: self.order,

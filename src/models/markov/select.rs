@@ -1,4 +1,4 @@
-//! `--markov-order auto`: choosing the order on held-out journeys.
+//! `markov_order auto`: choosing the order on held-out journeys.
 //!
 //! The journeys of every path row are split at random (seeded) into a training and a
 //! held-out part: a row's whole conversions and nulls each go to the held-out part

@@ -25,8 +25,8 @@
 //! occurs, giving credit per channel per touch position; summed over positions it
 //! equals the simplified value.
 //!
-//! Exact solves run automatically up to 25 channels (`--shapley-exact-max`); beyond,
-//! or with `--shapley-samples`, permutation sampling (see `engine.rs`) reports
+//! Exact solves run automatically up to 25 channels (`shapley_exact_max`); beyond,
+//! or with `shapley_samples`, permutation sampling (see `engine.rs`) reports
 //! standard errors and Hoeffding half-widths, written to the credit's interval columns.
 
 pub mod engine;
@@ -121,7 +121,7 @@ pub struct ShapleyParams {
 /// Antithetic samples of the model game beyond the exact limit, unless given.
 pub const MODEL_GAME_SAMPLES: usize = 5_000;
 
-/// Without `--shapley-samples`, sampling runs in rounds of this many samples ...
+/// Without `shapley_samples`, sampling runs in rounds of this many samples ...
 pub const SAMPLE_ROUND: usize = 1_000;
 /// ... until every channel's standard error is at most this share of the total
 /// conversions ...
@@ -350,7 +350,7 @@ pub struct ShapleyChannel {
     pub clipped: bool,
 }
 
-/// Everything `--shapley-details` writes for the `shapley` model.
+/// The Shapley details for the `shapley` model.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ShapleyDetails {
     /// The game.
@@ -486,7 +486,7 @@ impl FittedShapley {
         credit
     }
 
-    /// Everything `--shapley-details` writes.
+    /// The Shapley details.
     pub fn details(&self) -> ShapleyDetails {
         ShapleyDetails {
             game: self.game,
