@@ -11,39 +11,26 @@ use crate::decide::CrossCheck;
 use crate::error::{Error, Result};
 use crate::prec::fixed;
 use crate::report::numbers::{fixed as fixed_to, percent};
+use crate::report::rows::write_rows;
 use crate::report::{CreditReport, Renderer};
 
-/// Writes records as a Markdown table, columns named after their fields (absent
-/// values empty).
+/// Writes records as a Markdown table: the columns and values of their CSV
+/// ([`write_rows`]), in field order, numbers at full precision.
 pub fn write_rows_markdown<T: Serialize>(rows: &[T], out: &mut dyn Write) -> Result<()> {
-    let mut header: Vec<String> = Vec::new();
-    let mut body = String::new();
-    for row in rows {
-        let value =
-            serde_json::to_value(row).map_err(|e| Error::Write(std::io::Error::other(e)))?;
-        let Some(fields) = value.as_object() else {
-            continue;
-        };
-        if header.is_empty() {
-            header = fields.keys().cloned().collect();
+    let mut csv_bytes = Vec::new();
+    write_rows(rows, &mut csv_bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_bytes.as_slice());
+    let mut text = String::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| Error::Write(std::io::Error::other(e)))?;
+        let cells: Vec<String> = record.iter().map(|c| c.replace('|', "\\|")).collect();
+        text += &format!("| {} |\n", cells.join(" | "));
+        if i == 0 {
+            text += &format!("|{}\n", "---|".repeat(cells.len()));
         }
-        let cells: Vec<String> = header
-            .iter()
-            .map(|k| match &fields[k] {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::Number(n) => n.as_f64().map(fixed).unwrap_or_default(),
-                serde_json::Value::String(s) => s.replace('|', "\\|"),
-                other => other.to_string(),
-            })
-            .collect();
-        body += &format!("| {} |\n", cells.join(" | "));
     }
-    let mut text = format!(
-        "| {} |\n|{}\n",
-        header.join(" | "),
-        "---|".repeat(header.len())
-    );
-    text += &body;
     out.write_all(text.as_bytes()).map_err(Error::Write)
 }
 
@@ -128,4 +115,35 @@ pub fn write_crosscheck_markdown(v: &CrossCheck, out: &mut dyn Write) -> Result<
         }
     }
     out.write_all(s.as_bytes()).map_err(Error::Write)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row {
+        zeta: &'static str,
+        alpha: Option<f64>,
+    }
+
+    #[test]
+    fn rows_keep_field_order_and_escape_pipes() {
+        let rows = [
+            Row {
+                zeta: "a|b",
+                alpha: Some(1.5),
+            },
+            Row {
+                zeta: "c",
+                alpha: None,
+            },
+        ];
+        let mut out = Vec::new();
+        write_rows_markdown(&rows, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "| zeta | alpha |\n|---|---|\n| a\\|b | 1.5 |\n| c |  |\n"
+        );
+    }
 }
