@@ -82,6 +82,13 @@ params! {
     LogisticBagFeatures => "logistic_bag_features", "Share of features each bag sees.";
     LogisticSolver => "logistic_solver", "Optimiser of the logistic model.";
     LogisticHoldout => "logistic_holdout", "Held-out share of the logistic diagnostics.";
+    HazardStep => "hazard_step", "Step of the self-controlled model's timelines.";
+    HazardLags => "hazard_lags", "Lag bins of the self-controlled model.";
+    HazardControls => "hazard_controls", "Time-varying control channels of the self-controlled model.";
+    HazardIgnore => "hazard_ignore", "Channels the self-controlled model leaves out.";
+    StudyStart => "study_start", "Start of the self-controlled model's study period.";
+    StudyEnd => "study_end", "End of the self-controlled model's study period.";
+    LiftTests => "lift_tests", "Experiments' incremental conversions per channel.";
     Bootstrap => "bootstrap", "Bootstrap replicates for intervals.";
     Seed => "seed", "Seed of every random choice.";
     // Output.
@@ -107,6 +114,8 @@ params! {
     MaxLen => "max_len", "Longest generated path.";
     MeanJourneys => "mean_journeys", "Mean journeys per generated path.";
     Persons => "persons", "Persons of a generated event log.";
+    Experiments => "experiments", "Channels the simulator runs a holdout experiment on.";
+    Hazard => "hazard", "Form of the simulator's conversion hazard.";
     MeanTouches => "mean_touches", "Mean touches per generated person.";
     LoginRate => "login_rate", "Share of generated persons who log in.";
 }

@@ -229,7 +229,10 @@ impl Loaded {
         match self {
             Loaded::Paths(p) => Input::Paths(p),
             Loaded::Journeys(j) => Input::Journeys(j),
-            Loaded::Built(b) => Input::Journeys(&b.journeys),
+            Loaded::Built(b) => match &b.timelines {
+                Some(logs) => Input::Logs(&b.journeys, logs),
+                None => Input::Journeys(&b.journeys),
+            },
         }
     }
 
@@ -338,7 +341,10 @@ pub fn run_observed(
         seed,
         with_details,
     } = spec;
-    let (data, inputs) = load(source)?;
+    let wants_logs = requested
+        .as_ref()
+        .is_none_or(|m| m.contains(&ModelName::SelfControlled));
+    let (data, inputs) = load(source, wants_logs)?;
     let input = data.as_input();
     let models = requested.unwrap_or_else(|| models::default_models(&input, &settings));
     loaded(&data, &inputs, &models)?;
@@ -360,7 +366,7 @@ pub fn run_observed(
 }
 
 /// Reads or builds the data of a validated source.
-fn load(source: Source<'_>) -> Result<(Loaded, Vec<ReadReport>)> {
+fn load(source: Source<'_>, wants_logs: bool) -> Result<(Loaded, Vec<ReadReport>)> {
     Ok(match source {
         Source::Paths(p) => (Loaded::Paths(p), Vec::new()),
         Source::Journeys(j) => (Loaded::Journeys(j), Vec::new()),
@@ -384,8 +390,9 @@ fn load(source: Source<'_>) -> Result<(Loaded, Vec<ReadReport>)> {
             mut events,
             events_name,
             identities,
-            params,
+            mut params,
         } => {
+            params.keep_timelines |= wants_logs;
             let built = match identities {
                 Some((mut reader, name)) => build_validated(
                     &mut events,

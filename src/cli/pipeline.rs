@@ -36,7 +36,7 @@ impl PipelineArgs {
     ) -> anyhow::Result<RunSpec<'static>> {
         let direct = self.channels.names();
         let transform = self.transform.transform(&direct);
-        let settings = self.models.settings(direct.clone(), transform);
+        let settings = self.models.settings(direct.clone(), transform)?;
         let params = self.build.params(direct, self.input.read_options()?);
         // Every flag is checked, with the input's options, before the input is opened.
         let unopened = self.input.source(params.clone(), quiet, false)?;

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::credit::Credit;
 use crate::error::{Error, Result};
-use crate::journeys::{JourneyInfo, Journeys, PathTable};
+use crate::journeys::{JourneyInfo, Journeys, PathTable, Timeline, Timelines};
 use crate::models::{self, Input, ModelName, ModelSettings};
 use crate::param::Param;
 
@@ -93,6 +93,21 @@ fn resample_journeys(journeys: &Journeys, rng: &mut ChaCha8Rng) -> Journeys {
     b.finish()
 }
 
+/// Whole logs with each unit drawn a Poisson(1) number of times.
+fn resample_logs(logs: &Timelines, rng: &mut ChaCha8Rng) -> Timelines {
+    let mut out = Timelines::new(logs.channels.clone(), logs.data_start, logs.data_end);
+    out.units_without_conversion = logs.units_without_conversion;
+    for t in &logs.units {
+        for copy in 0..poisson(1.0, rng) as u32 {
+            out.units.push(Timeline {
+                unit: format!("{}#{copy}", t.unit),
+                ..t.clone()
+            });
+        }
+    }
+    out
+}
+
 /// Per model, per channel: the conversions of every successful replicate.
 pub type Replicates = BTreeMap<String, BTreeMap<String, Vec<f64>>>;
 
@@ -127,6 +142,11 @@ pub fn bootstrap(
                         Input::Journeys(j) => {
                             let t = resample_journeys(j, &mut rng);
                             models::attribute(&one, settings, &Input::Journeys(&t)).ok()
+                        }
+                        Input::Logs(j, logs) => {
+                            let t = resample_journeys(j, &mut rng);
+                            let l = resample_logs(logs, &mut rng);
+                            models::attribute(&one, settings, &Input::Logs(&t, &l)).ok()
                         }
                     }
                 })

@@ -22,6 +22,7 @@ use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
+use crate::journeys::timelines::{Timeline, Timelines};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
 use crate::journeys::{JourneyInfo, Journeys};
 use crate::param::{Choice, Param, choice_str};
@@ -81,6 +82,10 @@ pub struct JourneyParams {
     pub data_end: Option<Millis>,
     /// Reader options for the events and identities files.
     pub read: ReadOptions,
+    /// Also keep the whole event-level logs of converting units ([`Timelines`]), for
+    /// the self-controlled model (default false; the whole-run entry point sets it when
+    /// that model runs).
+    pub keep_timelines: bool,
 }
 
 impl Default for JourneyParams {
@@ -98,6 +103,7 @@ impl Default for JourneyParams {
             shared_devices: SharedDevices::Separate,
             data_end: None,
             read: ReadOptions::default(),
+            keep_timelines: false,
         }
     }
 }
@@ -190,6 +196,8 @@ pub struct BuiltJourneys {
     pub journeys: Journeys,
     /// What was read, built and left out.
     pub summary: BuildSummary,
+    /// The whole logs of converting units (with `keep_timelines`).
+    pub timelines: Option<Timelines>,
     ids: Dictionary,
     persons: Persons,
 }
@@ -339,12 +347,80 @@ pub(crate) fn build_validated(
     debug_assert_eq!(summary.touch_events_accounted(), summary.events.touches);
     debug_assert_eq!(summary.conversions_accounted(), summary.events.conversions);
     let journeys = builder.finish();
+    let timelines = params.keep_timelines.then(|| {
+        whole_logs(
+            &log,
+            &persons,
+            params,
+            &is_direct,
+            data_end,
+            journeys.channels(),
+        )
+    });
     Ok(BuiltJourneys {
         journeys,
         summary,
+        timelines,
         ids,
         persons,
     })
+}
+
+/// Every converting unit's whole log, touches at event level, with no window.
+fn whole_logs(
+    log: &EventLog,
+    persons: &Persons,
+    params: &JourneyParams,
+    is_direct: &[bool],
+    data_end: Millis,
+    channels: &Dictionary,
+) -> Timelines {
+    let event_level = JourneyParams {
+        touch_level: TouchLevel::Event,
+        ..params.clone()
+    };
+    let data_start = log.events.iter().map(|e| e.time).min().unwrap_or(data_end);
+    let mut out = Timelines::new(channels.clone(), data_start.min(data_end), data_end);
+    let timeline = |key: &str, items: &[Item]| {
+        let mut t = Timeline {
+            unit: key.to_string(),
+            first: items.first().map_or(0, |it| it.time),
+            ..Timeline::default()
+        };
+        for it in items {
+            if it.kind.is_touch() {
+                t.touches.push((it.time, it.channel));
+            } else if it.kind.is_conversion() {
+                t.conversions.push((it.time, it.value));
+            }
+        }
+        t
+    };
+    match params.level {
+        JourneyLevel::Person => {
+            for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
+                out.push(timeline(persons.keys.name(person), items));
+            });
+        }
+        JourneyLevel::Account => {
+            let accounts = account_of_persons(&log.events, persons.keys.len());
+            let mut merged: Vec<(u32, Item)> = Vec::new();
+            for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
+                let account = accounts[person as usize];
+                if account != NONE {
+                    merged.extend(items.iter().map(|&it| (account, it)));
+                }
+            });
+            merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(Item::order(&a.1, &b.1)));
+            let mut items = Vec::new();
+            for group in merged.chunk_by(|a, b| a.0 == b.0) {
+                items.clear();
+                items.extend(group.iter().map(|&(_, it)| it));
+                out.push(timeline(log.accounts.name(group[0].0), &items));
+            }
+        }
+    }
+    out.finish()
 }
 
 impl NoAccount {

@@ -16,6 +16,7 @@ mod path_csv;
 mod path_table;
 mod sessions;
 mod summary;
+mod timelines;
 mod transform;
 mod windows;
 
@@ -32,5 +33,6 @@ pub use path_csv::{
 pub use path_table::{PathRow, PathRowTotals, PathTable, PathTableBuilder};
 pub use sessions::TouchLevel;
 pub use summary::{BuildSummary, NoAccount};
+pub use timelines::{Timeline, Timelines};
 pub use transform::{PathTransform, TransformKind};
 pub use windows::WindowCounts;

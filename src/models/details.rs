@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::holdout::HoldoutFit;
 use crate::models::logistic::FittedLogistic;
 use crate::models::markov::MarkovDetails;
+use crate::models::self_controlled::SelfControlledDetails;
 use crate::models::shapley::{PositionCredit, ShapleyDetails};
 
 /// A model's details: JSON for `details` outputs, its held-out fit when it predicts
@@ -42,6 +43,15 @@ impl Details for MarkovDetails {
             auc: h.auc,
             log_loss: h.log_loss,
         })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Details for SelfControlledDetails {
+    fn to_json(&self) -> Result<serde_json::Value> {
+        json(self)
     }
     fn as_any(&self) -> &dyn Any {
         self

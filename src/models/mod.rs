@@ -25,6 +25,7 @@ pub mod markov;
 pub mod registry;
 pub mod rules;
 mod runner;
+pub mod self_controlled;
 mod settings;
 pub mod shapley;
 pub mod stages;

@@ -24,8 +24,9 @@ use std::sync::Arc;
 
 use crate::credit::Credit;
 use crate::error::Result;
-use crate::journeys::{Journeys, PathTable};
+use crate::journeys::{Journeys, Level, PathTable, Timelines};
 use crate::models::details::{Details, OrderedDetails};
+use crate::models::self_controlled::DEFAULT_IGNORED;
 use crate::models::{
     Attribution, FirstTouch, Influenced, JourneyAttribution, LastNonDirect, LastTouch, Linear,
     LinearUnique, ModelSettings, OrderedShapley, PositionBased, StageModel, TimeDecay,
@@ -43,6 +44,8 @@ pub enum DefaultUse {
     WhenConfigured,
     /// On journeys whose touches carry stage milestones.
     WithMilestones,
+    /// On journeys built from events, with the whole logs of converting units.
+    WithLogs,
 }
 
 /// What the registry knows of one model.
@@ -82,6 +85,11 @@ pub struct ModelContext<'a> {
     pub paths: &'a PathTable,
     /// The journeys, when the input has them (at the credited level).
     pub journeys: Option<&'a Journeys>,
+    /// The whole logs of converting units, when the input has them (or they were
+    /// gathered from the journeys for the self-controlled model).
+    pub logs: Option<&'a Timelines>,
+    /// True when `logs` were gathered from journeys rather than built from events.
+    pub logs_from_journeys: bool,
     /// Whether details are wanted.
     pub with_details: bool,
 }
@@ -151,6 +159,7 @@ registry! {
     Shapley => SHAPLEY,
     ShapleyOrdered => SHAPLEY_ORDERED,
     Logistic => LOGISTIC,
+    SelfControlled => SELF_CONTROLLED,
 }
 
 impl ModelName {
@@ -217,7 +226,7 @@ pub const FIRST_TOUCH: ModelInfo = rule("first_touch", "all credit to the first 
 
 /// [`LastTouch`].
 pub const LAST_TOUCH: ModelInfo = ModelInfo {
-    budget_rank: Some(3),
+    budget_rank: Some(4),
     ..rule("last_touch", "all credit to the last touch", |c| {
         Ok(LastTouch.attribute(c.paths)?.into())
     })
@@ -331,8 +340,8 @@ pub const MARKOV: ModelInfo = ModelInfo {
     data_driven: true,
     predicts_conversion: true,
     holdout_pointer: Some("/holdout_fit"),
-    compare_rank: Some(0),
-    budget_rank: Some(0),
+    compare_rank: Some(1),
+    budget_rank: Some(1),
     ..rule(
         "markov",
         "exact removal effect of an order-k Markov chain (`markov_order`)",
@@ -357,8 +366,8 @@ pub const MARKOV: ModelInfo = ModelInfo {
 /// [`ShapleyParams`].
 pub const SHAPLEY: ModelInfo = ModelInfo {
     data_driven: true,
-    compare_rank: Some(1),
-    budget_rank: Some(1),
+    compare_rank: Some(2),
+    budget_rank: Some(2),
     ..rule(
         "shapley",
         "Shapley value of a game on channel sets (`shapley_game` rate|simplified)",
@@ -383,7 +392,7 @@ pub const SHAPLEY: ModelInfo = ModelInfo {
 /// [`OrderedShapley`].
 pub const SHAPLEY_ORDERED: ModelInfo = ModelInfo {
     data_driven: true,
-    compare_rank: Some(3),
+    compare_rank: Some(4),
     ..rule(
         "shapley_ordered",
         "simplified Shapley value split over touch positions",
@@ -406,8 +415,8 @@ pub const LOGISTIC: ModelInfo = ModelInfo {
     data_driven: true,
     predicts_conversion: true,
     holdout_pointer: Some("/diagnostics"),
-    compare_rank: Some(2),
-    budget_rank: Some(2),
+    compare_rank: Some(3),
+    budget_rank: Some(3),
     ..rule(
         "logistic",
         "fitted logistic conversion model, credit split per journey by Shapley",
@@ -419,6 +428,50 @@ pub const LOGISTIC: ModelInfo = ModelInfo {
             };
             let credit = fitted.credit();
             let details = c.with_details.then(|| Arc::new(fitted) as Arc<dyn Details>);
+            Ok(Fit { credit, details })
+        },
+    )
+};
+
+/// [`SelfControlledParams`](crate::models::self_controlled::SelfControlledParams).
+pub const SELF_CONTROLLED: ModelInfo = ModelInfo {
+    needs_journeys: true,
+    data_driven: true,
+    compare_rank: Some(0),
+    budget_rank: Some(0),
+    default_use: DefaultUse::WithLogs,
+    ..rule(
+        "self_controlled",
+        "each unit its own control: conditional hazard on lagged exposures (events or whole logs)",
+        |c| {
+            if c.settings.level != Level::Channel {
+                return Err(crate::error::Error::unsupported(
+                    "self_controlled",
+                    "credits channels only (a `level` of campaign or content is not supported)",
+                ));
+            }
+            let logs = c
+                .logs
+                .expect("journeys are checked by ModelSettings::check_models");
+            let mut params = c.settings.self_controlled.clone();
+            if params.ignored_channels().is_empty() {
+                // Visits people make themselves are behaviour, not exposure.
+                let mut ignore = c.settings.direct_channels.clone();
+                ignore.extend(DEFAULT_IGNORED.iter().map(|s| s.to_string()));
+                params = params.ignore(ignore);
+            }
+            let fitted = params.fit(logs)?;
+            let mut credit = fitted.credit();
+            if c.logs_from_journeys {
+                credit.notes.push(
+                    "whole logs gathered from the journeys: complete only if they were built with no \
+                     lookback window (`lookback_days` none), at event level, without censoring"
+                        .to_string(),
+                );
+            }
+            let details = c
+                .with_details
+                .then(|| Arc::new(fitted.details()) as Arc<dyn Details>);
             Ok(Fit { credit, details })
         },
     )
@@ -487,6 +540,8 @@ mod tests {
             settings: &settings,
             paths: &paths,
             journeys: None,
+            logs: None,
+            logs_from_journeys: false,
             with_details: false,
         };
         let fit = (HALF_AND_HALF.run)(&context).unwrap();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::credit::Credit;
 use crate::error::Result;
-use crate::journeys::{Journeys, PathTable};
+use crate::journeys::{Journeys, PathTable, Timelines};
 use crate::models::details::Details;
 use crate::models::registry::{DefaultUse, ModelContext};
 use crate::models::{Input, InputKind, ModelName, ModelSettings};
@@ -25,8 +25,9 @@ pub fn default_models(input: &Input<'_>, settings: &ModelSettings) -> Vec<ModelN
                     DefaultUse::Always => true,
                     DefaultUse::WhenConfigured => settings.custom_weights.is_some(),
                     DefaultUse::WithMilestones => {
-                        matches!(input, Input::Journeys(j) if j.has_milestones())
+                        input.journeys().is_some_and(|j| j.has_milestones())
                     }
+                    DefaultUse::WithLogs => input.logs().is_some(),
                 }
         })
         .collect()
@@ -79,7 +80,7 @@ pub fn run(
     let leveled;
     let (paths, journeys): (Cow<'_, PathTable>, Option<&Journeys>) = match input {
         Input::Paths(p) => (Cow::Borrowed(*p), None),
-        Input::Journeys(j) => {
+        Input::Journeys(j) | Input::Logs(j, _) => {
             leveled = j.at_level(settings.level)?;
             let needs_paths = models.iter().any(|m| !m.needs_journeys());
             let paths = if needs_paths {
@@ -105,10 +106,21 @@ pub fn run(
         Cow::Owned(transformed)
     };
 
+    let derived;
+    let logs = match (input.logs(), journeys) {
+        (Some(l), _) => Some(l),
+        (None, Some(j)) if models.contains(&ModelName::SelfControlled) => {
+            derived = Timelines::from_journeys(j);
+            Some(&derived)
+        }
+        _ => None,
+    };
     let context = ModelContext {
         settings,
         paths: &paths,
         journeys,
+        logs,
+        logs_from_journeys: input.logs().is_none(),
         with_details,
     };
     let mut runs = Vec::with_capacity(models.len());

@@ -1,7 +1,8 @@
 //! The parameters of every model the registry runs, and the kinds of input a run sees.
 
 use crate::error::{Error, Result};
-use crate::journeys::{Journeys, Level, PathTable, PathTransform};
+use crate::journeys::{Journeys, Level, PathTable, PathTransform, Timelines};
+use crate::models::self_controlled::SelfControlledParams;
 use crate::models::{
     LastNonDirect, LogisticParams, MarkovParams, ModelName, PositionWeights, ShapleyParams,
     TimeDecay,
@@ -31,6 +32,9 @@ pub struct ModelSettings {
     pub shapley: ShapleyParams,
     /// Parameters of `logistic` (and of the model behind the `model` Shapley game).
     pub logistic: LogisticParams,
+    /// Parameters of `self_controlled` (default: daily steps, lag bins up to 29 days,
+    /// no controls, the direct channels left out).
+    pub self_controlled: SelfControlledParams,
 }
 
 impl Default for ModelSettings {
@@ -45,6 +49,7 @@ impl Default for ModelSettings {
             markov: MarkovParams::default(),
             shapley: ShapleyParams::default(),
             logistic: LogisticParams::default(),
+            self_controlled: SelfControlledParams::default(),
         }
     }
 }
@@ -63,6 +68,7 @@ impl ModelSettings {
         self.markov.validate()?;
         self.shapley.validate()?;
         self.logistic.validate()?;
+        self.self_controlled.validate()?;
         TimeDecay::default().half_life(self.half_life).validate()
     }
 
@@ -109,14 +115,33 @@ pub enum Input<'a> {
     Paths(&'a PathTable),
     /// Journeys (per touch).
     Journeys(&'a Journeys),
+    /// Journeys with the whole logs of converting units (built from events), which the
+    /// self-controlled model needs.
+    Logs(&'a Journeys, &'a Timelines),
 }
 
-impl Input<'_> {
+impl<'a> Input<'a> {
     /// The kind of input.
     pub fn kind(&self) -> InputKind {
         match self {
             Input::Paths(_) => InputKind::Paths,
-            Input::Journeys(_) => InputKind::Journeys,
+            Input::Journeys(_) | Input::Logs(..) => InputKind::Journeys,
+        }
+    }
+
+    /// The journeys, when the input has them.
+    pub fn journeys(&self) -> Option<&'a Journeys> {
+        match *self {
+            Input::Paths(_) => None,
+            Input::Journeys(j) | Input::Logs(j, _) => Some(j),
+        }
+    }
+
+    /// The whole logs, when the input has them.
+    pub fn logs(&self) -> Option<&'a Timelines> {
+        match *self {
+            Input::Logs(_, l) => Some(l),
+            _ => None,
         }
     }
 }

@@ -141,6 +141,7 @@ impl BuildArgs {
             shared_devices: self.shared_devices,
             data_end: self.data_end,
             read,
+            keep_timelines: false,
         }
     }
 }

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use pathcredit::Level;
+use pathcredit::csv_input::open_file;
 use pathcredit::journeys::PathTransform;
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
+use pathcredit::models::self_controlled::{SelfControlledParams, parse_lag_bins, read_lift_tests};
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
     LogisticParams, MarkovOrder, MarkovParams, ModelName, ModelSettings, PositionWeights,
@@ -16,7 +18,7 @@ use pathcredit::models::{
 use pathcredit::param::Param;
 use pathcredit::time::Millis;
 
-use crate::cli::args::values::{duration, weights};
+use crate::cli::args::values::{duration, timestamp, weights};
 use crate::cli::flags::choice;
 
 /// Which models run, with their parameters.
@@ -129,6 +131,48 @@ pub struct ModelArgs {
     /// Share of journeys held out for the logistic model's diagnostics.
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     pub logistic_holdout: f64,
+
+    /// Step of the self_controlled model's timelines (a duration, e.g. 1d, 12h).
+    #[arg(long, value_name = "DURATION", default_value = "1d", value_parser = duration)]
+    pub hazard_step: Millis,
+
+    /// Lag bins of the self_controlled model, in steps: comma-separated steps or
+    /// inclusive ranges.
+    #[arg(long, value_name = "BINS", default_value = "0,1-2,3-5,6-9,10-14,15-20,21-29", value_parser = lag_bins)]
+    pub hazard_lags: LagBins,
+
+    /// Channels the self_controlled model uses as time-varying controls, not credited:
+    /// visits people make themselves (organic search, direct), which behaviour-triggered
+    /// channels (retargeting) follow.
+    #[arg(long, value_name = "CHANNELS", value_delimiter = ',')]
+    pub hazard_controls: Vec<String>,
+
+    /// Channels the self_controlled model leaves out entirely [default: the direct
+    /// channels and organic_search: visits people make themselves, not exposures].
+    #[arg(long, value_name = "CHANNELS", value_delimiter = ',')]
+    pub hazard_ignore: Vec<String>,
+
+    /// Start of the self_controlled model's study period [default: each unit's first
+    /// event].
+    #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
+    pub study_start: Option<Millis>,
+
+    /// End of the study period [default: the end of the data].
+    #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
+    pub study_end: Option<Millis>,
+
+    /// Lift tests (channel,incremental_conversions,se): each tested channel's
+    /// self_controlled credit is pulled towards the experiment with weight 1/se².
+    #[arg(long, value_name = "FILE")]
+    pub lift_tests: Option<std::path::PathBuf>,
+}
+
+/// Lag bins as parsed from `--hazard-lags`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LagBins(pub Vec<(u32, u32)>);
+
+fn lag_bins(text: &str) -> Result<LagBins, pathcredit::Error> {
+    parse_lag_bins(text).map(LagBins)
 }
 
 impl ModelArgs {
@@ -137,8 +181,29 @@ impl ModelArgs {
         &self,
         direct_channels: Vec<String>,
         path_transform: PathTransform,
-    ) -> ModelSettings {
-        ModelSettings {
+    ) -> anyhow::Result<ModelSettings> {
+        let lift_tests = match &self.lift_tests {
+            Some(path) => read_lift_tests(
+                std::io::BufReader::new(open_file(path)?),
+                &path.display().to_string(),
+                &Default::default(),
+            )?,
+            None => Vec::new(),
+        };
+        let trimmed = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        Ok(ModelSettings {
+            self_controlled: SelfControlledParams::default()
+                .step(self.hazard_step)
+                .lags(self.hazard_lags.0.clone())
+                .controls(trimmed(&self.hazard_controls))
+                .ignore(trimmed(&self.hazard_ignore))
+                .study(self.study_start, self.study_end)
+                .lift_tests(lift_tests),
             level: self.level,
             direct_channels,
             position_weights: self.position_weights,
@@ -169,7 +234,7 @@ impl ModelArgs {
                 .holdout(self.logistic_holdout)
                 .solver(self.logistic_solver)
                 .seed(self.seed),
-        }
+        })
     }
 
     /// The models named with `--model`, or `None` for the default set.

@@ -1,0 +1,319 @@
+//! Maximum conditional likelihood with non-negative effects: projected Newton with
+//! Levenberg–Marquardt damping, on the sufficient statistics of [`Design`].
+//!
+//! For unit `i` with conversions `j` at steps with features `v_ij`, `T_i` steps and
+//! feature sums `S_i`, conditioning on its number of conversions `n_i` removes its
+//! frailty `α_i` and leaves a multinomial over its steps (Farrington 1995):
+//!
+//! `ℓ_i(θ) = Σ_j log(1 + θ·v_ij) − n_i log(T_i + θ·S_i)`.
+//!
+//! Gradient `Σ_j v_ij / w_ij − n_i S_i / W_i` and Hessian
+//! `−Σ_j v_ij v_ijᵀ / w_ij² + n_i S_i S_iᵀ / W_i²` (`w = 1 + θ·v`, `W = T + θ·S`).
+//! Lift tests add `−(C_c(θ) − I_c)² / (2 se_c²)`, where `C_c` is channel `c`'s credit
+//! (its implied incremental conversions), with a Gauss–Newton Hessian.
+//!
+//! Units are summed in fixed chunks, in order, so results do not depend on the number
+//! of threads.
+
+use rayon::prelude::*;
+
+use crate::models::self_controlled::design::Design;
+
+/// A lift test as a penalty: the credit of exposure block `block` pulled towards
+/// `incremental` with weight `1 / se²`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pull {
+    /// The exposure channel's block.
+    pub block: usize,
+    /// The experiment's incremental conversions.
+    pub incremental: f64,
+    /// Its standard error.
+    pub se: f64,
+}
+
+/// The fitted coefficients and how the fit went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    /// Coefficients (blocks × lag bins), all ≥ 0.
+    pub theta: Vec<f64>,
+    /// The conditional log-likelihood at `theta` (without penalties).
+    pub log_likelihood: f64,
+    /// Observed information (−Hessian of the penalised objective), row-major.
+    pub information: Vec<f64>,
+    /// Newton iterations.
+    pub iterations: usize,
+    /// Whether the projected gradient met the tolerance.
+    pub converged: bool,
+}
+
+const CHUNK: usize = 512;
+
+/// Objective value, gradient and Hessian (of the maximised function) of one part.
+struct Part {
+    f: f64,
+    g: Vec<f64>,
+    h: Vec<f64>,
+    /// Per pull: credit and its gradient.
+    credit: Vec<(f64, Vec<f64>)>,
+}
+
+fn lag_dot(theta: &[f64], v: &[f64], range: std::ops::Range<usize>) -> f64 {
+    theta[range.clone()]
+        .iter()
+        .zip(&v[range])
+        .map(|(a, b)| a * b)
+        .sum()
+}
+
+fn part(
+    design: &Design,
+    units: std::ops::Range<usize>,
+    theta: &[f64],
+    bins: usize,
+    pulls: &[Pull],
+    second: bool,
+) -> Part {
+    let p = theta.len();
+    let mut out = Part {
+        f: 0.0,
+        g: vec![0.0; p],
+        h: if second { vec![0.0; p * p] } else { Vec::new() },
+        credit: pulls.iter().map(|_| (0.0, vec![0.0; p])).collect(),
+    };
+    for u in &design.units[units] {
+        let n = u.conversions.len() as f64;
+        let big_w = u.steps + dot(theta, &u.sum);
+        out.f -= n * big_w.ln();
+        for k in 0..p {
+            out.g[k] -= n * u.sum[k] / big_w;
+        }
+        if second {
+            let c = n / (big_w * big_w);
+            for a in 0..p {
+                if u.sum[a] == 0.0 {
+                    continue;
+                }
+                for b in 0..p {
+                    out.h[a * p + b] += c * u.sum[a] * u.sum[b];
+                }
+            }
+        }
+        for row in &u.conversions {
+            let w = 1.0 + dot(theta, &row.v);
+            out.f += w.ln();
+            let nz: Vec<usize> = (0..p).filter(|&k| row.v[k] != 0.0).collect();
+            for &k in &nz {
+                out.g[k] += row.v[k] / w;
+            }
+            if second {
+                let c = 1.0 / (w * w);
+                for &a in &nz {
+                    for &b in &nz {
+                        out.h[a * p + b] -= c * row.v[a] * row.v[b];
+                    }
+                }
+            }
+            for (pull, (credit, grad)) in pulls.iter().zip(out.credit.iter_mut()) {
+                let range = pull.block * bins..(pull.block + 1) * bins;
+                let share = lag_dot(theta, &row.v, range.clone());
+                *credit += share / w;
+                for &k in &nz {
+                    let own = if range.contains(&k) {
+                        row.v[k] / w
+                    } else {
+                        0.0
+                    };
+                    grad[k] += own - share * row.v[k] / (w * w);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The penalised objective, its gradient and Hessian at `theta`; the log-likelihood
+/// alone is returned too.
+fn evaluate(
+    design: &Design,
+    theta: &[f64],
+    bins: usize,
+    pulls: &[Pull],
+    second: bool,
+) -> (f64, f64, Vec<f64>, Vec<f64>) {
+    let p = theta.len();
+    let n = design.units.len();
+    let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK))
+        .map(|i| i * CHUNK..((i + 1) * CHUNK).min(n))
+        .collect();
+    let parts: Vec<Part> = ranges
+        .into_par_iter()
+        .map(|r| part(design, r, theta, bins, pulls, second))
+        .collect();
+    let mut total = Part {
+        f: 0.0,
+        g: vec![0.0; p],
+        h: if second { vec![0.0; p * p] } else { Vec::new() },
+        credit: pulls.iter().map(|_| (0.0, vec![0.0; p])).collect(),
+    };
+    for part in parts {
+        total.f += part.f;
+        for (a, b) in total.g.iter_mut().zip(&part.g) {
+            *a += b;
+        }
+        for (a, b) in total.h.iter_mut().zip(&part.h) {
+            *a += b;
+        }
+        for ((c, g), (pc, pg)) in total.credit.iter_mut().zip(&part.credit) {
+            *c += pc;
+            for (a, b) in g.iter_mut().zip(pg) {
+                *a += b;
+            }
+        }
+    }
+    let log_likelihood = total.f;
+    let (mut f, mut g, mut h) = (total.f, total.g, total.h);
+    for (pull, (credit, grad)) in pulls.iter().zip(&total.credit) {
+        let weight = 1.0 / (pull.se * pull.se);
+        let r = credit - pull.incremental;
+        f -= 0.5 * weight * r * r;
+        for k in 0..p {
+            g[k] -= weight * r * grad[k];
+        }
+        if second {
+            for a in 0..p {
+                for b in 0..p {
+                    h[a * p + b] -= weight * grad[a] * grad[b];
+                }
+            }
+        }
+    }
+    (f, log_likelihood, g, h)
+}
+
+/// Solves `(A + μI) x = b` for symmetric positive definite `A + μI` by Cholesky;
+/// `None` when it is not positive definite.
+pub fn cholesky_solve(a: &[f64], n: usize, mu: f64, b: &[f64]) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut s = a[i * n + j] + if i == j { mu } else { 0.0 };
+            for k in 0..j {
+                s -= l[i * n + k] * l[j * n + k];
+            }
+            if i == j {
+                if s <= 0.0 || !s.is_finite() {
+                    return None;
+                }
+                l[i * n + i] = s.sqrt();
+            } else {
+                l[i * n + j] = s / l[j * n + j];
+            }
+        }
+    }
+    let mut y = vec![0.0; n];
+    for i in 0..n {
+        let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
+        y[i] = (b[i] - s) / l[i * n + i];
+    }
+    let mut x = vec![0.0; n];
+    for i in (0..n).rev() {
+        let s: f64 = (i + 1..n).map(|k| l[k * n + i] * x[k]).sum();
+        x[i] = (y[i] - s) / l[i * n + i];
+    }
+    Some(x)
+}
+
+/// Inverse of a symmetric positive definite matrix (column by column).
+pub fn inverse(a: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut inv = vec![0.0; n * n];
+    for j in 0..n {
+        let mut e = vec![0.0; n];
+        e[j] = 1.0;
+        let x = cholesky_solve(a, n, 0.0, &e)?;
+        for i in 0..n {
+            inv[i * n + j] = x[i];
+        }
+    }
+    Some(inv)
+}
+
+/// Maximises the penalised conditional likelihood over `theta ≥ 0`, with the
+/// coefficients in `fixed_zero` held at 0 (for likelihood-ratio tests).
+pub fn solve(
+    design: &Design,
+    bins: usize,
+    pulls: &[Pull],
+    fixed_zero: &[bool],
+    max_iterations: usize,
+    tolerance: f64,
+) -> Solution {
+    let p = design.features;
+    let mut theta: Vec<f64> = (0..p)
+        .map(|k| if fixed_zero[k] { 0.0 } else { 0.05 })
+        .collect();
+    let (mut f, _, mut g, mut h) = evaluate(design, &theta, bins, pulls, true);
+    let mut mu = 1e-6;
+    let mut converged = false;
+    let mut iterations = 0;
+    while iterations < max_iterations {
+        iterations += 1;
+        // Free coefficients: off the bound, or on it with the gradient pointing inside.
+        let free: Vec<usize> = (0..p)
+            .filter(|&k| !fixed_zero[k] && (theta[k] > 0.0 || g[k] > 0.0))
+            .collect();
+        let projected = free.iter().map(|&k| g[k].abs()).fold(0.0, f64::max);
+        let scale = 1.0 + f.abs();
+        if projected <= tolerance * scale {
+            converged = true;
+            break;
+        }
+        let m = free.len();
+        let neg_h: Vec<f64> = free
+            .iter()
+            .flat_map(|&a| free.iter().map(move |&b| (a, b)))
+            .map(|(a, b)| -h[a * p + b])
+            .collect();
+        let gf: Vec<f64> = free.iter().map(|&k| g[k]).collect();
+        let diag_scale = (0..m).map(|i| neg_h[i * m + i].abs()).fold(1e-12, f64::max);
+        let mut improved = false;
+        for _ in 0..40 {
+            let Some(step) = cholesky_solve(&neg_h, m, mu * diag_scale, &gf) else {
+                mu = (mu * 10.0).max(1e-8);
+                continue;
+            };
+            let mut trial = theta.clone();
+            for (i, &k) in free.iter().enumerate() {
+                trial[k] = (theta[k] + step[i]).max(0.0);
+            }
+            let (ft, _, _, _) = evaluate(design, &trial, bins, pulls, false);
+            if ft.is_finite() && ft >= f - 1e-12 * scale {
+                let gain = ft - f;
+                theta = trial;
+                (f, _, g, h) = evaluate(design, &theta, bins, pulls, true);
+                mu = (mu / 10.0).max(1e-12);
+                improved = true;
+                if gain.abs() <= 1e-14 * scale {
+                    converged = true;
+                }
+                break;
+            }
+            mu = (mu * 10.0).max(1e-8);
+        }
+        if !improved || converged {
+            converged = converged || !improved && projected <= 1e3 * tolerance * scale;
+            break;
+        }
+    }
+    let (_, log_likelihood, _, h) = evaluate(design, &theta, bins, pulls, true);
+    Solution {
+        theta,
+        log_likelihood,
+        information: h.iter().map(|x| -x).collect(),
+        iterations,
+        converged,
+    }
+}

@@ -1,0 +1,221 @@
+//! Known answers and properties of the self-controlled model.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::*;
+use crate::channel::Dictionary;
+use crate::journeys::{Timeline, Timelines};
+use crate::time::DAY;
+
+fn logs(names: &[&str], units: Vec<Timeline>, days: i64) -> Timelines {
+    let mut channels = Dictionary::new();
+    for n in names {
+        channels.intern(n);
+    }
+    let mut t = Timelines::new(channels, 0, days * DAY - 1);
+    for u in units {
+        t.push(u);
+    }
+    t.finish()
+}
+
+fn unit(name: &str, touches: &[(i64, u32)], conversions: &[i64]) -> Timeline {
+    Timeline {
+        unit: name.into(),
+        first: 0,
+        touches: touches
+            .iter()
+            .map(|&(d, c)| (d * DAY + 3_600_000, c))
+            .collect(),
+        conversions: conversions
+            .iter()
+            .map(|&d| (d * DAY + 7_200_000, 10.0))
+            .collect(),
+    }
+}
+
+/// One unit, one channel, one lag bin: the estimate is the classic self-controlled
+/// case series relative incidence (Farrington 1995), `1 + β = (n_e/E) / (n_u/(T−E))`.
+/// Ten days, exposed on days 3 and 6 (E = 2), conversions on days 3, 6 and 8
+/// (n_e = 2, n_u = 1): `1 + β = (2/2) / (1/8) = 8`, so `β = 7`; the exposed
+/// conversions get 7/8 each.
+#[test]
+fn one_unit_has_the_closed_form_relative_incidence() {
+    let t = logs(&["a"], vec![unit("u", &[(3, 0), (6, 0)], &[3, 6, 8])], 10);
+    let fitted = SelfControlledParams::default()
+        .lags(vec![(0, 0)])
+        .fit(&t)
+        .unwrap();
+    assert!(
+        (fitted.coefficients()[0] - 7.0).abs() < 1e-6,
+        "{:?}",
+        fitted.coefficients()
+    );
+    let credit = fitted.credit();
+    assert!((credit.get("a").unwrap().conversions - 1.75).abs() < 1e-6);
+    assert!((credit.get(BASELINE).unwrap().conversions - 1.25).abs() < 1e-6);
+    assert!((credit.conversions_sum() - 3.0).abs() < 1e-12);
+    assert!((credit.value_sum() - 30.0).abs() < 1e-9);
+}
+
+/// Draws units from the model itself: frailty α_i (lognormal), two channels with
+/// random daily exposure, hazard `α_i · base · (1 + Σ β x)` with lag bins 0 and 1–2.
+fn simulated(seed: u64, units: usize, beta: &[f64; 4]) -> Timelines {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let days = 60;
+    let mut out = Vec::new();
+    for i in 0..units {
+        let alpha = (0.8 * (rng.r#gen::<f64>() - 0.5) * 3.0).exp();
+        let mut touches = Vec::new();
+        let mut conversions = Vec::new();
+        for d in 0..days {
+            for c in 0..2u32 {
+                if rng.r#gen::<f64>() < 0.08 {
+                    touches.push((d, c));
+                }
+            }
+            let mut x = [0.0; 4];
+            for &(s, c) in &touches {
+                let lag = d - s;
+                let bin = match lag {
+                    0 => 0,
+                    1 | 2 => 1,
+                    _ => continue,
+                };
+                x[c as usize * 2 + bin] += 1.0;
+            }
+            let lift: f64 = beta.iter().zip(&x).map(|(b, x)| b * x).sum();
+            if rng.r#gen::<f64>() < 0.01 * alpha * (1.0 + lift) {
+                conversions.push(d);
+            }
+        }
+        out.push(unit(&format!("u{i:05}"), &touches, &conversions));
+    }
+    logs(&["a", "b"], out, days)
+}
+
+#[test]
+fn coefficients_drawn_from_the_model_are_recovered_within_three_standard_errors() {
+    let beta = [1.5, 0.6, 0.3, 0.0];
+    let t = simulated(11, 6000, &beta);
+    let fitted = SelfControlledParams::default()
+        .lags(vec![(0, 0), (1, 2)])
+        .ignore(vec![])
+        .fit(&t)
+        .unwrap();
+    let details = fitted.details();
+    assert!(details.converged);
+    for (c, truth) in details.coefficients.iter().zip(beta) {
+        let se = c.se.unwrap_or(0.05);
+        assert!(
+            (c.estimate - truth).abs() < 3.0 * se + 1e-9,
+            "{} lag {}: {} vs {truth} (se {se})",
+            c.channel,
+            c.lag,
+            c.estimate
+        );
+    }
+    // Channel a has an effect; the test of no effect rejects it.
+    assert!(details.channel_tests[0].p_value < 1e-6);
+}
+
+#[test]
+fn credit_sums_and_is_invariant_to_unit_order_and_relabelling() {
+    let t = simulated(3, 800, &[1.0, 0.5, 0.2, 0.1]);
+    let params = SelfControlledParams::default().lags(vec![(0, 0), (1, 2)]);
+    let credit = params.fit(&t).unwrap().credit();
+    let total: usize = t.units.iter().map(|u| u.conversions.len()).sum();
+    assert!((credit.conversions_sum() - total as f64).abs() < 1e-9);
+
+    // Units in reverse order (and renamed so they sort the other way round).
+    let mut reversed = t.clone();
+    reversed.units.reverse();
+    for (i, u) in reversed.units.iter_mut().enumerate() {
+        u.unit = format!("v{i:05}");
+    }
+    let again = params.fit(&reversed.finish()).unwrap().credit();
+    for (x, y) in credit.channels.iter().zip(&again.channels) {
+        assert!((x.conversions - y.conversions).abs() < 1e-6, "{x:?} {y:?}");
+    }
+
+    // Swapping the channels' names swaps their credit.
+    let mut swapped = t.clone();
+    for u in &mut swapped.units {
+        for touch in &mut u.touches {
+            touch.1 = 1 - touch.1;
+        }
+    }
+    let swapped = params.fit(&swapped).unwrap().credit();
+    let a = credit.get("a").unwrap().conversions;
+    let b = swapped.get("b").unwrap().conversions;
+    assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+}
+
+#[test]
+fn a_never_exposed_channel_gets_nothing() {
+    let t = logs(
+        &["a", "never"],
+        vec![
+            unit("u1", &[(3, 0)], &[3, 20]),
+            unit("u2", &[(5, 0), (30, 0)], &[31]),
+        ],
+        40,
+    );
+    let credit = SelfControlledParams::default().fit(&t).unwrap().credit();
+    assert_eq!(credit.get("never").unwrap().conversions, 0.0);
+    assert!((credit.conversions_sum() - 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_precise_lift_test_pins_its_channel() {
+    let t = simulated(5, 1500, &[1.0, 0.5, 0.5, 0.2]);
+    let params = SelfControlledParams::default().lags(vec![(0, 0), (1, 2)]);
+    let free = params
+        .fit(&t)
+        .unwrap()
+        .credit()
+        .get("a")
+        .unwrap()
+        .conversions;
+    let target = free * 0.5;
+    let pinned = params
+        .clone()
+        .lift_tests(vec![LiftTest {
+            channel: "a".into(),
+            incremental_conversions: target,
+            se: 0.01,
+        }])
+        .fit(&t)
+        .unwrap();
+    let got = pinned.credit().get("a").unwrap().conversions;
+    assert!(
+        (got - target).abs() < 0.5,
+        "{got} vs {target} (free {free})"
+    );
+    assert_eq!(pinned.details().lift_tests.len(), 1);
+}
+
+#[test]
+fn lag_bins_parse_and_bad_ones_are_refused() {
+    assert_eq!(
+        parse_lag_bins("0,1-2, 3-5").unwrap(),
+        vec![(0, 0), (1, 2), (3, 5)]
+    );
+    assert!(parse_lag_bins("0,x").is_err());
+    let overlapping = SelfControlledParams::default().lags(vec![(0, 2), (1, 3)]);
+    assert!(overlapping.validate().is_err());
+}
+
+#[test]
+fn lift_tests_are_read_with_located_errors() {
+    let ok = "channel,incremental_conversions,se\nemail,120.5,10\ndisplay,-3,4\n";
+    let tests = read_lift_tests(ok.as_bytes(), "lift.csv", &Default::default()).unwrap();
+    assert_eq!(tests[0].channel, "display");
+    assert_eq!(tests[1].incremental_conversions, 120.5);
+    let bad = "channel,incremental_conversions,se\nemail,12,0\n";
+    let err = read_lift_tests(bad.as_bytes(), "lift.csv", &Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("lift.csv: line 2, column 3"), "{err}");
+}
