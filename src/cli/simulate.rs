@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pathcredit::simulate::{SCENARIOS, Scenario, SimParams, write_truth};
+use pathcredit::simulate::{SCENARIOS, Scenario, SimParams, write_experiments, write_truth};
 
 use crate::cli::output::AtomicFile;
 
@@ -27,6 +27,13 @@ pub struct SimulateArgs {
     /// Days simulated from 2026-01-01.
     #[arg(long)]
     days: Option<u32>,
+    /// Channels measured by a randomised holdout experiment (a seeded share of people
+    /// never sees the channel); written to DIR/experiments.csv as lift tests.
+    #[arg(long, value_name = "CHANNELS", value_delimiter = ',')]
+    experiments: Vec<String>,
+    /// Share of people held out of each experiment's channel.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
+    holdout_share: f64,
     /// Seed of every random draw.
     #[arg(long, default_value_t = 7)]
     seed: u64,
@@ -55,6 +62,18 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(days) = args.days {
         scenario.days = days;
     }
+    scenario.holdout_share = args.holdout_share;
+    for name in &args.experiments {
+        let name = name.trim();
+        let Some(c) = scenario.channels.iter().position(|c| c.name == name) else {
+            let names: Vec<&str> = scenario.channels.iter().map(|c| c.name.as_str()).collect();
+            anyhow::bail!(
+                "--experiments: `{name}` is not a paid channel of this scenario ({})",
+                names.join(", ")
+            );
+        };
+        scenario.experiments.push(c);
+    }
     let params = SimParams {
         units: args.users,
         scenario,
@@ -66,9 +85,18 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let mut spend = AtomicFile::create(&args.out_dir.join("spend.csv"))?;
     let mut truth = AtomicFile::create(&args.out_dir.join("truth.csv"))?;
+    let mut experiments = (!args.experiments.is_empty())
+        .then(|| AtomicFile::create(&args.out_dir.join("experiments.csv")))
+        .transpose()?;
     let summary = params.run(events.writer(), identities.writer(), spend.writer())?;
     write_truth(&summary, truth.writer())?;
-    for f in [events, identities, spend, truth] {
+    if let Some(file) = experiments.as_mut() {
+        write_experiments(&summary, file.writer())?;
+    }
+    for f in [events, identities, spend, truth]
+        .into_iter()
+        .chain(experiments)
+    {
         f.commit()?;
     }
     if !quiet {

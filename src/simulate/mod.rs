@@ -96,6 +96,45 @@ pub struct SimSummary {
     pub conversions_without_paid: f64,
     /// Per channel.
     pub truth: Vec<ChannelTruth>,
+    /// The holdout experiments, measured like real lift tests.
+    pub experiments: Vec<Experiment>,
+}
+
+/// A randomised holdout experiment on one channel: a seeded share of units never sees
+/// it; the difference in conversions per unit, times the exposed-eligible units, is
+/// the channel's measured incremental conversions (with its standard error).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Experiment {
+    /// The channel.
+    pub channel: String,
+    /// `(mean_T − mean_H) · n_T`.
+    pub incremental_conversions: f64,
+    /// `n_T · sqrt(var_T/n_T + var_H/n_H)`.
+    pub se: f64,
+    /// Units eligible for the channel.
+    pub treated_units: u64,
+    /// Units held out of it.
+    pub holdout_units: u64,
+}
+
+/// Writes `experiments.csv`: `channel,incremental_conversions,se,treated_units,holdout_units`
+/// (the lift-test format `attribute --lift-tests` reads).
+pub fn write_experiments<W: Write>(summary: &SimSummary, mut out: W) -> Result<()> {
+    let err = Error::Write;
+    writeln!(
+        out,
+        "channel,incremental_conversions,se,treated_units,holdout_units"
+    )
+    .map_err(err)?;
+    for e in &summary.experiments {
+        writeln!(
+            out,
+            "{},{:.6},{:.6},{},{}",
+            e.channel, e.incremental_conversions, e.se, e.treated_units, e.holdout_units
+        )
+        .map_err(err)?;
+    }
+    out.flush().map_err(err)
 }
 
 /// Everything one chunk of units produced.
@@ -110,6 +149,8 @@ struct ChunkOut {
     none: f64,
     delta: Vec<f64>,
     shapley: Vec<f64>,
+    /// Per experiment: units, Σ conversions, Σ conversions², treated then held out.
+    experiments: Vec<[f64; 6]>,
 }
 
 impl SimParams {
@@ -120,6 +161,14 @@ impl SimParams {
         }
         if self.scenario.channels.len() > 64 {
             return Err(Error::param(Param::Channels, "at most 64"));
+        }
+        let share = self.scenario.holdout_share;
+        let share_ok = share > 0.0 && share < 1.0;
+        if !self.scenario.experiments.is_empty() && !share_ok {
+            return Err(Error::param(
+                Param::Experiments,
+                "the holdout share must be between 0 and 1",
+            ));
         }
         Ok(())
     }
@@ -148,6 +197,7 @@ impl SimParams {
             exposures: vec![0; n],
             delta: vec![0.0; n],
             shapley: vec![0.0; n],
+            experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
             ..ChunkOut::default()
         };
         let starts: Vec<usize> = (0..self.units)
@@ -168,6 +218,11 @@ impl SimParams {
                 total.edges += c.edges;
                 total.conversions += c.conversions;
                 total.none += c.none;
+                for (t, e) in total.experiments.iter_mut().zip(&c.experiments) {
+                    for (a, b) in t.iter_mut().zip(e) {
+                        *a += b;
+                    }
+                }
                 for i in 0..n {
                     total.exposures[i] += c.exposures[i];
                     total.delta[i] += c.delta[i];
@@ -206,7 +261,34 @@ impl SimParams {
                 people: self.units as u64,
             })
             .collect();
+        let experiments = self
+            .scenario
+            .experiments
+            .iter()
+            .zip(&total.experiments)
+            .map(|(&c, e)| {
+                let (nt, st, qt, nh, sh, qh) = (e[0], e[1], e[2], e[3], e[4], e[5]);
+                let mean = |s: f64, n: f64| if n > 0.0 { s / n } else { 0.0 };
+                let var = |s: f64, q: f64, n: f64| {
+                    if n > 1.0 {
+                        (q - s * s / n) / (n - 1.0)
+                    } else {
+                        0.0
+                    }
+                };
+                let se =
+                    nt * (var(st, qt, nt) / nt.max(1.0) + var(sh, qh, nh) / nh.max(1.0)).sqrt();
+                Experiment {
+                    channel: self.scenario.channels[c].name.clone(),
+                    incremental_conversions: (mean(st, nt) - mean(sh, nh)) * nt,
+                    se,
+                    treated_units: nt as u64,
+                    holdout_units: nh as u64,
+                }
+            })
+            .collect();
         Ok(SimSummary {
+            experiments,
             units: self.units as u64,
             events: total.rows,
             identity_edges: total.edges,
@@ -223,14 +305,35 @@ impl SimParams {
             exposures: vec![0; n],
             delta: vec![0.0; n],
             shapley: vec![0.0; n],
+            experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
             ..ChunkOut::default()
         };
         let mut happenings = Vec::new();
         for unit in units {
-            let draws = engine.prepare(unit as u64);
+            let mut draws = engine.prepare(unit as u64);
+            // Units held out of an experiment never see its channel.
+            let mut held = 0u64;
+            for &c in &self.scenario.experiments {
+                if engine
+                    .draws
+                    .uniform(unit as u64, 0, Purpose::Holdout, c as u64)
+                    < self.scenario.holdout_share
+                {
+                    held |= 1 << c;
+                }
+            }
+            draws.reach &= !held;
+            let active = all & !held;
             happenings.clear();
-            let conv = engine.run(&draws, all, Some(&mut |h| happenings.push(h)));
+            let conv = engine.run(&draws, active, Some(&mut |h| happenings.push(h)));
             out.conversions += f64::from(conv);
+            for (e, &c) in out.experiments.iter_mut().zip(&self.scenario.experiments) {
+                let at = if held >> c & 1 == 1 { 3 } else { 0 };
+                let y = f64::from(conv);
+                e[at] += 1.0;
+                e[at + 1] += y;
+                e[at + 2] += y * y;
+            }
             for h in &happenings {
                 if let Happening::Touch {
                     channel: TouchChannel::Paid(c),

@@ -20,6 +20,8 @@ pub(crate) enum Purpose {
     Login = 9,
     Account = 10,
     Campaign = 11,
+    Holdout = 12,
+    Retarget = 13,
 }
 
 fn mix(mut z: u64) -> u64 {

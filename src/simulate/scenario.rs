@@ -22,6 +22,9 @@ pub struct ChannelSpec {
     pub half_life_days: f64,
     /// Spend per exposure.
     pub cost: f64,
+    /// Retargeting: probability of an exposure the day after the person's own
+    /// organic-search visit (0: none). Such exposure follows behaviour, not a fixed trait.
+    pub retarget: f64,
 }
 
 impl ChannelSpec {
@@ -64,6 +67,10 @@ pub struct Scenario {
     pub days: u32,
     /// B2B accounts: contacts per account are 1 to this (0: consumers, one per unit).
     pub max_contacts: usize,
+    /// Channels (indices) measured by a randomised holdout experiment.
+    pub experiments: Vec<usize>,
+    /// Share of units held out of each experiment's channel.
+    pub holdout_share: f64,
 }
 
 /// Names of paid channels, in order; beyond them `c11`, `c12`, ….
@@ -81,7 +88,7 @@ const PAID: [&str; 10] = [
 ];
 
 /// The scenario presets and what each tests.
-pub const SCENARIOS: [(&str, &str); 5] = [
+pub const SCENARIOS: [(&str, &str); 6] = [
     (
         "direct",
         "random exposure; every channel lifts conversion directly, with effects of different sizes",
@@ -101,6 +108,10 @@ pub const SCENARIOS: [(&str, &str); 5] = [
     (
         "b2b",
         "accounts of 1-5 contacts, stage milestones, closed-won conversions; mild targeting",
+    ),
+    (
+        "retargeting",
+        "the last two channels expose people the day after their own organic-search visit; the last is a placebo",
     ),
 ];
 
@@ -127,6 +138,7 @@ impl Scenario {
             upstream: 0.0,
             half_life_days: 3.0 + (i % 4) as f64,
             cost: 0.5 + (i % 3) as f64 * 0.4,
+            retarget: 0.0,
         };
         let effect = |i: usize| 0.2 + 1.0 * spread(i, 4);
         let mut scenario = Scenario {
@@ -140,6 +152,8 @@ impl Scenario {
             direct_rate: 0.02,
             days: 60,
             max_contacts: 0,
+            experiments: Vec::new(),
+            holdout_share: 0.2,
         };
         match preset {
             "direct" => {}
@@ -171,6 +185,20 @@ impl Scenario {
                     if i >= channels - placebos {
                         c.lift = 0.0;
                         c.targeting = 2.0;
+                    }
+                }
+            }
+            "retargeting" => {
+                // Behaviour-triggered exposure: the day after an organic visit. One such
+                // channel works, the last does nothing at all.
+                let n = channels;
+                for (i, c) in scenario.channels.iter_mut().enumerate() {
+                    if n >= 2 && i >= n - 2 {
+                        c.exposure_rate = 0.0;
+                        c.retarget = 0.6;
+                    }
+                    if i == n - 1 {
+                        c.lift = 0.0;
                     }
                 }
             }

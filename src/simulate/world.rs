@@ -143,6 +143,12 @@ impl<'a> Engine<'a> {
                 organic.push(self.draws.uniform(who, day as u64, Purpose::Organic, 0));
             }
         }
+        // Retargeting channels may reach the unit in some world (after any visit).
+        for (c, spec) in sc.channels.iter().enumerate() {
+            if spec.retarget > 0.0 {
+                reach |= 1 << c;
+            }
+        }
         // `u < 1 − e^(−h)` ⟺ `−ln(1 − u) < h`: store the exponential variate.
         let conversion = (0..days as u64)
             .map(|d| -(1.0 - self.draws.uniform(unit, d, Purpose::Conversion, 0)).ln())
@@ -177,6 +183,8 @@ impl<'a> Engine<'a> {
         let mut recent = vec![0.0; n * contacts];
         let mut organic = vec![0.0; contacts];
         let mut lead = vec![false; contacts];
+        // Whether each contact visited by organic search the day before (retargeting).
+        let mut visited_before = vec![false; contacts];
         let (mut touches, mut opportunity) = (0u32, !b2b);
         let mut conversions = 0;
         let mut next_exposure = 0;
@@ -216,6 +224,39 @@ impl<'a> Engine<'a> {
                     });
                 }
             }
+            for (k, was) in visited_before.iter().enumerate() {
+                if !*was {
+                    continue;
+                }
+                let who = unit * 64 + k as u64;
+                for (c, spec) in sc.channels.iter().enumerate() {
+                    if spec.retarget <= 0.0 || active >> c & 1 == 0 {
+                        continue;
+                    }
+                    if self
+                        .draws
+                        .uniform(who, day as u64, Purpose::Retarget, c as u64)
+                        < spec.retarget
+                    {
+                        recent[k * n + c] += 1.0;
+                        touches += 1;
+                        if let Some(emit) = emit.as_deref_mut() {
+                            let time = at(self.draws.uniform(
+                                who,
+                                day as u64,
+                                Purpose::TimeOfDay,
+                                c as u64,
+                            ));
+                            last_time = last_time.max(time);
+                            emit(Happening::Touch {
+                                contact: k,
+                                channel: TouchChannel::Paid(c),
+                                time,
+                            });
+                        }
+                    }
+                }
+            }
             for k in 0..contacts {
                 let r = &recent[k * n..(k + 1) * n];
                 let upstream: f64 = sc
@@ -225,8 +266,10 @@ impl<'a> Engine<'a> {
                     .map(|(c, rc)| c.upstream * rc)
                     .sum();
                 let mut visited = false;
+                visited_before[k] = false;
                 if u.organic[day * contacts + k] < sc.organic_rate * q * (1.0 + upstream) {
                     organic[k] += 1.0;
+                    visited_before[k] = true;
                     touches += 1;
                     visited = true;
                     if let Some(emit) = emit.as_deref_mut() {

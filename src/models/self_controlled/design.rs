@@ -24,6 +24,9 @@ pub struct Roles {
     pub exposures: Vec<(ChannelId, String)>,
     /// Control channels (time-varying controls, not credited).
     pub controls: Vec<(ChannelId, String)>,
+    /// Channels of visits people make themselves (the ignored and control channels),
+    /// for the retargeting diagnostic.
+    pub visits: Vec<ChannelId>,
 }
 
 impl Roles {
@@ -214,6 +217,7 @@ mod tests {
         let roles = Roles {
             exposures: vec![(a, "a".into())],
             controls: vec![],
+            visits: vec![],
         };
         let lags = [(0, 0), (1, 2), (3, 5)];
         let d = Design::new(

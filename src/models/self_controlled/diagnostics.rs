@@ -1,13 +1,16 @@
-//! The retargeting signature: a channel whose exposure changes after conversions.
+//! The retargeting signature: a channel whose exposure follows people's own behaviour.
 //!
-//! An exposure the model may read as a cause should not care whether the unit has just
-//! converted. Per exposure channel, over converting units: the exposure rate in the
-//! `WINDOW` steps after each conversion (where the data reach that far) against the
-//! rate at least `WINDOW` steps away from every conversion. Intent drops after a
-//! conversion, so a channel that follows a unit's own visits (retargeting) is seen
-//! less; one targeted on a fixed trait, or shown at random, is not. A channel is
-//! flagged when the two rates differ by more than half (ratio outside 2/3–3/2) and the
-//! difference is significant (|z| > 3, Poisson counts).
+//! The model reads exposure as a cause; that holds when exposure does not react to what
+//! the person does. Per exposure channel, over converting units:
+//!
+//! * the exposure rate in the `WINDOW` steps before conversions, after them, and
+//!   elsewhere (reported: exposure that moves with the outcome);
+//! * the within-unit rate ratio of exposure on the step after one of the unit's own
+//!   visits (the ignored and control channels: organic search, direct) against other
+//!   steps, by Mantel–Haenszel over units (Rothman & Greenland 1998, ch. 15), so a
+//!   channel targeted on a fixed trait (intent) is not mistaken for one triggered by
+//!   visits. A ratio above 1.5 with `|z| > 3` (`z` on its log, variance `1/a + 1/b`)
+//!   flags the channel.
 
 use serde::Serialize;
 
@@ -15,10 +18,10 @@ use crate::journeys::Timelines;
 use crate::models::self_controlled::design::Roles;
 use crate::time::Millis;
 
-/// Steps after (and around) a conversion that count as "after".
+/// Steps before and after a conversion that count as "before" and "after".
 pub const WINDOW: i64 = 7;
 
-/// One channel's exposure around conversions.
+/// One channel's exposure around conversions and after visits.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ExposureShift {
     /// The channel.
@@ -29,107 +32,119 @@ pub struct ExposureShift {
     pub rate_after: f64,
     /// Exposures per step away from every conversion.
     pub rate_elsewhere: f64,
-    /// Exposures counted after conversions.
-    pub exposures_after: u64,
-    /// Whether the shift is large and significant.
+    /// Within-unit rate ratio of exposure on the step after a visit against other
+    /// steps (`None` without visits, or when every exposure follows a visit).
+    pub after_visit_ratio: Option<f64>,
+    /// Exposures on steps after a visit.
+    pub exposures_after_visits: u64,
+    /// Whether exposure follows visits (large and significant ratio).
     pub flagged: bool,
 }
 
 /// The exposure shifts of every exposure channel.
 pub fn exposure_shifts(timelines: &Timelines, roles: &Roles, step: Millis) -> Vec<ExposureShift> {
     let n = roles.exposures.len();
-    let (mut before, mut after, mut elsewhere) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
-    let (mut steps_before, mut steps_after, mut steps_elsewhere) = (0i64, 0i64, 0i64);
+    let mut count = vec![[0u64; 3]; n];
+    let mut steps = [0i64; 3];
+    // Mantel–Haenszel sums per channel: Σ a·n0/N, Σ b·n1/N, and the raw a, b.
+    let mut mh = vec![[0.0f64; 4]; n];
     let end = timelines.data_end.div_euclid(step);
+    let first = timelines.data_start.div_euclid(step);
+    let span = (end - first + 1).max(0) as usize;
     let block = |c: u32| roles.exposures.iter().position(|(id, _)| *id == c);
+    let mut class = vec![0u8; span];
+    let mut after_visit = vec![false; span];
     for t in &timelines.units {
-        let first = timelines.data_start.div_euclid(step);
+        // 0 before, 1 after, 2 elsewhere, 3 not counted (a conversion step, or after a
+        // conversion too close to the end of the data).
+        class.fill(2);
+        after_visit.fill(false);
         let conv: Vec<i64> = t.conversions.iter().map(|c| c.0.div_euclid(step)).collect();
-        // Classify every step of the timeline once.
-        let span = (end - first + 1).max(0) as usize;
-        let mut class = vec![2u8; span]; // 0 before, 1 after, 2 elsewhere
+        let index = |s: i64| (first..=end).contains(&s).then(|| (s - first) as usize);
         for &c in &conv {
-            for s in (c - WINDOW).max(first)..c {
-                let i = (s - first) as usize;
-                if class[i] == 2 {
+            for s in c - WINDOW..c {
+                if let Some(i) = index(s)
+                    && class[i] == 2
+                {
                     class[i] = 0;
                 }
             }
         }
         for &c in &conv {
-            if c + WINDOW > end {
-                // Not enough data after it: neither after nor elsewhere.
-                for s in (c + 1).max(first)..=end {
-                    class[(s - first) as usize] = 3;
+            let enough = c + WINDOW <= end;
+            for s in c + 1..=c + WINDOW {
+                if let Some(i) = index(s) {
+                    class[i] = if enough { 1 } else { 3 };
                 }
-                continue;
-            }
-            for s in (c + 1).max(first)..=(c + WINDOW) {
-                class[(s - first) as usize] = 1;
             }
         }
         for &c in &conv {
-            if (first..=end).contains(&c) {
-                class[(c - first) as usize] = 3;
+            if let Some(i) = index(c) {
+                class[i] = 3;
             }
         }
         for k in &class {
-            match k {
-                0 => steps_before += 1,
-                1 => steps_after += 1,
-                2 => steps_elsewhere += 1,
-                _ => {}
+            if let Some(s) = steps.get_mut(*k as usize) {
+                *s += 1;
             }
         }
         for &(time, c) in &t.touches {
-            let Some(b) = block(c) else { continue };
-            let s = time.div_euclid(step);
-            if s < first || s > end {
-                continue;
+            if roles.visits.contains(&c)
+                && let Some(i) = index(time.div_euclid(step) + 1)
+            {
+                after_visit[i] = true;
             }
-            match class[(s - first) as usize] {
-                0 => before[b] += 1,
-                1 => after[b] += 1,
-                2 => elsewhere[b] += 1,
-                _ => {}
+        }
+        let n1 = after_visit.iter().filter(|v| **v).count() as f64;
+        let total = span as f64;
+        let n0 = total - n1;
+        let mut a = vec![0u64; n];
+        let mut b = vec![0u64; n];
+        for &(time, c) in &t.touches {
+            let Some(k) = block(c) else { continue };
+            let Some(i) = index(time.div_euclid(step)) else {
+                continue;
+            };
+            if let Some(slot) = count[k].get_mut(class[i] as usize) {
+                *slot += 1;
+            }
+            if after_visit[i] {
+                a[k] += 1;
+            } else {
+                b[k] += 1;
+            }
+        }
+        if n1 > 0.0 && n0 > 0.0 {
+            for k in 0..n {
+                mh[k][0] += a[k] as f64 * n0 / total;
+                mh[k][1] += b[k] as f64 * n1 / total;
+                mh[k][2] += a[k] as f64;
+                mh[k][3] += b[k] as f64;
             }
         }
     }
-    let rate = |count: u64, steps: i64| {
-        if steps > 0 {
-            count as f64 / steps as f64
-        } else {
-            0.0
-        }
-    };
+    let rate = |c: u64, s: i64| if s > 0 { c as f64 / s as f64 } else { 0.0 };
     roles
         .exposures
         .iter()
         .enumerate()
-        .map(|(b, (_, name))| {
-            let (ra, re) = (
-                rate(after[b], steps_after),
-                rate(elsewhere[b], steps_elsewhere),
-            );
-            let var = if steps_after > 0 && steps_elsewhere > 0 {
-                after[b] as f64 / (steps_after as f64).powi(2)
-                    + elsewhere[b] as f64 / (steps_elsewhere as f64).powi(2)
-            } else {
-                0.0
+        .map(|(k, (_, name))| {
+            let [num, den, a, b] = mh[k];
+            let ratio = (num > 0.0 && den > 0.0).then(|| num / den);
+            let z = match ratio {
+                Some(r) if a > 0.0 && b > 0.0 => r.ln() / (1.0 / a + 1.0 / b).sqrt(),
+                _ => 0.0,
             };
-            let z = if var > 0.0 {
-                (ra - re) / var.sqrt()
-            } else {
-                0.0
-            };
-            let ratio = if re > 0.0 { ra / re } else { 1.0 };
             ExposureShift {
                 channel: name.clone(),
-                rate_before: rate(before[b], steps_before),
-                rate_after: ra,
-                rate_elsewhere: re,
-                exposures_after: after[b],
-                flagged: z.abs() > 3.0 && !(2.0 / 3.0..=1.5).contains(&ratio),
+                rate_before: rate(count[k][0], steps[0]),
+                rate_after: rate(count[k][1], steps[1]),
+                rate_elsewhere: rate(count[k][2], steps[2]),
+                after_visit_ratio: ratio,
+                exposures_after_visits: a as u64,
+                // Every exposure the day after a visit (no exposure otherwise) is the
+                // clearest case: the ratio is unbounded.
+                flagged: (ratio.is_some_and(|r| r > 1.5) && z > 3.0) || (b == 0.0 && a >= 20.0),
             }
         })
         .collect()

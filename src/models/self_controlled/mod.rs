@@ -263,11 +263,17 @@ impl SelfControlledParams {
         }
         let shifts = diagnostics::exposure_shifts(timelines, &roles, self.step);
         for s in shifts.iter().filter(|s| s.flagged) {
+            let how = match s.after_visit_ratio {
+                Some(r) => {
+                    format!("{r:.1}x as likely the day after a visit, within the same person")
+                }
+                None => "every exposure falls the day after a visit".to_string(),
+            };
             notes.push(format!(
-                "WARNING: exposure to `{}` changes after conversions ({:.3} per day after, {:.3} elsewhere): \
-                 it may react to behaviour (retargeting), which this model reads as an effect; \
-                 add the visits it follows to `hazard_controls`",
-                s.channel, s.rate_after, s.rate_elsewhere
+                "WARNING: exposure to `{}` follows people's own visits ({how}): it reacts to \
+                 behaviour (retargeting), which this model can read as an effect; add the visits \
+                 it follows to `hazard_controls`",
+                s.channel
             ));
         }
         Ok(FittedSelfControlled {
@@ -290,12 +296,16 @@ impl SelfControlledParams {
         let mut roles = Roles {
             exposures: Vec::new(),
             controls: Vec::new(),
+            visits: Vec::new(),
         };
         for (id, name) in timelines.channels.names().enumerate() {
             let entry = (id as u32, name.to_string());
             if self.controls.iter().any(|c| c.trim() == name) {
+                roles.visits.push(entry.0);
                 roles.controls.push(entry);
-            } else if !self.ignore.iter().any(|c| c.trim() == name) {
+            } else if self.ignore.iter().any(|c| c.trim() == name) {
+                roles.visits.push(entry.0);
+            } else {
                 roles.exposures.push(entry);
             }
         }
