@@ -35,6 +35,7 @@ use crate::journeys::{
     BuildSummary, BuiltJourneys, JOURNEY_COLUMNS, JourneyParams, Journeys, PathReadOptions,
     PathTable, build_validated,
 };
+use crate::models::calibrate::calibrate;
 use crate::models::{self, Input, InputKind, ModelName, ModelRun, ModelSettings};
 use crate::param::Param;
 
@@ -275,12 +276,17 @@ pub struct RunResult {
     pub settings: ModelSettings,
     /// Every model's result, sorted by model name, with intervals when bootstrapped.
     pub runs: Vec<ModelRun>,
+    /// With lift tests: each additive model's calibrated copy (`calibrated_<model>`).
+    pub calibrated: Vec<Credit>,
 }
 
 impl RunResult {
-    /// Every model's credit, sorted by model name.
+    /// Every model's credit (and the calibrated copies), sorted by model name.
     pub fn credits(&self) -> Vec<Credit> {
-        self.runs.iter().map(|r| r.credit.clone()).collect()
+        let mut all: Vec<Credit> = self.runs.iter().map(|r| r.credit.clone()).collect();
+        all.extend(self.calibrated.iter().cloned());
+        all.sort_by(|a, b| a.model.cmp(&b.model));
+        all
     }
 
     /// One model's credit, when it ran.
@@ -357,11 +363,20 @@ pub fn run_observed(
             run.credit = credit;
         }
     }
+    let calibrated = if settings.lift_tests.is_empty() {
+        Vec::new()
+    } else {
+        runs.iter()
+            .filter(|r| r.model != ModelName::SelfControlled)
+            .filter_map(|r| calibrate(&r.credit, &settings.lift_tests))
+            .collect()
+    };
     Ok(RunResult {
         data,
         inputs,
         settings,
         runs,
+        calibrated,
     })
 }
 

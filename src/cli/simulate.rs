@@ -4,7 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pathcredit::simulate::{SCENARIOS, Scenario, SimParams, write_experiments, write_truth};
+use pathcredit::simulate::{
+    HazardForm, SCENARIOS, Scenario, SimParams, write_experiments, write_truth,
+};
+
+use crate::cli::flags::choice;
 
 use crate::cli::output::AtomicFile;
 
@@ -31,6 +35,10 @@ pub struct SimulateArgs {
     /// never sees the channel); written to DIR/experiments.csv as lift tests.
     #[arg(long, value_name = "CHANNELS", value_delimiter = ',')]
     experiments: Vec<String>,
+    /// Form of the conversion hazard: `additive` (1 + Σ lift·exposure) or
+    /// `multiplicative` (Π (1 + lift)^exposure), for any scenario.
+    #[arg(long, value_name = "FORM", default_value = "additive", value_parser = choice::<HazardForm>())]
+    hazard: HazardForm,
     /// Share of people held out of each experiment's channel.
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     holdout_share: f64,
@@ -63,6 +71,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         scenario.days = days;
     }
     scenario.holdout_share = args.holdout_share;
+    scenario.hazard = args.hazard;
     for name in &args.experiments {
         let name = name.trim();
         let Some(c) = scenario.channels.iter().position(|c| c.name == name) else {

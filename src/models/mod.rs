@@ -19,6 +19,7 @@
 //! The [`registry`] holds one entry per model; [`run`] runs a list of them on one input.
 //! How to add a model: see [`registry`].
 
+pub mod calibrate;
 pub mod details;
 pub mod logistic;
 pub mod markov;

@@ -453,7 +453,11 @@ pub const SELF_CONTROLLED: ModelInfo = ModelInfo {
             let logs = c
                 .logs
                 .expect("journeys are checked by ModelSettings::check_models");
-            let mut params = c.settings.self_controlled.clone();
+            let mut params = c
+                .settings
+                .self_controlled
+                .clone()
+                .lift_tests(c.settings.lift_tests.clone());
             if params.ignored_channels().is_empty() {
                 // Visits people make themselves are behaviour, not exposure.
                 let mut ignore = c.settings.direct_channels.clone();

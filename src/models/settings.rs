@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::journeys::{Journeys, Level, PathTable, PathTransform, Timelines};
-use crate::models::self_controlled::SelfControlledParams;
+use crate::models::self_controlled::{LiftTest, SelfControlledParams};
 use crate::models::{
     LastNonDirect, LogisticParams, MarkovParams, ModelName, PositionWeights, ShapleyParams,
     TimeDecay,
@@ -33,8 +33,11 @@ pub struct ModelSettings {
     /// Parameters of `logistic` (and of the model behind the `model` Shapley game).
     pub logistic: LogisticParams,
     /// Parameters of `self_controlled` (default: daily steps, lag bins up to 29 days,
-    /// no controls, the direct channels left out).
+    /// no controls, the direct channels and organic search left out).
     pub self_controlled: SelfControlledParams,
+    /// Lift tests: they pull `self_controlled` towards them, and every other additive
+    /// model gets a `calibrated_<model>` copy (see [`calibrate`](crate::models::calibrate)).
+    pub lift_tests: Vec<LiftTest>,
 }
 
 impl Default for ModelSettings {
@@ -50,6 +53,7 @@ impl Default for ModelSettings {
             shapley: ShapleyParams::default(),
             logistic: LogisticParams::default(),
             self_controlled: SelfControlledParams::default(),
+            lift_tests: Vec::new(),
         }
     }
 }
@@ -68,7 +72,10 @@ impl ModelSettings {
         self.markov.validate()?;
         self.shapley.validate()?;
         self.logistic.validate()?;
-        self.self_controlled.validate()?;
+        self.self_controlled
+            .clone()
+            .lift_tests(self.lift_tests.clone())
+            .validate()?;
         TimeDecay::default().half_life(self.half_life).validate()
     }
 

@@ -37,7 +37,7 @@ use crate::models::shapley::shapley_from_table;
 use crate::param::Param;
 use crate::time::{DAY, Millis, days_from_civil, format_timestamp};
 
-pub use scenario::{ChannelSpec, SCENARIOS, Scenario};
+pub use scenario::{ChannelSpec, HazardForm, SCENARIOS, Scenario};
 
 use rng::Purpose;
 use world::{Engine, Happening, TouchChannel};

@@ -22,6 +22,7 @@ pub(crate) enum Purpose {
     Campaign = 11,
     Holdout = 12,
     Retarget = 13,
+    Drift = 14,
 }
 
 fn mix(mut z: u64) -> u64 {
@@ -61,6 +62,16 @@ impl Draws {
             .uniform(person, 0, purpose, 2 * index)
             .max(f64::MIN_POSITIVE);
         let u2 = self.uniform(person, 0, purpose, 2 * index + 1);
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    /// A standard normal draw for (person, day, purpose, index); its uniforms use
+    /// indices from 100 up, clear of the small indices of `uniform` at the same key.
+    pub fn normal_at(&self, person: u64, day: u64, purpose: Purpose, index: u64) -> f64 {
+        let u1 = self
+            .uniform(person, day, purpose, 100 + 2 * index)
+            .max(f64::MIN_POSITIVE);
+        let u2 = self.uniform(person, day, purpose, 101 + 2 * index);
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
     }
 }

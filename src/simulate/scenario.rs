@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::param::Param;
+use crate::param::{Choice, Param, choice_str};
 
 /// How one paid channel reaches people and what it does to them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -71,7 +71,37 @@ pub struct Scenario {
     pub experiments: Vec<usize>,
     /// Share of units held out of each experiment's channel.
     pub holdout_share: f64,
+    /// Daily σ of a random walk of log-intent (0: intent is a fixed trait).
+    pub drift: f64,
+    /// Daily probability of an in-market burst (intent ×3 for 7 days).
+    pub bursts: f64,
+    /// The form of the conversion hazard.
+    pub hazard: HazardForm,
 }
+
+/// How exposures combine in the conversion hazard.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HazardForm {
+    /// `base · q · (1 + Σ lift_c r_c + …)` (default).
+    #[default]
+    Additive,
+    /// `base · q · Π (1 + lift_c)^(r_c) · (1 + organic_lift)^(r_org)`: log-linear.
+    Multiplicative,
+}
+
+impl Choice for HazardForm {
+    const PARAM: Param = Param::Hazard;
+    const ALL: &'static [Self] = &[HazardForm::Additive, HazardForm::Multiplicative];
+    fn name(self) -> &'static str {
+        match self {
+            HazardForm::Additive => "additive",
+            HazardForm::Multiplicative => "multiplicative",
+        }
+    }
+}
+
+choice_str!(HazardForm);
 
 /// Names of paid channels, in order; beyond them `c11`, `c12`, ….
 const PAID: [&str; 10] = [
@@ -88,7 +118,7 @@ const PAID: [&str; 10] = [
 ];
 
 /// The scenario presets and what each tests.
-pub const SCENARIOS: [(&str, &str); 6] = [
+pub const SCENARIOS: [(&str, &str); 7] = [
     (
         "direct",
         "random exposure; every channel lifts conversion directly, with effects of different sizes",
@@ -108,6 +138,10 @@ pub const SCENARIOS: [(&str, &str); 6] = [
     (
         "b2b",
         "accounts of 1-5 contacts, stage milestones, closed-won conversions; mild targeting",
+    ),
+    (
+        "drift",
+        "intent drifts day to day with in-market bursts; every other channel targets the current intent",
     ),
     (
         "retargeting",
@@ -154,6 +188,9 @@ impl Scenario {
             max_contacts: 0,
             experiments: Vec::new(),
             holdout_share: 0.2,
+            drift: 0.0,
+            bursts: 0.0,
+            hazard: HazardForm::Additive,
         };
         match preset {
             "direct" => {}
@@ -184,6 +221,17 @@ impl Scenario {
                 for (i, c) in scenario.channels.iter_mut().enumerate() {
                     if i >= channels - placebos {
                         c.lift = 0.0;
+                        c.targeting = 2.0;
+                    }
+                }
+            }
+            "drift" => {
+                // Time-varying confounding: intent moves within a person, and targeted
+                // channels follow it; the hazard follows it too.
+                scenario.drift = 0.15;
+                scenario.bursts = 0.02;
+                for (i, c) in scenario.channels.iter_mut().enumerate() {
+                    if i % 2 == 1 {
                         c.targeting = 2.0;
                     }
                 }

@@ -26,7 +26,7 @@
 //! removed channels did.
 
 use crate::simulate::rng::{Draws, Purpose};
-use crate::simulate::scenario::Scenario;
+use crate::simulate::scenario::{HazardForm, Scenario};
 use crate::time::{DAY, Millis};
 
 /// What happened, for the event writer.
@@ -127,10 +127,34 @@ impl<'a> Engine<'a> {
             .zip(&self.norm)
             .map(|(spec, norm)| spec.exposure_rate * q0.powf(spec.targeting) / norm)
             .collect();
-        for day in 0..days {
+        // The exogenous intent path: a random walk of log-intent with in-market bursts
+        // (×3 for 7 days). The same in every world; conversions only add satiation.
+        let mut drift = Vec::with_capacity(days);
+        let (mut walk, mut burst_left) = (0.0f64, 0u32);
+        for day in 0..days as u64 {
+            if sc.drift > 0.0 {
+                walk += sc.drift * self.draws.normal_at(unit, day, Purpose::Drift, 0);
+            }
+            if burst_left == 0
+                && sc.bursts > 0.0
+                && self.draws.uniform(unit, day, Purpose::Drift, 1) < sc.bursts
+            {
+                burst_left = 7;
+            }
+            let burst = if burst_left > 0 {
+                burst_left -= 1;
+                3.0
+            } else {
+                1.0
+            };
+            drift.push(walk.exp() * burst);
+        }
+        for (day, &today) in drift.iter().enumerate() {
             for k in 0..contacts {
                 let who = unit * 64 + k as u64;
                 for (c, &p) in rates.iter().enumerate() {
+                    // Targeted channels follow the current intent.
+                    let p = p * today.powf(sc.channels[c].targeting);
                     if self
                         .draws
                         .uniform(who, day as u64, Purpose::Exposure, c as u64)
@@ -157,6 +181,7 @@ impl<'a> Engine<'a> {
             unit,
             contacts,
             q0,
+            drift,
             exposures,
             organic,
             conversion,
@@ -179,7 +204,7 @@ impl<'a> Engine<'a> {
         let contacts = u.contacts;
         let unit = u.unit;
         let b2b = sc.max_contacts > 0;
-        let mut q = u.q0;
+        let mut satiation = 1.0;
         let mut recent = vec![0.0; n * contacts];
         let mut organic = vec![0.0; contacts];
         let mut lead = vec![false; contacts];
@@ -192,6 +217,7 @@ impl<'a> Engine<'a> {
             let day_start = self.start + day as Millis * DAY;
             let mut last_time = day_start;
             let at = |frac: f64| day_start + (frac * (DAY - 1) as f64) as Millis;
+            let q = u.q0 * satiation * u.drift[day];
             for r in recent.chunks_mut(n) {
                 for (rc, d) in r.iter_mut().zip(&self.decay) {
                     *rc *= d;
@@ -317,6 +343,8 @@ impl<'a> Engine<'a> {
                 }
             }
             let mut lift = 0.0;
+            // ln Π (1 + lift_c)^(r_c) for the multiplicative hazard.
+            let mut log_lift = 0.0;
             for k in 0..contacts {
                 let r = &recent[k * n..(k + 1) * n];
                 lift += sc
@@ -331,9 +359,19 @@ impl<'a> Engine<'a> {
                     .map(|&(a, b, s)| s * r[a] * r[b])
                     .sum::<f64>();
                 lift += sc.organic_lift * organic[k];
+                log_lift += sc
+                    .channels
+                    .iter()
+                    .zip(r)
+                    .map(|(c, rc)| c.lift.ln_1p() * rc)
+                    .sum::<f64>();
+                log_lift += sc.organic_lift.ln_1p() * organic[k];
             }
             let stage = if opportunity { 1.0 } else { 0.2 };
-            let hazard = sc.base_hazard * q * stage * (1.0 + lift);
+            let hazard = match sc.hazard {
+                HazardForm::Additive => sc.base_hazard * q * stage * (1.0 + lift),
+                HazardForm::Multiplicative => sc.base_hazard * q * stage * log_lift.exp(),
+            };
             if u.conversion[day] < hazard {
                 conversions += 1;
                 if let Some(emit) = emit.as_deref_mut() {
@@ -352,7 +390,7 @@ impl<'a> Engine<'a> {
                         value,
                     });
                 }
-                q *= 0.5;
+                satiation *= 0.5;
             }
         }
         conversions
@@ -365,6 +403,8 @@ pub(crate) struct UnitDraws {
     pub unit: u64,
     pub contacts: usize,
     q0: f64,
+    /// The exogenous intent multiplier of each day (1 without drift).
+    drift: Vec<f64>,
     /// (day, contact, channel) of every exposure, by day.
     exposures: Vec<(u32, u32, u32)>,
     /// The uniform deciding each (day, contact)'s organic visit.

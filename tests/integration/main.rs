@@ -1,6 +1,7 @@
 //! pathcredit's integration tests: one binary, one module per concern.
 
 mod bad_input;
+mod causal;
 mod cli_golden;
 mod common;
 mod decide;

@@ -161,8 +161,10 @@ pub struct ModelArgs {
     #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
     pub study_end: Option<Millis>,
 
-    /// Lift tests (channel,incremental_conversions,se): each tested channel's
-    /// self_controlled credit is pulled towards the experiment with weight 1/se².
+    /// Lift tests (channel,incremental_conversions,se; e.g. the simulator's
+    /// experiments.csv): each tested channel's self_controlled credit is pulled towards
+    /// the experiment with weight 1/se², and every other additive model gets a
+    /// calibrated_<model> copy.
     #[arg(long, value_name = "FILE")]
     pub lift_tests: Option<std::path::PathBuf>,
 }
@@ -202,8 +204,8 @@ impl ModelArgs {
                 .lags(self.hazard_lags.0.clone())
                 .controls(trimmed(&self.hazard_controls))
                 .ignore(trimmed(&self.hazard_ignore))
-                .study(self.study_start, self.study_end)
-                .lift_tests(lift_tests),
+                .study(self.study_start, self.study_end),
+            lift_tests,
             level: self.level,
             direct_channels,
             position_weights: self.position_weights,
