@@ -30,6 +30,7 @@ use crate::credit::Credit;
 use crate::decide::spend::Spend;
 use crate::error::{Error, Result};
 use crate::models::ModelName;
+use crate::models::self_controlled::BASELINE;
 use crate::param::Param;
 
 mod allocate;
@@ -190,6 +191,7 @@ impl Plan {
             .channels
             .iter()
             .filter(|c| c.conversions > 0.0 && !spend.by_key.contains_key(&c.channel))
+            .filter(|c| c.channel != BASELINE)
             .map(|c| c.channel.as_str())
             .collect();
         if !missing.is_empty() {
