@@ -86,6 +86,7 @@ params! {
     HazardLags => "hazard_lags", "Lag bins of the self-controlled model.";
     HazardControls => "hazard_controls", "Time-varying control channels of the self-controlled model.";
     HazardIgnore => "hazard_ignore", "Channels the self-controlled model leaves out.";
+    HazardWeekday => "hazard_weekday", "A day-of-week baseline in the self-controlled model.";
     StudyStart => "study_start", "Start of the self-controlled model's study period.";
     StudyEnd => "study_end", "End of the self-controlled model's study period.";
     LiftTests => "lift_tests", "Experiments' incremental conversions per channel.";

@@ -57,6 +57,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::HazardLags => "--hazard-lags",
         Param::HazardControls => "--hazard-controls",
         Param::HazardIgnore => "--hazard-ignore",
+        Param::HazardWeekday => "--hazard-weekday",
         Param::StudyStart => "--study-start",
         Param::StudyEnd => "--study-end",
         Param::LiftTests => "--lift-tests",

@@ -152,8 +152,13 @@ pub struct ModelArgs {
     #[arg(long, value_name = "CHANNELS", value_delimiter = ',')]
     pub hazard_ignore: Vec<String>,
 
-    /// Start of the self_controlled model's study period [default: each unit's first
-    /// event].
+    /// Give the self_controlled model a day-of-week baseline b_t (conversions more
+    /// likely on some weekdays, whatever the exposure).
+    #[arg(long)]
+    pub hazard_weekday: bool,
+
+    /// Start of the self_controlled model's study period [default: the earliest event
+    /// in the data].
     #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
     pub study_start: Option<Millis>,
 
@@ -204,7 +209,8 @@ impl ModelArgs {
                 .lags(self.hazard_lags.0.clone())
                 .controls(trimmed(&self.hazard_controls))
                 .ignore(trimmed(&self.hazard_ignore))
-                .study(self.study_start, self.study_end),
+                .study(self.study_start, self.study_end)
+                .weekday_baseline(self.hazard_weekday),
             lift_tests,
             level: self.level,
             direct_channels,

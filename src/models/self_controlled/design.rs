@@ -44,11 +44,13 @@ impl Roles {
     }
 }
 
-/// One conversion: its step's features and its value.
+/// One conversion: its step's features, calendar class and value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConversionRow {
     /// Features at the conversion's step.
     pub v: Vec<f64>,
+    /// The calendar class of its step (0 without a calendar baseline).
+    pub class: usize,
     /// The conversion's value.
     pub value: f64,
 }
@@ -56,9 +58,9 @@ pub struct ConversionRow {
 /// One unit's sufficient statistics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitStats {
-    /// Steps in the unit's timeline.
-    pub steps: f64,
-    /// Features summed over every step.
+    /// Steps in the unit's timeline, per calendar class.
+    pub steps: Vec<f64>,
+    /// Features summed over the steps of each calendar class (`classes × features`).
     pub sum: Vec<f64>,
     /// Its conversions.
     pub conversions: Vec<ConversionRow>,
@@ -69,6 +71,8 @@ pub struct UnitStats {
 pub struct Design {
     /// Features per step (`blocks × lag bins`).
     pub features: usize,
+    /// Calendar classes of steps: 1, or 7 with a day-of-week baseline.
+    pub classes: usize,
     /// Units with at least one conversion in the study period.
     pub units: Vec<UnitStats>,
     /// Conversions left out because they fall outside the study period.
@@ -84,6 +88,15 @@ pub struct Period {
     pub start: Option<Millis>,
     /// End (default: the data end).
     pub end: Option<Millis>,
+    /// Whether steps carry a day-of-week baseline `b_t`.
+    pub weekday: bool,
+}
+
+/// The day of the week of a step's start (0 Monday … 6 Sunday; 1970-01-01 was a
+/// Thursday).
+pub fn weekday_of(step_index: i64, step: Millis) -> usize {
+    let day = (step_index * step).div_euclid(crate::time::DAY);
+    (day + 3).rem_euclid(7) as usize
 }
 
 fn step_of(t: Millis, step: Millis) -> i64 {
@@ -94,12 +107,14 @@ impl Design {
     /// The statistics of every converting unit of `timelines`.
     pub fn new(timelines: &Timelines, roles: &Roles, lags: &LagBins, period: Period) -> Design {
         let features = roles.blocks() * lags.len();
+        let classes = if period.weekday { 7 } else { 1 };
         let end = period
             .end
             .unwrap_or(timelines.data_end)
             .min(timelines.data_end);
         let mut design = Design {
             features,
+            classes,
             units: Vec::with_capacity(timelines.units.len()),
             conversions_outside: 0,
         };
@@ -152,13 +167,31 @@ fn unit_stats(
         .filter(|(time, _)| *time <= end)
         .filter_map(|&(time, c)| roles.block(c).map(|b| (step_of(time, step), b)))
         .collect();
-    let mut sum = vec![0.0; design.features];
+    let p = design.features;
+    let weekday = design.classes > 1;
+    let class_of = |t: i64| if weekday { weekday_of(t, step) } else { 0 };
+    let mut steps = vec![0.0; design.classes];
+    if weekday {
+        for t in first..=last {
+            steps[class_of(t)] += 1.0;
+        }
+    } else {
+        steps[0] = (last - first + 1) as f64;
+    }
+    let mut sum = vec![0.0; design.classes * p];
     for &(s, b) in &touches {
         for (l, &(lo, hi)) in lags.iter().enumerate() {
             // Steps t in [first, last] with lo ≤ t − s ≤ hi.
             let a = (s + i64::from(lo)).max(first);
             let z = (s + i64::from(hi)).min(last);
-            if z >= a {
+            if z < a {
+                continue;
+            }
+            if weekday {
+                for t in a..=z {
+                    sum[class_of(t) * p + b * nbins + l] += 1.0;
+                }
+            } else {
                 sum[b * nbins + l] += (z - a + 1) as f64;
             }
         }
@@ -183,10 +216,14 @@ fn unit_stats(
                 v[b * nbins + l] += 1.0;
             }
         }
-        conversions.push(ConversionRow { v, value });
+        conversions.push(ConversionRow {
+            v,
+            class: class_of(at),
+            value,
+        });
     }
-    (!conversions.is_empty()).then(|| UnitStats {
-        steps: (last - first + 1) as f64,
+    (!conversions.is_empty()).then_some(UnitStats {
+        steps,
         sum,
         conversions,
     })
@@ -228,11 +265,12 @@ mod tests {
                 step: DAY,
                 start: None,
                 end: None,
+                weekday: false,
             },
         );
         let u = &d.units[0];
         // Steps 0..=9; the touch on day 2 reaches day 2 (bin 0), 3-4 (bin 1), 5-7 (bin 2).
-        assert_eq!(u.steps, 10.0);
+        assert_eq!(u.steps, vec![10.0]);
         assert_eq!(u.sum, vec![1.0, 2.0, 3.0]);
         // The conversion on day 4 has the touch at lag 2: bin 1.
         assert_eq!(u.conversions[0].v, vec![0.0, 1.0, 0.0]);

@@ -36,6 +36,10 @@ pub struct Pull {
 pub struct Solution {
     /// Coefficients (blocks × lag bins), all ≥ 0.
     pub theta: Vec<f64>,
+    /// Log calendar baseline per class (class 0 is the reference, 0).
+    pub log_baseline: Vec<f64>,
+    /// Parameters in `information` (coefficients, then the log baseline).
+    pub dim: usize,
     /// The conditional log-likelihood at `theta` (without penalties).
     pub log_likelihood: f64,
     /// Observed information (−Hessian of the penalised objective), row-major.
@@ -48,7 +52,8 @@ pub struct Solution {
 
 const CHUNK: usize = 512;
 
-/// Objective value, gradient and Hessian (of the maximised function) of one part.
+/// Objective value, gradient and Hessian (of the maximised function) of one part, over
+/// the coefficients then the log calendar baseline.
 struct Part {
     f: f64,
     g: Vec<f64>,
@@ -68,48 +73,89 @@ fn lag_dot(theta: &[f64], v: &[f64], range: std::ops::Range<usize>) -> f64 {
 fn part(
     design: &Design,
     units: std::ops::Range<usize>,
-    theta: &[f64],
+    x: &[f64],
     bins: usize,
     pulls: &[Pull],
     second: bool,
 ) -> Part {
-    let p = theta.len();
+    let p = design.features;
+    let classes = design.classes;
+    let q = x.len();
+    let (theta, phi) = x.split_at(p);
+    let e: Vec<f64> = phi.iter().map(|f| f.exp()).collect();
     let mut out = Part {
         f: 0.0,
-        g: vec![0.0; p],
-        h: if second { vec![0.0; p * p] } else { Vec::new() },
-        credit: pulls.iter().map(|_| (0.0, vec![0.0; p])).collect(),
+        g: vec![0.0; q],
+        h: if second { vec![0.0; q * q] } else { Vec::new() },
+        credit: pulls.iter().map(|_| (0.0, vec![0.0; q])).collect(),
     };
+    let mut s_theta = vec![0.0; p];
+    let mut a = vec![0.0; classes];
     for u in &design.units[units] {
         let n = u.conversions.len() as f64;
-        let big_w = u.steps + dot(theta, &u.sum);
+        // W = Σ_k e^{φ_k} (T_k + θ·S_k); s_theta = Σ_k e^{φ_k} S_k.
+        s_theta.iter_mut().for_each(|v| *v = 0.0);
+        let mut big_w = 0.0;
+        for k in 0..classes {
+            let sk = &u.sum[k * p..(k + 1) * p];
+            a[k] = u.steps[k] + dot(theta, sk);
+            big_w += e[k] * a[k];
+            if e[k] != 0.0 {
+                for (t, v) in s_theta.iter_mut().zip(sk) {
+                    *t += e[k] * v;
+                }
+            }
+        }
         out.f -= n * big_w.ln();
-        for k in 0..p {
-            out.g[k] -= n * u.sum[k] / big_w;
+        for (g, st) in out.g.iter_mut().zip(&s_theta) {
+            *g -= n * st / big_w;
+        }
+        for k in 0..classes {
+            out.g[p + k] -= n * e[k] * a[k] / big_w;
         }
         if second {
             let c = n / (big_w * big_w);
-            for a in 0..p {
-                if u.sum[a] == 0.0 {
+            for i in 0..p {
+                if s_theta[i] == 0.0 {
                     continue;
                 }
-                for b in 0..p {
-                    out.h[a * p + b] += c * u.sum[a] * u.sum[b];
+                for j in 0..p {
+                    out.h[i * q + j] += c * s_theta[i] * s_theta[j];
+                }
+            }
+            if classes > 1 {
+                for k in 0..classes {
+                    let ek = e[k] * a[k];
+                    for l in 0..classes {
+                        let el = e[l] * a[l];
+                        let mut v = c * ek * el;
+                        if k == l {
+                            v -= n * ek / big_w;
+                        }
+                        out.h[(p + k) * q + p + l] += v;
+                    }
+                    let sk = &u.sum[k * p..(k + 1) * p];
+                    for i in 0..p {
+                        let v = -n * e[k] * sk[i] / big_w + c * ek * s_theta[i];
+                        out.h[i * q + p + k] += v;
+                        out.h[(p + k) * q + i] += v;
+                    }
                 }
             }
         }
         for row in &u.conversions {
             let w = 1.0 + dot(theta, &row.v);
-            out.f += w.ln();
+            out.f += w.ln() + phi[row.class];
+            out.g[p + row.class] += 1.0;
             let nz: Vec<usize> = (0..p).filter(|&k| row.v[k] != 0.0).collect();
             for &k in &nz {
                 out.g[k] += row.v[k] / w;
             }
             if second {
                 let c = 1.0 / (w * w);
-                for &a in &nz {
-                    for &b in &nz {
-                        out.h[a * p + b] -= c * row.v[a] * row.v[b];
+                for &i in &nz {
+                    for &j in &nz {
+                        out.h[i * q + j] -= c * row.v[i] * row.v[j];
                     }
                 }
             }
@@ -135,23 +181,23 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// The penalised objective, its gradient and Hessian at `theta`; the log-likelihood
-/// alone is returned too.
+/// The penalised objective, its gradient and Hessian at `x` (coefficients, then the log
+/// calendar baseline); the log-likelihood alone is returned too.
 fn evaluate(
     design: &Design,
-    theta: &[f64],
+    x: &[f64],
     bins: usize,
     pulls: &[Pull],
     second: bool,
 ) -> (f64, f64, Vec<f64>, Vec<f64>) {
-    let p = theta.len();
+    let p = x.len();
     let n = design.units.len();
     let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK))
         .map(|i| i * CHUNK..((i + 1) * CHUNK).min(n))
         .collect();
     let parts: Vec<Part> = ranges
         .into_par_iter()
-        .map(|r| part(design, r, theta, bins, pulls, second))
+        .map(|r| part(design, r, x, bins, pulls, second))
         .collect();
     let mut total = Part {
         f: 0.0,
@@ -241,8 +287,9 @@ pub fn inverse(a: &[f64], n: usize) -> Option<Vec<f64>> {
     Some(inv)
 }
 
-/// Maximises the penalised conditional likelihood over `theta ≥ 0`, with the
-/// coefficients in `fixed_zero` held at 0 (for likelihood-ratio tests).
+/// Maximises the penalised conditional likelihood over `theta ≥ 0` (and the log
+/// calendar baseline, class 0 held at 0), with the coefficients in `fixed_zero` held
+/// at 0 (for likelihood-ratio tests).
 pub fn solve(
     design: &Design,
     bins: usize,
@@ -252,18 +299,24 @@ pub fn solve(
     tolerance: f64,
 ) -> Solution {
     let p = design.features;
-    let mut theta: Vec<f64> = (0..p)
-        .map(|k| if fixed_zero[k] { 0.0 } else { 0.05 })
+    let q = p + design.classes;
+    // The baseline's first class is the reference (log b = 0).
+    let fixed: Vec<bool> = (0..q)
+        .map(|k| if k < p { fixed_zero[k] } else { k == p })
         .collect();
-    let (mut f, _, mut g, mut h) = evaluate(design, &theta, bins, pulls, true);
+    let bounded = |k: usize| k < p;
+    let mut x: Vec<f64> = (0..q)
+        .map(|k| if k < p && !fixed[k] { 0.05 } else { 0.0 })
+        .collect();
+    let (mut f, _, mut g, mut h) = evaluate(design, &x, bins, pulls, true);
     let mut mu = 1e-6;
     let mut converged = false;
     let mut iterations = 0;
     while iterations < max_iterations {
         iterations += 1;
-        // Free coefficients: off the bound, or on it with the gradient pointing inside.
-        let free: Vec<usize> = (0..p)
-            .filter(|&k| !fixed_zero[k] && (theta[k] > 0.0 || g[k] > 0.0))
+        // Free: off the bound, or on it with the gradient pointing inside.
+        let free: Vec<usize> = (0..q)
+            .filter(|&k| !fixed[k] && (!bounded(k) || x[k] > 0.0 || g[k] > 0.0))
             .collect();
         let projected = free.iter().map(|&k| g[k].abs()).fold(0.0, f64::max);
         let scale = 1.0 + f.abs();
@@ -275,7 +328,7 @@ pub fn solve(
         let neg_h: Vec<f64> = free
             .iter()
             .flat_map(|&a| free.iter().map(move |&b| (a, b)))
-            .map(|(a, b)| -h[a * p + b])
+            .map(|(a, b)| -h[a * q + b])
             .collect();
         let gf: Vec<f64> = free.iter().map(|&k| g[k]).collect();
         let diag_scale = (0..m).map(|i| neg_h[i * m + i].abs()).fold(1e-12, f64::max);
@@ -285,15 +338,18 @@ pub fn solve(
                 mu = (mu * 10.0).max(1e-8);
                 continue;
             };
-            let mut trial = theta.clone();
+            let mut trial = x.clone();
             for (i, &k) in free.iter().enumerate() {
-                trial[k] = (theta[k] + step[i]).max(0.0);
+                trial[k] = x[k] + step[i];
+                if bounded(k) {
+                    trial[k] = trial[k].max(0.0);
+                }
             }
             let (ft, _, _, _) = evaluate(design, &trial, bins, pulls, false);
             if ft.is_finite() && ft >= f - 1e-12 * scale {
                 let gain = ft - f;
-                theta = trial;
-                (f, _, g, h) = evaluate(design, &theta, bins, pulls, true);
+                x = trial;
+                (f, _, g, h) = evaluate(design, &x, bins, pulls, true);
                 mu = (mu / 10.0).max(1e-12);
                 improved = true;
                 if gain.abs() <= 1e-14 * scale {
@@ -308,11 +364,13 @@ pub fn solve(
             break;
         }
     }
-    let (_, log_likelihood, _, h) = evaluate(design, &theta, bins, pulls, true);
+    let (_, log_likelihood, _, h) = evaluate(design, &x, bins, pulls, true);
     Solution {
-        theta,
+        theta: x[..p].to_vec(),
+        log_baseline: x[p..].to_vec(),
         log_likelihood,
-        information: h.iter().map(|x| -x).collect(),
+        information: h.iter().map(|v| -v).collect(),
+        dim: q,
         iterations,
         converged,
     }

@@ -3,12 +3,13 @@
 //! **Model.** The hazard of converting of unit `i` (a person, or an account) at step `t`
 //! (default one day) is
 //!
-//! `λ_it = α_i · (1 + Σ_c Σ_l β_cl · x_itcl + Σ_k Σ_l γ_kl · z_itkl)`,
+//! `λ_it = α_i · b_t · (1 + Σ_c Σ_l β_cl · x_itcl + Σ_k Σ_l γ_kl · z_itkl)`,
 //!
-//! where `x_itcl` counts the unit's touches of channel `c` whose lag lies in lag bin `l`
-//! (default bins 0, 1–2, 3–5, 6–9, 10–14, 15–20 and 21–29 days), `z` likewise counts
-//! touches of control channels (visits a person makes themselves, which behaviour-
-//! triggered channels follow), and `α_i` is the unit's own, unknown propensity.
+//! where `b_t` is an optional day-of-week baseline (1 without it), `x_itcl` counts the
+//! unit's touches of channel `c` whose lag lies in lag bin `l` (default bins 0, 1–2, 3–5,
+//! 6–9, 10–14, 15–20 and 21–29 days), `z` likewise counts touches of control channels
+//! (visits a person makes themselves, which behaviour-triggered channels follow), and
+//! `α_i` is the unit's own, unknown propensity.
 //! Conditioning on each unit's number of conversions removes `α_i` — and with it every
 //! confounder that does not change over the unit's timeline, such as targeting on
 //! intent — and leaves a multinomial over the unit's steps: the self-controlled case
@@ -74,6 +75,7 @@ pub struct SelfControlledParams {
     ignore: Vec<String>,
     study_start: Option<Millis>,
     study_end: Option<Millis>,
+    weekday: bool,
     lift_tests: Vec<LiftTest>,
     max_iterations: usize,
     tolerance: f64,
@@ -99,6 +101,7 @@ impl Default for SelfControlledParams {
             ignore: Vec::new(),
             study_start: None,
             study_end: None,
+            weekday: false,
             lift_tests: Vec::new(),
             max_iterations: 200,
             tolerance: 1e-9,
@@ -135,6 +138,12 @@ impl SelfControlledParams {
     pub fn study(mut self, start: Option<Millis>, end: Option<Millis>) -> Self {
         self.study_start = start;
         self.study_end = end;
+        self
+    }
+
+    /// A day-of-week baseline `b_t` (default off): `λ_it = α_i · b_weekday(t) · (1 + …)`.
+    pub fn weekday_baseline(mut self, yes: bool) -> Self {
+        self.weekday = yes;
         self
     }
 
@@ -219,6 +228,7 @@ impl SelfControlledParams {
             step: self.step,
             start: self.study_start,
             end: self.study_end,
+            weekday: self.weekday,
         };
         let design = Design::new(timelines, &roles, &self.lags, period);
         if design.units.is_empty() {
@@ -229,7 +239,12 @@ impl SelfControlledParams {
         }
         let bins = self.lags.len();
         let present: Vec<bool> = (0..design.features)
-            .map(|k| design.units.iter().any(|u| u.sum[k] > 0.0))
+            .map(|k| {
+                design
+                    .units
+                    .iter()
+                    .any(|u| (0..design.classes).any(|c| u.sum[c * design.features + k] > 0.0))
+            })
             .collect();
         let fixed: Vec<bool> = present.iter().map(|p| !p).collect();
         let mut pulls = Vec::new();
@@ -390,6 +405,8 @@ pub struct SelfControlledDetails {
     pub iterations: usize,
     /// Whether the fit converged.
     pub converged: bool,
+    /// The day-of-week baseline `b` (Monday = 1), when fitted.
+    pub weekday_baseline: Option<Vec<f64>>,
     /// Lift tests used, with the model's credit of the channel.
     pub lift_tests: Vec<LiftTestFit>,
     /// Per channel, exposure before and after conversions (the retargeting signature).
@@ -480,14 +497,22 @@ impl FittedSelfControlled {
         let bins = self.bins();
         let theta = &self.solution.theta;
         let p = theta.len();
-        let free: Vec<usize> = (0..p)
-            .filter(|&k| !self.fixed[k] && theta[k] > 0.0)
+        let q = self.solution.dim;
+        // Free parameters: coefficients off the bound, and the baseline but its reference.
+        let free: Vec<usize> = (0..q)
+            .filter(|&k| {
+                if k < p {
+                    !self.fixed[k] && theta[k] > 0.0
+                } else {
+                    k > p
+                }
+            })
             .collect();
         let m = free.len();
         let info: Vec<f64> = free
             .iter()
             .flat_map(|&a| free.iter().map(move |&b| (a, b)))
-            .map(|(a, b)| self.solution.information[a * p + b])
+            .map(|(a, b)| self.solution.information[a * q + b])
             .collect();
         let cov = inverse(&info, m);
         let z = Normal::new(0.0, 1.0)
@@ -576,6 +601,10 @@ impl FittedSelfControlled {
             log_likelihood: self.solution.log_likelihood,
             iterations: self.solution.iterations,
             converged: self.solution.converged,
+            weekday_baseline: self
+                .params
+                .weekday
+                .then(|| self.solution.log_baseline.iter().map(|v| v.exp()).collect()),
             lift_tests,
             exposure_shifts: self.shifts.clone(),
             notes: self.notes.clone(),

@@ -219,3 +219,56 @@ fn lift_tests_are_read_with_located_errors() {
         .to_string();
     assert!(err.contains("lift.csv: line 2, column 3"), "{err}");
 }
+
+/// A day-of-week baseline: weekends convert three times as often, and the fit with
+/// `weekday_baseline` recovers both the baseline and the channel effects.
+#[test]
+fn a_weekday_baseline_is_recovered_with_the_effects() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let beta = 1.2;
+    let days = 70;
+    let mut units = Vec::new();
+    for i in 0..5000 {
+        let alpha = (rng.r#gen::<f64>() * 2.0 - 1.0).exp();
+        let (mut touches, mut conversions) = (Vec::new(), Vec::new());
+        for d in 0..days {
+            if rng.r#gen::<f64>() < 0.1 {
+                touches.push((d, 0u32));
+            }
+            let exposed = touches.iter().any(|&(s, _)| s == d);
+            // Day 0 is 1970-01-01, a Thursday: Saturday and Sunday are d % 7 = 2, 3.
+            let weekend = matches!(d % 7, 2 | 3);
+            let b = if weekend { 3.0 } else { 1.0 };
+            let lift = if exposed { beta } else { 0.0 };
+            if rng.r#gen::<f64>() < 0.008 * alpha * b * (1.0 + lift) {
+                conversions.push(d);
+            }
+        }
+        units.push(unit(&format!("u{i:05}"), &touches, &conversions));
+    }
+    let t = logs(&["a"], units, days);
+    let fitted = SelfControlledParams::default()
+        .lags(vec![(0, 0)])
+        .weekday_baseline(true)
+        .fit(&t)
+        .unwrap();
+    let d = fitted.details();
+    let b = d.weekday_baseline.unwrap();
+    assert_eq!(b[0], 1.0);
+    for (day, v) in b.iter().enumerate() {
+        let truth = if day >= 5 { 3.0 } else { 1.0 };
+        assert!(
+            (v - truth).abs() < 0.35 * truth,
+            "weekday {day}: {v} vs {truth}"
+        );
+    }
+    let c = &d.coefficients[0];
+    assert!((c.estimate - beta).abs() < 3.0 * c.se.unwrap(), "{c:?}");
+    // Without the baseline the same data still give credit that sums to the totals.
+    let plain = SelfControlledParams::default()
+        .lags(vec![(0, 0)])
+        .fit(&t)
+        .unwrap();
+    let total: usize = t.units.iter().map(|u| u.conversions.len()).sum();
+    assert!((plain.credit().conversions_sum() - total as f64).abs() < 1e-6);
+}
