@@ -123,11 +123,7 @@ mod tests {
             100.0,
             1000.0,
         );
-        let tests = [LiftTest {
-            channel: "a".into(),
-            incremental_conversions: 25.0,
-            se: 5.0,
-        }];
+        let tests = [LiftTest::absolute("a", 25.0, 5.0)];
         let cal = calibrate(&credit, &tests).unwrap();
         assert_eq!(cal.model, "calibrated_markov");
         assert_eq!(cal.get("a").unwrap().conversions, 25.0);
@@ -142,11 +138,7 @@ mod tests {
     fn too_much_credit_is_scaled_into_the_totals() {
         let names = Dictionary::from_names(["a", "b"]);
         let credit = Credit::from_ids("last_touch", &names, &[5.0, 5.0], &[0.0, 0.0], 10.0, 0.0);
-        let tests = [LiftTest {
-            channel: "a".into(),
-            incremental_conversions: 40.0,
-            se: 1.0,
-        }];
+        let tests = [LiftTest::absolute("a", 40.0, 1.0)];
         let cal = calibrate(&credit, &tests).unwrap();
         assert!((cal.conversions_sum() - 10.0).abs() < 1e-12);
         assert_eq!(cal.get(BASELINE).unwrap().conversions, 0.0);

@@ -166,8 +166,8 @@ pub struct ModelArgs {
     #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
     pub study_end: Option<Millis>,
 
-    /// Lift tests (channel,incremental_conversions,se; e.g. the simulator's
-    /// experiments.csv): each tested channel's self_controlled credit is pulled towards
+    /// Lift tests (channel,incremental_conversions,se, e.g. the simulator's
+    /// experiments.csv; or channel,lift,se with relative lifts): each tested channel's self_controlled credit is pulled towards
     /// the experiment with weight 1/se², and every other additive model gets a
     /// calibrated_<model> copy.
     #[arg(long, value_name = "FILE")]

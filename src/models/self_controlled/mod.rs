@@ -60,10 +60,42 @@ pub const BASELINE: &str = "(baseline)";
 pub struct LiftTest {
     /// The channel tested.
     pub channel: String,
-    /// Incremental conversions the experiment measured (over the data's period).
+    /// Incremental conversions the experiment measured (over the data's period); with
+    /// `relative`, the relative lift `L` instead.
     pub incremental_conversions: f64,
-    /// Their standard error.
+    /// Their standard error (of `L` with `relative`).
     pub se: f64,
+    /// The measurement is a relative lift, turned into incremental conversions against
+    /// the data by [`LiftTest::resolve`] before any model uses it.
+    pub relative: bool,
+}
+
+impl LiftTest {
+    /// An absolute measurement: `incremental ± se` conversions.
+    pub fn absolute(channel: impl Into<String>, incremental: f64, se: f64) -> LiftTest {
+        LiftTest {
+            channel: channel.into(),
+            incremental_conversions: incremental,
+            se,
+            relative: false,
+        }
+    }
+
+    /// The absolute form of a relative lift `L ± s`, given the conversions `C` of the
+    /// units exposed to the channel: incremental `C · L / (1 + L)` (the exposed
+    /// conversions that would not have happened without it), standard error
+    /// `C · s / (1 + L)²` (delta method). An absolute test is returned as it is.
+    pub fn resolve(&self, exposed_conversions: f64) -> LiftTest {
+        if !self.relative {
+            return self.clone();
+        }
+        let l = self.incremental_conversions;
+        LiftTest::absolute(
+            self.channel.clone(),
+            exposed_conversions * l / (1.0 + l),
+            (exposed_conversions * self.se / ((1.0 + l) * (1.0 + l))).max(f64::MIN_POSITIVE),
+        )
+    }
 }
 
 /// Parameters of the self-controlled model.
@@ -207,6 +239,12 @@ impl SelfControlledParams {
             ));
         }
         for t in &self.lift_tests {
+            if t.relative && t.incremental_conversions <= -1.0 {
+                return Err(Error::param(
+                    Param::LiftTests,
+                    format!("`{}`: a relative lift must be above -1", t.channel),
+                ));
+            }
             if !(t.se > 0.0 && t.se.is_finite() && t.incremental_conversions.is_finite()) {
                 return Err(Error::param(
                     Param::LiftTests,
@@ -664,7 +702,8 @@ pub fn parse_lag_bins(text: &str) -> Result<Vec<(u32, u32)>> {
         .collect()
 }
 
-/// Reads lift tests: `channel,incremental_conversions,se` (rows of one channel must not
+/// Reads lift tests: `channel,incremental_conversions,se`, or `channel,lift,se` with a
+/// relative lift (`0.12` for +12%) and its standard error (rows of one channel must not
 /// repeat).
 pub fn read_lift_tests(
     input: impl std::io::Read,
@@ -674,7 +713,23 @@ pub fn read_lift_tests(
     use crate::csv_input::CsvSource;
     let mut src = CsvSource::new(input, name, &["channel", "incremental_conversions", "se"])?;
     let ch = src.required("channel", &opts.columns)?;
-    let inc = src.required("incremental_conversions", &opts.columns)?;
+    let (inc, relative) = match (
+        src.optional("incremental_conversions", &opts.columns),
+        src.optional("lift", &opts.columns),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(Error::param(
+                Param::LiftTests,
+                format!("{name}: has both `incremental_conversions` and `lift`; keep one"),
+            ));
+        }
+        (Some(c), None) => (c, false),
+        (None, Some(c)) => (c, true),
+        (None, None) => (
+            src.required("incremental_conversions", &opts.columns)?,
+            false,
+        ),
+    };
     let se = src.required("se", &opts.columns)?;
     let mut tests: Vec<LiftTest> = Vec::new();
     while let Some(row) = src.next_row()? {
@@ -686,7 +741,20 @@ pub fn read_lift_tests(
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| row.error(col, format!("`{text}` is not a number; expected {what}")))
         };
-        let incremental_conversions = number(inc, "incremental conversions")?;
+        let incremental_conversions = number(
+            inc,
+            if relative {
+                "a relative lift above -1"
+            } else {
+                "incremental conversions"
+            },
+        )?;
+        if relative && incremental_conversions <= -1.0 {
+            return Err(row.error(
+                inc,
+                format!("`{incremental_conversions}`: a relative lift must be above -1"),
+            ));
+        }
         let error = number(se, "a positive standard error")?;
         if error <= 0.0 {
             return Err(row.error(se, format!("`{error}`: expected a positive standard error")));
@@ -701,6 +769,7 @@ pub fn read_lift_tests(
             channel,
             incremental_conversions,
             se: error,
+            relative,
         });
     }
     tests.sort_by(|a, b| a.channel.cmp(&b.channel));

@@ -181,11 +181,7 @@ fn a_precise_lift_test_pins_its_channel() {
     let target = free * 0.5;
     let pinned = params
         .clone()
-        .lift_tests(vec![LiftTest {
-            channel: "a".into(),
-            incremental_conversions: target,
-            se: 0.01,
-        }])
+        .lift_tests(vec![LiftTest::absolute("a", target, 0.01)])
         .fit(&t)
         .unwrap();
     let got = pinned.credit().get("a").unwrap().conversions;
@@ -271,4 +267,24 @@ fn a_weekday_baseline_is_recovered_with_the_effects() {
         .unwrap();
     let total: usize = t.units.iter().map(|u| u.conversions.len()).sum();
     assert!((plain.credit().conversions_sum() - total as f64).abs() < 1e-6);
+}
+
+#[test]
+fn relative_lifts_are_read_and_resolved_against_the_exposed_conversions() {
+    let text = "channel,lift,se\nemail,0.25,0.05\n";
+    let tests = read_lift_tests(text.as_bytes(), "lift.csv", &Default::default()).unwrap();
+    assert!(tests[0].relative);
+    // 500 exposed conversions with a +25% lift: 500 · 0.25 / 1.25 = 100 incremental,
+    // se 500 · 0.05 / 1.25² = 16.
+    let abs = tests[0].resolve(500.0);
+    assert!(!abs.relative);
+    assert!((abs.incremental_conversions - 100.0).abs() < 1e-9);
+    assert!((abs.se - 16.0).abs() < 1e-9);
+    let both = "channel,lift,incremental_conversions,se\nemail,0.2,3,1\n";
+    assert!(read_lift_tests(both.as_bytes(), "lift.csv", &Default::default()).is_err());
+    let impossible = "channel,lift,se\nemail,-1.5,0.1\n";
+    let err = read_lift_tests(impossible.as_bytes(), "lift.csv", &Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 2, column 2"), "{err}");
 }
