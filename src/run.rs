@@ -36,7 +36,7 @@ use crate::journeys::{
     PathTable, build_validated,
 };
 use crate::models::calibrate::calibrate;
-use crate::models::self_controlled::LiftTest;
+use crate::models::self_controlled::resolve_lift_tests;
 use crate::models::{self, Input, InputKind, ModelName, ModelRun, ModelSettings};
 use crate::param::Param;
 
@@ -353,7 +353,7 @@ pub fn run_observed(
         .is_none_or(|m| m.contains(&ModelName::SelfControlled));
     let (data, inputs) = load(source, wants_logs)?;
     let mut settings = settings;
-    settings.lift_tests = resolve_lift_tests(&settings.lift_tests, &data);
+    settings.lift_tests = resolve_lift_tests(&settings.lift_tests, &data.as_input());
     let input = data.as_input();
     let models = requested.unwrap_or_else(|| models::default_models(&input, &settings));
     loaded(&data, &inputs, &models)?;
@@ -381,52 +381,6 @@ pub fn run_observed(
         runs,
         calibrated,
     })
-}
-
-/// Relative lift tests in conversions: the conversions of the units (or, without whole
-/// logs, the converting journeys) exposed to the tested channel set the scale.
-fn resolve_lift_tests(tests: &[LiftTest], data: &Loaded) -> Vec<LiftTest> {
-    if tests.iter().all(|t| !t.relative) {
-        return tests.to_vec();
-    }
-    let exposed = |channel: &str| -> f64 {
-        let input = data.as_input();
-        if let Some(logs) = input.logs() {
-            let Some(id) = logs.channels.id(channel) else {
-                return 0.0;
-            };
-            return logs
-                .units
-                .iter()
-                .filter(|u| u.touches.iter().any(|t| t.1 == id))
-                .map(|u| u.conversions.len() as f64)
-                .sum();
-        }
-        match input.journeys() {
-            Some(j) => {
-                let Some(id) = j.channels().id(channel) else {
-                    return 0.0;
-                };
-                j.iter()
-                    .filter(|x| x.info.converted && x.touches.iter().any(|t| t.channel == id))
-                    .count() as f64
-            }
-            None => {
-                let p = data.path_table();
-                let Some(id) = p.channels().id(channel) else {
-                    return 0.0;
-                };
-                p.rows()
-                    .filter(|r| r.path.contains(&id))
-                    .map(|r| r.conversions)
-                    .sum()
-            }
-        }
-    };
-    tests
-        .iter()
-        .map(|t| t.resolve(exposed(&t.channel)))
-        .collect()
 }
 
 /// Reads or builds the data of a validated source.
@@ -511,7 +465,7 @@ mod tests {
     fn relative_lift_tests_calibrate_against_the_exposed_conversions() {
         // `a` is on paths with 2 conversions: a +100% lift means 2 · 1/2 = 1 incremental.
         let settings = ModelSettings {
-            lift_tests: vec![LiftTest {
+            lift_tests: vec![crate::models::self_controlled::LiftTest {
                 channel: "a".into(),
                 incremental_conversions: 1.0,
                 se: 0.1,

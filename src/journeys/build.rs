@@ -22,7 +22,7 @@ use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
-use crate::journeys::timelines::{Timeline, Timelines};
+use crate::journeys::timelines::{Timelines, whole_logs};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
 use crate::journeys::{JourneyInfo, Journeys};
 use crate::param::{Choice, Param, choice_str};
@@ -366,63 +366,6 @@ pub(crate) fn build_validated(
     })
 }
 
-/// Every converting unit's whole log, touches at event level, with no window.
-fn whole_logs(
-    log: &EventLog,
-    persons: &Persons,
-    params: &JourneyParams,
-    is_direct: &[bool],
-    data_end: Millis,
-    channels: &Dictionary,
-) -> Timelines {
-    let event_level = JourneyParams {
-        touch_level: TouchLevel::Event,
-        ..params.clone()
-    };
-    let data_start = log.events.iter().map(|e| e.time).min().unwrap_or(data_end);
-    let mut out = Timelines::new(channels.clone(), data_start.min(data_end), data_end);
-    let timeline = |key: &str, items: &[Item]| {
-        let mut t = Timeline {
-            unit: key.to_string(),
-            first: items.first().map_or(0, |it| it.time),
-            ..Timeline::default()
-        };
-        for it in items {
-            if it.kind.is_touch() {
-                t.touches.push((it.time, it.channel));
-            } else if it.kind.is_conversion() {
-                t.conversions.push((it.time, it.value));
-            }
-        }
-        t
-    };
-    match params.level {
-        JourneyLevel::Person => {
-            for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
-                out.push(timeline(persons.keys.name(person), items));
-            });
-        }
-        JourneyLevel::Account => {
-            let accounts = account_of_persons(&log.events, persons.keys.len());
-            let mut merged: Vec<(u32, Item)> = Vec::new();
-            for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
-                let account = accounts[person as usize];
-                if account != NONE {
-                    merged.extend(items.iter().map(|&it| (account, it)));
-                }
-            });
-            merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(Item::order(&a.1, &b.1)));
-            let mut items = Vec::new();
-            for group in merged.chunk_by(|a, b| a.0 == b.0) {
-                items.clear();
-                items.extend(group.iter().map(|&(_, it)| it));
-                out.push(timeline(log.accounts.name(group[0].0), &items));
-            }
-        }
-    }
-    out.finish()
-}
-
 impl NoAccount {
     fn add(&mut self, item: &Item) {
         if item.kind.is_touch() {
@@ -471,7 +414,7 @@ fn canonicalise(log: &mut EventLog, persons: &Persons) {
 /// Calls `visit(person, timeline)` for each person in order: the person's touches
 /// sessionized between conversions, plus milestones and conversions, in
 /// [`Item::order`]. Returns the number of sessions. Buffers are reused across people.
-fn for_each_person_timeline(
+pub(super) fn for_each_person_timeline(
     events: &[Event],
     params: &JourneyParams,
     is_direct: &[bool],
@@ -505,7 +448,7 @@ fn for_each_person_timeline(
 
 /// Each person's account: the account of their latest event that names one (ties by
 /// the sort order of events), or [`NONE`].
-fn account_of_persons(events: &[Event], persons: usize) -> Vec<u32> {
+pub(super) fn account_of_persons(events: &[Event], persons: usize) -> Vec<u32> {
     let mut account = vec![NONE; persons];
     for e in events {
         if e.account != NONE {

@@ -7,6 +7,12 @@ use std::collections::BTreeMap;
 
 use crate::channel::{ChannelId, Dictionary};
 use crate::journeys::Journeys;
+use crate::journeys::build::{
+    JourneyLevel, JourneyParams, account_of_persons, for_each_person_timeline,
+};
+use crate::journeys::events::{EventLog, NONE};
+use crate::journeys::identity::Persons;
+use crate::journeys::sessions::{Item, TouchLevel};
 use crate::time::Millis;
 
 /// One unit's (person's or account's) whole log.
@@ -105,4 +111,61 @@ impl Timelines {
         }
         out.finish()
     }
+}
+
+/// Every converting unit's whole log, touches at event level, with no window.
+pub(super) fn whole_logs(
+    log: &EventLog,
+    persons: &Persons,
+    params: &JourneyParams,
+    is_direct: &[bool],
+    data_end: Millis,
+    channels: &Dictionary,
+) -> Timelines {
+    let event_level = JourneyParams {
+        touch_level: TouchLevel::Event,
+        ..params.clone()
+    };
+    let data_start = log.events.iter().map(|e| e.time).min().unwrap_or(data_end);
+    let mut out = Timelines::new(channels.clone(), data_start.min(data_end), data_end);
+    let timeline = |key: &str, items: &[Item]| {
+        let mut t = Timeline {
+            unit: key.to_string(),
+            first: items.first().map_or(0, |it| it.time),
+            ..Timeline::default()
+        };
+        for it in items {
+            if it.kind.is_touch() {
+                t.touches.push((it.time, it.channel));
+            } else if it.kind.is_conversion() {
+                t.conversions.push((it.time, it.value));
+            }
+        }
+        t
+    };
+    match params.level {
+        JourneyLevel::Person => {
+            for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
+                out.push(timeline(persons.keys.name(person), items));
+            });
+        }
+        JourneyLevel::Account => {
+            let accounts = account_of_persons(&log.events, persons.keys.len());
+            let mut merged: Vec<(u32, Item)> = Vec::new();
+            for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
+                let account = accounts[person as usize];
+                if account != NONE {
+                    merged.extend(items.iter().map(|&it| (account, it)));
+                }
+            });
+            merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(Item::order(&a.1, &b.1)));
+            let mut items = Vec::new();
+            for group in merged.chunk_by(|a, b| a.0 == b.0) {
+                items.clear();
+                items.extend(group.iter().map(|&(_, it)| it));
+                out.push(timeline(log.accounts.name(group[0].0), &items));
+            }
+        }
+    }
+    out.finish()
 }

@@ -23,6 +23,7 @@
 //! Output is streamed: units are simulated in parallel chunks and written in order,
 //! so 10 million events never sit in memory.
 
+mod experiments;
 mod rng;
 mod scenario;
 mod world;
@@ -37,6 +38,7 @@ use crate::models::shapley::shapley_from_table;
 use crate::param::Param;
 use crate::time::{DAY, Millis, days_from_civil, format_timestamp};
 
+pub use experiments::{Experiment, write_experiments};
 pub use scenario::{ChannelSpec, HazardForm, SCENARIOS, Scenario};
 
 use rng::Purpose;
@@ -98,43 +100,6 @@ pub struct SimSummary {
     pub truth: Vec<ChannelTruth>,
     /// The holdout experiments, measured like real lift tests.
     pub experiments: Vec<Experiment>,
-}
-
-/// A randomised holdout experiment on one channel: a seeded share of units never sees
-/// it; the difference in conversions per unit, times the exposed-eligible units, is
-/// the channel's measured incremental conversions (with its standard error).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Experiment {
-    /// The channel.
-    pub channel: String,
-    /// `(mean_T − mean_H) · n_T`.
-    pub incremental_conversions: f64,
-    /// `n_T · sqrt(var_T/n_T + var_H/n_H)`.
-    pub se: f64,
-    /// Units eligible for the channel.
-    pub treated_units: u64,
-    /// Units held out of it.
-    pub holdout_units: u64,
-}
-
-/// Writes `experiments.csv`: `channel,incremental_conversions,se,treated_units,holdout_units`
-/// (the lift-test format `attribute --lift-tests` reads).
-pub fn write_experiments<W: Write>(summary: &SimSummary, mut out: W) -> Result<()> {
-    let err = Error::Write;
-    writeln!(
-        out,
-        "channel,incremental_conversions,se,treated_units,holdout_units"
-    )
-    .map_err(err)?;
-    for e in &summary.experiments {
-        writeln!(
-            out,
-            "{},{:.6},{:.6},{},{}",
-            e.channel, e.incremental_conversions, e.se, e.treated_units, e.holdout_units
-        )
-        .map_err(err)?;
-    }
-    out.flush().map_err(err)
 }
 
 /// Everything one chunk of units produced.
