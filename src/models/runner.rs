@@ -27,7 +27,11 @@ pub fn default_models(input: &Input<'_>, settings: &ModelSettings) -> Vec<ModelN
                     DefaultUse::WithMilestones => {
                         input.journeys().is_some_and(|j| j.has_milestones())
                     }
-                    DefaultUse::WithLogs => input.logs().is_some(),
+                    // It credits channels only: at campaign or content level it is
+                    // left out of the default set (named, it is a clear error).
+                    DefaultUse::WithLogs => {
+                        input.logs().is_some() && settings.level == crate::journeys::Level::Channel
+                    }
                 }
         })
         .collect()

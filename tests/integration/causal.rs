@@ -166,3 +166,23 @@ fn bad_lift_tests_are_located_errors() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.contains("lift.csv: line 2, column 2"), "{stderr}");
 }
+
+#[test]
+fn the_default_set_at_campaign_level_leaves_it_out() {
+    let out = pathcredit()
+        .args([
+            "attribute",
+            "--quiet",
+            "--censor-days",
+            "0",
+            "--level",
+            "campaign",
+            "--events",
+        ])
+        .arg(repo_root().join("data/sample/events.csv"))
+        .assert()
+        .success();
+    let credit = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(!credit.contains("self_controlled"), "{credit}");
+    assert!(credit.contains("\nlast_touch,"), "{credit}");
+}
