@@ -349,6 +349,21 @@ impl<'a> Row<'a> {
     /// The field's text, trimmed; an error if the row is too short or the bytes are
     /// not UTF-8.
     pub fn str(&self, col: usize) -> Result<&'a str> {
+        if self.record.len() > self.headers.len() {
+            // More fields than the header: an unquoted comma (a thousands separator) has
+            // shifted the columns, and every value after it would be read wrongly.
+            let extra = self.headers.len();
+            return Err(self.error(
+                extra,
+                format!(
+                    "the row has {} fields; the header has {} (an unquoted comma inside a \
+                     value, such as a thousands separator, splits it: quote the value or \
+                     remove the comma)",
+                    self.record.len(),
+                    self.headers.len()
+                ),
+            ));
+        }
         let Some(bytes) = self.record.get(col) else {
             return Err(self.error(
                 col,

@@ -362,3 +362,41 @@ fn events_skip_bad_rows_counts_every_skipped_row_in_the_summary() {
     assert_eq!(file["skipped_by_reason"]["bad value"], 1);
     assert_eq!(s["events"]["touches"], 2);
 }
+
+/// A row with more fields than the header (an unquoted thousands separator) shifts the
+/// columns: an error at the first extra column, never a silent read of the wrong values.
+#[test]
+fn rows_wider_than_the_header_are_errors() {
+    let stderr = paths_error(format!("{HEADER}a > b,1,000,10,2\n").as_bytes(), &[]);
+    assert!(stderr.contains("line 2, column 5"), "{stderr}");
+    assert!(
+        stderr.contains("the row has 5 fields; the header has 4"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("thousands separator"), "{stderr}");
+}
+
+#[test]
+fn wide_rows_are_skipped_and_counted_with_skip_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = crate::common::write_file(
+        dir.path(),
+        "paths.csv",
+        "path,total_conversions\na > b,1,000\nb,2\n",
+    );
+    let out = crate::common::pathcredit()
+        .args([
+            "attribute",
+            "--model",
+            "last_touch",
+            "--skip-bad-rows",
+            "--paths",
+        ])
+        .arg(&paths)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stderr.contains("2 rows read, 1 skipped"), "{stderr}");
+    assert!(stdout.contains("last_touch,b,2.000000"), "{stdout}");
+}
