@@ -264,15 +264,38 @@ impl<R: Read> CsvSource<R> {
         })
     }
 
-    /// The index of column `default` (under its remapped header), if present.
-    pub fn optional(&self, default: &str, columns: &ColumnMap) -> Option<usize> {
+    /// The index of column `default` (under its remapped header), if present; an error
+    /// when the header names it twice (which one is meant cannot be known).
+    pub fn optional(&self, default: &str, columns: &ColumnMap) -> Result<Option<usize>> {
         let header = columns.header(default);
-        self.headers.iter().position(|h| h == header)
+        let mut at = self
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| *h == header)
+            .map(|(i, _)| i);
+        let first = at.next();
+        if let (Some(a), Some(b)) = (first, at.next()) {
+            return Err(Error::bad_value(
+                Location {
+                    file: self.name.clone(),
+                    line: 1,
+                    column: Some(b + 1),
+                    column_name: Some(header.to_string()),
+                },
+                format!(
+                    "the header names `{header}` twice (columns {} and {}); rename or remove one",
+                    a + 1,
+                    b + 1
+                ),
+            ));
+        }
+        Ok(first)
     }
 
     /// The index of a required column, or an error listing the columns found.
     pub fn required(&self, default: &str, columns: &ColumnMap) -> Result<usize> {
-        self.optional(default, columns)
+        self.optional(default, columns)?
             .ok_or_else(|| Error::MissingColumn {
                 file: self.name.clone(),
                 column: columns.header(default).to_string(),

@@ -106,7 +106,9 @@ pub fn with_flags(text: &str, command: &str) -> String {
 }
 
 /// A library error in the command line's words: parameters as flags, and a hint to
-/// remap a missing column.
+/// remap a missing column. Only errors about settings and models mention parameters;
+/// errors about input (a bad value, a missing column) quote the file's own names, which
+/// may equal a parameter's (a `spend` column), and are left as they are.
 pub fn describe(err: &Error, command: &str) -> String {
     match err {
         Error::InvalidParameter { name, message } => {
@@ -125,9 +127,10 @@ pub fn describe(err: &Error, command: &str) -> String {
                     flag(Param::Columns, command)
                 )
             };
-            format!("{}{remap}", with_flags(&err.to_string(), command))
+            format!("{err}{remap}")
         }
-        other => with_flags(&other.to_string(), command),
+        Error::Unsupported { .. } | Error::Model { .. } => with_flags(&err.to_string(), command),
+        other => other.to_string(),
     }
 }
 
@@ -146,7 +149,7 @@ pub fn render(err: &anyhow::Error, command: &str) -> String {
                 }
                 break;
             }
-            None => parts.push(with_flags(&cause.to_string(), command)),
+            None => parts.push(cause.to_string()),
         }
     }
     parts.join(": ")

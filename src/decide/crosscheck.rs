@@ -44,7 +44,7 @@ pub fn read_report<R: Read>(input: R, name: &str, opts: &ReadOptions) -> Result<
     let mut src = CsvSource::new(input, name, &["channel", "conversions"])?;
     let ch = src.required("channel", &opts.columns)?;
     let conv = src.required("conversions", &opts.columns)?;
-    let value = src.optional("value", &opts.columns);
+    let value = src.optional("value", &opts.columns)?;
     let mut read = ReadReport::new(name);
     let mut channels: BTreeMap<String, (f64, Option<f64>)> = BTreeMap::new();
     while let Some(row) = src.next_row()? {

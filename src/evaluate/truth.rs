@@ -63,7 +63,7 @@ pub fn read_truth<R: Read>(input: R, name: &str, column: TruthColumn) -> Result<
         &["channel", "role", "shapley_share", "incremental_share"],
     )?;
     let ch = src.required("channel", &opts.columns)?;
-    let role = src.optional("role", &opts.columns);
+    let role = src.optional("role", &opts.columns)?;
     let share = match column {
         TruthColumn::Shapley => src.required("shapley_share", &opts.columns)?,
         TruthColumn::Incremental => src.required("incremental_share", &opts.columns)?,

@@ -279,12 +279,12 @@ impl EventLog {
             timestamp: src.required("timestamp", map)?,
             user: src.required("user_id", map)?,
             event: src.required("event", map)?,
-            channel: src.optional("channel", map),
-            campaign: src.optional("campaign", map),
-            content: src.optional("content", map),
-            value: src.optional("value", map),
-            account: src.optional("account_id", map),
-            session: src.optional("session_id", map),
+            channel: src.optional("channel", map)?,
+            campaign: src.optional("campaign", map)?,
+            content: src.optional("content", map)?,
+            value: src.optional("value", map)?,
+            account: src.optional("account_id", map)?,
+            session: src.optional("session_id", map)?,
         };
         let mut log = EventLog {
             has_campaign: cols.campaign.is_some(),

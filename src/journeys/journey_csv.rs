@@ -79,15 +79,15 @@ impl Journeys {
         let mut src = CsvSource::new(input, name, &JOURNEY_COLUMNS)?;
         let cols = Columns {
             journey_id: src.required("journey_id", map)?,
-            user_id: src.optional("user_id", map),
+            user_id: src.optional("user_id", map)?,
             converted: src.required("converted", map)?,
-            value: src.optional("conversion_value", map),
-            conversion_time: src.optional("conversion_time", map),
+            value: src.optional("conversion_value", map)?,
+            conversion_time: src.optional("conversion_time", map)?,
             touch_time: src.required("touch_time", map)?,
             channel: src.required("channel", map)?,
-            campaign: src.optional("campaign", map),
-            content: src.optional("content", map),
-            milestone: src.optional("milestone", map),
+            campaign: src.optional("campaign", map)?,
+            content: src.optional("content", map)?,
+            milestone: src.optional("milestone", map)?,
         };
         let mut report = ReadReport::new(name);
         let mut builder = Journeys::builder();

@@ -116,8 +116,8 @@ impl PathTable {
         let mut src = CsvSource::new(input, name, &PATH_COLUMNS)?;
         let path_col = src.required("path", columns)?;
         let conv_col = src.required("total_conversions", columns)?;
-        let value_col = src.optional("total_conversion_value", columns);
-        let null_col = src.optional("total_null", columns);
+        let value_col = src.optional("total_conversion_value", columns)?;
+        let null_col = src.optional("total_null", columns)?;
 
         let mut report = ReadReport::new(name);
         let mut builder = PathTable::builder();

@@ -16,18 +16,22 @@ pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
     let opts = ReadOptions::default();
     let mut src = CsvSource::new(input, name, &["model", "channel", "conversions"])?;
     let model = src.required("model", &opts.columns)?;
-    let (dimension, channel) = match ["channel", "campaign", "content"]
-        .iter()
-        .find_map(|d| src.optional(d, &opts.columns).map(|c| (*d, c)))
-    {
+    let mut found = None;
+    for d in ["channel", "campaign", "content"] {
+        if let Some(c) = src.optional(d, &opts.columns)? {
+            found = Some((d, c));
+            break;
+        }
+    }
+    let (dimension, channel) = match found {
         Some(found) => found,
         None => ("channel", src.required("channel", &opts.columns)?),
     };
     let conversions = src.required("conversions", &opts.columns)?;
-    let value = src.optional("value", &opts.columns);
+    let value = src.optional("value", &opts.columns)?;
     let (lo, hi) = (
-        src.optional("conversions_lo", &opts.columns),
-        src.optional("conversions_hi", &opts.columns),
+        src.optional("conversions_lo", &opts.columns)?,
+        src.optional("conversions_hi", &opts.columns)?,
     );
     let mut report = ReadReport::new(name);
     // Model → channel → (line, credit).

@@ -400,3 +400,37 @@ fn wide_rows_are_skipped_and_counted_with_skip_bad_rows() {
     assert!(stderr.contains("2 rows read, 1 skipped"), "{stderr}");
     assert!(stdout.contains("last_touch,b,2.000000"), "{stdout}");
 }
+
+/// A header that names a column twice is an error naming both columns, never a silent
+/// choice of the first.
+#[test]
+fn duplicated_header_names_are_errors() {
+    let stderr = paths_error(
+        b"path,total_conversions,total_conversions\na > b,1,2\n",
+        &[],
+    );
+    assert!(
+        stderr.contains("line 1, column 3 (total_conversions)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("names `total_conversions` twice (columns 2 and 3)"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let events = write_file(
+        dir.path(),
+        "events.csv",
+        "timestamp,user_id,event,channel,user_id\n2026-01-01T00:00:00Z,a,touch,email,b\n",
+    );
+    let out = pathcredit()
+        .args(["journeys", "--events"])
+        .arg(&events)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("names `user_id` twice (columns 2 and 5)"),
+        "{stderr}"
+    );
+}

@@ -62,8 +62,8 @@ pub fn read_lift_tests(
     let mut src = CsvSource::new(input, name, &["channel", "incremental_conversions", "se"])?;
     let ch = src.required("channel", &opts.columns)?;
     let (inc, relative) = match (
-        src.optional("incremental_conversions", &opts.columns),
-        src.optional("lift", &opts.columns),
+        src.optional("incremental_conversions", &opts.columns)?,
+        src.optional("lift", &opts.columns)?,
     ) {
         (Some(_), Some(_)) => {
             return Err(Error::param(
