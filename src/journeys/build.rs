@@ -247,11 +247,12 @@ pub(crate) fn build_validated(
         &conversions,
         &mut ids,
     )?;
-    let persons = Persons::resolve(
+    let mut persons = Persons::resolve(
         &ids,
         edges.as_ref().map_or(&[][..], |e| &e.edges),
         params.shared_devices,
     );
+    persons.stats.self_edges = edges.as_ref().map_or(0, |e| e.self_edges);
     let data_end = params.data_end.or(log.data_end).unwrap_or(0);
 
     canonicalise(&mut log, &persons);

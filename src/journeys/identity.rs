@@ -56,6 +56,8 @@ choice_str!(SharedDevices);
 pub(crate) struct IdentityEdges {
     /// `(anonymous, user)` pairs.
     pub edges: Vec<(u32, u32)>,
+    /// Rows that link an id to itself: they link nothing and are left out.
+    pub self_edges: u64,
     pub report: ReadReport,
 }
 
@@ -91,6 +93,12 @@ impl IdentityEdges {
                 Ok((anon, user))
             })();
             if let Some((anon, user)) = out.report.keep_or_skip(pair, options.skip_bad_rows)? {
+                if anon == user {
+                    // A self-edge links nothing; kept, it would make the id look linked
+                    // to two users (a "shared device") and cut its real link.
+                    out.self_edges += 1;
+                    continue;
+                }
                 out.edges.push((ids.intern(anon), ids.intern(user)));
             }
         }
@@ -130,6 +138,8 @@ pub struct IdentityStats {
     pub ids_stitched: u64,
     /// Anonymous ids linked to two or more user ids.
     pub shared_devices: u64,
+    /// Rows linking an id to itself, ignored.
+    pub self_edges: u64,
     /// Policy applied to shared devices.
     pub shared_device_policy: SharedDevices,
     /// Distinct persons among all ids.
@@ -240,6 +250,7 @@ impl Persons {
         let mut resolution = vec![Resolution::Own; n];
         let mut stats = IdentityStats {
             edges: edges.len() as u64,
+            self_edges: 0,
             shared_device_policy: policy,
             persons: keys.len() as u64,
             ..IdentityStats::default()

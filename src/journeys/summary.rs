@@ -85,9 +85,17 @@ impl BuildSummary {
             describe_ignored(&e.ignored_by_name)
         );
         let i = &self.identities;
+        let self_edges = if i.self_edges > 0 {
+            format!(
+                ", {} self-edges (an id linked to itself) ignored",
+                i.self_edges
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "identities: {} edges, {} ids stitched into {} persons, {} shared devices ({:?})",
+            "identities: {} edges, {} ids stitched into {} persons, {} shared devices ({:?}){self_edges}",
             i.edges, i.ids_stitched, i.persons, i.shared_devices, i.shared_device_policy
         );
         let _ = writeln!(

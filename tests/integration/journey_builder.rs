@@ -485,3 +485,25 @@ fn journeys_command_writes_journeys_paths_and_identities() {
         "id,person_id,resolution\nu1,u1,own\nu2,u2,own\n"
     );
 }
+
+/// An identity row linking an id to itself links nothing: it is counted and ignored, and
+/// the id's real link stands (it used to make `a1` a "shared device" and cut it from U1).
+#[test]
+fn a_self_edge_does_not_break_a_real_link() {
+    let events = "timestamp,user_id,event,channel\n\
+        2026-01-01T10:00:00Z,a1,touch,display\n\
+        2026-01-02T10:00:00Z,a2,touch,email\n\
+        2026-01-03T10:00:00Z,U1,conversion,\n";
+    let ids = "anonymous_id,user_id\na1,U1\na2,U1\na1,a1\n";
+    let (j, summary) = build_with(events, Some(ids), &uncensored());
+    assert_eq!(summary.identities.self_edges, 1);
+    assert_eq!(summary.identities.shared_devices, 0);
+    assert_eq!(summary.identities.edges, 2);
+    let csv = journeys_csv(&j);
+    // One converting journey of U1 holding both devices' touches.
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("U1:1,")).count(),
+        2,
+        "{csv}"
+    );
+}
