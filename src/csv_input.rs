@@ -398,6 +398,13 @@ impl<'a> Row<'a> {
             ));
         };
         match std::str::from_utf8(bytes) {
+            Ok(s) if s.contains('\0') => Err(self.error(
+                col,
+                format!(
+                    "contains a NUL byte (at byte {} of the field); expected text",
+                    s.find('\0').unwrap_or(0) + 1
+                ),
+            )),
             Ok(s) => Ok(s.trim()),
             Err(e) => Err(self.error(
                 col,

@@ -434,3 +434,14 @@ fn duplicated_header_names_are_errors() {
         "{stderr}"
     );
 }
+
+/// A NUL byte inside a field is an error, not an id or channel name written raw.
+#[test]
+fn nul_bytes_in_fields_are_errors() {
+    let stderr = paths_error(format!("{HEADER}a > b\0c,1,2,3\n").as_bytes(), &[]);
+    assert!(stderr.contains("line 2, column 1 (path)"), "{stderr}");
+    assert!(
+        stderr.contains("contains a NUL byte (at byte 6 of the field)"),
+        "{stderr}"
+    );
+}

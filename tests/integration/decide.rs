@@ -404,3 +404,28 @@ fn html_report_renders_in_a_real_browser() {
     );
     assert!(dom.contains("<svg"), "charts are inline SVG");
 }
+
+/// Negative credit in a credit file (e.g. Shapley with `--shapley-negative keep`) is
+/// treated as 0 by the plan, and the plan says so.
+#[test]
+fn negative_credit_is_noted_by_the_budget_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let credit = crate::common::write_file(
+        dir.path(),
+        "credit.csv",
+        "model,channel,conversions,value,share\nshapley,a,12,1200,1.2\nshapley,b,-2,-200,-0.2\n",
+    );
+    let spend = crate::common::write_file(dir.path(), "spend.csv", "channel,spend\na,100\nb,100\n");
+    let out = crate::common::pathcredit()
+        .args(["budget", "--model", "shapley", "--credit"])
+        .arg(&credit)
+        .arg("--spend")
+        .arg(&spend)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("`b` has negative credit (-200.00) under shapley"),
+        "{stderr}"
+    );
+}

@@ -168,10 +168,17 @@ impl Plan {
                     ),
                 ));
             }
-            let value = credit
+            let raw = credit
                 .get(channel)
-                .map_or(0.0, |c| if use_value { c.value } else { c.conversions })
-                .max(0.0);
+                .map_or(0.0, |c| if use_value { c.value } else { c.conversions });
+            if raw < 0.0 {
+                notes.push(format!(
+                    "`{channel}` has negative credit ({raw:.2}) under {}: the plan treats it as 0 \
+                     (a channel cannot return less than nothing on spend)",
+                    credit.model
+                ));
+            }
+            let value = raw.max(0.0);
             if s == 0 {
                 notes.push(format!(
                     "`{channel}` has no spend history, so no response curve: it keeps its floor."
