@@ -29,9 +29,14 @@ pub const WEEK: Millis = 7 * DAY;
 
 const EPOCH_MILLIS_THRESHOLD: i64 = 100_000_000_000;
 
+/// Integer epochs at or beyond this many milliseconds (the year 5138) are refused: they
+/// are microseconds or nanoseconds, which read as milliseconds would land tens of
+/// thousands of years ahead and move the end of the data.
+const EPOCH_MILLIS_LIMIT: i64 = 100_000_000_000_000;
+
 /// What a timestamp field should look like, for error messages.
 pub const TIMESTAMP_EXPECTED: &str = "an RFC 3339 timestamp (2026-01-18T10:00:00Z or 2026-01-18 10:00:00) \
-     or integer epoch seconds/milliseconds";
+     or integer epoch seconds/milliseconds (microseconds and nanoseconds are refused: divide them)";
 
 /// What a number of days (or `none`) looks like, for messages.
 pub const DAYS_EXPECTED: &str = "a number of days (e.g. 30 or 0.5) or `none`";
@@ -63,6 +68,9 @@ pub fn parse_timestamp(text: &str) -> Option<Millis> {
 
 fn parse_epoch(s: &[u8]) -> Option<Millis> {
     let value: i64 = std::str::from_utf8(s).ok()?.parse().ok()?;
+    if value.unsigned_abs() >= EPOCH_MILLIS_LIMIT as u64 {
+        return None;
+    }
     if value.unsigned_abs() >= EPOCH_MILLIS_THRESHOLD as u64 {
         Some(value)
     } else {
@@ -281,6 +289,16 @@ pub fn format_duration(ms: Millis) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn epoch_microseconds_are_refused_not_read_as_milliseconds() {
+        // 2026-01-02T10:00:00Z in seconds, milliseconds, microseconds.
+        assert_eq!(parse_timestamp("1767348000"), Some(1_767_348_000_000));
+        assert_eq!(parse_timestamp("1767348000000"), Some(1_767_348_000_000));
+        assert_eq!(parse_timestamp("1767348000000000"), None);
+        assert_eq!(parse_timestamp("1767348000000000000"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -445,3 +445,26 @@ fn nul_bytes_in_fields_are_errors() {
         "{stderr}"
     );
 }
+
+/// Epoch microseconds are refused with the location, not read as milliseconds (which
+/// put the event in the year 57975 and moved the end of the data).
+#[test]
+fn epoch_microseconds_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = write_file(
+        dir.path(),
+        "events.csv",
+        "timestamp,user_id,event,channel\n1767348000000000,u1,touch,email\n",
+    );
+    let out = pathcredit()
+        .args(["journeys", "--events"])
+        .arg(&events)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("line 2, column 1 (timestamp)"), "{stderr}");
+    assert!(
+        stderr.contains("microseconds and nanoseconds are refused"),
+        "{stderr}"
+    );
+}
