@@ -84,6 +84,7 @@
 //!   meaning.
 //! * [`param`]: the names of every setting ([`Param`]) and of every closed choice
 //!   ([`Choice`]); errors name parameters, never command-line flags.
+//! * [`linalg`]: the small dense solves the Newton fits share.
 //! * [`channel`], [`time`], [`csv_input`], [`prec`]: interned names, timestamps and
 //!   durations, CSV input with located errors, tolerances.
 //! * [`error`]: the one [`Error`] type.
@@ -99,6 +100,7 @@ pub mod error;
 pub mod evaluate;
 pub mod holdout;
 pub mod journeys;
+pub mod linalg;
 pub mod models;
 pub mod param;
 pub mod prec;

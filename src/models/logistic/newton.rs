@@ -20,6 +20,7 @@
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::linalg::cholesky_solve;
 use crate::models::logistic::fit::{CONVERGED_MEAN_GRADIENT, Coefficients, Design, probability};
 
 /// Newton iterations allowed.
@@ -143,36 +144,7 @@ fn solve_spd(a: &[f64], b: &[f64]) -> Vec<f64> {
         .max(1e-300);
     let mut jitter = 0.0;
     loop {
-        let mut l = vec![0.0; n * n];
-        let mut ok = true;
-        'outer: for i in 0..n {
-            for j in 0..=i {
-                let mut s = a[i * n + j] + if i == j { jitter } else { 0.0 };
-                for k in 0..j {
-                    s -= l[i * n + k] * l[j * n + k];
-                }
-                if i == j {
-                    if s <= 0.0 {
-                        ok = false;
-                        break 'outer;
-                    }
-                    l[i * n + i] = s.sqrt();
-                } else {
-                    l[i * n + j] = s / l[j * n + j];
-                }
-            }
-        }
-        if ok {
-            let mut y = vec![0.0; n];
-            for i in 0..n {
-                let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
-                y[i] = (b[i] - s) / l[i * n + i];
-            }
-            let mut x = vec![0.0; n];
-            for i in (0..n).rev() {
-                let s: f64 = (i + 1..n).map(|k| l[k * n + i] * x[k]).sum();
-                x[i] = (y[i] - s) / l[i * n + i];
-            }
+        if let Some(x) = cholesky_solve(a, n, jitter, b) {
             return x;
         }
         jitter = if jitter == 0.0 {

@@ -17,6 +17,7 @@
 
 use rayon::prelude::*;
 
+pub(super) use crate::linalg::{cholesky_solve, spd_inverse as inverse};
 use crate::models::self_controlled::design::Design;
 
 /// A lift test as a penalty: the credit of exposure block `block` pulled towards
@@ -238,53 +239,6 @@ fn evaluate(
         }
     }
     (f, log_likelihood, g, h)
-}
-
-/// Solves `(A + μI) x = b` for symmetric positive definite `A + μI` by Cholesky;
-/// `None` when it is not positive definite.
-pub fn cholesky_solve(a: &[f64], n: usize, mu: f64, b: &[f64]) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let mut s = a[i * n + j] + if i == j { mu } else { 0.0 };
-            for k in 0..j {
-                s -= l[i * n + k] * l[j * n + k];
-            }
-            if i == j {
-                if s <= 0.0 || !s.is_finite() {
-                    return None;
-                }
-                l[i * n + i] = s.sqrt();
-            } else {
-                l[i * n + j] = s / l[j * n + j];
-            }
-        }
-    }
-    let mut y = vec![0.0; n];
-    for i in 0..n {
-        let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
-        y[i] = (b[i] - s) / l[i * n + i];
-    }
-    let mut x = vec![0.0; n];
-    for i in (0..n).rev() {
-        let s: f64 = (i + 1..n).map(|k| l[k * n + i] * x[k]).sum();
-        x[i] = (y[i] - s) / l[i * n + i];
-    }
-    Some(x)
-}
-
-/// Inverse of a symmetric positive definite matrix (column by column).
-pub fn inverse(a: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut inv = vec![0.0; n * n];
-    for j in 0..n {
-        let mut e = vec![0.0; n];
-        e[j] = 1.0;
-        let x = cholesky_solve(a, n, 0.0, &e)?;
-        for i in 0..n {
-            inv[i * n + j] = x[i];
-        }
-    }
-    Some(inv)
 }
 
 /// Maximises the penalised conditional likelihood over `theta ≥ 0` (and the log
