@@ -14,7 +14,9 @@
 //!   a person who never converted), limited to the lookback window before their last
 //!   touch (and to the last N with `lookback_steps`). If that last touch is within the
 //!   censoring horizon of the end of the data (`data_end − last_touch ≤ censor`), the
-//!   person might still convert: the journey is left out and counted as censored.
+//!   person might still convert: the journey is left out and counted as censored. A
+//!   horizon of zero censors nothing (not even a journey whose last touch is the latest
+//!   event of the data).
 //! * **Milestones** mark the last kept touch at or before them (a conversion that is
 //!   also a milestone, like `closed_won`, marks the journey's last touch). When several
 //!   milestones fall on one touch it keeps the latest stage; the stage models treat a
@@ -246,7 +248,7 @@ fn close_open(
     let events: u64 = kept.iter().map(|it| u64::from(it.events)).sum();
     if rules
         .censor
-        .is_some_and(|c| rules.data_end - last.time <= c)
+        .is_some_and(|c| c > 0 && rules.data_end - last.time <= c)
     {
         counts.censored_journeys += 1;
         counts.touch_events_censored += events;

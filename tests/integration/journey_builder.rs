@@ -204,6 +204,29 @@ fn censoring_at_the_end_of_the_data() {
     assert_eq!(s.windows.censored_journeys, 2, "{}", journeys_csv(&j));
 }
 
+/// Issue 14, item 4: a censoring horizon of zero censors nothing, not even the journey
+/// whose last touch is the latest event of the data (`data_end − last = 0`).
+#[test]
+fn a_zero_censoring_horizon_keeps_the_journey_that_ends_the_data() {
+    let events = "timestamp,user_id,event,channel\n\
+        2026-02-28T00:00:00Z,alice,touch,search\n\
+        2026-03-01T00:00:00Z,alice,conversion,\n\
+        2026-03-02T00:00:00Z,bob,touch,email\n";
+    let zero = JourneyParams {
+        censor: Some(Some(0)),
+        ..JourneyParams::default()
+    };
+    let s = expect(
+        events,
+        None,
+        &zero,
+        "alice:1,alice,1,0,2026-03-01T00:00:00Z,2026-02-28T00:00:00Z,search,\n\
+         bob:1,bob,0,,,2026-03-02T00:00:00Z,email,\n",
+    );
+    assert_eq!(s.windows.censored_journeys, 0);
+    assert_eq!(s.windows.non_converting_journeys, 1);
+}
+
 #[test]
 fn unattributable_conversion_is_counted_or_credited_to_a_named_channel() {
     let events = "timestamp,user_id,event,channel\n\
