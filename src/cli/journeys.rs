@@ -50,6 +50,11 @@ pub struct JourneysArgs {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     paths_out: Option<PathBuf>,
 
+    /// Separator between channels in the written path summary (a channel whose name
+    /// contains it is an error: the summary could not be read back).
+    #[arg(long, value_name = "SEP", default_value = ">", help_heading = "Output")]
+    path_separator: String,
+
     /// Write the resolved identities (id,person_id,resolution).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     identities_out: Option<PathBuf>,
@@ -97,7 +102,7 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
                 path.display()
             );
         }
-        write_output(path, |w| paths.write_csv(w))?;
+        write_output(path, |w| paths.write_csv_separated(w, &args.path_separator))?;
     }
     if let Some(path) = &args.identities_out {
         write_output(path, |w| built.write_identities(w))?;

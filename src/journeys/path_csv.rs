@@ -168,12 +168,39 @@ impl PathTable {
     /// Writes the table as a path summary CSV (default column names, ` > ` separated).
     /// Counts are written exactly (shortest decimal that reads back to the same number).
     pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
+        self.write_csv_separated(out, ">")
+    }
+
+    /// Writes the table as a path summary CSV with channels separated by ` {separator} `.
+    ///
+    /// A channel whose name contains the separator could not be read back as the same
+    /// path, so it is refused (naming the channel) before anything is written.
+    pub fn write_csv_separated<W: Write>(&self, out: W, separator: &str) -> Result<()> {
+        let separator = separator.trim();
+        if separator.is_empty() {
+            return Err(Error::param(
+                Param::PathSeparator,
+                "must contain a non-space character",
+            ));
+        }
+        if let Some(name) = self.channels().names().find(|n| n.contains(separator)) {
+            return Err(Error::param(
+                Param::PathSeparator,
+                format!(
+                    "the channel `{name}` contains the path separator `{separator}`, so the \
+                     path summary could not be read back as written; choose a separator \
+                     that no channel name contains (e.g. `|`)"
+                ),
+            ));
+        }
+        let joiner = format!(" {separator} ");
         let mut w = csv::Writer::from_writer(out);
         let write_err = |e: csv::Error| Error::Write(std::io::Error::other(e));
         w.write_record(PATH_COLUMNS).map_err(write_err)?;
-        for (i, row) in self.rows().enumerate() {
+        for row in self.rows() {
+            let names: Vec<&str> = row.path.iter().map(|&c| self.channels().name(c)).collect();
             w.write_record([
-                self.path_string(i),
+                names.join(&joiner),
                 format_exact(row.conversions),
                 format_exact(row.value),
                 format_exact(row.nulls),
@@ -238,6 +265,30 @@ mod tests {
         let mut buf = Vec::new();
         t.write_csv(&mut buf).unwrap();
         let (back, _) = read(std::str::from_utf8(&buf).unwrap()).unwrap();
+        assert_eq!(back, t);
+    }
+
+    /// Issue 14, item 5: a channel holding the separator is refused, not written as a
+    /// path that reads back with other channels; another separator writes it faithfully.
+    #[test]
+    fn a_channel_holding_the_separator_is_refused_or_written_with_another() {
+        let opts = PathReadOptions {
+            separator: "|".to_string(),
+            ..PathReadOptions::default()
+        };
+        let (t, _) = PathTable::read_csv(
+            "path,total_conversions\nsearch>brand | email,1\n".as_bytes(),
+            "paths.csv",
+            &opts,
+        )
+        .unwrap();
+        let err = t.write_csv(Vec::new()).unwrap_err().to_string();
+        assert!(err.contains("`search>brand`") && err.contains("path_separator"), "{err}");
+        let mut buf = Vec::new();
+        t.write_csv_separated(&mut buf, "|").unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.contains("search>brand | email,1,"), "{text}");
+        let (back, _) = PathTable::read_csv(text.as_bytes(), "paths.csv", &opts).unwrap();
         assert_eq!(back, t);
     }
 }
