@@ -46,6 +46,42 @@ pub struct Credit {
 }
 
 impl Credit {
+    /// Fails when any figure is not a finite number (an input whose totals are too
+    /// large for the model's arithmetic), so an overflow is never written as `inf`,
+    /// `null` or a share of 0.
+    pub fn check_finite(&self) -> crate::error::Result<()> {
+        let totals = [self.total_conversions, self.total_value];
+        let bad = self.channels.iter().find(|c| {
+            ![c.conversions, c.value, c.share]
+                .iter()
+                .all(|x| x.is_finite())
+                || c.conversions_lo.is_some_and(|x| !x.is_finite())
+                || c.conversions_hi.is_some_and(|x| !x.is_finite())
+        });
+        if let Some(c) = bad {
+            return Err(crate::error::Error::model(
+                &self.model,
+                format!(
+                    "the credit of `{}` is not a finite number (conversions {}, value {}): the \
+                     input's totals ({} conversions, value {}) are too large for the model's \
+                     arithmetic; rescale the counts or the value column (e.g. to thousands)",
+                    c.channel, c.conversions, c.value, totals[0], totals[1]
+                ),
+            ));
+        }
+        if !totals.iter().all(|x| x.is_finite()) {
+            return Err(crate::error::Error::model(
+                &self.model,
+                format!(
+                    "the input's totals are not finite ({} conversions, value {}); rescale the \
+                     counts or the value column",
+                    totals[0], totals[1]
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Builds a credit from per-id vectors over a (sorted) dictionary. Shares are
     /// `conversions / total_conversions`.
     pub fn from_ids(
@@ -119,5 +155,24 @@ impl Credit {
     /// True when any channel has an interval.
     pub fn has_intervals(&self) -> bool {
         self.channels.iter().any(|c| c.conversions_lo.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_credit_that_overflowed_is_an_error_naming_model_and_channel() {
+        let mut names = Dictionary::default();
+        let (a, b) = (names.intern("a"), names.intern("b"));
+        let mut conversions = vec![0.0; 2];
+        conversions[a as usize] = 1.0;
+        conversions[b as usize] = f64::INFINITY;
+        let credit = Credit::from_ids("linear", &names, &conversions, &[0.0; 2], 2.0, 0.0);
+        let err = credit.check_finite().unwrap_err().to_string();
+        assert!(err.starts_with("linear: the credit of `b`"), "{err}");
+        let fine = Credit::from_ids("linear", &names, &[1.0, 1.0], &[0.0; 2], 2.0, 0.0);
+        assert!(fine.check_finite().is_ok());
     }
 }

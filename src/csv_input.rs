@@ -426,6 +426,25 @@ impl<'a> Row<'a> {
         Ok(s)
     }
 
+    /// Adds `value` (read from column `col`) to the column's running `total`; an error
+    /// at this row when the total would no longer be a finite number, so an input whose
+    /// sums overflow is refused instead of turning into `inf` (or 0) downstream.
+    pub fn add_to_total(&self, col: usize, value: f64, total: &mut f64) -> Result<()> {
+        let sum = *total + value;
+        if !sum.is_finite() {
+            return Err(self.error(
+                col,
+                format!(
+                    "the column's total overflows at this row (it passes {:e}, the largest \
+                     number pathcredit can add up); rescale the column, e.g. to thousands",
+                    f64::MAX
+                ),
+            ));
+        }
+        *total = sum;
+        Ok(())
+    }
+
     /// A finite, non-negative number. An empty field is `empty_as` when given, else an error.
     pub fn non_negative(&self, col: usize, empty_as: Option<f64>) -> Result<f64> {
         let s = self.str(col)?;

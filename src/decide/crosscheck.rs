@@ -47,6 +47,7 @@ pub fn read_report<R: Read>(input: R, name: &str, opts: &ReadOptions) -> Result<
     let value = src.optional("value", &opts.columns)?;
     let mut read = ReadReport::new(name);
     let mut channels: BTreeMap<String, (f64, Option<f64>)> = BTreeMap::new();
+    let mut totals = [0.0f64; 2];
     while let Some(row) = src.next_row()? {
         read.rows_read += 1;
         let parsed = (|| -> Result<(String, f64, Option<f64>)> {
@@ -56,6 +57,12 @@ pub fn read_report<R: Read>(input: R, name: &str, opts: &ReadOptions) -> Result<
                 Some(col) if !row.str(col)?.is_empty() => Some(row.non_negative(col, None)?),
                 _ => None,
             };
+            let mut sums = totals;
+            row.add_to_total(conv, n, &mut sums[0])?;
+            if let (Some(col), Some(v)) = (value, v) {
+                row.add_to_total(col, v, &mut sums[1])?;
+            }
+            totals = sums;
             Ok((c, n, v))
         })();
         if let Some((c, n, v)) = read.keep_or_skip(parsed, opts.skip_bad_rows)? {

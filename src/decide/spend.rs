@@ -14,6 +14,11 @@ use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
 use crate::error::{Error, Result};
 use crate::param::Param;
 
+/// The largest total spend a plan handles: plans are settled in whole cents held as
+/// integers and as `f64`, exact below 2^53 cents (about 9.0e13); beyond this bound a
+/// spend file is refused rather than rounded or wrapped.
+pub const MAX_SPEND: f64 = 1e13;
+
 /// Spend per channel (or campaign), summed over the file's rows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Spend {
@@ -50,6 +55,7 @@ pub fn read_spend<R: Read>(
     };
     let mut report = ReadReport::new(name);
     let mut by_key: BTreeMap<String, f64> = BTreeMap::new();
+    let mut total = 0.0;
     while let Some(row) = src.next_row()? {
         report.rows_read += 1;
         let parsed = (|| -> Result<Option<(String, f64)>> {
@@ -60,6 +66,19 @@ pub fn read_spend<R: Read>(
             }
             let k = row.non_empty(key, "a name")?.to_string();
             let v = row.non_negative(amount, None)?;
+            let mut sum = total;
+            row.add_to_total(amount, v, &mut sum)?;
+            if sum > MAX_SPEND {
+                return Err(row.error(
+                    amount,
+                    format!(
+                        "the spend total passes {MAX_SPEND:e} at this row; plans are settled in \
+                         whole cents, exact only up to that total: rescale the column, e.g. \
+                         to thousands"
+                    ),
+                ));
+            }
+            total = sum;
             Ok(Some((k, v)))
         })();
         if let Some(Some((k, v))) = report.keep_or_skip(parsed, opts.skip_bad_rows)? {

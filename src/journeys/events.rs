@@ -226,6 +226,8 @@ pub(crate) struct EventLog {
     pub data_end: Option<Millis>,
     pub counts: EventCounts,
     pub report: ReadReport,
+    /// The total conversion value read so far (checked to stay a finite number).
+    pub value_total: f64,
 }
 
 /// How many events of each kind were read.
@@ -391,7 +393,9 @@ impl EventLog {
         if kind.is_conversion()
             && let Some(c) = cols.value
         {
-            event.aux = row.non_negative(c, Some(0.0))?.to_bits();
+            let value = row.non_negative(c, Some(0.0))?;
+            row.add_to_total(c, value, &mut self.value_total)?;
+            event.aux = value.to_bits();
         }
         if let Some(c) = cols.account {
             let a = row.str(c)?;

@@ -99,11 +99,21 @@ impl Journeys {
         }
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
         let mut pending: Vec<Pending> = Vec::new();
+        // The total conversion value (each journey once), checked to stay finite.
+        let mut value_total = 0.0;
 
         while let Some(row) = src.next_row()? {
             report.rows_read += 1;
             let result = read_row(&row, &cols, &mut builder).and_then(|(info, touch)| {
-                add_touch(&row, &cols, &mut index, &mut pending, info, touch)
+                add_touch(
+                    &row,
+                    &cols,
+                    &mut index,
+                    &mut pending,
+                    &mut value_total,
+                    info,
+                    touch,
+                )
             });
             report.keep_or_skip(result, options.skip_bad_rows)?;
         }
@@ -282,6 +292,7 @@ fn add_touch(
     cols: &Columns,
     index: &mut FxHashMap<String, usize>,
     pending: &mut Vec<Pending>,
+    value_total: &mut f64,
     info: JourneyInfo,
     touch: Touch,
 ) -> Result<()> {
@@ -309,6 +320,9 @@ fn add_touch(
         }
         pending[k].touches.push(touch);
     } else {
+        if let Some(c) = cols.value {
+            row.add_to_total(c, info.value, value_total)?;
+        }
         index.insert(info.id.clone(), pending.len());
         pending.push(Pending {
             info,

@@ -123,6 +123,7 @@ impl PathTable {
         let mut builder = PathTable::builder();
         let mut ids = Vec::new();
         let separator = options.separator.trim().to_string();
+        let mut totals = [0.0f64; 3];
         while let Some(row) = src.next_row()? {
             report.rows_read += 1;
             let parsed = (|| -> Result<(f64, f64, f64)> {
@@ -155,6 +156,15 @@ impl PathTable {
                     Some(c) => row.non_negative(c, Some(0.0))?,
                     None => 0.0,
                 };
+                let mut sums = totals;
+                row.add_to_total(conv_col, conversions, &mut sums[0])?;
+                if let Some(c) = value_col {
+                    row.add_to_total(c, value, &mut sums[1])?;
+                }
+                if let Some(c) = null_col {
+                    row.add_to_total(c, nulls, &mut sums[2])?;
+                }
+                totals = sums;
                 Ok((conversions, value, nulls))
             })();
             if let Some((c, v, n)) = report.keep_or_skip(parsed, options.read.skip_bad_rows)? {
@@ -283,7 +293,10 @@ mod tests {
         )
         .unwrap();
         let err = t.write_csv(Vec::new()).unwrap_err().to_string();
-        assert!(err.contains("`search>brand`") && err.contains("path_separator"), "{err}");
+        assert!(
+            err.contains("`search>brand`") && err.contains("path_separator"),
+            "{err}"
+        );
         let mut buf = Vec::new();
         t.write_csv_separated(&mut buf, "|").unwrap();
         let text = String::from_utf8(buf).unwrap();

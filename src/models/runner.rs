@@ -130,6 +130,7 @@ pub fn run(
     let mut runs = Vec::with_capacity(models.len());
     for m in models {
         let fit = (m.info().run)(&context)?;
+        fit.credit.check_finite()?;
         let mut credit = fit.credit;
         credit.dimension = settings.level.as_str().to_string();
         if !settings.path_transform.is_identity() {

@@ -468,3 +468,75 @@ fn epoch_microseconds_are_located_errors() {
         "{stderr}"
     );
 }
+
+/// Issue 14, item 7: finite values whose sum overflows are a located error, never `inf`
+/// in the CSV, `null` in JSON or shares of 0.
+#[test]
+fn sums_that_overflow_are_located_errors() {
+    let stderr = paths_error(
+        format!("{HEADER}a > b,1,1e308,1\nb,1,1e308,2\n").as_bytes(),
+        &["--model", "linear"],
+    );
+    assert!(
+        stderr.contains("line 3, column 3 (total_conversion_value)")
+            && stderr.contains("total overflows"),
+        "{stderr}"
+    );
+    let stderr = paths_error(
+        format!("{HEADER}a,1e308,0,0\nb,1e308,0,0\n").as_bytes(),
+        &["--model", "linear", "--format", "json"],
+    );
+    assert!(
+        stderr.contains("line 3, column 2 (total_conversions)"),
+        "{stderr}"
+    );
+}
+
+/// Issue 14, item 7: a spend total beyond what whole cents hold exactly is refused at
+/// its row (1e17 used to wrap to a negative total and blame the floor and cap).
+#[test]
+fn spend_beyond_exact_cents_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let credit = write_file(
+        dir.path(),
+        "credit.csv",
+        "model,channel,conversions,value,share\nlinear,a,1,0,1\n",
+    );
+    let spend = write_file(dir.path(), "spend.csv", "channel,spend\na,1e17\n");
+    let out = pathcredit()
+        .args(["budget", "--model", "linear", "--credit"])
+        .arg(&credit)
+        .arg("--spend")
+        .arg(&spend)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("spend.csv: line 2, column 2 (spend)") && stderr.contains("1e13"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("floor"), "{stderr}");
+}
+
+/// Huge (finite) counts do not make the logistic model loop once per journey: it
+/// samples as it does for large data, and its credit stays finite.
+#[test]
+fn huge_counts_are_fitted_not_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_file(
+        dir.path(),
+        "paths.csv",
+        format!("{HEADER}a > b,1e300,1,1e300\nb,1e300,1,2e300\na,1,0,3\n"),
+    );
+    let out = pathcredit()
+        .args(["attribute", "--model", "logistic", "--paths"])
+        .arg(&paths)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        !stdout.contains("inf") && !stdout.contains("NaN"),
+        "{stdout}"
+    );
+}

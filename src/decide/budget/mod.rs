@@ -132,6 +132,17 @@ impl Plan {
                 }
             }
         }
+        if !(spend.total() <= crate::decide::spend::MAX_SPEND) {
+            return Err(Error::param(
+                Param::Spend,
+                format!(
+                    "the total spend {:e} is above {:e}, the largest a plan settles exactly in \
+                     cents; rescale the spend (e.g. to thousands)",
+                    spend.total(),
+                    crate::decide::spend::MAX_SPEND
+                ),
+            ));
+        }
         let use_value = credit.total_value > 0.0;
         let mut notes = vec![CAVEAT.to_string()];
         if !use_value {

@@ -71,6 +71,16 @@ impl BudgetParams {
                         format!("`{channel}`: expected an amount ≥ 0"),
                     ));
                 }
+                if *amount > crate::decide::spend::MAX_SPEND {
+                    return Err(Error::param(
+                        param,
+                        format!(
+                            "`{channel}`: {amount} is above {:e}, the largest amount a plan \
+                             settles exactly in cents",
+                            crate::decide::spend::MAX_SPEND
+                        ),
+                    ));
+                }
             }
         }
         Ok(())

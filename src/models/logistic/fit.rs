@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::holdout::split::held_out_count;
 use crate::models::logistic::features::FeatureSpec;
 use crate::models::logistic::newton;
 use crate::param::{Choice, Param, choice_str};
@@ -204,22 +205,23 @@ pub(crate) struct Rows {
 /// One row per journey of the given counts, or a case-control sample of at most
 /// [`MAX_EXPANDED_ROWS`] rows when there would be more.
 pub(crate) fn expand(pos: &[f64], neg: &[f64], seed: u64) -> Rows {
-    let whole = |x: f64| x.round().max(0.0) as u64;
-    let cases: u64 = pos.iter().map(|&p| whole(p)).sum();
-    let controls: u64 = neg.iter().map(|&n| whole(n)).sum();
+    // Counts as whole numbers of journeys, summed in f64: counts of any size (even
+    // beyond u64) neither wrap nor loop once per journey.
+    let whole = |x: f64| x.round().max(0.0);
+    let cases: f64 = pos.iter().map(|&p| whole(p)).sum();
+    let controls: f64 = neg.iter().map(|&n| whole(n)).sum();
     let budget = MAX_EXPANDED_ROWS as f64;
-    let (case_rate, control_rate) =
-        if (cases + controls) as f64 <= budget || cases == 0 || controls == 0 {
-            (1.0, 1.0)
-        } else {
-            let kept_cases = (cases as f64).min(budget / (1.0 + CONTROLS_PER_CASE));
-            let kept_controls =
-                (controls as f64).min((budget - kept_cases).max(CONTROLS_PER_CASE * kept_cases));
-            (
-                kept_cases / cases as f64,
-                (kept_controls / controls as f64).min(1.0),
-            )
-        };
+    let (case_rate, control_rate) = if cases + controls <= budget {
+        (1.0, 1.0)
+    } else if cases == 0.0 || controls == 0.0 {
+        // One class only (no fit will come of it): a uniform sample, never more rows.
+        let rate = budget / (cases + controls);
+        (rate, rate)
+    } else {
+        let kept_cases = cases.min(budget / (1.0 + CONTROLS_PER_CASE));
+        let kept_controls = controls.min((budget - kept_cases).max(CONTROLS_PER_CASE * kept_cases));
+        (kept_cases / cases, (kept_controls / controls).min(1.0))
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut rows = Rows {
         intercept_correction: control_rate.ln() - case_rate.ln(),
@@ -227,19 +229,22 @@ pub(crate) fn expand(pos: &[f64], neg: &[f64], seed: u64) -> Rows {
         case_sampling_rate: case_rate,
         ..Rows::default()
     };
+    // How many of `n` journeys are kept at `rate`: all, or a binomial draw (one
+    // Bernoulli draw per journey up to 1,000 journeys, as a loop over them would).
+    let mut kept = |n: f64, rate: f64| -> u64 {
+        if rate >= 1.0 {
+            n as u64
+        } else {
+            held_out_count(n, rate, &mut rng) as u64
+        }
+    };
     for (u, (&p, &n)) in pos.iter().zip(neg).enumerate() {
-        for _ in 0..whole(p) {
-            if case_rate >= 1.0 || rng.gen_bool(case_rate) {
-                rows.units.push(u as u32);
-                rows.y.push(true);
-            }
-        }
-        for _ in 0..whole(n) {
-            if control_rate >= 1.0 || rng.gen_bool(control_rate) {
-                rows.units.push(u as u32);
-                rows.y.push(false);
-            }
-        }
+        let k = kept(whole(p), case_rate);
+        rows.units.extend(std::iter::repeat_n(u as u32, k as usize));
+        rows.y.extend(std::iter::repeat_n(true, k as usize));
+        let k = kept(whole(n), control_rate);
+        rows.units.extend(std::iter::repeat_n(u as u32, k as usize));
+        rows.y.extend(std::iter::repeat_n(false, k as usize));
     }
     rows
 }
