@@ -132,7 +132,7 @@ impl Plan {
                 }
             }
         }
-        if !(spend.total() <= crate::decide::spend::MAX_SPEND) {
+        if spend.total().is_nan() || spend.total() > crate::decide::spend::MAX_SPEND {
             return Err(Error::param(
                 Param::Spend,
                 format!(
