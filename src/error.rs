@@ -126,8 +126,8 @@ pub enum Error {
         message: String,
     },
 
-    /// Writing output failed.
-    #[error("cannot write output: {0}")]
+    /// Writing output failed (the I/O error is the source).
+    #[error("cannot write output")]
     Write(#[source] std::io::Error),
 }
 

@@ -6,7 +6,7 @@ use pathcredit::models::{Details, FittedLogistic, MarkovDetails, ModelName};
 use pathcredit::report::CreditReport;
 
 use crate::cli::args::{BootstrapArgs, DetailsArgs, OutputArgs};
-use crate::cli::output::{write_json, write_output};
+use crate::cli::output::Outputs;
 use crate::cli::pipeline::PipelineArgs;
 
 /// Arguments of `attribute`.
@@ -63,15 +63,17 @@ pub fn run(args: AttributeArgs, quiet: bool) -> anyhow::Result<()> {
         details.any(),
         |models| details.check(models),
     )?;
+    // Every output is rendered first and put in place together: all or nothing.
+    let mut outputs = Outputs::new();
     if let Some(markov) = result
         .model_run(ModelName::Markov)
         .and_then(|r| r.details_as::<MarkovDetails>())
     {
         if let Some(path) = &details.markov_details {
-            write_json(path, &markov.to_json()?)?;
+            outputs.json(path, &markov.to_json()?)?;
         }
         if let Some(path) = &details.markov_transitions {
-            write_output(path, |w| markov.write_transitions_csv(w))?;
+            outputs.write(path, |w| markov.write_transitions_csv(w))?;
         }
     }
     if let Some(fitted) = result
@@ -79,10 +81,10 @@ pub fn run(args: AttributeArgs, quiet: bool) -> anyhow::Result<()> {
         .and_then(|r| r.details_as::<FittedLogistic>())
     {
         if let Some(path) = &details.logistic_details {
-            write_json(path, &fitted.details())?;
+            outputs.json(path, &fitted.details())?;
         }
         if let Some(path) = &details.logistic_features_out {
-            write_output(path, |w| fitted.write_features(w))?;
+            outputs.write(path, |w| fitted.write_features(w))?;
         }
     }
     let all_details = result.details_json()?;
@@ -91,15 +93,16 @@ pub fn run(args: AttributeArgs, quiet: bool) -> anyhow::Result<()> {
             .iter()
             .filter(|(m, _)| m.starts_with("shapley"))
             .collect();
-        write_json(path, &shapley)?;
+        outputs.json(path, &shapley)?;
     }
     if let Some(path) = &details.details {
-        write_json(path, &all_details)?;
+        outputs.json(path, &all_details)?;
     }
     let report = CreditReport {
         dimension: result.settings.level.as_str().to_string(),
         credits: result.credits(),
         inputs: result.inputs,
     };
-    write_output(&args.output.out, |w| format.renderer().render(&report, w))
+    outputs.write(&args.output.out, |w| format.renderer().render(&report, w))?;
+    outputs.commit()
 }

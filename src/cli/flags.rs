@@ -141,7 +141,10 @@ pub fn render(err: &anyhow::Error, command: &str) -> String {
     for cause in err.chain() {
         match cause.downcast_ref::<Error>() {
             Some(e) => {
-                parts.push(describe(e, command));
+                // "cannot write output" adds nothing after "cannot write FILE".
+                if !matches!(e, Error::Write(_)) || parts.is_empty() {
+                    parts.push(describe(e, command));
+                }
                 // The library error's own sources are part of its message already
                 // when it is an I/O error; stop at the first library error.
                 if let Some(source) = std::error::Error::source(e) {

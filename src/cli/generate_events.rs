@@ -6,7 +6,7 @@ use clap::Args;
 
 use pathcredit::bench_data::EventSynth;
 
-use crate::cli::output::AtomicFile;
+use crate::cli::output::{AtomicFile, commit_all, create_dir};
 
 /// Arguments of `generate-events`.
 #[derive(Debug, Args)]
@@ -53,12 +53,11 @@ pub fn run(args: GenerateEventsArgs) -> anyhow::Result<()> {
         seed: args.seed,
     };
     synth.validate()?;
-    std::fs::create_dir_all(&args.out_dir)?;
+    create_dir(&args.out_dir)?;
     let mut events = AtomicFile::create(&args.out_dir.join("events.csv"))?;
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let counts = synth.write(events.writer(), identities.writer())?;
-    events.commit()?;
-    identities.commit()?;
+    commit_all(vec![events, identities])?;
     eprintln!(
         "pathcredit: wrote {} events ({} touches, {} conversions) and {} identity edges to {}",
         counts.events,

@@ -7,7 +7,7 @@ use clap::Args;
 use pathcredit::journeys::{BuiltJourneys, build_journeys};
 
 use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_input};
-use crate::cli::output::{write_json, write_output};
+use crate::cli::output::{Outputs, write_json, write_output};
 
 /// Arguments of `journeys`.
 #[derive(Debug, Args)]
@@ -88,8 +88,17 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
         (None, None, None) => Some(PathBuf::from("-")),
         (j, _, _) => j.clone(),
     };
+    // One output streams (stdout may carry a whole journeys file); several are
+    // rendered first and put in place together: all or nothing.
+    let mut outputs = Outputs::new();
+    let targets = [&journeys_out, &args.paths_out, &args.identities_out];
+    if targets.iter().filter(|t| t.is_some()).count() == 1
+        && let Some(path) = &journeys_out
+    {
+        return write_output(path, |w| built.journeys.write_csv(w));
+    }
     if let Some(path) = &journeys_out {
-        write_output(path, |w| built.journeys.write_csv(w))?;
+        outputs.write(path, |w| built.journeys.write_csv(w))?;
     }
     if let Some(path) = &args.paths_out {
         let (paths, emptied) = transform.apply(&built.journeys.path_table())?;
@@ -102,12 +111,12 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
                 path.display()
             );
         }
-        write_output(path, |w| paths.write_csv_separated(w, &args.path_separator))?;
+        outputs.write(path, |w| paths.write_csv_separated(w, &args.path_separator))?;
     }
     if let Some(path) = &args.identities_out {
-        write_output(path, |w| built.write_identities(w))?;
+        outputs.write(path, |w| built.write_identities(w))?;
     }
-    Ok(())
+    outputs.commit()
 }
 
 /// Prints the build summary on stderr and writes it as JSON when asked.

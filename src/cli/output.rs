@@ -1,15 +1,143 @@
-//! Where output goes: stdout (`-`) or files written atomically.
+//! Where output goes: stdout (`-`) or files written atomically, all or nothing.
+//!
+//! * Every file is written under a temporary name in its target's directory and renamed
+//!   into place only when the whole run succeeded ([`Outputs`], [`commit_all`]); a
+//!   failure, an interrupt (SIGINT, SIGTERM, SIGHUP) or a failed rename removes every
+//!   temporary file, so a failed run leaves nothing behind, not even the outputs it
+//!   finished before the failure.
+//! * A temporary file left by a run that was killed outright (SIGKILL) is removed by the
+//!   next run writing the same target.
+//! * A closed stdout is an error; a broken pipe on stdout (`pathcredit ... | head`) is a
+//!   quiet success, whatever the format.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 
+/// Temporary files of this process not yet committed or removed.
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Set when a write to stdout met a broken pipe.
+static BROKEN_PIPE: AtomicBool = AtomicBool::new(false);
+/// Set when the process started with its stdout closed.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Prepares the process: notes a closed stdout (and keeps its descriptor taken, so no
+/// file opened later can become "stdout"), and removes this process's temporary files
+/// when it is interrupted or terminated.
+pub fn init() {
+    guard_closed_stdout();
+    let signals = [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ];
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new(signals) {
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                for tmp in temporaries().drain(..) {
+                    let _ = fs::remove_file(tmp);
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    }
+}
+
+/// Detects a closed descriptor 1 and fills it with `/dev/null` (opened read-only, so a
+/// write to it fails instead of going anywhere).
+fn guard_closed_stdout() {
+    use std::os::fd::{AsFd, AsRawFd, IntoRawFd};
+    if io::stdout().as_fd().try_clone_to_owned().is_ok() {
+        if reopened_by_runtime() {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+        return;
+    }
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    // Each open takes the lowest free descriptor: stop once 1 is taken.
+    for _ in 0..3 {
+        match fs::File::open("/dev/null") {
+            Ok(file) => {
+                let fd = file.as_raw_fd();
+                let _ = file.into_raw_fd();
+                if fd >= 1 {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+}
+
+/// True when descriptor 1 is `/dev/null` opened read-write: how Rust's runtime fills a
+/// descriptor the process started without (a shell's `>/dev/null` opens it write-only).
+/// Linux only (read from `/proc`); elsewhere false.
+fn reopened_by_runtime() -> bool {
+    let Ok(link) = fs::read_link("/proc/self/fd/1") else {
+        return false;
+    };
+    if link != Path::new("/dev/null") {
+        return false;
+    }
+    let Ok(info) = fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    info.lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        .is_some_and(|flags| flags & 0o3 == 0o2)
+}
+
+/// True when a write to stdout met a broken pipe: the reader went away, which is not a
+/// failure of this program.
+pub fn broken_pipe_seen() -> bool {
+    BROKEN_PIPE.load(Ordering::Relaxed)
+}
+
+/// Stdout that remembers a broken pipe.
+struct Stdout(io::StdoutLock<'static>);
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).inspect_err(note_pipe)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().inspect_err(note_pipe)
+    }
+}
+
+fn note_pipe(e: &io::Error) {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        BROKEN_PIPE.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The buffered stdout, or an error when it is closed.
+fn stdout() -> anyhow::Result<BufWriter<Stdout>> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        anyhow::bail!(
+            "stdout is closed, so the output would be lost; write it to a file with --out FILE \
+             (or the subcommand's output flag)"
+        );
+    }
+    Ok(BufWriter::with_capacity(
+        1 << 16,
+        Stdout(io::stdout().lock()),
+    ))
+}
+
 /// A file written under a temporary name in its target's directory and renamed into
-/// place by [`AtomicFile::commit`]; dropped without a commit, the temporary file is
-/// removed. A failed run therefore never leaves a half-written file, nor truncates an
-/// older one.
+/// place by [`AtomicFile::commit`] (or [`commit_all`]); dropped without a commit, the
+/// temporary file is removed. A failed run therefore never leaves a half-written file,
+/// nor truncates an older one.
 ///
 /// A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named
 /// pipe) is written directly: renaming over it would replace the device with a file.
@@ -23,6 +151,36 @@ pub struct AtomicFile {
 /// True when `target` exists and is neither a regular file nor a directory.
 fn is_special(target: &Path) -> bool {
     fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Removes temporary files `.NAME.PID.tmp` of `target` left by processes that no longer
+/// run (killed outright, so they could not clean up). Only where `/proc` tells.
+fn remove_stale_temporaries(target: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        if pid.bytes().all(|b| b.is_ascii_digit()) && !proc.join(pid).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 impl AtomicFile {
@@ -39,13 +197,28 @@ impl AtomicFile {
                 writer: Some(BufWriter::with_capacity(1 << 17, file)),
             });
         }
+        if target.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: it is a directory; name a file",
+                target.display()
+            );
+        }
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_string());
+        remove_stale_temporaries(target, &name);
         let tmp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file =
-            fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        // Created and registered under the lock, so an interrupt cannot come between.
+        let mut registry = temporaries();
+        let file = fs::File::create(&tmp).with_context(|| {
+            format!(
+                "cannot write {}: cannot create a file in its directory",
+                target.display()
+            )
+        })?;
+        registry.push(tmp.clone());
+        drop(registry);
         Ok(Self {
             target: target.to_path_buf(),
             tmp: Some(tmp),
@@ -58,66 +231,168 @@ impl AtomicFile {
         self.writer.as_mut().expect("not committed yet")
     }
 
-    /// Flushes, syncs and renames the file into place.
-    pub fn commit(mut self) -> anyhow::Result<()> {
-        let writer = self.writer.take().expect("committed once");
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
-        let Some(tmp) = &self.tmp else {
+    /// Flushes and syncs the written bytes (the step that meets a full disk).
+    fn finish_writing(&mut self) -> anyhow::Result<()> {
+        let target = self.target.display().to_string();
+        let writer = self.writer.as_mut().expect("finished once");
+        writer
+            .flush()
+            .with_context(|| format!("cannot write {target}"))?;
+        if self.tmp.is_some() {
+            writer
+                .get_ref()
+                .sync_all()
+                .with_context(|| format!("cannot write {target}"))?;
+        }
+        Ok(())
+    }
+
+    /// Renames the finished file into place.
+    fn rename(mut self) -> anyhow::Result<()> {
+        self.writer.take();
+        let Some(tmp) = self.tmp.take() else {
             return Ok(());
         };
-        file.sync_all()?;
-        fs::rename(tmp, &self.target)
-            .with_context(|| format!("cannot move output into place at {}", self.target.display()))
+        let renamed = fs::rename(&tmp, &self.target);
+        temporaries().retain(|t| *t != tmp);
+        if let Err(e) = renamed {
+            let _ = fs::remove_file(&tmp);
+            return Err(anyhow::Error::new(e).context(format!(
+                "cannot move output into place at {}",
+                self.target.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(self) -> anyhow::Result<()> {
+        commit_all(vec![self])
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.writer.is_some()
-            && let Some(tmp) = &self.tmp
-        {
-            let _ = fs::remove_file(tmp);
+        if let Some(tmp) = self.tmp.take() {
+            self.writer.take();
+            let _ = fs::remove_file(&tmp);
+            temporaries().retain(|t| *t != tmp);
         }
     }
 }
 
-/// Writes output to `target` (`-` for stdout; a file is written atomically).
+/// Commits several files together: every one is flushed and synced first, and only when
+/// all of them were written are they renamed into place. On any error every temporary
+/// file is removed.
+pub fn commit_all(mut files: Vec<AtomicFile>) -> anyhow::Result<()> {
+    for file in &mut files {
+        file.finish_writing()?;
+    }
+    let mut first_error = None;
+    for file in files {
+        if first_error.is_some() {
+            drop(file);
+            continue;
+        }
+        if let Err(e) = file.rename() {
+            first_error = Some(e);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// The outputs of one run, written all or nothing: each output is rendered into its
+/// temporary file (stdout into memory) as the run goes, and [`Outputs::commit`] puts them
+/// all in place only when every one was rendered. Dropped without a commit (an error on
+/// the way), nothing is left behind.
+#[derive(Default)]
+pub struct Outputs {
+    files: Vec<AtomicFile>,
+    stdout: Option<Vec<u8>>,
+}
+
+impl Outputs {
+    /// No outputs yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Renders an output for `target` (`-` for stdout).
+    pub fn write<F>(&mut self, target: &Path, render: F) -> anyhow::Result<()>
+    where
+        F: FnOnce(&mut dyn Write) -> pathcredit::Result<()>,
+    {
+        if target.as_os_str() == "-" {
+            stdout()?;
+            let buf = self.stdout.get_or_insert_with(Vec::new);
+            render(buf)?;
+            return Ok(());
+        }
+        let mut file = AtomicFile::create(target)?;
+        render(file.writer()).with_context(|| format!("cannot write {}", target.display()))?;
+        self.files.push(file);
+        Ok(())
+    }
+
+    /// Renders `value` as pretty JSON (with a final newline) for `target`.
+    pub fn json<T: serde::Serialize>(&mut self, target: &Path, value: &T) -> anyhow::Result<()> {
+        self.write(target, |w| render_json(w, value))
+    }
+
+    /// Puts every output in place: files are flushed and synced, stdout is written, and
+    /// then the files are renamed. A broken pipe on stdout does not stop the files.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        for file in &mut self.files {
+            file.finish_writing()?;
+        }
+        if let Some(bytes) = self.stdout.take() {
+            let mut out = stdout()?;
+            let written = out.write_all(&bytes).and_then(|()| out.flush());
+            match written {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write to stdout")?,
+            }
+        }
+        commit_all(std::mem::take(&mut self.files))
+    }
+}
+
+fn render_json<T: serde::Serialize>(w: &mut dyn Write, value: &T) -> pathcredit::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value).map_err(|e| pathcredit::Error::Write(e.into()))?;
+    w.write_all(b"\n").map_err(pathcredit::Error::Write)
+}
+
+/// Creates an output directory (and its parents) if missing; the error names it.
+pub fn create_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "cannot use {} as the output directory: it exists and is not a directory",
+            dir.display()
+        );
+    }
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output directory {}", dir.display()))
+}
+
+/// Writes one output to `target` (`-` streams to stdout; a file is written atomically).
 pub fn write_output<F>(target: &Path, render: F) -> anyhow::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> pathcredit::Result<()>,
 {
     if target.as_os_str() == "-" {
-        let mut w = BufWriter::new(io::stdout().lock());
+        let mut w = stdout()?;
         render(&mut w)?;
         w.flush().context("cannot write to stdout")?;
         return Ok(());
     }
     let mut file = AtomicFile::create(target)?;
-    render(file.writer()).with_context(|| format!("writing {}", target.display()))?;
+    render(file.writer()).with_context(|| format!("cannot write {}", target.display()))?;
     file.commit()
 }
 
 /// Writes `value` as pretty JSON (with a final newline) to `target`, atomically.
 pub fn write_json<T: serde::Serialize>(target: &Path, value: &T) -> anyhow::Result<()> {
-    write_output(target, |w| {
-        serde_json::to_writer_pretty(&mut *w, value)
-            .map_err(|e| pathcredit::Error::Write(e.into()))?;
-        w.write_all(b"\n").map_err(pathcredit::Error::Write)
-    })
-}
-
-/// True when the error is a closed stdout pipe (`pathcredit ... | head`), which is
-/// not a failure.
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            || matches!(
-                cause.downcast_ref::<pathcredit::Error>(),
-                Some(pathcredit::Error::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe
-            )
-    })
+    write_output(target, |w| render_json(w, value))
 }
 
 #[cfg(test)]
@@ -165,5 +440,54 @@ mod tests {
         .unwrap();
         assert_eq!(fs::read_to_string(&out).unwrap(), "new\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Issue 14, item 10: when one output fails, the ones rendered before it are not
+    /// put in place, and no temporary file is left.
+    #[test]
+    fn outputs_are_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut outputs = Outputs::new();
+        outputs
+            .write(&dir.path().join("a.csv"), |w| {
+                w.write_all(b"a\n").map_err(pathcredit::Error::Write)
+            })
+            .unwrap();
+        let failed = outputs.write(&dir.path().join("b.csv"), |_| {
+            Err(pathcredit::Error::Write(io::Error::other("disk full")))
+        });
+        assert!(failed.unwrap_err().to_string().contains("b.csv"));
+        drop(outputs);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+
+        let mut outputs = Outputs::new();
+        for name in ["a.csv", "b.json"] {
+            outputs.json(&dir.path().join(name), &name).unwrap();
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "temporaries");
+        outputs.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("b.json")).unwrap(),
+            "\"b.json\"\n"
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// Issue 14, item 11: a directory as target is refused before anything is written,
+    /// and a temporary left by a killed process is removed by the next run.
+    #[test]
+    fn no_temporary_is_left_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = AtomicFile::create(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("is a directory"), "{err}");
+        let target = dir.path().join("credit.csv");
+        // No process has pid 0 in /proc.
+        let stale = dir.path().join(".credit.csv.0.tmp");
+        fs::write(&stale, "half").unwrap();
+        write_output(&target, |w| {
+            w.write_all(b"x\n").map_err(pathcredit::Error::Write)
+        })
+        .unwrap();
+        assert!(!stale.exists() || !Path::new("/proc/self").exists());
     }
 }

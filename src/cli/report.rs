@@ -13,7 +13,7 @@ use pathcredit::report::{CreditReport, Document, Format, render_html, render_mar
 
 use crate::cli::args::{BootstrapArgs, BudgetArgs};
 use crate::cli::flags::choice;
-use crate::cli::output::{write_json, write_output};
+use crate::cli::output::{Outputs, create_dir};
 use crate::cli::pipeline::PipelineArgs;
 
 /// Arguments of `report`.
@@ -94,57 +94,60 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         plan,
         markov,
     );
+    // Every output is rendered first and put in place together: all or nothing.
+    let mut outputs = Outputs::new();
     if let Some(path) = &args.markdown {
-        write_output(path, |w| render_markdown(&doc, w))?;
+        outputs.write(path, |w| render_markdown(&doc, w))?;
     }
     if let Some(path) = &args.html {
-        write_output(path, |w| render_html(&doc, w))?;
+        outputs.write(path, |w| render_html(&doc, w))?;
     }
     if let Some(dir) = &args.out_dir {
-        write_tables(dir, &doc, &result.inputs, credits, markov)?;
+        write_tables(&mut outputs, dir, &doc, &result.inputs, credits, markov)?;
     }
-    Ok(())
+    outputs.commit()
 }
 
 /// Writes every table of the report as CSV, and the whole document as JSON.
 fn write_tables(
+    outputs: &mut Outputs,
     dir: &Path,
     doc: &Document,
     inputs: &[pathcredit::ReadReport],
     credits: Vec<pathcredit::Credit>,
     markov: Option<&pathcredit::models::MarkovDetails>,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    create_dir(dir)?;
     let credit = CreditReport {
         dimension: doc.dimension.clone(),
         inputs: inputs.to_vec(),
         credits,
     };
-    write_output(&dir.join("credit.csv"), |w| {
+    outputs.write(&dir.join("credit.csv"), |w| {
         Format::Csv.renderer().render(&credit, w)
     })?;
-    write_output(&dir.join("comparison.csv"), |w| {
+    outputs.write(&dir.join("comparison.csv"), |w| {
         write_rows(&comparison_rows(doc), w)
     })?;
-    write_output(&dir.join("top_paths.csv"), |w| {
+    outputs.write(&dir.join("top_paths.csv"), |w| {
         write_rows(&doc.paths.top_paths, w)
     })?;
-    write_output(&dir.join("path_lengths.csv"), |w| {
+    outputs.write(&dir.join("path_lengths.csv"), |w| {
         write_rows(&doc.paths.lengths, w)
     })?;
     if let Some(bins) = &doc.paths.time_to_conversion {
-        write_output(&dir.join("time_to_conversion.csv"), |w| write_rows(bins, w))?;
+        outputs.write(&dir.join("time_to_conversion.csv"), |w| write_rows(bins, w))?;
     }
     if let Some(roi) = &doc.roi {
-        write_output(&dir.join("roi.csv"), |w| write_rows(&roi.rows, w))?;
+        outputs.write(&dir.join("roi.csv"), |w| write_rows(&roi.rows, w))?;
     }
     if let Some(plan) = &doc.budget {
-        write_output(&dir.join("budget.csv"), |w| write_rows(&plan.rows, w))?;
+        outputs.write(&dir.join("budget.csv"), |w| write_rows(&plan.rows, w))?;
     }
     if let Some(m) = markov {
-        write_output(&dir.join("markov_transitions.csv"), |w| {
+        outputs.write(&dir.join("markov_transitions.csv"), |w| {
             m.write_transitions_csv(w)
         })?;
     }
-    write_json(&dir.join("report.json"), doc)
+    outputs.json(&dir.join("report.json"), doc)
 }

@@ -10,7 +10,7 @@ use pathcredit::simulate::{
 
 use crate::cli::flags::choice;
 
-use crate::cli::output::AtomicFile;
+use crate::cli::output::{AtomicFile, commit_all, create_dir};
 
 /// Arguments of `simulate`.
 #[derive(Debug, Args)]
@@ -89,7 +89,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         seed: args.seed,
     };
     params.validate()?;
-    std::fs::create_dir_all(&args.out_dir)?;
+    create_dir(&args.out_dir)?;
     let mut events = AtomicFile::create(&args.out_dir.join("events.csv"))?;
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let mut spend = AtomicFile::create(&args.out_dir.join("spend.csv"))?;
@@ -102,12 +102,12 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(file) = experiments.as_mut() {
         write_experiments(&summary, file.writer())?;
     }
-    for f in [events, identities, spend, truth]
-        .into_iter()
-        .chain(experiments)
-    {
-        f.commit()?;
-    }
+    commit_all(
+        [events, identities, spend, truth]
+            .into_iter()
+            .chain(experiments)
+            .collect(),
+    )?;
     if !quiet {
         eprintln!(
             "pathcredit: simulated {} {} ({}): {} events, {} identity edges, {} conversions ({} without any paid channel)",

@@ -8,6 +8,7 @@ mod decide;
 mod journey_builder;
 mod logistic;
 mod markov;
+mod outputs;
 mod properties;
 mod readme;
 mod shapley;
