@@ -38,6 +38,41 @@ impl fmt::Display for Location {
     }
 }
 
+/// The longest value an error message quotes whole; longer ones are cut.
+pub const MAX_QUOTED: usize = 80;
+
+/// Cuts every backtick-quoted span longer than [`MAX_QUOTED`] characters to its start,
+/// followed by how long it was.
+fn shorten_quoted(message: String) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    // Parts at odd indices are quoted; with an odd number of backticks the last quote is
+    // never closed, and its part stays as it is.
+    let quoted = |i: usize| i % 2 == 1 && i + 1 < parts.len();
+    let too_long = |p: &str| p.chars().count() > MAX_QUOTED;
+    if !(0..parts.len()).any(|i| quoted(i) && too_long(parts[i])) {
+        return message;
+    }
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if quoted(i) {
+            out.push('`');
+            if too_long(part) {
+                out.extend(part.chars().take(MAX_QUOTED - 20));
+                out.push_str(&format!("…` (cut: the value is {} bytes long)", part.len()));
+            } else {
+                out.push_str(part);
+                out.push('`');
+            }
+        } else {
+            if i > 0 && !quoted(i - 1) {
+                out.push('`');
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -132,11 +167,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// A [`Error::BadValue`] at a location.
+    /// A [`Error::BadValue`] at a location. A value quoted in the message (between
+    /// backticks) longer than [`MAX_QUOTED`] characters is cut, with its length said, so
+    /// a 10 MB field never makes a 10 MB message.
     pub fn bad_value(location: Location, message: impl Into<String>) -> Self {
         Error::BadValue {
             location,
-            message: message.into(),
+            message: shorten_quoted(message.into()),
         }
     }
 
@@ -170,5 +207,27 @@ impl Error {
             Error::BadValue { location, .. } => Some(location),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_are_cut_with_their_length() {
+        let long = "x".repeat(10_000);
+        let msg = shorten_quoted(format!("`{long}` is not a number; expected `a > b`"));
+        assert_eq!(
+            msg,
+            format!(
+                "`{}…` (cut: the value is 10000 bytes long) is not a number; expected `a > b`",
+                "x".repeat(MAX_QUOTED - 20)
+            )
+        );
+        let short = "`abc` and an open ` quote";
+        assert_eq!(shorten_quoted(short.to_string()), short);
+        let open = format!("an open `{long}");
+        assert_eq!(shorten_quoted(open.clone()), open);
     }
 }

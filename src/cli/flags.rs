@@ -93,6 +93,23 @@ pub fn flag(param: Param, command: &str) -> &'static str {
     }
 }
 
+/// The inputs whose columns a flag of this run remaps: (input name, flag).
+static REMAPPABLE: std::sync::Mutex<Vec<(String, &'static str)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Notes that the columns of the input `name` are remapped with `flag` (`--col`,
+/// `--report-col`), so an error about a missing column there names that flag, and an
+/// error about any other input (which no flag remaps) names none.
+pub fn remappable_by(name: &str, flag: &'static str) {
+    let mut inputs = REMAPPABLE.lock().unwrap_or_else(|e| e.into_inner());
+    inputs.push((name.to_string(), flag));
+}
+
+fn remap_flag(name: &str) -> Option<&'static str> {
+    let inputs = REMAPPABLE.lock().unwrap_or_else(|e| e.into_inner());
+    inputs.iter().find(|(n, _)| n == name).map(|&(_, f)| f)
+}
+
 /// `text` with every parameter mention (`` `name` ``) written as its flag (`--name`).
 pub fn with_flags(text: &str, command: &str) -> String {
     let mut out = text.to_string();
@@ -118,17 +135,12 @@ pub fn describe(err: &Error, command: &str) -> String {
                 with_flags(message, command)
             )
         }
-        Error::MissingColumn { column, .. } => {
-            let remap = if command == "budget" || command == "evaluate" {
-                String::new()
-            } else {
-                format!(
-                    " (remap a differently named column with {} {column}=HEADER)",
-                    flag(Param::Columns, command)
-                )
-            };
-            format!("{err}{remap}")
-        }
+        Error::MissingColumn { file, column, .. } => match remap_flag(file) {
+            Some(flag) => {
+                format!("{err} (remap a differently named column with {flag} {column}=HEADER)")
+            }
+            None => err.to_string(),
+        },
         Error::Unsupported { .. } | Error::Model { .. } => with_flags(&err.to_string(), command),
         other => other.to_string(),
     }

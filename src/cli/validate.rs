@@ -52,11 +52,9 @@ pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
     let opts = ReadOptions::default().columns(ColumnMap::parse_pairs(&args.report_columns)?);
     opts.columns
         .check_known("report", &["channel", "conversions", "value"])?;
-    let report = read_report(
-        open_file(&args.report)?,
-        &args.report.display().to_string(),
-        &opts,
-    )?;
+    let report_name = args.report.display().to_string();
+    crate::cli::flags::remappable_by(&report_name, "--report-col");
+    let report = read_report(open_file(&args.report)?, &report_name, &opts)?;
     let attributed = args.pipeline.run("validate", quiet, 0, false, |_| Ok(()))?;
     let result = crosscheck_run(&attributed, &report)?;
     if !quiet {

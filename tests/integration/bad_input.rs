@@ -540,3 +540,95 @@ fn huge_counts_are_fitted_not_expanded() {
         "{stdout}"
     );
 }
+
+/// Issue 14, item 13: errors name the physical line, in LF, CRLF and CR-only files and
+/// after blank lines.
+#[test]
+fn line_numbers_are_physical_lines() {
+    for (content, line) in [
+        (format!("{HEADER}a,1,0,0\nb,x,0,0\n"), 3),
+        (
+            format!("{HEADER}a,1,0,0\nb,x,0,0\n").replace('\n', "\r\n"),
+            3,
+        ),
+        (format!("{HEADER}a,1,0,0\nb,x,0,0\n").replace('\n', "\r"), 3),
+        (format!("{HEADER}\na,1,0,0\n\n\r\nb,x,0,0\n"), 6),
+    ] {
+        let stderr = paths_error(content.as_bytes(), &[]);
+        assert!(
+            stderr.contains(&format!("line {line}, column 2")),
+            "{content:?}: {stderr}"
+        );
+    }
+}
+
+/// Issue 14, item 14: a huge bad value is cut in the message, with its length.
+#[test]
+fn a_huge_bad_value_is_cut_in_the_message() {
+    let huge = "9".repeat(1_000_000) + "x";
+    let stderr = paths_error(format!("{HEADER}a,{huge},0,0\n").as_bytes(), &[]);
+    assert!(stderr.len() < 1_000, "{} bytes", stderr.len());
+    assert!(
+        stderr.contains("(cut: the value is 1000001 bytes long)"),
+        "{stderr}"
+    );
+}
+
+/// Issue 14, item 15: an unterminated quote is named as such, with the line it opened on.
+#[test]
+fn an_unterminated_quote_is_named_with_where_it_opened() {
+    let stderr = paths_error(
+        format!("{HEADER}a,1,0,0\n\"b,1,0,0\nc,1,0,0\n").as_bytes(),
+        &[],
+    );
+    assert!(
+        stderr.contains("line 3")
+            && stderr
+                .contains("an unterminated quote: the quoted value in column 1 opens on line 3"),
+        "{stderr}"
+    );
+}
+
+/// Issue 14, item 16: the remapping hint names a flag the command has, for the file it
+/// applies to, and no flag where none remaps the file.
+#[test]
+fn missing_column_hints_name_a_flag_of_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let journeys = crate::common::repo_root().join("data/sample/journeys.csv");
+    let spend = write_file(dir.path(), "spend.csv", "chan,spend\na,1\n");
+    let report = write_file(dir.path(), "report.csv", "chan,conversions\na,1\n");
+    let paths = write_file(dir.path(), "paths.csv", "p,total_conversions\na,1\n");
+    let run = |args: &[&std::ffi::OsStr]| -> String {
+        let out = pathcredit().args(args).assert().failure();
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let stderr = run(&[
+        "report".as_ref(),
+        "--journeys".as_ref(),
+        journeys.as_os_str(),
+        "--spend".as_ref(),
+        spend.as_os_str(),
+        "--markdown".as_ref(),
+        dir.path().join("r.md").as_os_str(),
+    ]);
+    assert!(
+        stderr.contains("spend.csv: missing required column `channel`"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("--col"),
+        "no flag remaps the spend file: {stderr}"
+    );
+    let stderr = run(&[
+        "validate".as_ref(),
+        "--journeys".as_ref(),
+        journeys.as_os_str(),
+        "--report".as_ref(),
+        report.as_os_str(),
+        "--model".as_ref(),
+        "last_touch".as_ref(),
+    ]);
+    assert!(stderr.contains("--report-col channel=HEADER"), "{stderr}");
+    let stderr = run(&["attribute".as_ref(), "--paths".as_ref(), paths.as_os_str()]);
+    assert!(stderr.contains("--col path=HEADER"), "{stderr}");
+}

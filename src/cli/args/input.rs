@@ -130,14 +130,17 @@ impl InputArgs {
 /// Files at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
-/// Opens `path` (or stdin for `-`) with its display name; a large file read on a
-/// terminal gets a progress bar (not with `quiet`).
+/// Opens a main input `path` (or stdin for `-`; its columns are remapped with `--col`)
+/// with its display name; a large file read on a terminal gets a progress bar (not
+/// with `quiet`).
 pub fn open_input(path: &Path, quiet: bool) -> anyhow::Result<(Box<dyn Read>, String)> {
     if path.as_os_str() == "-" {
+        crate::cli::flags::remappable_by("<stdin>", "--col");
         return Ok((Box::new(std::io::stdin().lock()), "<stdin>".to_string()));
     }
     let file = open_file(path)?;
     let name = path.display().to_string();
+    crate::cli::flags::remappable_by(&name, "--col");
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader = std::io::BufReader::with_capacity(1 << 17, file);
     if quiet || size < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {

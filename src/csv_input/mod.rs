@@ -7,6 +7,8 @@
 //! [`ReadOptions::skip_bad_rows`] a bad row is skipped and counted by reason in the
 //! [`ReadReport`] instead.
 
+mod lines;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -14,6 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
 use crate::param::Param;
+use lines::LineCounter;
 
 /// How many skipped-row messages a [`ReadReport`] keeps as examples.
 const SKIP_EXAMPLES: usize = 5;
@@ -217,7 +220,7 @@ impl ReadReport {
 /// A CSV input with its header read.
 pub(crate) struct CsvSource<R: Read> {
     name: String,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineCounter<R>>,
     headers: Vec<String>,
     record: csv::ByteRecord,
 }
@@ -230,10 +233,10 @@ impl<R: Read> CsvSource<R> {
             .flexible(true)
             .has_headers(true)
             .buffer_capacity(1 << 16)
-            .from_reader(input);
+            .from_reader(LineCounter::new(input));
         let raw = reader
             .byte_headers()
-            .map_err(|e| csv_error(name, e))?
+            .map_err(|e| csv_error(name, e, 1))?
             .clone();
         if raw.is_empty() || (raw.len() == 1 && raw[0].iter().all(u8::is_ascii_whitespace)) {
             return Err(Error::EmptyFile {
@@ -307,22 +310,30 @@ impl<R: Read> CsvSource<R> {
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line());
+                let byte = self.record.position().map_or(0, |p| p.byte());
+                let lines = self.reader.get_mut();
+                lines.forget_before(byte);
+                let line = lines.line_of(byte);
                 Ok(Some(Row {
                     source: &self.name,
                     headers: &self.headers,
                     record: &self.record,
                     line,
+                    last: self.reader.get_ref().is_end(self.reader.position().byte()),
                 }))
             }
             Ok(false) => Ok(None),
-            Err(e) => Err(csv_error(&self.name, e)),
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(0, |p| self.reader.get_ref().line_of(p.byte()));
+                Err(csv_error(&self.name, e, line))
+            }
         }
     }
 }
 
-fn csv_error(name: &str, err: csv::Error) -> Error {
-    let line = err.position().map_or(0, |p| p.line());
+fn csv_error(name: &str, err: csv::Error, line: u64) -> Error {
     match err.into_kind() {
         csv::ErrorKind::Io(source) => Error::Io {
             file: name.to_string(),
@@ -340,12 +351,23 @@ fn csv_error(name: &str, err: csv::Error) -> Error {
     }
 }
 
+/// "1 field", "3 fields".
+fn fields(n: usize) -> String {
+    if n == 1 {
+        "1 field".to_string()
+    } else {
+        format!("{n} fields")
+    }
+}
+
 /// One data row of a [`CsvSource`], with typed, located field access.
 pub(crate) struct Row<'a> {
     source: &'a str,
     headers: &'a [String],
     record: &'a csv::ByteRecord,
     line: u64,
+    /// The row ended at the end of the input.
+    last: bool,
 }
 
 impl<'a> Row<'a> {
@@ -364,9 +386,57 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// An error about a field.
+    /// An error about a field. When a field of the row spans several lines (a quoted
+    /// value holding line breaks), the message says so: a missing closing quote makes
+    /// one field of the lines after it, which otherwise shows up as a puzzling count of
+    /// fields or a bad value.
     pub fn error(&self, col: usize, message: impl Into<String>) -> Error {
+        let mut message = message.into();
+        if let Some(hint) = self.multiline_hint() {
+            message.push_str(&hint);
+        }
         Error::bad_value(self.location(col), message)
+    }
+
+    /// Where a row's quoted value spans lines, if one does.
+    fn multiline_hint(&self) -> Option<String> {
+        let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+        let column = self.record.iter().position(|f| f.iter().any(is_break))?;
+        let breaks: usize = self
+            .record
+            .iter()
+            .map(|f| {
+                // In the input's last row (a quote left open to the end), the breaks
+                // that end the field end its last line; they start no new one.
+                let trailing = f.iter().rev().take_while(|b| is_break(b)).count();
+                let end = f.len() - if self.last { trailing } else { 0 };
+                f[..end]
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, b)| *b == b'\r' || (*b == b'\n' && (i == 0 || f[i - 1] != b'\r')))
+                    .count()
+            })
+            .sum();
+        let field = &self.record[column];
+        if self.last && field.last().is_some_and(is_break) {
+            // The value runs to the end of the input, line break included: its quote
+            // was never closed.
+            return Some(format!(
+                " (an unterminated quote: the quoted value in column {} opens on line {} and \
+                 is never closed, so lines {}–{} were read as part of it)",
+                column + 1,
+                self.line,
+                self.line,
+                self.line + breaks as u64
+            ));
+        }
+        Some(format!(
+            " (the quoted value in column {} opens on line {} and runs to line {}: if its \
+             closing quote is missing, the lines after it were read as part of it)",
+            column + 1,
+            self.line,
+            self.line + breaks as u64
+        ))
     }
 
     /// The field's text, trimmed; an error if the row is too short or the bytes are
@@ -391,8 +461,8 @@ impl<'a> Row<'a> {
             return Err(self.error(
                 col,
                 format!(
-                    "the row has {} fields; the header has {}",
-                    self.record.len(),
+                    "the row has {}; the header has {}",
+                    fields(self.record.len()),
                     self.headers.len()
                 ),
             ));
