@@ -1,6 +1,7 @@
-//! Small dense linear algebra shared by the models' Newton solvers (logistic,
-//! self-controlled): Cholesky solves and inverses of symmetric positive definite
-//! matrices stored row-major.
+//! Small dense linear algebra shared by the models: Cholesky solves and inverses of
+//! symmetric positive definite matrices (the logistic and self-controlled Newton
+//! solvers) and LU factorisations with partial pivoting (the Markov chain's small cyclic
+//! parts). Matrices are stored row-major.
 
 /// Solves `(A + μI) x = b` by Cholesky for a symmetric `n × n` matrix `A`; `None` when
 /// `A + μI` is not positive definite.
@@ -64,5 +65,92 @@ mod tests {
             assert!((got - want).abs() < 1e-15);
         }
         assert!(cholesky_solve(&[1.0, 2.0, 2.0, 1.0], 2, 0.0, &[1.0, 1.0]).is_none());
+    }
+}
+
+/// The LU factorisation with partial pivoting of a square matrix: `P A = L U`, with
+/// `L` (unit lower) and `U` stored in one row-major array (Golub & Van Loan, *Matrix
+/// Computations*, 4th ed., algorithm 3.4.1).
+#[derive(Clone, Debug)]
+pub struct Lu {
+    n: usize,
+    lu: Vec<f64>,
+    pivots: Vec<usize>,
+}
+
+impl Lu {
+    /// Factorises the row-major `n × n` matrix `a`; `None` when it is singular (a zero
+    /// pivot).
+    pub fn factor(mut a: Vec<f64>, n: usize) -> Option<Lu> {
+        assert_eq!(a.len(), n * n);
+        let mut pivots = Vec::with_capacity(n);
+        for k in 0..n {
+            let p = (k..n)
+                .max_by(|&i, &j| a[i * n + k].abs().total_cmp(&a[j * n + k].abs()))
+                .expect("k < n");
+            if a[p * n + k] == 0.0 {
+                return None;
+            }
+            if p != k {
+                for j in 0..n {
+                    a.swap(k * n + j, p * n + j);
+                }
+            }
+            pivots.push(p);
+            let pivot = a[k * n + k];
+            let (top, rest) = a.split_at_mut((k + 1) * n);
+            let row_k = &top[k * n..];
+            for row in rest.chunks_exact_mut(n) {
+                let factor = row[k] / pivot;
+                row[k] = factor;
+                if factor != 0.0 {
+                    for j in k + 1..n {
+                        row[j] -= factor * row_k[j];
+                    }
+                }
+            }
+        }
+        Some(Lu { n, lu: a, pivots })
+    }
+
+    /// Solves `A x = b` in place.
+    pub fn solve(&self, b: &mut [f64]) {
+        let n = self.n;
+        for (k, &p) in self.pivots.iter().enumerate() {
+            b.swap(k, p);
+        }
+        for i in 0..n {
+            let row = &self.lu[i * n..i * n + i];
+            let s: f64 = row.iter().zip(&b[..i]).map(|(l, y)| l * y).sum();
+            b[i] -= s;
+        }
+        for i in (0..n).rev() {
+            let row = &self.lu[i * n..(i + 1) * n];
+            let s: f64 = row[i + 1..]
+                .iter()
+                .zip(&b[i + 1..])
+                .map(|(u, x)| u * x)
+                .sum();
+            b[i] = (b[i] - s) / row[i];
+        }
+    }
+}
+
+#[cfg(test)]
+mod lu_tests {
+    use super::*;
+
+    #[test]
+    fn lu_solves_a_system_that_needs_pivoting() {
+        // A = [[0, 2, 1], [1, 1, 0], [2, 0, 3]] (a zero first pivot), x = [1, 2, 3]:
+        // b = A x = [7, 3, 11].
+        let a = vec![0.0, 2.0, 1.0, 1.0, 1.0, 0.0, 2.0, 0.0, 3.0];
+        let lu = Lu::factor(a, 3).unwrap();
+        let mut b = vec![7.0, 3.0, 11.0];
+        lu.solve(&mut b);
+        for (x, want) in b.iter().zip([1.0, 2.0, 3.0]) {
+            assert!((x - want).abs() < 1e-14, "{b:?}");
+        }
+        assert!(Lu::factor(vec![1.0, 2.0, 2.0, 4.0], 2).is_none());
     }
 }

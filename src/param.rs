@@ -69,6 +69,7 @@ params! {
     MarkovStates => "markov_states", "State convention of the Markov chain.";
     MarkovHoldout => "markov_holdout", "Held-out share for the Markov order choice.";
     MarkovTolerance => "markov_tolerance", "Tolerance of the Markov solve.";
+    MarkovMaxStates => "markov_max_states", "The most states a Markov chain may have.";
     ShapleyGame => "shapley_game", "The game of the Shapley model.";
     ShapleySamples => "shapley_samples", "Sampled permutation pairs of the Shapley model.";
     ShapleyExactMax => "shapley_exact_max", "Most channels solved exactly by Shapley.";

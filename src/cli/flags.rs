@@ -40,6 +40,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::MarkovStates => "--markov-states",
         Param::MarkovHoldout => "--markov-holdout",
         Param::MarkovTolerance => "the Markov tolerance",
+        Param::MarkovMaxStates => "--markov-max-states",
         Param::ShapleyGame => "--shapley-game",
         Param::ShapleySamples => "--shapley-samples",
         Param::ShapleyExactMax => "--shapley-exact-max",

@@ -328,3 +328,58 @@ proptest! {
         }
     }
 }
+
+/// Issue 14, item 18: one path of a million touches solves (it used to fail with "did
+/// not reach the tolerance" or a false "expected steps diverge"). Hand-derived: the path
+/// `(a > b)^N` converting once and a path `a` ending in null. Order 1: `start → a`
+/// (weight 2), `a → b` N/(N+1), `a → null` 1/(N+1), `b → a` (N−1)/N, `b → conversion`
+/// 1/N, so `x_b = 1/N + (N−1)/N · N/(N+1) · x_b` gives `x_b = (N+1)/(2N)` and
+/// `P = x_a = 1/2` for every N. Order 2: `start → (a,b)` ½ and `start → (a)` ½ (null);
+/// `(a,b) ⇄ (b,a)` with conversion 1/N from `(a,b)` only: `x = 1`, `P = 1/2`.
+#[test]
+fn a_path_of_a_million_touches_is_solved() {
+    for (touches, order) in [(1_000_000usize, 1usize), (100_000, 2)] {
+        let path: Vec<&str> = (0..touches)
+            .map(|i| if i % 2 == 0 { "a" } else { "b" })
+            .collect();
+        let mut b = PathTable::builder();
+        b.push(&path, 1.0, 0.0, 0.0);
+        b.push(&["a"], 0.0, 0.0, 1.0);
+        let m = MarkovParams::default()
+            .order(order)
+            .fit(&b.finish())
+            .unwrap();
+        let bound = m.details().solver_error_bound;
+        assert!(bound < 1e-6, "order {order}: error bound {bound}");
+        assert!(
+            (m.p_conversion() - 0.5).abs() <= bound.max(1e-12),
+            "order {order}: P = {} (bound {bound})",
+            m.p_conversion()
+        );
+        let credit: f64 = m.removal_effects().iter().map(|e| e.conversions).sum();
+        assert_close(credit, 1.0, "credit sums to the conversions");
+    }
+}
+
+/// Issue 14, item 21: a chain over the state bound is refused up front, with the count.
+#[test]
+fn a_chain_over_the_state_bound_is_refused_with_its_count() {
+    let t = table(&[("a > b > c > d", 1.0, 0.0), ("d > c > b > a", 0.0, 1.0)]);
+    let err = MarkovParams::default()
+        .order(2)
+        .max_states(4)
+        .fit(&t)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("order 2 makes 7 states") && err.contains("`markov_max_states` (4)"),
+        "{err}"
+    );
+    // `auto` stops at the bound: orders 1 (5 states) only.
+    let m = MarkovParams::default()
+        .order_choice(pathcredit::models::MarkovOrder::Auto)
+        .max_states(5)
+        .fit(&t)
+        .unwrap();
+    assert_eq!(m.order_selection().unwrap().len(), 1);
+}

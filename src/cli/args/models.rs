@@ -62,6 +62,12 @@ pub struct ModelArgs {
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     pub markov_holdout: f64,
 
+    /// The most states a markov chain may have: above it the fit is refused up front
+    /// with the count (a higher order on many channels makes millions of states, each
+    /// costing memory and work in every channel's removal).
+    #[arg(long, value_name = "N", default_value_t = pathcredit::models::markov::DEFAULT_MAX_STATES)]
+    pub markov_max_states: usize,
+
     /// Seed of every random choice (held-out splits, sampling, bootstrap); fixed by
     /// default, so runs are reproducible.
     #[arg(long, value_name = "N", default_value_t = 42)]
@@ -222,6 +228,7 @@ impl ModelArgs {
                 .order_choice(self.markov_order)
                 .states(self.markov_states)
                 .holdout(self.markov_holdout)
+                .max_states(self.markov_max_states)
                 .seed(self.seed),
             shapley: ShapleyParams::default()
                 .game(self.shapley_game)

@@ -27,6 +27,7 @@
 //! only measure how often a channel is on a path: the credit says so in a note.
 
 pub(crate) mod chain;
+mod scc;
 mod select;
 pub(crate) mod solve;
 
@@ -42,6 +43,7 @@ use crate::param::Param;
 
 pub use chain::{MAX_ORDER, StateConvention};
 pub use select::OrderScore;
+pub use solve::SolveStructure;
 
 use chain::Chain;
 use solve::{Solution, System};
@@ -81,11 +83,15 @@ pub struct MarkovParams {
     tolerance: f64,
     holdout: f64,
     seed: u64,
+    max_states: usize,
 }
 
+/// The default bound on a chain's states (see [`MarkovParams::max_states`]).
+pub const DEFAULT_MAX_STATES: usize = 1_000_000;
+
 impl Default for MarkovParams {
-    /// Order 1, ChannelAttribution's state convention, tolerance 1e-12, and for
-    /// `auto` a 20% held-out share with seed 42.
+    /// Order 1, ChannelAttribution's state convention, tolerance 1e-12, at most
+    /// [`DEFAULT_MAX_STATES`] states, and for `auto` a 20% held-out share with seed 42.
     fn default() -> Self {
         Self {
             order: MarkovOrder::Fixed(1),
@@ -93,6 +99,7 @@ impl Default for MarkovParams {
             tolerance: 1e-12,
             holdout: 0.2,
             seed: 42,
+            max_states: DEFAULT_MAX_STATES,
         }
     }
 }
@@ -122,6 +129,16 @@ impl MarkovParams {
         self
     }
 
+    /// Sets the most states a chain may have (default [`DEFAULT_MAX_STATES`]): a
+    /// higher order on many channels can make millions of states, each costing memory
+    /// and work in every removal's solve; above the bound the fit is refused, with the
+    /// count, before the transitions are built (with `auto`, the orders tried stop
+    /// below it).
+    pub fn max_states(mut self, max_states: usize) -> Self {
+        self.max_states = max_states;
+        self
+    }
+
     /// Sets the held-out share for `auto` (default 0.2).
     pub fn holdout(mut self, share: f64) -> Self {
         self.holdout = share;
@@ -147,6 +164,12 @@ impl MarkovParams {
         if !(self.tolerance > 0.0 && self.tolerance < 1e-3) {
             return Err(Error::param(Param::MarkovTolerance, "must be in (0, 1e-3)"));
         }
+        if self.max_states < 2 {
+            return Err(Error::param(
+                Param::MarkovMaxStates,
+                "must be at least 2 (start and one channel state)",
+            ));
+        }
         if !(self.holdout > 0.0 && self.holdout < 1.0) {
             return Err(Error::param(
                 Param::MarkovHoldout,
@@ -158,7 +181,14 @@ impl MarkovParams {
 
     /// The held-out fit of order `order` on `paths` (the split of `markov_holdout`).
     pub fn holdout_fit(&self, paths: &PathTable, order: usize) -> Result<OrderScore> {
-        let mut table = select::score(paths, order..=order, self.states, self.holdout, self.seed)?;
+        let mut table = select::score(
+            paths,
+            order..=order,
+            self.states,
+            self.holdout,
+            self.seed,
+            self.max_states,
+        )?;
         Ok(table.remove(0))
     }
 
@@ -168,21 +198,34 @@ impl MarkovParams {
         let (order, selection) = match self.order {
             MarkovOrder::Fixed(k) => (k, None),
             MarkovOrder::Auto => {
-                let table = select::score_orders(paths, self.states, self.holdout, self.seed)?;
+                let table = select::score_orders(
+                    paths,
+                    self.states,
+                    self.holdout,
+                    self.seed,
+                    self.max_states,
+                )?;
                 (select::best_order(&table), Some(table))
             }
         };
-        let chain = Chain::build(paths, order, self.states)?;
+        let chain = Chain::build(paths, order, self.states, self.max_states)?;
         let system = System::new(&chain, self.tolerance)?;
         let full = system.solve(None, None)?;
         let n_channels = paths.channels().len();
-        let removals: Vec<Solution> = (0..n_channels as u32)
+        // Only what a removal yields from start is kept: a chain of millions of states
+        // over tens of channels would otherwise hold every removal's whole solution.
+        let removals: Vec<Removal> = (0..n_channels as u32)
             .into_par_iter()
             .map(|c| {
                 let removed: Vec<bool> = (0..chain.len())
                     .map(|s| s != 0 && chain.channels_of(s).any(|x| x == c))
                     .collect();
-                system.solve(Some(&removed), Some(&full))
+                let solution = system.solve(Some(&removed), Some(&full))?;
+                Ok(Removal {
+                    p_conversion: solution.x[0],
+                    expected_value: solution.u[0],
+                    error_bound: solution.error_bound,
+                })
             })
             .collect::<Result<_>>()?;
         Ok(FittedMarkov {
@@ -196,6 +239,8 @@ impl MarkovParams {
             },
             chain,
             system_bound: system.steps_bound,
+            structure: system.structure(),
+            tolerance: self.tolerance,
             full,
             removals,
             selection,
@@ -212,9 +257,19 @@ pub struct FittedMarkov {
     totals: Totals,
     chain: Chain,
     system_bound: f64,
+    structure: SolveStructure,
+    tolerance: f64,
     full: Solution,
-    removals: Vec<Solution>,
+    removals: Vec<Removal>,
     selection: Option<Vec<OrderScore>>,
+}
+
+/// What the solve without one channel gives from start.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Removal {
+    p_conversion: f64,
+    expected_value: f64,
+    error_bound: f64,
 }
 
 /// Observed totals of the fitted table.
@@ -270,8 +325,11 @@ pub struct MarkovDetails {
     pub expected_value: f64,
     /// Proven bound on the solver's error in `p_conversion`.
     pub solver_error_bound: f64,
-    /// Gauss–Seidel sweeps of the full solve.
+    /// The most Gauss–Seidel sweeps one cyclic part of the chain took in the full solve
+    /// (0 when every part was solved directly).
     pub solver_sweeps: usize,
+    /// How the chain's states were solved: by back-substitution, directly, by sweeps.
+    pub solver_structure: SolveStructure,
     /// Upper bound of the expected number of steps to absorption.
     pub expected_steps_bound: f64,
     /// Observed totals.
@@ -346,8 +404,16 @@ impl FittedMarkov {
                 0.0
             }
         };
-        let re: Vec<f64> = self.removals.iter().map(|s| ratio(p, s.x[0])).collect();
-        let vre: Vec<f64> = self.removals.iter().map(|s| ratio(ev, s.u[0])).collect();
+        let re: Vec<f64> = self
+            .removals
+            .iter()
+            .map(|s| ratio(p, s.p_conversion))
+            .collect();
+        let vre: Vec<f64> = self
+            .removals
+            .iter()
+            .map(|s| ratio(ev, s.expected_value))
+            .collect();
         let (sum, vsum) = (re.iter().sum::<f64>(), vre.iter().sum::<f64>());
         let (total, total_value) = (self.totals.conversions, self.totals.value);
         self.channels
@@ -421,6 +487,18 @@ impl FittedMarkov {
         if self.totals.conversions <= 0.0 {
             notes.push("no conversions: every removal effect is 0".to_string());
         }
+        let bound = self
+            .removals
+            .iter()
+            .map(|s| s.error_bound)
+            .fold(self.full.error_bound, f64::max);
+        if bound > self.tolerance {
+            notes.push(format!(
+                "the chain absorbs slowly (up to {:.0} expected steps), so the exact solve's \
+                 proven error bound is {bound:.1e}, above the tolerance {:.0e}",
+                self.system_bound, self.tolerance
+            ));
+        }
         if self.chain.weightless_rows > 0 {
             notes.push(format!(
                 "{} paths with 0 conversions and 0 nulls carry no weight and were left out",
@@ -440,6 +518,7 @@ impl FittedMarkov {
             expected_value: self.expected_value(),
             solver_error_bound: self.full.error_bound,
             solver_sweeps: self.full.sweeps,
+            solver_structure: self.structure,
             expected_steps_bound: self.system_bound,
             total_conversions: self.totals.conversions,
             total_value: self.totals.value,

@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::channel::ChannelId;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::holdout::split::held_out_count;
 use crate::holdout::{Scored, auc, log_loss};
 use crate::journeys::PathTable;
@@ -105,8 +105,9 @@ pub(crate) fn score_orders(
     convention: StateConvention,
     share: f64,
     seed: u64,
+    max_states: usize,
 ) -> Result<Vec<OrderScore>> {
-    score(paths, 1..=MAX_ORDER, convention, share, seed)
+    score(paths, 1..=MAX_ORDER, convention, share, seed, max_states)
 }
 
 /// Held-out scores of the given orders on one seeded split (the best is marked chosen).
@@ -116,6 +117,7 @@ pub(crate) fn score(
     convention: StateConvention,
     share: f64,
     seed: u64,
+    max_states: usize,
 ) -> Result<Vec<OrderScore>> {
     let (train, test) = split(paths, share, seed);
     // Channel ids differ between the two tables: map test ids to train ids by name.
@@ -129,8 +131,14 @@ pub(crate) fn score(
         if c + n > 0.0 { c / (c + n) } else { 0.0 }
     };
     let mut table = Vec::new();
+    let lowest = *orders.start();
     for order in orders {
-        let chain = Chain::build(&train, order, convention)?;
+        let chain = match Chain::build(&train, order, convention, max_states) {
+            Ok(chain) => chain,
+            // Higher orders have more states: the candidates end at the bound.
+            Err(Error::Unsupported { .. }) if order > lowest => break,
+            Err(e) => return Err(e),
+        };
         let mut final_rate: FxHashMap<Vec<Option<ChannelId>>, f64> = FxHashMap::default();
         for s in 1..chain.len() {
             let ends = chain.conv[s] + chain.null[s];
@@ -234,7 +242,8 @@ mod tests {
         let mut b = PathTable::builder();
         b.push(&["a", "c"], 900.0, 0.0, 100.0);
         b.push(&["b", "c"], 100.0, 0.0, 900.0);
-        let table = score_orders(&b.finish(), StateConvention::Windows, 0.2, 1).unwrap();
+        let table =
+            score_orders(&b.finish(), StateConvention::Windows, 0.2, 1, usize::MAX).unwrap();
         assert_eq!(best_order(&table), 2);
         assert!(table[1].auc.unwrap() > table[0].auc.unwrap());
     }
