@@ -37,7 +37,7 @@ use crate::journeys::{
 };
 use crate::models::calibrate::calibrate;
 use crate::models::self_controlled::resolve_lift_tests;
-use crate::models::{self, Input, InputKind, ModelName, ModelRun, ModelSettings};
+use crate::models::{self, Input, InputKind, LeftOut, ModelName, ModelRun, ModelSettings};
 use crate::param::Param;
 
 /// Where a run's data come from: in-memory tables, or readers of the CSV formats.
@@ -279,6 +279,9 @@ pub struct RunResult {
     pub runs: Vec<ModelRun>,
     /// With lift tests: each additive model's calibrated copy (`calibrated_<model>`).
     pub calibrated: Vec<Credit>,
+    /// Models of the default set that could not fit this input, with why (a model
+    /// named in the spec that cannot fit is an error instead).
+    pub left_out: Vec<LeftOut>,
 }
 
 impl RunResult {
@@ -315,14 +318,22 @@ impl RunResult {
         Ok(all)
     }
 
-    /// Every note of every model, as `(model, note)`.
+    /// Every note of every model, as `(model, note)`, then every model of the default
+    /// set left out, with why.
     pub fn notes(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.runs.iter().flat_map(|r| {
-            r.credit
-                .notes
-                .iter()
-                .map(move |n| (r.credit.model.as_str(), n.as_str()))
-        })
+        self.runs
+            .iter()
+            .flat_map(|r| {
+                r.credit
+                    .notes
+                    .iter()
+                    .map(move |n| (r.credit.model.as_str(), n.as_str()))
+            })
+            .chain(
+                self.left_out
+                    .iter()
+                    .map(|l| (l.model.as_str(), l.reason.as_str())),
+            )
     }
 }
 
@@ -355,9 +366,19 @@ pub fn run_observed(
     let mut settings = settings;
     settings.lift_tests = resolve_lift_tests(&settings.lift_tests, &data.as_input());
     let input = data.as_input();
+    let named = requested.is_some();
     let models = requested.unwrap_or_else(|| models::default_models(&input, &settings));
     loaded(&data, &inputs, &models)?;
-    let mut runs = models::run(&models, &settings, &input, with_details)?;
+    let (mut runs, left_out) = if named {
+        (
+            models::run(&models, &settings, &input, with_details)?,
+            Vec::new(),
+        )
+    } else {
+        models::run_default(&models, &settings, &input, with_details)?
+    };
+    // The bootstrap refits what ran.
+    let models: Vec<ModelName> = runs.iter().map(|r| r.model).collect();
     if replicates > 0 {
         let draws = bootstrap::bootstrap(&models, &settings, &input, replicates, seed)?;
         let mut credits: Vec<Credit> = runs.iter().map(|r| r.credit.clone()).collect();
@@ -380,6 +401,7 @@ pub fn run_observed(
         settings,
         runs,
         calibrated,
+        left_out,
     })
 }
 

@@ -80,6 +80,9 @@ impl PipelineArgs {
                 *note = with_flags(note, command);
             }
         }
+        for left in &mut result.left_out {
+            left.reason = with_flags(&left.reason, command);
+        }
         if !quiet {
             for (model, note) in result.notes() {
                 eprintln!("pathcredit: {model}: {note}");

@@ -45,7 +45,7 @@ pub use rules::{
     FirstTouch, Influenced, LastNonDirect, LastTouch, Linear, LinearUnique, PositionBased,
     PositionWeights,
 };
-pub use runner::{ModelRun, attribute, default_models, run};
+pub use runner::{LeftOut, ModelRun, attribute, default_models, run, run_default};
 pub use settings::{Input, InputKind, ModelSettings};
 pub use shapley::{
     FittedShapley, OrderedShapley, PositionCredit, ShapleyDetails, ShapleyGame, ShapleyParams,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::credit::Credit;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::journeys::{Journeys, PathTable, Timelines};
 use crate::models::details::Details;
 use crate::models::registry::{DefaultUse, ModelContext};
@@ -67,6 +67,15 @@ pub fn attribute(
         .collect())
 }
 
+/// A model of the default set that could not fit this input, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeftOut {
+    /// The model.
+    pub model: ModelName,
+    /// Its error: why it cannot fit this input.
+    pub reason: String,
+}
+
 /// Runs `models` on `input`, with each model's details when `with_details`; sorted by
 /// model name.
 pub fn run(
@@ -75,6 +84,28 @@ pub fn run(
     input: &Input<'_>,
     with_details: bool,
 ) -> Result<Vec<ModelRun>> {
+    Ok(run_models(models, settings, input, with_details, false)?.0)
+}
+
+/// [`run`] for models nobody named (the default set): a model that cannot fit this
+/// input (its error is about the data, not about a setting) is left out and said why,
+/// instead of failing the whole run.
+pub fn run_default(
+    models: &[ModelName],
+    settings: &ModelSettings,
+    input: &Input<'_>,
+    with_details: bool,
+) -> Result<(Vec<ModelRun>, Vec<LeftOut>)> {
+    run_models(models, settings, input, with_details, true)
+}
+
+fn run_models(
+    models: &[ModelName],
+    settings: &ModelSettings,
+    input: &Input<'_>,
+    with_details: bool,
+    leave_out_unfit: bool,
+) -> Result<(Vec<ModelRun>, Vec<LeftOut>)> {
     settings.validate()?;
     settings.check_models(models, input.kind())?;
     let mut models = models.to_vec();
@@ -128,9 +159,28 @@ pub fn run(
         with_details,
     };
     let mut runs = Vec::with_capacity(models.len());
+    let mut left_out = Vec::new();
     for m in models {
-        let fit = (m.info().run)(&context)?;
-        fit.credit.check_finite()?;
+        let fit = (m.info().run)(&context).and_then(|fit| {
+            fit.credit.check_finite()?;
+            Ok(fit)
+        });
+        let fit = match fit {
+            Ok(fit) => fit,
+            Err(Error::Model { message, .. } | Error::Unsupported { message, .. })
+                if leave_out_unfit =>
+            {
+                left_out.push(LeftOut {
+                    model: m,
+                    reason: format!(
+                        "left out of the default models: it cannot fit this input ({message}); \
+                         name the models to run with `models`"
+                    ),
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let mut credit = fit.credit;
         credit.dimension = settings.level.as_str().to_string();
         if !settings.path_transform.is_identity() {
@@ -148,5 +198,5 @@ pub fn run(
             details: fit.details,
         });
     }
-    Ok(runs)
+    Ok((runs, left_out))
 }

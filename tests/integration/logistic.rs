@@ -241,3 +241,47 @@ fn logistic_runs_on_a_path_summary_too() {
     let credit = LogisticParams::default().attribute(&t).unwrap();
     assert!((credit.conversions_sum() - 65.0).abs() < 1e-9);
 }
+
+/// Issue 14, item 19: when logistic cannot fit (no conversions, every path converting, a
+/// single one-touch row), the default set leaves it out with a note saying why; named,
+/// it is an error with the reason and what to do.
+#[test]
+fn an_unfit_logistic_is_left_out_of_the_default_set_but_named_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in [
+        ("none_convert.csv", "a,0,0,5\na > b,0,0,3\n"),
+        ("all_convert.csv", "a,4,0,0\na > b,2,0,0\n"),
+        ("one_row.csv", "a,1,0,0\n"),
+    ] {
+        let file = crate::common::write_file(
+            dir.path(),
+            name,
+            format!("path,total_conversions,total_conversion_value,total_null\n{body}"),
+        );
+        let out = crate::common::pathcredit()
+            .args(["attribute", "--paths"])
+            .arg(&file)
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stdout.contains("last_touch,a,") && !stdout.contains("logistic,"),
+            "{name}"
+        );
+        assert!(
+            stderr.contains("logistic: left out of the default models: it cannot fit this input"),
+            "{name}: {stderr}"
+        );
+        let out = crate::common::pathcredit()
+            .args(["attribute", "--model", "logistic", "--paths"])
+            .arg(&file)
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("needs converting and non-converting journeys, at least two of each"),
+            "{name}: {stderr}"
+        );
+    }
+}

@@ -485,7 +485,8 @@ pub(crate) fn cross_validate(
     if scores.is_empty() {
         return Err(Error::model(
             "logistic",
-            "cross-validation could not fit any fold",
+            "cross-validation could not fit any fold (each held too few journeys of one \
+             kind); set `logistic_alpha` to fit without cross-validation",
         ));
     }
     Ok(scores)

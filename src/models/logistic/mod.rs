@@ -224,6 +224,19 @@ impl LogisticParams {
             spec.sparse(units.touches(u), |_| true, &mut scratch, &mut row);
             design.push(&row, units.conversions[u], units.nulls[u]);
         }
+        let (converting, not_converting): (f64, f64) =
+            (units.conversions.iter().sum(), units.nulls.iter().sum());
+        if converting < 2.0 || not_converting < 2.0 {
+            return Err(Error::unsupported(
+                "logistic",
+                format!(
+                    "a conversion model needs converting and non-converting journeys, at least \
+                     two of each, to fit and check itself; the input has {converting} converting \
+                     and {not_converting} non-converting (a path summary carries the latter as \
+                     `total_null`; journeys must be built with their non-converting journeys)"
+                ),
+            ));
+        }
         let mut notes = Vec::new();
         if units
             .conversions
