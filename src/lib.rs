@@ -84,7 +84,8 @@
 //!   meaning.
 //! * [`param`]: the names of every setting ([`Param`]) and of every closed choice
 //!   ([`Choice`]); errors name parameters, never command-line flags.
-//! * [`linalg`]: the small dense solves the Newton fits share.
+//! * [`linalg`]: the small dense solves the models share; [`memory`]: how much memory a
+//!   large exact solve may take.
 //! * [`channel`], [`time`], [`csv_input`], [`prec`]: interned names, timestamps and
 //!   durations, CSV input with located errors, tolerances.
 //! * [`error`]: the one [`Error`] type.
@@ -101,6 +102,7 @@ pub mod evaluate;
 pub mod holdout;
 pub mod journeys;
 pub mod linalg;
+pub mod memory;
 pub mod models;
 pub mod param;
 pub mod prec;

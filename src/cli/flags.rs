@@ -41,6 +41,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::MarkovHoldout => "--markov-holdout",
         Param::MarkovTolerance => "the Markov tolerance",
         Param::MarkovMaxStates => "--markov-max-states",
+        Param::MemoryLimit => "--memory-limit",
         Param::ShapleyGame => "--shapley-game",
         Param::ShapleySamples => "--shapley-samples",
         Param::ShapleyExactMax => "--shapley-exact-max",

@@ -381,3 +381,32 @@ proptest! {
         }
     }
 }
+
+/// Issue 14, item 20: an exact solve that needs more memory than allowed is refused
+/// before it allocates, saying what it needs and to sample instead.
+#[test]
+fn an_exact_solve_beyond_the_memory_limit_is_refused_up_front() {
+    let mut b = PathTable::builder();
+    let names: Vec<String> = (0..20).map(|i| format!("c{i:02}")).collect();
+    for name in &names {
+        b.push(&[name.as_str()], 1.0, 0.0, 1.0);
+    }
+    let paths = b.finish();
+    // 2^20 coalitions × 3 tables × 8 bytes = 24 MiB.
+    let err = ShapleyParams::default()
+        .memory_limit(Some(16 << 20))
+        .fit(&paths)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("an exact solve over 20 channels (2^20 coalitions) needs about 24.0 MiB")
+            && err.contains("`shapley_samples`"),
+        "{err}"
+    );
+    assert!(
+        ShapleyParams::default()
+            .memory_limit(Some(32 << 20))
+            .fit(&paths)
+            .is_ok()
+    );
+}

@@ -18,7 +18,7 @@ use pathcredit::models::{
 use pathcredit::param::Param;
 use pathcredit::time::Millis;
 
-use crate::cli::args::values::{duration, timestamp, weights};
+use crate::cli::args::values::{self, duration, timestamp, weights};
 use crate::cli::flags::choice;
 
 /// Which models run, with their parameters.
@@ -87,9 +87,15 @@ pub struct ModelArgs {
     pub shapley_samples: Option<usize>,
 
     /// Solve exactly up to this many channels (memory 2^n × 24 bytes at the peak:
-    /// 805 MB at 25); beyond, sample.
+    /// 805 MB at 25); beyond, sample. An exact solve that needs more memory than
+    /// --memory-limit (default: what the machine has available) is refused up front.
     #[arg(long, value_name = "N", default_value_t = 25)]
     pub shapley_exact_max: usize,
+
+    /// The most memory a large exact solve (Shapley's coalition tables, a Markov
+    /// chain) may take, e.g. 8G; default: the memory available on this machine.
+    #[arg(long, value_name = "SIZE", value_parser = values::size)]
+    pub memory_limit: Option<u64>,
 
     /// Negative Shapley values in the credit: `clip` to 0 and renormalise the rest, or
     /// `keep` (negative credit). Raw values are always in --shapley-details.
@@ -229,11 +235,13 @@ impl ModelArgs {
                 .states(self.markov_states)
                 .holdout(self.markov_holdout)
                 .max_states(self.markov_max_states)
+                .memory_limit(self.memory_limit)
                 .seed(self.seed),
             shapley: ShapleyParams::default()
                 .game(self.shapley_game)
                 .samples(self.shapley_samples)
                 .exact_max(self.shapley_exact_max)
+                .memory_limit(self.memory_limit)
                 .negative(self.shapley_negative)
                 .seed(self.seed),
             logistic: LogisticParams::default()

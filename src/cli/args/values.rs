@@ -29,6 +29,11 @@ pub fn timestamp(text: &str) -> Result<Millis, String> {
     parse_timestamp(text).ok_or_else(|| format!("expected {TIMESTAMP_EXPECTED}"))
 }
 
+/// A size such as `512M` or `8G`.
+pub fn size(text: &str) -> Result<u64, pathcredit::Error> {
+    pathcredit::memory::parse_size(text)
+}
+
 /// First, middle and last weights of `param`.
 pub fn weights(
     param: Param,

@@ -72,6 +72,17 @@ fn pack(slots: impl Iterator<Item = u64>) -> u64 {
     key
 }
 
+/// Fails when a chain of `states` states needs more memory than allowed.
+pub(crate) fn check_memory(states: usize, order: usize, limit: Option<u64>) -> Result<()> {
+    crate::memory::check(
+        "markov",
+        &format!("the order-{order} chain of {states} states"),
+        states as u64 * BYTES_PER_STATE,
+        limit,
+        "use a lower `markov_order` or fewer channels (a path transform)",
+    )
+}
+
 /// The chain: transient states (0 = start) with CSR transitions and absorbing weights.
 #[derive(Clone, Debug)]
 pub(crate) struct Chain {
@@ -131,12 +142,14 @@ impl Chain {
     }
 
     /// Builds the chain of order `order` from a path table; refuses (with the count)
-    /// a chain of more than `max_states` states before its transitions are built.
+    /// a chain of more than `max_states` states, or needing more memory than
+    /// `memory_limit` (default: what is available), before its transitions are built.
     pub fn build(
         paths: &PathTable,
         order: usize,
         convention: StateConvention,
         max_states: usize,
+        memory_limit: Option<u64>,
     ) -> Result<Chain> {
         // The order was checked by `MarkovParams::validate`.
         debug_assert!((1..=MAX_ORDER).contains(&order));
@@ -223,6 +236,8 @@ impl Chain {
                 ),
             ));
         }
+
+        check_memory(n, order, memory_limit)?;
 
         // Pass 2: transition counts and absorbing weights.
         let mut conv = vec![0.0; n];
@@ -348,7 +363,7 @@ mod tests {
     }
 
     fn state_names(paths: &PathTable, order: usize, conv: StateConvention) -> Vec<String> {
-        let chain = Chain::build(paths, order, conv, usize::MAX).unwrap();
+        let chain = Chain::build(paths, order, conv, usize::MAX, None).unwrap();
         (0..chain.len())
             .map(|s| chain.name(s, paths.channels()))
             .collect()
@@ -362,7 +377,7 @@ mod tests {
             state_names(&t, 2, StateConvention::Windows),
             ["(start)", "a > a", "a > b", "c"]
         );
-        let chain = Chain::build(&t, 2, StateConvention::Windows, usize::MAX).unwrap();
+        let chain = Chain::build(&t, 2, StateConvention::Windows, usize::MAX, None).unwrap();
         assert_eq!(chain.conv[2], 1.0);
         assert_eq!(chain.null[3], 1.0);
     }
@@ -379,7 +394,7 @@ mod tests {
     #[test]
     fn counts_weight_every_transition_by_conversions_plus_nulls() {
         let t = table(&[(&["a", "b"], 3.0, 1.0), (&["a", "c"], 1.0, 1.0)]);
-        let chain = Chain::build(&t, 1, StateConvention::Windows, usize::MAX).unwrap();
+        let chain = Chain::build(&t, 1, StateConvention::Windows, usize::MAX, None).unwrap();
         // states: start, a, b, c. start → a: 4 + 2.
         assert_eq!(&chain.col[chain.row_ptr[0]..chain.row_ptr[1]], &[1]);
         assert_eq!(chain.count[chain.row_ptr[0]], 6.0);

@@ -84,6 +84,7 @@ pub struct MarkovParams {
     holdout: f64,
     seed: u64,
     max_states: usize,
+    memory_limit: Option<u64>,
 }
 
 /// The default bound on a chain's states (see [`MarkovParams::max_states`]).
@@ -100,6 +101,7 @@ impl Default for MarkovParams {
             holdout: 0.2,
             seed: 42,
             max_states: DEFAULT_MAX_STATES,
+            memory_limit: None,
         }
     }
 }
@@ -136,6 +138,13 @@ impl MarkovParams {
     /// below it).
     pub fn max_states(mut self, max_states: usize) -> Self {
         self.max_states = max_states;
+        self
+    }
+
+    /// The most memory the chain may take (default: the memory available on this
+    /// machine); a chain that would need more is refused when its states are counted.
+    pub fn memory_limit(mut self, bytes: Option<u64>) -> Self {
+        self.memory_limit = bytes;
         self
     }
 
@@ -188,6 +197,7 @@ impl MarkovParams {
             self.holdout,
             self.seed,
             self.max_states,
+            self.memory_limit,
         )?;
         Ok(table.remove(0))
     }
@@ -204,11 +214,18 @@ impl MarkovParams {
                     self.holdout,
                     self.seed,
                     self.max_states,
+                    self.memory_limit,
                 )?;
                 (select::best_order(&table), Some(table))
             }
         };
-        let chain = Chain::build(paths, order, self.states, self.max_states)?;
+        let chain = Chain::build(
+            paths,
+            order,
+            self.states,
+            self.max_states,
+            self.memory_limit,
+        )?;
         let system = System::new(&chain, self.tolerance)?;
         let full = system.solve(None, None)?;
         let n_channels = paths.channels().len();

@@ -106,8 +106,17 @@ pub(crate) fn score_orders(
     share: f64,
     seed: u64,
     max_states: usize,
+    memory_limit: Option<u64>,
 ) -> Result<Vec<OrderScore>> {
-    score(paths, 1..=MAX_ORDER, convention, share, seed, max_states)
+    score(
+        paths,
+        1..=MAX_ORDER,
+        convention,
+        share,
+        seed,
+        max_states,
+        memory_limit,
+    )
 }
 
 /// Held-out scores of the given orders on one seeded split (the best is marked chosen).
@@ -118,6 +127,7 @@ pub(crate) fn score(
     share: f64,
     seed: u64,
     max_states: usize,
+    memory_limit: Option<u64>,
 ) -> Result<Vec<OrderScore>> {
     let (train, test) = split(paths, share, seed);
     // Channel ids differ between the two tables: map test ids to train ids by name.
@@ -133,7 +143,7 @@ pub(crate) fn score(
     let mut table = Vec::new();
     let lowest = *orders.start();
     for order in orders {
-        let chain = match Chain::build(&train, order, convention, max_states) {
+        let chain = match Chain::build(&train, order, convention, max_states, memory_limit) {
             Ok(chain) => chain,
             // Higher orders have more states: the candidates end at the bound.
             Err(Error::Unsupported { .. }) if order > lowest => break,
@@ -242,8 +252,15 @@ mod tests {
         let mut b = PathTable::builder();
         b.push(&["a", "c"], 900.0, 0.0, 100.0);
         b.push(&["b", "c"], 100.0, 0.0, 900.0);
-        let table =
-            score_orders(&b.finish(), StateConvention::Windows, 0.2, 1, usize::MAX).unwrap();
+        let table = score_orders(
+            &b.finish(),
+            StateConvention::Windows,
+            0.2,
+            1,
+            usize::MAX,
+            None,
+        )
+        .unwrap();
         assert_eq!(best_order(&table), 2);
         assert!(table[1].auc.unwrap() > table[0].auc.unwrap());
     }

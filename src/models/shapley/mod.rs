@@ -116,7 +116,11 @@ pub struct ShapleyParams {
     samples: Option<usize>,
     seed: u64,
     negative: NegativePolicy,
+    memory_limit: Option<u64>,
 }
+
+/// Value tables an exact solve holds at its peak (numerator, denominator, result).
+const EXACT_PEAK_TABLES: u64 = 3;
 
 /// Antithetic samples of the model game beyond the exact limit, unless given.
 pub const MODEL_GAME_SAMPLES: usize = 5_000;
@@ -141,6 +145,7 @@ impl Default for ShapleyParams {
             samples: None,
             seed: 42,
             negative: NegativePolicy::Clip,
+            memory_limit: None,
         }
     }
 }
@@ -162,6 +167,26 @@ impl ShapleyParams {
     pub fn exact_max(mut self, n: usize) -> Self {
         self.exact_max = n;
         self
+    }
+
+    /// The most memory an exact solve may take (default: the memory available on
+    /// this machine); an exact solve needing more is refused before it allocates.
+    pub fn memory_limit(mut self, bytes: Option<u64>) -> Self {
+        self.memory_limit = bytes;
+        self
+    }
+
+    /// Fails when an exact solve over `n` channels needs more memory than allowed.
+    fn check_exact_memory(&self, n: usize) -> Result<()> {
+        let need = EXACT_PEAK_TABLES * 8 * (1u64 << n);
+        crate::memory::check(
+            "shapley",
+            &format!("an exact solve over {n} channels (2^{n} coalitions)"),
+            need,
+            self.memory_limit,
+            "sample instead (`shapley_samples`), or lower `shapley_exact_max` so that \
+             exact solves stop below this channel count",
+        )
     }
 
     /// Sample this many antithetic permutation pairs, even when exact is possible.
@@ -211,6 +236,7 @@ impl ShapleyParams {
                 // channel's share of the conversion game.
                 let game = self.model.fit_paths(paths)?.game();
                 if self.samples.is_none() && n <= self.exact_max {
+                    self.check_exact_memory(n)?;
                     let phi = exact(&game)?;
                     (Method::Exact, phi.clone(), phi, None)
                 } else {
@@ -236,6 +262,7 @@ impl ShapleyParams {
                     rate: true,
                 };
                 if self.samples.is_none() && n <= self.exact_max {
+                    self.check_exact_memory(n)?;
                     (Method::Exact, exact(&conv)?, exact(&value)?, None)
                 } else {
                     let c = match self.samples {
