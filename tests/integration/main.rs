@@ -1,10 +1,12 @@
 //! pathcredit's integration tests: one binary, one module per concern.
 
 mod bad_input;
+mod bad_input_corpus;
 mod causal;
 mod cli_golden;
 mod common;
 mod decide;
+mod fuzz_readers;
 mod journey_builder;
 mod logistic;
 mod markov;

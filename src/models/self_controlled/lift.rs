@@ -80,7 +80,9 @@ pub fn read_lift_tests(
     };
     let se = src.required("se", &opts.columns)?;
     let mut tests: Vec<LiftTest> = Vec::new();
+    let mut report = crate::csv_input::ReadReport::new(name);
     while let Some(row) = src.next_row()? {
+        report.rows_read += 1;
         let channel = row.non_empty(ch, "a channel name")?.trim().to_string();
         let number = |col: usize, what: &str| -> Result<f64> {
             let text = row.str(col)?;
@@ -120,6 +122,8 @@ pub fn read_lift_tests(
             relative,
         });
     }
+    // A lift-tests file without a test is a mistake, not "no experiments".
+    report.check_usable()?;
     tests.sort_by(|a, b| a.channel.cmp(&b.channel));
     Ok(tests)
 }

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Writes the bad-input corpus: one small file per class of bad input and per reader
+where the class applies, and `expected.tsv`, the text each file's error must contain.
+
+Run from the repository root: python3 tests/bad_input/generate.py
+The integration test `bad_input_corpus` runs every file through the binary (the command
+depends on the reader: the part of the name before `.csv`)."""
+
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# reader: (header, good rows, numeric column (1-based) or None, its good row to break,
+#          timestamp column or None)
+READERS = {
+    "paths": ("path,total_conversions,total_conversion_value,total_null",
+              ["a > b,1,10,2"], 2, "b,1,10,2", None),
+    "events": ("timestamp,user_id,event,channel,value",
+               ["2026-01-01T00:00:00Z,u1,touch,email,"],
+               5, "2026-01-02T00:00:00Z,u1,conversion,,10", 1),
+    "identities": ("anonymous_id,user_id", ["a1,U1"], None, "a2,U1", None),
+    "journeys": ("journey_id,user_id,converted,conversion_value,conversion_time,touch_time,channel",
+                 ["j1,u1,1,10,2026-01-02T00:00:00Z,2026-01-01T00:00:00Z,email"],
+                 4, "j2,u2,1,10,2026-01-02T00:00:00Z,2026-01-01T00:00:00Z,search", 6),
+    "spend": ("channel,spend", ["a,10"], 2, "b,10", None),
+    "credit": ("model,channel,conversions,value,share", ["linear,a,1,10,0.5"], 3,
+               "linear,b,1,10,0.5", None),
+    "report": ("channel,conversions,value", ["a,1,10"], 2, "b,1,10", None),
+    "truth": ("channel,role,shapley_share,incremental_share", ["a,direct,0.5,0.5"], 3,
+              "b,direct,0.5,0.5", None),
+    "lift": ("channel,incremental_conversions,se", ["email,1,0.5"], 2, "paid_search,1,0.5", None),
+}
+
+
+def replace_field(row, col, value):
+    fields = row.split(",")
+    fields[col - 1] = value
+    return ",".join(fields)
+
+
+def cases():
+    for reader, (header, good, num, breakable, ts) in READERS.items():
+        cols = header.split(",")
+        n = len(cols)
+        g = "\n".join(good)
+
+        def file(text):
+            return (header + "\n" + g + "\n" + text).encode()
+
+        # Item 1: a row wider than its header (an unquoted thousands separator).
+        wide = breakable + ",000"
+        yield reader, "wide_row", file(wide + "\n"), [f"line 3, column {n + 1}", f"the row has {n + 1} fields"]
+        # Item 2: a header naming a column twice.
+        dup = (header + "," + cols[0] + "\n" + g + "\n").encode()
+        yield reader, "duplicate_header", dup, [f"line 1, column {n + 1}", f"names `{cols[0]}` twice"]
+        # Item 9: a NUL byte inside a field.
+        nul = breakable.replace(",", "\0,", 1)
+        yield reader, "nul_byte", file(nul + "\n"), ["line 3, column 1", "contains a NUL byte"]
+        # Item 15: an unterminated quote.
+        yield reader, "unterminated_quote", file('"' + breakable + "\n" + breakable + "\n"), [
+            "line 3", "an unterminated quote: the quoted value in column 1 opens on line 3"]
+        # Invalid UTF-8.
+        bad = breakable.encode().replace(b",", b"\xff,", 1)
+        yield reader, "non_utf8", (header + "\n" + g + "\n").encode() + bad + b"\n", [
+            "line 3, column 1", "not valid UTF-8"]
+        # A short row.
+        short = breakable.split(",")[0]
+        yield reader, "short_row", file(short + "\n"), ["line 3, column 2", "the row has 1 field;"]
+        # An empty file, a header without rows, a missing column.
+        yield reader, "empty_file", b"", ["the file is empty"]
+        yield reader, "header_only", (header + "\n").encode(), ["has a header row but no data rows"]
+        missing = ",".join(["x" + c if i == 0 else c for i, c in enumerate(cols)])
+        yield reader, "missing_column", (missing + "\n" + g + "\n").encode(), [
+            f"missing required column `{cols[0]}`"]
+        if num is not None:
+            col = cols[num - 1]
+            yield reader, "bad_number", file(replace_field(breakable, num, "1.2.3") + "\n"), [
+                f"line 3, column {num} ({col})", "`1.2.3` is not a number"]
+            # Item 13: physical lines in a CRLF file with a blank line.
+            crlf = (header + "\r\n" + g + "\r\n\r\n" + replace_field(breakable, num, "x") + "\r\n").encode()
+            yield reader, "crlf_blank_line", crlf, [f"line 4, column {num} ({col})"]
+            # Item 14: a huge value is cut in the message.
+            yield reader, "huge_value", file(replace_field(breakable, num, "9" * 5000 + "x") + "\n"), [
+                f"line 3, column {num}", "(cut: the value is 5001 bytes long)"]
+            # Item 7: sums that overflow.
+            if reader == "spend":
+                # Plans settle whole cents: a total beyond 1e13 is refused at once.
+                big = replace_field(breakable, num, "1e17")
+                yield reader, "overflow", file(big + "\n"), [
+                    f"line 3, column {num} ({col})", "passes 1e13"]
+            elif reader not in ("truth", "credit", "lift"):
+                big = replace_field(breakable, num, "1e308")
+                # Two rows of different journeys (a journey's value counts once).
+                other = big.replace("j2,u2", "j3,u3", 1)
+                yield reader, "overflow", (header + "\n" + big + "\n" + other + "\n").encode(), [
+                    f"line 3, column {num} ({col})", "total overflows"]
+        if ts is not None:
+            col = cols[ts - 1]
+            # Item 6: epoch microseconds are not milliseconds.
+            yield reader, "epoch_microseconds", file(replace_field(breakable, ts, "1767348000000000") + "\n"), [
+                f"line 3, column {ts} ({col})", "microseconds"]
+            yield reader, "bad_timestamp", file(replace_field(breakable, ts, "yesterday") + "\n"), [
+                f"line 3, column {ts} ({col})", "`yesterday` is not a timestamp"]
+
+
+def main():
+    lines = ["# file\texpected text (every part must appear in the error)"]
+    for name in os.listdir(HERE):
+        if name.endswith(".csv"):
+            os.remove(os.path.join(HERE, name))
+    for reader, klass, content, expected in cases():
+        name = f"{klass}.{reader}.csv"
+        with open(os.path.join(HERE, name), "wb") as f:
+            f.write(content)
+        lines.append(name + "\t" + "\t".join(expected))
+    with open(os.path.join(HERE, "expected.tsv"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+main()
