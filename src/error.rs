@@ -12,24 +12,61 @@ use crate::param::Param;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Where in an input a problem was found: file, line and column (both 1-based; the
-/// header is line 1) and the column's header name.
+/// header is line 1) and the column's header name; for an in-memory table (a
+/// DataFrame), its row (0-based, as pandas counts) instead of a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
-    /// The input's name as the user gave it (a path, or `<stdin>`).
+    /// The input's name as the user gave it (a path, `<stdin>`, or a table's name).
     pub file: String,
-    /// 1-based line of the record's first character (the header is line 1).
+    /// 1-based line of the record's first character (the header is line 1); 0 for a
+    /// table.
     pub line: u64,
+    /// The row of a table (0-based), when the input is a table.
+    pub row: Option<u64>,
     /// 1-based column (field) number, when the problem is in one field.
     pub column: Option<usize>,
     /// The header name of that column, when known.
     pub column_name: Option<String>,
 }
 
+impl Location {
+    /// A location in a file.
+    pub fn line(file: &str, line: u64, column: Option<usize>, column_name: Option<String>) -> Self {
+        Location {
+            file: file.to_string(),
+            line,
+            row: None,
+            column,
+            column_name,
+        }
+    }
+
+    /// A location in a table (row 0-based).
+    pub fn row(file: &str, row: u64, column: Option<usize>, column_name: Option<String>) -> Self {
+        Location {
+            file: file.to_string(),
+            line: 0,
+            row: Some(row),
+            column,
+            column_name,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: line {}", self.file, self.line)?;
+        write!(f, "{}", self.file)?;
+        let mut separator = ": ";
+        match self.row {
+            Some(row) => write!(f, ": row {row}")?,
+            None if self.line > 0 => write!(f, ": line {}", self.line)?,
+            None => separator = ", ",
+        }
+        if self.row.is_some() || self.line > 0 {
+            separator = ", ";
+        }
         if let Some(column) = self.column {
-            write!(f, ", column {column}")?;
+            write!(f, "{separator}column {column}")?;
             if let Some(name) = &self.column_name {
                 write!(f, " ({name})")?;
             }

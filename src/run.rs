@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::credit::Credit;
-use crate::csv_input::{ReadOptions, ReadReport};
+use crate::csv_input::{ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
 use crate::evaluate::bootstrap;
 use crate::journeys::{
@@ -40,25 +40,26 @@ use crate::models::self_controlled::resolve_lift_tests;
 use crate::models::{self, Input, InputKind, LeftOut, ModelName, ModelRun, ModelSettings};
 use crate::param::Param;
 
-/// Where a run's data come from: in-memory tables, or readers of the CSV formats.
+/// Where a run's data come from: data already in memory, or records (CSV streams or
+/// in-memory tables) in the input formats.
 pub enum Source<'a> {
     /// A path summary already in memory.
     Paths(PathTable),
     /// Journeys already in memory.
     Journeys(Journeys),
-    /// A path summary CSV.
-    PathsCsv {
-        /// The reader.
-        reader: Box<dyn Read + 'a>,
-        /// Its name in messages (a path, or `<stdin>`).
+    /// A path summary to read.
+    PathsRecords {
+        /// The records.
+        records: Records<'a>,
+        /// Its name in messages (a path, `<stdin>`, or a table's name).
         name: String,
         /// Separator, column remapping, bad-row policy.
         options: PathReadOptions,
     },
-    /// A journeys CSV.
-    JourneysCsv {
-        /// The reader.
-        reader: Box<dyn Read + 'a>,
+    /// Journeys to read.
+    JourneysRecords {
+        /// The records.
+        records: Records<'a>,
         /// Its name in messages.
         name: String,
         /// Column remapping, bad-row policy.
@@ -66,13 +67,13 @@ pub enum Source<'a> {
     },
     /// Raw events (and identity edges), built into journeys with `params`.
     Events {
-        /// The events reader.
-        events: Box<dyn Read + 'a>,
-        /// Its name in messages.
+        /// The events.
+        events: Records<'a>,
+        /// Their name in messages.
         events_name: String,
-        /// The identities reader and its name.
-        identities: Option<(Box<dyn Read + 'a>, String)>,
-        /// How journeys are built (its `read` options apply to both files).
+        /// The identity edges and their name.
+        identities: Option<(Records<'a>, String)>,
+        /// How journeys are built (its `read` options apply to both inputs).
         params: Box<JourneyParams>,
     },
 }
@@ -84,8 +85,17 @@ impl<'a> Source<'a> {
         name: impl Into<String>,
         options: PathReadOptions,
     ) -> Self {
-        Source::PathsCsv {
-            reader: Box::new(reader),
+        Self::paths_records(Records::csv(reader), name, options)
+    }
+
+    /// A path summary of either kind (a CSV stream or a table).
+    pub fn paths_records(
+        records: Records<'a>,
+        name: impl Into<String>,
+        options: PathReadOptions,
+    ) -> Self {
+        Source::PathsRecords {
+            records,
             name: name.into(),
             options,
         }
@@ -97,8 +107,17 @@ impl<'a> Source<'a> {
         name: impl Into<String>,
         options: ReadOptions,
     ) -> Self {
-        Source::JourneysCsv {
-            reader: Box::new(reader),
+        Self::journeys_records(Records::csv(reader), name, options)
+    }
+
+    /// Journeys of either kind (a CSV stream or a table).
+    pub fn journeys_records(
+        records: Records<'a>,
+        name: impl Into<String>,
+        options: ReadOptions,
+    ) -> Self {
+        Source::JourneysRecords {
+            records,
             name: name.into(),
             options,
         }
@@ -111,8 +130,23 @@ impl<'a> Source<'a> {
         identities: Option<(Box<dyn Read + 'a>, String)>,
         params: JourneyParams,
     ) -> Self {
+        Self::events_records(
+            Records::csv(events),
+            events_name,
+            identities.map(|(reader, name)| (Records::Csv(reader), name)),
+            params,
+        )
+    }
+
+    /// Raw events (and identities) of either kind to build journeys from.
+    pub fn events_records(
+        events: Records<'a>,
+        events_name: impl Into<String>,
+        identities: Option<(Records<'a>, String)>,
+        params: JourneyParams,
+    ) -> Self {
         Source::Events {
-            events: Box::new(events),
+            events,
             events_name: events_name.into(),
             identities,
             params: Box::new(params),
@@ -122,7 +156,7 @@ impl<'a> Source<'a> {
     /// The kind of input models will see.
     pub fn kind(&self) -> InputKind {
         match self {
-            Source::Paths(_) | Source::PathsCsv { .. } => InputKind::Paths,
+            Source::Paths(_) | Source::PathsRecords { .. } => InputKind::Paths,
             _ => InputKind::Journeys,
         }
     }
@@ -130,8 +164,8 @@ impl<'a> Source<'a> {
     /// Checks the reading and building options (before anything is read).
     pub fn validate(&self) -> Result<()> {
         match self {
-            Source::PathsCsv { options, .. } => options.validate(),
-            Source::JourneysCsv { options, .. } => {
+            Source::PathsRecords { options, .. } => options.validate(),
+            Source::JourneysRecords { options, .. } => {
                 options.columns.check_known("journeys", &JOURNEY_COLUMNS)
             }
             Source::Events { params, .. } => params.validate(),
@@ -410,37 +444,34 @@ fn load(source: Source<'_>, wants_logs: bool) -> Result<(Loaded, Vec<ReadReport>
     Ok(match source {
         Source::Paths(p) => (Loaded::Paths(p), Vec::new()),
         Source::Journeys(j) => (Loaded::Journeys(j), Vec::new()),
-        Source::PathsCsv {
-            reader,
+        Source::PathsRecords {
+            records,
             name,
             options,
         } => {
-            let (paths, report) = PathTable::read_csv(reader, &name, &options)?;
+            let (paths, report) = PathTable::read_records(records, &name, &options)?;
             (Loaded::Paths(paths), vec![report])
         }
-        Source::JourneysCsv {
-            reader,
+        Source::JourneysRecords {
+            records,
             name,
             options,
         } => {
-            let (journeys, report) = Journeys::read_csv(reader, &name, &options)?;
+            let (journeys, report) = Journeys::read_records(records, &name, &options)?;
             (Loaded::Journeys(journeys), vec![report])
         }
         Source::Events {
-            mut events,
+            events,
             events_name,
             identities,
             mut params,
         } => {
             params.keep_timelines |= wants_logs;
             let built = match identities {
-                Some((mut reader, name)) => build_validated(
-                    &mut events,
-                    &events_name,
-                    Some((&mut reader, &name)),
-                    &params,
-                )?,
-                None => build_validated(&mut events, &events_name, None, &params)?,
+                Some((records, name)) => {
+                    build_validated(events, &events_name, Some((records, &name)), &params)?
+                }
+                None => build_validated(events, &events_name, None, &params)?,
             };
             let reports = std::iter::once(built.summary.events_file.clone())
                 .chain(built.summary.identities_file.clone())

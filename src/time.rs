@@ -68,6 +68,13 @@ pub fn parse_timestamp(text: &str) -> Option<Millis> {
 
 fn parse_epoch(s: &[u8]) -> Option<Millis> {
     let value: i64 = std::str::from_utf8(s).ok()?.parse().ok()?;
+    epoch_to_millis(value)
+}
+
+/// Epoch milliseconds of an integer epoch: seconds below 10^11 (the year 5138 in
+/// seconds), milliseconds from there; `None` from 10^14 on (microseconds or
+/// nanoseconds, which would otherwise land tens of thousands of years ahead).
+pub fn epoch_to_millis(value: i64) -> Option<Millis> {
     if value.unsigned_abs() >= EPOCH_MILLIS_LIMIT as u64 {
         return None;
     }

@@ -8,15 +8,34 @@
 //! [`ReadReport`] instead.
 
 mod lines;
+mod source;
+pub mod table;
 
 use std::collections::BTreeMap;
 use std::io::Read;
 
 use serde::Serialize;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::param::Param;
-use lines::LineCounter;
+pub(crate) use source::{CsvSource, Row};
+pub use table::Table;
+
+/// What a reader reads: a CSV stream, or an in-memory [`Table`] (Arrow's layout, e.g.
+/// a DataFrame handed over by the Python package). Both are read by the same rules.
+pub enum Records<'a> {
+    /// A CSV stream with a header row.
+    Csv(Box<dyn Read + 'a>),
+    /// A table of named columns.
+    Table(Table<'a>),
+}
+
+impl<'a> Records<'a> {
+    /// A CSV stream.
+    pub fn csv(reader: impl Read + 'a) -> Self {
+        Records::Csv(Box::new(reader))
+    }
+}
 
 /// How many skipped-row messages a [`ReadReport`] keeps as examples.
 const SKIP_EXAMPLES: usize = 5;
@@ -217,325 +236,6 @@ impl ReadReport {
     }
 }
 
-/// A CSV input with its header read.
-pub(crate) struct CsvSource<R: Read> {
-    name: String,
-    reader: csv::Reader<LineCounter<R>>,
-    headers: Vec<String>,
-    record: csv::ByteRecord,
-}
-
-impl<R: Read> CsvSource<R> {
-    /// Opens a CSV stream and reads its header. `expected` lists the default column
-    /// names, for the message about an empty file.
-    pub fn new(input: R, name: &str, expected: &[&str]) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(LineCounter::new(input));
-        let raw = reader
-            .byte_headers()
-            .map_err(|e| csv_error(name, e, 1))?
-            .clone();
-        if raw.is_empty() || (raw.len() == 1 && raw[0].iter().all(u8::is_ascii_whitespace)) {
-            return Err(Error::EmptyFile {
-                file: name.to_string(),
-                expected: expected.join(","),
-            });
-        }
-        let mut headers = Vec::with_capacity(raw.len());
-        for (i, field) in raw.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|e| {
-                Error::bad_value(
-                    Location {
-                        file: name.to_string(),
-                        line: 1,
-                        column: Some(i + 1),
-                        column_name: None,
-                    },
-                    format!("header is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
-                )
-            })?;
-            headers.push(text.trim().trim_start_matches('\u{feff}').to_string());
-        }
-        Ok(Self {
-            name: name.to_string(),
-            reader,
-            headers,
-            record: csv::ByteRecord::new(),
-        })
-    }
-
-    /// The index of column `default` (under its remapped header), if present; an error
-    /// when the header names it twice (which one is meant cannot be known).
-    pub fn optional(&self, default: &str, columns: &ColumnMap) -> Result<Option<usize>> {
-        let header = columns.header(default);
-        let mut at = self
-            .headers
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| *h == header)
-            .map(|(i, _)| i);
-        let first = at.next();
-        if let (Some(a), Some(b)) = (first, at.next()) {
-            return Err(Error::bad_value(
-                Location {
-                    file: self.name.clone(),
-                    line: 1,
-                    column: Some(b + 1),
-                    column_name: Some(header.to_string()),
-                },
-                format!(
-                    "the header names `{header}` twice (columns {} and {}); rename or remove one",
-                    a + 1,
-                    b + 1
-                ),
-            ));
-        }
-        Ok(first)
-    }
-
-    /// The index of a required column, or an error listing the columns found.
-    pub fn required(&self, default: &str, columns: &ColumnMap) -> Result<usize> {
-        self.optional(default, columns)?
-            .ok_or_else(|| Error::MissingColumn {
-                file: self.name.clone(),
-                column: columns.header(default).to_string(),
-                found: self.headers.join(", "),
-            })
-    }
-
-    /// The next data row, or `None` at the end of the input.
-    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => {
-                let byte = self.record.position().map_or(0, |p| p.byte());
-                let lines = self.reader.get_mut();
-                lines.forget_before(byte);
-                let line = lines.line_of(byte);
-                Ok(Some(Row {
-                    source: &self.name,
-                    headers: &self.headers,
-                    record: &self.record,
-                    line,
-                    last: self.reader.get_ref().is_end(self.reader.position().byte()),
-                }))
-            }
-            Ok(false) => Ok(None),
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| self.reader.get_ref().line_of(p.byte()));
-                Err(csv_error(&self.name, e, line))
-            }
-        }
-    }
-}
-
-fn csv_error(name: &str, err: csv::Error, line: u64) -> Error {
-    match err.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            file: name.to_string(),
-            source,
-        },
-        other => Error::bad_value(
-            Location {
-                file: name.to_string(),
-                line,
-                column: None,
-                column_name: None,
-            },
-            format!("malformed CSV: {other:?}"),
-        ),
-    }
-}
-
-/// "1 field", "3 fields".
-fn fields(n: usize) -> String {
-    if n == 1 {
-        "1 field".to_string()
-    } else {
-        format!("{n} fields")
-    }
-}
-
-/// One data row of a [`CsvSource`], with typed, located field access.
-pub(crate) struct Row<'a> {
-    source: &'a str,
-    headers: &'a [String],
-    record: &'a csv::ByteRecord,
-    line: u64,
-    /// The row ended at the end of the input.
-    last: bool,
-}
-
-impl<'a> Row<'a> {
-    /// The 1-based line of the row.
-    pub fn line(&self) -> u64 {
-        self.line
-    }
-
-    /// The location of a field.
-    pub fn location(&self, col: usize) -> Location {
-        Location {
-            file: self.source.to_string(),
-            line: self.line,
-            column: Some(col + 1),
-            column_name: self.headers.get(col).cloned(),
-        }
-    }
-
-    /// An error about a field. When a field of the row spans several lines (a quoted
-    /// value holding line breaks), the message says so: a missing closing quote makes
-    /// one field of the lines after it, which otherwise shows up as a puzzling count of
-    /// fields or a bad value.
-    pub fn error(&self, col: usize, message: impl Into<String>) -> Error {
-        let mut message = message.into();
-        if let Some(hint) = self.multiline_hint() {
-            message.push_str(&hint);
-        }
-        Error::bad_value(self.location(col), message)
-    }
-
-    /// Where a row's quoted value spans lines, if one does.
-    fn multiline_hint(&self) -> Option<String> {
-        let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
-        let column = self.record.iter().position(|f| f.iter().any(is_break))?;
-        let breaks: usize = self
-            .record
-            .iter()
-            .map(|f| {
-                // In the input's last row (a quote left open to the end), the breaks
-                // that end the field end its last line; they start no new one.
-                let trailing = f.iter().rev().take_while(|b| is_break(b)).count();
-                let end = f.len() - if self.last { trailing } else { 0 };
-                f[..end]
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, b)| *b == b'\r' || (*b == b'\n' && (i == 0 || f[i - 1] != b'\r')))
-                    .count()
-            })
-            .sum();
-        let field = &self.record[column];
-        if self.last && field.last().is_some_and(is_break) {
-            // The value runs to the end of the input, line break included: its quote
-            // was never closed.
-            return Some(format!(
-                " (an unterminated quote: the quoted value in column {} opens on line {} and \
-                 is never closed, so lines {}–{} were read as part of it)",
-                column + 1,
-                self.line,
-                self.line,
-                self.line + breaks as u64
-            ));
-        }
-        Some(format!(
-            " (the quoted value in column {} opens on line {} and runs to line {}: if its \
-             closing quote is missing, the lines after it were read as part of it)",
-            column + 1,
-            self.line,
-            self.line + breaks as u64
-        ))
-    }
-
-    /// The field's text, trimmed; an error if the row is too short or the bytes are
-    /// not UTF-8.
-    pub fn str(&self, col: usize) -> Result<&'a str> {
-        if self.record.len() > self.headers.len() {
-            // More fields than the header: an unquoted comma (a thousands separator) has
-            // shifted the columns, and every value after it would be read wrongly.
-            let extra = self.headers.len();
-            return Err(self.error(
-                extra,
-                format!(
-                    "the row has {} fields; the header has {} (an unquoted comma inside a \
-                     value, such as a thousands separator, splits it: quote the value or \
-                     remove the comma)",
-                    self.record.len(),
-                    self.headers.len()
-                ),
-            ));
-        }
-        let Some(bytes) = self.record.get(col) else {
-            return Err(self.error(
-                col,
-                format!(
-                    "the row has {}; the header has {}",
-                    fields(self.record.len()),
-                    self.headers.len()
-                ),
-            ));
-        };
-        match std::str::from_utf8(bytes) {
-            Ok(s) if s.contains('\0') => Err(self.error(
-                col,
-                format!(
-                    "contains a NUL byte (at byte {} of the field); expected text",
-                    s.find('\0').unwrap_or(0) + 1
-                ),
-            )),
-            Ok(s) => Ok(s.trim()),
-            Err(e) => Err(self.error(
-                col,
-                format!(
-                    "not valid UTF-8 (invalid byte 0x{:02x} at byte {} of the field)",
-                    bytes[e.valid_up_to()],
-                    e.valid_up_to() + 1
-                ),
-            )),
-        }
-    }
-
-    /// The field's text, or an error if it is empty.
-    pub fn non_empty(&self, col: usize, what: &str) -> Result<&'a str> {
-        let s = self.str(col)?;
-        if s.is_empty() {
-            return Err(self.error(col, format!("empty; expected {what}")));
-        }
-        Ok(s)
-    }
-
-    /// Adds `value` (read from column `col`) to the column's running `total`; an error
-    /// at this row when the total would no longer be a finite number, so an input whose
-    /// sums overflow is refused instead of turning into `inf` (or 0) downstream.
-    pub fn add_to_total(&self, col: usize, value: f64, total: &mut f64) -> Result<()> {
-        let sum = *total + value;
-        if !sum.is_finite() {
-            return Err(self.error(
-                col,
-                format!(
-                    "the column's total overflows at this row (it passes {:e}, the largest \
-                     number pathcredit can add up); rescale the column, e.g. to thousands",
-                    f64::MAX
-                ),
-            ));
-        }
-        *total = sum;
-        Ok(())
-    }
-
-    /// A finite, non-negative number. An empty field is `empty_as` when given, else an error.
-    pub fn non_negative(&self, col: usize, empty_as: Option<f64>) -> Result<f64> {
-        let s = self.str(col)?;
-        if s.is_empty() {
-            return empty_as
-                .ok_or_else(|| self.error(col, "empty; expected a non-negative number"));
-        }
-        match s.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v + 0.0),
-            Ok(v) if v.is_finite() => Err(self.error(
-                col,
-                format!("`{s}` is negative; expected a non-negative number"),
-            )),
-            _ => Err(self.error(
-                col,
-                format!("`{s}` is not a number; expected a non-negative number"),
-            )),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -556,7 +256,8 @@ mod tests {
 
     #[test]
     fn missing_column_lists_the_header() {
-        let src = CsvSource::new("a,b\n1,2\n".as_bytes(), "x.csv", &["path"]).unwrap();
+        let src =
+            CsvSource::open(Records::csv("a,b\n1,2\n".as_bytes()), "x.csv", &["path"]).unwrap();
         let err = src
             .required("path", &ColumnMap::new())
             .unwrap_err()

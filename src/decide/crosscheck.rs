@@ -21,7 +21,7 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::credit::Credit;
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
 use crate::models::{self, ModelName};
 use crate::param::Param;
@@ -41,7 +41,16 @@ pub struct ExternalReport {
 
 /// Reads `channel,conversions[,value]` (columns remappable with the read options).
 pub fn read_report<R: Read>(input: R, name: &str, opts: &ReadOptions) -> Result<ExternalReport> {
-    let mut src = CsvSource::new(input, name, &["channel", "conversions"])?;
+    read_report_records(Records::csv(input), name, opts)
+}
+
+/// [`read_report`] from records of either kind (a CSV stream or a table).
+pub fn read_report_records(
+    input: Records<'_>,
+    name: &str,
+    opts: &ReadOptions,
+) -> Result<ExternalReport> {
+    let mut src = CsvSource::open(input, name, &["channel", "conversions"])?;
     let ch = src.required("channel", &opts.columns)?;
     let conv = src.required("conversions", &opts.columns)?;
     let value = src.optional("value", &opts.columns)?;

@@ -18,7 +18,9 @@ pub mod spend;
 
 pub use budget::{BudgetParams, Plan, PlanRow, Response, ResponseKind, default_plan_credit};
 pub use compare::{Comparison, data_driven};
-pub use crosscheck::{CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report};
+pub use crosscheck::{
+    CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report, read_report_records,
+};
 pub use path_facts::PathFacts;
 pub use roi::{RoiRow, RoiTable};
-pub use spend::{Spend, read_spend};
+pub use spend::{Spend, read_spend, read_spend_records};

@@ -10,7 +10,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
 use crate::param::Param;
 
@@ -46,7 +46,18 @@ pub fn read_spend<R: Read>(
     period: Option<&str>,
     opts: &ReadOptions,
 ) -> Result<Spend> {
-    let mut src = CsvSource::new(input, name, &[dimension, "spend"])?;
+    read_spend_records(Records::csv(input), name, dimension, period, opts)
+}
+
+/// [`read_spend`] from records of either kind (a CSV stream or a table).
+pub fn read_spend_records(
+    input: Records<'_>,
+    name: &str,
+    dimension: &str,
+    period: Option<&str>,
+    opts: &ReadOptions,
+) -> Result<Spend> {
+    let mut src = CsvSource::open(input, name, &[dimension, "spend"])?;
     let key = src.required(dimension, &opts.columns)?;
     let amount = src.required("spend", &opts.columns)?;
     let period_col = match period {

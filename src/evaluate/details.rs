@@ -13,12 +13,7 @@ use crate::models::ModelName;
 pub fn read_holdout(input: impl Read, name: &str) -> Result<BTreeMap<String, HoldoutFit>> {
     let details: serde_json::Value = serde_json::from_reader(input).map_err(|e| {
         Error::bad_value(
-            Location {
-                file: name.to_string(),
-                line: e.line() as u64,
-                column: None,
-                column_name: None,
-            },
+            Location::line(name, e.line() as u64, None, None),
             format!("not a details JSON: {e}"),
         )
     })?;

@@ -14,7 +14,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::Result;
 use crate::param::{Choice, Param, choice_str};
 use crate::report::read_credits;
@@ -56,8 +56,17 @@ choice_str!(TruthColumn);
 
 /// Reads `truth.csv` (`channel,role,...,incremental_share,...,shapley_share,...`).
 pub fn read_truth<R: Read>(input: R, name: &str, column: TruthColumn) -> Result<Vec<TruthRow>> {
+    read_truth_records(Records::csv(input), name, column)
+}
+
+/// [`read_truth`] from records of either kind (a CSV stream or a table).
+pub fn read_truth_records(
+    input: Records<'_>,
+    name: &str,
+    column: TruthColumn,
+) -> Result<Vec<TruthRow>> {
     let opts = ReadOptions::default();
-    let mut src = CsvSource::new(
+    let mut src = CsvSource::open(
         input,
         name,
         &["channel", "role", "shapley_share", "incremental_share"],

@@ -16,7 +16,7 @@ use std::io::{Read, Write};
 use serde::Serialize;
 
 use crate::channel::Dictionary;
-use crate::csv_input::ReadOptions;
+use crate::csv_input::{ReadOptions, Records};
 use crate::error::{Error, Result};
 use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
@@ -216,30 +216,41 @@ pub fn build_journeys(
     identities: Option<(&mut dyn Read, &str)>,
     params: &JourneyParams,
 ) -> Result<BuiltJourneys> {
+    build_journeys_from(
+        Records::csv(events),
+        events_name,
+        identities.map(|(reader, name)| (Records::csv(reader), name)),
+        params,
+    )
+}
+
+/// Builds journeys from events and optional identity edges of either kind: CSV streams
+/// or in-memory tables (read by the same rules).
+pub fn build_journeys_from(
+    events: Records<'_>,
+    events_name: &str,
+    identities: Option<(Records<'_>, &str)>,
+    params: &JourneyParams,
+) -> Result<BuiltJourneys> {
     params.validate()?;
     build_validated(events, events_name, identities, params)
 }
 
-/// [`build_journeys`] with parameters already checked by [`JourneyParams::validate`]
+/// [`build_journeys_from`] with parameters already checked by [`JourneyParams::validate`]
 /// (the whole-run entry point checks them with everything else, before reading).
 pub(crate) fn build_validated(
-    events: &mut dyn Read,
+    events: Records<'_>,
     events_name: &str,
-    identities: Option<(&mut dyn Read, &str)>,
+    identities: Option<(Records<'_>, &str)>,
     params: &JourneyParams,
 ) -> Result<BuiltJourneys> {
     let conversions = params.conversion_events();
     let mut ids = Dictionary::new();
     let edges = match identities {
-        Some((reader, name)) => Some(IdentityEdges::read_csv(
-            reader,
-            name,
-            &params.read,
-            &mut ids,
-        )?),
+        Some((records, name)) => Some(IdentityEdges::read(records, name, &params.read, &mut ids)?),
         None => None,
     };
-    let mut log = EventLog::read_csv(
+    let mut log = EventLog::read(
         events,
         events_name,
         &params.read,

@@ -9,17 +9,16 @@
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;
-use std::io::Read;
 
 use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
-use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Row};
+use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::error::{Error, Result};
 use crate::journeys::Milestone;
 use crate::param::Param;
-use crate::time::{Millis, TIMESTAMP_EXPECTED, parse_timestamp};
+use crate::time::Millis;
 
 /// Column names of the events file.
 pub const EVENT_COLUMNS: [&str; 9] = [
@@ -266,8 +265,8 @@ fn session_hash(id: &str) -> u64 {
 
 impl EventLog {
     /// Reads events, interning user ids into `ids` (shared with the identity edges).
-    pub fn read_csv<R: Read>(
-        input: R,
+    pub fn read(
+        input: Records<'_>,
         name: &str,
         options: &ReadOptions,
         names: &EventNames,
@@ -276,7 +275,7 @@ impl EventLog {
     ) -> Result<EventLog> {
         options.columns.check_known("events", &EVENT_COLUMNS)?;
         let map: &ColumnMap = &options.columns;
-        let mut src = CsvSource::new(input, name, &EVENT_COLUMNS)?;
+        let mut src = CsvSource::open(input, name, &EVENT_COLUMNS)?;
         let cols = Columns {
             timestamp: src.required("timestamp", map)?,
             user: src.required("user_id", map)?,
@@ -307,12 +306,7 @@ impl EventLog {
         log.report.check_usable()?;
         if log.counts.touches == 0 && log.counts.conversions == 0 {
             return Err(Error::bad_value(
-                crate::error::Location {
-                    file: name.to_string(),
-                    line: 0,
-                    column: None,
-                    column_name: Some("event".into()),
-                },
+                crate::error::Location::line(name, 0, None, Some("event".into())),
                 format!(
                     "no touch and no conversion events; expected event names {} (touches) and {} (conversions); found {}",
                     names.touch.join("/"),
@@ -333,13 +327,7 @@ impl EventLog {
         kinds: &mut Vec<(Box<str>, Option<Kind>)>,
         ids: &mut Dictionary,
     ) -> Result<Option<Event>> {
-        let ts = row.non_empty(cols.timestamp, TIMESTAMP_EXPECTED)?;
-        let time = parse_timestamp(ts).ok_or_else(|| {
-            row.error(
-                cols.timestamp,
-                format!("`{ts}` is not a timestamp; expected {TIMESTAMP_EXPECTED}"),
-            )
-        })?;
+        let time = row.timestamp(cols.timestamp)?;
         let user = row.non_empty(cols.user, "a user id")?;
         let event_name = row.non_empty(cols.event, "an event name")?;
         let kind = match kinds.iter().find(|(n, _)| &**n == event_name) {
@@ -440,8 +428,8 @@ mod tests {
     fn read(text: &str) -> Result<(EventLog, Dictionary)> {
         let mut ids = Dictionary::new();
         let names = EventNames::default();
-        let log = EventLog::read_csv(
-            text.as_bytes(),
+        let log = EventLog::read(
+            Records::csv(text.as_bytes()),
             "events.csv",
             &ReadOptions::default(),
             &names,
@@ -468,7 +456,10 @@ mod tests {
         assert_eq!(log.counts.ignored_by_name["page_view"], 1);
         assert_eq!(log.events[1].value(), 25.5);
         assert_eq!(ids.len(), 2);
-        assert_eq!(log.data_end, parse_timestamp("2026-01-03T00:00:00Z"));
+        assert_eq!(
+            log.data_end,
+            crate::time::parse_timestamp("2026-01-03T00:00:00Z")
+        );
     }
 
     #[test]

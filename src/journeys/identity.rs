@@ -15,12 +15,12 @@
 //! one person. With [`SharedDevices::Merge`] every edge is followed and the users
 //! become one person.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use serde::Serialize;
 
 use crate::channel::Dictionary;
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
 use crate::param::{Choice, Param, choice_str};
 
@@ -63,8 +63,8 @@ pub(crate) struct IdentityEdges {
 
 impl IdentityEdges {
     /// Reads `anonymous_id,user_id` edges; an empty side is an error (or a skipped row).
-    pub fn read_csv<R: Read>(
-        input: R,
+    pub fn read(
+        input: Records<'_>,
         name: &str,
         options: &ReadOptions,
         ids: &mut Dictionary,
@@ -72,7 +72,7 @@ impl IdentityEdges {
         options
             .columns
             .check_known("identities", &IDENTITY_COLUMNS)?;
-        let mut src = CsvSource::new(input, name, &IDENTITY_COLUMNS[..2])?;
+        let mut src = CsvSource::open(input, name, &IDENTITY_COLUMNS[..2])?;
         let anon_col = src.required("anonymous_id", &options.columns)?;
         let user_col = src.required("user_id", &options.columns)?;
         let mut out = IdentityEdges {
@@ -373,8 +373,8 @@ mod tests {
     #[test]
     fn empty_side_of_an_edge_is_an_error() {
         let mut ids = Dictionary::new();
-        let err = IdentityEdges::read_csv(
-            "anonymous_id,user_id\nc1,u1\n,u2\n".as_bytes(),
+        let err = IdentityEdges::read(
+            Records::csv("anonymous_id,user_id\nc1,u1\n,u2\n".as_bytes()),
             "ids.csv",
             &ReadOptions::default(),
             &mut ids,

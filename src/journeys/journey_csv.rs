@@ -20,12 +20,12 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Row, open_file};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records, Row, open_file};
 use crate::error::{Error, Result};
 use crate::journeys::journey::{JourneyInfo, Journeys, Touch};
 use crate::journeys::labels::Milestone;
 use crate::journeys::path_csv::format_exact;
-use crate::time::{TIMESTAMP_EXPECTED, format_timestamp, parse_timestamp};
+use crate::time::{TIMESTAMP_EXPECTED, format_timestamp};
 
 /// Column names of the journeys file, in the order they are written.
 pub const JOURNEY_COLUMNS: [&str; 10] = [
@@ -57,7 +57,8 @@ struct Columns {
 /// A journey being assembled from its rows, with the line that introduced it.
 struct Pending {
     info: JourneyInfo,
-    first_line: u64,
+    /// Where its first row is (`line 5`, or `row 4` of a table).
+    first_at: String,
     touches: Vec<Touch>,
 }
 
@@ -74,9 +75,18 @@ impl Journeys {
         name: &str,
         options: &ReadOptions,
     ) -> Result<(Journeys, ReadReport)> {
+        Self::read_records(Records::csv(input), name, options)
+    }
+
+    /// Reads journeys from records of either kind (a CSV stream or a table).
+    pub fn read_records(
+        input: Records<'_>,
+        name: &str,
+        options: &ReadOptions,
+    ) -> Result<(Journeys, ReadReport)> {
         options.columns.check_known("journeys", &JOURNEY_COLUMNS)?;
         let map = &options.columns;
-        let mut src = CsvSource::new(input, name, &JOURNEY_COLUMNS)?;
+        let mut src = CsvSource::open(input, name, &JOURNEY_COLUMNS)?;
         let cols = Columns {
             journey_id: src.required("journey_id", map)?,
             user_id: src.optional("user_id", map)?,
@@ -213,23 +223,12 @@ fn read_row(
                     ));
                 }
                 (false, true) => None,
-                (true, false) => Some(parse_timestamp(text).ok_or_else(|| {
-                    row.error(
-                        c,
-                        format!("`{text}` is not a timestamp; expected {TIMESTAMP_EXPECTED}"),
-                    )
-                })?),
+                (true, false) => Some(row.timestamp(c)?),
             }
         }
         None => None,
     };
-    let touch_text = row.non_empty(cols.touch_time, TIMESTAMP_EXPECTED)?;
-    let time = parse_timestamp(touch_text).ok_or_else(|| {
-        row.error(
-            cols.touch_time,
-            format!("`{touch_text}` is not a timestamp; expected {TIMESTAMP_EXPECTED}"),
-        )
-    })?;
+    let time = row.timestamp(cols.touch_time)?;
     if let Some(ct) = conversion_time
         && time > ct
     {
@@ -298,11 +297,11 @@ fn add_touch(
 ) -> Result<()> {
     if let Some(&k) = index.get(&info.id) {
         let existing = &pending[k];
-        let first = existing.first_line;
+        let first = &existing.first_at;
         let mismatch = |col: Option<usize>, what: &str| {
             row.error(
                 col.unwrap_or(cols.journey_id),
-                format!("journey `{}` has a different {what} here than on line {first}; every row of a journey must agree", info.id),
+                format!("journey `{}` has a different {what} here than on {first}; every row of a journey must agree", info.id),
             )
         };
         let e = &existing.info;
@@ -326,7 +325,7 @@ fn add_touch(
         index.insert(info.id.clone(), pending.len());
         pending.push(Pending {
             info,
-            first_line: row.line(),
+            first_at: row.position(),
             touches: vec![touch],
         });
     }

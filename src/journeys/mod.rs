@@ -21,7 +21,7 @@ mod transform;
 mod windows;
 
 pub(crate) use build::build_validated;
-pub use build::{BuiltJourneys, JourneyLevel, JourneyParams, build_journeys};
+pub use build::{BuiltJourneys, JourneyLevel, JourneyParams, build_journeys, build_journeys_from};
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
 pub use journey::{Journey, JourneyInfo, Journeys, JourneysBuilder, NOT_SET, Touch};

@@ -13,7 +13,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, open_file};
+use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, open_file};
 use crate::error::{Error, Result};
 use crate::journeys::path_table::PathTable;
 use crate::param::{Choice, Param, choice_str};
@@ -111,9 +111,18 @@ impl PathTable {
         name: &str,
         options: &PathReadOptions,
     ) -> Result<(PathTable, ReadReport)> {
+        Self::read_records(Records::csv(input), name, options)
+    }
+
+    /// Reads a path summary from records of either kind (a CSV stream or a table).
+    pub fn read_records(
+        input: Records<'_>,
+        name: &str,
+        options: &PathReadOptions,
+    ) -> Result<(PathTable, ReadReport)> {
         options.validate()?;
         let columns = &options.read.columns;
-        let mut src = CsvSource::new(input, name, &PATH_COLUMNS)?;
+        let mut src = CsvSource::open(input, name, &PATH_COLUMNS)?;
         let path_col = src.required("path", columns)?;
         let conv_col = src.required("total_conversions", columns)?;
         let value_col = src.optional("total_conversion_value", columns)?;

@@ -29,7 +29,7 @@ pub use self::document::{Document, Heatmap};
 pub use self::html::render_html;
 pub use self::json::{JsonRenderer, SCHEMA_VERSION};
 pub use self::markdown::render_markdown;
-pub use self::read::read_credits;
+pub use self::read::{read_credits, read_credits_records};
 pub use self::tables_md::MarkdownRenderer;
 
 /// Everything an `attribute` run produced: the credit of every model and what was read.

@@ -7,14 +7,19 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::credit::{ChannelCredit, Credit};
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::Result;
 
 /// Reads every model's credit, sorted by model, channels sorted by name. `influenced`
 /// is marked non-additive.
 pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
+    read_credits_records(Records::csv(input), name)
+}
+
+/// [`read_credits`] from records of either kind (a CSV stream or a table).
+pub fn read_credits_records(input: Records<'_>, name: &str) -> Result<Vec<Credit>> {
     let opts = ReadOptions::default();
-    let mut src = CsvSource::new(input, name, &["model", "channel", "conversions"])?;
+    let mut src = CsvSource::open(input, name, &["model", "channel", "conversions"])?;
     let model = src.required("model", &opts.columns)?;
     let mut found = None;
     for d in ["channel", "campaign", "content"] {
@@ -34,8 +39,8 @@ pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
         src.optional("conversions_hi", &opts.columns)?,
     );
     let mut report = ReadReport::new(name);
-    // Model → channel → (line, credit).
-    let mut by_model: BTreeMap<String, BTreeMap<String, (u64, ChannelCredit)>> = BTreeMap::new();
+    // Model → channel → (where its row is, credit).
+    let mut by_model: BTreeMap<String, BTreeMap<String, (String, ChannelCredit)>> = BTreeMap::new();
     while let Some(row) = src.next_row()? {
         report.rows_read += 1;
         let m = row.non_empty(model, "a model name")?.to_string();
@@ -53,12 +58,12 @@ pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
                 _ => Ok(None),
             }
         };
-        let line = row.line();
+        let at = row.position();
         let seen = by_model.entry(m.clone()).or_default();
         if let Some((first, _)) = seen.get(&c) {
             return Err(row.error(
                 channel,
-                format!("model `{m}` credits `{c}` twice (first at line {first}); expected one row per model and channel"),
+                format!("model `{m}` credits `{c}` twice (first at {first}); expected one row per model and channel"),
             ));
         }
         let entry = ChannelCredit {
@@ -69,7 +74,7 @@ pub fn read_credits<R: Read>(input: R, name: &str) -> Result<Vec<Credit>> {
             conversions_lo: optional(lo)?,
             conversions_hi: optional(hi)?,
         };
-        seen.insert(c, (line, entry));
+        seen.insert(c, (at, entry));
     }
     report.check_usable()?;
     Ok(by_model

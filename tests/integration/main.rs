@@ -15,3 +15,4 @@ mod properties;
 mod readme;
 mod shapley;
 mod simulate;
+mod tables;

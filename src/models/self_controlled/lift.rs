@@ -58,8 +58,17 @@ pub fn read_lift_tests(
     name: &str,
     opts: &crate::csv_input::ReadOptions,
 ) -> Result<Vec<LiftTest>> {
+    read_lift_tests_records(crate::csv_input::Records::csv(input), name, opts)
+}
+
+/// [`read_lift_tests`] from records of either kind (a CSV stream or a table).
+pub fn read_lift_tests_records(
+    input: crate::csv_input::Records<'_>,
+    name: &str,
+    opts: &crate::csv_input::ReadOptions,
+) -> Result<Vec<LiftTest>> {
     use crate::csv_input::CsvSource;
-    let mut src = CsvSource::new(input, name, &["channel", "incremental_conversions", "se"])?;
+    let mut src = CsvSource::open(input, name, &["channel", "incremental_conversions", "se"])?;
     let ch = src.required("channel", &opts.columns)?;
     let (inc, relative) = match (
         src.optional("incremental_conversions", &opts.columns)?,

@@ -50,7 +50,7 @@ use crate::time::{DAY, Millis};
 pub use design::{Design, Period, Roles};
 pub use diagnostics::ExposureShift;
 use fit::{Pull, Solution, solve};
-pub use lift::{LiftTest, read_lift_tests, resolve_lift_tests};
+pub use lift::{LiftTest, read_lift_tests, read_lift_tests_records, resolve_lift_tests};
 pub use report::{ChannelTest, HazardCoefficient, LiftTestFit, SelfControlledDetails};
 
 /// The name of the row that holds what no channel explains.

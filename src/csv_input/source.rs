@@ -1,0 +1,531 @@
+//! One source of records for every reader: a CSV stream or an in-memory table, with its
+//! header, and rows with typed, located field access.
+
+use std::cell::OnceCell;
+use std::io::Read;
+
+use crate::csv_input::Records;
+use crate::csv_input::lines::LineCounter;
+use crate::csv_input::table::{Batch, Cell, Table, format_cell, int_millis};
+use crate::error::{Error, Location, Result};
+use crate::time::{Millis, TIMESTAMP_EXPECTED, parse_timestamp};
+
+use super::ColumnMap;
+
+/// An input with its header read: a CSV stream or a table.
+pub(crate) struct CsvSource<'a> {
+    name: String,
+    headers: Vec<String>,
+    inner: Inner<'a>,
+}
+
+enum Inner<'a> {
+    Csv {
+        reader: csv::Reader<LineCounter<Box<dyn Read + 'a>>>,
+        record: csv::ByteRecord,
+    },
+    Table {
+        table: Table<'a>,
+        /// The batch and the row in it that come next.
+        batch: usize,
+        index: usize,
+        /// The next row's position in the whole table (0-based).
+        row: u64,
+        /// Number and timestamp cells of the current row written as text, on demand.
+        cells: Vec<OnceCell<String>>,
+    },
+}
+
+impl<'a> CsvSource<'a> {
+    /// Opens records of either kind and reads their header. `expected` lists the
+    /// default column names, for the message about an empty input.
+    pub fn open(records: Records<'a>, name: &str, expected: &[&str]) -> Result<Self> {
+        match records {
+            Records::Csv(input) => Self::open_csv(input, name, expected),
+            Records::Table(table) => Self::open_table(table, name, expected),
+        }
+    }
+
+    fn open_csv(input: Box<dyn Read + 'a>, name: &str, expected: &[&str]) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(LineCounter::new(input));
+        let raw = reader
+            .byte_headers()
+            .map_err(|e| csv_error(name, e, 1))?
+            .clone();
+        if raw.is_empty() || (raw.len() == 1 && raw[0].iter().all(u8::is_ascii_whitespace)) {
+            return Err(Error::EmptyFile {
+                file: name.to_string(),
+                expected: expected.join(","),
+            });
+        }
+        let mut headers = Vec::with_capacity(raw.len());
+        for (i, field) in raw.iter().enumerate() {
+            let text = std::str::from_utf8(field).map_err(|e| {
+                Error::bad_value(
+                    Location::line(name, 1, Some(i + 1), None),
+                    format!("header is not valid UTF-8 (byte {})", e.valid_up_to() + 1),
+                )
+            })?;
+            headers.push(text.trim().trim_start_matches('\u{feff}').to_string());
+        }
+        Ok(Self {
+            name: name.to_string(),
+            headers,
+            inner: Inner::Csv {
+                reader,
+                record: csv::ByteRecord::new(),
+            },
+        })
+    }
+
+    fn open_table(table: Table<'a>, name: &str, expected: &[&str]) -> Result<Self> {
+        if table.names.is_empty() {
+            return Err(Error::EmptyFile {
+                file: name.to_string(),
+                expected: expected.join(","),
+            });
+        }
+        for batch in &table.batches {
+            if batch.columns.len() != table.names.len() {
+                return Err(Error::bad_value(
+                    Location::line(name, 0, None, None),
+                    format!(
+                        "a batch of the table has {} columns; its schema names {}",
+                        batch.columns.len(),
+                        table.names.len()
+                    ),
+                ));
+            }
+            for (c, column) in batch.columns.iter().enumerate() {
+                column.check(batch.rows).map_err(|why| {
+                    Error::bad_value(
+                        Location::row(name, 0, Some(c + 1), Some(table.names[c].clone())),
+                        format!("the column's data are malformed: {why}"),
+                    )
+                })?;
+            }
+        }
+        let headers = table.names.iter().map(|n| n.trim().to_string()).collect();
+        let cells = (0..table.names.len()).map(|_| OnceCell::new()).collect();
+        Ok(Self {
+            name: name.to_string(),
+            headers,
+            inner: Inner::Table {
+                table,
+                batch: 0,
+                index: 0,
+                row: 0,
+                cells,
+            },
+        })
+    }
+
+    /// The index of column `default` (under its remapped header), if present; an error
+    /// when the header names it twice (which one is meant cannot be known).
+    pub fn optional(&self, default: &str, columns: &ColumnMap) -> Result<Option<usize>> {
+        let header = columns.header(default);
+        let mut at = self
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| *h == header)
+            .map(|(i, _)| i);
+        let first = at.next();
+        if let (Some(a), Some(b)) = (first, at.next()) {
+            return Err(Error::bad_value(
+                self.header_location(b + 1, header),
+                format!(
+                    "the header names `{header}` twice (columns {} and {}); rename or remove one",
+                    a + 1,
+                    b + 1
+                ),
+            ));
+        }
+        Ok(first)
+    }
+
+    fn header_location(&self, column: usize, header: &str) -> Location {
+        match self.inner {
+            Inner::Csv { .. } => {
+                Location::line(&self.name, 1, Some(column), Some(header.to_string()))
+            }
+            Inner::Table { .. } => Location {
+                file: self.name.clone(),
+                line: 0,
+                row: None,
+                column: Some(column),
+                column_name: Some(header.to_string()),
+            },
+        }
+    }
+
+    /// The index of a required column, or an error listing the columns found.
+    pub fn required(&self, default: &str, columns: &ColumnMap) -> Result<usize> {
+        self.optional(default, columns)?
+            .ok_or_else(|| Error::MissingColumn {
+                file: self.name.clone(),
+                column: columns.header(default).to_string(),
+                found: self.headers.join(", "),
+            })
+    }
+
+    /// The next data row, or `None` at the end of the input.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
+        let (name, headers) = (&self.name, &self.headers);
+        match &mut self.inner {
+            Inner::Csv { reader, record } => match reader.read_byte_record(record) {
+                Ok(true) => {
+                    let byte = record.position().map_or(0, |p| p.byte());
+                    let lines = reader.get_mut();
+                    lines.forget_before(byte);
+                    let line = lines.line_of(byte);
+                    let last = reader.get_ref().is_end(reader.position().byte());
+                    Ok(Some(Row {
+                        source: name,
+                        headers,
+                        at: At::Line(line),
+                        data: Data::Csv { record, last },
+                    }))
+                }
+                Ok(false) => Ok(None),
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map_or(0, |p| reader.get_ref().line_of(p.byte()));
+                    Err(csv_error(name, e, line))
+                }
+            },
+            Inner::Table {
+                table,
+                batch,
+                index,
+                row,
+                cells,
+            } => {
+                while *batch < table.batches.len() && *index >= table.batches[*batch].rows {
+                    *batch += 1;
+                    *index = 0;
+                }
+                if *batch >= table.batches.len() {
+                    return Ok(None);
+                }
+                for cell in cells.iter_mut() {
+                    cell.take();
+                }
+                let at = At::Row(*row);
+                let i = *index;
+                *index += 1;
+                *row += 1;
+                Ok(Some(Row {
+                    source: name,
+                    headers,
+                    at,
+                    data: Data::Table {
+                        batch: &table.batches[*batch],
+                        index: i,
+                        cells,
+                    },
+                }))
+            }
+        }
+    }
+}
+
+fn csv_error(name: &str, err: csv::Error, line: u64) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io {
+            file: name.to_string(),
+            source,
+        },
+        other => Error::bad_value(
+            Location::line(name, line, None, None),
+            format!("malformed CSV: {other:?}"),
+        ),
+    }
+}
+
+/// "1 field", "3 fields".
+fn fields(n: usize) -> String {
+    if n == 1 {
+        "1 field".to_string()
+    } else {
+        format!("{n} fields")
+    }
+}
+
+/// Where a row is: a physical line of a file, or a table's row (0-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum At {
+    Line(u64),
+    Row(u64),
+}
+
+enum Data<'s> {
+    Csv {
+        record: &'s csv::ByteRecord,
+        /// The row ended at the end of the input.
+        last: bool,
+    },
+    Table {
+        batch: &'s Batch<'s>,
+        index: usize,
+        cells: &'s [OnceCell<String>],
+    },
+}
+
+/// One data row of a [`CsvSource`], with typed, located field access.
+pub(crate) struct Row<'s> {
+    source: &'s str,
+    headers: &'s [String],
+    at: At,
+    data: Data<'s>,
+}
+
+impl<'s> Row<'s> {
+    /// Where the row is, for a message: `line 5` or `row 4`.
+    pub fn position(&self) -> String {
+        match self.at {
+            At::Line(l) => format!("line {l}"),
+            At::Row(r) => format!("row {r}"),
+        }
+    }
+
+    /// The location of a field.
+    pub fn location(&self, col: usize) -> Location {
+        let name = self.headers.get(col).cloned();
+        match self.at {
+            At::Line(l) => Location::line(self.source, l, Some(col + 1), name),
+            At::Row(r) => Location::row(self.source, r, Some(col + 1), name),
+        }
+    }
+
+    /// An error about a field. When a field of a CSV row spans several lines (a quoted
+    /// value holding line breaks), the message says so: a missing closing quote makes
+    /// one field of the lines after it, which otherwise shows up as a puzzling count of
+    /// fields or a bad value.
+    pub fn error(&self, col: usize, message: impl Into<String>) -> Error {
+        let mut message = message.into();
+        if let Some(hint) = self.multiline_hint() {
+            message.push_str(&hint);
+        }
+        Error::bad_value(self.location(col), message)
+    }
+
+    /// Where a CSV row's quoted value spans lines, if one does.
+    fn multiline_hint(&self) -> Option<String> {
+        let (Data::Csv { record, last }, At::Line(line)) = (&self.data, self.at) else {
+            return None;
+        };
+        let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+        let column = record.iter().position(|f| f.iter().any(is_break))?;
+        let breaks: usize = record
+            .iter()
+            .map(|f| {
+                // In the input's last row (a quote left open to the end), the breaks
+                // that end the field end its last line; they start no new one.
+                let trailing = f.iter().rev().take_while(|b| is_break(b)).count();
+                let end = f.len() - if *last { trailing } else { 0 };
+                f[..end]
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, b)| *b == b'\r' || (*b == b'\n' && (i == 0 || f[i - 1] != b'\r')))
+                    .count()
+            })
+            .sum();
+        let field = &record[column];
+        let end = line + breaks as u64;
+        if *last && field.last().is_some_and(is_break) {
+            // The value runs to the end of the input, line break included: its quote
+            // was never closed.
+            return Some(format!(
+                " (an unterminated quote: the quoted value in column {} opens on line {line} \
+                 and is never closed, so lines {line}–{end} were read as part of it)",
+                column + 1,
+            ));
+        }
+        Some(format!(
+            " (the quoted value in column {} opens on line {line} and runs to line {end}: if \
+             its closing quote is missing, the lines after it were read as part of it)",
+            column + 1,
+        ))
+    }
+
+    /// Checks text bytes: UTF-8 without NUL bytes; the text trimmed.
+    fn text<'t>(&self, col: usize, bytes: &'t [u8]) -> Result<&'t str> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) if s.contains('\0') => Err(self.error(
+                col,
+                format!(
+                    "contains a NUL byte (at byte {} of the field); expected text",
+                    s.find('\0').unwrap_or(0) + 1
+                ),
+            )),
+            Ok(s) => Ok(s.trim()),
+            Err(e) => Err(self.error(
+                col,
+                format!(
+                    "not valid UTF-8 (invalid byte 0x{:02x} at byte {} of the field)",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to() + 1
+                ),
+            )),
+        }
+    }
+
+    /// A table row's cell.
+    fn cell(&self, col: usize) -> Option<Cell<'s>> {
+        match &self.data {
+            Data::Table { batch, index, .. } => Some(batch.columns[col].cell(*index)),
+            Data::Csv { .. } => None,
+        }
+    }
+
+    /// The field's text, trimmed; an error if the row is too short or the bytes are
+    /// not UTF-8. A table's null is empty text; its numbers and timestamps are written
+    /// as a CSV file would hold them.
+    pub fn str(&self, col: usize) -> Result<&'s str> {
+        let record = match &self.data {
+            Data::Csv { record, .. } => *record,
+            Data::Table {
+                batch,
+                index,
+                cells,
+            } => {
+                return match batch.columns[col].cell(*index) {
+                    Cell::Null => Ok(""),
+                    Cell::Text(bytes) => self.text(col, bytes),
+                    other => Ok(cells[col].get_or_init(|| format_cell(other)).as_str()),
+                };
+            }
+        };
+        if record.len() > self.headers.len() {
+            // More fields than the header: an unquoted comma (a thousands separator) has
+            // shifted the columns, and every value after it would be read wrongly.
+            let extra = self.headers.len();
+            return Err(self.error(
+                extra,
+                format!(
+                    "the row has {} fields; the header has {} (an unquoted comma inside a \
+                     value, such as a thousands separator, splits it: quote the value or \
+                     remove the comma)",
+                    record.len(),
+                    self.headers.len()
+                ),
+            ));
+        }
+        let Some(bytes) = record.get(col) else {
+            return Err(self.error(
+                col,
+                format!(
+                    "the row has {}; the header has {}",
+                    fields(record.len()),
+                    self.headers.len()
+                ),
+            ));
+        };
+        self.text(col, bytes)
+    }
+
+    /// The field's text, or an error if it is empty.
+    pub fn non_empty(&self, col: usize, what: &str) -> Result<&'s str> {
+        let s = self.str(col)?;
+        if s.is_empty() {
+            return Err(self.error(col, format!("empty; expected {what}")));
+        }
+        Ok(s)
+    }
+
+    /// A timestamp: text in the formats of [`parse_timestamp`], an integer epoch (seconds
+    /// or milliseconds), or a table's timestamp value.
+    pub fn timestamp(&self, col: usize) -> Result<Millis> {
+        let typed = match self.cell(col) {
+            Some(Cell::Time(v, unit)) => Some(unit.to_millis(v)),
+            Some(Cell::Int(v)) => Some(int_millis(v)),
+            _ => None,
+        };
+        if let Some(millis) = typed {
+            return millis.ok_or_else(|| {
+                let text = self.str(col).unwrap_or_default();
+                self.error(
+                    col,
+                    format!("`{text}` is not a timestamp; expected {TIMESTAMP_EXPECTED}"),
+                )
+            });
+        }
+        let text = self.non_empty(col, TIMESTAMP_EXPECTED)?;
+        parse_timestamp(text).ok_or_else(|| {
+            self.error(
+                col,
+                format!("`{text}` is not a timestamp; expected {TIMESTAMP_EXPECTED}"),
+            )
+        })
+    }
+
+    /// Adds `value` (read from column `col`) to the column's running `total`; an error
+    /// at this row when the total would no longer be a finite number, so an input whose
+    /// sums overflow is refused instead of turning into `inf` (or 0) downstream.
+    pub fn add_to_total(&self, col: usize, value: f64, total: &mut f64) -> Result<()> {
+        let sum = *total + value;
+        if !sum.is_finite() {
+            return Err(self.error(
+                col,
+                format!(
+                    "the column's total overflows at this row (it passes {:e}, the largest \
+                     number pathcredit can add up); rescale the column, e.g. to thousands",
+                    f64::MAX
+                ),
+            ));
+        }
+        *total = sum;
+        Ok(())
+    }
+
+    /// A finite, non-negative number. An empty field (a null) is `empty_as` when given,
+    /// else an error.
+    pub fn non_negative(&self, col: usize, empty_as: Option<f64>) -> Result<f64> {
+        let typed = match self.cell(col) {
+            Some(Cell::Float(v)) if !v.is_nan() => Some(v),
+            Some(Cell::Int(v)) => Some(v as f64),
+            _ => None,
+        };
+        if let Some(v) = typed {
+            return if v.is_finite() && v >= 0.0 {
+                Ok(v + 0.0)
+            } else {
+                let s = self.str(col)?;
+                Err(self.error(
+                    col,
+                    if v < 0.0 {
+                        format!("`{s}` is negative; expected a non-negative number")
+                    } else {
+                        format!("`{s}` is not a number; expected a non-negative number")
+                    },
+                ))
+            };
+        }
+        // A float NaN is pandas' missing value: empty, like a null.
+        let s = match self.cell(col) {
+            Some(Cell::Float(v)) if v.is_nan() => "",
+            _ => self.str(col)?,
+        };
+        if s.is_empty() {
+            return empty_as
+                .ok_or_else(|| self.error(col, "empty; expected a non-negative number"));
+        }
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v + 0.0),
+            Ok(v) if v.is_finite() => Err(self.error(
+                col,
+                format!("`{s}` is negative; expected a non-negative number"),
+            )),
+            _ => Err(self.error(
+                col,
+                format!("`{s}` is not a number; expected a non-negative number"),
+            )),
+        }
+    }
+}
