@@ -47,6 +47,9 @@ pub enum Source<'a> {
     Paths(PathTable),
     /// Journeys already in memory.
     Journeys(Journeys),
+    /// Journeys built from events already, with their build summary (and the whole logs
+    /// of converting units when they were kept).
+    Built(Box<BuiltJourneys>),
     /// A path summary to read.
     PathsRecords {
         /// The records.
@@ -169,7 +172,7 @@ impl<'a> Source<'a> {
                 options.columns.check_known("journeys", &JOURNEY_COLUMNS)
             }
             Source::Events { params, .. } => params.validate(),
-            Source::Paths(_) | Source::Journeys(_) => Ok(()),
+            Source::Paths(_) | Source::Journeys(_) | Source::Built(_) => Ok(()),
         }
     }
 }
@@ -444,6 +447,12 @@ fn load(source: Source<'_>, wants_logs: bool) -> Result<(Loaded, Vec<ReadReport>
     Ok(match source {
         Source::Paths(p) => (Loaded::Paths(p), Vec::new()),
         Source::Journeys(j) => (Loaded::Journeys(j), Vec::new()),
+        Source::Built(b) => {
+            let reports = std::iter::once(b.summary.events_file.clone())
+                .chain(b.summary.identities_file.clone())
+                .collect();
+            (Loaded::Built(b), reports)
+        }
         Source::PathsRecords {
             records,
             name,

@@ -6,7 +6,7 @@ use clap::Args;
 
 use pathcredit::csv_input::open_file;
 use pathcredit::evaluate::truth::TruthColumn;
-use pathcredit::evaluate::{details, regret, table, truth};
+use pathcredit::evaluate::{details, table, truth};
 use pathcredit::report::Format;
 
 use crate::cli::args::{BudgetArgs, OutputArgs};
@@ -57,25 +57,20 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         args.truth_column,
     )?;
     let credit = truth::read_credit(open_file(&args.credit)?, &args.credit.display().to_string())?;
-    let mut scores = truth::score(&truth_rows, &credit);
-    if let Some(spend) = args.budget.read_spend("channel", &Default::default())? {
-        for s in &mut scores {
-            s.decision_regret =
-                regret::decision_regret(&truth_rows, &credit[&s.model], &spend, &params)?;
-        }
-    }
-    if let Some(path) = &args.details {
-        let fits = details::read_holdout(
+    let spend = args.budget.read_spend("channel", &Default::default())?;
+    let fits = match &args.details {
+        Some(path) => Some(details::read_holdout(
             std::io::BufReader::new(open_file(path)?),
             &path.display().to_string(),
-        )?;
-        for s in &mut scores {
-            if let Some(fit) = fits.get(&s.model) {
-                s.holdout_auc = fit.auc;
-                s.holdout_log_loss = fit.log_loss;
-            }
-        }
-    }
+        )?),
+        None => None,
+    };
+    let scores = truth::evaluate(
+        &truth_rows,
+        &credit,
+        spend.as_ref().map(|s| (s, &params)),
+        fits.as_ref(),
+    )?;
     let column = args.truth_column.to_string();
     write_output(&args.output.out, |w| match args.output.format() {
         Format::Markdown => table::write_markdown(&scores, w),

@@ -3,10 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Args;
 
-use pathcredit::decide::{PathFacts, Plan, default_plan_credit, roi::roi};
 use pathcredit::models::{MarkovDetails, ModelName};
 use pathcredit::report::rows::{comparison_rows, write_rows};
 use pathcredit::report::{CreditReport, Document, Format, render_html, render_markdown};
@@ -64,36 +62,11 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .run("report", quiet, args.bootstrap.bootstrap, true, |_| Ok(()))?;
     let dimension = result.settings.level.as_str().to_string();
     let spend = args.budget.read_spend(&dimension, &read)?;
+    let doc = Document::for_run(&result, spend.as_ref(), &params, args.budget_model)?;
     let credits = result.credits();
     let markov = result
         .model_run(ModelName::Markov)
         .and_then(|r| r.details_as::<MarkovDetails>());
-    let paths = result.data.path_table();
-    let facts = PathFacts::new(&paths, result.data.journeys());
-    let roi_table = spend.as_ref().map(|s| roi(&credits, s));
-    let plan = match &spend {
-        None => None,
-        Some(s) => {
-            let credit = match args.budget_model {
-                Some(model) => result
-                    .credit(model)
-                    .with_context(|| format!("--budget-model {model}: that model did not run"))?,
-                None => default_plan_credit(&credits)
-                    .context("no model with additive credit ran: a budget plan needs one")?,
-            };
-            Some(Plan::new(credit, s, &params)?)
-        }
-    };
-    let doc = Document::new(
-        &dimension,
-        result.inputs.clone(),
-        result.data.build_summary().cloned(),
-        credits.clone(),
-        facts,
-        roi_table,
-        plan,
-        markov,
-    );
     // Every output is rendered first and put in place together: all or nothing.
     let mut outputs = Outputs::new();
     if let Some(path) = &args.markdown {

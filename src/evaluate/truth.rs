@@ -212,6 +212,33 @@ pub fn score(truth: &[TruthRow], credit: &BTreeMap<String, BTreeMap<String, f64>
     scores
 }
 
+/// Every model's scores against the truth: distances and ranks ([`score`]), with `spend`
+/// each model's decision regret, and with `fits` (from a details JSON) each model's
+/// held-out AUC and log-loss. The one evaluation both front ends run.
+pub fn evaluate(
+    truth: &[TruthRow],
+    credit: &BTreeMap<String, BTreeMap<String, f64>>,
+    spend: Option<(&crate::decide::Spend, &crate::decide::BudgetParams)>,
+    fits: Option<&BTreeMap<String, crate::evaluate::HoldoutFit>>,
+) -> Result<Vec<Score>> {
+    let mut scores = score(truth, credit);
+    if let Some((spend, params)) = spend {
+        for s in &mut scores {
+            s.decision_regret =
+                crate::evaluate::regret::decision_regret(truth, &credit[&s.model], spend, params)?;
+        }
+    }
+    if let Some(fits) = fits {
+        for s in &mut scores {
+            if let Some(fit) = fits.get(&s.model) {
+                s.holdout_auc = fit.auc;
+                s.holdout_log_loss = fit.log_loss;
+            }
+        }
+    }
+    Ok(scores)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,14 @@ use serde::Serialize;
 
 use crate::credit::Credit;
 use crate::csv_input::ReadReport;
-use crate::decide::{Comparison, PathFacts, Plan, RoiTable};
+use crate::decide::roi::roi;
+use crate::decide::{
+    BudgetParams, Comparison, PathFacts, Plan, RoiTable, Spend, default_plan_credit,
+};
+use crate::error::{Error, Result};
+use crate::models::ModelName;
+use crate::param::Param;
+use crate::run::RunResult;
 use crate::journeys::BuildSummary;
 use crate::models::MarkovDetails;
 use crate::report::SCHEMA_VERSION;
@@ -110,6 +117,56 @@ impl Document {
             .iter()
             .flat_map(|c| c.notes.iter().map(move |n| format!("{}: {n}", c.model)))
             .collect()
+    }
+
+    /// The document of a whole run: every model's credit side by side, path facts, the
+    /// Markov heatmap when Markov ran, and with `spend`, ROI and the budget plan of
+    /// `budget_model` (default: [`default_plan_credit`]). The one assembly both front ends
+    /// use.
+    pub fn for_run(
+        result: &RunResult,
+        spend: Option<&Spend>,
+        params: &BudgetParams,
+        budget_model: Option<ModelName>,
+    ) -> Result<Document> {
+        let dimension = result.settings.level.as_str().to_string();
+        let credits = result.credits();
+        let markov = result
+            .model_run(ModelName::Markov)
+            .and_then(|r| r.details_as::<MarkovDetails>());
+        let paths = result.data.path_table();
+        let facts = PathFacts::new(&paths, result.data.journeys());
+        let roi_table = spend.map(|s| roi(&credits, s));
+        let plan = match spend {
+            None => None,
+            Some(s) => {
+                let credit = match budget_model {
+                    Some(model) => result.credit(model).ok_or_else(|| {
+                        Error::param(
+                            Param::BudgetModel,
+                            format!("`{model}` did not run; name it in `models` too"),
+                        )
+                    })?,
+                    None => default_plan_credit(&credits).ok_or_else(|| {
+                        Error::param(
+                            Param::BudgetModel,
+                            "no model with additive credit ran: a budget plan needs one",
+                        )
+                    })?,
+                };
+                Some(Plan::new(credit, s, params)?)
+            }
+        };
+        Ok(Document::new(
+            &dimension,
+            result.inputs.clone(),
+            result.data.build_summary().cloned(),
+            credits,
+            facts,
+            roi_table,
+            plan,
+            markov,
+        ))
     }
 
     /// Assembles a document.
