@@ -18,7 +18,7 @@ use crate::cli::pipeline::PipelineArgs;
 )]
 pub struct AttributeArgs {
     #[command(flatten)]
-    pipeline: PipelineArgs,
+    pub(crate) pipeline: PipelineArgs,
     #[command(flatten)]
     bootstrap: BootstrapArgs,
     #[command(flatten)]

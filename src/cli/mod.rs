@@ -34,7 +34,7 @@ use clap::{Parser, Subcommand};
 )]
 pub struct Cli {
     #[command(subcommand)]
-    command: Command,
+    pub(crate) command: Command,
 
     /// Print nothing on stderr but errors.
     #[arg(long, short, global = true)]
@@ -42,7 +42,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
+pub(crate) enum Command {
     Attribute(Box<attribute::AttributeArgs>),
     Journeys(Box<journeys::JourneysArgs>),
     GeneratePaths(generate_paths::GeneratePathsArgs),

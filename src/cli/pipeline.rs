@@ -109,3 +109,32 @@ fn announce(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use pathcredit::journeys::JourneyParams;
+    use pathcredit::models::ModelSettings;
+
+    /// The command line's defaults are the library's: a front end that starts from
+    /// `ModelSettings::default()` and `JourneyParams::default()` (the Python package)
+    /// runs what `pathcredit attribute` runs without flags.
+    #[test]
+    fn flag_defaults_are_the_library_defaults() {
+        let cli = crate::cli::Cli::parse_from(["pathcredit", "attribute", "--paths", "p.csv"]);
+        let crate::cli::Command::Attribute(args) = cli.command else {
+            panic!("attribute");
+        };
+        let p = &args.pipeline;
+        let direct = p.channels.names();
+        let settings = p
+            .models
+            .settings(direct.clone(), p.transform.transform(&direct))
+            .unwrap();
+        assert_eq!(settings, ModelSettings::default());
+        let params = p.build.params(direct, Default::default());
+        assert_eq!(params, JourneyParams::default());
+        assert_eq!(p.models.seed, 42);
+    }
+}

@@ -73,15 +73,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     scenario.holdout_share = args.holdout_share;
     scenario.hazard = args.hazard;
     for name in &args.experiments {
-        let name = name.trim();
-        let Some(c) = scenario.channels.iter().position(|c| c.name == name) else {
-            let names: Vec<&str> = scenario.channels.iter().map(|c| c.name.as_str()).collect();
-            anyhow::bail!(
-                "--experiments: `{name}` is not a paid channel of this scenario ({})",
-                names.join(", ")
-            );
-        };
-        scenario.experiments.push(c);
+        scenario.experiment_on(name)?;
     }
     let params = SimParams {
         units: args.users,

@@ -135,6 +135,16 @@ pub enum Column<'a> {
         /// Which rows hold a value (`None`: all).
         valid: Option<Bitmap<'a>>,
     },
+    /// UTF-8 text as 16-byte views (Arrow `utf8_view`, polars' strings): a length, then
+    /// the text itself up to 12 bytes, else a prefix, a data buffer and an offset.
+    TextView {
+        /// One view per row.
+        views: &'a [[u8; 16]],
+        /// The data buffers long values point into.
+        data: Vec<&'a [u8]>,
+        /// Which rows hold a value.
+        valid: Option<Bitmap<'a>>,
+    },
     /// Integers (an integer timestamp column holds epoch seconds or milliseconds, as
     /// in a CSV file).
     Int {
@@ -212,6 +222,7 @@ impl<'a> Column<'a> {
     fn valid(&self) -> Option<&Bitmap<'a>> {
         match self {
             Column::Text { valid, .. }
+            | Column::TextView { valid, .. }
             | Column::Int { valid, .. }
             | Column::Float { valid, .. }
             | Column::Time { valid, .. }
@@ -233,6 +244,15 @@ impl<'a> Column<'a> {
                     Offsets::I64(o) => (o[i] as usize, o[i + 1] as usize),
                 };
                 Cell::Text(&data[a..b])
+            }
+            Column::TextView { views, data, .. } => {
+                let v = &views[i];
+                let (len, buffer, offset) = view_parts(v);
+                if len <= 12 {
+                    Cell::Text(&v[4..4 + len])
+                } else {
+                    Cell::Text(&data[buffer][offset..offset + len])
+                }
             }
             Column::Int { values, .. } => Cell::Int(values.get(i)),
             Column::Float { values, .. } => Cell::Float(values.get(i)),
@@ -281,6 +301,18 @@ impl<'a> Column<'a> {
                     return Err("its text offsets do not fit its bytes".to_string());
                 }
                 Ok(())
+            }
+            Column::TextView { views, data, valid } => {
+                bits(valid)?;
+                if views.len() != rows {
+                    return Err("it holds fewer text views than rows".to_string());
+                }
+                let fits = views.iter().all(|v| {
+                    let (len, buffer, offset) = view_parts(v);
+                    len <= 12 || data.get(buffer).is_some_and(|d| offset + len <= d.len())
+                });
+                fits.then_some(())
+                    .ok_or_else(|| "a text view points outside its data".to_string())
             }
             Column::Int { values, valid } => {
                 bits(valid)?;
@@ -341,6 +373,7 @@ fn dictionary_len(values: &Column<'_>) -> usize {
             Offsets::I32(o) => o.len().saturating_sub(1),
             Offsets::I64(o) => o.len().saturating_sub(1),
         },
+        Column::TextView { views, .. } => views.len(),
         Column::Int { values, .. } => values.len(),
         Column::Float { values, .. } => match values {
             Floats::F32(v) => v.len(),
@@ -351,6 +384,13 @@ fn dictionary_len(values: &Column<'_>) -> usize {
         Column::Dictionary { keys, .. } => keys.len(),
         Column::Null => 0,
     }
+}
+
+/// A text view's length, data buffer and offset (the last two for values longer than 12
+/// bytes).
+fn view_parts(v: &[u8; 16]) -> (usize, usize, usize) {
+    let word = |at: usize| i32::from_le_bytes([v[at], v[at + 1], v[at + 2], v[at + 3]]).max(0);
+    (word(0) as usize, word(8) as usize, word(12) as usize)
 }
 
 /// One record batch: columns of equal length.

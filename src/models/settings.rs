@@ -48,7 +48,11 @@ impl Default for ModelSettings {
             position_weights: PositionWeights::default(),
             custom_weights: None,
             half_life: 7 * DAY,
-            path_transform: PathTransform::default(),
+            // The transform knows the direct channels (for `drop_direct_unless_only`).
+            path_transform: PathTransform {
+                direct_channels: vec!["direct".to_string()],
+                ..PathTransform::default()
+            },
             markov: MarkovParams::default(),
             shapley: ShapleyParams::default(),
             logistic: LogisticParams::default(),

@@ -12,12 +12,12 @@ use crate::decide::{
     BudgetParams, Comparison, PathFacts, Plan, RoiTable, Spend, default_plan_credit,
 };
 use crate::error::{Error, Result};
-use crate::models::ModelName;
-use crate::param::Param;
-use crate::run::RunResult;
 use crate::journeys::BuildSummary;
 use crate::models::MarkovDetails;
+use crate::models::ModelName;
+use crate::param::Param;
 use crate::report::SCHEMA_VERSION;
+use crate::run::RunResult;
 
 /// How many Markov states the heatmap shows (the most visited ones).
 pub const HEATMAP_STATES: usize = 20;

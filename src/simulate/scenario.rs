@@ -155,6 +155,26 @@ fn name(i: usize) -> String {
 }
 
 impl Scenario {
+    /// Runs a randomised holdout experiment on the paid channel `name` (written as a
+    /// lift test); an error names the scenario's paid channels when it has no such one.
+    pub fn experiment_on(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        let Some(c) = self.channels.iter().position(|c| c.name == name) else {
+            let names: Vec<&str> = self.channels.iter().map(|c| c.name.as_str()).collect();
+            return Err(crate::error::Error::param(
+                crate::param::Param::Experiments,
+                format!(
+                    "`{name}` is not a paid channel of this scenario ({})",
+                    names.join(", ")
+                ),
+            ));
+        };
+        if !self.experiments.contains(&c) {
+            self.experiments.push(c);
+        }
+        Ok(())
+    }
+
     /// The preset `name` with `channels` paid channels.
     pub fn preset(preset: &str, channels: usize) -> Result<Scenario> {
         if !(1..=64).contains(&channels) {
