@@ -26,6 +26,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::credit::Credit;
 use crate::csv_input::{ReadOptions, ReadReport, Records};
@@ -48,8 +49,9 @@ pub enum Source<'a> {
     /// Journeys already in memory.
     Journeys(Journeys),
     /// Journeys built from events already, with their build summary (and the whole logs
-    /// of converting units when they were kept).
-    Built(Box<BuiltJourneys>),
+    /// of converting units when they were kept); shared, so a front end that holds them
+    /// between runs never copies them.
+    Built(Arc<BuiltJourneys>),
     /// A path summary to read.
     PathsRecords {
         /// The records.
@@ -259,7 +261,7 @@ pub enum Loaded {
     /// Journeys read from a file or given in memory.
     Journeys(Journeys),
     /// Journeys built from events, with the build summary.
-    Built(Box<BuiltJourneys>),
+    Built(Arc<BuiltJourneys>),
 }
 
 impl Loaded {
@@ -485,7 +487,7 @@ fn load(source: Source<'_>, wants_logs: bool) -> Result<(Loaded, Vec<ReadReport>
             let reports = std::iter::once(built.summary.events_file.clone())
                 .chain(built.summary.identities_file.clone())
                 .collect();
-            (Loaded::Built(Box::new(built)), reports)
+            (Loaded::Built(Arc::new(built)), reports)
         }
     })
 }

@@ -182,7 +182,8 @@ unsafe fn kind(schema: &ArrowSchema) -> Result<Kind, String> {
 pub struct Imported {
     names: Vec<String>,
     kinds: Vec<Kind>,
-    batches: Vec<Box<ArrowArray>>,
+    /// The batches (movable: the C data interface lets a consumer move the structures).
+    batches: Vec<ArrowArray>,
     schema: Box<ArrowSchema>,
 }
 
@@ -196,7 +197,7 @@ impl Drop for Imported {
         for array in &mut self.batches {
             if let Some(release) = array.release {
                 // SAFETY: an imported array is released exactly once, here.
-                unsafe { release(&mut **array) };
+                unsafe { release(array) };
             }
         }
         if let Some(release) = self.schema.release {
@@ -237,7 +238,9 @@ unsafe fn read_stream(stream: &mut ArrowArrayStream, what: &str) -> Result<Impor
         format!("{what}: the Arrow stream failed (error {code}): {detail}")
     };
     let (Some(get_schema), Some(get_next)) = (stream.get_schema, stream.get_next) else {
-        return Err(format!("{what}: not a valid Arrow stream (released or empty)"));
+        return Err(format!(
+            "{what}: not a valid Arrow stream (released or empty)"
+        ));
     };
     let mut schema = Box::new(ArrowSchema::empty());
     // SAFETY: a valid stream fills the schema we own.
@@ -271,9 +274,9 @@ unsafe fn read_stream(stream: &mut ArrowArrayStream, what: &str) -> Result<Impor
         imported.kinds.push(kind);
     }
     loop {
-        let mut array = Box::new(ArrowArray::empty());
+        let mut array = ArrowArray::empty();
         // SAFETY: a valid stream fills the array we own, or leaves it released at the end.
-        let code = unsafe { get_next(stream, &mut *array) };
+        let code = unsafe { get_next(stream, &mut array) };
         if code != 0 {
             return Err(error(stream, code));
         }
@@ -293,11 +296,6 @@ unsafe fn read_stream(stream: &mut ArrowArrayStream, what: &str) -> Result<Impor
 }
 
 impl Imported {
-    /// The column names.
-    pub fn names(&self) -> &[String] {
-        &self.names
-    }
-
     /// The table, borrowing the imported buffers.
     pub fn table(&self) -> Table<'_> {
         let mut table = Table::new(self.names.clone());
@@ -333,7 +331,7 @@ unsafe fn buffer(array: &ArrowArray, i: usize) -> *const c_void {
 ///
 /// # Safety
 /// The buffer must hold at least `start + len` values of `T`.
-unsafe fn values<'a, T>(array: &'a ArrowArray, i: usize, start: usize, len: usize) -> &'a [T] {
+unsafe fn values<T>(array: &ArrowArray, i: usize, start: usize, len: usize) -> &[T] {
     let p = unsafe { buffer(array, i) }.cast::<T>();
     if p.is_null() || len == 0 {
         return &[];

@@ -27,7 +27,8 @@ impl Input {
     /// Takes `obj`: a `str` path, `bytes` of CSV, or an `arrow_array_stream` capsule.
     pub fn take(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Input> {
         if let Ok(path) = obj.cast::<PyString>() {
-            return Ok(Input::Path(PathBuf::from(path.to_str()?)));
+            let path: String = path.extract()?;
+            return Ok(Input::Path(PathBuf::from(path)));
         }
         if let Ok(bytes) = obj.cast::<PyBytes>() {
             return Ok(Input::Bytes(bytes.as_bytes().to_vec()));
@@ -47,9 +48,7 @@ impl Input {
     /// The records to read (call with the interpreter released).
     pub fn records(&self) -> pathcredit::Result<Records<'_>> {
         Ok(match self {
-            Input::Path(path) => {
-                Records::csv(BufReader::with_capacity(1 << 17, open_file(path)?))
-            }
+            Input::Path(path) => Records::csv(BufReader::with_capacity(1 << 17, open_file(path)?)),
             Input::Bytes(bytes) => Records::csv(&bytes[..]),
             Input::Arrow(imported) => Records::Table(imported.table()),
         })

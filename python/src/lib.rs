@@ -1,1 +1,723 @@
-//! placeholder
+//! `pathcredit._pathcredit`: the native half of the Python package.
+//!
+//! Every function maps its arguments to the library's settings (see `params.rs`), takes
+//! its inputs (a CSV path, CSV bytes, or an Arrow C stream: see `inputs.rs`), releases
+//! the interpreter, and calls the same library entry points as the command line
+//! ([`pathcredit::run`], [`pathcredit::journeys::build_journeys_from`], the report's
+//! [`Document::for_run`], …). Results come back in the command line's output formats
+//! (CSV and JSON text), which the Python layer turns into DataFrames and dicts, so they
+//! are identical to the command line's byte for byte.
+
+mod arrow;
+mod errors;
+mod inputs;
+mod params;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+use pathcredit::csv_input::ReadOptions;
+use pathcredit::decide::{Plan, crosscheck_run, read_report_records, read_spend_records};
+use pathcredit::evaluate::details::read_holdout;
+use pathcredit::evaluate::table;
+use pathcredit::evaluate::truth::{self, TruthColumn, read_truth_records};
+use pathcredit::journeys::{BuiltJourneys, PathReadOptions, build_journeys_from};
+use pathcredit::models::self_controlled::read_lift_tests_records;
+use pathcredit::models::{MarkovDetails, ModelName};
+use pathcredit::param::Choice;
+use pathcredit::report::rows::{comparison_rows, write_rows};
+use pathcredit::report::{
+    CreditReport, Document, Format, read_credits_records, render_html, render_markdown,
+};
+use pathcredit::run::{RunResult, RunSpec, Source};
+use pathcredit::simulate::{HazardForm, Scenario, SimParams, write_experiments, write_truth};
+
+use errors::{NativeError, native};
+use inputs::Input;
+use params::Kwargs;
+
+/// Runs `f` (a library call) and turns its error into a Python exception.
+fn lib<T>(result: pathcredit::Result<T>) -> PyResult<T> {
+    result.map_err(native)
+}
+
+/// Renders into bytes.
+fn render(
+    f: impl FnOnce(&mut dyn std::io::Write) -> pathcredit::Result<()>,
+) -> pathcredit::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    f(&mut out)?;
+    Ok(out)
+}
+
+/// Journeys built from events, held by Python between calls (shared with the runs
+/// that use them, never copied).
+#[pyclass(module = "pathcredit._pathcredit", name = "NativeJourneys", frozen)]
+struct NativeJourneys {
+    built: Arc<BuiltJourneys>,
+}
+
+impl NativeJourneys {
+    fn get(&self) -> PyResult<&BuiltJourneys> {
+        Ok(&self.built)
+    }
+}
+
+#[pymethods]
+impl NativeJourneys {
+    /// The build summary as JSON (every count `pathcredit journeys` prints).
+    fn summary_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.get()?.summary)
+            .map_err(|e| native(pathcredit::Error::Write(e.into())))
+    }
+
+    /// The journeys file (one row per touch), as CSV.
+    fn journeys_csv<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let built = self.get()?;
+        let bytes = py.detach(|| render(|w| built.journeys.write_csv(w)));
+        Ok(PyBytes::new(py, &lib(bytes)?))
+    }
+
+    /// The path summary, as CSV (channels joined by ` {separator} `).
+    fn paths_csv<'py>(&self, py: Python<'py>, separator: &str) -> PyResult<Bound<'py, PyBytes>> {
+        let built = self.get()?;
+        let bytes = py.detach(|| {
+            render(|w| {
+                built
+                    .journeys
+                    .path_table()
+                    .write_csv_separated(w, separator)
+            })
+        });
+        Ok(PyBytes::new(py, &lib(bytes)?))
+    }
+
+    /// The resolved identities (`id,person_id,resolution`), as CSV.
+    fn identities_csv<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let built = self.get()?;
+        let bytes = py.detach(|| render(|w| built.write_identities(w)));
+        Ok(PyBytes::new(py, &lib(bytes)?))
+    }
+
+    /// The number of journeys.
+    fn __len__(&self) -> PyResult<usize> {
+        Ok(self.get()?.journeys.len())
+    }
+
+    /// True when the whole logs of converting units were kept (for `self_controlled`).
+    fn has_logs(&self) -> PyResult<bool> {
+        Ok(self.get()?.timelines.is_some())
+    }
+}
+
+/// Builds journeys from events (and identities).
+#[pyfunction]
+#[pyo3(signature = (events, events_name, identities, identities_name, kwargs, keep_logs))]
+fn build_journeys(
+    py: Python<'_>,
+    events: &Bound<'_, PyAny>,
+    events_name: &str,
+    identities: Option<&Bound<'_, PyAny>>,
+    identities_name: &str,
+    kwargs: BTreeMap<String, String>,
+    keep_logs: bool,
+) -> PyResult<NativeJourneys> {
+    let mut kw = Kwargs::new(kwargs);
+    let direct = params::direct_channels(&mut kw);
+    let mut journey_params = params::journey_params(&mut kw, &direct)?;
+    journey_params.keep_timelines = keep_logs;
+    kw.finish("build_journeys")?;
+    let events = Input::take(events, events_name)?;
+    let identities = identities
+        .map(|i| Input::take(i, identities_name))
+        .transpose()?;
+    let built = py.detach(|| {
+        let ids = match &identities {
+            Some(i) => Some((i.records()?, identities_name)),
+            None => None,
+        };
+        build_journeys_from(events.records()?, events_name, ids, &journey_params)
+    });
+    Ok(NativeJourneys {
+        built: Arc::new(lib(built)?),
+    })
+}
+
+/// The data of a run: built journeys, or an input of a named kind.
+enum Data {
+    Built(Arc<BuiltJourneys>),
+    Input { kind: String, input: Input },
+}
+
+/// Takes the run's data from Python (`kind`: paths, journeys, events or built).
+fn take_data(data: &Bound<'_, PyAny>, kind: &str, name: &str) -> PyResult<Data> {
+    if kind == "built" {
+        let holder = data.cast::<NativeJourneys>()?;
+        return Ok(Data::Built(Arc::clone(&holder.get().built)));
+    }
+    Ok(Data::Input {
+        kind: kind.to_string(),
+        input: Input::take(data, name)?,
+    })
+}
+
+/// Everything a run takes besides its data.
+struct RunArgs {
+    models: Option<Vec<ModelName>>,
+    settings: pathcredit::models::ModelSettings,
+    journey_params: pathcredit::journeys::JourneyParams,
+    paths: PathReadOptions,
+    bootstrap: usize,
+    seed: u64,
+    details: bool,
+}
+
+fn run_args(
+    kw: &mut Kwargs,
+    models: Option<Vec<String>>,
+    bootstrap: usize,
+    details: bool,
+) -> PyResult<RunArgs> {
+    let models = match models {
+        Some(names) => Some(
+            names
+                .iter()
+                .map(|n| ModelName::parse_choice(n))
+                .collect::<pathcredit::Result<Vec<_>>>()
+                .map_err(native)?,
+        ),
+        None => None,
+    };
+    let seed = params::seed_of(kw)?;
+    let direct = params::direct_channels(kw);
+    let path_separator = kw.take("path_separator");
+    let settings = params::model_settings(kw, &direct)?;
+    let journey_params = params::journey_params(kw, &direct)?;
+    let paths = PathReadOptions {
+        read: journey_params.read.clone(),
+        separator: path_separator.unwrap_or_else(|| ">".to_string()),
+    };
+    Ok(RunArgs {
+        models,
+        settings,
+        journey_params,
+        paths,
+        bootstrap,
+        seed,
+        details,
+    })
+}
+
+/// Runs the models on the data (the interpreter released).
+fn run_models(
+    py: Python<'_>,
+    data: Data,
+    name: &str,
+    identities: Option<(Input, String)>,
+    args: RunArgs,
+    lift_tests: Option<(Input, String)>,
+) -> PyResult<RunResult> {
+    let result = py.detach(move || -> pathcredit::Result<RunResult> {
+        let mut settings = args.settings;
+        if let Some((input, name)) = &lift_tests {
+            settings.lift_tests =
+                read_lift_tests_records(input.records()?, name, &ReadOptions::default())?;
+        }
+        let source = match &data {
+            Data::Built(b) => Source::Built(Arc::clone(b)),
+            Data::Input { kind, input } => match kind.as_str() {
+                "paths" => Source::paths_records(input.records()?, name, args.paths.clone()),
+                "journeys" => Source::journeys_records(
+                    input.records()?,
+                    name,
+                    args.journey_params.read.clone(),
+                ),
+                _ => {
+                    let ids = match &identities {
+                        Some((i, n)) => Some((i.records()?, n.clone())),
+                        None => None,
+                    };
+                    Source::events_records(input.records()?, name, ids, args.journey_params.clone())
+                }
+            },
+        };
+        let mut spec = RunSpec::new(source)
+            .settings(settings)
+            .bootstrap(args.bootstrap, args.seed)
+            .with_details(args.details);
+        spec.models = args.models;
+        pathcredit::run(spec)
+    });
+    result.map_err(native)
+}
+
+/// The credit of a run, as the command line writes it (CSV), with its details (JSON),
+/// notes and what was read.
+fn run_output<'py>(py: Python<'py>, result: &RunResult) -> PyResult<Bound<'py, PyDict>> {
+    let report = CreditReport {
+        dimension: result.settings.level.as_str().to_string(),
+        credits: result.credits(),
+        inputs: result.inputs.clone(),
+    };
+    let csv = lib(render(|w| Format::Csv.renderer().render(&report, w)))?;
+    let details = lib(result.details_json())?;
+    let out = PyDict::new(py);
+    out.set_item("credit_csv", PyBytes::new(py, &csv))?;
+    out.set_item(
+        "details_json",
+        serde_json::to_string(&details).map_err(|e| native(pathcredit::Error::Write(e.into())))?,
+    )?;
+    let notes: Vec<(String, String)> = result
+        .notes()
+        .map(|(m, n)| (m.to_string(), n.to_string()))
+        .collect();
+    out.set_item("notes", notes)?;
+    out.set_item(
+        "inputs_json",
+        serde_json::to_string(&result.inputs)
+            .map_err(|e| native(pathcredit::Error::Write(e.into())))?,
+    )?;
+    Ok(out)
+}
+
+/// Attributes conversions to channels: every model asked for (or the default set).
+#[pyfunction]
+#[pyo3(signature = (data, kind, name, identities, identities_name, models, bootstrap, details, lift_tests, lift_tests_name, kwargs))]
+#[allow(clippy::too_many_arguments)]
+fn attribute<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    kind: &str,
+    name: &str,
+    identities: Option<&Bound<'py, PyAny>>,
+    identities_name: &str,
+    models: Option<Vec<String>>,
+    bootstrap: usize,
+    details: bool,
+    lift_tests: Option<&Bound<'py, PyAny>>,
+    lift_tests_name: &str,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut kw = Kwargs::new(kwargs);
+    let args = run_args(&mut kw, models, bootstrap, details)?;
+    kw.finish("attribute")?;
+    let identities = identities
+        .map(|i| {
+            Ok::<_, PyErr>((
+                Input::take(i, identities_name)?,
+                identities_name.to_string(),
+            ))
+        })
+        .transpose()?;
+    let lift = lift_tests
+        .map(|l| {
+            Ok::<_, PyErr>((
+                Input::take(l, lift_tests_name)?,
+                lift_tests_name.to_string(),
+            ))
+        })
+        .transpose()?;
+    let data = take_data(data, kind, name)?;
+    let result = run_models(py, data, name, identities, args, lift)?;
+    run_output(py, &result)
+}
+
+/// The decision report: Markdown, HTML, every table as CSV, and the document as JSON.
+#[pyfunction]
+#[pyo3(signature = (data, kind, name, identities, identities_name, models, bootstrap, spend, spend_name, budget_model, kwargs))]
+#[allow(clippy::too_many_arguments)]
+fn report<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    kind: &str,
+    name: &str,
+    identities: Option<&Bound<'py, PyAny>>,
+    identities_name: &str,
+    models: Option<Vec<String>>,
+    bootstrap: usize,
+    spend: Option<&Bound<'py, PyAny>>,
+    spend_name: &str,
+    budget_model: Option<String>,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut kw = Kwargs::new(kwargs);
+    let period = kw.take("period");
+    let budget = params::budget_params(&mut kw)?;
+    let args = run_args(&mut kw, models, bootstrap, true)?;
+    kw.finish("report")?;
+    let budget_model = budget_model
+        .map(|m| ModelName::parse_choice(&m))
+        .transpose()
+        .map_err(native)?;
+    let identities = identities
+        .map(|i| {
+            Ok::<_, PyErr>((
+                Input::take(i, identities_name)?,
+                identities_name.to_string(),
+            ))
+        })
+        .transpose()?;
+    let spend = spend.map(|s| Input::take(s, spend_name)).transpose()?;
+    let skip = args.journey_params.read.skip_bad_rows;
+    let data = take_data(data, kind, name)?;
+    let result = run_models(py, data, name, identities, args, None)?;
+    let rendered = py.detach(|| -> pathcredit::Result<_> {
+        let dimension = result.settings.level.as_str().to_string();
+        let spend = match &spend {
+            Some(input) => Some(read_spend_records(
+                input.records()?,
+                spend_name,
+                &dimension,
+                period.as_deref(),
+                &ReadOptions::default().skip_bad_rows(skip),
+            )?),
+            None => None,
+        };
+        let doc = Document::for_run(&result, spend.as_ref(), &budget, budget_model)?;
+        let markdown = render(|w| render_markdown(&doc, w))?;
+        let html = render(|w| render_html(&doc, w))?;
+        let credit = CreditReport {
+            dimension: doc.dimension.clone(),
+            inputs: result.inputs.clone(),
+            credits: result.credits(),
+        };
+        let mut tables: Vec<(&str, Vec<u8>)> = vec![
+            (
+                "credit.csv",
+                render(|w| Format::Csv.renderer().render(&credit, w))?,
+            ),
+            (
+                "comparison.csv",
+                render(|w| write_rows(&comparison_rows(&doc), w))?,
+            ),
+            (
+                "top_paths.csv",
+                render(|w| write_rows(&doc.paths.top_paths, w))?,
+            ),
+            (
+                "path_lengths.csv",
+                render(|w| write_rows(&doc.paths.lengths, w))?,
+            ),
+        ];
+        if let Some(bins) = &doc.paths.time_to_conversion {
+            tables.push(("time_to_conversion.csv", render(|w| write_rows(bins, w))?));
+        }
+        if let Some(roi) = &doc.roi {
+            tables.push(("roi.csv", render(|w| write_rows(&roi.rows, w))?));
+        }
+        if let Some(plan) = &doc.budget {
+            tables.push(("budget.csv", render(|w| write_rows(&plan.rows, w))?));
+        }
+        if let Some(m) = result
+            .model_run(ModelName::Markov)
+            .and_then(|r| r.details_as::<MarkovDetails>())
+        {
+            tables.push((
+                "markov_transitions.csv",
+                render(|w| m.write_transitions_csv(w))?,
+            ));
+        }
+        let mut json =
+            serde_json::to_vec_pretty(&doc).map_err(|e| pathcredit::Error::Write(e.into()))?;
+        json.push(b'\n');
+        tables.push(("report.json", json));
+        Ok((markdown, html, tables))
+    });
+    let (markdown, html, tables) = lib(rendered)?;
+    let out = PyDict::new(py);
+    out.set_item("markdown", PyBytes::new(py, &markdown))?;
+    out.set_item("html", PyBytes::new(py, &html))?;
+    let files = PyDict::new(py);
+    for (file, bytes) in tables {
+        files.set_item(file, PyBytes::new(py, &bytes))?;
+    }
+    out.set_item("tables", files)?;
+    let notes: Vec<(String, String)> = result
+        .notes()
+        .map(|(m, n)| (m.to_string(), n.to_string()))
+        .collect();
+    out.set_item("notes", notes)?;
+    Ok(out)
+}
+
+/// A budget plan from one model's credit and the current spend (`model`: default the
+/// library's choice, the first data-driven model with additive credit).
+#[pyfunction]
+#[pyo3(signature = (credit, credit_name, model, spend, spend_name, kwargs))]
+fn budget<'py>(
+    py: Python<'py>,
+    credit: &Bound<'py, PyAny>,
+    credit_name: &str,
+    model: Option<String>,
+    spend: &Bound<'py, PyAny>,
+    spend_name: &str,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut kw = Kwargs::new(kwargs);
+    let period = kw.take("period");
+    let params = params::budget_params(&mut kw)?;
+    kw.finish("budget")?;
+    let credit = Input::take(credit, credit_name)?;
+    let spend = Input::take(spend, spend_name)?;
+    let plan = py.detach(|| -> pathcredit::Result<_> {
+        let credits = read_credits_records(credit.records()?, credit_name)?;
+        let chosen = match &model {
+            Some(model) => credits.iter().find(|c| &c.model == model).ok_or_else(|| {
+                let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
+                pathcredit::Error::param(
+                    pathcredit::param::Param::BudgetModel,
+                    format!(
+                        "`{model}` is not in {credit_name} (it has {})",
+                        names.join(", ")
+                    ),
+                )
+            })?,
+            None => pathcredit::decide::default_plan_credit(&credits).ok_or_else(|| {
+                pathcredit::Error::param(
+                    pathcredit::param::Param::BudgetModel,
+                    "no model with additive credit: a budget plan needs one",
+                )
+            })?,
+        };
+        let spend = read_spend_records(
+            spend.records()?,
+            spend_name,
+            &chosen.dimension,
+            period.as_deref(),
+            &ReadOptions::default(),
+        )?;
+        let plan = Plan::new(chosen, &spend, &params)?;
+        let csv = render(|w| write_rows(&plan.rows, w))?;
+        let json = serde_json::to_string(&plan).map_err(|e| pathcredit::Error::Write(e.into()))?;
+        Ok((csv, json))
+    });
+    let (csv, json) = lib(plan)?;
+    let out = PyDict::new(py);
+    out.set_item("plan_csv", PyBytes::new(py, &csv))?;
+    out.set_item("plan_json", json)?;
+    Ok(out)
+}
+
+/// Scores credit against the truth of a simulation.
+#[pyfunction]
+#[pyo3(signature = (truth, truth_name, credit, credit_name, details_json, spend, spend_name, truth_column, kwargs))]
+#[allow(clippy::too_many_arguments)]
+fn evaluate<'py>(
+    py: Python<'py>,
+    truth: &Bound<'py, PyAny>,
+    truth_name: &str,
+    credit: &Bound<'py, PyAny>,
+    credit_name: &str,
+    details_json: Option<String>,
+    spend: Option<&Bound<'py, PyAny>>,
+    spend_name: &str,
+    truth_column: &str,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut kw = Kwargs::new(kwargs);
+    let params = params::budget_params(&mut kw)?;
+    kw.finish("evaluate")?;
+    let column = lib(TruthColumn::parse_choice(truth_column))?;
+    let truth_input = Input::take(truth, truth_name)?;
+    let credit_input = Input::take(credit, credit_name)?;
+    let spend = spend.map(|s| Input::take(s, spend_name)).transpose()?;
+    let scores = py.detach(|| -> pathcredit::Result<Vec<u8>> {
+        let rows = read_truth_records(truth_input.records()?, truth_name, column)?;
+        let credit: BTreeMap<String, BTreeMap<String, f64>> =
+            read_credits_records(credit_input.records()?, credit_name)?
+                .into_iter()
+                .map(|c| {
+                    let by: BTreeMap<String, f64> = c
+                        .channels
+                        .into_iter()
+                        .map(|x| (x.channel, x.conversions))
+                        .collect();
+                    (c.model, by)
+                })
+                .collect();
+        let spend = match &spend {
+            Some(input) => Some(read_spend_records(
+                input.records()?,
+                spend_name,
+                "channel",
+                None,
+                &ReadOptions::default(),
+            )?),
+            None => None,
+        };
+        let fits = match &details_json {
+            Some(text) => Some(read_holdout(text.as_bytes(), "details")?),
+            None => None,
+        };
+        let scores = truth::evaluate(
+            &rows,
+            &credit,
+            spend.as_ref().map(|s| (s, &params)),
+            fits.as_ref(),
+        )?;
+        render(|w| table::write_csv(&scores, w))
+    });
+    Ok(PyBytes::new(py, &lib(scores)?))
+}
+
+/// Checks a report of another tool against pathcredit's own credit on the same data.
+#[pyfunction]
+#[pyo3(signature = (data, kind, name, identities, identities_name, models, report, report_name, report_columns, kwargs))]
+#[allow(clippy::too_many_arguments)]
+fn validate<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    kind: &str,
+    name: &str,
+    identities: Option<&Bound<'py, PyAny>>,
+    identities_name: &str,
+    models: Option<Vec<String>>,
+    report: &Bound<'py, PyAny>,
+    report_name: &str,
+    report_columns: Vec<String>,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut kw = Kwargs::new(kwargs);
+    let args = run_args(&mut kw, models, 0, false)?;
+    kw.finish("validate")?;
+    lib(pathcredit::decide::crosscheck_model(args.models.as_deref()))?;
+    let columns = lib(pathcredit::csv_input::ColumnMap::parse_pairs(
+        &report_columns,
+    ))?;
+    lib(columns.check_known("report", &["channel", "conversions", "value"]))?;
+    let report_input = Input::take(report, report_name)?;
+    let external = py.detach(|| -> pathcredit::Result<_> {
+        read_report_records(
+            report_input.records()?,
+            report_name,
+            &ReadOptions::default().columns(columns),
+        )
+    });
+    let external = lib(external)?;
+    let identities = identities
+        .map(|i| {
+            Ok::<_, PyErr>((
+                Input::take(i, identities_name)?,
+                identities_name.to_string(),
+            ))
+        })
+        .transpose()?;
+    let data = take_data(data, kind, name)?;
+    let result = run_models(py, data, name, identities, args, None)?;
+    let checked = py.detach(|| -> pathcredit::Result<_> {
+        let check = crosscheck_run(&result, &external)?;
+        let csv = render(|w| write_rows(&check.rows, w))?;
+        let json = serde_json::to_string(&check).map_err(|e| pathcredit::Error::Write(e.into()))?;
+        Ok((csv, json))
+    });
+    let (csv, json) = lib(checked)?;
+    let out = PyDict::new(py);
+    out.set_item("rows_csv", PyBytes::new(py, &csv))?;
+    out.set_item("json", json)?;
+    Ok(out)
+}
+
+/// Simulates journeys with known causal channel effects.
+#[pyfunction]
+#[pyo3(signature = (kwargs))]
+fn simulate<'py>(
+    py: Python<'py>,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut kw = Kwargs::new(kwargs);
+    let number = |kw: &mut Kwargs, name: &str, default: &str| -> PyResult<String> {
+        Ok(kw.take(name).unwrap_or_else(|| default.to_string()))
+    };
+    let users: usize = params::parse_number("users", &number(&mut kw, "users", "20000")?)?;
+    let channels: usize = params::parse_number("channels", &number(&mut kw, "channels", "8")?)?;
+    let scenario_name = number(&mut kw, "scenario", "targeting")?;
+    let seed: u64 = params::parse_number("seed", &number(&mut kw, "seed", "7")?)?;
+    let mut scenario = lib(Scenario::preset(&scenario_name, channels))?;
+    if let Some(days) = kw.take("days") {
+        scenario.days = params::parse_number("days", &days)?;
+    }
+    if let Some(share) = kw.take("holdout_share") {
+        scenario.holdout_share = params::parse_number("holdout_share", &share)?;
+    }
+    if let Some(form) = kw.take("hazard") {
+        scenario.hazard = lib(HazardForm::parse_choice(&form))?;
+    }
+    let experiments = kw.take("experiments");
+    if let Some(names) = &experiments {
+        for name in names.split(',').filter(|n| !n.trim().is_empty()) {
+            lib(scenario.experiment_on(name))?;
+        }
+    }
+    kw.finish("simulate")?;
+    let sim = SimParams {
+        units: users,
+        scenario,
+        seed,
+    };
+    let with_experiments = !sim.scenario.experiments.is_empty();
+    let files = py.detach(|| -> pathcredit::Result<_> {
+        sim.validate()?;
+        let (mut events, mut identities, mut spend) = (Vec::new(), Vec::new(), Vec::new());
+        let summary = sim.run(&mut events, &mut identities, &mut spend)?;
+        let truth = render(|w| write_truth(&summary, w))?;
+        let experiments = if with_experiments {
+            Some(render(|w| write_experiments(&summary, w))?)
+        } else {
+            None
+        };
+        Ok((events, identities, spend, truth, experiments))
+    });
+    let (events, identities, spend, truth, experiments) = lib(files)?;
+    let out = PyDict::new(py);
+    out.set_item("events.csv", PyBytes::new(py, &events))?;
+    out.set_item("identities.csv", PyBytes::new(py, &identities))?;
+    out.set_item("spend.csv", PyBytes::new(py, &spend))?;
+    out.set_item("truth.csv", PyBytes::new(py, &truth))?;
+    if let Some(e) = experiments {
+        out.set_item("experiments.csv", PyBytes::new(py, &e))?;
+    }
+    Ok(out)
+}
+
+/// The settings keyword arguments resolve to, for tests: every keyword must change them.
+#[pyfunction]
+fn resolve_settings(kwargs: BTreeMap<String, String>) -> PyResult<String> {
+    let mut kw = Kwargs::new(kwargs);
+    let period = kw.take("period");
+    let budget = params::budget_params(&mut kw)?;
+    let args = run_args(&mut kw, None, 0, false)?;
+    kw.finish("resolve_settings")?;
+    Ok(format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+        args.settings, args.journey_params, args.paths, budget, period, args.seed
+    ))
+}
+
+/// The names of every model, and of the models the default set may run.
+#[pyfunction]
+fn model_names() -> Vec<(String, String)> {
+    ModelName::ALL
+        .iter()
+        .map(|m| (m.as_str().to_string(), m.info().summary.to_string()))
+        .collect()
+}
+
+#[pymodule]
+fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("NativeError", m.py().get_type::<NativeError>())?;
+    m.add_class::<NativeJourneys>()?;
+    m.add_function(wrap_pyfunction!(build_journeys, m)?)?;
+    m.add_function(wrap_pyfunction!(attribute, m)?)?;
+    m.add_function(wrap_pyfunction!(report, m)?)?;
+    m.add_function(wrap_pyfunction!(budget, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_settings, m)?)?;
+    m.add_function(wrap_pyfunction!(model_names, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

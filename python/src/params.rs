@@ -33,7 +33,8 @@ impl Kwargs {
         Kwargs(map)
     }
 
-    fn take(&mut self, name: &str) -> Option<String> {
+    /// The value of `name`, used up.
+    pub fn take(&mut self, name: &str) -> Option<String> {
         self.0.remove(name)
     }
 
@@ -56,10 +57,9 @@ fn param_named(name: &str) -> Option<Param> {
 fn invalid(name: &str, message: impl Into<String>) -> PyErr {
     match param_named(name) {
         Some(p) => native(Error::param(p, message)),
-        None => pyo3::exceptions::PyValueError::new_err(format!(
-            "invalid {name}: {}",
-            message.into()
-        )),
+        None => {
+            pyo3::exceptions::PyValueError::new_err(format!("invalid {name}: {}", message.into()))
+        }
     }
 }
 
@@ -67,6 +67,11 @@ fn number<T: std::str::FromStr>(name: &str, text: &str, what: &str) -> PyResult<
     text.trim()
         .parse()
         .map_err(|_| invalid(name, format!("`{text}`: expected {what}")))
+}
+
+/// A number of a keyword argument.
+pub fn parse_number<T: std::str::FromStr>(name: &str, text: &str) -> PyResult<T> {
+    number(name, text, "a number")
 }
 
 fn flag(name: &str, text: &str) -> PyResult<bool> {
@@ -110,7 +115,10 @@ fn timestamp(name: &str, text: &str) -> PyResult<i64> {
     parse_timestamp(text).ok_or_else(|| {
         invalid(
             name,
-            format!("`{text}`: expected {}", pathcredit::time::TIMESTAMP_EXPECTED),
+            format!(
+                "`{text}`: expected {}",
+                pathcredit::time::TIMESTAMP_EXPECTED
+            ),
         )
     })
 }
@@ -189,8 +197,7 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
         s.level = choice::<Level>(&t)?;
     }
     if let Some(t) = kw.take("position_weights") {
-        s.position_weights =
-            PositionWeights::parse(&t, Param::PositionWeights).map_err(native)?;
+        s.position_weights = PositionWeights::parse(&t, Param::PositionWeights).map_err(native)?;
     }
     if let Some(t) = kw.take("custom_weights") {
         s.custom_weights = Some(PositionWeights::parse(&t, Param::CustomWeights).map_err(native)?);
@@ -222,7 +229,9 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
         Some(t) => Some(pathcredit::memory::parse_size(&t).map_err(native)?),
         None => None,
     };
-    let mut markov = MarkovParams::default().seed(seed).memory_limit(memory_limit);
+    let mut markov = MarkovParams::default()
+        .seed(seed)
+        .memory_limit(memory_limit);
     if let Some(t) = kw.take("markov_order") {
         markov = markov.order_choice(t.parse::<MarkovOrder>().map_err(native)?);
     }

@@ -1,0 +1,44 @@
+"""pathcredit: data-driven marketing attribution, exact and fast.
+
+DataFrames in, DataFrames out. The work is done by the same Rust library as the
+``pathcredit`` command line, with the interpreter released; results equal the command
+line's, byte for byte once written as CSV.
+
+>>> import pathcredit as pc
+>>> journeys = pc.build_journeys(events, identities=ids, lookback_days=30, censor_days=0)
+>>> credit = pc.attribute(journeys, models=["last_touch", "markov", "shapley"])
+
+Inputs are pandas or polars DataFrames, pyarrow Tables, DuckDB relations (read through
+the Arrow C stream interface, without copying), CSV file paths or CSV bytes.
+"""
+
+from ._api import (
+    Journeys,
+    attribute,
+    budget,
+    build_journeys,
+    evaluate,
+    models,
+    report,
+    simulate,
+    validate,
+)
+from ._pathcredit import __version__
+from .errors import InputError, ModelError, ParameterError, PathcreditError
+
+__all__ = [
+    "Journeys",
+    "attribute",
+    "budget",
+    "build_journeys",
+    "evaluate",
+    "models",
+    "report",
+    "simulate",
+    "validate",
+    "InputError",
+    "ModelError",
+    "ParameterError",
+    "PathcreditError",
+    "__version__",
+]
