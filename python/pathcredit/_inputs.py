@@ -39,7 +39,7 @@ def _header(line: bytes) -> List[str]:
 
 def native_input(obj: Any, role: str) -> Tuple[Any, str]:
     """`(input, name)` for the native module: a path (str), CSV bytes, or an Arrow
-    stream capsule; the name is what messages call the input."""
+    table read from the object's stream; the name is what messages call the input."""
     if isinstance(obj, (str, os.PathLike)):
         path = os.fspath(obj)
         if not os.path.exists(path):
@@ -51,9 +51,14 @@ def native_input(obj: Any, role: str) -> Tuple[Any, str]:
     export = getattr(obj, "__arrow_c_stream__", None)
     if export is not None:
         try:
-            return export(), name
+            capsule = export()
         except ImportError:
-            pass  # pandas without pyarrow: write CSV below
+            capsule = None  # pandas without pyarrow: write CSV below
+        if capsule is not None:
+            # Read at once: a DuckDB connection allows one open result at a time.
+            from . import _pathcredit
+
+            return _pathcredit.import_arrow(capsule, name), name
     to_csv = getattr(obj, "to_csv", None)
     if to_csv is not None:
         buffer = io.StringIO()

@@ -4,6 +4,7 @@
 
 use std::io::BufReader;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule, PyCapsuleMethods, PyString};
@@ -13,6 +14,29 @@ use pathcredit::csv_input::{Records, open_file};
 use crate::arrow::{Imported, import};
 use crate::errors::plain;
 
+/// An Arrow stream read whole as soon as it is exported (a DuckDB connection allows one
+/// open result at a time), held until a call reads it.
+#[pyclass(module = "pathcredit._pathcredit", name = "ArrowTable", frozen)]
+pub struct ArrowTable {
+    imported: Arc<Imported>,
+}
+
+/// Reads the stream of an `arrow_array_stream` capsule.
+fn import_capsule(capsule: &Bound<'_, PyCapsule>, name: &str) -> PyResult<Imported> {
+    let pointer = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
+    // SAFETY: a capsule named `arrow_array_stream` holds an `ArrowArrayStream` that its
+    // consumer may move out.
+    unsafe { import(pointer.as_ptr(), name) }.map_err(plain)
+}
+
+/// Reads an Arrow stream capsule now (`name` names it in messages).
+#[pyfunction]
+pub fn import_arrow(capsule: &Bound<'_, PyCapsule>, name: &str) -> PyResult<ArrowTable> {
+    Ok(ArrowTable {
+        imported: Arc::new(import_capsule(capsule, name)?),
+    })
+}
+
 /// An input taken from Python, with its name for messages.
 pub enum Input {
     /// A CSV file.
@@ -20,7 +44,7 @@ pub enum Input {
     /// CSV text (a DataFrame written as CSV when it cannot export Arrow).
     Bytes(Vec<u8>),
     /// An Arrow stream, read whole.
-    Arrow(Imported),
+    Arrow(Arc<Imported>),
 }
 
 impl Input {
@@ -33,15 +57,14 @@ impl Input {
         if let Ok(bytes) = obj.cast::<PyBytes>() {
             return Ok(Input::Bytes(bytes.as_bytes().to_vec()));
         }
+        if let Ok(table) = obj.cast::<ArrowTable>() {
+            return Ok(Input::Arrow(Arc::clone(&table.get().imported)));
+        }
         if let Ok(capsule) = obj.cast::<PyCapsule>() {
-            let pointer = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
-            // SAFETY: a capsule named `arrow_array_stream` holds an `ArrowArrayStream`
-            // that its consumer may move out.
-            let imported = unsafe { import(pointer.as_ptr(), name) }.map_err(plain)?;
-            return Ok(Input::Arrow(imported));
+            return Ok(Input::Arrow(Arc::new(import_capsule(capsule, name)?)));
         }
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "{name}: expected a file path, CSV bytes or an Arrow stream capsule"
+            "{name}: expected a file path, CSV bytes or an Arrow table"
         )))
     }
 

@@ -709,6 +709,8 @@ fn model_names() -> Vec<(String, String)> {
 fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeJourneys>()?;
+    m.add_class::<inputs::ArrowTable>()?;
+    m.add_function(wrap_pyfunction!(inputs::import_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(build_journeys, m)?)?;
     m.add_function(wrap_pyfunction!(attribute, m)?)?;
     m.add_function(wrap_pyfunction!(report, m)?)?;
