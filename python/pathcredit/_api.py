@@ -62,7 +62,8 @@ def _frame(data: bytes, text_columns: Sequence[str] = ()):
 
 
 _TEXT = ("model", "channel", "campaign", "content", "path", "journey_id", "user_id",
-         "id", "person_id", "resolution", "role", "bound", "from", "to", "milestone")
+         "id", "person_id", "resolution", "role", "bound", "from", "to", "milestone",
+         "event", "account_id", "anonymous_id", "session_id", "label")
 
 
 def _write_atomically(files: Mapping[str, bytes]) -> None:

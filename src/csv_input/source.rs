@@ -488,7 +488,7 @@ impl<'s> Row<'s> {
     /// else an error.
     pub fn non_negative(&self, col: usize, empty_as: Option<f64>) -> Result<f64> {
         let typed = match self.cell(col) {
-            Some(Cell::Float(v)) if !v.is_nan() => Some(v),
+            Some(Cell::Float(v)) => Some(v),
             Some(Cell::Int(v)) => Some(v as f64),
             _ => None,
         };
@@ -507,11 +507,7 @@ impl<'s> Row<'s> {
                 ))
             };
         }
-        // A float NaN is pandas' missing value: empty, like a null.
-        let s = match self.cell(col) {
-            Some(Cell::Float(v)) if v.is_nan() => "",
-            _ => self.str(col)?,
-        };
+        let s = self.str(col)?;
         if s.is_empty() {
             return empty_as
                 .ok_or_else(|| self.error(col, "empty; expected a non-negative number"));

@@ -153,7 +153,7 @@ pub enum Column<'a> {
         /// Which rows hold a value.
         valid: Option<Bitmap<'a>>,
     },
-    /// Floating-point numbers.
+    /// Floating-point numbers (a NaN reads as a null: pandas' missing value).
     Float {
         /// The values (`f32` widened).
         values: Floats<'a>,
@@ -255,7 +255,11 @@ impl<'a> Column<'a> {
                 }
             }
             Column::Int { values, .. } => Cell::Int(values.get(i)),
-            Column::Float { values, .. } => Cell::Float(values.get(i)),
+            // NaN is how pandas marks a missing number: a null.
+            Column::Float { values, .. } => match values.get(i) {
+                v if v.is_nan() => Cell::Null,
+                v => Cell::Float(v),
+            },
             Column::Time { values, unit, .. } => Cell::Time(values[i], *unit),
             Column::Bool { values, .. } => Cell::Bool(values.is_set(i)),
             Column::Dictionary { keys, values, .. } => values.cell(keys.get(i) as usize),

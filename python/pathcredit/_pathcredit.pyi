@@ -1,0 +1,125 @@
+"""The native half of pathcredit (Rust, pyo3). Use the functions of ``pathcredit``;
+these are their building blocks. Every input is a CSV file path (``str``), CSV
+``bytes``, or an :class:`ArrowTable`; every keyword dict maps the library's parameter
+names to their values as text."""
+
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+__version__: str
+
+class NativeError(Exception):
+    """An error of the Rust library: ``args == (kind, message, location)``, with kind
+    ``input``, ``parameter``, ``model``, ``io`` or ``other`` and location ``(file, line,
+    row, column, column_name)`` or ``None``."""
+
+class ArrowTable:
+    """An Arrow stream read whole (its buffers borrowed, never copied)."""
+
+def import_arrow(capsule: object, name: str) -> ArrowTable:
+    """Reads the ``arrow_array_stream`` capsule of ``__arrow_c_stream__()`` now."""
+
+Input = Union[str, bytes, ArrowTable]
+
+class NativeJourneys:
+    """Journeys built from events, held in Rust."""
+
+    def summary_json(self) -> str:
+        """The build summary as JSON."""
+    def journeys_csv(self) -> bytes:
+        """The journeys file, one row per touch."""
+    def paths_csv(self, separator: str) -> bytes:
+        """The path summary."""
+    def identities_csv(self) -> bytes:
+        """The resolved identities."""
+    def has_logs(self) -> bool:
+        """True when the whole logs of converting units were kept."""
+    def __len__(self) -> int: ...
+
+def build_journeys(
+    events: Input,
+    events_name: str,
+    identities: Optional[Input],
+    identities_name: str,
+    kwargs: Dict[str, str],
+    keep_logs: bool,
+) -> NativeJourneys:
+    """Builds journeys from events (and identity edges)."""
+
+def attribute(
+    data: Union[Input, NativeJourneys],
+    kind: str,
+    name: str,
+    identities: Optional[Input],
+    identities_name: str,
+    models: Optional[Sequence[str]],
+    bootstrap: int,
+    details: bool,
+    lift_tests: Optional[Input],
+    lift_tests_name: str,
+    kwargs: Dict[str, str],
+) -> Dict[str, object]:
+    """Runs the models: ``credit_csv`` (bytes), ``details_json``, ``notes``
+    (``[(model, note)]``), ``inputs_json``."""
+
+def report(
+    data: Union[Input, NativeJourneys],
+    kind: str,
+    name: str,
+    identities: Optional[Input],
+    identities_name: str,
+    models: Optional[Sequence[str]],
+    bootstrap: int,
+    spend: Optional[Input],
+    spend_name: str,
+    budget_model: Optional[str],
+    kwargs: Dict[str, str],
+) -> Dict[str, object]:
+    """The report: ``markdown`` and ``html`` (bytes), ``tables`` (file name → bytes,
+    ``report.json`` included), ``notes``."""
+
+def budget(
+    credit: Input,
+    credit_name: str,
+    model: Optional[str],
+    spend: Input,
+    spend_name: str,
+    kwargs: Dict[str, str],
+) -> Dict[str, object]:
+    """A budget plan: ``plan_csv`` (bytes) and ``plan_json``."""
+
+def evaluate(
+    truth: Input,
+    truth_name: str,
+    credit: Input,
+    credit_name: str,
+    details_json: Optional[str],
+    spend: Optional[Input],
+    spend_name: str,
+    truth_column: str,
+    kwargs: Dict[str, str],
+) -> bytes:
+    """Scores against the truth, as CSV."""
+
+def validate(
+    data: Union[Input, NativeJourneys],
+    kind: str,
+    name: str,
+    identities: Optional[Input],
+    identities_name: str,
+    models: Optional[Sequence[str]],
+    report: Input,
+    report_name: str,
+    report_columns: List[str],
+    kwargs: Dict[str, str],
+) -> Dict[str, object]:
+    """The cross-check: ``rows_csv`` (bytes) and ``json``."""
+
+def simulate(kwargs: Dict[str, str]) -> Dict[str, bytes]:
+    """The simulated files by name (``events.csv``, ``identities.csv``, ``spend.csv``,
+    ``truth.csv``, and ``experiments.csv`` with experiments)."""
+
+def resolve_settings(kwargs: Dict[str, str]) -> str:
+    """The settings the keywords resolve to (for tests)."""
+
+def model_names() -> List[Tuple[str, str]]:
+    """Every model's name and summary."""
