@@ -4,6 +4,7 @@
 #   markov    pathcredit's exact Markov vs ChannelAttribution's markov_model (CONFIGS=rows:channels:order,...)
 #   shapley   pathcredit's Shapley models vs mta, do-attribution, shapley-attribution (CHANNELS=12,16,20)
 #   logistic  pathcredit's logistic model vs scikit-learn on the same feature matrix (PERSONS=850000)
+#   python    the Python package on 10M events as DataFrames vs the CLI on the CSV (PERSONS=1460000)
 # Installs what it needs into benches/peers/.venv; data go to benches/peers/data/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,8 +40,15 @@ case "${1:-}" in
     fi
     "$venv/bin/python" "$here/logistic.py" --bin "$bin" --journeys "$data/journeys.csv" --out "$data"
     ;;
+  python)
+    "$venv/bin/pip" install --quiet -r "$root/python/requirements-test.txt"
+    "$venv/bin/pip" install --quiet "$root/python"
+    data=$here/data/journeys-${PERSONS:-1460000}
+    [ -f "$data/events.csv" ] || "$bin" generate-events --persons "${PERSONS:-1460000}" --seed 1 --out-dir "$data"
+    (cd "$here" && "$venv/bin/python" python_journeys.py --bin "$bin" --data "$data" --runs "${RUNS:-3}")
+    ;;
   *)
-    echo "usage: $0 journeys|markov|shapley|logistic" >&2
+    echo "usage: $0 journeys|markov|shapley|logistic|python" >&2
     exit 2
     ;;
 esac
