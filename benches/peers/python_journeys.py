@@ -63,7 +63,8 @@ def main():
     for kind, times in py_times.items():
         ratios = ", ".join(f"{p / c:.2f}" for p, c in zip(times, cli_times))
         same = (out / f"{kind}.csv").read_bytes() == reference
-        print(f"| `pc.build_journeys({kind} DataFrame)` + path summary | {statistics.median(times):.2f} s "
+        label = "pyarrow Table" if kind == "pyarrow" else f"{kind} DataFrame"
+        print(f"| `pc.build_journeys({label})` + path summary | {statistics.median(times):.2f} s "
               f"| {ratios} | {'identical' if same else 'DIFFERENT'} |")
 
 
