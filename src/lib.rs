@@ -82,6 +82,8 @@
 //! * [`simulate`]: the causal simulator, whose channel effects are known exactly;
 //!   [`bench_data`]: seeded benchmark data (path summaries, event logs) with no causal
 //!   meaning.
+//! * [`sql`]: the journey build written as SQL for DuckDB and Spark (the same
+//!   parameters, the same path summary), for data too large for one machine.
 //! * [`param`]: the names of every setting ([`Param`]) and of every closed choice
 //!   ([`Choice`]); errors name parameters, never command-line flags.
 //! * [`linalg`]: the small dense solves the models share; [`memory`]: how much memory a
@@ -109,6 +111,7 @@ pub mod prec;
 pub mod report;
 pub mod run;
 pub mod simulate;
+pub mod sql;
 pub mod time;
 
 pub use channel::{ChannelId, Dictionary};

@@ -105,6 +105,11 @@ params! {
     Floor => "floor", "Minimum spend of a channel.";
     Cap => "cap", "Maximum spend of a channel.";
     BudgetModel => "budget_model", "The model a budget plan follows.";
+    // SQL for engines.
+    Dialect => "dialect", "The SQL engine the journey SQL is written for.";
+    TimestampKind => "timestamp_kind", "How the events table holds time.";
+    StitchRounds => "stitch_rounds", "Rounds of identity stitching in SQL.";
+    OutputPrefix => "output_prefix", "Prefix of the tables the SQL creates.";
     // Evaluation.
     TruthColumn => "truth_column", "The truth column scored against.";
     // Simulation and benchmark data.

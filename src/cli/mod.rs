@@ -16,6 +16,7 @@ pub mod output;
 mod pipeline;
 mod report;
 mod simulate;
+mod sql;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -52,6 +53,7 @@ pub(crate) enum Command {
     Report(Box<report::ReportArgs>),
     Budget(budget::BudgetCommandArgs),
     Validate(Box<validate::ValidateArgs>),
+    Sql(Box<sql::SqlArgs>),
 }
 
 impl Cli {
@@ -67,6 +69,7 @@ impl Cli {
             Command::Report(_) => "report",
             Command::Budget(_) => "budget",
             Command::Validate(_) => "validate",
+            Command::Sql(_) => "sql",
         }
     }
 }
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(*args, quiet),
         Command::Budget(args) => budget::run(args, quiet),
         Command::Validate(args) => validate::run(*args, quiet),
+        Command::Sql(args) => sql::run(*args),
     }
 }
 

@@ -1,0 +1,779 @@
+//! SQL that builds, inside an engine (DuckDB, Spark), the path summary that
+//! `pathcredit journeys` builds from the same parameters, row for row.
+//!
+//! The pattern of Google's Fractribution and Snowplow's attribution package: the engine
+//! reduces billions of events to a small, mergeable aggregate (the path summary, and on
+//! request order-k transition counts and channel-set counts); pathcredit fits the models
+//! on it exactly, on one machine. What is new here is that the SQL is generated from the
+//! same [`JourneyParams`] and [`PathTransform`] the Rust builder uses, with the same
+//! semantics, step by step (see the comments the SQL carries):
+//!
+//! 1. **Events**: trimmed ids and names; kinds by the configured event names (touch 0,
+//!    milestone 1, conversion 2, others ignored but counted in the end of the data).
+//! 2. **Identities**: self-edges ignored; under `shared_devices = separate` an anonymous
+//!    id linked to two or more user ids keeps its own events and links nothing;
+//!    connected components by minimum-label propagation with pointer jumping, unrolled
+//!    into `stitch_rounds` materialised rounds and followed by a check that fails the
+//!    run if an edge still joins two labels (never a silent wrong stitch); the person key
+//!    is the component's smallest user-side id (byte order), as in the builder.
+//! 3. **Timelines**: events ordered by time, kind (touch, milestone, conversion),
+//!    channel; a touch at a conversion's instant belongs to it.
+//! 4. **Sessions** (touch level `session`): a session id, or runs of touches with no gap
+//!    longer than the session gap, never across a conversion; the session is one touch at
+//!    its first event's time, with the channel of its first non-direct touch.
+//! 5. **Units**: persons, or accounts (the account on a person's latest event; persons
+//!    without one are left out).
+//! 6. **Journeys**: each conversion closes the unit's touches since the previous one
+//!    inside `conversion − lookback ≤ touch` (the last `lookback_steps`); an empty window
+//!    is unattributable or goes to the unattributed channel; the touches after the last
+//!    conversion, inside the lookback before the last of them, are a non-converting
+//!    journey unless censored (`data_end − last ≤ censor`, a horizon of 0 censors
+//!    nothing).
+//! 7. **Transforms**: dropped channels, direct touches dropped unless alone, the sequence
+//!    transform (`exposure`, `first`, `unique`, `frequency`), the last `max_steps`;
+//!    journeys left empty are left out.
+//! 8. **Outputs**: `<prefix>path_summary` (`path, total_conversions,
+//!    total_conversion_value, total_null`), and on request `<prefix>transitions`
+//!    (`from_state, to_state, count, value`: order-k windows as the Markov model forms
+//!    them, `(start)`, `(conversion)`, `(null)`) and `<prefix>coalitions` (`channels`,
+//!    the journey's distinct channels sorted and joined by ` + `, with the same totals).
+//!
+//! Where the Rust builder breaks a tie on a field the path summary does not hold (two
+//! events of one person at the same millisecond on the same channel with different
+//! accounts), the SQL may break it otherwise; no path differs for it.
+
+mod dialect;
+
+pub use dialect::Dialect;
+
+use crate::csv_input::ColumnMap;
+use crate::error::{Error, Result};
+use crate::journeys::{
+    JourneyLevel, JourneyParams, PathTransform, SharedDevices, TouchLevel, TransformKind,
+};
+use crate::param::{Choice, Param, choice_str};
+
+/// How the events table holds time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimestampKind {
+    /// A timestamp type (or text the engine casts to one), read as UTC.
+    #[default]
+    Timestamp,
+    /// Integer epochs: seconds below 10^11, milliseconds from there (the CSV rule).
+    Epoch,
+}
+
+impl Choice for TimestampKind {
+    const PARAM: Param = Param::TimestampKind;
+    const ALL: &'static [Self] = &[TimestampKind::Timestamp, TimestampKind::Epoch];
+    fn name(self) -> &'static str {
+        match self {
+            TimestampKind::Timestamp => "timestamp",
+            TimestampKind::Epoch => "epoch",
+        }
+    }
+}
+
+choice_str!(TimestampKind);
+
+/// Everything the generated SQL depends on.
+#[derive(Clone, Debug)]
+pub struct SqlSpec {
+    /// The engine.
+    pub dialect: Dialect,
+    /// The events table (`schema.table` allowed).
+    pub events_table: String,
+    /// The identity edges table, if any.
+    pub identities_table: Option<String>,
+    /// How the events table holds time (default a timestamp type).
+    pub timestamps: TimestampKind,
+    /// How journeys are built (its column remapping names the tables' columns).
+    pub params: JourneyParams,
+    /// The path transform of the path summary.
+    pub transform: PathTransform,
+    /// Prefix of every table the SQL creates (default `pc_`).
+    pub prefix: String,
+    /// Rounds of label propagation for identity stitching (default 16: chains of
+    /// devices tens of thousands long; the check says when more are needed).
+    pub stitch_rounds: usize,
+    /// Also count order-k transitions (`<prefix>transitions`).
+    pub transitions_order: Option<usize>,
+    /// Also count journeys per channel set (`<prefix>coalitions`).
+    pub coalitions: bool,
+    /// The events table has a conversion value column (default true; without it every
+    /// value is 0).
+    pub has_value: bool,
+    /// The events table has a session id column (default false: sessions are cut by
+    /// the inactivity gap).
+    pub has_session_id: bool,
+}
+
+impl SqlSpec {
+    /// The SQL for `dialect` reading `events_table`, with the builder's defaults.
+    pub fn new(dialect: Dialect, events_table: impl Into<String>) -> Self {
+        SqlSpec {
+            dialect,
+            events_table: events_table.into(),
+            identities_table: None,
+            timestamps: TimestampKind::Timestamp,
+            params: JourneyParams::default(),
+            transform: PathTransform::default(),
+            prefix: "pc_".to_string(),
+            stitch_rounds: 16,
+            transitions_order: None,
+            coalitions: false,
+            has_value: true,
+            has_session_id: false,
+        }
+    }
+
+    /// Checks the settings.
+    pub fn validate(&self) -> Result<()> {
+        self.params.validate()?;
+        self.transform.validate()?;
+        if self.stitch_rounds == 0 {
+            return Err(Error::param(Param::StitchRounds, "must be at least 1"));
+        }
+        if !self
+            .prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(Error::param(
+                Param::OutputPrefix,
+                format!("`{}`: letters, digits and `_` only", self.prefix),
+            ));
+        }
+        if let Some(k) = self.transitions_order
+            && !(1..=crate::models::markov::MAX_ORDER).contains(&k)
+        {
+            return Err(Error::param(
+                Param::MarkovOrder,
+                format!(
+                    "{k}: expected an order 1 to {}",
+                    crate::models::markov::MAX_ORDER
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Writes the SQL of `spec`: statements separated by blank lines, each with a comment
+/// saying what it does.
+pub fn journeys_sql(spec: &SqlSpec) -> Result<String> {
+    spec.validate()?;
+    Ok(Writer::new(spec).write())
+}
+
+struct Writer<'a> {
+    spec: &'a SqlSpec,
+    d: Dialect,
+    out: Vec<String>,
+    /// The table of transformed journey touches (for transitions and coalitions).
+    journey_source: String,
+}
+
+impl<'a> Writer<'a> {
+    fn new(spec: &'a SqlSpec) -> Self {
+        Writer {
+            spec,
+            d: spec.dialect,
+            out: Vec::new(),
+            journey_source: String::new(),
+        }
+    }
+
+    fn t(&self, name: &str) -> String {
+        format!("{}{name}", self.spec.prefix)
+    }
+
+    fn col(&self, default: &str, columns: &ColumnMap) -> String {
+        self.d.identifier(columns.header(default))
+    }
+
+    fn lit(&self, text: &str) -> String {
+        self.d.literal(text)
+    }
+
+    fn list(&self, names: &[String]) -> String {
+        names
+            .iter()
+            .map(|n| self.lit(n.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn text(&self, expr: &str) -> String {
+        format!("coalesce(trim(CAST({expr} AS STRING)), '')")
+    }
+
+    fn step(&mut self, comment: &str, name: &str, query: String) {
+        let comment: String = comment.lines().map(|l| format!("-- {l}\n")).collect();
+        self.out.push(format!(
+            "{comment}{}",
+            self.d.materialise(&self.t(name), &query)
+        ));
+    }
+
+    fn write(mut self) -> String {
+        let spec = self.spec;
+        let p = &spec.params;
+        let mut header = format!(
+            "-- pathcredit {}: the path summary of `pathcredit journeys`, as {} SQL.\n\
+             -- Built from: journey level {}, touch level {}, lookback {}, lookback steps {}, \
+             censoring {}, session gap {} ms, shared devices {}, transform {}.\n\
+             -- Reads {}{}; writes {}path_summary.\n",
+            env!("CARGO_PKG_VERSION"),
+            self.d.name(),
+            p.level.name(),
+            p.touch_level.name(),
+            p.lookback.map_or("none".to_string(), |l| format!("{l} ms")),
+            p.lookback_steps
+                .map_or("all".to_string(), |s| s.to_string()),
+            p.censor_horizon()
+                .map_or("none".to_string(), |c| format!("{c} ms")),
+            p.session_gap,
+            p.shared_devices.name(),
+            spec.transform.kind.name(),
+            spec.events_table,
+            spec.identities_table
+                .as_deref()
+                .map_or(String::new(), |i| format!(" and {i}")),
+            spec.prefix,
+        );
+        header.push_str(self.d.preamble());
+        self.out.push(header);
+        self.events();
+        self.identities();
+        self.timelines();
+        self.items();
+        self.units();
+        self.journeys();
+        self.transformed();
+        self.summary();
+        if let Some(k) = spec.transitions_order {
+            self.transitions(k);
+        }
+        if spec.coalitions {
+            self.coalitions();
+        }
+        let mut sql = self.out.join("\n\n");
+        sql.push_str(&format!(
+            "\n\n-- The path summary, in pathcredit's order.\nSELECT * FROM {} ORDER BY path;\n",
+            self.t("path_summary")
+        ));
+        sql
+    }
+
+    /// Step 1: the events, typed and classified.
+    fn events(&mut self) {
+        let spec = self.spec;
+        let p = &spec.params;
+        let c = &p.read.columns;
+        let ts_col = self.col("timestamp", c);
+        let ts = match spec.timestamps {
+            TimestampKind::Timestamp => self.d.epoch_millis(&ts_col),
+            TimestampKind::Epoch => format!(
+                "CASE WHEN abs(CAST({ts_col} AS BIGINT)) < 100000000000 \
+                 THEN CAST({ts_col} AS BIGINT) * 1000 ELSE CAST({ts_col} AS BIGINT) END"
+            ),
+        };
+        let conversions = p.conversion_events();
+        let names = &p.event_names;
+        let value = if spec.has_value {
+            format!(
+                "coalesce(CAST(nullif(trim(CAST({} AS STRING)), '') AS DOUBLE), 0)",
+                self.col("value", c)
+            )
+        } else {
+            "CAST(0 AS DOUBLE)".to_string()
+        };
+        let session = if spec.has_session_id {
+            self.text(&self.col("session_id", c))
+        } else {
+            "''".to_string()
+        };
+        let account = if p.level == JourneyLevel::Account {
+            self.text(&self.col("account_id", c))
+        } else {
+            "''".to_string()
+        };
+        let ev = self.text(&self.col("event", c));
+        let milestone_bits = format!(
+            "CASE WHEN {ev} = {} THEN 4 WHEN {ev} = {} THEN 8 WHEN {ev} = {} THEN 12 ELSE 0 END",
+            self.lit(&names.lead_created),
+            self.lit(&names.opportunity_created),
+            self.lit(&names.closed_won)
+        );
+        let query = format!(
+            "SELECT {id} AS id, {ts} AS ts, {ev} AS event, {channel} AS channel, \
+             {value} AS value, {session} AS sid, {account} AS account,\n  \
+             CASE WHEN {ev} IN ({conv}) THEN 2 WHEN {ev} IN ({touch}) THEN 0 \
+             WHEN ({milestone_bits}) > 0 THEN 1 ELSE -1 END AS rnk,\n  \
+             (CASE WHEN {ev} IN ({touch}) THEN 1 ELSE 0 END) + \
+             (CASE WHEN {ev} IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
+             FROM {table}",
+            id = self.text(&self.col("user_id", c)),
+            channel = self.text(&self.col("channel", c)),
+            conv = self.list(&conversions),
+            touch = self.list(&names.touch),
+            table = self.d.table(&spec.events_table),
+        );
+        self.step(
+            "1. Events: ids and names trimmed, time in epoch milliseconds, kind rank\n\
+             (touch 0, milestone 1, conversion 2; -1 for names that are none of them).",
+            "events",
+            query,
+        );
+        let end = match p.data_end {
+            Some(t) => format!("SELECT CAST({t} AS BIGINT) AS t"),
+            None => format!("SELECT max(ts) AS t FROM {}", self.t("events")),
+        };
+        self.step(
+            "The end of the data: the latest event of any name (or the data_end setting).",
+            "data_end",
+            end,
+        );
+    }
+
+    /// Step 2: identity stitching into persons.
+    fn identities(&mut self) {
+        let spec = self.spec;
+        let Some(table) = &spec.identities_table else {
+            self.step(
+                "2. Persons: without identity edges, every id is its own person.",
+                "person_of",
+                format!("SELECT DISTINCT id, id AS person FROM {}", self.t("events")),
+            );
+            return;
+        };
+        let c = &spec.params.read.columns;
+        let anon = self.text(&self.col("anonymous_id", c));
+        let user = self.text(&self.col("user_id", c));
+        self.step(
+            "2. Identity edges: distinct, trimmed; a self-edge links nothing.",
+            "edges_all",
+            format!(
+                "SELECT DISTINCT {anon} AS a, {user} AS u FROM {}\nWHERE {anon} <> {user} AND {anon} <> '' AND {user} <> ''",
+                self.d.table(table)
+            ),
+        );
+        let used = match spec.params.shared_devices {
+            SharedDevices::Separate => format!(
+                "SELECT a, u FROM {all} WHERE a NOT IN (\n  SELECT a FROM {all} GROUP BY a HAVING count(DISTINCT u) > 1)",
+                all = self.t("edges_all")
+            ),
+            SharedDevices::Merge => format!("SELECT a, u FROM {}", self.t("edges_all")),
+        };
+        self.step(
+            "Edges followed: an anonymous id linked to several user ids (a shared device) is\n\
+             kept apart under shared_devices = separate.",
+            "edges",
+            used,
+        );
+        self.step(
+            "Both directions of every edge.",
+            "neighbours",
+            format!(
+                "SELECT a AS x, u AS y FROM {e} UNION ALL SELECT u AS x, a AS y FROM {e}",
+                e = self.t("edges")
+            ),
+        );
+        self.step(
+            "Every id, labelled with itself.",
+            "label_0",
+            format!(
+                "SELECT id AS v, id AS lab FROM (SELECT id FROM {ev} UNION SELECT a FROM {e} UNION SELECT u FROM {e}) ids",
+                ev = self.t("events"),
+                e = self.t("edges")
+            ),
+        );
+        let rounds = spec.stitch_rounds;
+        for r in 1..=rounds {
+            let prev = self.t(&format!("label_{}", r - 1));
+            let query = format!(
+                "WITH m AS (\n  SELECT l.v, least(l.lab, coalesce(nb.lab, l.lab)) AS lab FROM {prev} l\n  \
+                 LEFT JOIN (SELECT n.x AS v, min(l2.lab) AS lab FROM {nb} n JOIN {prev} l2 ON n.y = l2.v GROUP BY n.x) nb\n  \
+                 ON nb.v = l.v)\nSELECT m1.v, m2.lab FROM m m1 JOIN m m2 ON m2.v = m1.lab",
+                nb = self.t("neighbours"),
+            );
+            self.step(
+                &format!(
+                    "Round {r} of {rounds}: each id takes the smallest label among itself and its\n\
+                     neighbours, then the label of that label (pointer jumping)."
+                ),
+                &format!("label_{r}"),
+                query,
+            );
+        }
+        let last = self.t(&format!("label_{rounds}"));
+        let check = format!(
+            "SELECT {raise} AS failed FROM (\n  SELECT count(*) AS n FROM {e} e JOIN {last} la ON la.v = e.a JOIN {last} lu ON lu.v = e.u\n  WHERE la.lab <> lu.lab) unconverged\nWHERE n > 0",
+            raise = self.d.raise(&format!(
+                "pathcredit: identity stitching did not converge in {rounds} rounds; generate the SQL with more stitch rounds"
+            )),
+            e = self.t("edges"),
+        );
+        self.out.push(format!(
+            "-- Convergence check: fails the run if an edge still joins two labels.\n{check};"
+        ));
+        self.step(
+            "Persons: the key of each component is its smallest user-side id (byte order).",
+            "person_of",
+            format!(
+                "SELECT l.v AS id, coalesce(k.key, l.lab) AS person FROM {last} l\n\
+                 LEFT JOIN (SELECT l2.lab, min(e.u) AS key FROM {e} e JOIN {last} l2 ON l2.v = e.u GROUP BY l2.lab) k\n\
+                 ON k.lab = l.lab",
+                e = self.t("edges"),
+            ),
+        );
+    }
+
+    /// Step 3: each person's classified events with their segment.
+    fn timelines(&mut self) {
+        self.step(
+            "3. Timelines: each event of a known kind with its person and its segment (the\n\
+             number of the person's conversions before it: touches at a conversion's instant\n\
+             come first and belong to it).",
+            "timeline",
+            format!(
+                "SELECT p.person, e.ts, e.rnk, e.kbits, e.channel, e.value, e.sid, e.account,\n  \
+                 coalesce(sum(CASE WHEN e.rnk = 2 THEN 1 ELSE 0 END) OVER (PARTITION BY p.person\n    \
+                 ORDER BY e.ts, e.rnk, e.channel, e.kbits, e.value ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seg\n\
+                 FROM {ev} e JOIN {po} p ON p.id = e.id\nWHERE e.rnk >= 0",
+                ev = self.t("events"),
+                po = self.t("person_of"),
+            ),
+        );
+    }
+
+    /// Step 4: touch items (sessions or touch events).
+    fn items(&mut self) {
+        let spec = self.spec;
+        let p = &spec.params;
+        let direct = self.list(&p.direct_channels);
+        let query = match p.touch_level {
+            TouchLevel::Event => format!(
+                "SELECT person, ts, channel FROM {} WHERE rnk = 0",
+                self.t("timeline")
+            ),
+            TouchLevel::Session => format!(
+                "WITH unl AS (\n  SELECT person, seg, ts, channel,\n    \
+                 CASE WHEN ts - lag(ts) OVER (PARTITION BY person, seg ORDER BY ts, channel) > {gap} THEN 1 ELSE 0 END AS new_run\n  \
+                 FROM {tl} WHERE rnk = 0 AND sid = ''),\n\
+                 runs AS (\n  SELECT person, seg, ts, channel, concat('g', CAST(sum(new_run) OVER (PARTITION BY person, seg ORDER BY ts, channel\n    \
+                 ROWS UNBOUNDED PRECEDING) AS STRING)) AS skey FROM unl\n  \
+                 UNION ALL\n  SELECT person, seg, ts, channel, concat('s', sid) AS skey FROM {tl} WHERE rnk = 0 AND sid <> ''),\n\
+                 ranked AS (\n  SELECT person, seg, skey, ts, channel,\n    \
+                 min(ts) OVER (PARTITION BY person, seg, skey) AS start_ts,\n    \
+                 row_number() OVER (PARTITION BY person, seg, skey ORDER BY CASE WHEN channel IN ({direct}) THEN 1 ELSE 0 END, ts, channel) AS pick\n  \
+                 FROM runs)\n\
+                 SELECT person, start_ts AS ts, channel FROM ranked WHERE pick = 1",
+                gap = p.session_gap,
+                tl = self.t("timeline"),
+            ),
+        };
+        self.step(
+            match p.touch_level {
+                TouchLevel::Event => {
+                    "4. Touches: every touch event is a touch (touch level event)."
+                }
+                TouchLevel::Session => {
+                    "4. Sessions: a session id, or a run of touches with no gap longer than the\n\
+                     session gap, never across a conversion; one touch at the session's first\n\
+                     event, with the channel of its first non-direct touch (else its first)."
+                }
+            },
+            "items",
+            query,
+        );
+    }
+
+    /// Step 5: units (persons or accounts) with their items and conversions, segmented.
+    fn units(&mut self) {
+        let spec = self.spec;
+        let (unit_items, unit_convs) = match spec.params.level {
+            JourneyLevel::Person => (
+                format!(
+                    "SELECT person AS unit, ts, channel FROM {}",
+                    self.t("items")
+                ),
+                format!(
+                    "SELECT person AS unit, ts, kbits, value FROM {} WHERE rnk = 2",
+                    self.t("timeline")
+                ),
+            ),
+            JourneyLevel::Account => {
+                self.step(
+                    "5. Accounts: the account on each person's latest event that has one.",
+                    "account_of",
+                    format!(
+                        "SELECT person, account FROM (\n  SELECT person, account, row_number() OVER (PARTITION BY person\n    \
+                         ORDER BY ts DESC, rnk DESC, channel DESC, kbits DESC, account DESC) AS r\n  \
+                         FROM {} WHERE account <> '') latest WHERE r = 1",
+                        self.t("timeline")
+                    ),
+                );
+                (
+                    format!(
+                        "SELECT a.account AS unit, i.ts, i.channel FROM {} i JOIN {} a ON a.person = i.person",
+                        self.t("items"),
+                        self.t("account_of")
+                    ),
+                    format!(
+                        "SELECT a.account AS unit, t.ts, t.kbits, t.value FROM {} t JOIN {} a ON a.person = t.person WHERE t.rnk = 2",
+                        self.t("timeline"),
+                        self.t("account_of")
+                    ),
+                )
+            }
+        };
+        self.step(
+            "The units' conversions, numbered in timeline order (time, kind, value).",
+            "conversions",
+            format!(
+                "SELECT unit, ts, value, row_number() OVER (PARTITION BY unit ORDER BY ts, kbits, value) - 1 AS seg FROM ({unit_convs}) c"
+            ),
+        );
+        self.step(
+            "The units' touches, each with the number of the unit's conversions before it.",
+            "unit_items",
+            format!(
+                "WITH i AS ({unit_items}),\nboth_kinds AS (\n  \
+                 SELECT unit, ts, 0 AS rnk, channel, 0 AS is_conv FROM i\n  UNION ALL\n  \
+                 SELECT unit, ts, 2 AS rnk, '' AS channel, 1 AS is_conv FROM {conv})\n\
+                 SELECT unit, ts, channel, seg FROM (\n  SELECT unit, ts, rnk, channel,\n    \
+                 coalesce(sum(is_conv) OVER (PARTITION BY unit ORDER BY ts, rnk, channel ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS seg\n  \
+                 FROM both_kinds) s\nWHERE rnk = 0",
+                conv = self.t("conversions"),
+            ),
+        );
+    }
+
+    /// Step 6: journeys (windows, steps, unattributed conversions, censoring).
+    fn journeys(&mut self) {
+        let spec = self.spec;
+        let p = &spec.params;
+        let window = |item: &str, end: &str| match p.lookback {
+            Some(l) => format!("{item} >= {end} - {l}"),
+            None => "1 = 1".to_string(),
+        };
+        let unattributed = match &p.unattributed_channel {
+            Some(ch) => format!(
+                "\nUNION ALL\n-- Conversions with no touch in their window, credited to the unattributed channel.\n\
+                 SELECT c.unit, c.seg AS j, 1 AS converted, c.value, c.ts, {} AS channel FROM {conv} c\n\
+                 WHERE NOT EXISTS (SELECT 1 FROM {items} i WHERE i.unit = c.unit AND i.seg = c.seg AND {})",
+                self.lit(ch.trim()),
+                window("i.ts", "c.ts"),
+                conv = self.t("conversions"),
+                items = self.t("unit_items"),
+            ),
+            None => String::new(),
+        };
+        let censor = match p.censor_horizon() {
+            Some(c) if c > 0 => format!("AND d.t - o.last_ts > {c}"),
+            _ => String::new(),
+        };
+        let query = format!(
+            "WITH counts AS (SELECT unit, count(*) AS n FROM {conv} GROUP BY unit),\n\
+             open_items AS (\n  SELECT i.unit, i.ts, i.channel FROM {items} i LEFT JOIN counts n ON n.unit = i.unit\n  \
+             WHERE i.seg = coalesce(n.n, 0)),\n\
+             open_last AS (SELECT unit, max(ts) AS last_ts FROM open_items GROUP BY unit)\n\
+             SELECT c.unit, c.seg AS j, 1 AS converted, c.value, i.ts, i.channel\n\
+             FROM {conv} c JOIN {items} i ON i.unit = c.unit AND i.seg = c.seg AND {conv_window}{unattributed}\n\
+             UNION ALL\n\
+             SELECT o.unit, -1 AS j, 0 AS converted, CAST(0 AS DOUBLE) AS value, i.ts, i.channel\n\
+             FROM open_last o JOIN open_items i ON i.unit = o.unit AND {open_window} CROSS JOIN {end} d\n\
+             WHERE 1 = 1 {censor}",
+            conv = self.t("conversions"),
+            items = self.t("unit_items"),
+            end = self.t("data_end"),
+            conv_window = window("i.ts", "c.ts"),
+            open_window = window("i.ts", "o.last_ts"),
+        );
+        self.step(
+            "6. Journeys: each conversion closes the unit's touches since the previous one\n\
+             inside its lookback window (j = the conversion's number); the touches after the\n\
+             last conversion, inside the lookback before the last of them, form a\n\
+             non-converting journey (j = -1) unless it is censored.",
+            "journey_touches",
+            query,
+        );
+        let steps = match p.lookback_steps {
+            Some(n) => format!("WHERE back <= {n}"),
+            None => String::new(),
+        };
+        self.step(
+            "Positions within each journey (time, then channel), and the last lookback steps.",
+            "journeys",
+            format!(
+                "SELECT unit, j, converted, value, ts, channel, row_number() OVER (PARTITION BY unit, j ORDER BY ts, channel) AS pos\n\
+                 FROM (SELECT *, row_number() OVER (PARTITION BY unit, j ORDER BY ts DESC, channel DESC) AS back FROM {}) w\n{steps}",
+                self.t("journey_touches")
+            ),
+        );
+    }
+
+    /// Step 7: the path transform.
+    fn transformed(&mut self) {
+        let t = &self.spec.transform;
+        let mut source = self.t("journeys");
+        let mut steps = Vec::new();
+        if !t.drop_channels.is_empty() {
+            steps.push((
+                "Dropped channels.".to_string(),
+                format!(
+                    "SELECT * FROM {source} WHERE channel NOT IN ({})",
+                    self.list(&t.drop_channels)
+                ),
+            ));
+        }
+        if t.drop_direct_unless_only {
+            let direct = self.list(&t.direct_channels);
+            steps.push((
+                "Direct touches dropped, unless a journey has nothing else.".to_string(),
+                format!(
+                    "SELECT * FROM (SELECT *, max(CASE WHEN channel IN ({direct}) THEN 0 ELSE 1 END) OVER (PARTITION BY unit, j) AS other FROM {{src}}) x\n\
+                     WHERE other = 0 OR channel NOT IN ({direct})"
+                ),
+            ));
+        }
+        match t.kind {
+            TransformKind::None => {}
+            TransformKind::Exposure => steps.push((
+                "Transform exposure: consecutive repeats collapsed.".to_string(),
+                "SELECT * FROM (SELECT *, lag(channel) OVER (PARTITION BY unit, j ORDER BY pos) AS prev FROM {src}) x\n\
+                 WHERE prev IS NULL OR prev <> channel"
+                    .to_string(),
+            )),
+            TransformKind::First | TransformKind::Unique | TransformKind::Frequency => {
+                let name = if t.kind == TransformKind::Frequency {
+                    "concat(channel, '(', CAST(n AS STRING), ')')"
+                } else {
+                    "channel"
+                };
+                steps.push((
+                    format!(
+                        "Transform {}: the first occurrence of each channel{}.",
+                        t.kind.name(),
+                        if t.kind == TransformKind::Frequency {
+                            ", named with its count"
+                        } else {
+                            ""
+                        }
+                    ),
+                    format!(
+                        "SELECT unit, j, converted, value, ts, {name} AS channel, pos FROM (\n  SELECT *, row_number() OVER (PARTITION BY unit, j, channel ORDER BY pos) AS k,\n    \
+                         count(*) OVER (PARTITION BY unit, j, channel) AS n FROM {{src}}) x\nWHERE k = 1"
+                    ),
+                ));
+            }
+        }
+        if let Some(n) = t.max_steps {
+            steps.push((
+                format!("The last {n} touches (max_steps)."),
+                format!(
+                    "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY unit, j ORDER BY pos DESC) AS back2 FROM {{src}}) x\nWHERE back2 <= {n}"
+                ),
+            ));
+        }
+        let n = steps.len();
+        for (i, (comment, query)) in steps.into_iter().enumerate() {
+            let name = format!("transformed_{}", i + 1);
+            let query = query.replace("{src}", &source).replace("{source}", &source);
+            let comment = if i == 0 {
+                format!("7. Path transforms ({n} steps). {comment}")
+            } else {
+                comment
+            };
+            self.step(
+                &comment,
+                &name,
+                format!("SELECT unit, j, converted, value, ts, channel, pos FROM ({query}) s"),
+            );
+            source = self.t(&name);
+        }
+        self.step(
+            if n == 0 {
+                "7. Path transforms: none. Each journey's path."
+            } else {
+                "Each journey's path (journeys left empty are gone)."
+            },
+            "paths",
+            format!(
+                "SELECT unit, j, max(converted) AS converted, max(value) AS value, {path} AS path, count(*) AS touches\n\
+                 FROM {source} GROUP BY unit, j",
+                path = self.d.ordered_join("channel", "pos", " > "),
+            ),
+        );
+        self.journey_source = source;
+    }
+
+    /// Step 8: the path summary.
+    fn summary(&mut self) {
+        self.step(
+            "8. The path summary: conversions, value and non-conversions per path.",
+            "path_summary",
+            format!(
+                "SELECT path, sum(converted) AS total_conversions, sum(value) AS total_conversion_value,\n  \
+                 sum(1 - converted) AS total_null\nFROM {} GROUP BY path",
+                self.t("paths")
+            ),
+        );
+    }
+
+    /// Order-k transition counts, with ChannelAttribution's state convention.
+    fn transitions(&mut self, k: usize) {
+        let source = self.journey_source.clone();
+        let mut window = vec!["channel".to_string()];
+        for back in 1..k {
+            window.insert(
+                0,
+                format!("lag(channel, {back}) OVER (PARTITION BY unit, j ORDER BY pos)"),
+            );
+        }
+        let state = format!("concat_ws(' > ', {})", window.join(", "));
+        let query = format!(
+            "WITH w AS (\n  SELECT unit, j, converted, value, pos, {state} AS full_state,\n    \
+             row_number() OVER (PARTITION BY unit, j ORDER BY pos) AS rn,\n    \
+             count(*) OVER (PARTITION BY unit, j) AS len FROM {source}),\n\
+             states AS (\n  -- Windows of {k} touches; a journey shorter than {k} is one state (its whole path).\n  \
+             SELECT unit, j, converted, value, rn AS pos, full_state AS state FROM w WHERE rn >= {k}\n  UNION ALL\n  \
+             SELECT unit, j, converted, value, rn, full_state FROM w WHERE len < {k} AND rn = len),\n\
+             collapsed AS (\n  SELECT *, lag(state) OVER (PARTITION BY unit, j ORDER BY pos) AS prev FROM states),\n\
+             seq AS (\n  SELECT unit, j, converted, value, state, row_number() OVER (PARTITION BY unit, j ORDER BY pos) AS n,\n    \
+             count(*) OVER (PARTITION BY unit, j) AS m FROM collapsed WHERE prev IS NULL OR prev <> state),\n\
+             moves AS (\n  SELECT CASE WHEN n = 1 THEN '(start)' ELSE lag(state) OVER (PARTITION BY unit, j ORDER BY n) END AS from_state,\n    \
+             state AS to_state, 1.0 AS cnt, CAST(0 AS DOUBLE) AS v FROM seq\n  UNION ALL\n  \
+             SELECT state, CASE WHEN converted = 1 THEN '(conversion)' ELSE '(null)' END, 1.0, value FROM seq WHERE n = m)\n\
+             SELECT from_state, to_state, sum(cnt) AS count, sum(v) AS value FROM moves GROUP BY from_state, to_state"
+        );
+        self.step(
+            &format!(
+                "Order-{k} transition counts for the exact Markov model: windows of {k} consecutive\n\
+                 touches, consecutive equal windows collapsed, each journey from (start) to\n\
+                 (conversion) or (null); value on the moves into (conversion)."
+            ),
+            "transitions",
+            query,
+        );
+    }
+
+    /// Journeys per set of distinct channels.
+    fn coalitions(&mut self) {
+        let source = self.journey_source.clone();
+        let channels = self.d.ordered_join("channel", "channel", " + ");
+        self.step(
+            "Journeys per set of distinct channels (sorted, joined by ` + `), for Shapley's\n\
+             games: conversions, value and non-conversions.",
+            "coalitions",
+            format!(
+                "WITH sets AS (\n  SELECT unit, j, max(converted) AS converted, max(value) AS value, {channels} AS channels\n  \
+                 FROM (SELECT DISTINCT unit, j, converted, value, channel FROM {source}) d GROUP BY unit, j)\n\
+                 SELECT channels, sum(converted) AS total_conversions, sum(value) AS total_conversion_value,\n  \
+                 sum(1 - converted) AS total_null\nFROM sets GROUP BY channels"
+            ),
+        );
+    }
+}

@@ -1,0 +1,170 @@
+"""`pathcredit sql` run on the real engines: the path summary DuckDB and Spark build from
+the generated SQL must equal the one `pathcredit journeys` builds from the same flags, row
+for row (values to 1e-9), on the sample data and on a log made to hit every rule
+(make_log.py). DuckDB runs every flag set; Spark (slow to start) a few, and CI requires
+it (PATHCREDIT_REQUIRE_SPARK=1)."""
+
+import csv
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+B2B = ROOT / "data" / "sample-b2b"
+
+
+def binary():
+    if os.environ.get("PATHCREDIT_BIN"):
+        return os.environ["PATHCREDIT_BIN"]
+    built = [ROOT / "target" / p / "pathcredit" for p in ("release", "debug")]
+    built = [p for p in built if p.exists()]
+    if not built:
+        pytest.skip("the pathcredit binary is not built")
+    return str(max(built, key=lambda p: p.stat().st_mtime))
+
+
+def cli(*args):
+    done = subprocess.run([binary(), *map(str, args)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def statements(sql: str):
+    """The SQL's statements, comments removed."""
+    for chunk in sql.split(";\n"):
+        body = "\n".join(l for l in chunk.splitlines() if not l.startswith("--")).strip()
+        if body:
+            yield body.rstrip(";")
+
+
+def read_paths(path):
+    with open(path, newline="") as f:
+        return {
+            r["path"]: (float(r["total_conversions"]), float(r["total_conversion_value"] or 0),
+                        float(r["total_null"] or 0))
+            for r in csv.DictReader(f)
+        }
+
+
+def assert_same(engine_rows, reference_csv):
+    ours = read_paths(reference_csv)
+    theirs = {r[0]: (float(r[1]), float(r[2]), float(r[3])) for r in engine_rows}
+    assert set(theirs) == set(ours), sorted(set(theirs) ^ set(ours))[:10]
+    for path, (c, v, n) in ours.items():
+        tc, tv, tn = theirs[path]
+        assert (tc, tn) == (c, n), path
+        assert abs(tv - v) <= 1e-9 * max(1.0, abs(v)), path
+
+
+def run_duckdb(sql, events, identities):
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE events AS SELECT * FROM read_csv('{events}', header=true, all_varchar=true)")
+    con.execute(f"CREATE TABLE identities AS SELECT * FROM read_csv('{identities}', header=true, all_varchar=true)")
+    result = None
+    for statement in statements(sql):
+        result = con.execute(statement)
+    return result.fetchall()
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory):
+    out = tmp_path_factory.mktemp("log")
+    import sys
+
+    sys.path.insert(0, str(pathlib.Path(__file__).parent))
+    import make_log
+
+    make_log.main(str(out))
+    return out
+
+
+FLAG_SETS = [
+    [],
+    ["--censor-days", "0"],
+    ["--lookback-days", "none"],
+    ["--lookback-days", "7", "--lookback-steps", "3"],
+    ["--touch-level", "event"],
+    ["--session-gap", "5m"],
+    ["--shared-devices", "merge"],
+    ["--unattributed-channel", "(none)", "--censor-days", "2"],
+    ["--transform", "exposure"],
+    ["--transform", "first", "--max-steps", "2"],
+    ["--transform", "unique", "--drop-channel", "email"],
+    ["--transform", "frequency", "--drop-direct-unless-only"],
+    ["--direct-channel", "direct,organic_search", "--drop-direct-unless-only"],
+    ["--conversion-event", "conversion,closed_won"],
+    ["--journey-level", "account", "--censor-days", "0"],
+    ["--data-end", "2026-01-20T00:00:00Z"],
+]
+
+
+@pytest.mark.parametrize("flags", FLAG_SETS, ids=lambda f: " ".join(f) or "defaults")
+def test_duckdb_builds_the_journeys_path_summary(log, tmp_path, flags):
+    events, ids = log / "events.csv", log / "identities.csv"
+    reference = tmp_path / "paths.csv"
+    cli("journeys", "--events", events, "--identities", ids, *flags, "--paths-out", reference, "-q")
+    sql = cli("sql", "--dialect", "duckdb", "--identities-table", "identities", "--session-id", *flags)
+    assert_same(run_duckdb(sql, events, ids), reference)
+
+
+@pytest.mark.parametrize("data,flags", [(SAMPLE, ["--censor-days", "0"]),
+                                        (B2B, ["--journey-level", "account", "--censor-days", "0"])])
+def test_duckdb_rebuilds_the_shipped_sample_path_summaries(tmp_path, data, flags):
+    sql = cli("sql", "--dialect", "duckdb", "--identities-table", "identities", *flags)
+    assert_same(run_duckdb(sql, data / "events.csv", data / "identities.csv"), data / "paths.csv")
+
+
+def test_too_few_stitch_rounds_fail_loudly(log):
+    duckdb = pytest.importorskip("duckdb")
+    sql = cli("sql", "--dialect", "duckdb", "--identities-table", "identities", "--stitch-rounds", "1")
+    with pytest.raises(duckdb.Error, match="did not converge in 1 rounds"):
+        run_duckdb(sql, log / "events.csv", log / "identities.csv")
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory):
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        if os.environ.get("PATHCREDIT_REQUIRE_SPARK"):
+            raise
+        pytest.skip("pyspark is not installed")
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    session = (
+        SparkSession.builder.master("local[2]").appName("pathcredit-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+    shutil.rmtree(warehouse, ignore_errors=True)
+
+
+def run_spark(spark, sql, events, identities):
+    spark.read.csv(str(events), header=True).createOrReplaceTempView("events")
+    spark.read.csv(str(identities), header=True).createOrReplaceTempView("identities")
+    df = None
+    for statement in statements(sql):
+        df = spark.sql(statement)
+    return [tuple(r) for r in df.collect()]
+
+
+@pytest.mark.parametrize("flags", [
+    ["--censor-days", "0"],
+    ["--lookback-steps", "4", "--transform", "frequency", "--unattributed-channel", "(none)",
+     "--shared-devices", "merge"],
+], ids=["defaults", "steps-frequency-merge"])
+def test_spark_builds_the_journeys_path_summary(spark, log, tmp_path, flags):
+    events, ids = log / "events.csv", log / "identities.csv"
+    reference = tmp_path / "paths.csv"
+    cli("journeys", "--events", events, "--identities", ids, *flags, "--paths-out", reference, "-q")
+    sql = cli("sql", "--dialect", "spark", "--identities-table", "identities", "--session-id", *flags)
+    assert_same(run_spark(spark, sql, events, ids), reference)
