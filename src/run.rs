@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::evaluate::bootstrap;
 use crate::journeys::{
     BuildSummary, BuiltJourneys, JOURNEY_COLUMNS, JourneyParams, Journeys, PathReadOptions,
-    PathTable, build_validated,
+    PathTable, TransitionCounts, build_validated,
 };
 use crate::models::calibrate::calibrate;
 use crate::models::self_controlled::resolve_lift_tests;
@@ -66,6 +66,24 @@ pub enum Source<'a> {
         /// The records.
         records: Records<'a>,
         /// Its name in messages.
+        name: String,
+        /// Column remapping, bad-row policy.
+        options: ReadOptions,
+    },
+    /// Order-k transition counts (an engine's aggregate, for the exact Markov model).
+    TransitionsRecords {
+        /// The records (`from_state,to_state,count,value`).
+        records: Records<'a>,
+        /// Their name in messages.
+        name: String,
+    },
+    /// Journeys per set of distinct channels (an engine's aggregate, for the models that
+    /// see only which channels a journey touched: Shapley's rate and simplified games,
+    /// linear over distinct channels, influenced).
+    CoalitionsRecords {
+        /// The records (`channels,total_conversions,total_conversion_value,total_null`).
+        records: Records<'a>,
+        /// Their name in messages.
         name: String,
         /// Column remapping, bad-row policy.
         options: ReadOptions,
@@ -161,7 +179,10 @@ impl<'a> Source<'a> {
     /// The kind of input models will see.
     pub fn kind(&self) -> InputKind {
         match self {
-            Source::Paths(_) | Source::PathsRecords { .. } => InputKind::Paths,
+            Source::Paths(_)
+            | Source::PathsRecords { .. }
+            | Source::TransitionsRecords { .. }
+            | Source::CoalitionsRecords { .. } => InputKind::Paths,
             _ => InputKind::Journeys,
         }
     }
@@ -174,7 +195,13 @@ impl<'a> Source<'a> {
                 options.columns.check_known("journeys", &JOURNEY_COLUMNS)
             }
             Source::Events { params, .. } => params.validate(),
-            Source::Paths(_) | Source::Journeys(_) | Source::Built(_) => Ok(()),
+            Source::CoalitionsRecords { options, .. } => {
+                crate::journeys::aggregates::coalition_options(options.clone()).validate()
+            }
+            Source::Paths(_)
+            | Source::Journeys(_)
+            | Source::Built(_)
+            | Source::TransitionsRecords { .. } => Ok(()),
         }
     }
 }
@@ -262,13 +289,17 @@ pub enum Loaded {
     Journeys(Journeys),
     /// Journeys built from events, with the build summary.
     Built(Arc<BuiltJourneys>),
+    /// Order-k transition counts (and an empty path table for the views that need one).
+    Transitions(Box<TransitionCounts>, PathTable),
+    /// Journeys per set of distinct channels, as a path table of channel sets.
+    Coalitions(PathTable),
 }
 
 impl Loaded {
     /// The models' view of the data.
     pub fn as_input(&self) -> Input<'_> {
         match self {
-            Loaded::Paths(p) => Input::Paths(p),
+            Loaded::Paths(p) | Loaded::Coalitions(p) | Loaded::Transitions(_, p) => Input::Paths(p),
             Loaded::Journeys(j) => Input::Journeys(j),
             Loaded::Built(b) => match &b.timelines {
                 Some(logs) => Input::Logs(&b.journeys, logs),
@@ -280,7 +311,7 @@ impl Loaded {
     /// The journeys, when the data have them.
     pub fn journeys(&self) -> Option<&Journeys> {
         match self {
-            Loaded::Paths(_) => None,
+            Loaded::Paths(_) | Loaded::Coalitions(_) | Loaded::Transitions(..) => None,
             Loaded::Journeys(j) => Some(j),
             Loaded::Built(b) => Some(&b.journeys),
         }
@@ -289,7 +320,7 @@ impl Loaded {
     /// The path summary (built from the journeys when the data are journeys).
     pub fn path_table(&self) -> PathTable {
         match self {
-            Loaded::Paths(p) => p.clone(),
+            Loaded::Paths(p) | Loaded::Coalitions(p) | Loaded::Transitions(_, p) => p.clone(),
             other => other
                 .journeys()
                 .map(Journeys::path_table)
@@ -402,6 +433,36 @@ pub fn run_observed(
         .as_ref()
         .is_none_or(|m| m.contains(&ModelName::SelfControlled));
     let (data, inputs) = load(source, wants_logs)?;
+    if let Loaded::Transitions(counts, _) = &data {
+        let runs = run_transitions(
+            counts,
+            requested.as_deref(),
+            &settings,
+            replicates,
+            with_details,
+        )?;
+        loaded(&data, &inputs, &[ModelName::Markov])?;
+        return Ok(RunResult {
+            data,
+            inputs,
+            settings,
+            runs,
+            calibrated: Vec::new(),
+            left_out: Vec::new(),
+        });
+    }
+    let requested = match &data {
+        Loaded::Coalitions(_) => {
+            if replicates > 0 {
+                return Err(Error::param(
+                    Param::Bootstrap,
+                    "the bootstrap resamples journeys: give the path summary, not coalitions",
+                ));
+            }
+            Some(coalition_models(requested, &settings)?)
+        }
+        _ => requested,
+    };
     let mut settings = settings;
     settings.lift_tests = resolve_lift_tests(&settings.lift_tests, &data.as_input());
     let input = data.as_input();
@@ -444,11 +505,99 @@ pub fn run_observed(
     })
 }
 
+/// The exact Markov model on order-k transition counts: the only model they support.
+fn run_transitions(
+    counts: &TransitionCounts,
+    requested: Option<&[ModelName]>,
+    settings: &ModelSettings,
+    replicates: usize,
+    with_details: bool,
+) -> Result<Vec<ModelRun>> {
+    if let Some(m) = requested
+        && m != [ModelName::Markov]
+    {
+        return Err(Error::param(
+            Param::Models,
+            "transition counts feed the markov model only; name `markov`, or give the path \
+             summary for the other models",
+        ));
+    }
+    if replicates > 0 {
+        return Err(Error::param(
+            Param::Bootstrap,
+            "the bootstrap resamples journeys: give the path summary, not transition counts",
+        ));
+    }
+    let fitted = settings.markov.fit_transitions(counts)?;
+    let mut credit = fitted.credit();
+    credit.dimension = settings.level.as_str().to_string();
+    credit.notes.push(format!(
+        "fitted on order-{} transition counts (the order is the counts' own)",
+        fitted.order()
+    ));
+    credit.check_finite()?;
+    let details = with_details
+        .then(|| std::sync::Arc::new(fitted.details()) as std::sync::Arc<dyn models::Details>);
+    Ok(vec![ModelRun {
+        model: ModelName::Markov,
+        credit,
+        details,
+    }])
+}
+
+/// The models a coalitions table supports (they see only which channels a journey
+/// touched): the named ones, checked, or all of them.
+fn coalition_models(
+    requested: Option<Vec<ModelName>>,
+    settings: &ModelSettings,
+) -> Result<Vec<ModelName>> {
+    use crate::models::ShapleyGame;
+    let set_based = [
+        ModelName::Shapley,
+        ModelName::LinearUnique,
+        ModelName::Influenced,
+    ];
+    let models = requested.unwrap_or_else(|| set_based.to_vec());
+    if let Some(m) = models.iter().find(|m| !set_based.contains(m)) {
+        return Err(Error::param(
+            Param::Models,
+            format!(
+                "`{m}` needs the order of touches, and coalitions hold channel sets only; \
+                 coalitions feed {}; give the path summary for the others",
+                set_based.map(|m| format!("`{m}`")).join(", ")
+            ),
+        ));
+    }
+    if models.contains(&ModelName::Shapley) && settings.shapley.game_of() == ShapleyGame::Model {
+        return Err(Error::param(
+            Param::ShapleyGame,
+            "the `model` game fits the logistic model on paths; coalitions support `rate` and `simplified`",
+        ));
+    }
+    Ok(models)
+}
+
 /// Reads or builds the data of a validated source.
 fn load(source: Source<'_>, wants_logs: bool) -> Result<(Loaded, Vec<ReadReport>)> {
     Ok(match source {
         Source::Paths(p) => (Loaded::Paths(p), Vec::new()),
         Source::Journeys(j) => (Loaded::Journeys(j), Vec::new()),
+        Source::TransitionsRecords { records, name } => {
+            let (counts, report) = TransitionCounts::read_records(records, &name)?;
+            (
+                Loaded::Transitions(Box::new(counts), PathTable::default()),
+                vec![report],
+            )
+        }
+        Source::CoalitionsRecords {
+            records,
+            name,
+            options,
+        } => {
+            let options = crate::journeys::aggregates::coalition_options(options);
+            let (sets, report) = PathTable::read_records(records, &name, &options)?;
+            (Loaded::Coalitions(sets), vec![report])
+        }
         Source::Built(b) => {
             let reports = std::iter::once(b.summary.events_file.clone())
                 .chain(b.summary.identities_file.clone())

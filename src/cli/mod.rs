@@ -12,6 +12,7 @@ pub mod flags;
 mod generate_events;
 mod generate_paths;
 mod journeys;
+mod merge;
 pub mod output;
 mod pipeline;
 mod report;
@@ -54,6 +55,7 @@ pub(crate) enum Command {
     Budget(budget::BudgetCommandArgs),
     Validate(Box<validate::ValidateArgs>),
     Sql(Box<sql::SqlArgs>),
+    Merge(merge::MergeArgs),
 }
 
 impl Cli {
@@ -70,6 +72,7 @@ impl Cli {
             Command::Budget(_) => "budget",
             Command::Validate(_) => "validate",
             Command::Sql(_) => "sql",
+            Command::Merge(_) => "merge",
         }
     }
 }
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Budget(args) => budget::run(args, quiet),
         Command::Validate(args) => validate::run(*args, quiet),
         Command::Sql(args) => sql::run(*args),
+        Command::Merge(args) => merge::run(args, quiet),
     }
 }
 

@@ -52,6 +52,7 @@ pub struct ReportArgs {
 
 /// Runs `report`.
 pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
+    args.pipeline.input.refuse_aggregates("report")?;
     if args.markdown.is_none() && args.html.is_none() && args.out_dir.is_none() {
         anyhow::bail!("nothing to write: give --markdown FILE, --html FILE and/or --out-dir DIR");
     }

@@ -48,6 +48,7 @@ pub struct ValidateArgs {
 
 /// Runs `validate`.
 pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
+    args.pipeline.input.refuse_aggregates("validate")?;
     crosscheck_model(args.pipeline.models.model_names().as_deref())?;
     let opts = ReadOptions::default().columns(ColumnMap::parse_pairs(&args.report_columns)?);
     opts.columns

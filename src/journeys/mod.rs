@@ -6,6 +6,7 @@
 //! * [`PathTable`]: distinct channel sequences with conversions, value and nulls (read
 //!   from a path summary, or aggregated from journeys).
 
+pub mod aggregates;
 mod build;
 mod events;
 mod identity;
@@ -20,6 +21,7 @@ mod timelines;
 mod transform;
 mod windows;
 
+pub use aggregates::TransitionCounts;
 pub(crate) use build::build_validated;
 pub use build::{BuiltJourneys, JourneyLevel, JourneyParams, build_journeys, build_journeys_from};
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};

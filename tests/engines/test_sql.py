@@ -168,3 +168,27 @@ def test_spark_builds_the_journeys_path_summary(spark, log, tmp_path, flags):
     cli("journeys", "--events", events, "--identities", ids, *flags, "--paths-out", reference, "-q")
     sql = cli("sql", "--dialect", "spark", "--identities-table", "identities", "--session-id", *flags)
     assert_same(run_spark(spark, sql, events, ids), reference)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_duckdb_aggregates_fit_like_the_path_summary(log, tmp_path, k):
+    """Transition counts and coalitions counted by the engine give the credit the path
+    summary gives: markov on transitions, shapley, linear_unique and influenced on
+    coalitions."""
+    duckdb = pytest.importorskip("duckdb")
+    events, ids = log / "events.csv", log / "identities.csv"
+    paths = tmp_path / "paths.csv"
+    cli("journeys", "--events", events, "--identities", ids, "--censor-days", "0", "--paths-out", paths, "-q")
+    sql = cli("sql", "--dialect", "duckdb", "--identities-table", "identities", "--censor-days", "0",
+              "--session-id", "--transitions", k, "--coalitions")
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE events AS SELECT * FROM read_csv('{events}', header=true, all_varchar=true)")
+    con.execute(f"CREATE TABLE identities AS SELECT * FROM read_csv('{ids}', header=true, all_varchar=true)")
+    for statement in statements(sql):
+        con.execute(statement)
+    con.execute(f"COPY (SELECT * FROM pc_transitions) TO '{tmp_path / 't.csv'}' (HEADER)")
+    con.execute(f"COPY (SELECT * FROM pc_coalitions) TO '{tmp_path / 'c.csv'}' (HEADER)")
+    assert cli("attribute", "-q", "--transitions", tmp_path / "t.csv") == cli(
+        "attribute", "-q", "--paths", paths, "--model", "markov", "--markov-order", k)
+    assert cli("attribute", "-q", "--coalitions", tmp_path / "c.csv") == cli(
+        "attribute", "-q", "--paths", paths, "--model", "shapley,linear_unique,influenced")

@@ -1,5 +1,6 @@
 //! pathcredit's integration tests: one binary, one module per concern.
 
+mod aggregates;
 mod bad_input;
 mod bad_input_corpus;
 mod causal;

@@ -41,8 +41,21 @@ impl ReadArgs {
 /// The input of `attribute`: exactly one of a path summary, journeys or events.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["paths", "journeys", "events"])))]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["paths", "journeys", "events", "transitions", "coalitions"])))]
 pub struct InputArgs {
+    /// Order-k transition counts (from_state,to_state,count,value), as `pathcredit sql
+    /// --transitions K` has an engine count them: the markov model, exactly, without the
+    /// path summary (attribute only).
+    #[arg(long, value_name = "FILE")]
+    pub transitions: Option<PathBuf>,
+
+    /// Journeys per set of distinct channels (channels,total_conversions,
+    /// total_conversion_value,total_null; channels joined by `+`), as `pathcredit sql
+    /// --coalitions` counts them: shapley (rate and simplified games), linear_unique and
+    /// influenced (attribute only).
+    #[arg(long, value_name = "FILE")]
+    pub coalitions: Option<PathBuf>,
+
     /// Path summary CSV: path,total_conversions,total_conversion_value,total_null
     /// (channels separated by `>`). `-` reads stdin.
     #[arg(long, value_name = "FILE")]
@@ -76,6 +89,16 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
+    /// Fails when the input is an aggregate that only `attribute` reads.
+    pub fn refuse_aggregates(&self, command: &str) -> anyhow::Result<()> {
+        if self.transitions.is_some() || self.coalitions.is_some() {
+            anyhow::bail!(
+                "--transitions and --coalitions feed `attribute` only; `{command}` needs a path summary, journeys or events"
+            );
+        }
+        Ok(())
+    }
+
     /// The reader options for the named input.
     pub fn read_options(&self) -> pathcredit::Result<ReadOptions> {
         let preset = self
@@ -113,6 +136,21 @@ impl InputArgs {
         if let Some(path) = &self.journeys {
             let (reader, name) = open_input(path, quiet)?;
             return Ok(Source::journeys_csv(reader, name, read));
+        }
+        if let Some(path) = &self.transitions {
+            let (reader, name) = open_input(path, quiet)?;
+            return Ok(Source::TransitionsRecords {
+                records: pathcredit::csv_input::Records::Csv(reader),
+                name,
+            });
+        }
+        if let Some(path) = &self.coalitions {
+            let (reader, name) = open_input(path, quiet)?;
+            return Ok(Source::CoalitionsRecords {
+                records: pathcredit::csv_input::Records::Csv(reader),
+                name,
+                options: read,
+            });
         }
         let path = self
             .paths

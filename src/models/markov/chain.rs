@@ -332,6 +332,129 @@ impl Chain {
         Ok(chain)
     }
 
+    /// The chain of order-k transition counts, with its channel dictionary (sorted by
+    /// name, as a path table's). Self-loops are dropped, as [`Chain::build`] drops them.
+    pub fn from_transitions(
+        counts: &crate::journeys::TransitionCounts,
+        max_states: usize,
+        memory_limit: Option<u64>,
+    ) -> Result<(Chain, crate::channel::Dictionary)> {
+        use crate::journeys::aggregates::Target;
+        let (channels, remap) = counts.channels.clone().into_sorted();
+        if channels.len() > MAX_CHANNELS {
+            return Err(Error::unsupported(
+                "markov",
+                format!(
+                    "at most {MAX_CHANNELS} channels are supported; the counts have {}",
+                    channels.len()
+                ),
+            ));
+        }
+        let n = counts.states.len();
+        let order = counts.order();
+        if n > max_states {
+            return Err(Error::unsupported(
+                "markov",
+                format!(
+                    "the transition counts hold {n} states, more than `markov_max_states` ({max_states}); raise it"
+                ),
+            ));
+        }
+        check_memory(n, order, memory_limit)?;
+        let keys: Vec<u64> = counts
+            .states
+            .iter()
+            .map(|s| pack(s.iter().map(|&c| u64::from(remap[c as usize]))))
+            .collect();
+        let mut conv = vec![0.0; n];
+        let mut null = vec![0.0; n];
+        let mut value = vec![0.0; n];
+        let mut row_ptr = vec![0usize; n + 1];
+        let mut col = Vec::new();
+        let mut count = Vec::new();
+        // Moves are sorted by (from, target): rows come out in order.
+        for (&(from, target), &(c, v)) in &counts.moves {
+            let f = from as usize;
+            match target {
+                Target::State(to) if to != from => {
+                    col.push(to);
+                    count.push(c);
+                    row_ptr[f + 1] += 1;
+                }
+                Target::State(_) => {}
+                Target::Conversion => {
+                    conv[f] += c;
+                    value[f] += v;
+                }
+                Target::Null => null[f] += c,
+            }
+        }
+        for s in 0..n {
+            row_ptr[s + 1] += row_ptr[s];
+        }
+        let mut out: Vec<f64> = (0..n).map(|s| conv[s] + null[s]).collect();
+        for s in 0..n {
+            out[s] += count[row_ptr[s]..row_ptr[s + 1]].iter().sum::<f64>();
+        }
+        // The solver's sweep order: fewest moves from absorption first (a breadth-first
+        // search backwards from the states journeys end in).
+        let mut distance = vec![f64::INFINITY; n];
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for s in 0..n {
+            for &t in &col[row_ptr[s]..row_ptr[s + 1]] {
+                preds[t as usize].push(s as u32);
+            }
+        }
+        let mut queue: std::collections::VecDeque<usize> =
+            (0..n).filter(|&s| conv[s] + null[s] > 0.0).collect();
+        for &s in &queue {
+            distance[s] = 1.0;
+        }
+        while let Some(s) = queue.pop_front() {
+            for &p in &preds[s] {
+                if distance[p as usize].is_infinite() {
+                    distance[p as usize] = distance[s] + 1.0;
+                    queue.push_back(p as usize);
+                }
+            }
+        }
+        let reached: Vec<bool> = {
+            let mut r = vec![false; n];
+            r[0] = true;
+            for &t in &col {
+                r[t as usize] = true;
+            }
+            r
+        };
+        for s in 1..n {
+            if reached[s] && out[s] <= 0.0 {
+                return Err(Error::model(
+                    "markov",
+                    format!(
+                        "state `{}` of the transition counts is entered but never left (no move out of it, not even into (conversion) or (null))",
+                        counts.state_name(s as u32)
+                    ),
+                ));
+            }
+            if reached[s] && distance[s].is_infinite() {
+                distance[s] = n as f64;
+            }
+        }
+        let chain = Chain {
+            keys,
+            row_ptr,
+            col,
+            count,
+            conv,
+            null,
+            value,
+            out,
+            distance_to_end: distance,
+            weightless_rows: 0,
+        };
+        Ok((chain, channels))
+    }
+
     /// Every state that is visited must have outgoing mass.
     fn check(&self, paths: &PathTable) -> Result<()> {
         for s in 1..self.len() {

@@ -226,9 +226,50 @@ impl MarkovParams {
             self.max_states,
             self.memory_limit,
         )?;
+        let totals = Totals {
+            conversions: paths.total_conversions(),
+            value: paths.total_value(),
+            nulls: paths.total_nulls(),
+        };
+        self.solve_chain(chain, paths.channels().clone(), totals, order, selection)
+    }
+
+    /// Fits the chain of order-k transition counts (an engine's aggregate, see
+    /// [`TransitionCounts`](crate::journeys::TransitionCounts)): the same exact solve as
+    /// from the path summary they were counted from. The order is the counts' own.
+    pub fn fit_transitions(
+        &self,
+        counts: &crate::journeys::TransitionCounts,
+    ) -> Result<FittedMarkov> {
+        self.validate()?;
+        if self.states != StateConvention::Windows {
+            return Err(Error::param(
+                Param::MarkovStates,
+                "transition counts hold the `windows` convention's states",
+            ));
+        }
+        let (chain, channels) =
+            Chain::from_transitions(counts, self.max_states, self.memory_limit)?;
+        let (conversions, value, nulls) = counts.totals();
+        let totals = Totals {
+            conversions,
+            value,
+            nulls,
+        };
+        self.solve_chain(chain, channels, totals, counts.order(), None)
+    }
+
+    fn solve_chain(
+        &self,
+        chain: Chain,
+        channels: Dictionary,
+        totals: Totals,
+        order: usize,
+        selection: Option<Vec<OrderScore>>,
+    ) -> Result<FittedMarkov> {
         let system = System::new(&chain, self.tolerance)?;
         let full = system.solve(None, None)?;
-        let n_channels = paths.channels().len();
+        let n_channels = channels.len();
         // Only what a removal yields from start is kept: a chain of millions of states
         // over tens of channels would otherwise hold every removal's whole solution.
         let removals: Vec<Removal> = (0..n_channels as u32)
@@ -248,12 +289,8 @@ impl MarkovParams {
         Ok(FittedMarkov {
             order,
             states: self.states,
-            channels: paths.channels().clone(),
-            totals: Totals {
-                conversions: paths.total_conversions(),
-                value: paths.total_value(),
-                nulls: paths.total_nulls(),
-            },
+            channels,
+            totals,
             chain,
             system_bound: system.steps_bound,
             structure: system.structure(),

@@ -157,6 +157,11 @@ impl ShapleyParams {
         self
     }
 
+    /// The game set.
+    pub fn game_of(&self) -> ShapleyGame {
+        self.game
+    }
+
     /// The logistic model behind the `model` game (default: its defaults).
     pub fn model_params(mut self, params: LogisticParams) -> Self {
         self.model = params;
