@@ -21,6 +21,8 @@ from ._api import (
     models,
     report,
     simulate,
+    sql,
+    statements,
     validate,
 )
 from ._pathcredit import __version__
@@ -35,6 +37,8 @@ __all__ = [
     "models",
     "report",
     "simulate",
+    "sql",
+    "statements",
     "validate",
     "InputError",
     "ModelError",

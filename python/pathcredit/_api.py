@@ -442,6 +442,38 @@ def simulate(
     return {f[: -len(".csv")]: _frame(data, _TEXT) for f, data in files.items()}
 
 
+def sql(
+    dialect: str,
+    events_table: str = "events",
+    identities_table: Optional[str] = None,
+    *,
+    transitions: Optional[int] = None,
+    coalitions: bool = False,
+    **params: Any,
+) -> str:
+    """The journey build as SQL for ``dialect`` ("duckdb" or "spark"), as ``pathcredit
+    sql`` writes it: run it in the engine and its last statement returns the path
+    summary ``pathcredit journeys`` would build from the same parameters (journey
+    parameters and path transforms as in :func:`build_journeys` and :func:`attribute`;
+    ``timestamps`` ("timestamp" or "epoch"), ``session_id`` (True when the events have
+    one), ``has_value``, ``prefix``, ``stitch_rounds``)."""
+    return _call(
+        _native.sql, dialect, events_table, identities_table, transitions, coalitions,
+        _kwargs(params),
+    )
+
+
+def statements(sql_text: str) -> List[str]:
+    """The statements of generated SQL, comments removed, for engines that run one
+    statement at a time (``spark.sql``, ``duckdb.execute``)."""
+    out = []
+    for chunk in sql_text.split(";\n"):
+        body = "\n".join(l for l in chunk.splitlines() if not l.startswith("--")).strip()
+        if body:
+            out.append(body.rstrip(";"))
+    return out
+
+
 def models() -> Dict[str, str]:
     """Every model's name and one-line summary."""
     return dict(_native.model_names())

@@ -118,6 +118,16 @@ def simulate(kwargs: Dict[str, str]) -> Dict[str, bytes]:
     """The simulated files by name (``events.csv``, ``identities.csv``, ``spend.csv``,
     ``truth.csv``, and ``experiments.csv`` with experiments)."""
 
+def sql(
+    dialect: str,
+    events_table: str,
+    identities_table: Optional[str],
+    transitions: Optional[int],
+    coalitions: bool,
+    kwargs: Dict[str, str],
+) -> str:
+    """The journey build as SQL for DuckDB or Spark."""
+
 def resolve_settings(kwargs: Dict[str, str]) -> str:
     """The settings the keywords resolve to (for tests)."""
 

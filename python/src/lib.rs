@@ -682,6 +682,45 @@ fn simulate<'py>(
     Ok(out)
 }
 
+/// The journey build as SQL for an engine (`pathcredit sql`).
+#[pyfunction]
+#[pyo3(signature = (dialect, events_table, identities_table, transitions, coalitions, kwargs))]
+fn sql(
+    dialect: &str,
+    events_table: &str,
+    identities_table: Option<String>,
+    transitions: Option<usize>,
+    coalitions: bool,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<String> {
+    let mut kw = Kwargs::new(kwargs);
+    let dialect = lib(pathcredit::sql::Dialect::parse_choice(dialect))?;
+    let mut spec = pathcredit::sql::SqlSpec::new(dialect, events_table);
+    spec.identities_table = identities_table;
+    spec.transitions_order = transitions;
+    spec.coalitions = coalitions;
+    if let Some(t) = kw.take("timestamps") {
+        spec.timestamps = lib(pathcredit::sql::TimestampKind::parse_choice(&t))?;
+    }
+    if let Some(t) = kw.take("prefix") {
+        spec.prefix = t;
+    }
+    if let Some(t) = kw.take("stitch_rounds") {
+        spec.stitch_rounds = params::parse_number("stitch_rounds", &t)?;
+    }
+    if let Some(t) = kw.take("has_value") {
+        spec.has_value = t == "true";
+    }
+    if let Some(t) = kw.take("session_id") {
+        spec.has_session_id = t == "true";
+    }
+    let direct = params::direct_channels(&mut kw);
+    spec.params = params::journey_params(&mut kw, &direct)?;
+    spec.transform = params::path_transform(&mut kw, &direct)?;
+    kw.finish("sql")?;
+    lib(pathcredit::sql::journeys_sql(&spec))
+}
+
 /// The settings keyword arguments resolve to, for tests: every keyword must change them.
 #[pyfunction]
 fn resolve_settings(kwargs: BTreeMap<String, String>) -> PyResult<String> {
@@ -718,6 +757,7 @@ fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(sql, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_settings, m)?)?;
     m.add_function(wrap_pyfunction!(model_names, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

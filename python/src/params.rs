@@ -187,6 +187,26 @@ pub fn journey_params(kw: &mut Kwargs, direct: &[String]) -> PyResult<JourneyPar
     Ok(p)
 }
 
+/// The path transform.
+pub fn path_transform(kw: &mut Kwargs, direct: &[String]) -> PyResult<PathTransform> {
+    Ok(PathTransform {
+        kind: match kw.take("transform") {
+            Some(t) => choice::<TransformKind>(&t)?,
+            None => TransformKind::default(),
+        },
+        max_steps: match kw.take("max_steps") {
+            Some(t) => Some(number("max_steps", &t, "a whole number")?),
+            None => None,
+        },
+        drop_channels: kw.take("drop_channel").map_or_else(Vec::new, |t| list(&t)),
+        drop_direct_unless_only: match kw.take("drop_direct_unless_only") {
+            Some(t) => flag("drop_direct_unless_only", &t)?,
+            None => false,
+        },
+        direct_channels: direct.to_vec(),
+    })
+}
+
 /// Every model's parameters.
 pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSettings> {
     let mut s = ModelSettings {
@@ -205,22 +225,7 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     if let Some(t) = kw.take("half_life") {
         s.half_life = duration("half_life", &t)?;
     }
-    s.path_transform = PathTransform {
-        kind: match kw.take("transform") {
-            Some(t) => choice::<TransformKind>(&t)?,
-            None => TransformKind::default(),
-        },
-        max_steps: match kw.take("max_steps") {
-            Some(t) => Some(number("max_steps", &t, "a whole number")?),
-            None => None,
-        },
-        drop_channels: kw.take("drop_channel").map_or_else(Vec::new, |t| list(&t)),
-        drop_direct_unless_only: match kw.take("drop_direct_unless_only") {
-            Some(t) => flag("drop_direct_unless_only", &t)?,
-            None => false,
-        },
-        direct_channels: direct.to_vec(),
-    };
+    s.path_transform = path_transform(kw, direct)?;
     let seed: u64 = match kw.take("seed") {
         Some(t) => number("seed", &t, "a whole number")?,
         None => 42,

@@ -192,3 +192,23 @@ def test_duckdb_aggregates_fit_like_the_path_summary(log, tmp_path, k):
         "attribute", "-q", "--paths", paths, "--model", "markov", "--markov-order", k)
     assert cli("attribute", "-q", "--coalitions", tmp_path / "c.csv") == cli(
         "attribute", "-q", "--paths", paths, "--model", "shapley,linear_unique,influenced")
+
+
+def test_the_pyspark_example_writes_the_cli_credit(spark, tmp_path):
+    """examples/spark/attribution_job.py on the sample: its credit equals `pathcredit
+    attribute` on the shipped path summary."""
+    pd = pytest.importorskip("pandas")
+    pc = pytest.importorskip("pathcredit")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "examples" / "spark"))
+    import attribution_job
+
+    credit = attribution_job.run(
+        spark, SAMPLE / "events.csv", SAMPLE / "identities.csv", tmp_path / "credit.parquet",
+        models=["last_touch", "markov", "shapley"], censor_days=0,
+    )
+    reference = pc.attribute(SAMPLE / "paths.csv", models=["last_touch", "markov", "shapley"])
+    pd.testing.assert_frame_equal(credit, reference)
+    written = spark.read.parquet(str(tmp_path / "credit.parquet")).toPandas()
+    assert len(written) == len(reference)
