@@ -5,6 +5,7 @@
 #   shapley   pathcredit's Shapley models vs mta, do-attribution, shapley-attribution (CHANNELS=12,16,20)
 #   logistic  pathcredit's logistic model vs scikit-learn on the same feature matrix (PERSONS=850000)
 #   python    the Python package on 10M events as DataFrames vs the CLI on the CSV (PERSONS=1460000)
+#   engines   pathcredit journeys vs its generated SQL on DuckDB and Spark local[2] (PERSONS=1460000)
 # Installs what it needs into benches/peers/.venv; data go to benches/peers/data/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,8 +48,15 @@ case "${1:-}" in
     [ -f "$data/events.csv" ] || "$bin" generate-events --persons "${PERSONS:-1460000}" --seed 1 --out-dir "$data"
     (cd "$here" && "$venv/bin/python" python_journeys.py --bin "$bin" --data "$data" --runs "${RUNS:-3}")
     ;;
+  engines)
+    "$venv/bin/pip" install --quiet -r "$root/tests/engines/requirements.txt" pandas
+    data=$here/data/journeys-${PERSONS:-1460000}
+    [ -f "$data/events.csv" ] || "$bin" generate-events --persons "${PERSONS:-1460000}" --seed 1 --out-dir "$data"
+    (cd "$here" && "$venv/bin/python" engines.py --bin "$bin" --data "$data" --runs "${RUNS:-3}" \
+      --spark-runs "${SPARK_RUNS:-1}")
+    ;;
   *)
-    echo "usage: $0 journeys|markov|shapley|logistic|python" >&2
+    echo "usage: $0 journeys|markov|shapley|logistic|python|engines" >&2
     exit 2
     ;;
 esac

@@ -299,22 +299,22 @@ impl<'a> Writer<'a> {
         } else {
             "''".to_string()
         };
-        let ev = self.text(&self.col("event", c));
+        let lead = self.lit(&names.lead_created);
+        let opportunity = self.lit(&names.opportunity_created);
+        let won = self.lit(&names.closed_won);
         let milestone_bits = format!(
-            "CASE WHEN {ev} = {} THEN 4 WHEN {ev} = {} THEN 8 WHEN {ev} = {} THEN 12 ELSE 0 END",
-            self.lit(&names.lead_created),
-            self.lit(&names.opportunity_created),
-            self.lit(&names.closed_won)
+            "CASE WHEN event = {lead} THEN 4 WHEN event = {opportunity} THEN 8 WHEN event = {won} THEN 12 ELSE 0 END"
         );
         let query = format!(
-            "SELECT {id} AS id, {ts} AS ts, {ev} AS event, {channel} AS channel, \
-             {value} AS value, {session} AS sid, {account} AS account,\n  \
-             CASE WHEN {ev} IN ({conv}) THEN 2 WHEN {ev} IN ({touch}) THEN 0 \
+            "SELECT id, ts, event, channel, value, sid, account,\n  \
+             CASE WHEN event IN ({conv}) THEN 2 WHEN event IN ({touch}) THEN 0 \
              WHEN ({milestone_bits}) > 0 THEN 1 ELSE -1 END AS rnk,\n  \
-             (CASE WHEN {ev} IN ({touch}) THEN 1 ELSE 0 END) + \
-             (CASE WHEN {ev} IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
-             FROM {table}",
+             (CASE WHEN event IN ({touch}) THEN 1 ELSE 0 END) + \
+             (CASE WHEN event IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
+             FROM (\n  SELECT {id} AS id, {ts} AS ts, {ev} AS event, {channel} AS channel,\n    \
+             {value} AS value, {session} AS sid, {account} AS account\n  FROM {table}) raw",
             id = self.text(&self.col("user_id", c)),
+            ev = self.text(&self.col("event", c)),
             channel = self.text(&self.col("channel", c)),
             conv = self.list(&conversions),
             touch = self.list(&names.touch),
@@ -775,5 +775,59 @@ impl<'a> Writer<'a> {
                  sum(1 - converted) AS total_null\nFROM sets GROUP BY channels"
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_quoted_and_settings_checked() {
+        let mut spec = SqlSpec::new(Dialect::Spark, "raw.my events");
+        spec.params.read.columns = ColumnMap::new().set("timestamp", "event`time");
+        let sql = journeys_sql(&spec).unwrap();
+        assert!(sql.contains("FROM `raw`.`my events`"), "{sql}");
+        assert!(sql.contains("CAST(`event``time` AS TIMESTAMP)"), "{sql}");
+        assert!(sql.ends_with("SELECT * FROM pc_path_summary ORDER BY path;\n"));
+        let duck = SqlSpec::new(Dialect::Duckdb, "events");
+        assert!(
+            journeys_sql(&duck)
+                .unwrap()
+                .contains("CREATE OR REPLACE TEMP TABLE pc_items AS")
+        );
+
+        let mut bad = SqlSpec::new(Dialect::Duckdb, "events");
+        bad.prefix = "x; DROP".to_string();
+        assert!(
+            journeys_sql(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("output_prefix")
+        );
+        bad.prefix = "pc_".to_string();
+        bad.stitch_rounds = 0;
+        assert!(
+            journeys_sql(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("stitch_rounds")
+        );
+        bad.stitch_rounds = 4;
+        bad.params.lookback = Some(-1);
+        assert!(
+            journeys_sql(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("lookback_days")
+        );
+    }
+
+    #[test]
+    fn literals_cannot_break_out_of_their_quotes() {
+        let mut spec = SqlSpec::new(Dialect::Spark, "events");
+        spec.params.unattributed_channel = Some("it's \\ odd".to_string());
+        let sql = journeys_sql(&spec).unwrap();
+        assert!(sql.contains("'it''s \\\\ odd'"), "{sql}");
     }
 }
