@@ -86,6 +86,7 @@
 //!   parameters, the same path summary), for data too large for one machine.
 //! * [`param`]: the names of every setting ([`Param`]) and of every closed choice
 //!   ([`Choice`]); errors name parameters, never command-line flags.
+//! * [`progress`]: progress of long steps, for a front end that shows it.
 //! * [`linalg`]: the small dense solves the models share; [`memory`]: how much memory a
 //!   large exact solve may take.
 //! * [`channel`], [`time`], [`csv_input`], [`prec`]: interned names, timestamps and
@@ -108,6 +109,7 @@ pub mod memory;
 pub mod models;
 pub mod param;
 pub mod prec;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub mod simulate;

@@ -15,6 +15,7 @@ mod journeys;
 mod merge;
 pub mod output;
 mod pipeline;
+mod progress;
 mod report;
 mod simulate;
 mod sql;
@@ -80,6 +81,7 @@ impl Cli {
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let quiet = cli.quiet;
+    progress::install(quiet);
     match cli.command {
         Command::Attribute(args) => attribute::run(*args, quiet),
         Command::Journeys(args) => journeys::run(*args, quiet),

@@ -125,6 +125,7 @@ pub fn bootstrap(
             "needs at least 2 replicates",
         ));
     }
+    let progress = crate::progress::Counter::new("bootstrap replicates", replicates as u64);
     let runs: Vec<Vec<Credit>> = (0..replicates)
         .into_par_iter()
         .map(|r| {
@@ -152,6 +153,7 @@ pub fn bootstrap(
                 })
                 .flatten()
                 .collect();
+            progress.inc();
             replicate
         })
         .collect();

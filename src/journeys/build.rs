@@ -245,6 +245,8 @@ pub(crate) fn build_validated(
     params: &JourneyParams,
 ) -> Result<BuiltJourneys> {
     let conversions = params.conversion_events();
+    let step = |done| crate::progress::tick("journey building (read, stitch, cut)", done, 3);
+    step(0);
     let mut ids = Dictionary::new();
     let edges = match identities {
         Some((records, name)) => Some(IdentityEdges::read(records, name, &params.read, &mut ids)?),
@@ -258,6 +260,7 @@ pub(crate) fn build_validated(
         &conversions,
         &mut ids,
     )?;
+    step(1);
     let mut persons = Persons::resolve(
         &ids,
         edges.as_ref().map_or(&[][..], |e| &e.edges),
@@ -267,6 +270,7 @@ pub(crate) fn build_validated(
     let data_end = params.data_end.or(log.data_end).unwrap_or(0);
 
     canonicalise(&mut log, &persons);
+    step(2);
     let mut summary = BuildSummary {
         events_file: log.report.clone(),
         identities_file: edges.map(|e| e.report),
@@ -356,6 +360,7 @@ pub(crate) fn build_validated(
         }
     }
     summary.windows = counts;
+    step(3);
     debug_assert_eq!(summary.touch_events_accounted(), summary.events.touches);
     debug_assert_eq!(summary.conversions_accounted(), summary.events.conversions);
     let journeys = builder.finish();

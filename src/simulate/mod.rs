@@ -168,6 +168,7 @@ impl SimParams {
         let starts: Vec<usize> = (0..self.units)
             .step_by(CHUNK * rayon::current_num_threads().max(1))
             .collect();
+        crate::progress::tick("simulated units", 0, self.units as u64);
         for &block in &starts {
             let end = (block + CHUNK * rayon::current_num_threads().max(1)).min(self.units);
             let chunks: Vec<ChunkOut> = (block..end)
@@ -176,6 +177,7 @@ impl SimParams {
                 .into_par_iter()
                 .map(|s| self.chunk(&engine, s..(s + CHUNK).min(end)))
                 .collect();
+            crate::progress::tick("simulated units", end as u64, self.units as u64);
             for c in chunks {
                 events.write_all(&c.events).map_err(err)?;
                 identities.write_all(&c.identities).map_err(err)?;

@@ -429,3 +429,35 @@ fn negative_credit_is_noted_by_the_budget_plan() {
         "{stderr}"
     );
 }
+
+/// Long steps report their progress to the reporter a front end installs (the command
+/// line draws bars on a terminal): bootstrap replicates count up to their total.
+#[test]
+fn long_steps_report_progress() {
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<Vec<(String, u64, u64)>>> = OnceLock::new();
+    let seen = SEEN.get_or_init(|| Mutex::new(Vec::new()));
+    pathcredit::progress::set_reporter(Box::new(|task, done, total| {
+        SEEN.get()
+            .unwrap()
+            .lock()
+            .unwrap()
+            .push((task.to_string(), done, total));
+    }));
+    let paths = crate::common::repo_root().join("data/sample/paths.csv");
+    let spec = pathcredit::RunSpec::new(pathcredit::Source::paths_csv(
+        std::fs::File::open(paths).unwrap(),
+        "paths.csv",
+        Default::default(),
+    ))
+    .models([pathcredit::models::ModelName::LastTouch])
+    .bootstrap(13, 1);
+    pathcredit::run(spec).unwrap();
+    let seen = seen.lock().unwrap();
+    let ticks: Vec<_> = seen
+        .iter()
+        .filter(|(t, _, total)| t == "bootstrap replicates" && *total == 13)
+        .collect();
+    assert!(ticks.iter().any(|(_, done, _)| *done == 0), "{ticks:?}");
+    assert!(ticks.iter().any(|(_, done, _)| *done == 13), "{ticks:?}");
+}

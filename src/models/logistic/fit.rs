@@ -421,6 +421,7 @@ pub(crate) fn cross_validate(
     );
     let y: Vec<bool> = pick.iter().map(|&r| rows.y[r]).collect();
     // Per fold: (summed loss, count) per alpha.
+    let progress = crate::progress::Counter::new("logistic cross-validation folds", folds as u64);
     let per_fold: Vec<Vec<(f64, f64)>> = (0..folds)
         .into_par_iter()
         .map(|fold| {
@@ -466,8 +467,9 @@ pub(crate) fn cross_validate(
                     warm = Some(c);
                     (loss, test.len() as f64)
                 })
-                .collect()
+                .collect::<Vec<(f64, f64)>>()
         })
+        .inspect(|_| progress.inc())
         .collect();
     let scores: Vec<AlphaScore> = ALPHA_GRID
         .iter()

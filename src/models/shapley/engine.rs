@@ -315,7 +315,13 @@ pub fn sampled_until(
     let mut sums = SampleSums::draw(game, 0..round.min(max), seed);
     loop {
         let estimate = sums.finish(game.marginal_range());
+        crate::progress::tick(
+            "Shapley permutation samples",
+            sums.samples as u64,
+            max as u64,
+        );
         if sums.samples >= max || done(&estimate) {
+            crate::progress::tick("Shapley permutation samples", max as u64, max as u64);
             return Ok(estimate);
         }
         let next = sums.samples..(sums.samples + round).min(max);
