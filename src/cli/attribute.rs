@@ -54,6 +54,21 @@ fn long_about() -> String {
 
 /// Runs `attribute`.
 pub fn run(args: AttributeArgs, quiet: bool) -> anyhow::Result<()> {
+    args.output.check()?;
+    let d = &args.details;
+    crate::cli::output::prepare(
+        [
+            &d.markov_details,
+            &d.markov_transitions,
+            &d.shapley_details,
+            &d.logistic_details,
+            &d.logistic_features_out,
+            &d.details,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path()),
+    )?;
     let format = args.output.format();
     let details = &args.details;
     let result = args.pipeline.run(

@@ -43,6 +43,7 @@ pub struct BudgetCommandArgs {
 
 /// Runs `budget`.
 pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
+    args.output.check()?;
     let params = args.budget.params()?;
     if args.budget.spend.is_none() {
         anyhow::bail!("--spend is required: the plan reallocates the spend in that file");

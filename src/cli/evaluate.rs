@@ -50,6 +50,7 @@ pub struct EvaluateArgs {
 
 /// Runs `evaluate`.
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
+    args.output.check()?;
     let params = args.budget.params()?;
     let truth_rows = truth::read_truth(
         open_file(&args.truth)?,

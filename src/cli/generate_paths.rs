@@ -42,6 +42,7 @@ pub struct GeneratePathsArgs {
 
 /// Runs `generate-paths`.
 pub fn run(args: GeneratePathsArgs) -> anyhow::Result<()> {
+    crate::cli::output::prepare([args.out.as_path()])?;
     let synth = PathSynth {
         paths: args.rows,
         channels: args.channels,

@@ -62,6 +62,17 @@ pub struct JourneysArgs {
 
 /// Runs `journeys`.
 pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
+    crate::cli::output::prepare(
+        [
+            &args.journeys_out,
+            &args.paths_out,
+            &args.identities_out,
+            &args.build.summary_out,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path()),
+    )?;
     let direct = args.channels.names();
     let transform = args.transform.transform(&direct);
     let params = args

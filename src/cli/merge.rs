@@ -65,6 +65,7 @@ fn kind_of(path: &std::path::Path) -> anyhow::Result<Kind> {
 
 /// Runs `merge`.
 pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
+    crate::cli::output::prepare([args.out.as_path()])?;
     let kind = kind_of(&args.shards[0])?;
     for shard in &args.shards[1..] {
         if kind_of(shard)? != kind {

@@ -362,6 +362,27 @@ fn render_json<T: serde::Serialize>(w: &mut dyn Write, value: &T) -> pathcredit:
     w.write_all(b"\n").map_err(pathcredit::Error::Write)
 }
 
+/// Checks output targets before any input is read: a target that is a directory is
+/// refused, and a missing parent directory is created (for every output flag alike),
+/// so a run never computes for minutes and then fails to write.
+pub fn prepare<'a>(targets: impl IntoIterator<Item = &'a Path>) -> anyhow::Result<()> {
+    for target in targets {
+        if target.as_os_str() == "-" || is_special(target) {
+            continue;
+        }
+        if target.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: it is a directory; name a file",
+                target.display()
+            );
+        }
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_dir(dir)?;
+        }
+    }
+    Ok(())
+}
+
 /// Creates an output directory (and its parents) if missing; the error names it.
 pub fn create_dir(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() && !dir.is_dir() {

@@ -53,6 +53,12 @@ pub struct ReportArgs {
 /// Runs `report`.
 pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     args.pipeline.input.refuse_aggregates("report")?;
+    crate::cli::output::prepare(
+        [&args.markdown, &args.html]
+            .into_iter()
+            .flatten()
+            .map(|p| p.as_path()),
+    )?;
     if args.markdown.is_none() && args.html.is_none() && args.out_dir.is_none() {
         anyhow::bail!("nothing to write: give --markdown FILE, --html FILE and/or --out-dir DIR");
     }

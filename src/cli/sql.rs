@@ -101,6 +101,7 @@ pub struct SqlArgs {
 
 /// Runs `sql`.
 pub fn run(args: SqlArgs) -> anyhow::Result<()> {
+    crate::cli::output::prepare([args.out.as_path()])?;
     if args.build.summary_out.is_some() {
         anyhow::bail!(
             "--summary-out: the SQL builds no summary; the engine's row counts are its own"

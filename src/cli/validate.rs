@@ -49,6 +49,7 @@ pub struct ValidateArgs {
 /// Runs `validate`.
 pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
     args.pipeline.input.refuse_aggregates("validate")?;
+    args.output.check()?;
     crosscheck_model(args.pipeline.models.model_names().as_deref())?;
     let opts = ReadOptions::default().columns(ColumnMap::parse_pairs(&args.report_columns)?);
     opts.columns

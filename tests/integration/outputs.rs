@@ -202,3 +202,64 @@ fn an_interrupt_removes_the_temporary_files() {
         assert_eq!(entries(&sim), Vec::<String>::new(), "{signal}");
     }
 }
+
+/// Issue 17, part 6: outputs are checked before any work: an extension pathcredit does
+/// not write is refused, and a missing directory is created for every output flag.
+#[test]
+fn outputs_are_checked_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pathcredit()
+        .current_dir(dir.path())
+        .args([
+            "attribute",
+            "--paths",
+            &sample("paths.csv"),
+            "--model",
+            "linear",
+        ])
+        .args(["--out", "credit.parquet"])
+        .assert()
+        .failure();
+    assert!(stderr_of(out.get_output()).contains("not .parquet"));
+    assert!(entries(dir.path()).is_empty());
+    pathcredit()
+        .current_dir(dir.path())
+        .args([
+            "attribute",
+            "--paths",
+            &sample("paths.csv"),
+            "--model",
+            "linear",
+        ])
+        .args(["--out", "credit.parquet", "--format", "csv", "-q"])
+        .assert()
+        .success();
+    for (flag, file) in [("--html", "new/a/r.html"), ("--markdown", "new/b/r.md")] {
+        pathcredit()
+            .current_dir(dir.path())
+            .args([
+                "report",
+                "--journeys",
+                &sample("journeys.csv"),
+                "--model",
+                "linear",
+                "-q",
+            ])
+            .args([flag, file])
+            .assert()
+            .success();
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+    pathcredit()
+        .current_dir(dir.path())
+        .args(["journeys", "--events", &sample("events.csv"), "-q"])
+        .args([
+            "--paths-out",
+            "new/c/paths.csv",
+            "--summary-out",
+            "new/d/summary.json",
+        ])
+        .assert()
+        .success();
+    assert!(dir.path().join("new/d/summary.json").is_file());
+}

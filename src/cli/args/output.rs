@@ -29,4 +29,23 @@ impl OutputArgs {
             Format::from_extension(&self.out.to_string_lossy()).unwrap_or_default()
         })
     }
+
+    /// Checks the output before any work: an extension that names a format pathcredit
+    /// does not write (`.parquet`, `.xlsx`) is an error unless `--format` says what to
+    /// write; the target's directory is created when missing.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.format.is_none()
+            && self.out.as_os_str() != "-"
+            && let Some(ext) = self.out.extension().and_then(|e| e.to_str())
+            && Format::from_extension(&self.out.to_string_lossy()).is_none()
+            && !matches!(ext.to_ascii_lowercase().as_str(), "txt" | "tsv" | "out")
+        {
+            anyhow::bail!(
+                "--out {}: pathcredit writes csv, json or markdown, not .{ext}; name the file \
+                 .csv, .json or .md, or give --format",
+                self.out.display()
+            );
+        }
+        crate::cli::output::prepare([self.out.as_path()])
+    }
 }
