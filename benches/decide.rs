@@ -31,6 +31,7 @@ fn decide(c: &mut Criterion) {
     let credits: Vec<_> = runs.iter().map(|r| r.credit.clone()).collect();
     let markov = &credits[2];
     let spend = Spend {
+        period: None,
         dimension: "channel".into(),
         by_key: markov
             .channels

@@ -371,15 +371,20 @@ def report(
     bootstrap: int = 0,
     identities: Optional[TableLike] = None,
     kind: Optional[str] = None,
+    accuracy: Optional[TableLike] = None,
     **params: Any,
 ) -> dict:
     """The decision report, as ``pathcredit report``: every model side by side, ROI and
     a budget plan with ``spend``, path facts. Writes ``html``, ``markdown`` and every
     table into ``out_dir`` (all or nothing); returns the report as a dict (what
-    ``report.json`` holds)."""
+    ``report.json`` holds; its ``summary`` names the recommended model and why).
+    ``accuracy``: the scores :func:`evaluate` returned for a simulation of your
+    channel mix; the summary then recommends the data-driven model closest to the
+    truth."""
     native, kind, name = _data(data, kind, params)
     ids, ids_name = (None, "") if identities is None else native_input(identities, "identities")
     sp, sp_name = (None, "") if spend is None else native_input(spend, "spend")
+    acc, acc_name = (None, "") if accuracy is None else native_input(accuracy, "accuracy")
     out = _call(
         _native.report,
         native,
@@ -392,6 +397,8 @@ def report(
         sp,
         sp_name,
         budget_model,
+        acc,
+        acc_name,
         _kwargs(params),
     )
     files = {}

@@ -72,6 +72,8 @@ def report(
     spend: Optional[Input],
     spend_name: str,
     budget_model: Optional[str],
+    accuracy: Optional[Input],
+    accuracy_name: str,
     kwargs: Dict[str, str],
 ) -> Dict[str, object]:
     """The report: ``markdown`` and ``html`` (bytes), ``tables`` (file name → bytes,

@@ -23,6 +23,7 @@ use pathcredit::csv_input::ReadOptions;
 use pathcredit::decide::{Plan, crosscheck_run, read_report_records, read_spend_records};
 use pathcredit::evaluate::details::read_holdout;
 use pathcredit::evaluate::table;
+use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::evaluate::truth::{self, TruthColumn, read_truth_records};
 use pathcredit::journeys::{BuiltJourneys, PathReadOptions, build_journeys_from};
 use pathcredit::models::self_controlled::read_lift_tests_records;
@@ -327,7 +328,7 @@ fn attribute<'py>(
 
 /// The decision report: Markdown, HTML, every table as CSV, and the document as JSON.
 #[pyfunction]
-#[pyo3(signature = (data, kind, name, identities, identities_name, models, bootstrap, spend, spend_name, budget_model, kwargs))]
+#[pyo3(signature = (data, kind, name, identities, identities_name, models, bootstrap, spend, spend_name, budget_model, accuracy, accuracy_name, kwargs))]
 #[allow(clippy::too_many_arguments)]
 fn report<'py>(
     py: Python<'py>,
@@ -341,6 +342,8 @@ fn report<'py>(
     spend: Option<&Bound<'py, PyAny>>,
     spend_name: &str,
     budget_model: Option<String>,
+    accuracy: Option<&Bound<'py, PyAny>>,
+    accuracy_name: &str,
     kwargs: BTreeMap<String, String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut kw = Kwargs::new(kwargs);
@@ -361,6 +364,12 @@ fn report<'py>(
         })
         .transpose()?;
     let spend = spend.map(|s| Input::take(s, spend_name)).transpose()?;
+    let accuracy = accuracy
+        .map(|a| Input::take(a, accuracy_name))
+        .transpose()?
+        .map(|input| read_scores_records(input.records()?, accuracy_name))
+        .transpose()
+        .map_err(native)?;
     let skip = args.journey_params.read.skip_bad_rows;
     let data = take_data(data, kind, name)?;
     let result = run_models(py, data, name, identities, args, None)?;
@@ -376,7 +385,13 @@ fn report<'py>(
             )?),
             None => None,
         };
-        let doc = Document::for_run(&result, spend.as_ref(), &budget, budget_model)?;
+        let doc = Document::for_run(
+            &result,
+            spend.as_ref(),
+            &budget,
+            budget_model,
+            accuracy.as_ref(),
+        )?;
         let markdown = render(|w| render_markdown(&doc, w))?;
         let html = render(|w| render_html(&doc, w))?;
         let credit = CreditReport {

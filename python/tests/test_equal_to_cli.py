@@ -99,6 +99,26 @@ def test_budget_evaluate_validate_and_report_equal_the_cli(cli, sample, tmp_path
     for table in ("credit.csv", "comparison.csv", "budget.csv", "roi.csv", "report.json"):
         assert (tmp_path / "out" / table).read_bytes() == (tmp_path / "cli_out" / table).read_bytes(), table
     assert doc["budget"]["model"] == "markov"
+    assert doc["summary"]["recommended"] == "markov"
+
+    # The scores of a simulation, as evaluate returned them, steer the recommendation
+    # and the plan to the data-driven model closest to the truth, as --accuracy does.
+    scores = pc.evaluate(sample / "truth.csv", pc.attribute(sample / "journeys.csv", models=["last_touch", "markov", "shapley"]))
+    scores_file = tmp_path / "scores.csv"
+    scores.to_csv(scores_file, index=False)
+    doc = pc.report(
+        sample / "journeys.csv", spend=sample / "spend.csv", markdown=tmp_path / "acc.md",
+        models=["last_touch", "markov", "shapley"], accuracy=scores,
+    )
+    cli(
+        "report", "--journeys", sample / "journeys.csv", "--spend", sample / "spend.csv",
+        "--model", "last_touch,markov,shapley", "--accuracy", scores_file,
+        "--markdown", tmp_path / "cli_acc.md", "-q",
+    )
+    assert (tmp_path / "acc.md").read_bytes() == (tmp_path / "cli_acc.md").read_bytes()
+    best = scores[scores.model.isin(["markov", "shapley"])].sort_values("total_variation").model.iloc[0]
+    assert doc["summary"]["recommended"] == best
+    assert doc["budget"]["model"] == best
 
 
 def test_simulate_writes_what_the_cli_writes(cli, tmp_path):

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use pathcredit::csv_input::{Records, open_file};
+use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::models::{MarkovDetails, ModelName};
 use pathcredit::report::rows::{comparison_rows, write_rows};
 use pathcredit::report::{CreditReport, Document, Format, render_html, render_markdown};
@@ -39,6 +41,11 @@ pub struct ReportArgs {
     /// markov, shapley, logistic; else last_touch).
     #[arg(long, value_name = "MODEL", value_parser = choice::<ModelName>())]
     budget_model: Option<ModelName>,
+    /// The scores `pathcredit evaluate` wrote for a simulation of your channel mix: the
+    /// summary then recommends (and the budget follows) the data-driven model closest to
+    /// the truth, and says how far it and last touch were from it.
+    #[arg(long, value_name = "FILE")]
+    accuracy: Option<PathBuf>,
     /// Write the report as Markdown (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
@@ -64,12 +71,25 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     }
     let params = args.budget.params()?;
     let read = args.pipeline.input.read_options()?;
+    let accuracy = match &args.accuracy {
+        Some(path) => Some(read_scores_records(
+            Records::csv(open_file(path)?),
+            &path.display().to_string(),
+        )?),
+        None => None,
+    };
     let result = args
         .pipeline
         .run("report", quiet, args.bootstrap.bootstrap, true, |_| Ok(()))?;
     let dimension = result.settings.level.as_str().to_string();
     let spend = args.budget.read_spend(&dimension, &read)?;
-    let doc = Document::for_run(&result, spend.as_ref(), &params, args.budget_model)?;
+    let doc = Document::for_run(
+        &result,
+        spend.as_ref(),
+        &params,
+        args.budget_model,
+        accuracy.as_ref(),
+    )?;
     let credits = result.credits();
     let markov = result
         .model_run(ModelName::Markov)

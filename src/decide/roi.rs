@@ -150,6 +150,7 @@ mod tests {
     #[test]
     fn cpa_and_roas_by_hand() {
         let spend = Spend {
+            period: None,
             dimension: "channel".into(),
             by_key: [("search", 500.0), ("display", 300.0), ("tv", 100.0)]
                 .map(|(k, v)| (k.to_string(), v))

@@ -24,6 +24,8 @@ pub const MAX_SPEND: f64 = 1e13;
 pub struct Spend {
     /// The key column: `channel` or `campaign`.
     pub dimension: String,
+    /// The period the spend is for (`--period`), when the file has several.
+    pub period: Option<String>,
     /// Spend per key, sorted by key.
     pub by_key: BTreeMap<String, f64>,
     /// What was read and skipped.
@@ -105,6 +107,7 @@ pub fn read_spend_records(
     }
     Ok(Spend {
         dimension: dimension.to_string(),
+        period: period.map(str::to_string),
         by_key,
         report,
     })

@@ -110,6 +110,7 @@ mod tests {
     fn regret_by_hand() {
         let t = truth(&[("a", 0.8), ("b", 0.2)]);
         let spend = Spend {
+            period: None,
             dimension: "channel".into(),
             by_key: [("a".to_string(), 100.0), ("b".to_string(), 100.0)].into(),
             report: Default::default(),

@@ -95,6 +95,36 @@ pub fn read_truth_records(
     Ok(rows)
 }
 
+/// Reads the scores `evaluate` wrote (`model,total_variation,...`) into model → total
+/// variation from the truth: how far each model's shares were from a simulation's.
+pub fn read_scores_records(input: Records<'_>, name: &str) -> Result<BTreeMap<String, f64>> {
+    let opts = ReadOptions::default();
+    let mut src = CsvSource::open(input, name, &["model", "total_variation"])?;
+    let model = src.required("model", &opts.columns)?;
+    let tv = src.required("total_variation", &opts.columns)?;
+    let mut report = ReadReport::new(name);
+    let mut scores = BTreeMap::new();
+    while let Some(row) = src.next_row()? {
+        report.rows_read += 1;
+        let m = row.non_empty(model, "a model name")?.to_string();
+        let d = row.non_negative(tv, None)?;
+        if d > 1.0 {
+            return Err(row.error(
+                tv,
+                format!("`{d}` is above 1; expected a total variation distance in [0, 1]"),
+            ));
+        }
+        if scores.insert(m.clone(), d).is_some() {
+            return Err(row.error(
+                model,
+                format!("model `{m}` appears twice; expected one row per model"),
+            ));
+        }
+    }
+    report.check_usable()?;
+    Ok(scores)
+}
+
 /// Reads a long-format credit CSV (see [`read_credits`]) into model → channel →
 /// conversions.
 pub fn read_credit<R: Read>(

@@ -17,6 +17,7 @@ use crate::models::MarkovDetails;
 use crate::models::ModelName;
 use crate::param::Param;
 use crate::report::SCHEMA_VERSION;
+use crate::report::summary::{Evidence, Summary, most_accurate};
 use crate::run::RunResult;
 
 /// How many Markov states the heatmap shows (the most visited ones).
@@ -108,9 +109,20 @@ pub struct Document {
     pub budget: Option<Plan>,
     /// The Markov transition heatmap (when Markov ran).
     pub markov: Option<Heatmap>,
+    /// The first screen: per channel, last touch against the recommended model and the
+    /// budget change, which model to trust and why.
+    pub summary: Summary,
 }
 
 impl Document {
+    /// Every model's notes, by model.
+    pub fn notes_by_model(&self) -> BTreeMap<String, Vec<String>> {
+        self.credits
+            .iter()
+            .map(|c| (c.model.clone(), c.notes.clone()))
+            .collect()
+    }
+
     /// Every model's notes, each prefixed with its model.
     pub fn model_notes(&self) -> Vec<String> {
         self.credits
@@ -121,13 +133,15 @@ impl Document {
 
     /// The document of a whole run: every model's credit side by side, path facts, the
     /// Markov heatmap when Markov ran, and with `spend`, ROI and the budget plan of
-    /// `budget_model` (default: [`default_plan_credit`]). The one assembly both front ends
-    /// use.
+    /// `budget_model` (default: the data-driven model closest to the truth in `accuracy`,
+    /// the scores of a simulation, else [`default_plan_credit`]). The one assembly both
+    /// front ends use.
     pub fn for_run(
         result: &RunResult,
         spend: Option<&Spend>,
         params: &BudgetParams,
         budget_model: Option<ModelName>,
+        accuracy: Option<&BTreeMap<String, f64>>,
     ) -> Result<Document> {
         let dimension = result.settings.level.as_str().to_string();
         let credits = result.credits();
@@ -147,17 +161,23 @@ impl Document {
                             format!("`{model}` did not run; name it in `models` too"),
                         )
                     })?,
-                    None => default_plan_credit(&credits).ok_or_else(|| {
-                        Error::param(
-                            Param::BudgetModel,
-                            "no model with additive credit ran: a budget plan needs one",
-                        )
-                    })?,
+                    None => accuracy
+                        .and_then(|a| {
+                            let best = most_accurate(credits.iter().map(|c| c.model.as_str()), a)?;
+                            credits.iter().find(|c| c.model == best && c.additive)
+                        })
+                        .or_else(|| default_plan_credit(&credits))
+                        .ok_or_else(|| {
+                            Error::param(
+                                Param::BudgetModel,
+                                "no model with additive credit ran: a budget plan needs one",
+                            )
+                        })?,
                 };
                 Some(Plan::new(credit, s, params)?)
             }
         };
-        Ok(Document::new(
+        let mut doc = Document::new(
             &dimension,
             result.inputs.clone(),
             result.data.build_summary().cloned(),
@@ -166,7 +186,27 @@ impl Document {
             roi_table,
             plan,
             markov,
-        ))
+        );
+        let fits: BTreeMap<String, f64> = result
+            .runs
+            .iter()
+            .filter_map(|r| {
+                let auc = r.details.as_ref()?.holdout()?.auc?;
+                Some((r.model.as_str().to_string(), auc))
+            })
+            .collect();
+        let notes = doc.notes_by_model();
+        doc.summary = Summary::new(
+            &doc.comparison,
+            Evidence {
+                plan: doc.budget.as_ref(),
+                notes: Some(&notes),
+                fits: Some(&fits),
+                accuracy,
+                period: spend.and_then(|s| s.period.as_deref()),
+            },
+        );
+        Ok(doc)
     }
 
     /// Assembles a document.
@@ -181,17 +221,31 @@ impl Document {
         budget: Option<Plan>,
         markov: Option<&MarkovDetails>,
     ) -> Document {
+        let comparison = Comparison::new(dimension, &credits);
+        let notes: BTreeMap<String, Vec<String>> = credits
+            .iter()
+            .map(|c| (c.model.clone(), c.notes.clone()))
+            .collect();
+        let summary = Summary::new(
+            &comparison,
+            Evidence {
+                plan: budget.as_ref(),
+                notes: Some(&notes),
+                ..Evidence::default()
+            },
+        );
         Document {
             schema_version: SCHEMA_VERSION,
             dimension: dimension.to_string(),
             inputs,
             build,
-            comparison: Comparison::new(dimension, &credits),
+            comparison,
             credits,
             paths,
             roi,
             budget,
             markov: markov.map(Heatmap::new),
+            summary,
         }
     }
 }

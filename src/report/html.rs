@@ -6,18 +6,24 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::report::document::Document;
-use crate::report::numbers::fixed;
+use crate::report::numbers::count;
 use crate::report::svg::{self, Series, escape};
 use crate::report::tables::{self, Table};
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;\
-margin:0 auto;max-width:1100px;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;\
+margin:0 auto;max-width:1000px;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;\
 border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}h3{font-size:15px;margin:20px 0 6px}\
-table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums}th,td{padding:3px 9px;\
-border-bottom:1px solid #eee;text-align:right;white-space:nowrap}th:first-child,td:first-child{text-align:left}\
-th{background:#f6f6f6;cursor:pointer;user-select:none}tr:hover td{background:#fafafa}.scroll{overflow-x:auto}\
+table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums;max-width:100%}\
+th,td{padding:3px 6px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}\
+th{white-space:normal;vertical-align:bottom;min-width:3.5em}\
+th:first-child,td:first-child{text-align:left}td.text,th.text{text-align:left;white-space:normal}\
+th{background:#f6f6f6;cursor:pointer;user-select:none}tr:hover td{background:#fafafa}\
 .caveat{background:#fff8e1;border-left:4px solid #f0b400;padding:8px 12px;margin:10px 0}\
-.muted{color:#666}figure{margin:10px 0 18px}figcaption{color:#555;font-size:13px}ul{padding-left:20px}";
+.warn{color:#8a5a00}.lead{font-size:15px}.muted{color:#666}figure{margin:10px 0 18px}\
+figcaption{color:#555;font-size:13px}ul{padding-left:20px}svg{max-width:100%;height:auto}\
+details{margin:8px 0}summary{cursor:pointer;color:#444}\
+@media print{body{max-width:none;padding:0;font-size:11px}table{font-size:10px}h2{break-after:avoid}\
+figure,tr{break-inside:avoid}th{cursor:auto}details>*{display:block}}";
 
 /// Sorts a table by the clicked column (numbers numerically), then marks the page
 /// ready; the browser test checks the mark to know the script ran without error.
@@ -28,25 +34,76 @@ rows.sort(function(x,y){var p=x.cells[i].textContent,q=y.cells[i].textContent,\
 u=parseFloat(p.replace(/[^0-9.+-]/g,'')),v=parseFloat(q.replace(/[^0-9.+-]/g,''));\
 var c=(isNaN(u)||isNaN(v))?p.localeCompare(q):u-v;return asc?c:-c;});\
 rows.forEach(function(r){b.appendChild(r);});th.dataset.asc=asc?'1':'0';});});});\
+var wide=0;document.querySelectorAll('table').forEach(function(t){\
+if(t.scrollWidth>document.body.clientWidth+1){wide++;t.setAttribute('data-overflows',String(t.scrollWidth));}});\
+document.body.setAttribute('data-wide-tables',String(wide));\
 document.body.setAttribute('data-ready','1');";
 
-fn table(out: &mut String, t: &Table) {
-    out.push_str(&format!(
-        "<h3>{}</h3>\n<div class=\"scroll\"><table class=\"sortable\"><thead><tr>",
-        escape(&t.title)
-    ));
-    for h in &t.header {
-        out.push_str(&format!("<th>{}</th>", escape(h)));
+/// A table; columns named in `text` are left-aligned and wrap.
+fn table_with(out: &mut String, t: &Table, text: &[&str], heading: bool) {
+    if heading {
+        out.push_str(&format!("<h3>{}</h3>\n", escape(&t.title)));
+    }
+    out.push_str("<table class=\"sortable\"><thead><tr>");
+    let wraps: Vec<bool> = t
+        .header
+        .iter()
+        .map(|h| text.contains(&h.as_str()))
+        .collect();
+    for (h, w) in t.header.iter().zip(&wraps) {
+        let class = if *w { " class=\"text\"" } else { "" };
+        // Headers wrap between words; snake_case names read as words.
+        out.push_str(&format!("<th{class}>{}</th>", escape(&h.replace('_', " "))));
     }
     out.push_str("</tr></thead><tbody>\n");
     for row in &t.rows {
         out.push_str("<tr>");
-        for c in row {
-            out.push_str(&format!("<td>{}</td>", escape(c)));
+        for (c, w) in row
+            .iter()
+            .zip(wraps.iter().chain(std::iter::repeat(&false)))
+        {
+            let class = if *w { " class=\"text\"" } else { "" };
+            out.push_str(&format!("<td{class}>{}</td>", cell(c)));
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table></div>\n");
+    out.push_str("</tbody></table>\n");
+}
+
+/// A table cell; a figure with its interval (`30.8 [25.1, 36.0]`) puts the interval on
+/// a second, smaller line so interval columns stay narrow enough to print.
+fn cell(text: &str) -> String {
+    match text.split_once(" [") {
+        Some((value, interval))
+            if interval.ends_with(']') && value.trim_end_matches('%').parse::<f64>().is_ok() =>
+        {
+            format!(
+                "{}<br><small class=\"muted\">[{}</small>",
+                escape(value),
+                escape(interval)
+            )
+        }
+        _ => escape(text),
+    }
+}
+
+/// A sentence of the summary, escaped, with `backquoted` words set as code.
+fn prose(text: &str) -> String {
+    escape(text)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
+fn table(out: &mut String, t: &Table) {
+    table_with(out, t, &["path"], true);
 }
 
 fn figure(out: &mut String, svg: String, caption: &str) {
@@ -56,48 +113,81 @@ fn figure(out: &mut String, svg: String, caption: &str) {
     ));
 }
 
-/// Share by model and channel, with interval error bars where computed.
-fn share_chart(doc: &Document) -> String {
+/// Attributed conversions of the summary's chart models, channels sorted by the
+/// recommended model, with interval bars where computed.
+fn credit_chart(doc: &Document) -> String {
     let c = &doc.comparison;
-    let categories: Vec<String> = c.rows.iter().map(|r| r.channel.clone()).collect();
-    let totals: Vec<f64> = c
-        .models
+    let models = &doc.summary.chart_models;
+    let categories: Vec<String> = doc.summary.rows.iter().map(|r| r.channel.clone()).collect();
+    let row_of = |ch: &str| c.rows.iter().find(|r| r.channel == ch);
+    let series: Vec<Series<'_>> = models
         .iter()
-        .map(|m| c.rows.iter().map(|r| r.models[m].conversions).sum::<f64>())
-        .collect();
-    let series: Vec<Series<'_>> = c
-        .models
-        .iter()
-        .zip(&totals)
-        .map(|(m, &total)| {
-            let cells: Vec<_> = c.rows.iter().map(|r| &r.models[m]).collect();
+        .map(|m| {
+            let cells: Vec<_> = categories
+                .iter()
+                .map(|ch| row_of(ch).and_then(|r| r.models.get(m)))
+                .collect();
             let errors = cells
                 .iter()
-                .all(|cell| cell.conversions_lo.is_some() && total > 0.0)
+                .all(|cell| cell.is_some_and(|x| x.conversions_lo.is_some()))
                 .then(|| {
                     cells
                         .iter()
                         .map(|cell| {
+                            let x = cell.expect("checked");
                             (
-                                cell.conversions_lo.unwrap_or(0.0) / total,
-                                cell.conversions_hi.unwrap_or(0.0) / total,
+                                x.conversions_lo.unwrap_or(0.0),
+                                x.conversions_hi.unwrap_or(0.0),
                             )
                         })
                         .collect()
                 });
             Series {
                 name: m,
-                values: cells.iter().map(|cell| cell.share).collect(),
+                values: cells
+                    .iter()
+                    .map(|x| x.map_or(0.0, |x| x.conversions))
+                    .collect(),
                 errors,
             }
         })
         .collect();
-    svg::grouped_bars(
-        "Share of conversions by model and channel",
+    let warned: Vec<bool> = models
+        .iter()
+        .map(|m| doc.summary.warnings.contains_key(m))
+        .collect();
+    svg::horizontal_bars(
+        "Attributed conversions by channel",
         &categories,
         &series,
-        true,
+        &warned,
+        false,
     )
+}
+
+/// The first screen: the summary table, which model to trust and why, and what would
+/// change that.
+fn summary(s: &mut String, doc: &Document) {
+    let sum = &doc.summary;
+    s.push_str("<h2>Summary</h2>\n");
+    if let Some(first) = sum.why.first() {
+        s.push_str(&format!("<p class=\"lead\">{}</p>\n", prose(first)));
+    }
+    table_with(s, &tables::summary_table(doc), &["Reading"], false);
+    if sum.why.len() > 1 {
+        s.push_str("<h3>Why this model</h3>\n<ul>");
+        for w in &sum.why[1..] {
+            s.push_str(&format!("<li>{}</li>", prose(w)));
+        }
+        s.push_str("</ul>\n");
+    }
+    if !sum.what_would_change.is_empty() {
+        s.push_str("<h3>What would change the recommendation</h3>\n<ul>");
+        for w in &sum.what_would_change {
+            s.push_str(&format!("<li>{}</li>", prose(w)));
+        }
+        s.push_str("</ul>\n");
+    }
 }
 
 /// Renders the page.
@@ -106,31 +196,51 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>Attribution report</title><style>{STYLE}</style></head><body>\n\
-         <h1>Attribution report</h1>\n<p class=\"muted\">{} conversions, {} non-converting journeys, {} models. Generated by pathcredit.</p>\n<ul>",
-        fixed(doc.paths.conversions, 2),
-        fixed(doc.paths.non_conversions, 2),
-        doc.comparison.models.len()
+         <h1>Attribution report</h1>\n<p class=\"muted\">{} conversions, {} non-converting journeys, {} models. Generated by pathcredit from {}.</p>\n",
+        count(doc.paths.conversions),
+        count(doc.paths.non_conversions),
+        doc.comparison.models.len(),
+        escape(
+            &doc.inputs
+                .iter()
+                .map(|i| i.file.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     );
-    for input in &doc.inputs {
-        s.push_str(&format!("<li>Input: {}</li>", escape(&input.describe())));
-    }
-    s.push_str("</ul>\n");
     if let Some(build) = &doc.build {
-        s.push_str("<h2>Journey build</h2>\n<ul>");
+        s.push_str("<details><summary>How the journeys were built (counts of every event used and left out)</summary>\n<ul>");
         for line in build.describe().lines() {
             s.push_str(&format!("<li>{}</li>", escape(line)));
         }
-        s.push_str("</ul>\n");
+        s.push_str("</ul></details>\n");
     }
+    summary(&mut s, doc);
     s.push_str(&format!(
-        "<h2>Credit by model</h2>\n<p>Channels sorted by {} credit. Error bars and bracketed ranges are 95% bootstrap or sampling intervals, where computed.</p>\n",
-        escape(&doc.comparison.sorted_by)
+        "<h2>Credit by model</h2>\n<p>The recommended model, last touch and up to three others; \
+         channels sorted by {} credit. Bars across a bar's end are 95% intervals, where computed. \
+         Every model is in the table below the chart.</p>\n",
+        escape(
+            doc.summary
+                .recommended
+                .as_deref()
+                .unwrap_or("the first model's")
+        )
     ));
     figure(
         &mut s,
-        share_chart(doc),
-        "Share of conversions by model and channel",
+        credit_chart(doc),
+        "Attributed conversions by channel",
     );
+    for (model, warnings) in &doc.summary.warnings {
+        for w in warnings {
+            s.push_str(&format!(
+                "<p class=\"caveat\">⚠ {}: {}</p>\n",
+                escape(model),
+                escape(w)
+            ));
+        }
+    }
     for t in tables::credit_tables(doc) {
         table(&mut s, &t);
     }
@@ -169,23 +279,22 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
     figure(
         &mut s,
         svg::grouped_bars(
-            "Journey length",
+            "Conversion rate by journey length",
             &labels,
-            &[
-                Series {
-                    name: "conversions",
-                    values: lengths.iter().map(|b| b.conversions).collect(),
-                    errors: None,
-                },
-                Series {
-                    name: "non-converting journeys",
-                    values: lengths.iter().map(|b| b.non_conversions).collect(),
-                    errors: None,
-                },
-            ],
-            false,
+            &[Series {
+                name: "conversion rate",
+                values: lengths
+                    .iter()
+                    .map(|b| {
+                        let n = b.conversions + b.non_conversions;
+                        if n > 0.0 { b.conversions / n } else { 0.0 }
+                    })
+                    .collect(),
+                errors: None,
+            }],
+            true,
         ),
-        "Journeys by number of touches",
+        "Share of journeys that converted, by number of touches (counts in the table below)",
     );
     if let Some(bins) = &doc.paths.time_to_conversion {
         let labels: Vec<String> = bins.iter().map(|b| b.label.clone()).collect();
@@ -232,12 +341,34 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
     }
     let notes = doc.model_notes();
     if !notes.is_empty() {
-        s.push_str("<h2>Notes</h2>\n<ul>");
+        s.push_str("<h2>Technical notes</h2>\n<details><summary>What each model did and assumed (for analysts)</summary>\n<ul>");
         for n in notes {
             s.push_str(&format!("<li>{}</li>", escape(&n)));
         }
-        s.push_str("</ul>\n");
+        s.push_str("</ul></details>\n");
     }
     s.push_str(&format!("<script>{SCRIPT}</script>\n</body></html>\n"));
     out.write_all(s.as_bytes()).map_err(Error::Write)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_go_on_a_second_line() {
+        assert_eq!(
+            cell("30.8 [25.1, 36.0]"),
+            "30.8<br><small class=\"muted\">[25.1, 36.0]</small>"
+        );
+        assert_eq!(cell("a > [b]"), "a &gt; [b]");
+    }
+
+    #[test]
+    fn prose_escapes_and_sets_backquoted_words_as_code() {
+        assert_eq!(
+            prose("give it as `lift_tests` <now>"),
+            "give it as <code>lift_tests</code> &lt;now&gt;"
+        );
+    }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::report::document::Document;
-use crate::report::numbers::fixed;
+use crate::report::numbers::count;
 use crate::report::tables::{self, Table};
 
 fn escape(cell: &str) -> String {
@@ -13,6 +13,11 @@ fn escape(cell: &str) -> String {
 
 /// Writes a table with its title as a level-3 heading.
 fn table(out: &mut String, t: &Table) {
+    table_with(out, t, &["path"]);
+}
+
+/// A table whose columns named in `text` are left-aligned.
+fn table_with(out: &mut String, t: &Table, text: &[&str]) {
     out.push_str(&format!("### {}\n\n", t.title));
     out.push_str(&format!(
         "| {} |\n|{}|\n",
@@ -24,7 +29,11 @@ fn table(out: &mut String, t: &Table) {
         t.header
             .iter()
             .enumerate()
-            .map(|(i, _)| if i == 0 { "---" } else { "---:" })
+            .map(|(i, h)| if i == 0 || text.contains(&h.as_str()) {
+                "---"
+            } else {
+                "---:"
+            })
             .collect::<Vec<_>>()
             .join("|")
     ));
@@ -48,10 +57,32 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
     }
     s.push_str(&format!(
         "* {} conversions, {} non-converting journeys; models: {}\n\n",
-        fixed(doc.paths.conversions, 2),
-        fixed(doc.paths.non_conversions, 2),
+        count(doc.paths.conversions),
+        count(doc.paths.non_conversions),
         doc.comparison.models.join(", ")
     ));
+    let sum = &doc.summary;
+    s.push_str("## Summary\n\n");
+    if let Some(first) = sum.why.first() {
+        s.push_str(&format!("{first}\n\n"));
+    }
+    let mut summary_table = tables::summary_table(doc);
+    summary_table.title = "Per channel".into();
+    table_with(&mut s, &summary_table, &["Reading"]);
+    if sum.why.len() > 1 {
+        s.push_str("**Why this model**\n\n");
+        for w in &sum.why[1..] {
+            s.push_str(&format!("* {w}\n"));
+        }
+        s.push('\n');
+    }
+    if !sum.what_would_change.is_empty() {
+        s.push_str("**What would change the recommendation**\n\n");
+        for w in &sum.what_would_change {
+            s.push_str(&format!("* {w}\n"));
+        }
+        s.push('\n');
+    }
     if let Some(build) = &doc.build {
         s.push_str("## Journey build\n\n");
         for line in build.describe().lines() {
@@ -60,9 +91,14 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
         s.push('\n');
     }
     s.push_str(&format!(
-        "## Credit by model\n\nSorted by {} credit. Intervals in brackets are 95% bootstrap or sampling intervals.\n\n",
-        doc.comparison.sorted_by
+        "## Credit by model\n\nThe recommended model, last touch and up to three others, channels sorted by {} credit; every model in the last table. Intervals are 95% bootstrap or sampling intervals.\n\n",
+        sum.recommended.as_deref().unwrap_or("the first model's")
     ));
+    for (model, warnings) in &sum.warnings {
+        for w in warnings {
+            s.push_str(&format!("> ⚠ {model}: {w}\n\n"));
+        }
+    }
     for t in tables::credit_tables(doc) {
         table(&mut s, &t);
     }
@@ -105,7 +141,7 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
     }
     let notes = doc.model_notes();
     if !notes.is_empty() {
-        s.push_str("## Notes\n\n");
+        s.push_str("## Technical notes\n\n");
         for n in notes {
             s.push_str(&format!("* {n}\n"));
         }

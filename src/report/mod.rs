@@ -11,6 +11,7 @@ mod markdown;
 pub mod numbers;
 mod read;
 pub mod rows;
+pub mod summary;
 mod svg;
 mod tables;
 pub mod tables_md;

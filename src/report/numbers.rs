@@ -20,6 +20,20 @@ pub fn signed(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A count: a whole number when it is one (`126`), else two decimals (`12.50`).
+pub fn count(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        fixed(v.round(), 0)
+    } else {
+        fixed(v, 2)
+    }
+}
+
+/// Attributed conversions: one decimal (credit is a share of conversions, not a count).
+pub fn credit(v: f64) -> String {
+    fixed(v, 1)
+}
+
 /// A fraction as a percentage with one decimal (`0.1234` → `12.3%`).
 pub fn percent(v: f64) -> String {
     format!("{}%", fixed(100.0 * v, 1))
@@ -36,5 +50,7 @@ mod tests {
         assert_eq!(signed(1.5, 2), "+1.50");
         assert_eq!(signed(-0.001, 2), "0.00");
         assert_eq!(percent(0.1234), "12.3%");
+        assert_eq!(count(126.0), "126");
+        assert_eq!(count(12.5), "12.50");
     }
 }

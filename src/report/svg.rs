@@ -3,10 +3,12 @@
 
 use crate::report::numbers::fixed;
 
-/// Colours of series, in order (a colour-blind-safe palette; repeats beyond ten).
-pub const PALETTE: [&str; 10] = [
-    "#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb", "#332288",
-    "#cc6677", "#117733",
+/// Colours of series, in order: Paul Tol's "muted" scheme, nine colours distinct for
+/// colour-blind readers (Tol, "Colour schemes", SRON/EPS/TN/09-002, 2021); charts show
+/// at most five series, so no colour repeats.
+pub const PALETTE: [&str; 9] = [
+    "#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677", "#882255",
+    "#aa4499",
 ];
 
 /// Escapes text for HTML and SVG.
@@ -33,7 +35,7 @@ fn nice_max(max: f64) -> f64 {
         return 1.0;
     }
     let magnitude = 10f64.powf(max.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
+    [1.0, 1.2, 1.6, 2.0, 2.4, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
         .find(|&m| m >= max)
@@ -151,6 +153,117 @@ pub fn grouped_bars(
     s + "</svg>"
 }
 
+/// Horizontal grouped bars, one group per category (top to bottom, in the given
+/// order) and one bar per series, the value written at the end of each bar; a marker
+/// (⚠) after a series' legend entry when `warned` says so.
+pub fn horizontal_bars(
+    label: &str,
+    categories: &[String],
+    series: &[Series<'_>],
+    warned: &[bool],
+    as_percent: bool,
+) -> String {
+    let left = 10.0
+        + 7.0
+            * categories
+                .iter()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(4) as f64;
+    let (width, bar) = (660.0, 9.0);
+    let legend_rows = series.len().div_ceil(3);
+    let top = 14.0 + 16.0 * legend_rows as f64;
+    let group = bar * series.len().max(1) as f64 + 8.0;
+    let height = top + group * categories.len() as f64 + 24.0;
+    let plot = width - left - 70.0;
+    let max = series
+        .iter()
+        .flat_map(|s| {
+            s.values
+                .iter()
+                .copied()
+                .chain(s.errors.iter().flat_map(|e| e.iter().map(|(_, hi)| *hi)))
+        })
+        .fold(0.0, f64::max);
+    let xmax = nice_max(max);
+    let x = |v: f64| left + plot * (v / xmax).clamp(0.0, 1.0);
+    let show = |v: f64| {
+        if as_percent {
+            format!("{}%", fixed(100.0 * v, 1))
+        } else {
+            fixed(v, 1)
+        }
+    };
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}">"#,
+        escape(label)
+    );
+    for (si, ser) in series.iter().enumerate() {
+        let (kx, ky) = (left + 200.0 * (si % 3) as f64, 4.0 + 16.0 * (si / 3) as f64);
+        let mark = if warned.get(si).copied().unwrap_or(false) {
+            " ⚠"
+        } else {
+            ""
+        };
+        s += &format!(
+            r##"<rect x="{kx:.1}" y="{ky:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{}{mark}</text>"##,
+            PALETTE[si % PALETTE.len()],
+            kx + 14.0,
+            ky + 9.0,
+            escape(ser.name)
+        );
+    }
+    for k in 0..=4 {
+        let v = xmax * k as f64 / 4.0;
+        s += &format!(
+            r##"<line x1="{:.1}" x2="{:.1}" y1="{top:.1}" y2="{:.1}" stroke="#e3e3e3"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#666">{}</text>"##,
+            x(v),
+            x(v),
+            height - 18.0,
+            x(v),
+            height - 6.0,
+            show(v)
+        );
+    }
+    for (ci, cat) in categories.iter().enumerate() {
+        let y0 = top + group * ci as f64 + 4.0;
+        s += &format!(
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#222">{}</text>"##,
+            left - 6.0,
+            y0 + group / 2.0,
+            escape(cat)
+        );
+        for (si, ser) in series.iter().enumerate() {
+            let v = ser.values.get(ci).copied().unwrap_or(0.0).max(0.0);
+            let y = y0 + bar * si as f64;
+            s += &format!(
+                r#"<rect x="{left:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{} · {}: {}</title></rect>"#,
+                x(v) - left,
+                bar - 1.0,
+                PALETTE[si % PALETTE.len()],
+                escape(ser.name),
+                escape(cat),
+                show(v)
+            );
+            if let Some((lo, hi)) = ser.errors.as_ref().and_then(|e| e.get(ci)) {
+                let cy = y + (bar - 1.0) / 2.0;
+                s += &format!(
+                    r##"<path d="M{:.1} {cy:.1}H{:.1}" stroke="#222" stroke-width="1"/>"##,
+                    x(*lo),
+                    x(*hi)
+                );
+            }
+            s += &format!(
+                r##"<text x="{:.1}" y="{:.1}" font-size="9" fill="#444">{}</text>"##,
+                x(v) + 3.0,
+                y + bar - 1.5,
+                show(v)
+            );
+        }
+    }
+    s + "</svg>"
+}
+
 /// Horizontal bars around zero (e.g. budget change per channel): green up, red down.
 pub fn diverging_bars(label: &str, labels: &[String], values: &[f64]) -> String {
     // Channel names, then room for a negative bar's label, the bars, a positive label.
@@ -193,13 +306,25 @@ pub fn diverging_bars(label: &str, labels: &[String], values: &[f64]) -> String 
     s + "</svg>"
 }
 
-/// A heatmap of values in [0, 1] (white to dark blue), rows × columns, labelled.
+/// The heatmap colour of a value in [0, 1] (white to dark blue).
+fn heat(v: f64) -> (u8, u8, u8) {
+    let t = v.clamp(0.0, 1.0).sqrt();
+    (
+        (255.0 - t * (255.0 - 8.0)) as u8,
+        (255.0 - t * (255.0 - 48.0)) as u8,
+        (255.0 - t * (255.0 - 107.0)) as u8,
+    )
+}
+
+/// A heatmap of values in [0, 1] (white to dark blue), rows × columns, labelled, each
+/// cell with its value, and a colour legend.
 pub fn heatmap(label: &str, rows: &[String], cols: &[String], values: &[Vec<f64>]) -> String {
-    let cell = 26.0;
+    let cell = 30.0;
     let left = 10.0 + 7.0 * rows.iter().map(|r| r.chars().count()).max().unwrap_or(4) as f64;
     let top = 10.0 + 6.5 * cols.iter().map(|c| c.chars().count()).max().unwrap_or(4) as f64;
     let width = left + cell * cols.len() as f64 + 10.0;
-    let height = top + cell * rows.len() as f64 + 10.0;
+    let legend_top = top + cell * rows.len() as f64 + 14.0;
+    let height = legend_top + 34.0;
     let mut s = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}">"#,
         escape(label)
@@ -222,23 +347,44 @@ pub fn heatmap(label: &str, rows: &[String], cols: &[String], values: &[Vec<f64>
             escape(r)
         );
         for (j, v) in values[i].iter().enumerate() {
-            let t = v.clamp(0.0, 1.0).sqrt();
-            let (r8, g8, b8) = (
-                (255.0 - t * (255.0 - 8.0)) as u8,
-                (255.0 - t * (255.0 - 48.0)) as u8,
-                (255.0 - t * (255.0 - 107.0)) as u8,
-            );
+            let (r8, g8, b8) = heat(*v);
+            let x = left + cell * j as f64;
             s += &format!(
-                r##"<rect x="{:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="#{r8:02x}{g8:02x}{b8:02x}" stroke="#fff"><title>{} → {}: {}</title></rect>"##,
-                left + cell * j as f64,
-                cell,
-                cell,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{cell:.1}" height="{cell:.1}" fill="#{r8:02x}{g8:02x}{b8:02x}" stroke="#fff"><title>{} → {}: {}</title></rect>"##,
                 escape(r),
                 escape(&cols[j]),
                 fixed(*v, 3)
             );
+            if *v >= 0.005 {
+                s += &format!(
+                    r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="{}">{}</text>"##,
+                    x + cell / 2.0,
+                    y + cell / 2.0 + 3.0,
+                    if *v > 0.3 { "#fff" } else { "#222" },
+                    fixed(*v, 2).trim_start_matches('0')
+                );
+            }
         }
     }
+    // The legend: a gradient of ten steps from 0 to 1.
+    s += &format!(
+        r##"<text x="{left:.1}" y="{:.1}" font-size="10" fill="#444">probability of the move</text>"##,
+        legend_top - 2.0
+    );
+    for k in 0..10 {
+        let (r8, g8, b8) = heat((k as f64 + 0.5) / 10.0);
+        s += &format!(
+            r##"<rect x="{:.1}" y="{:.1}" width="18" height="10" fill="#{r8:02x}{g8:02x}{b8:02x}"/>"##,
+            left + 18.0 * k as f64,
+            legend_top + 4.0
+        );
+    }
+    s += &format!(
+        r##"<text x="{left:.1}" y="{:.1}" font-size="10" fill="#444">0</text><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end" fill="#444">1</text>"##,
+        legend_top + 26.0,
+        left + 180.0,
+        legend_top + 26.0
+    );
     s + "</svg>"
 }
 
@@ -274,9 +420,11 @@ mod tests {
 
     #[test]
     fn axis_maxima_are_round() {
-        assert_eq!(nice_max(0.37), 0.5);
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(120.0), 200.0);
+        assert_eq!(nice_max(0.37), 0.4);
+        assert_eq!(nice_max(7.0), 8.0);
+        assert_eq!(nice_max(52.0), 60.0);
+        assert_eq!(nice_max(120.0), 120.0);
+        assert_eq!(nice_max(130.0), 160.0);
         assert_eq!(nice_max(0.0), 1.0);
     }
 }

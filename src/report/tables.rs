@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::decide::RoiRow;
 use crate::report::document::Document;
-use crate::report::numbers::{fixed, percent, signed};
+use crate::report::numbers::{count, credit, fixed, percent, signed};
 
 /// A titled table of text cells.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,94 +22,24 @@ fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "–".to_string(), |v| fixed(v, decimals))
 }
 
-/// Which figure a credit table shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Figure {
-    /// Conversions, with the interval when computed.
-    Conversions,
-    /// Share of the model's conversions.
-    Share,
-    /// Attributed value.
-    Value,
-}
-
-/// Channels × models for one figure (plus `influenced` with conversions).
-pub fn credit_table(doc: &Document, figure: Figure) -> Table {
-    let c = &doc.comparison;
-    let mut header = vec![c.dimension.clone()];
-    header.extend(c.models.iter().cloned());
-    let with_influenced =
-        figure == Figure::Conversions && c.rows.iter().any(|r| r.influenced.is_some());
-    if with_influenced {
-        header.push("influenced".into());
-    }
-    let rows = c
-        .rows
-        .iter()
-        .map(|row| {
-            let mut cells = vec![row.channel.clone()];
-            for m in &c.models {
-                let cell = &row.models[m];
-                cells.push(match figure {
-                    Figure::Conversions => match (cell.conversions_lo, cell.conversions_hi) {
-                        (Some(lo), Some(hi)) => format!(
-                            "{} [{}, {}]",
-                            fixed(cell.conversions, 2),
-                            fixed(lo, 2),
-                            fixed(hi, 2)
-                        ),
-                        _ => fixed(cell.conversions, 2),
-                    },
-                    Figure::Share => percent(cell.share),
-                    Figure::Value => fixed(cell.value, 2),
-                });
-            }
-            if with_influenced {
-                cells.push(opt(row.influenced, 2));
-            }
-            cells
-        })
-        .collect();
-    Table {
-        title: match figure {
-            Figure::Conversions => "Attributed conversions",
-            Figure::Share => "Share of conversions",
-            Figure::Value => "Attributed value",
-        }
-        .into(),
-        header,
-        rows,
-    }
-}
-
-/// Each data-driven model's difference from last touch.
+/// Each data-driven model's share minus last touch's, in percentage points.
 pub fn difference_table(doc: &Document) -> Option<Table> {
     let c = &doc.comparison;
     let models = c.data_driven_models();
     if models.is_empty() || !c.models.iter().any(|m| m == "last_touch") {
         return None;
     }
-    let mut header = vec![c.dimension.clone(), "last_touch".into()];
-    for m in &models {
-        header.push(format!("{m} − last_touch"));
-        header.push(format!("{m} − last_touch (pp)"));
-    }
+    let mut header = vec![c.dimension.clone(), "last touch share".into()];
+    header.extend(models.iter().map(|m| format!("{m} (pp)")));
     let rows = c
         .rows
         .iter()
         .map(|row| {
-            let mut cells = vec![
-                row.channel.clone(),
-                fixed(row.models["last_touch"].conversions, 2),
-            ];
+            let mut cells = vec![row.channel.clone(), percent(row.models["last_touch"].share)];
             for m in &models {
-                let cell = &row.models[*m];
                 cells.push(
-                    cell.diff_vs_last_touch
-                        .map_or_else(String::new, |d| signed(d, 2)),
-                );
-                cells.push(
-                    cell.diff_pp_vs_last_touch
+                    row.models[*m]
+                        .diff_pp_vs_last_touch
                         .map_or_else(String::new, |d| signed(d, 1)),
                 );
             }
@@ -117,16 +47,143 @@ pub fn difference_table(doc: &Document) -> Option<Table> {
         })
         .collect();
     Some(Table {
-        title: "Data-driven credit against last touch".into(),
+        title: "Share under each data-driven model minus last touch (percentage points)".into(),
         header,
         rows,
     })
 }
 
+/// The summary table: per channel, last touch, the recommended model, influenced, the
+/// budget change and a reading.
+pub fn summary_table(doc: &Document) -> Table {
+    let s = &doc.summary;
+    let rec = s.recommended.clone().unwrap_or_default();
+    let has_plan = doc.budget.is_some();
+    let has_influenced = s.rows.iter().any(|r| r.influenced.is_some());
+    let mut header = vec![
+        capitalised(&doc.dimension),
+        "Last touch".to_string(),
+        format!("Data-driven ({rec})"),
+    ];
+    if has_influenced {
+        header.push("Influenced".into());
+    }
+    if has_plan {
+        header.push(match &s.budget_period {
+            Some(p) => format!("Budget change ({p})"),
+            None => "Budget change".into(),
+        });
+    }
+    header.push("Reading".into());
+    let rows = s
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![
+                r.channel.clone(),
+                r.last_touch.map_or_else(|| "–".into(), count),
+                r.recommended.map_or_else(|| "–".into(), credit),
+            ];
+            if has_influenced {
+                cells.push(r.influenced.map_or_else(|| "–".into(), count));
+            }
+            if has_plan {
+                cells.push(r.budget_change.map_or_else(|| "–".into(), |c| signed(c, 0)));
+            }
+            cells.push(r.reading.clone());
+            cells
+        })
+        .collect();
+    Table {
+        title: "Summary".into(),
+        header,
+        rows,
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Conversions per channel under the chart's models (with intervals where computed).
+pub fn chart_credit_table(doc: &Document) -> Table {
+    let c = &doc.comparison;
+    let models = &doc.summary.chart_models;
+    let mut header = vec![c.dimension.clone()];
+    header.extend(models.iter().cloned());
+    let rows = c
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.channel.clone()];
+            for m in models {
+                cells.push(match row.models.get(m) {
+                    Some(cell) => match (cell.conversions_lo, cell.conversions_hi) {
+                        (Some(lo), Some(hi)) => format!(
+                            "{} [{}–{}]",
+                            credit(cell.conversions),
+                            credit(lo),
+                            credit(hi)
+                        ),
+                        _ => credit(cell.conversions),
+                    },
+                    None => "–".into(),
+                });
+            }
+            cells
+        })
+        .collect();
+    Table {
+        title: "Attributed conversions".into(),
+        header,
+        rows,
+    }
+}
+
+/// Every model's credit in long form (one row per channel and model), which fits a page
+/// whatever the number of models.
+pub fn every_model_table(doc: &Document) -> Table {
+    let c = &doc.comparison;
+    let mut rows = Vec::new();
+    for row in &c.rows {
+        for m in &c.models {
+            let cell = &row.models[m];
+            rows.push(vec![
+                row.channel.clone(),
+                m.clone(),
+                credit(cell.conversions),
+                match (cell.conversions_lo, cell.conversions_hi) {
+                    (Some(lo), Some(hi)) => format!("{}–{}", credit(lo), credit(hi)),
+                    _ => "–".into(),
+                },
+                percent(cell.share),
+                fixed(cell.value, 2),
+            ]);
+        }
+    }
+    Table {
+        title: "Every model".into(),
+        header: [
+            c.dimension.as_str(),
+            "model",
+            "conversions",
+            "95% interval",
+            "share",
+            "value",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
 /// CPA or ROAS per channel and model.
 pub fn roi_table(doc: &Document, roas: bool) -> Option<Table> {
     let roi = doc.roi.as_ref()?;
-    let models = &doc.comparison.models;
+    let models = &doc.summary.chart_models;
     // (model, channel) → row, and channel → spend: one pass, then lookups.
     let by_key: BTreeMap<(&str, &str), &RoiRow> = roi
         .rows
@@ -160,9 +217,9 @@ pub fn roi_table(doc: &Document, roas: bool) -> Option<Table> {
         .collect();
     Some(Table {
         title: if roas {
-            "ROAS (attributed value per unit of spend)"
+            "ROAS (attributed value per unit of spend), the chart's models"
         } else {
-            "CPA (spend per attributed conversion)"
+            "CPA (spend per attributed conversion), the chart's models"
         }
         .into(),
         header,
@@ -224,11 +281,8 @@ pub fn facts_table(doc: &Document) -> Table {
     let f = &doc.paths;
     let mut rows = vec![
         vec!["distinct paths".into(), f.distinct_paths.to_string()],
-        vec!["conversions".into(), fixed(f.conversions, 2)],
-        vec![
-            "non-converting journeys".into(),
-            fixed(f.non_conversions, 2),
-        ],
+        vec!["conversions".into(), count(f.conversions)],
+        vec!["non-converting journeys".into(), count(f.non_conversions)],
         vec![
             "touches per conversion".into(),
             fixed(f.touches_per_conversion, 2),
@@ -271,9 +325,9 @@ pub fn top_paths_table(doc: &Document) -> Table {
             .map(|p| {
                 vec![
                     p.path.clone(),
-                    fixed(p.conversions, 2),
+                    count(p.conversions),
                     fixed(p.value, 2),
-                    fixed(p.non_conversions, 2),
+                    count(p.non_conversions),
                     percent(p.conversion_rate),
                 ]
             })
@@ -311,9 +365,9 @@ pub fn distribution_table(doc: &Document, time: bool) -> Option<Table> {
         rows: bins
             .iter()
             .map(|b| {
-                let mut cells = vec![b.label.clone(), fixed(b.conversions, 2)];
+                let mut cells = vec![b.label.clone(), count(b.conversions)];
                 if !time {
-                    cells.push(fixed(b.non_conversions, 2));
+                    cells.push(count(b.non_conversions));
                 }
                 cells
             })
@@ -321,13 +375,12 @@ pub fn distribution_table(doc: &Document, time: bool) -> Option<Table> {
     })
 }
 
-/// The credit section's tables: conversions, share, value, and differences from last touch.
+/// The credit section's tables: the chart's models, differences from last touch, and
+/// every model in long form.
 pub fn credit_tables(doc: &Document) -> Vec<Table> {
-    let mut out: Vec<Table> = [Figure::Conversions, Figure::Share, Figure::Value]
-        .into_iter()
-        .map(|f| credit_table(doc, f))
-        .collect();
+    let mut out = vec![chart_credit_table(doc)];
     out.extend(difference_table(doc));
+    out.push(every_model_table(doc));
     out
 }
 

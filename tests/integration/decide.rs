@@ -35,6 +35,7 @@ fn credit(values: &[f64]) -> Credit {
 
 fn spend(cents: &[i64]) -> Spend {
     Spend {
+        period: None,
         dimension: "channel".into(),
         by_key: cents
             .iter()
@@ -268,6 +269,51 @@ fn report_markdown_on_the_sample_is_golden() {
     assert_golden("report_sample.md", &stdout);
 }
 
+/// With the scores of a simulation (`evaluate`'s output), the summary recommends the
+/// data-driven model closest to the truth, the budget follows it, and the summary says
+/// how far it and last touch were.
+#[test]
+fn report_recommends_the_model_closest_to_the_truth_of_a_scored_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    // Hand-made scores: shapley closest of the data-driven models, last touch between.
+    let scores = write_file(
+        dir.path(),
+        "scores.csv",
+        "model,total_variation,spearman\nmarkov,0.30,0.5\nshapley,0.10,0.9\nlast_touch,0.20,0.7\n",
+    );
+    let out = pathcredit()
+        .args(sample_report_args())
+        .arg("--accuracy")
+        .arg(&scores)
+        .args(["--markdown", "-"])
+        .assert()
+        .success();
+    let md = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(md.contains("The report recommends shapley"), "{md}");
+    assert!(md.contains("| Channel | Last touch | Data-driven (shapley) |"));
+    assert!(md.contains("### Budget plan from shapley"));
+    assert!(md.contains(
+        "its channel shares were 0.100 from the truth (total variation: 0 is exact, 1 is \
+         entirely wrong); last touch's were 0.200."
+    ));
+
+    // A score outside [0, 1] is refused with its place, before any model runs.
+    let bad = write_file(dir.path(), "bad.csv", "model,total_variation\nmarkov,1.5\n");
+    let out = pathcredit()
+        .args(sample_report_args())
+        .arg("--accuracy")
+        .arg(&bad)
+        .args(["--markdown", "-"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(
+        stderr.contains("bad.csv: line 2, column 2 (total_variation)")
+            && stderr.contains("expected a total variation distance"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn report_out_dir_writes_every_table_and_json() {
     let dir = tempfile::tempdir().unwrap();
@@ -337,18 +383,17 @@ fn headless(browser: &std::path::Path, profile: &std::path::Path) -> std::proces
 }
 
 /// The HTML report renders in headless Chromium: the screenshot exists and is not
-/// blank, and the page's script ran to its end without an error. CI installs Chromium
-/// and sets PATHCREDIT_REQUIRE_BROWSER=1, where a missing browser fails the test.
+/// blank, the page's script ran to its end without an error, no table is wider than a
+/// printed page's text (the page measures its own tables at 680 px, the printable
+/// width of A4 and Letter at 96 dpi, and marks those that overflow), and it prints to
+/// a PDF with pages. Ignored by default, so a machine without Chromium reports it as
+/// ignored rather than passed; CI installs Chromium and runs it:
+/// `cargo test --test integration -- --ignored real_browser`.
 #[test]
-fn html_report_renders_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("PATHCREDIT_REQUIRE_BROWSER").is_none(),
-            "PATHCREDIT_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)"
-        );
-        eprintln!("no Chromium found: the browser test is skipped (apt-get install chromium)");
-        return;
-    };
+#[ignore = "needs headless Chromium: cargo test --test integration -- --ignored real_browser"]
+fn html_report_renders_and_prints_in_a_real_browser() {
+    let browser = chromium()
+        .expect("no Chromium found: install it (apt-get install chromium) or set CHROMIUM");
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
     pathcredit()
@@ -389,8 +434,10 @@ fn html_report_renders_in_a_real_browser() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("Uncaught"), "script error: {stderr}");
 
-    // The DOM after scripts ran: the page marks itself ready at the end of its script.
+    // The DOM after scripts ran, laid out as wide as a printed page's text: the page
+    // marks itself ready at the end of its script, after counting overflowing tables.
     let out = headless(&browser, &dir.path().join("profile-b"))
+        .arg("--window-size=680,1000")
         .arg("--dump-dom")
         .arg(&url)
         .output()
@@ -403,6 +450,39 @@ fn html_report_renders_in_a_real_browser() {
         "the page script did not finish: {stderr}"
     );
     assert!(dom.contains("<svg"), "charts are inline SVG");
+    let overflowing: Vec<&str> = dom
+        .match_indices("data-overflows=")
+        .map(|(i, _)| &dom[i..(i + 200).min(dom.len())])
+        .collect();
+    assert!(
+        dom.contains("data-wide-tables=\"0\""),
+        "tables wider than the printable width: {overflowing:#?}"
+    );
+
+    // Printed: a PDF whose page tree counts at least one page.
+    let pdf = dir.path().join("report.pdf");
+    let out = headless(&browser, &dir.path().join("profile-c"))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    let bytes = std::fs::read(&pdf)
+        .unwrap_or_else(|e| panic!("no PDF ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text
+        .match_indices("/Count ")
+        .filter_map(|(i, m)| {
+            text[i + m.len()..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(pages >= 2, "the printed report has {pages} pages");
 }
 
 /// Negative credit in a credit file (e.g. Shapley with `--shapley-negative keep`) is

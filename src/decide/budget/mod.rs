@@ -330,6 +330,7 @@ mod tests {
 
     fn spend(rows: &[(&str, f64)]) -> Spend {
         Spend {
+            period: None,
             dimension: "channel".into(),
             by_key: rows.iter().map(|&(k, v)| (k.to_string(), v)).collect(),
             report: Default::default(),
