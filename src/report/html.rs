@@ -232,18 +232,33 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
         credit_chart(doc),
         "Attributed conversions by channel",
     );
-    for (model, warnings) in &doc.summary.warnings {
-        for w in warnings {
-            s.push_str(&format!(
-                "<p class=\"caveat\">⚠ {}: {}</p>\n",
-                escape(model),
-                escape(w)
-            ));
-        }
+    let warnings: Vec<String> = doc
+        .summary
+        .warnings
+        .iter()
+        .flat_map(|(m, ws)| {
+            ws.iter()
+                .map(move |w| format!("<li>⚠ {}: {}</li>", escape(m), escape(w)))
+        })
+        .collect();
+    if !warnings.is_empty() {
+        s.push_str(&format!(
+            "<div class=\"caveat\">Read the marked models' bars with care:<ul>{}</ul></div>\n",
+            warnings.concat()
+        ));
     }
-    for t in tables::credit_tables(doc) {
+    table(&mut s, &tables::chart_credit_table(doc));
+    if let Some(t) = tables::difference_table(doc) {
         table(&mut s, &t);
     }
+    let every = tables::every_model_table(doc);
+    s.push_str(&format!(
+        "<details><summary>{} ({} rows: every model, every channel)</summary>\n",
+        escape(&every.title),
+        every.rows.len()
+    ));
+    table_with(&mut s, &every, &[], false);
+    s.push_str("</details>\n");
     if let Some(roi) = &doc.roi {
         s.push_str("<h2>Return on spend</h2>\n<p>Every figure is attributed under the model named in its column.</p>\n");
         for t in tables::roi_tables(doc) {

@@ -42,6 +42,23 @@ fn nice_max(max: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// How many grid steps divide an axis ending at `max` (a [`nice_max`]) into round
+/// steps: 5 for 1, 5, 10 (× 10ⁿ), 3 for 3 and 6, else 4.
+fn divisions(max: f64) -> usize {
+    if max <= 0.0 || !max.is_finite() {
+        return 4;
+    }
+    let mantissa = max / 10f64.powf(max.log10().floor());
+    let is = |m: f64| (mantissa - m).abs() < 1e-9;
+    if is(1.0) || is(5.0) || is(10.0) {
+        5
+    } else if is(3.0) || is(6.0) {
+        3
+    } else {
+        4
+    }
+}
+
 /// Grouped vertical bars: categories along x, one bar per series in each group.
 /// `as_percent` labels the axis in percent of 1.
 pub fn grouped_bars(
@@ -84,8 +101,9 @@ pub fn grouped_bars(
         r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}">"#,
         escape(label)
     );
-    for k in 0..=5 {
-        let v = ymax * k as f64 / 5.0;
+    let n = divisions(ymax);
+    for k in 0..=n {
+        let v = ymax * k as f64 / n as f64;
         let text = if as_percent {
             format!("{}%", fixed(100.0 * v, if ymax < 0.05 { 1 } else { 0 }))
         } else {
@@ -213,8 +231,14 @@ pub fn horizontal_bars(
             escape(ser.name)
         );
     }
-    for k in 0..=4 {
-        let v = xmax * k as f64 / 4.0;
+    let n = divisions(xmax);
+    // Axis labels drop a trailing ".0" (bar labels keep one decimal).
+    let tick = |v: f64| {
+        let t = show(v);
+        t.replace(".0%", "%").trim_end_matches(".0").to_string()
+    };
+    for k in 0..=n {
+        let v = xmax * k as f64 / n as f64;
         s += &format!(
             r##"<line x1="{:.1}" x2="{:.1}" y1="{top:.1}" y2="{:.1}" stroke="#e3e3e3"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#666">{}</text>"##,
             x(v),
@@ -222,7 +246,7 @@ pub fn horizontal_bars(
             height - 18.0,
             x(v),
             height - 6.0,
-            show(v)
+            tick(v)
         );
     }
     for (ci, cat) in categories.iter().enumerate() {
@@ -426,5 +450,10 @@ mod tests {
         assert_eq!(nice_max(120.0), 120.0);
         assert_eq!(nice_max(130.0), 160.0);
         assert_eq!(nice_max(0.0), 1.0);
+        // Steps of 0.1 (of 0.5), 20 (of 80), 2 (of 6), 0.3 (of 1.2).
+        assert_eq!(divisions(0.5), 5);
+        assert_eq!(divisions(80.0), 4);
+        assert_eq!(divisions(6.0), 3);
+        assert_eq!(divisions(1.2), 4);
     }
 }
