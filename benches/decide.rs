@@ -12,10 +12,10 @@ mod common;
 
 fn decide(c: &mut Criterion) {
     let mut group = c.benchmark_group("decide");
-    group.sample_size(10);
+    common::configure(&mut group);
     let paths = PathSynth {
-        paths: common::size(100_000, 2_000),
-        channels: common::size(200, 40),
+        paths: common::size(100_000, 100_000, 2_000),
+        channels: common::size(200, 200, 40),
         ..PathSynth::default()
     }
     .generate()

@@ -1,5 +1,5 @@
-//! Stage: building journeys and the path summary from raw events (1M events when
-//! measuring; a small log under `cargo test`).
+//! Stage: building journeys and the path summary from raw events (100k events under
+//! `cargo bench`, 1M with `PATHCREDIT_BENCH_LARGE=1`; a small log under `cargo test`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pathcredit::bench_data::EventSynth;
@@ -9,13 +9,13 @@ mod common;
 
 fn build_from_events(c: &mut Criterion) {
     let synth = EventSynth {
-        persons: common::size(146_000, 500),
+        persons: common::size(146_000, 14_600, 500),
         ..EventSynth::default()
     };
     let (mut events, mut identities) = (Vec::new(), Vec::new());
     let counts = synth.write(&mut events, &mut identities).unwrap();
     let mut group = c.benchmark_group("journeys");
-    group.sample_size(10);
+    common::configure(&mut group);
     group.throughput(Throughput::Elements(counts.events));
     group.bench_function(
         format!("build_and_path_table/{}_events", counts.events),

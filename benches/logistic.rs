@@ -1,5 +1,6 @@
 //! Stage: the logistic model (features, cross-validation, diagnostic and final fits,
-//! per-journey Shapley credit) on journeys from the event generator.
+//! per-journey Shapley credit) on journeys from the event generator (20,000 people under
+//! `cargo bench`, 100,000 with `PATHCREDIT_BENCH_LARGE=1`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pathcredit::bench_data::EventSynth;
@@ -10,7 +11,7 @@ mod common;
 
 fn logistic(c: &mut Criterion) {
     let synth = EventSynth {
-        persons: common::size(100_000, 400),
+        persons: common::size(100_000, 20_000, 400),
         channels: 30,
         ..EventSynth::default()
     };
@@ -25,7 +26,7 @@ fn logistic(c: &mut Criterion) {
     .unwrap()
     .journeys;
     let mut group = c.benchmark_group("logistic");
-    group.sample_size(10);
+    common::configure(&mut group);
     group.bench_function(
         format!("fit_and_credit/{}_journeys_30_channels", journeys.len()),
         |b| {

@@ -1,5 +1,6 @@
 //! Stage: the exact Markov model (chain build, solve, every removal) on synthetic path
-//! summaries: 1M distinct paths with 10 and 30 channels, orders 1 and 3 when measuring.
+//! summaries with 10 and 30 channels, orders 1 and 3: 100k distinct paths under `cargo
+//! bench`, 1M with `PATHCREDIT_BENCH_LARGE=1`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pathcredit::bench_data::PathSynth;
@@ -9,8 +10,8 @@ mod common;
 
 fn markov(c: &mut Criterion) {
     let mut group = c.benchmark_group("markov");
-    group.sample_size(10);
-    let rows = common::size(1_000_000, 2_000);
+    common::configure(&mut group);
+    let rows = common::size(1_000_000, 100_000, 2_000);
     for channels in [10, 30] {
         let table = PathSynth {
             paths: rows,

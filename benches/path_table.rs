@@ -1,4 +1,5 @@
-//! Stage: reading a path summary CSV into a canonical PathTable.
+//! Stage: reading a path summary CSV into a canonical PathTable (100k and 10k rows under
+//! `cargo bench`, 1M and 100k with `PATHCREDIT_BENCH_LARGE=1`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pathcredit::bench_data::PathSynth;
@@ -8,10 +9,10 @@ mod common;
 
 fn read_path_summary(c: &mut Criterion) {
     let mut group = c.benchmark_group("path_table");
-    group.sample_size(10);
+    common::configure(&mut group);
     for (rows, channels) in [
-        (common::size(1_000_000, 2_000), 10),
-        (common::size(100_000, 2_000), 30),
+        (common::size(1_000_000, 100_000, 2_000), 10),
+        (common::size(100_000, 10_000, 2_000), 30),
     ] {
         let table = PathSynth {
             paths: rows,

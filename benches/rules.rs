@@ -1,4 +1,5 @@
-//! Stage: rule-based models on a path table and on journeys.
+//! Stage: rule-based models on a path table (100k distinct paths under `cargo bench`, 1M
+//! with `PATHCREDIT_BENCH_LARGE=1`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pathcredit::bench_data::PathSynth;
@@ -8,8 +9,8 @@ mod common;
 
 fn rule_models(c: &mut Criterion) {
     let mut group = c.benchmark_group("rules");
-    group.sample_size(10);
-    let rows = common::size(1_000_000, 2_000);
+    common::configure(&mut group);
+    let rows = common::size(1_000_000, 100_000, 2_000);
     let table = PathSynth {
         paths: rows,
         channels: 10,

@@ -11,8 +11,8 @@ mod common;
 
 fn self_controlled(c: &mut Criterion) {
     let mut group = c.benchmark_group("self_controlled");
-    group.sample_size(10);
-    let units = common::size(50_000, 2_000);
+    common::configure(&mut group);
+    let units = common::size(50_000, 50_000, 2_000);
     let (mut events, mut identities) = (Vec::new(), Vec::new());
     SimParams {
         units,

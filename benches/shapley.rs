@@ -1,5 +1,6 @@
 //! Stage: Shapley values on synthetic path summaries of 100,000 distinct paths: the
-//! exact rate game at 16 and 20 channels, and 2,000 antithetic samples at 100 channels.
+//! exact rate game at 16 and 20 channels, and antithetic samples at 100 channels (500
+//! under `cargo bench`, 2,000 with `PATHCREDIT_BENCH_LARGE=1`).
 //! (25 channels exact and the adaptive sampler are measured by whole-process runs;
 //! see README.)
 
@@ -11,9 +12,13 @@ mod common;
 
 fn shapley(c: &mut Criterion) {
     let mut group = c.benchmark_group("shapley");
-    group.sample_size(10);
-    let rows = common::size(100_000, 1_000);
-    for (channels, samples) in [(16, None), (20, None), (100, Some(common::size(2_000, 20)))] {
+    common::configure(&mut group);
+    let rows = common::size(100_000, 100_000, 1_000);
+    for (channels, samples) in [
+        (16, None),
+        (20, None),
+        (100, Some(common::size(2_000, 500, 20))),
+    ] {
         let table = PathSynth {
             paths: rows,
             channels,

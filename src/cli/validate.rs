@@ -28,7 +28,7 @@ use crate::cli::pipeline::PipelineArgs;
         worth checking (window length, identity stitching, direct handling, sessions) and which of \
         our other rule-based models comes closest. A report reproduced within 1% of its conversions \
         says so.\n\n\
-        Example:\n  pathcredit validate --journeys journeys.csv --report hubspot_last_touch.csv --model last_touch"
+        Example:\n  pathcredit validate --journeys journeys.csv --report crm_last_touch.csv --model last_touch"
 )]
 pub struct ValidateArgs {
     #[command(flatten)]
