@@ -31,7 +31,6 @@ mod scc;
 mod select;
 pub(crate) mod solve;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
@@ -272,20 +271,19 @@ impl MarkovParams {
         let n_channels = channels.len();
         // Only what a removal yields from start is kept: a chain of millions of states
         // over tens of channels would otherwise hold every removal's whole solution.
-        let removals: Vec<Removal> = (0..n_channels as u32)
-            .into_par_iter()
-            .map(|c| {
-                let removed: Vec<bool> = (0..chain.len())
-                    .map(|s| s != 0 && chain.channels_of(s).any(|x| x == c))
-                    .collect();
-                let solution = system.solve(Some(&removed), Some(&full))?;
-                Ok(Removal {
-                    p_conversion: solution.x[0],
-                    expected_value: solution.u[0],
-                    error_bound: solution.error_bound,
-                })
+        let removals: Vec<Removal> = system
+            .solve_removals(
+                n_channels,
+                |s, c| s != 0 && chain.channels_of(s).any(|x| x as usize == c),
+                &full,
+            )?
+            .into_iter()
+            .map(|start| Removal {
+                p_conversion: start.x,
+                expected_value: start.u,
+                error_bound: start.error_bound,
             })
-            .collect::<Result<_>>()?;
+            .collect();
         Ok(FittedMarkov {
             order,
             states: self.states,
