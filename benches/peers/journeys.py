@@ -4,7 +4,9 @@
 Run through ./run.sh journeys (it builds pathcredit, makes a virtualenv with duckdb and
 generates the data). Each tool runs RUNS times, alternating; wall time and peak memory
 (the process's own accounting, wait4 rusage) are reported as medians, with the ratio
-per pair, and the two path summaries are compared row by row.
+per pair, and the two path summaries are compared row by row. The parse floor (the same
+two files read by the bare csv crate, `examples/csv_floor.rs`) runs in the same rotation,
+and pathcredit's time is also given as a multiple of it.
 """
 import argparse
 import csv
@@ -28,6 +30,7 @@ def load(path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
+    ap.add_argument("--floor", required=True, help="the csv_floor example binary")
     ap.add_argument("--data", required=True)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
@@ -36,10 +39,12 @@ def main():
     duck = [sys.executable, "-c",
             "import duckdb,sys; duckdb.connect().execute(open(sys.argv[1]).read())",
             os.path.join(HERE, "journeys_duckdb.sql")]
-    results = {"pathcredit": [], "duckdb": []}
+    floor = [args.floor, "events.csv", "identities.csv"]
+    results = {"pathcredit": [], "duckdb": [], "parse floor": []}
     for _ in range(args.runs):
         results["pathcredit"].append(timed(ours, args.data))
         results["duckdb"].append(timed(duck, args.data))
+        results["parse floor"].append(timed(floor, args.data))
     size = os.path.getsize(os.path.join(args.data, "events.csv")) / 1e6
     with open(os.path.join(args.data, "events.csv")) as f:
         events = sum(1 for _ in f) - 1
@@ -50,6 +55,9 @@ def main():
     ratios = [d[0] / p[0] for p, d in zip(results["pathcredit"], results["duckdb"])]
     print(f"duckdb / pathcredit wall time, per pair: {', '.join(f'{r:.2f}' for r in ratios)}; "
           f"median {statistics.median(ratios):.2f}")
+    floors = [p[0] / f[0] for p, f in zip(results["pathcredit"], results["parse floor"])]
+    print(f"pathcredit / parse floor wall time, per pair: {', '.join(f'{r:.2f}' for r in floors)}; "
+          f"median {statistics.median(floors):.2f}")
     a = load(os.path.join(args.data, "paths_pathcredit.csv"))
     b = load(os.path.join(args.data, "paths_duckdb.csv"))
     differ = [k for k in set(a) | set(b)

@@ -39,6 +39,7 @@ def shares(path, channel_col, conv_col, model=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
+    ap.add_argument("--floor", required=True, help="the csv_floor example binary")
     ap.add_argument("--data", required=True)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--configs", default="1000000:10:1,1000000:10:3,1000000:30:1,1000000:30:3")
@@ -46,7 +47,8 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.data, exist_ok=True)
     print(f"{'paths':>9} {'ch':>3} {'k':>2} | {'pathcredit wall':>15} {'peak MiB':>8} | "
-          f"{'channelattr. wall':>17} {'cpu s':>7} {'peak MiB':>8} | {'ratio':>6} | max share diff")
+          f"{'channelattr. wall':>17} {'cpu s':>7} {'peak MiB':>8} | {'ratio':>6} | "
+          f"{'floor s':>7} {'x floor':>7} | max share diff")
     for config in args.configs.split(","):
         rows, channels, order = (int(x) for x in config.split(":"))
         paths = os.path.join(args.data, f"paths_{rows}_{channels}.csv")
@@ -58,11 +60,13 @@ def main():
         ours = [args.bin, "attribute", "--model", "markov", "--markov-order", str(order), "--quiet",
                 "--paths", paths, "--out", ours_out]
         peer = [sys.executable, "-c", PEER, paths, str(order), peer_out, str(args.peer_cores)]
-        a, b = [], []
+        a, b, f = [], [], []
         for _ in range(args.runs):
             a.append(timed(ours))
             b.append(timed(peer))
+            f.append(timed([args.floor, paths]))
         ratio = statistics.median(y[0] / x[0] for x, y in zip(a, b))
+        over_floor = statistics.median(x[0] / z[0] for x, z in zip(a, f))
         s_ours = shares(ours_out, "channel", "conversions", "markov")
         s_peer = shares(peer_out, "channel_name", "total_conversions")
         diff = max(abs(s_ours[c] - s_peer.get(c, 0.0)) for c in s_ours)
@@ -70,6 +74,7 @@ def main():
         med = lambda xs, i: statistics.median(x[i] for x in xs)  # noqa: E731
         print(f"{rows:>9} {channels:>3} {order:>2} | {med(a, 0):>13.2f} s {med(a, 2):>8.0f} | "
               f"{med(b, 0):>15.2f} s {med(b, 1):>7.1f} {med(b, 2):>8.0f} | {ratio:>6.1f} | "
+              f"{med(f, 0):>7.2f} {over_floor:>7.1f} | "
               f"{diff:.4f} ({100 * rel:.1f}% relative)")
 
 

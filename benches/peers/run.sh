@@ -10,8 +10,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin pathcredit --example csv_floor
 bin=$root/target/release/pathcredit
+# The parse floor: the same files read by the bare csv crate, nothing else.
+floor=$root/target/release/examples/csv_floor
 venv=$here/.venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 case "${1:-}" in
@@ -19,12 +21,12 @@ case "${1:-}" in
     "$venv/bin/pip" install --quiet duckdb==2.0.0
     data=$here/data/journeys-${PERSONS:-1460000}
     [ -f "$data/events.csv" ] || "$bin" generate-events --persons "${PERSONS:-1460000}" --seed 1 --out-dir "$data"
-    "$venv/bin/python" "$here/journeys.py" --bin "$bin" --data "$data" --runs "${RUNS:-3}"
+    "$venv/bin/python" "$here/journeys.py" --bin "$bin" --floor "$floor" --data "$data" --runs "${RUNS:-3}"
     ;;
   markov)
     # channelattribution compiles C++ on install and imports matplotlib without declaring it.
     "$venv/bin/pip" install --quiet channelattribution==2.2.5 matplotlib pandas
-    "$venv/bin/python" "$here/markov.py" --bin "$bin" --data "$here/data/markov" --runs "${RUNS:-3}" \
+    "$venv/bin/python" "$here/markov.py" --bin "$bin" --floor "$floor" --data "$here/data/markov" --runs "${RUNS:-3}" \
       ${CONFIGS:+--configs "$CONFIGS"}
     ;;
   shapley)

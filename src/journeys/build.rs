@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
@@ -414,7 +415,7 @@ fn canonicalise(log: &mut EventLog, persons: &Persons) {
         e.content = re(&co, e.content);
         e.account = re(&ac, e.account);
     }
-    log.events.sort_unstable_by(|a, b| {
+    log.events.par_sort_unstable_by(|a, b| {
         a.who
             .cmp(&b.who)
             .then(a.time.cmp(&b.time))

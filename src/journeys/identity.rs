@@ -285,8 +285,7 @@ impl Persons {
         let err = |e: csv::Error| Error::Write(std::io::Error::other(e));
         w.write_record(["id", "person_id", "resolution"])
             .map_err(err)?;
-        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| ids.name(a).cmp(ids.name(b)));
+        let order = ids.ids_in_name_order(&vec![true; ids.len()]);
         for id in order {
             w.write_record([
                 ids.name(id),
