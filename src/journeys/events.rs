@@ -17,6 +17,7 @@ use crate::channel::Dictionary;
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::error::{Error, Result};
 use crate::journeys::Milestone;
+use crate::journeys::intern_pipeline::{NamePipe, intern_alongside};
 use crate::param::Param;
 use crate::time::Millis;
 
@@ -296,12 +297,21 @@ impl EventLog {
         // Event names repeat on every row and are few: classify each distinct name
         // once and find it again by a short linear scan.
         let mut kinds: Vec<(Box<str>, Option<Kind>)> = Vec::new();
-        while let Some(row) = src.next_row()? {
-            log.report.rows_read += 1;
-            let event = log.parse_row(&row, &cols, names, conversions, &mut kinds, ids);
-            if let Some(Some(event)) = log.report.keep_or_skip(event, options.skip_bad_rows)? {
-                log.keep(event);
+        // User ids are interned on a second thread while this one parses; the user of
+        // each kept event is pushed in order, so `who` is filled from the ids afterwards.
+        let ((), who) = intern_alongside(ids, |users| -> Result<()> {
+            while let Some(row) = src.next_row()? {
+                log.report.rows_read += 1;
+                let event = log.parse_row(&row, &cols, names, conversions, &mut kinds, users);
+                if let Some(Some(event)) = log.report.keep_or_skip(event, options.skip_bad_rows)? {
+                    log.keep(event);
+                }
             }
+            Ok(())
+        })?;
+        debug_assert_eq!(who.len(), log.events.len());
+        for (event, who) in log.events.iter_mut().zip(who) {
+            event.who = who;
         }
         log.report.check_usable()?;
         if log.counts.touches == 0 && log.counts.conversions == 0 {
@@ -325,7 +335,7 @@ impl EventLog {
         names: &EventNames,
         conversions: &[String],
         kinds: &mut Vec<(Box<str>, Option<Kind>)>,
-        ids: &mut Dictionary,
+        users: &mut NamePipe,
     ) -> Result<Option<Event>> {
         let time = row.timestamp(cols.timestamp)?;
         let user = row.non_empty(cols.user, "a user id")?;
@@ -391,7 +401,8 @@ impl EventLog {
                 event.account = self.accounts.intern(a);
             }
         }
-        event.who = ids.intern(user);
+        // Interned later, in order, on the interner thread (`who` is set then).
+        users.push(user);
         Ok(Some(event))
     }
 

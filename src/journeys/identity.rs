@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
+use crate::journeys::intern_pipeline::intern_alongside;
 use crate::param::{Choice, Param, choice_str};
 
 /// Column names of the identities file (`timestamp` is optional and not used).
@@ -79,29 +80,36 @@ impl IdentityEdges {
             report: ReadReport::new(name),
             ..Self::default()
         };
-        while let Some(row) = src.next_row()? {
-            out.report.rows_read += 1;
-            let pair = (|| {
-                let anon = row.non_empty(
-                    anon_col,
-                    "an anonymous id (both sides of an identity edge are required)",
-                )?;
-                let user = row.non_empty(
-                    user_col,
-                    "a user id (both sides of an identity edge are required)",
-                )?;
-                Ok((anon, user))
-            })();
-            if let Some((anon, user)) = out.report.keep_or_skip(pair, options.skip_bad_rows)? {
-                if anon == user {
-                    // A self-edge links nothing; kept, it would make the id look linked
-                    // to two users (a "shared device") and cut its real link.
-                    out.self_edges += 1;
-                    continue;
+        // Both ids of each kept edge are interned on a second thread while this one
+        // parses, in order (anonymous id, then user id), as one thread would.
+        let ((), interned) = intern_alongside(ids, |pipe| -> Result<()> {
+            while let Some(row) = src.next_row()? {
+                out.report.rows_read += 1;
+                let pair = (|| {
+                    let anon = row.non_empty(
+                        anon_col,
+                        "an anonymous id (both sides of an identity edge are required)",
+                    )?;
+                    let user = row.non_empty(
+                        user_col,
+                        "a user id (both sides of an identity edge are required)",
+                    )?;
+                    Ok((anon, user))
+                })();
+                if let Some((anon, user)) = out.report.keep_or_skip(pair, options.skip_bad_rows)? {
+                    if anon == user {
+                        // A self-edge links nothing; kept, it would make the id look linked
+                        // to two users (a "shared device") and cut its real link.
+                        out.self_edges += 1;
+                        continue;
+                    }
+                    pipe.push(anon);
+                    pipe.push(user);
                 }
-                out.edges.push((ids.intern(anon), ids.intern(user)));
             }
-        }
+            Ok(())
+        })?;
+        out.edges = interned.chunks_exact(2).map(|p| (p[0], p[1])).collect();
         out.report.check_usable()?;
         Ok(out)
     }

@@ -10,6 +10,7 @@ pub mod aggregates;
 mod build;
 mod events;
 mod identity;
+mod intern_pipeline;
 mod journey;
 mod journey_csv;
 mod labels;
