@@ -364,6 +364,11 @@ pub(crate) fn build_validated(
     step(3);
     debug_assert_eq!(summary.touch_events_accounted(), summary.events.touches);
     debug_assert_eq!(summary.conversions_accounted(), summary.events.conversions);
+    if !params.keep_timelines {
+        // Nothing reads the events after this: free them (40 bytes each, 400 MB at 10M
+        // events) before the journeys are finished, which is when memory peaks.
+        log.events = Vec::new();
+    }
     let journeys = builder.finish();
     let timelines = params.keep_timelines.then(|| {
         whole_logs(
