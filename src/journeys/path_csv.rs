@@ -12,10 +12,11 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::mpsc;
 
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, open_file};
 use crate::error::{Error, Result};
-use crate::journeys::path_table::PathTable;
+use crate::journeys::path_table::{PathTable, PathTableBuilder};
 use crate::param::{Choice, Param, choice_str};
 
 /// Default column names of a path summary.
@@ -95,6 +96,36 @@ impl PathReadOptions {
     }
 }
 
+/// Kept rows of a path summary on their way to the thread that builds the table: their
+/// channel names, and per row its number of steps and its three counts.
+#[derive(Default)]
+struct PathBatch {
+    bytes: String,
+    ends: Vec<usize>,
+    rows: Vec<(usize, f64, f64, f64)>,
+}
+
+impl PathBatch {
+    /// Rows per batch: a hand-over costs nothing per row, and a batch stays in cache.
+    const ROWS: usize = 2048;
+
+    fn push_name(&mut self, name: &str) {
+        self.bytes.push_str(name);
+        self.ends.push(self.bytes.len());
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.rows.clear();
+    }
+}
+
 /// `name.trim()`, quicker for the usual names: ASCII whitespace is cut byte by byte, and
 /// only when what is left starts or ends with a byte that `str::trim` might still cut (a
 /// non-ASCII character or a vertical tab) is the full Unicode trim used instead.
@@ -142,8 +173,6 @@ impl PathTable {
         let null_col = src.optional("total_null", columns)?;
 
         let mut report = ReadReport::new(name);
-        let mut builder = PathTable::builder();
-        let mut ids = Vec::new();
         let separator = options.separator.trim().to_string();
         // A one-character separator (the default `>`) is found by a byte search.
         let separator_char = {
@@ -154,57 +183,109 @@ impl PathTable {
             }
         };
         let mut totals = [0.0f64; 3];
-        while let Some(row) = src.next_row()? {
-            report.rows_read += 1;
-            let parsed = (|| -> Result<(f64, f64, f64)> {
-                let text = row.str(path_col)?;
-                ids.clear();
-                if text.is_empty() {
-                    return Err(
-                        row.error(path_col, "empty path; expected channels separated by `>`")
-                    );
-                }
-                let steps: &mut dyn Iterator<Item = &str> = match separator_char {
-                    Some(c) => &mut text.split(c),
-                    None => &mut text.split(separator.as_str()),
-                };
-                for (step, name) in steps.enumerate() {
-                    let name = trim(name);
-                    if name.is_empty() {
-                        return Err(row.error(
-                            path_col,
-                            format!(
-                                "empty channel name at step {} of `{text}`; expected channels separated by `{separator}`",
-                                step + 1
-                            ),
-                        ));
+        // This thread parses and checks rows; a second one interns the channel names of
+        // the kept rows and adds the rows to the table, in order, so the table is the
+        // one a single thread builds.
+        let builder = std::thread::scope(|scope| -> Result<PathTableBuilder> {
+            let (to_builder, batches) = mpsc::sync_channel::<PathBatch>(4);
+            let (give_back, returned) = mpsc::channel::<PathBatch>();
+            let table_builder = scope.spawn(move || {
+                let mut builder = PathTable::builder();
+                let mut ids = Vec::new();
+                for mut batch in batches {
+                    {
+                        let mut names = batch.names();
+                        for &(steps, c, v, n) in &batch.rows {
+                            ids.clear();
+                            for name in names.by_ref().take(steps) {
+                                ids.push(builder.channels_mut().intern(name));
+                            }
+                            builder.push_ids(&ids, c, v, n);
+                        }
                     }
-                    ids.push(builder.channels_mut().intern(name));
+                    batch.clear();
+                    // The reader may be done; a batch nobody takes back is dropped.
+                    let _ = give_back.send(batch);
                 }
-                let conversions = row.non_negative(conv_col, None)?;
-                let value = match value_col {
-                    Some(c) => row.non_negative(c, Some(0.0))?,
-                    None => 0.0,
-                };
-                let nulls = match null_col {
-                    Some(c) => row.non_negative(c, Some(0.0))?,
-                    None => 0.0,
-                };
-                let mut sums = totals;
-                row.add_to_total(conv_col, conversions, &mut sums[0])?;
-                if let Some(c) = value_col {
-                    row.add_to_total(c, value, &mut sums[1])?;
+                builder
+            });
+            let mut batch = PathBatch::default();
+            let read = (|| -> Result<()> {
+                while let Some(row) = src.next_row()? {
+                    report.rows_read += 1;
+                    let mark = (batch.bytes.len(), batch.ends.len());
+                    let parsed = (|| -> Result<(f64, f64, f64)> {
+                        let text = row.str(path_col)?;
+                        if text.is_empty() {
+                            return Err(row.error(
+                                path_col,
+                                "empty path; expected channels separated by `>`",
+                            ));
+                        }
+                        let steps: &mut dyn Iterator<Item = &str> = match separator_char {
+                            Some(c) => &mut text.split(c),
+                            None => &mut text.split(separator.as_str()),
+                        };
+                        for (step, name) in steps.enumerate() {
+                            let name = trim(name);
+                            if name.is_empty() {
+                                return Err(row.error(
+                                    path_col,
+                                    format!(
+                                        "empty channel name at step {} of `{text}`; expected channels separated by `{separator}`",
+                                        step + 1
+                                    ),
+                                ));
+                            }
+                            batch.push_name(name);
+                        }
+                        let conversions = row.non_negative(conv_col, None)?;
+                        let value = match value_col {
+                            Some(c) => row.non_negative(c, Some(0.0))?,
+                            None => 0.0,
+                        };
+                        let nulls = match null_col {
+                            Some(c) => row.non_negative(c, Some(0.0))?,
+                            None => 0.0,
+                        };
+                        let mut sums = totals;
+                        row.add_to_total(conv_col, conversions, &mut sums[0])?;
+                        if let Some(c) = value_col {
+                            row.add_to_total(c, value, &mut sums[1])?;
+                        }
+                        if let Some(c) = null_col {
+                            row.add_to_total(c, nulls, &mut sums[2])?;
+                        }
+                        totals = sums;
+                        Ok((conversions, value, nulls))
+                    })();
+                    match report.keep_or_skip(parsed, options.read.skip_bad_rows) {
+                        Ok(Some((c, v, n))) => {
+                            batch.rows.push((batch.ends.len() - mark.1, c, v, n))
+                        }
+                        kept => {
+                            // A skipped (or failing) row leaves no name behind.
+                            batch.bytes.truncate(mark.0);
+                            batch.ends.truncate(mark.1);
+                            kept?;
+                        }
+                    }
+                    if batch.rows.len() >= PathBatch::ROWS {
+                        let next = returned.try_recv().unwrap_or_default();
+                        let _ = to_builder.send(std::mem::replace(&mut batch, next));
+                    }
                 }
-                if let Some(c) = null_col {
-                    row.add_to_total(c, nulls, &mut sums[2])?;
-                }
-                totals = sums;
-                Ok((conversions, value, nulls))
+                Ok(())
             })();
-            if let Some((c, v, n)) = report.keep_or_skip(parsed, options.read.skip_bad_rows)? {
-                builder.push_ids(&ids, c, v, n);
+            if !batch.rows.is_empty() {
+                let _ = to_builder.send(batch);
             }
-        }
+            drop(to_builder);
+            let builder = table_builder
+                .join()
+                .expect("the path table builder does not panic");
+            read.map(|()| builder)
+        })?;
         report.check_usable()?;
         Ok((builder.finish(), report))
     }
@@ -360,5 +441,44 @@ mod trim_tests {
         ] {
             assert_eq!(super::trim(name), name.trim(), "{name:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod reader_tests {
+    use super::*;
+
+    /// 5,000 rows (three batches for the table-building thread) with bad rows far past
+    /// the first batch: skipped, they leave neither counts nor channel names behind;
+    /// not skipped, the first one is the error, at its line.
+    fn file() -> String {
+        let mut csv = String::from("path,total_conversions,total_null\n");
+        for i in 0..5000 {
+            match i {
+                3000 => csv.push_str("only_in_bad_row > a,x,1\n"),
+                4000 => csv.push_str("a > ,1,1\n"),
+                _ => csv.push_str(&format!("c{} > c{},1,2\n", i % 7, (i + 1) % 5)),
+            }
+        }
+        csv
+    }
+
+    #[test]
+    fn bad_rows_past_the_first_batch_are_skipped_or_reported_at_their_line() {
+        let mut options = PathReadOptions::default();
+        options.read.skip_bad_rows = true;
+        let (table, report) = PathTable::read_csv(file().as_bytes(), "p.csv", &options).unwrap();
+        assert_eq!(report.rows_read, 5000);
+        assert_eq!(report.rows_skipped, 2);
+        assert_eq!(table.total_conversions(), 4998.0);
+        assert_eq!(table.total_nulls(), 2.0 * 4998.0);
+        assert!(table.channels().id("only_in_bad_row").is_none());
+        let err = PathTable::read_csv(file().as_bytes(), "p.csv", &PathReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 3002") && err.contains("total_conversions"),
+            "{err}"
+        );
     }
 }
