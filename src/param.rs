@@ -105,6 +105,7 @@ params! {
     Floor => "floor", "Minimum spend of a channel.";
     Cap => "cap", "Maximum spend of a channel.";
     BudgetModel => "budget_model", "The model a budget plan follows.";
+    Accuracy => "accuracy", "Scores of models against a simulation's truth (from evaluate).";
     // SQL for engines.
     Dialect => "dialect", "The SQL engine the journey SQL is written for.";
     TimestampKind => "timestamp_kind", "How the events table holds time.";

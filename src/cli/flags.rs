@@ -79,6 +79,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::Cap => "--cap",
         Param::BudgetModel if command == "budget" => "--model",
         Param::BudgetModel => "--budget-model",
+        Param::Accuracy => "--accuracy",
         Param::TruthColumn => "--truth-column",
         Param::Users => "--users",
         Param::Channels => "--channels",

@@ -12,7 +12,7 @@ use pathcredit::report::rows::{comparison_rows, write_rows};
 use pathcredit::report::{CreditReport, Document, Format, render_html, render_markdown};
 
 use crate::cli::args::{BootstrapArgs, BudgetArgs};
-use crate::cli::flags::choice;
+use crate::cli::flags::{choice, with_flags};
 use crate::cli::output::{Outputs, create_dir};
 use crate::cli::pipeline::PipelineArgs;
 
@@ -83,13 +83,22 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .run("report", quiet, args.bootstrap.bootstrap, true, |_| Ok(()))?;
     let dimension = result.settings.level.as_str().to_string();
     let spend = args.budget.read_spend(&dimension, &read)?;
-    let doc = Document::for_run(
+    let mut doc = Document::for_run(
         &result,
         spend.as_ref(),
         &params,
         args.budget_model,
         accuracy.as_ref(),
     )?;
+    // The summary mentions library parameters; on the command line they are flags.
+    for text in doc
+        .summary
+        .why
+        .iter_mut()
+        .chain(&mut doc.summary.what_would_change)
+    {
+        *text = with_flags(text, "report");
+    }
     let credits = result.credits();
     let markov = result
         .model_run(ModelName::Markov)

@@ -10,6 +10,7 @@ use crate::decide::Comparison;
 use crate::decide::budget::Plan;
 use crate::models::ModelName;
 use crate::models::self_controlled::BASELINE;
+use crate::param::Param;
 use crate::report::numbers::fixed;
 
 /// The most models the main chart shows.
@@ -262,10 +263,10 @@ impl Summary {
                 )
             });
             if plan.is_some_and(|p| &p.model == m) {
-                why.push(
-                    "The budget plan below follows its credit (another model's with --budget-model)."
-                        .to_string(),
-                );
+                why.push(format!(
+                    "The budget plan below follows its credit (another model's with {}).",
+                    Param::BudgetModel.mention()
+                ));
             }
             if let Some(d) = accuracy.get(m) {
                 let mut s = format!(
@@ -361,9 +362,10 @@ impl Summary {
                 if best != m && best_d < *d {
                     what_would_change.push(format!(
                         "On the simulation, {best} came closer to the truth ({} against {}): \
-                         plan on {best} with --budget-model {best} to follow it.",
+                         plan on {best} with {} set to {best} to follow it.",
                         fixed(best_d, 3),
-                        fixed(*d, 3)
+                        fixed(*d, 3),
+                        Param::BudgetModel.mention()
                     ));
                 }
                 if let Some(l) = accuracy.get("last_touch").filter(|l| **l < *d) {
@@ -376,12 +378,12 @@ impl Summary {
                     ));
                 }
             } else if accuracy.is_empty() {
-                what_would_change.push(
+                what_would_change.push(format!(
                     "To see which model is closest to the truth on data like yours, simulate \
                      your channel mix (`pathcredit simulate`), score every model against it \
-                     (`pathcredit evaluate`) and give the scores to the report (--accuracy)."
-                        .to_string(),
-                );
+                     (`pathcredit evaluate`) and give the scores to the report ({}).",
+                    Param::Accuracy.mention()
+                ));
             }
         }
         Summary {
@@ -463,7 +465,11 @@ mod tests {
             s.rows[1].reading,
             "over-credited by last touch (-30.0 conversions under markov)"
         );
-        assert!(s.what_would_change.iter().any(|w| w.contains("--accuracy")));
+        assert!(
+            s.what_would_change
+                .iter()
+                .any(|w| w.contains(&Param::Accuracy.mention()))
+        );
     }
 
     #[test]
