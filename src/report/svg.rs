@@ -42,6 +42,20 @@ fn nice_max(max: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// The largest value a chart must show: every bar and the top of every error bar (0 for
+/// none), the axis is scaled to it.
+fn largest_value(series: &[Series]) -> f64 {
+    series
+        .iter()
+        .flat_map(|s| {
+            s.values
+                .iter()
+                .copied()
+                .chain(s.errors.iter().flat_map(|e| e.iter().map(|(_, hi)| *hi)))
+        })
+        .fold(0.0, f64::max)
+}
+
 /// How many grid steps divide an axis ending at `max` (a [`nice_max`]) into round
 /// steps: 5 for 1, 5, 10 (× 10ⁿ), 3 for 3 and 6, else 4.
 fn divisions(max: f64) -> usize {
@@ -86,15 +100,7 @@ pub fn grouped_bars(
     let top = ly + 28.0;
     let plot_h = 220.0;
     let height = top + plot_h + bottom;
-    let max = series
-        .iter()
-        .flat_map(|s| {
-            s.values
-                .iter()
-                .copied()
-                .chain(s.errors.iter().flat_map(|e| e.iter().map(|(_, hi)| *hi)))
-        })
-        .fold(0.0, f64::max);
+    let max = largest_value(series);
     let ymax = nice_max(max);
     let y = |v: f64| top + plot_h * (1.0 - (v / ymax).clamp(0.0, 1.0));
     let mut s = format!(
@@ -194,15 +200,7 @@ pub fn horizontal_bars(
     let group = bar * series.len().max(1) as f64 + 8.0;
     let height = top + group * categories.len() as f64 + 24.0;
     let plot = width - left - 70.0;
-    let max = series
-        .iter()
-        .flat_map(|s| {
-            s.values
-                .iter()
-                .copied()
-                .chain(s.errors.iter().flat_map(|e| e.iter().map(|(_, hi)| *hi)))
-        })
-        .fold(0.0, f64::max);
+    let max = largest_value(series);
     let xmax = nice_max(max);
     let x = |v: f64| left + plot * (v / xmax).clamp(0.0, 1.0);
     let show = |v: f64| {
