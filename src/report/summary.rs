@@ -472,23 +472,27 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_scored_simulation_recommends_the_model_closest_to_the_truth() {
-        let accuracy: BTreeMap<String, f64> = [
-            ("markov", 0.30),
-            ("shapley", 0.10),
-            ("last_touch", 0.20),
-            ("linear", 0.05),
-        ]
-        .map(|(m, d)| (m.to_string(), d))
-        .into();
-        let s = Summary::new(
+    /// The summary of `comparison()` given these distances to the truth.
+    fn with_accuracy(distances: &[(&str, f64)]) -> Summary {
+        let accuracy: BTreeMap<String, f64> =
+            distances.iter().map(|&(m, d)| (m.to_string(), d)).collect();
+        Summary::new(
             &comparison(),
             Evidence {
                 accuracy: Some(&accuracy),
                 ..Evidence::default()
             },
-        );
+        )
+    }
+
+    #[test]
+    fn a_scored_simulation_recommends_the_model_closest_to_the_truth() {
+        let s = with_accuracy(&[
+            ("markov", 0.30),
+            ("shapley", 0.10),
+            ("last_touch", 0.20),
+            ("linear", 0.05),
+        ]);
         // linear is closer still, but a rule is never the data-driven recommendation.
         assert_eq!(s.recommended.as_deref(), Some("shapley"));
         assert!(
@@ -503,16 +507,7 @@ mod tests {
 
     #[test]
     fn a_rule_closer_to_the_truth_is_said_plainly() {
-        let accuracy: BTreeMap<String, f64> = [("markov", 0.30), ("last_touch", 0.20)]
-            .map(|(m, d)| (m.to_string(), d))
-            .into();
-        let s = Summary::new(
-            &comparison(),
-            Evidence {
-                accuracy: Some(&accuracy),
-                ..Evidence::default()
-            },
-        );
+        let s = with_accuracy(&[("markov", 0.30), ("last_touch", 0.20)]);
         assert_eq!(s.recommended.as_deref(), Some("markov"));
         assert!(s.what_would_change.iter().any(|w| {
             w.contains("last touch came closer to the truth than markov (0.200 against 0.300)")
