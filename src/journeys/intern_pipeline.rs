@@ -11,34 +11,57 @@ use crate::channel::{ChannelId, Dictionary};
 
 /// Names pushed by the reader, handed to the interner a batch at a time.
 pub(crate) struct NamePipe {
-    batch: Batch,
-    to_interner: mpsc::SyncSender<Batch>,
-    returned: mpsc::Receiver<Batch>,
+    batch: Names,
+    to_interner: mpsc::SyncSender<Names>,
+    returned: mpsc::Receiver<Names>,
 }
 
+/// Names in one arena, in the order pushed: what a reading thread hands to another.
 #[derive(Default)]
-struct Batch {
+pub(crate) struct Names {
     bytes: String,
     ends: Vec<usize>,
 }
 
-impl Batch {
-    /// Names per batch: large enough that a hand-over costs nothing per row, small
-    /// enough to stay in cache.
-    const LEN: usize = 4096;
+impl Names {
+    pub fn push(&mut self, name: &str) {
+        self.bytes.push_str(name);
+        self.ends.push(self.bytes.len());
+    }
 
-    fn names(&self) -> impl Iterator<Item = &str> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Drops the names pushed after the first `len`.
+    pub fn truncate(&mut self, len: usize) {
+        self.ends.truncate(len);
+        self.bytes.truncate(self.ends.last().copied().unwrap_or(0));
+    }
+
+    pub fn clear(&mut self) {
+        self.truncate(0);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
     }
 }
 
+/// Names per batch: large enough that a hand-over costs nothing per row, small enough
+/// to stay in cache.
+const BATCH_LEN: usize = 4096;
+
 impl NamePipe {
     /// Queues `name`; its id is the next in the list [`intern_alongside`] returns.
     pub fn push(&mut self, name: &str) {
-        self.batch.bytes.push_str(name);
-        self.batch.ends.push(self.batch.bytes.len());
-        if self.batch.ends.len() >= Batch::LEN {
+        self.batch.push(name);
+        if self.batch.len() >= BATCH_LEN {
             let next = self.returned.try_recv().unwrap_or_default();
             // The interner stops only when this side hangs up, so the send succeeds.
             let _ = self
@@ -55,21 +78,20 @@ pub(crate) fn intern_alongside<T, E>(
     read: impl FnOnce(&mut NamePipe) -> Result<T, E>,
 ) -> Result<(T, Vec<ChannelId>), E> {
     std::thread::scope(|scope| {
-        let (to_interner, batches) = mpsc::sync_channel::<Batch>(4);
-        let (give_back, returned) = mpsc::channel::<Batch>();
+        let (to_interner, batches) = mpsc::sync_channel::<Names>(4);
+        let (give_back, returned) = mpsc::channel::<Names>();
         let interner = scope.spawn(move || {
             let mut interned = Vec::new();
             for mut batch in batches {
-                interned.extend(batch.names().map(|name| ids.intern(name)));
-                batch.bytes.clear();
-                batch.ends.clear();
+                interned.extend(batch.iter().map(|name| ids.intern(name)));
+                batch.clear();
                 // The reader may be done; a batch nobody takes back is dropped.
                 let _ = give_back.send(batch);
             }
             interned
         });
         let mut pipe = NamePipe {
-            batch: Batch::default(),
+            batch: Names::default(),
             to_interner,
             returned,
         };
@@ -77,7 +99,7 @@ pub(crate) fn intern_alongside<T, E>(
         let NamePipe {
             batch, to_interner, ..
         } = pipe;
-        if !batch.ends.is_empty() {
+        if !batch.is_empty() {
             let _ = to_interner.send(batch);
         }
         drop(to_interner);

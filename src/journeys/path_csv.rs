@@ -16,6 +16,7 @@ use std::sync::mpsc;
 
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, open_file};
 use crate::error::{Error, Result};
+use crate::journeys::intern_pipeline::Names;
 use crate::journeys::path_table::{PathTable, PathTableBuilder};
 use crate::param::{Choice, Param, choice_str};
 
@@ -100,8 +101,7 @@ impl PathReadOptions {
 /// channel names, and per row its number of steps and its three counts.
 #[derive(Default)]
 struct PathBatch {
-    bytes: String,
-    ends: Vec<usize>,
+    names: Names,
     rows: Vec<(usize, f64, f64, f64)>,
 }
 
@@ -109,19 +109,8 @@ impl PathBatch {
     /// Rows per batch: a hand-over costs nothing per row, and a batch stays in cache.
     const ROWS: usize = 2048;
 
-    fn push_name(&mut self, name: &str) {
-        self.bytes.push_str(name);
-        self.ends.push(self.bytes.len());
-    }
-
-    fn names(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
-    }
-
     fn clear(&mut self) {
-        self.bytes.clear();
-        self.ends.clear();
+        self.names.clear();
         self.rows.clear();
     }
 }
@@ -194,7 +183,7 @@ impl PathTable {
                 let mut ids = Vec::new();
                 for mut batch in batches {
                     {
-                        let mut names = batch.names();
+                        let mut names = batch.names.iter();
                         for &(steps, c, v, n) in &batch.rows {
                             ids.clear();
                             for name in names.by_ref().take(steps) {
@@ -213,7 +202,7 @@ impl PathTable {
             let read = (|| -> Result<()> {
                 while let Some(row) = src.next_row()? {
                     report.rows_read += 1;
-                    let mark = (batch.bytes.len(), batch.ends.len());
+                    let mark = batch.names.len();
                     let parsed = (|| -> Result<(f64, f64, f64)> {
                         let text = row.str(path_col)?;
                         if text.is_empty() {
@@ -237,7 +226,7 @@ impl PathTable {
                                     ),
                                 ));
                             }
-                            batch.push_name(name);
+                            batch.names.push(name);
                         }
                         let conversions = row.non_negative(conv_col, None)?;
                         let value = match value_col {
@@ -260,13 +249,10 @@ impl PathTable {
                         Ok((conversions, value, nulls))
                     })();
                     match report.keep_or_skip(parsed, options.read.skip_bad_rows) {
-                        Ok(Some((c, v, n))) => {
-                            batch.rows.push((batch.ends.len() - mark.1, c, v, n))
-                        }
+                        Ok(Some((c, v, n))) => batch.rows.push((batch.names.len() - mark, c, v, n)),
                         kept => {
                             // A skipped (or failing) row leaves no name behind.
-                            batch.bytes.truncate(mark.0);
-                            batch.ends.truncate(mark.1);
+                            batch.names.truncate(mark);
                             kept?;
                         }
                     }
