@@ -58,12 +58,69 @@ pub fn parse_timestamp(text: &str) -> Option<Millis> {
     if s.is_empty() {
         return None;
     }
+    if let Some(millis) = parse_utc_seconds(s) {
+        return Some(millis);
+    }
     if s.iter().all(u8::is_ascii_digit)
         || (s[0] == b'-' && s.len() > 1 && s[1..].iter().all(u8::is_ascii_digit))
     {
         return parse_epoch(s);
     }
     parse_iso(s)
+}
+
+/// The usual form, `YYYY-MM-DDTHH:MM:SSZ` (or with a space for the `T`), read at fixed
+/// places with the same checks as [`parse_iso`]: `None` for anything else, which then
+/// goes the general way.
+fn parse_utc_seconds(s: &[u8]) -> Option<Millis> {
+    let &[
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T' | b' ',
+        h0,
+        h1,
+        b':',
+        n0,
+        n1,
+        b':',
+        s0,
+        s1,
+        b'Z',
+    ] = s
+    else {
+        return None;
+    };
+    let mut value = 0i64;
+    let mut number = |digits: &[u8]| -> Option<i64> {
+        value = 0;
+        for &b in digits {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            value = value * 10 + i64::from(d);
+        }
+        Some(value)
+    };
+    let year = number(&[y0, y1, y2, y3])?;
+    let month = number(&[m0, m1])?;
+    let day = number(&[d0, d1])?;
+    let (hour, minute, second) = (number(&[h0, h1])?, number(&[n0, n1])?, number(&[s0, s1])?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * DAY + hour * HOUR + minute * MINUTE + second * SECOND)
 }
 
 fn parse_epoch(s: &[u8]) -> Option<Millis> {
@@ -296,6 +353,24 @@ pub fn format_duration(ms: Millis) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fixed-place reading of `YYYY-MM-DDTHH:MM:SSZ` agrees with the general
+        /// parser on every string of that shape, valid or not (digits out of range,
+        /// non-digits, other separators).
+        #[test]
+        fn the_usual_form_reads_as_the_general_parser_reads_it(
+            text in "[0-9]{4}-[0-9x]{2}-[0-3][0-9][T t][0-2][0-9]:[0-6][0-9]:[0-6][0-9][Zz+]"
+        ) {
+            let general = super::parse_iso(text.as_bytes());
+            let fast = super::parse_utc_seconds(text.as_bytes());
+            prop_assert!(fast.is_none() || fast == general, "{text}: {fast:?} vs {general:?}");
+            if text.ends_with('Z') && !text.contains('t') && !text.contains('x') {
+                prop_assert_eq!(fast, general, "{}", text);
+            }
+        }
+    }
 
     #[test]
     fn epoch_microseconds_are_refused_not_read_as_milliseconds() {

@@ -31,11 +31,16 @@ pub(crate) struct LineCounter<R> {
 
 impl<R: Read> LineCounter<R> {
     pub fn new(inner: R) -> Self {
+        Self::starting_at(inner, 1)
+    }
+
+    /// A counter whose first byte starts physical line `line` (a part of a file).
+    pub fn starting_at(inner: R, line: u64) -> Self {
         Self {
             inner,
             offset: 0,
             lines: VecDeque::new(),
-            first: 1,
+            first: line,
             line_start: 0,
             after_cr: false,
             eof: false,

@@ -8,6 +8,7 @@
 //! [`ReadReport`] instead.
 
 mod lines;
+pub(crate) mod parallel;
 mod source;
 pub mod table;
 
@@ -203,6 +204,19 @@ impl ReadReport {
             });
         }
         Ok(())
+    }
+
+    /// Adds the counts of a report of later rows of the same input (examples kept up to
+    /// the limit, in order).
+    pub(crate) fn absorb(&mut self, later: &ReadReport) {
+        self.rows_read += later.rows_read;
+        self.rows_skipped += later.rows_skipped;
+        for (reason, n) in &later.skipped_by_reason {
+            *self.skipped_by_reason.entry(reason.clone()).or_insert(0) += n;
+        }
+        let room = SKIP_EXAMPLES.saturating_sub(self.skipped_examples.len());
+        let more = later.skipped_examples.iter().take(room).cloned();
+        self.skipped_examples.extend(more);
     }
 
     /// Counts a skipped row.

@@ -82,6 +82,34 @@ impl<'a> CsvSource<'a> {
         })
     }
 
+    /// Rows of a CSV stream that continues a file whose header was read elsewhere: the
+    /// stream's first byte starts physical line `line`, and `headers` are the file's.
+    pub fn continue_csv(
+        input: Box<dyn Read + 'a>,
+        name: &str,
+        headers: Vec<String>,
+        line: u64,
+    ) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .buffer_capacity(1 << 16)
+            .from_reader(LineCounter::starting_at(input, line));
+        Self {
+            name: name.to_string(),
+            headers,
+            inner: Inner::Csv {
+                reader,
+                record: csv::ByteRecord::new(),
+            },
+        }
+    }
+
+    /// The header's column names (trimmed).
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
     fn open_table(table: Table<'a>, name: &str, expected: &[&str]) -> Result<Self> {
         if table.names.is_empty() {
             return Err(Error::EmptyFile {

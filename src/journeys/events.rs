@@ -14,10 +14,11 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
+use crate::csv_input::parallel::{InOrder, PART_ROWS, ParallelCsv, might_overflow};
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::error::{Error, Result};
 use crate::journeys::Milestone;
-use crate::journeys::intern_pipeline::{NamePipe, intern_alongside};
+use crate::journeys::intern_pipeline::Names;
 use crate::param::Param;
 use crate::time::Millis;
 
@@ -228,6 +229,99 @@ pub(crate) struct EventLog {
     pub report: ReadReport,
     /// The total conversion value read so far (checked to stay a finite number).
     pub value_total: f64,
+    /// The sum of every conversion value tried, those that made the total overflow
+    /// included (how close to overflowing a part of the file came).
+    value_tried: f64,
+}
+
+/// Some consecutive rows' events, parsed on their own: dictionaries local to the part,
+/// user ids as names, running totals from the part's start.
+struct EventPart {
+    log: EventLog,
+    users: Names,
+    /// The conversion value total the part was parsed from.
+    value_start: f64,
+}
+
+impl EventPart {
+    /// An empty part like `empty` whose value total starts at `total`.
+    fn starting_at(empty: &EventLog, total: f64) -> Self {
+        EventPart {
+            log: EventLog {
+                has_campaign: empty.has_campaign,
+                has_content: empty.has_content,
+                report: ReadReport::new(&empty.report.file),
+                value_total: total,
+                ..EventLog::default()
+            },
+            users: Names::default(),
+            value_start: total,
+        }
+    }
+}
+
+/// The log so far; parts are merged into it in input order: their names interned into
+/// its dictionaries in order, so every id is the one reading row by row gives.
+struct EventMerger<'d> {
+    log: EventLog,
+    ids: &'d mut Dictionary,
+}
+
+/// Ids in `into` of a part's dictionary's names, interned in id order.
+fn ids_in(part: &Dictionary, into: &mut Dictionary) -> Vec<u32> {
+    part.names().map(|n| into.intern(n)).collect()
+}
+
+impl InOrder for EventMerger<'_> {
+    type Part = EventPart;
+    /// The conversion value total.
+    type Start = f64;
+
+    fn start(&self) -> f64 {
+        self.log.value_total
+    }
+
+    /// A part parsed from a zero total could only differ where the totals come within a
+    /// rounding margin of overflowing (values are non-negative: a total grows with them).
+    fn needs_start(&self, part: &EventPart) -> bool {
+        might_overflow(self.log.value_total, part.log.value_tried)
+    }
+
+    fn merge(&mut self, part: EventPart) {
+        let (log, into) = (&part.log, &mut self.log);
+        let channels = ids_in(&log.channels, &mut into.channels);
+        let campaigns = ids_in(&log.campaigns, &mut into.campaigns);
+        let contents = ids_in(&log.contents, &mut into.contents);
+        let accounts = ids_in(&log.accounts, &mut into.accounts);
+        let at = |ids: &[u32], id: u32| if id == NONE { NONE } else { ids[id as usize] };
+        into.events.reserve(log.events.len());
+        for (e, user) in log.events.iter().zip(part.users.iter()) {
+            into.events.push(Event {
+                who: self.ids.intern(user),
+                channel: at(&channels, e.channel),
+                campaign: at(&campaigns, e.campaign),
+                content: at(&contents, e.content),
+                account: at(&accounts, e.account),
+                ..*e
+            });
+        }
+        let counts = &mut into.counts;
+        counts.events += log.counts.events;
+        counts.touches += log.counts.touches;
+        counts.conversions += log.counts.conversions;
+        counts.milestones += log.counts.milestones;
+        for (name, n) in &log.counts.ignored_by_name {
+            *counts.ignored_by_name.entry(name.clone()).or_insert(0) += n;
+        }
+        into.report.absorb(&log.report);
+        into.data_end = into.data_end.max(log.data_end);
+        // A part parsed from the true total carries the total itself.
+        into.value_total = if part.value_start == 0.0 {
+            into.value_total + log.value_total
+        } else {
+            log.value_total
+        };
+    }
 }
 
 /// How many events of each kind were read.
@@ -276,7 +370,8 @@ impl EventLog {
     ) -> Result<EventLog> {
         options.columns.check_known("events", &EVENT_COLUMNS)?;
         let map: &ColumnMap = &options.columns;
-        let mut src = CsvSource::open(input, name, &EVENT_COLUMNS)?;
+        let csv = ParallelCsv::open(input, name, &EVENT_COLUMNS)?;
+        let src = csv.header();
         let cols = Columns {
             timestamp: src.required("timestamp", map)?,
             user: src.required("user_id", map)?,
@@ -288,31 +383,52 @@ impl EventLog {
             account: src.optional("account_id", map)?,
             session: src.optional("session_id", map)?,
         };
-        let mut log = EventLog {
+        let empty = EventLog {
             has_campaign: cols.campaign.is_some(),
             has_content: cols.content.is_some(),
             report: ReadReport::new(name),
             ..EventLog::default()
         };
-        // Event names repeat on every row and are few: classify each distinct name
-        // once and find it again by a short linear scan.
-        let mut kinds: Vec<(Box<str>, Option<Kind>)> = Vec::new();
-        // User ids are interned on a second thread while this one parses; the user of
-        // each kept event is pushed in order, so `who` is filled from the ids afterwards.
-        let ((), who) = intern_alongside(ids, |users| -> Result<()> {
-            while let Some(row) = src.next_row()? {
-                log.report.rows_read += 1;
-                let event = log.parse_row(&row, &cols, names, conversions, &mut kinds, users);
-                if let Some(Some(event)) = log.report.keep_or_skip(event, options.skip_bad_rows)? {
-                    log.keep(event);
+        let parse = |source: &mut CsvSource<'_>,
+                     start: &f64,
+                     emit: &mut dyn FnMut(EventPart)|
+         -> Result<()> {
+            let mut part = EventPart::starting_at(&empty, *start);
+            // Event names repeat on every row and are few: classify each distinct name
+            // once and find it again by a short linear scan.
+            let mut kinds: Vec<(Box<str>, Option<Kind>)> = Vec::new();
+            let end = (|| -> Result<()> {
+                while let Some(row) = source.next_row()? {
+                    let log = &mut part.log;
+                    log.report.rows_read += 1;
+                    let event =
+                        log.parse_row(&row, &cols, names, conversions, &mut kinds, &mut part.users);
+                    if let Some(Some(event)) =
+                        log.report.keep_or_skip(event, options.skip_bad_rows)?
+                    {
+                        log.keep(event);
+                    }
+                    if log.report.rows_read >= PART_ROWS as u64 {
+                        let next = EventPart::starting_at(&empty, log.value_total);
+                        emit(std::mem::replace(&mut part, next));
+                    }
                 }
-            }
-            Ok(())
-        })?;
-        debug_assert_eq!(who.len(), log.events.len());
-        for (event, who) in log.events.iter_mut().zip(who) {
-            event.who = who;
-        }
+                Ok(())
+            })();
+            // Emitted even after an error, so the merger sees the values it tried.
+            emit(part);
+            end
+        };
+        let mut merger = EventMerger {
+            log: EventLog {
+                report: ReadReport::new(name),
+                ..EventLog::default()
+            },
+            ids,
+        };
+        csv.read(&parse, &mut merger)?;
+        let mut log = merger.log;
+        (log.has_campaign, log.has_content) = (empty.has_campaign, empty.has_content);
         log.report.check_usable()?;
         if log.counts.touches == 0 && log.counts.conversions == 0 {
             return Err(Error::bad_value(
@@ -335,7 +451,7 @@ impl EventLog {
         names: &EventNames,
         conversions: &[String],
         kinds: &mut Vec<(Box<str>, Option<Kind>)>,
-        users: &mut NamePipe,
+        users: &mut Names,
     ) -> Result<Option<Event>> {
         let time = row.timestamp(cols.timestamp)?;
         let user = row.non_empty(cols.user, "a user id")?;
@@ -392,6 +508,7 @@ impl EventLog {
             && let Some(c) = cols.value
         {
             let value = row.non_negative(c, Some(0.0))?;
+            self.value_tried += value;
             row.add_to_total(c, value, &mut self.value_total)?;
             event.aux = value.to_bits();
         }
@@ -401,7 +518,7 @@ impl EventLog {
                 event.account = self.accounts.intern(a);
             }
         }
-        // Interned later, in order, on the interner thread (`who` is set then).
+        // Interned when the part is merged, in order (`who` is set then).
         users.push(user);
         Ok(Some(event))
     }
@@ -471,6 +588,127 @@ mod tests {
             log.data_end,
             crate::time::parse_timestamp("2026-01-03T00:00:00Z")
         );
+    }
+
+    /// Rows with a good event, a bad timestamp, a touch without a channel and an ignored
+    /// name, in a pattern, so bad rows fall in many of the test build's 64-byte blocks.
+    fn mixed_rows(n: usize, bad: bool) -> String {
+        let mut text = String::new();
+        for i in 0..n {
+            let day = 1 + i % 28;
+            let row = match i % 11 {
+                3 if bad => format!(
+                    "2026-13-{day:02}T00:00:00Z,u{},touch,email,c{},\n",
+                    i % 17,
+                    i % 5
+                ),
+                7 if bad => format!("2026-01-{day:02}T00:00:00Z,u{},touch,,c1,\n", i % 13),
+                5 => format!("2026-01-{day:02},u{},page_view,,,\n", i % 7),
+                9 => format!(
+                    "2026-01-{day:02}T08:00:00Z,u{},conversion,,,{}.5\n",
+                    i % 19,
+                    i
+                ),
+                _ => format!(
+                    "2026-01-{day:02}T0{}:00:00Z,u{},touch,ch{},c{},\n",
+                    i % 10,
+                    i % 23,
+                    i % 6,
+                    i % 4
+                ),
+            };
+            text.push_str(&row);
+        }
+        text
+    }
+
+    fn read_with(text: &str, skip: bool) -> Result<(EventLog, Dictionary)> {
+        let mut ids = Dictionary::new();
+        let log = EventLog::read(
+            Records::csv(text.as_bytes()),
+            "events.csv",
+            &ReadOptions::default().skip_bad_rows(skip),
+            &EventNames::default(),
+            &["conversion".to_string()],
+            &mut ids,
+        )?;
+        Ok((log, ids))
+    }
+
+    /// What a read found, to compare two reads.
+    fn outcome(read: Result<(EventLog, Dictionary)>) -> String {
+        match read {
+            Ok((log, ids)) => format!(
+                "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                log.events,
+                log.channels,
+                log.campaigns,
+                log.counts,
+                log.report,
+                log.data_end,
+                log.value_total,
+                ids,
+                (log.has_campaign, log.has_content)
+            ),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Reading in blocks on every core gives what one thread gives (a quoted header
+    /// sends the whole file to one thread): events, ids, counts, skipped rows and their
+    /// examples, and the first error with its line; also when a quote or a lone `\r`
+    /// far into the file hands the rest to one thread.
+    #[test]
+    fn blocks_read_in_parallel_equal_one_thread() {
+        let header = "timestamp,user_id,event,channel,campaign,value\n";
+        let quoted = "\"timestamp\",user_id,event,channel,campaign,value\n";
+        for (rows, bad) in [(300, false), (300, true)] {
+            let body = mixed_rows(rows, bad);
+            let half = body.len() / 2;
+            let later_quote = format!(
+                "{}{}",
+                &body[..half],
+                body[half..].replace("ch2,", "\"ch2\",")
+            );
+            let later_cr = {
+                let at = body.len() / 2;
+                let at = at + body[at..].find('\n').unwrap();
+                format!("{}\r{}", &body[..at], &body[at + 1..])
+            };
+            for body in [&body, &later_quote, &later_cr] {
+                for skip in [false, true] {
+                    let parallel = outcome(read_with(&format!("{header}{body}"), skip));
+                    let one_thread = outcome(read_with(&format!("{quoted}{body}"), skip));
+                    assert_eq!(parallel, one_thread, "rows {rows} bad {bad} skip {skip}");
+                }
+            }
+        }
+        // The pattern does fail without skipping, at the first bad row's line.
+        let err = outcome(read_with(
+            &format!("{header}{}", mixed_rows(300, true)),
+            false,
+        ));
+        assert!(err.contains("line 5"), "{err}");
+    }
+
+    /// A conversion total that comes near overflowing is checked from the true running
+    /// total, not the part's own: the error names the row where the file's total
+    /// overflows, as one thread finds it.
+    #[test]
+    fn overflow_of_the_value_total_is_found_at_its_row() {
+        let mut body = String::new();
+        for i in 0..40 {
+            let value = if i % 10 == 9 { "1e308" } else { "1" };
+            body.push_str(&format!("2026-01-01T00:00:00Z,u{i},conversion,,,{value}\n"));
+        }
+        let header = "timestamp,user_id,event,channel,campaign,value\n";
+        let quoted = "\"timestamp\",user_id,event,channel,campaign,value\n";
+        for skip in [false, true] {
+            let parallel = outcome(read_with(&format!("{header}{body}"), skip));
+            let one_thread = outcome(read_with(&format!("{quoted}{body}"), skip));
+            assert_eq!(parallel, one_thread);
+            assert!(skip || parallel.contains("line 21"), "{parallel}");
+        }
     }
 
     #[test]

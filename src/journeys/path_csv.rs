@@ -10,15 +10,14 @@
 //! `transformed_path,conversions,non_conversions,revenue` is [`ColumnMap`] preset
 //! [`fractribution_columns`].
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::mpsc;
-
-use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, open_file};
+use crate::channel::{ChannelId, Dictionary};
+use crate::csv_input::parallel::{InOrder, PART_ROWS, ParallelCsv, might_overflow};
+use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row, open_file};
 use crate::error::{Error, Result};
-use crate::journeys::intern_pipeline::Names;
 use crate::journeys::path_table::{PathTable, PathTableBuilder};
 use crate::param::{Choice, Param, choice_str};
+use std::io::{Read, Write};
+use std::path::Path;
 
 /// Default column names of a path summary.
 pub const PATH_COLUMNS: [&str; 4] = [
@@ -97,21 +96,87 @@ impl PathReadOptions {
     }
 }
 
-/// Kept rows of a path summary on their way to the thread that builds the table: their
-/// channel names, and per row its number of steps and its three counts.
-#[derive(Default)]
-struct PathBatch {
-    names: Names,
+/// Some consecutive rows of a path summary, parsed on their own: the kept rows' channel
+/// names, and per kept row its number of steps and its three counts.
+struct PathPart {
+    /// Channel names met in the part (a skipped row's too); `steps` holds their ids.
+    channels: Dictionary,
+    steps: Vec<ChannelId>,
     rows: Vec<(usize, f64, f64, f64)>,
+    report: ReadReport,
+    /// Running totals of the three count columns, from `start`.
+    totals: [f64; 3],
+    /// The sums of every count tried, those that overflowed a total included.
+    tried: [f64; 3],
+    start: [f64; 3],
 }
 
-impl PathBatch {
-    /// Rows per batch: a hand-over costs nothing per row, and a batch stays in cache.
-    const ROWS: usize = 2048;
+impl PathPart {
+    fn starting_at(name: &str, start: [f64; 3]) -> Self {
+        PathPart {
+            channels: Dictionary::new(),
+            steps: Vec::new(),
+            rows: Vec::new(),
+            report: ReadReport::new(name),
+            totals: start,
+            tried: [0.0; 3],
+            start,
+        }
+    }
+}
 
-    fn clear(&mut self) {
-        self.names.clear();
-        self.rows.clear();
+/// The table so far; parts are added in input order (channel names interned in order,
+/// so the table is the one reading row by row builds).
+struct PathMerger {
+    builder: PathTableBuilder,
+    report: ReadReport,
+    totals: [f64; 3],
+    ids: Vec<ChannelId>,
+}
+
+impl InOrder for PathMerger {
+    type Part = PathPart;
+    /// The running totals of the three count columns.
+    type Start = [f64; 3];
+
+    fn start(&self) -> [f64; 3] {
+        self.totals
+    }
+
+    /// Counts are non-negative, so a part parsed from zero totals could only differ
+    /// where a total comes within a rounding margin of overflowing.
+    fn needs_start(&self, part: &PathPart) -> bool {
+        (0..3).any(|k| might_overflow(self.totals[k], part.tried[k]))
+    }
+
+    fn merge(&mut self, part: PathPart) {
+        // Names are interned when a kept row first uses them, so the table's dictionary
+        // grows in the order reading row by row gives.
+        let mut global = vec![ChannelId::MAX; part.channels.len()];
+        let mut steps = part.steps.iter();
+        for &(len, c, v, n) in &part.rows {
+            self.ids.clear();
+            for &local in steps.by_ref().take(len) {
+                let id = &mut global[local as usize];
+                if *id == ChannelId::MAX {
+                    *id = self
+                        .builder
+                        .channels_mut()
+                        .intern(part.channels.name(local));
+                }
+                self.ids.push(*id);
+            }
+            self.builder.push_ids(&self.ids, c, v, n);
+        }
+        self.report.absorb(&part.report);
+        for k in 0..3 {
+            // A part parsed from the true totals carries the totals themselves.
+            self.totals[k] = if part.start[k] == 0.0 {
+                self.totals[k] + part.totals[k]
+            } else {
+                part.totals[k]
+            };
+        }
     }
 }
 
@@ -155,13 +220,13 @@ impl PathTable {
     ) -> Result<(PathTable, ReadReport)> {
         options.validate()?;
         let columns = &options.read.columns;
-        let mut src = CsvSource::open(input, name, &PATH_COLUMNS)?;
+        let csv = ParallelCsv::open(input, name, &PATH_COLUMNS)?;
+        let src = csv.header();
         let path_col = src.required("path", columns)?;
         let conv_col = src.required("total_conversions", columns)?;
         let value_col = src.optional("total_conversion_value", columns)?;
         let null_col = src.optional("total_null", columns)?;
 
-        let mut report = ReadReport::new(name);
         let separator = options.separator.trim().to_string();
         // A one-character separator (the default `>`) is found by a byte search.
         let separator_char = {
@@ -171,107 +236,91 @@ impl PathTable {
                 _ => None,
             }
         };
-        let mut totals = [0.0f64; 3];
-        // This thread parses and checks rows; a second one interns the channel names of
-        // the kept rows and adds the rows to the table, in order, so the table is the
-        // one a single thread builds.
-        let builder = std::thread::scope(|scope| -> Result<PathTableBuilder> {
-            let (to_builder, batches) = mpsc::sync_channel::<PathBatch>(4);
-            let (give_back, returned) = mpsc::channel::<PathBatch>();
-            let table_builder = scope.spawn(move || {
-                let mut builder = PathTable::builder();
-                let mut ids = Vec::new();
-                for mut batch in batches {
-                    {
-                        let mut names = batch.names.iter();
-                        for &(steps, c, v, n) in &batch.rows {
-                            ids.clear();
-                            for name in names.by_ref().take(steps) {
-                                ids.push(builder.channels_mut().intern(name));
-                            }
-                            builder.push_ids(&ids, c, v, n);
-                        }
-                    }
-                    batch.clear();
-                    // The reader may be done; a batch nobody takes back is dropped.
-                    let _ = give_back.send(batch);
+        let parse_row = |row: &Row<'_>, part: &mut PathPart| -> Result<(f64, f64, f64)> {
+            let text = row.str(path_col)?;
+            if text.is_empty() {
+                return Err(row.error(path_col, "empty path; expected channels separated by `>`"));
+            }
+            let steps: &mut dyn Iterator<Item = &str> = match separator_char {
+                Some(c) => &mut text.split(c),
+                None => &mut text.split(separator.as_str()),
+            };
+            for (step, name) in steps.enumerate() {
+                let name = trim(name);
+                if name.is_empty() {
+                    return Err(row.error(
+                        path_col,
+                        format!(
+                            "empty channel name at step {} of `{text}`; expected channels separated by `{separator}`",
+                            step + 1
+                        ),
+                    ));
                 }
-                builder
-            });
-            let mut batch = PathBatch::default();
-            let read = (|| -> Result<()> {
-                while let Some(row) = src.next_row()? {
-                    report.rows_read += 1;
-                    let mark = batch.names.len();
-                    let parsed = (|| -> Result<(f64, f64, f64)> {
-                        let text = row.str(path_col)?;
-                        if text.is_empty() {
-                            return Err(row.error(
-                                path_col,
-                                "empty path; expected channels separated by `>`",
-                            ));
-                        }
-                        let steps: &mut dyn Iterator<Item = &str> = match separator_char {
-                            Some(c) => &mut text.split(c),
-                            None => &mut text.split(separator.as_str()),
-                        };
-                        for (step, name) in steps.enumerate() {
-                            let name = trim(name);
-                            if name.is_empty() {
-                                return Err(row.error(
-                                    path_col,
-                                    format!(
-                                        "empty channel name at step {} of `{text}`; expected channels separated by `{separator}`",
-                                        step + 1
-                                    ),
-                                ));
-                            }
-                            batch.names.push(name);
-                        }
-                        let conversions = row.non_negative(conv_col, None)?;
-                        let value = match value_col {
-                            Some(c) => row.non_negative(c, Some(0.0))?,
-                            None => 0.0,
-                        };
-                        let nulls = match null_col {
-                            Some(c) => row.non_negative(c, Some(0.0))?,
-                            None => 0.0,
-                        };
-                        let mut sums = totals;
-                        row.add_to_total(conv_col, conversions, &mut sums[0])?;
-                        if let Some(c) = value_col {
-                            row.add_to_total(c, value, &mut sums[1])?;
-                        }
-                        if let Some(c) = null_col {
-                            row.add_to_total(c, nulls, &mut sums[2])?;
-                        }
-                        totals = sums;
-                        Ok((conversions, value, nulls))
-                    })();
-                    match report.keep_or_skip(parsed, options.read.skip_bad_rows) {
-                        Ok(Some((c, v, n))) => batch.rows.push((batch.names.len() - mark, c, v, n)),
+                let id = part.channels.intern(name);
+                part.steps.push(id);
+            }
+            let conversions = row.non_negative(conv_col, None)?;
+            let value = match value_col {
+                Some(c) => row.non_negative(c, Some(0.0))?,
+                None => 0.0,
+            };
+            let nulls = match null_col {
+                Some(c) => row.non_negative(c, Some(0.0))?,
+                None => 0.0,
+            };
+            for (tried, v) in part.tried.iter_mut().zip([conversions, value, nulls]) {
+                *tried += v;
+            }
+            let mut sums = part.totals;
+            row.add_to_total(conv_col, conversions, &mut sums[0])?;
+            if let Some(c) = value_col {
+                row.add_to_total(c, value, &mut sums[1])?;
+            }
+            if let Some(c) = null_col {
+                row.add_to_total(c, nulls, &mut sums[2])?;
+            }
+            part.totals = sums;
+            Ok((conversions, value, nulls))
+        };
+        let parse = |source: &mut CsvSource<'_>,
+                     start: &[f64; 3],
+                     emit: &mut dyn FnMut(PathPart)|
+         -> Result<()> {
+            let mut part = PathPart::starting_at(name, *start);
+            let end = (|| -> Result<()> {
+                while let Some(row) = source.next_row()? {
+                    part.report.rows_read += 1;
+                    let mark = part.steps.len();
+                    let parsed = parse_row(&row, &mut part);
+                    match part.report.keep_or_skip(parsed, options.read.skip_bad_rows) {
+                        Ok(Some((c, v, n))) => part.rows.push((part.steps.len() - mark, c, v, n)),
                         kept => {
-                            // A skipped (or failing) row leaves no name behind.
-                            batch.names.truncate(mark);
+                            // A skipped (or failing) row leaves no step behind.
+                            part.steps.truncate(mark);
                             kept?;
                         }
                     }
-                    if batch.rows.len() >= PathBatch::ROWS {
-                        let next = returned.try_recv().unwrap_or_default();
-                        let _ = to_builder.send(std::mem::replace(&mut batch, next));
+                    if part.report.rows_read >= PART_ROWS as u64 {
+                        let next = PathPart::starting_at(name, part.totals);
+                        emit(std::mem::replace(&mut part, next));
                     }
                 }
                 Ok(())
             })();
-            if !batch.rows.is_empty() {
-                let _ = to_builder.send(batch);
-            }
-            drop(to_builder);
-            let builder = table_builder
-                .join()
-                .expect("the path table builder does not panic");
-            read.map(|()| builder)
-        })?;
+            // Emitted even after an error, so the merger sees the counts it tried.
+            emit(part);
+            end
+        };
+        let mut merger = PathMerger {
+            builder: PathTable::builder(),
+            report: ReadReport::new(name),
+            totals: [0.0; 3],
+            ids: Vec::new(),
+        };
+        csv.read(&parse, &mut merger)?;
+        let PathMerger {
+            builder, report, ..
+        } = merger;
         report.check_usable()?;
         Ok((builder.finish(), report))
     }
@@ -464,6 +513,47 @@ mod reader_tests {
             .to_string();
         assert!(
             err.contains("line 3002") && err.contains("total_conversions"),
+            "{err}"
+        );
+    }
+
+    /// Reading in blocks on every core equals one thread (a quoted header sends the whole
+    /// file to one thread): the table, the report, the first error; also with a total
+    /// that overflows far into the file, and a quote halfway that hands the rest over.
+    #[test]
+    fn blocks_read_in_parallel_equal_one_thread() {
+        let body = file();
+        let body = body.split_once('\n').unwrap().1;
+        let mut overflowing = String::new();
+        for i in 0..60 {
+            let nulls = if i % 20 == 19 { "1e308" } else { "1" };
+            overflowing.push_str(&format!("c{} > c{},1,0,{nulls}\n", i % 3, i % 4));
+        }
+        let half = body.len() / 2;
+        let later_quote = format!(
+            "{}{}",
+            &body[..half],
+            body[half..].replace("c3 >", "\"c3\" >")
+        );
+        let outcome = |text: String, skip: bool| {
+            let mut options = PathReadOptions::default();
+            options.read.skip_bad_rows = skip;
+            match PathTable::read_csv(text.as_bytes(), "p.csv", &options) {
+                Ok((table, report)) => format!("{table:?} {report:?}"),
+                Err(e) => format!("error: {e}"),
+            }
+        };
+        let header = "path,total_conversions,total_conversion_value,total_null\n";
+        let quoted = "\"path\",total_conversions,total_conversion_value,total_null\n";
+        for rows in [body, &overflowing, &later_quote] {
+            for skip in [false, true] {
+                let parallel = outcome(format!("{header}{rows}"), skip);
+                assert_eq!(parallel, outcome(format!("{quoted}{rows}"), skip));
+            }
+        }
+        let err = outcome(format!("{header}{overflowing}"), false);
+        assert!(
+            err.contains("line 41") && err.contains("overflows"),
             "{err}"
         );
     }

@@ -7,6 +7,9 @@
 //! equals the table of the whole (the table is a sufficient statistic for order-only
 //! models).
 
+use rayon::slice::ParallelSliceMut;
+use rustc_hash::FxHashMap;
+
 use crate::channel::{ChannelId, Dictionary};
 
 /// One row of a [`PathTable`].
@@ -267,39 +270,82 @@ impl PathTableBuilder {
         let (channels, remap) = self.channels.sorted_subset(&used);
         let steps: Vec<ChannelId> = self.steps.iter().map(|&c| remap[c as usize]).collect();
         let path = |i: usize| &steps[self.offsets[i]..self.offsets[i + 1]];
+        let counts = |i: usize| (self.conversions[i], self.value[i], self.nulls[i]);
+        let by_counts = |&a: &usize, &b: &usize| {
+            let ((ca, va, na), (cb, vb, nb)) = (counts(a), counts(b));
+            ca.total_cmp(&cb)
+                .then(va.total_cmp(&vb))
+                .then(na.total_cmp(&nb))
+        };
 
-        // Sort rows by (path, counts) so duplicates are merged in a fixed order.
-        let mut order: Vec<usize> = (0..rows).collect();
-        order.sort_unstable_by(|&a, &b| {
-            path(a)
-                .cmp(path(b))
-                .then(self.conversions[a].total_cmp(&self.conversions[b]))
-                .then(self.value[a].total_cmp(&self.value[b]))
-                .then(self.nulls[a].total_cmp(&self.nulls[b]))
+        // Duplicates are merged in a fixed order whatever the order of the rows: each
+        // path's rows sorted by (conversions, value, nulls) and added in that order.
+        // Rows are grouped by path with a hash map (millions of journeys share a few
+        // hundred thousand paths), then only the distinct paths are sorted.
+        let (groups, members) = group_rows_by_path(rows, path);
+        let mut order: Vec<usize> = (0..groups.len() - 1).collect();
+        order.par_sort_unstable_by(|&a, &b| {
+            let (ra, rb) = (members[groups[a]], members[groups[b]]);
+            path(ra).cmp(path(rb))
         });
 
         let mut table = PathTable {
             channels,
-            offsets: vec![0],
+            offsets: Vec::with_capacity(order.len() + 1),
             ..PathTable::default()
         };
-        for (k, &i) in order.iter().enumerate() {
-            let same_as_previous = k > 0 && path(order[k - 1]) == path(i);
-            if same_as_previous {
-                let last = table.conversions.len() - 1;
-                table.conversions[last] += self.conversions[i];
-                table.value[last] += self.value[i];
-                table.nulls[last] += self.nulls[i];
-            } else {
-                table.steps.extend_from_slice(path(i));
-                table.offsets.push(table.steps.len());
-                table.conversions.push(self.conversions[i]);
-                table.value.push(self.value[i]);
-                table.nulls.push(self.nulls[i]);
+        table.offsets.push(0);
+        let mut same_path: Vec<usize> = Vec::new();
+        for g in order {
+            same_path.clear();
+            same_path.extend_from_slice(&members[groups[g]..groups[g + 1]]);
+            same_path.sort_unstable_by(by_counts);
+            let (mut c, mut v, mut n) = counts(same_path[0]);
+            for &i in &same_path[1..] {
+                c += self.conversions[i];
+                v += self.value[i];
+                n += self.nulls[i];
             }
+            table.steps.extend_from_slice(path(same_path[0]));
+            table.offsets.push(table.steps.len());
+            table.conversions.push(c);
+            table.value.push(v);
+            table.nulls.push(n);
         }
         table
     }
+}
+
+/// Rows grouped by equal paths: `(starts, members)`, where group `g`'s rows are
+/// `members[starts[g]..starts[g + 1]]` in row order and groups are numbered by first
+/// appearance.
+fn group_rows_by_path<'a>(
+    rows: usize,
+    path: impl Fn(usize) -> &'a [ChannelId],
+) -> (Vec<usize>, Vec<usize>) {
+    let mut group_of_path: FxHashMap<&[ChannelId], usize> =
+        FxHashMap::with_capacity_and_hasher(rows, Default::default());
+    let group: Vec<usize> = (0..rows)
+        .map(|i| {
+            let next = group_of_path.len();
+            *group_of_path.entry(path(i)).or_insert(next)
+        })
+        .collect();
+    // A counting sort of the rows by group (stable, so rows stay in order).
+    let mut starts = vec![0usize; group_of_path.len() + 1];
+    for &g in &group {
+        starts[g + 1] += 1;
+    }
+    for g in 1..starts.len() {
+        starts[g] += starts[g - 1];
+    }
+    let mut next = starts.clone();
+    let mut members = vec![0usize; rows];
+    for (i, &g) in group.iter().enumerate() {
+        members[next[g]] = i;
+        next[g] += 1;
+    }
+    (starts, members)
 }
 
 #[cfg(test)]
