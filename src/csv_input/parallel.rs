@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::sync::{Mutex, mpsc};
 
-use crate::csv_input::{CsvSource, Records};
+use crate::csv_input::{CsvSource, ReadReport, Records, Row};
 use crate::error::{Error, Result};
 
 /// Bytes per block: large enough that handing a block over costs nothing per row,
@@ -29,9 +29,9 @@ use crate::error::{Error, Result};
 /// so every reader's tests cross many block boundaries (and lines longer than a block).
 const BLOCK_BYTES: usize = if cfg!(test) { 64 } else { 1 << 21 };
 
-/// Rows a parser should gather into one part before emitting it (in one-thread reading
-/// this is the hand-over to the merger).
-pub(crate) const PART_ROWS: usize = 16_384;
+/// Rows [`parse_in_parts`] gathers into one part before emitting it (in one-thread
+/// reading this is the hand-over to the merger).
+const PART_ROWS: usize = 16_384;
 
 /// Merges parsed parts in input order.
 pub(crate) trait InOrder: Send {
@@ -56,6 +56,52 @@ pub(crate) trait InOrder: Send {
 pub(crate) fn might_overflow(total: f64, tried: f64) -> bool {
     let sum = total + tried;
     !sum.is_finite() || sum > f64::MAX / 4.0
+}
+
+/// The running total after a part: a part parsed from the true total (a nonzero start)
+/// carries the total itself; one parsed from zero carries its own sum, added on.
+pub(crate) fn total_after(so_far: f64, part_start: f64, part_total: f64) -> f64 {
+    if part_start == 0.0 {
+        so_far + part_total
+    } else {
+        part_total
+    }
+}
+
+/// What the shared row loop ([`parse_in_parts`]) needs of a part.
+pub(crate) trait RowsPart: Sized {
+    /// The part's report (rows read, skipped rows).
+    fn report(&mut self) -> &mut ReadReport;
+    /// An empty part for the rows after this one, its running totals carried on.
+    fn next(&self) -> Self;
+}
+
+/// The row loop every parallel reader shares: reads each row of `source` into `part` with
+/// `row` (which, for a bad row, leaves the part as it was and returns the error), applies
+/// the bad-row policy, and emits a part every [`PART_ROWS`] rows and at the end — also
+/// after an error, so the merger sees what the part tried (its totals) before the error
+/// ends the reading.
+pub(crate) fn parse_in_parts<P: RowsPart>(
+    source: &mut CsvSource<'_>,
+    skip_bad_rows: bool,
+    mut part: P,
+    mut row: impl FnMut(&Row<'_>, &mut P) -> Result<()>,
+    emit: &mut dyn FnMut(P),
+) -> Result<()> {
+    let end = (|| -> Result<()> {
+        while let Some(r) = source.next_row()? {
+            part.report().rows_read += 1;
+            let read = row(&r, &mut part);
+            part.report().keep_or_skip(read, skip_bad_rows)?;
+            if part.report().rows_read == PART_ROWS as u64 {
+                let next = part.next();
+                emit(std::mem::replace(&mut part, next));
+            }
+        }
+        Ok(())
+    })();
+    emit(part);
+    end
 }
 
 /// A parser: reads every row of a source from a start, emitting parts in order; an

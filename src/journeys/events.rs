@@ -14,7 +14,9 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
-use crate::csv_input::parallel::{InOrder, PART_ROWS, ParallelCsv, might_overflow};
+use crate::csv_input::parallel::{
+    InOrder, ParallelCsv, RowsPart, might_overflow, parse_in_parts, total_after,
+};
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::error::{Error, Result};
 use crate::journeys::Milestone;
@@ -243,6 +245,16 @@ struct EventPart {
     value_start: f64,
 }
 
+impl RowsPart for EventPart {
+    fn report(&mut self) -> &mut ReadReport {
+        &mut self.log.report
+    }
+
+    fn next(&self) -> Self {
+        EventPart::starting_at(&self.log, self.log.value_total)
+    }
+}
+
 impl EventPart {
     /// An empty part like `empty` whose value total starts at `total`.
     fn starting_at(empty: &EventLog, total: f64) -> Self {
@@ -315,12 +327,7 @@ impl InOrder for EventMerger<'_> {
         }
         into.report.absorb(&log.report);
         into.data_end = into.data_end.max(log.data_end);
-        // A part parsed from the true total carries the total itself.
-        into.value_total = if part.value_start == 0.0 {
-            into.value_total + log.value_total
-        } else {
-            log.value_total
-        };
+        into.value_total = total_after(into.value_total, part.value_start, log.value_total);
     }
 }
 
@@ -393,42 +400,32 @@ impl EventLog {
                      start: &f64,
                      emit: &mut dyn FnMut(EventPart)|
          -> Result<()> {
-            let mut part = EventPart::starting_at(&empty, *start);
+            let part = EventPart::starting_at(&empty, *start);
             // Event names repeat on every row and are few: classify each distinct name
             // once and find it again by a short linear scan.
             let mut kinds: Vec<(Box<str>, Option<Kind>)> = Vec::new();
-            let end = (|| -> Result<()> {
-                while let Some(row) = source.next_row()? {
+            parse_in_parts(
+                source,
+                options.skip_bad_rows,
+                part,
+                |row, part| {
                     let log = &mut part.log;
-                    log.report.rows_read += 1;
                     let event =
-                        log.parse_row(&row, &cols, names, conversions, &mut kinds, &mut part.users);
-                    if let Some(Some(event)) =
-                        log.report.keep_or_skip(event, options.skip_bad_rows)?
-                    {
+                        log.parse_row(row, &cols, names, conversions, &mut kinds, &mut part.users);
+                    if let Some(event) = event? {
                         log.keep(event);
                     }
-                    if log.report.rows_read >= PART_ROWS as u64 {
-                        let next = EventPart::starting_at(&empty, log.value_total);
-                        emit(std::mem::replace(&mut part, next));
-                    }
-                }
-                Ok(())
-            })();
-            // Emitted even after an error, so the merger sees the values it tried.
-            emit(part);
-            end
+                    Ok(())
+                },
+                emit,
+            )
         };
         let mut merger = EventMerger {
-            log: EventLog {
-                report: ReadReport::new(name),
-                ..EventLog::default()
-            },
+            log: EventPart::starting_at(&empty, 0.0).log,
             ids,
         };
         csv.read(&parse, &mut merger)?;
-        let mut log = merger.log;
-        (log.has_campaign, log.has_content) = (empty.has_campaign, empty.has_content);
+        let log = merger.log;
         log.report.check_usable()?;
         if log.counts.touches == 0 && log.counts.conversions == 0 {
             return Err(Error::bad_value(
@@ -554,17 +551,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Result<(EventLog, Dictionary)> {
-        let mut ids = Dictionary::new();
-        let names = EventNames::default();
-        let log = EventLog::read(
-            Records::csv(text.as_bytes()),
-            "events.csv",
-            &ReadOptions::default(),
-            &names,
-            &["conversion".to_string()],
-            &mut ids,
-        )?;
-        Ok((log, ids))
+        read_with(text, false)
     }
 
     #[test]

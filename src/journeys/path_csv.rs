@@ -11,7 +11,9 @@
 //! [`fractribution_columns`].
 
 use crate::channel::{ChannelId, Dictionary};
-use crate::csv_input::parallel::{InOrder, PART_ROWS, ParallelCsv, might_overflow};
+use crate::csv_input::parallel::{
+    InOrder, ParallelCsv, RowsPart, might_overflow, parse_in_parts, total_after,
+};
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row, open_file};
 use crate::error::{Error, Result};
 use crate::journeys::path_table::{PathTable, PathTableBuilder};
@@ -111,6 +113,16 @@ struct PathPart {
     start: [f64; 3],
 }
 
+impl RowsPart for PathPart {
+    fn report(&mut self) -> &mut ReadReport {
+        &mut self.report
+    }
+
+    fn next(&self) -> Self {
+        PathPart::starting_at(&self.report.file, self.totals)
+    }
+}
+
 impl PathPart {
     fn starting_at(name: &str, start: [f64; 3]) -> Self {
         PathPart {
@@ -170,12 +182,7 @@ impl InOrder for PathMerger {
         }
         self.report.absorb(&part.report);
         for k in 0..3 {
-            // A part parsed from the true totals carries the totals themselves.
-            self.totals[k] = if part.start[k] == 0.0 {
-                self.totals[k] + part.totals[k]
-            } else {
-                part.totals[k]
-            };
+            self.totals[k] = total_after(self.totals[k], part.start[k], part.totals[k]);
         }
     }
 }
@@ -286,30 +293,27 @@ impl PathTable {
                      start: &[f64; 3],
                      emit: &mut dyn FnMut(PathPart)|
          -> Result<()> {
-            let mut part = PathPart::starting_at(name, *start);
-            let end = (|| -> Result<()> {
-                while let Some(row) = source.next_row()? {
-                    part.report.rows_read += 1;
+            let part = PathPart::starting_at(name, *start);
+            parse_in_parts(
+                source,
+                options.read.skip_bad_rows,
+                part,
+                |row, part| {
                     let mark = part.steps.len();
-                    let parsed = parse_row(&row, &mut part);
-                    match part.report.keep_or_skip(parsed, options.read.skip_bad_rows) {
-                        Ok(Some((c, v, n))) => part.rows.push((part.steps.len() - mark, c, v, n)),
-                        kept => {
+                    match parse_row(row, part) {
+                        Ok((c, v, n)) => {
+                            part.rows.push((part.steps.len() - mark, c, v, n));
+                            Ok(())
+                        }
+                        Err(e) => {
                             // A skipped (or failing) row leaves no step behind.
                             part.steps.truncate(mark);
-                            kept?;
+                            Err(e)
                         }
                     }
-                    if part.report.rows_read >= PART_ROWS as u64 {
-                        let next = PathPart::starting_at(name, part.totals);
-                        emit(std::mem::replace(&mut part, next));
-                    }
-                }
-                Ok(())
-            })();
-            // Emitted even after an error, so the merger sees the counts it tried.
-            emit(part);
-            end
+                },
+                emit,
+            )
         };
         let mut merger = PathMerger {
             builder: PathTable::builder(),
