@@ -270,6 +270,19 @@ impl PathTableBuilder {
         let (channels, remap) = self.channels.sorted_subset(&used);
         let steps: Vec<ChannelId> = self.steps.iter().map(|&c| remap[c as usize]).collect();
         let path = |i: usize| &steps[self.offsets[i]..self.offsets[i + 1]];
+        // Rows already distinct and in path order (a summary written sorted, as
+        // pathcredit writes them) are the canonical table as they stand: one pass over
+        // neighbours tells, and nothing is grouped, sorted or copied.
+        if (1..rows).all(|i| path(i - 1) < path(i)) {
+            return PathTable {
+                channels,
+                offsets: self.offsets,
+                steps,
+                conversions: self.conversions,
+                value: self.value,
+                nulls: self.nulls,
+            };
+        }
         let counts = |i: usize| (self.conversions[i], self.value[i], self.nulls[i]);
         let by_counts = |&a: &usize, &b: &usize| {
             let ((ca, va, na), (cb, vb, nb)) = (counts(a), counts(b));
@@ -396,6 +409,30 @@ mod tests {
         assert_eq!(forward, table(&reversed_rows));
         let merged = table(&rows[..2]).merge(&table(&rows[2..]));
         assert_eq!(merged, forward);
+    }
+
+    /// Rows already in canonical order come out as the table of the same rows in any
+    /// order; sorted rows with a repeat, or names first met out of order, still merge.
+    #[test]
+    fn rows_already_in_order_equal_rows_in_any_order() {
+        let sorted: Vec<(&[&str], f64, f64, f64)> = vec![
+            (&["a"], 1.0, 2.0, 0.0),
+            (&["a", "b"], 0.5, 1.0, 3.0),
+            (&["b"], 0.0, 0.0, 1.0),
+            (&["b", "a", "c"], 2.0, 4.0, 0.0),
+        ];
+        let mut shuffled = sorted.clone();
+        shuffled.swap(0, 3);
+        assert_eq!(table(&sorted), table(&shuffled));
+        let mut repeated = sorted.clone();
+        repeated.insert(2, (&["a", "b"], 1.0, 1.0, 1.0));
+        let merged = table(&repeated);
+        assert_eq!(merged.len(), 4);
+        assert_eq!(merged.row(1).conversions, 1.5);
+        // `b` is met first, so its id is 0 until `finish` renumbers by name.
+        let b_first: Vec<(&[&str], f64, f64, f64)> =
+            vec![(&["b"], 1.0, 0.0, 0.0), (&["a"], 1.0, 0.0, 0.0)];
+        assert_eq!(table(&b_first).path_string(0), "a");
     }
 
     #[test]
