@@ -11,6 +11,7 @@ mod lines;
 pub(crate) mod parallel;
 mod source;
 pub mod table;
+mod trim;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -21,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::param::Param;
 pub(crate) use source::{CsvSource, Row};
 pub use table::Table;
+pub(crate) use trim::trim;
 
 /// What a reader reads: a CSV stream, or an in-memory [`Table`] (Arrow's layout, e.g.
 /// a DataFrame handed over by the Python package). Both are read by the same rules.

@@ -7,6 +7,7 @@ use std::io::Read;
 use crate::csv_input::Records;
 use crate::csv_input::lines::LineCounter;
 use crate::csv_input::table::{Batch, Cell, Table, format_cell, int_millis};
+use crate::csv_input::trim;
 use crate::error::{Error, Location, Result};
 use crate::time::{Millis, TIMESTAMP_EXPECTED, parse_timestamp};
 
@@ -392,7 +393,7 @@ impl<'s> Row<'s> {
                     s.find('\0').unwrap_or(0) + 1
                 ),
             )),
-            Ok(s) => Ok(s.trim()),
+            Ok(s) => Ok(trim(s)),
             Err(e) => Err(self.error(
                 col,
                 format!(

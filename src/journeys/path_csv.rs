@@ -14,7 +14,9 @@ use crate::channel::{ChannelId, Dictionary};
 use crate::csv_input::parallel::{
     InOrder, ParallelCsv, RowsPart, might_overflow, parse_in_parts, total_after,
 };
-use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row, open_file};
+use crate::csv_input::{
+    ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row, open_file, trim,
+};
 use crate::error::{Error, Result};
 use crate::journeys::path_table::{PathTable, PathTableBuilder};
 use crate::param::{Choice, Param, choice_str};
@@ -184,19 +186,6 @@ impl InOrder for PathMerger {
         for k in 0..3 {
             self.totals[k] = total_after(self.totals[k], part.start[k], part.totals[k]);
         }
-    }
-}
-
-/// `name.trim()`, quicker for the usual names: ASCII whitespace is cut byte by byte, and
-/// only when what is left starts or ends with a byte that `str::trim` might still cut (a
-/// non-ASCII character or a vertical tab) is the full Unicode trim used instead.
-fn trim(name: &str) -> &str {
-    let cut = name.trim_ascii();
-    let settled = |b: Option<&u8>| b.is_none_or(|&b| b.is_ascii() && !(b as char).is_whitespace());
-    if settled(cut.as_bytes().first()) && settled(cut.as_bytes().last()) {
-        cut
-    } else {
-        name.trim()
     }
 }
 
@@ -457,29 +446,6 @@ mod tests {
         assert!(text.contains("search>brand | email,1,"), "{text}");
         let (back, _) = PathTable::read_csv(text.as_bytes(), "paths.csv", &opts).unwrap();
         assert_eq!(back, t);
-    }
-}
-
-#[cfg(test)]
-mod trim_tests {
-    /// The quick trim equals `str::trim` on ASCII and Unicode whitespace at either end.
-    #[test]
-    fn trim_equals_the_unicode_trim() {
-        for name in [
-            " paid_search ",
-            "email",
-            "",
-            "   ",
-            "\t\r\n email\u{b}",
-            "\u{b}",
-            "\u{a0}direct\u{a0}",
-            " \u{2003} video \u{3000} ",
-            "é ",
-            " ü",
-            "a b",
-        ] {
-            assert_eq!(super::trim(name), name.trim(), "{name:?}");
-        }
     }
 }
 
