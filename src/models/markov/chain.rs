@@ -99,9 +99,6 @@ pub(crate) struct Chain {
     pub value: Vec<f64>,
     /// Total outgoing weight per state (transient + absorbing).
     pub out: Vec<f64>,
-    /// Weighted mean number of steps from the state to the end of its paths (an
-    /// ordering heuristic for the solver).
-    pub distance_to_end: Vec<f64>,
     /// Rows of the table left out because they carry no weight (0 conversions, 0 nulls).
     pub weightless_rows: u64,
 }
@@ -244,79 +241,28 @@ impl Chain {
         let mut conv = vec![0.0; n];
         let mut null = vec![0.0; n];
         let mut value = vec![0.0; n];
-        let mut dist_sum = vec![0.0; n];
-        let mut dist_weight = vec![0.0; n];
-        let dense = n * n <= 1 << 22;
-        let mut dense_counts = if dense { vec![0.0; n * n] } else { Vec::new() };
-        let mut sparse_counts: FxHashMap<u64, f64> = FxHashMap::default();
-        let mut add = |from: u32, to: u32, w: f64| {
-            if dense {
-                dense_counts[from as usize * n + to as usize] += w;
-            } else {
-                *sparse_counts
-                    .entry((u64::from(from) << 32) | u64::from(to))
-                    .or_insert(0.0) += w;
-            }
-        };
-        for (k, &i) in rows.iter().enumerate() {
-            let row = paths.row(i);
-            let w = row.conversions + row.nulls;
-            let seq = &seqs[seq_offsets[k]..seq_offsets[k + 1]];
-            add(0, seq[0], w);
-            for pair in seq.windows(2) {
-                add(pair[0], pair[1], w);
-            }
-            let last = seq[seq.len() - 1] as usize;
-            conv[last] += row.conversions;
-            null[last] += row.nulls;
-            value[last] += row.value;
-            for (j, &s) in seq.iter().enumerate() {
-                dist_sum[s as usize] += w * (seq.len() - j) as f64;
-                dist_weight[s as usize] += w;
-            }
-        }
-        let mut row_ptr = vec![0usize; n + 1];
-        let mut col = Vec::new();
-        let mut count = Vec::new();
-        if dense {
-            for from in 0..n {
-                for to in 0..n {
-                    let c = dense_counts[from * n + to];
-                    if c > 0.0 && from != to {
-                        col.push(to as u32);
-                        count.push(c);
-                    }
-                }
-                row_ptr[from + 1] = col.len();
-            }
+        let sequences = || (0..rows.len()).map(|k| &seqs[seq_offsets[k]..seq_offsets[k + 1]]);
+        let weights: Vec<f64> = rows
+            .iter()
+            .zip(sequences())
+            .map(|(&i, seq)| {
+                let row = paths.row(i);
+                let last = seq[seq.len() - 1] as usize;
+                conv[last] += row.conversions;
+                null[last] += row.nulls;
+                value[last] += row.value;
+                row.conversions + row.nulls
+            })
+            .collect();
+        let (row_ptr, col, count) = if n * n <= 1 << 22 {
+            count_dense(n, sequences(), &weights)
         } else {
-            let mut triples: Vec<(u64, f64)> = sparse_counts.into_iter().collect();
-            triples.sort_unstable_by_key(|t| t.0);
-            for (key, c) in triples {
-                let (from, to) = ((key >> 32) as usize, (key & 0xFFFF_FFFF) as u32);
-                if from != to as usize {
-                    col.push(to);
-                    count.push(c);
-                    row_ptr[from + 1] += 1;
-                }
-            }
-            for s in 0..n {
-                row_ptr[s + 1] += row_ptr[s];
-            }
-        }
+            count_by_state(n, sequences(), &weights)
+        };
         let mut out: Vec<f64> = (0..n).map(|s| conv[s] + null[s]).collect();
         for s in 0..n {
             out[s] += count[row_ptr[s]..row_ptr[s + 1]].iter().sum::<f64>();
         }
-        let distance_to_end = (0..n)
-            .map(|s| {
-                if dist_weight[s] > 0.0 {
-                    dist_sum[s] / dist_weight[s]
-                } else {
-                    f64::INFINITY
-                }
-            })
-            .collect();
         let chain = Chain {
             keys,
             row_ptr,
@@ -326,7 +272,6 @@ impl Chain {
             null,
             value,
             out,
-            distance_to_end,
             weightless_rows,
         };
         chain.check(paths)?;
@@ -397,36 +342,7 @@ impl Chain {
         for s in 0..n {
             out[s] += count[row_ptr[s]..row_ptr[s + 1]].iter().sum::<f64>();
         }
-        // The solver's sweep order: fewest moves from absorption first (a breadth-first
-        // search backwards from the states journeys end in).
-        let mut distance = vec![f64::INFINITY; n];
-        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for s in 0..n {
-            for &t in &col[row_ptr[s]..row_ptr[s + 1]] {
-                preds[t as usize].push(s as u32);
-            }
-        }
-        let mut queue: std::collections::VecDeque<usize> =
-            (0..n).filter(|&s| conv[s] + null[s] > 0.0).collect();
-        for &s in &queue {
-            distance[s] = 1.0;
-        }
-        while let Some(s) = queue.pop_front() {
-            for &p in &preds[s] {
-                if distance[p as usize].is_infinite() {
-                    distance[p as usize] = distance[s] + 1.0;
-                    queue.push_back(p as usize);
-                }
-            }
-        }
-        let reached: Vec<bool> = {
-            let mut r = vec![false; n];
-            r[0] = true;
-            for &t in &col {
-                r[t as usize] = true;
-            }
-            r
-        };
+        let reached = entered_states(n, &col);
         for s in 1..n {
             if reached[s] && out[s] <= 0.0 {
                 return Err(Error::model(
@@ -436,9 +352,6 @@ impl Chain {
                         counts.state_name(s as u32)
                     ),
                 ));
-            }
-            if reached[s] && distance[s].is_infinite() {
-                distance[s] = n as f64;
             }
         }
         let chain = Chain {
@@ -450,17 +363,16 @@ impl Chain {
             null,
             value,
             out,
-            distance_to_end: distance,
             weightless_rows: 0,
         };
         Ok((chain, channels))
     }
 
-    /// Every state that is visited must have outgoing mass.
+    /// Every state that is entered must have outgoing mass.
     fn check(&self, paths: &PathTable) -> Result<()> {
-        for s in 1..self.len() {
-            let visited = self.distance_to_end[s].is_finite();
-            if visited && self.out[s] <= 0.0 {
+        let entered = entered_states(self.len(), &self.col);
+        for (s, _) in entered.iter().enumerate().skip(1).filter(|&(_, &e)| e) {
+            if self.out[s] <= 0.0 {
                 return Err(Error::model(
                     "markov",
                     format!(
@@ -472,6 +384,105 @@ impl Chain {
         }
         Ok(())
     }
+}
+
+/// Which states a transition enters.
+fn entered_states(n: usize, col: &[u32]) -> Vec<bool> {
+    let mut entered = vec![false; n];
+    for &t in col {
+        entered[t as usize] = true;
+    }
+    entered
+}
+
+/// CSR rows of the transition counts of `sequences` (each entered from start, state 0),
+/// each weighted by its row's weight, summed in an `n × n` array. Every count is summed
+/// in row order.
+fn count_dense<'a>(
+    n: usize,
+    sequences: impl Iterator<Item = &'a [u32]>,
+    weights: &[f64],
+) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+    let mut counts = vec![0.0; n * n];
+    for (seq, &w) in sequences.zip(weights) {
+        let mut from = 0;
+        for &to in seq {
+            counts[from * n + to as usize] += w;
+            from = to as usize;
+        }
+    }
+    let mut row_ptr = vec![0usize; n + 1];
+    let (mut col, mut count) = (Vec::new(), Vec::new());
+    for from in 0..n {
+        for to in 0..n {
+            let c = counts[from * n + to];
+            if c > 0.0 && from != to {
+                col.push(to as u32);
+                count.push(c);
+            }
+        }
+        row_ptr[from + 1] = col.len();
+    }
+    (row_ptr, col, count)
+}
+
+/// The same CSR rows as [`count_dense`] for chains too large for an `n × n` array: the
+/// steps are sorted by their from-state with a counting sort, which is stable, so each
+/// state's steps keep row order and every count is summed in row order, as above.
+fn count_by_state<'a>(
+    n: usize,
+    sequences: impl Iterator<Item = &'a [u32]> + Clone,
+    weights: &[f64],
+) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+    // Where each state's steps begin.
+    let mut first = vec![0usize; n + 1];
+    for seq in sequences.clone() {
+        first[1] += 1;
+        for &s in &seq[..seq.len() - 1] {
+            first[s as usize + 1] += 1;
+        }
+    }
+    for s in 0..n {
+        first[s + 1] += first[s];
+    }
+    // Each step as (to, row), grouped by from-state.
+    let mut next = first.clone();
+    let mut steps = vec![(0u32, 0u32); first[n]];
+    for (k, seq) in sequences.enumerate() {
+        let mut from = 0;
+        for &to in seq {
+            steps[next[from]] = (to, k as u32);
+            next[from] += 1;
+            from = to as usize;
+        }
+    }
+    let mut row_ptr = Vec::with_capacity(n + 1);
+    row_ptr.push(0);
+    let (mut col, mut count) = (Vec::new(), Vec::new());
+    let mut sum = vec![0.0; n];
+    let mut seen = vec![false; n];
+    let mut targets: Vec<u32> = Vec::new();
+    for from in 0..n {
+        for &(to, k) in &steps[first[from]..first[from + 1]] {
+            if !seen[to as usize] {
+                seen[to as usize] = true;
+                targets.push(to);
+            }
+            sum[to as usize] += weights[k as usize];
+        }
+        targets.sort_unstable();
+        for &to in &targets {
+            if to as usize != from {
+                col.push(to);
+                count.push(sum[to as usize]);
+            }
+            sum[to as usize] = 0.0;
+            seen[to as usize] = false;
+        }
+        targets.clear();
+        row_ptr.push(col.len());
+    }
+    (row_ptr, col, count)
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub use select::OrderScore;
 pub use solve::SolveStructure;
 
 use chain::Chain;
-use solve::{Solution, System};
+use solve::{StartValues, System};
 
 /// The order of the chain: fixed, or chosen on held-out paths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -267,16 +267,15 @@ impl MarkovParams {
         selection: Option<Vec<OrderScore>>,
     ) -> Result<FittedMarkov> {
         let system = System::new(&chain, self.tolerance)?;
-        let full = system.solve(None, None)?;
         let n_channels = channels.len();
-        // Only what a removal yields from start is kept: a chain of millions of states
-        // over tens of channels would otherwise hold every removal's whole solution.
-        let removals: Vec<Removal> = system
-            .solve_removals(
-                n_channels,
-                |s, c| s != 0 && chain.channels_of(s).any(|x| x as usize == c),
-                &full,
-            )?
+        // Removal `n_channels` removes nothing: the whole chain, solved side by side with
+        // the removals. Only what a solve yields from start is kept: a chain of millions
+        // of states over tens of channels would otherwise hold every removal's solution.
+        let mut solved = system.solve_removals(n_channels + 1, |s, c| {
+            c < n_channels && s != 0 && chain.channels_of(s).any(|x| x as usize == c)
+        })?;
+        let full = solved.pop().expect("the whole chain is solved");
+        let removals: Vec<Removal> = solved
             .into_iter()
             .map(|start| Removal {
                 p_conversion: start.x,
@@ -311,7 +310,7 @@ pub struct FittedMarkov {
     system_bound: f64,
     structure: SolveStructure,
     tolerance: f64,
-    full: Solution,
+    full: StartValues,
     removals: Vec<Removal>,
     selection: Option<Vec<OrderScore>>,
 }
@@ -378,7 +377,8 @@ pub struct MarkovDetails {
     /// Proven bound on the solver's error in `p_conversion`.
     pub solver_error_bound: f64,
     /// The most Gauss–Seidel sweeps one cyclic part of the chain took in the full solve
-    /// (0 when every part was solved directly).
+    /// (solved side by side with some removals, so the sweeps of the slowest of them; 0
+    /// when every part was solved directly).
     pub solver_sweeps: usize,
     /// How the chain's states were solved: by back-substitution, directly, by sweeps.
     pub solver_structure: SolveStructure,
@@ -432,12 +432,12 @@ impl FittedMarkov {
 
     /// Probability of conversion from start.
     pub fn p_conversion(&self) -> f64 {
-        self.full.x[0]
+        self.full.x
     }
 
     /// Expected conversion value from start.
     pub fn expected_value(&self) -> f64 {
-        self.full.u[0]
+        self.full.u
     }
 
     /// The order selection table (with `auto`).

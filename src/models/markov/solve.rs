@@ -20,7 +20,7 @@
 //!   with partial pivoting, its factorisation kept for the removals that leave it whole;
 //! * a large cyclic component is solved by over-relaxed Gauss–Seidel sweeps (SOR,
 //!   ω = 1.3, falling back to plain Gauss–Seidel if the residual stops shrinking) that
-//!   visit states nearest the end of their paths first; if that would take too long
+//!   visit its states in window order (below); if that would take too long
 //!   (a chain that absorbs very slowly, such as one path of a million touches) and the
 //!   component is at most [`DENSE_FALLBACK`] states, it is solved directly instead;
 //!   otherwise the solve fails, saying how slowly the chain absorbs.
@@ -44,8 +44,18 @@
 //! so removals are solved [`REMOVALS_PER_PASS`] at a time: each state holds the values of
 //! all of them side by side, and one pass over a component's transitions updates every
 //! removal's unknowns (the transitions are read once instead of once per removal, and the
-//! inner loop over the removals vectorises). Each removal starts from the solution with
-//! every channel and stops with its own proven bound.
+//! inner loop over the removals vectorises). The whole chain is one more "removal" that
+//! fixes nothing. Each starts from zero (starting from the whole chain's solution saved
+//! no sweeps: removal effects of 40–50% leave it as far off as zero) and stops with its
+//! own proven bound.
+//!
+//! **Window order.** The unknowns are stored component after component, and a swept
+//! component's states in lexicographic order of their windows: the successors of window
+//! `(a, b, c)` are the windows `(b, c, ·)`, which then lie side by side, and sweeping in
+//! that same order reads them as a stream rather than scattered over the whole vector
+//! (measured at order 3 on 1M paths × 30 channels, 27,000 swept states with 16 values
+//! each: the removal solves 1.07 s → 0.37 s, with the same 38 sweeps as the previous
+//! order, nearest the end of paths first).
 
 use std::sync::OnceLock;
 
@@ -113,6 +123,8 @@ struct Component {
 
 /// The linear system of a chain, ready for repeated solves.
 pub(crate) struct System {
+    /// Where each chain state is stored: every vector below is in storage order.
+    position: Vec<u32>,
     row_ptr: Vec<usize>,
     col: Vec<u32>,
     prob: Vec<f64>,
@@ -122,27 +134,12 @@ pub(crate) struct System {
     pub rv: Vec<f64>,
     /// Components in solve order (nearest absorption first).
     components: Vec<Component>,
-    /// The states of every component, component after component.
-    order: Vec<u32>,
-    /// Position of each state inside its component.
-    local: Vec<u32>,
     /// The LU of `I − Q` on each whole cyclic component, made on first use.
     lus: Vec<OnceLock<Option<Lu>>>,
     /// Upper bound of `‖(I − Q)⁻¹‖∞`.
     pub steps_bound: f64,
     tolerance: f64,
     value_scale: f64,
-}
-
-/// A solution: absorption probabilities and expected values from every state.
-#[derive(Clone, Debug)]
-pub(crate) struct Solution {
-    pub x: Vec<f64>,
-    pub u: Vec<f64>,
-    /// The most Gauss–Seidel sweeps one component took (0 when none was swept).
-    pub sweeps: usize,
-    /// Proven bound on the error of `x` (and of `u`, relative to the value scale).
-    pub error_bound: f64,
 }
 
 /// What one removal's solve gives from the start state.
@@ -154,6 +151,9 @@ pub(crate) struct StartValues {
     pub u: f64,
     /// Proven bound on the error of `x` (and of `u`, relative to the value scale).
     pub error_bound: f64,
+    /// The most Gauss–Seidel sweeps one component took in the pass that solved it (0
+    /// when none was swept).
+    pub sweeps: usize,
 }
 
 /// The structure of a system: how many states each method solves.
@@ -182,6 +182,14 @@ const fn every_side<const N: usize>() -> u64 {
     if N >= 64 { u64::MAX } else { (1u64 << N) - 1 }
 }
 
+/// A state's packed key with its first touch in the highest slot: sorting by it puts
+/// windows in lexicographic order of their touches.
+fn window_order(key: u64) -> u64 {
+    (0..4).fold(0, |acc, i| {
+        acc | ((key >> (16 * i)) & 0xFFFF) << (16 * (3 - i))
+    })
+}
+
 fn fixed_at(fixed: Fixed, s: usize) -> u64 {
     fixed.map_or(0, |f| f[s])
 }
@@ -190,17 +198,50 @@ impl System {
     /// The system of `chain`, with its components and the bound on expected steps.
     pub fn new(chain: &Chain, tolerance: f64) -> Result<System> {
         let n = chain.len();
-        let prob: Vec<f64> = (0..n)
-            .flat_map(|s| {
-                let out = chain.out[s];
-                chain.count[chain.row_ptr[s]..chain.row_ptr[s + 1]]
-                    .iter()
-                    .map(move |&c| if out > 0.0 { c / out } else { 0.0 })
-            })
-            .collect();
+        // Storage order: component after component in solve order; a swept component's
+        // states in window order, so that a state's successors (its window shifted by
+        // one touch) lie side by side. `position[s]` is chain state `s`'s place.
+        let mut stored: Vec<u32> = Vec::with_capacity(n);
+        let mut parts = Vec::new();
+        for mut states in scc::components(n, &chain.row_ptr, &chain.col) {
+            let method = match states.len() {
+                1 => Method::Single,
+                k if k <= DENSE_MAX => Method::Dense,
+                _ => {
+                    states.sort_by_key(|&s| (window_order(chain.keys[s as usize]), s));
+                    Method::Sweeps
+                }
+            };
+            parts.push((stored.len(), method));
+            stored.extend_from_slice(&states);
+        }
+        let mut position = vec![0u32; n];
+        for (i, &s) in stored.iter().enumerate() {
+            position[s as usize] = i as u32;
+        }
+        let out = |s: usize| chain.out[s];
+        let mut row_ptr = Vec::with_capacity(n + 1);
+        row_ptr.push(0);
+        let mut col = Vec::with_capacity(chain.col.len());
+        let mut prob = Vec::with_capacity(chain.col.len());
+        let mut row: Vec<(u32, f64)> = Vec::new();
+        for &s in &stored {
+            let s = s as usize;
+            row.clear();
+            row.extend(
+                (chain.row_ptr[s]..chain.row_ptr[s + 1])
+                    .map(|e| (position[chain.col[e] as usize], chain.count[e] / out(s))),
+            );
+            row.sort_unstable_by_key(|&(t, _)| t);
+            col.extend(row.iter().map(|&(t, _)| t));
+            prob.extend(row.iter().map(|&(_, p)| p));
+            row_ptr.push(col.len());
+        }
         let per_out = |w: &[f64]| -> Vec<f64> {
-            (0..n)
-                .map(|s| {
+            stored
+                .iter()
+                .map(|&s| {
+                    let s = s as usize;
                     if chain.out[s] > 0.0 {
                         w[s] / chain.out[s]
                     } else {
@@ -215,37 +256,15 @@ impl System {
             .map(|s| chain.value[s] / chain.conv[s])
             .fold(0.0f64, f64::max);
 
-        let mut local = vec![0u32; n];
-        let mut order = Vec::with_capacity(n);
         let mut components = Vec::new();
         let mut cyclic = 0;
-        for mut states in scc::components(n, &chain.row_ptr, &chain.col) {
-            let edges = states
-                .iter()
-                .map(|&s| chain.row_ptr[s as usize + 1] - chain.row_ptr[s as usize])
-                .sum();
-            let method = match states.len() {
-                1 => Method::Single,
-                k if k <= DENSE_MAX => Method::Dense,
-                _ => {
-                    states.sort_by(|&a, &b| {
-                        chain.distance_to_end[a as usize]
-                            .total_cmp(&chain.distance_to_end[b as usize])
-                            .then(a.cmp(&b))
-                    });
-                    Method::Sweeps
-                }
-            };
-            for (i, &s) in states.iter().enumerate() {
-                local[s as usize] = i as u32;
-            }
-            let start = order.len();
-            order.extend_from_slice(&states);
+        for (i, &(start, method)) in parts.iter().enumerate() {
+            let end = parts.get(i + 1).map_or(n, |p| p.0);
             components.push(Component {
                 start,
-                end: order.len(),
+                end,
                 method,
-                edges,
+                edges: row_ptr[end] - row_ptr[start],
                 slot: cyclic,
             });
             if method != Method::Single {
@@ -254,14 +273,13 @@ impl System {
         }
         let lus = (0..cyclic).map(|_| OnceLock::new()).collect();
         let mut system = System {
-            row_ptr: chain.row_ptr.clone(),
-            col: chain.col.clone(),
+            row_ptr,
+            col,
             prob,
+            position,
             r,
             rv,
             components,
-            order,
-            local,
             lus,
             steps_bound: f64::INFINITY,
             tolerance,
@@ -292,9 +310,9 @@ impl System {
         s
     }
 
-    /// The states of a component.
-    fn states(&self, c: &Component) -> &[u32] {
-        &self.order[c.start..c.end]
+    /// The places of a component's states.
+    fn states(&self, c: &Component) -> std::ops::Range<usize> {
+        c.start..c.end
     }
 
     fn row(&self, s: usize) -> (&[u32], &[f64]) {
@@ -332,11 +350,7 @@ impl System {
                 Err(SlowComponent { sweeps }) => {
                     // Gauss–Seidel from 0 approaches m from below: its current largest
                     // value is a proven lower bound on the expected steps.
-                    let at_least = self
-                        .states(c)
-                        .iter()
-                        .map(|&s| m[s as usize][0])
-                        .fold(0.0, f64::max);
+                    let at_least = self.states(c).map(|s| m[s][0]).fold(0.0, f64::max);
                     return Err(Error::model(
                         "markov",
                         format!(
@@ -361,42 +375,23 @@ impl System {
         Ok(top / (1.0 - worst))
     }
 
-    /// Solves for `x` and `u`, with the states flagged in `removed` fixed at zero,
-    /// starting from `warm` when given.
-    pub fn solve(&self, removed: Option<&[bool]>, warm: Option<&Solution>) -> Result<Solution> {
-        let n = self.r.len();
-        let fixed: Option<Vec<u64>> =
-            removed.map(|rm| rm.iter().map(|&r| if r { 0b11 } else { 0 }).collect());
-        let mut v: Vec<[f64; 2]> = (0..n)
-            .map(|s| match (warm, removed) {
-                (_, Some(rm)) if rm[s] => [0.0; 2],
-                (Some(w), _) => [w.x[s], w.u[s]],
-                (None, _) => [0.0; 2],
-            })
-            .collect();
-        let (residuals, sweeps) = self.solve_all(
-            &mut v,
-            &[&self.r, &self.rv],
-            fixed.as_deref(),
-            &self.targets(),
-        )?;
-        Ok(Solution {
-            x: v.iter().map(|s| s[0].max(0.0)).collect(),
-            u: v.iter().map(|s| s[1].max(0.0)).collect(),
-            sweeps,
-            error_bound: self.error_bound(residuals[0], residuals[1]),
-        })
+    /// The chain state stored at each place.
+    fn stored_order(&self) -> Vec<usize> {
+        let mut stored = vec![0; self.position.len()];
+        for (s, &i) in self.position.iter().enumerate() {
+            stored[i as usize] = s;
+        }
+        stored
     }
 
     /// Solves the system once per removal `0..removals`, where `removed(s, k)` says
-    /// whether removal `k` fixes state `s` at zero, [`REMOVALS_PER_PASS`] removals at a
-    /// time (passes in parallel), each from the solution `warm` without removals.
-    /// Returns what each gives from the start state (state 0).
+    /// whether removal `k` fixes chain state `s` at zero (a removal fixing nothing is the
+    /// whole chain), [`REMOVALS_PER_PASS`] removals at a time (passes in parallel), each
+    /// from zero. Returns what each gives from the start state (state 0).
     pub fn solve_removals(
         &self,
         removals: usize,
         removed: impl Fn(usize, usize) -> bool + Sync,
-        warm: &Solution,
     ) -> Result<Vec<StartValues>> {
         let passes: Vec<std::ops::Range<usize>> = (0..removals)
             .step_by(REMOVALS_PER_PASS)
@@ -404,7 +399,7 @@ impl System {
             .collect();
         let solved = passes
             .into_par_iter()
-            .map(|pass| self.solve_pass(pass, &removed, warm))
+            .map(|pass| self.solve_pass(pass, &removed))
             .collect::<Result<Vec<_>>>()?;
         Ok(solved.into_iter().flatten().collect())
     }
@@ -415,27 +410,18 @@ impl System {
         &self,
         pass: std::ops::Range<usize>,
         removed: &(impl Fn(usize, usize) -> bool + Sync),
-        warm: &Solution,
     ) -> Result<Vec<StartValues>> {
-        let n = self.r.len();
+        let stored = self.stored_order();
         let removal_in = |b: usize| (pass.start + b).min(pass.end - 1);
-        let fixed: Vec<u64> = (0..n)
-            .map(|s| {
+        let fixed: Vec<u64> = stored
+            .iter()
+            .map(|&s| {
                 (0..REMOVALS_PER_PASS)
                     .filter(|&b| removed(s, removal_in(b)))
                     .fold(0u64, |mask, b| mask | 0b11 << (2 * b))
             })
             .collect();
-        let v: Vec<[f64; SIDES]> = (0..n)
-            .map(|s| {
-                std::array::from_fn(|j| match (fixed[s] >> j & 1, j % 2) {
-                    (1, _) => 0.0,
-                    (_, 0) => warm.x[s],
-                    _ => warm.u[s],
-                })
-            })
-            .collect();
-        let mut v = v;
+        let mut v = vec![[0.0; SIDES]; stored.len()];
         let rhs: [&[f64]; SIDES] = std::array::from_fn(|j| {
             if j % 2 == 0 {
                 &self.r[..]
@@ -446,12 +432,14 @@ impl System {
         let [target_x, target_u] = self.targets();
         let targets: [f64; SIDES] =
             std::array::from_fn(|j| if j % 2 == 0 { target_x } else { target_u });
-        let (residuals, _) = self.solve_all(&mut v, &rhs, Some(&fixed), &targets)?;
+        let (residuals, sweeps) = self.solve_all(&mut v, &rhs, Some(&fixed), &targets)?;
+        let start = &v[self.position[0] as usize];
         Ok((0..pass.len())
             .map(|b| StartValues {
-                x: v[0][2 * b].max(0.0),
-                u: v[0][2 * b + 1].max(0.0),
+                x: start[2 * b].max(0.0),
+                u: start[2 * b + 1].max(0.0),
                 error_bound: self.error_bound(residuals[2 * b], residuals[2 * b + 1]),
+                sweeps,
             })
             .collect())
     }
@@ -504,7 +492,7 @@ impl System {
     ) -> std::result::Result<([f64; N], usize), SlowComponent> {
         match c.method {
             Method::Single => {
-                let s = self.order[c.start] as usize;
+                let s = c.start;
                 let mask = fixed_at(fixed, s);
                 if mask != every_side::<N>() {
                     let acc = self.row_sum(s, v, rhs);
@@ -548,8 +536,7 @@ impl System {
         fixed: Fixed,
     ) -> [f64; N] {
         let mut worst = [0.0f64; N];
-        for &s in self.states(c) {
-            let s = s as usize;
+        for s in self.states(c) {
             let mask = fixed_at(fixed, s);
             if mask == every_side::<N>() {
                 continue;
@@ -591,10 +578,11 @@ impl System {
         rhs: &[&[f64]; N],
         fixed: Fixed,
     ) {
-        let states = self.states(c);
+        let states: Vec<u32> = self.states(c).map(|s| s as u32).collect();
         let in_block = |t: u32| -> Option<usize> {
-            let i = self.local[t as usize] as usize;
-            (states.get(i) == Some(&t)).then_some(i)
+            self.states(c)
+                .contains(&(t as usize))
+                .then(|| t as usize - c.start)
         };
         // The sides, grouped by which of the component's states they fix.
         let mut groups: Vec<(Vec<bool>, Vec<usize>)> = Vec::new();
@@ -622,7 +610,7 @@ impl System {
             let whole = k == states.len();
             let mut position = vec![u32::MAX; states.len()];
             for (i, &s) in active.iter().enumerate() {
-                position[self.local[s as usize] as usize] = i as u32;
+                position[s as usize - c.start] = i as u32;
             }
             let factor = || {
                 let mut a = vec![0.0; k * k];
@@ -699,8 +687,7 @@ impl System {
         for sweeps in 1..=max_sweeps {
             done = sweeps;
             let mut change = [0.0f64; N];
-            for &s in self.states(c) {
-                let s = s as usize;
+            for s in self.states(c) {
                 let mask = fixed_at(fixed, s);
                 if mask == every {
                     continue;
@@ -771,37 +758,40 @@ mod tests {
         Chain::build(&paths, 2, StateConvention::Windows, 1_000_000, None).unwrap()
     }
 
-    /// Reference: `(I − Q) x = r` on the states not removed, by one dense LU of the
-    /// whole active system (Kemeny & Snell 1960, ch. III), independent of components.
+    /// Reference: `(I − Q) x = r` on the states not removed (chain numbering), by one
+    /// dense LU of the whole active system (Kemeny & Snell 1960, ch. III), independent
+    /// of components. Returns `x` and `u` from start.
     fn dense_reference(system: &System, removed: &[bool]) -> (f64, f64) {
-        let n = system.r.len();
-        let active: Vec<usize> = (0..n).filter(|&s| !removed[s]).collect();
-        let mut position = vec![usize::MAX; n];
-        for (i, &s) in active.iter().enumerate() {
-            position[s] = i;
+        let stored = system.stored_order();
+        let n = stored.len();
+        let active: Vec<usize> = (0..n).filter(|&i| !removed[stored[i]]).collect();
+        let mut place = vec![usize::MAX; n];
+        for (k, &i) in active.iter().enumerate() {
+            place[i] = k;
         }
         let k = active.len();
         let mut a = vec![0.0; k * k];
-        for (i, &s) in active.iter().enumerate() {
-            a[i * k + i] += 1.0;
-            let (cols, probs) = system.row(s);
+        for (row, &i) in active.iter().enumerate() {
+            a[row * k + row] += 1.0;
+            let (cols, probs) = system.row(i);
             for (&t, &p) in cols.iter().zip(probs) {
-                if position[t as usize] != usize::MAX {
-                    a[i * k + position[t as usize]] -= p;
+                if place[t as usize] != usize::MAX {
+                    a[row * k + place[t as usize]] -= p;
                 }
             }
         }
         let lu = Lu::factor(a, k).unwrap();
-        let mut x: Vec<f64> = active.iter().map(|&s| system.r[s]).collect();
-        let mut u: Vec<f64> = active.iter().map(|&s| system.rv[s]).collect();
+        let mut x: Vec<f64> = active.iter().map(|&i| system.r[i]).collect();
+        let mut u: Vec<f64> = active.iter().map(|&i| system.rv[i]).collect();
         lu.solve(&mut x);
         lu.solve(&mut u);
-        (x[0], u[0])
+        let start = place[system.position[0] as usize];
+        (x[start], u[start])
     }
 
-    /// Removals solved eight at a time (the last pass padded) give what a dense solve of
-    /// each removal's own system gives, within their proven bounds, and what solving
-    /// each removal alone gives.
+    /// Removals solved eight at a time (the last pass padded), with the whole chain as
+    /// one more removal, give what a dense solve of each removal's own system gives,
+    /// within their proven bounds, and what solving each removal alone gives.
     #[test]
     fn removals_solved_together_equal_each_removal_solved_densely() {
         for channels in [3, 15] {
@@ -814,36 +804,73 @@ mod tests {
                     "the cyclic part is swept"
                 );
             }
-            let full = system.solve(None, None).unwrap();
-            let (x, u) = dense_reference(&system, &vec![false; chain.len()]);
-            assert!((full.x[0] - x).abs() <= full.error_bound.max(1e-13));
-            assert!((full.u[0] - u).abs() <= 1e-9 * u.max(1.0));
             let removed_by = |c: usize| -> Vec<bool> {
                 (0..chain.len())
                     .map(|s| s != 0 && chain.channels_of(s).any(|x| x as usize == c))
                     .collect()
             };
             let together = system
-                .solve_removals(channels, |s, c| removed_by(c)[s], &full)
+                .solve_removals(channels + 1, |s, c| c < channels && removed_by(c)[s])
                 .unwrap();
-            assert_eq!(together.len(), channels);
+            assert_eq!(together.len(), channels + 1);
             for (c, got) in together.iter().enumerate() {
-                let removed = removed_by(c);
+                let removed = if c < channels {
+                    removed_by(c)
+                } else {
+                    vec![false; chain.len()]
+                };
                 let (x, u) = dense_reference(&system, &removed);
                 assert!(
                     (got.x - x).abs() <= got.error_bound.max(1e-13) * 1.01,
-                    "channel {c}: {} against {x} (bound {})",
+                    "removal {c}: {} against {x} (bound {})",
                     got.x,
                     got.error_bound
                 );
-                assert!((got.u - u).abs() <= 1e-9 * u.max(1.0), "channel {c}: value");
+                assert!((got.u - u).abs() <= 1e-9 * u.max(1.0), "removal {c}: value");
                 assert!(
                     got.error_bound <= 1e-12,
-                    "channel {c}: bound {}",
+                    "removal {c}: bound {}",
                     got.error_bound
                 );
-                let alone = system.solve(Some(&removed), Some(&full)).unwrap();
-                assert!((alone.x[0] - got.x).abs() <= 2e-12, "channel {c}: alone");
+                let alone = system.solve_removals(1, |s, _| removed[s]).unwrap();
+                assert!((alone[0].x - got.x).abs() <= 2e-12, "removal {c}: alone");
+            }
+        }
+    }
+
+    /// A swept component is stored in window order, so a window's successors lie side by
+    /// side; the start state is found where it is stored.
+    #[test]
+    fn swept_states_are_stored_in_window_order() {
+        let chain = chain(15);
+        let system = System::new(&chain, 1e-12).unwrap();
+        let stored = system.stored_order();
+        let swept = system
+            .components
+            .iter()
+            .find(|c| c.method == Method::Sweeps)
+            .unwrap();
+        let windows: Vec<Vec<u32>> = stored[swept.start..swept.end]
+            .iter()
+            .map(|&s| chain.channels_of(s).collect())
+            .collect();
+        assert!(windows.windows(2).all(|w| w[0] < w[1]), "lexicographic");
+        assert_eq!(stored[system.position[0] as usize], 0);
+        // Every swept state's successors inside the component are windows starting with
+        // its suffix, and every place between the first and the last of them holds such
+        // a window: they are read as one run.
+        for i in swept.start..swept.end {
+            let suffix = &windows[i - swept.start][1..];
+            let (cols, _) = system.row(i);
+            let inside: Vec<usize> = cols
+                .iter()
+                .map(|&t| t as usize)
+                .filter(|t| (swept.start..swept.end).contains(t))
+                .collect();
+            if let (Some(&first), Some(&last)) = (inside.first(), inside.last()) {
+                for t in first..=last {
+                    assert_eq!(&windows[t - swept.start][..suffix.len()], suffix);
+                }
             }
         }
     }
