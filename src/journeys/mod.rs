@@ -15,6 +15,7 @@ mod journey;
 mod journey_csv;
 mod labels;
 mod path_csv;
+mod path_steps;
 mod path_table;
 mod sessions;
 mod summary;

@@ -14,10 +14,9 @@ use crate::channel::{ChannelId, Dictionary};
 use crate::csv_input::parallel::{
     InOrder, ParallelCsv, RowsPart, might_overflow, parse_in_parts, total_after,
 };
-use crate::csv_input::{
-    ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row, open_file, trim,
-};
+use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row, open_file};
 use crate::error::{Error, Result};
+use crate::journeys::path_steps::PathSteps;
 use crate::journeys::path_table::{PathTable, PathTableBuilder};
 use crate::param::{Choice, Param, choice_str};
 use std::io::{Read, Write};
@@ -106,6 +105,8 @@ struct PathPart {
     /// Channel names met in the part (a skipped row's too); `steps` holds their ids.
     channels: Dictionary,
     steps: Vec<ChannelId>,
+    /// Splits path texts into `channels` ids (reusing the row before's steps).
+    splitter: PathSteps,
     rows: Vec<(usize, f64, f64, f64)>,
     report: ReadReport,
     /// Running totals of the three count columns, from `start`.
@@ -121,15 +122,16 @@ impl RowsPart for PathPart {
     }
 
     fn next(&self) -> Self {
-        PathPart::starting_at(&self.report.file, self.totals)
+        PathPart::starting_at(&self.report.file, self.splitter.separator(), self.totals)
     }
 }
 
 impl PathPart {
-    fn starting_at(name: &str, start: [f64; 3]) -> Self {
+    fn starting_at(name: &str, separator: &str, start: [f64; 3]) -> Self {
         PathPart {
             channels: Dictionary::new(),
             steps: Vec::new(),
+            splitter: PathSteps::new(separator),
             rows: Vec::new(),
             report: ReadReport::new(name),
             totals: start,
@@ -224,36 +226,24 @@ impl PathTable {
         let null_col = src.optional("total_null", columns)?;
 
         let separator = options.separator.trim().to_string();
-        // A one-character separator (the default `>`) is found by a byte search.
-        let separator_char = {
-            let mut chars = separator.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => Some(c),
-                _ => None,
-            }
-        };
         let parse_row = |row: &Row<'_>, part: &mut PathPart| -> Result<(f64, f64, f64)> {
             let text = row.str(path_col)?;
             if text.is_empty() {
                 return Err(row.error(path_col, "empty path; expected channels separated by `>`"));
             }
-            let steps: &mut dyn Iterator<Item = &str> = match separator_char {
-                Some(c) => &mut text.split(c),
-                None => &mut text.split(separator.as_str()),
-            };
-            for (step, name) in steps.enumerate() {
-                let name = trim(name);
-                if name.is_empty() {
-                    return Err(row.error(
-                        path_col,
-                        format!(
-                            "empty channel name at step {} of `{text}`; expected channels separated by `{separator}`",
-                            step + 1
-                        ),
-                    ));
-                }
-                let id = part.channels.intern(name);
-                part.steps.push(id);
+            let PathPart {
+                channels,
+                steps,
+                splitter,
+                ..
+            } = part;
+            if let Err(step) = splitter.split(text, channels, steps) {
+                return Err(row.error(
+                    path_col,
+                    format!(
+                        "empty channel name at step {step} of `{text}`; expected channels separated by `{separator}`"
+                    ),
+                ));
             }
             let conversions = row.non_negative(conv_col, None)?;
             let value = match value_col {
@@ -282,7 +272,7 @@ impl PathTable {
                      start: &[f64; 3],
                      emit: &mut dyn FnMut(PathPart)|
          -> Result<()> {
-            let part = PathPart::starting_at(name, *start);
+            let part = PathPart::starting_at(name, &separator, *start);
             parse_in_parts(
                 source,
                 options.read.skip_bad_rows,
