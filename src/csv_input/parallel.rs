@@ -244,12 +244,8 @@ fn read_blocks<'a, M: InOrder>(
 ) -> Result<Option<(Box<dyn Read + 'a>, u64)>> {
     let workers = threads();
     let parse_block = |block: &Block, start: &M::Start, emit: &mut dyn FnMut(M::Part)| {
-        let mut source = CsvSource::continue_csv(
-            Box::new(&block.bytes[..]),
-            name,
-            headers.to_vec(),
-            block.line,
-        );
+        let mut source =
+            CsvSource::continue_plain(&block.bytes, name, headers.to_vec(), block.line);
         parse(&mut source, start, emit)
     };
     let (to_workers, blocks) = mpsc::sync_channel::<Block>(workers);

@@ -25,6 +25,8 @@ enum Inner<'a> {
         reader: csv::Reader<LineCounter<Box<dyn Read + 'a>>>,
         record: csv::ByteRecord,
     },
+    /// Plain CSV text (no `"`, no `\r`) split at line breaks and commas directly.
+    Plain(PlainLines<'a>),
     Table {
         table: Table<'a>,
         /// The batch and the row in it that come next.
@@ -106,6 +108,24 @@ impl<'a> CsvSource<'a> {
         }
     }
 
+    /// Continues reading plain CSV text, lines starting with line `line`: text holding
+    /// no `"` and no `\r`, where every line is one record and every comma ends a field
+    /// (the records the CSV reader gives for it, blank lines skipped as it skips them,
+    /// without its general machinery).
+    pub fn continue_plain(bytes: &'a [u8], name: &str, headers: Vec<String>, line: u64) -> Self {
+        debug_assert!(memchr::memchr2(b'"', b'\r', bytes).is_none());
+        Self {
+            name: name.to_string(),
+            headers,
+            inner: Inner::Plain(PlainLines {
+                bytes,
+                next: 0,
+                line,
+                record: csv::ByteRecord::new(),
+            }),
+        }
+    }
+
     /// The header's column names (trimmed).
     pub fn headers(&self) -> &[String] {
         &self.headers
@@ -179,7 +199,7 @@ impl<'a> CsvSource<'a> {
 
     fn header_location(&self, column: usize, header: &str) -> Location {
         match self.inner {
-            Inner::Csv { .. } => {
+            Inner::Csv { .. } | Inner::Plain(_) => {
                 Location::line(&self.name, 1, Some(column), Some(header.to_string()))
             }
             Inner::Table { .. } => Location {
@@ -228,6 +248,12 @@ impl<'a> CsvSource<'a> {
                     Err(csv_error(name, e, line))
                 }
             },
+            Inner::Plain(lines) => Ok(lines.next_record().map(|(line, record, last)| Row {
+                source: name,
+                headers,
+                at: At::Line(line),
+                data: Data::Csv { record, last },
+            })),
             Inner::Table {
                 table,
                 batch,
@@ -261,6 +287,44 @@ impl<'a> CsvSource<'a> {
                 }))
             }
         }
+    }
+}
+
+/// Plain CSV text read line by line.
+struct PlainLines<'a> {
+    bytes: &'a [u8],
+    /// Where the next line starts.
+    next: usize,
+    /// Its line number.
+    line: u64,
+    record: csv::ByteRecord,
+}
+
+impl PlainLines<'_> {
+    /// The next record with its line number and whether it ends the text; blank lines
+    /// are stepped over.
+    fn next_record(&mut self) -> Option<(u64, &csv::ByteRecord, bool)> {
+        let bytes = self.bytes;
+        while bytes.get(self.next) == Some(&b'\n') {
+            self.next += 1;
+            self.line += 1;
+        }
+        if self.next >= bytes.len() {
+            return None;
+        }
+        let start = self.next;
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        self.record.clear();
+        let mut field = start;
+        for comma in memchr::memchr_iter(b',', &bytes[start..end]) {
+            self.record.push_field(&bytes[field..start + comma]);
+            field = start + comma + 1;
+        }
+        self.record.push_field(&bytes[field..end]);
+        let line = self.line;
+        self.next = (end + 1).min(bytes.len());
+        self.line += 1;
+        Some((line, &self.record, end + 1 >= bytes.len()))
     }
 }
 
@@ -551,6 +615,42 @@ impl<'s> Row<'s> {
                 col,
                 format!("`{s}` is not a number; expected a non-negative number"),
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every row of a source: its line and its fields.
+    fn rows(mut source: CsvSource<'_>) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut out = Vec::new();
+        while let Some(row) = source.next_row().unwrap() {
+            let (At::Line(line), Data::Csv { record, .. }) = (row.at, &row.data) else {
+                unreachable!("a CSV row");
+            };
+            out.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    proptest! {
+        /// Plain text (blank lines, empty fields, spaces, multi-byte characters, a last
+        /// line with or without its break) gives the rows and line numbers the CSV
+        /// reader gives.
+        #[test]
+        fn plain_lines_equal_the_csv_reader(text in "[a, \n\u{e9}]{0,40}", first in 2u64..9) {
+            let headers = vec!["x".to_string()];
+            let plain = CsvSource::continue_plain(text.as_bytes(), "f.csv", headers.clone(), first);
+            let csv = CsvSource::continue_csv(
+                Box::new(text.as_bytes()),
+                "f.csv",
+                headers,
+                first,
+            );
+            prop_assert_eq!(rows(plain), rows(csv));
         }
     }
 }

@@ -100,9 +100,24 @@ impl PathSteps {
     }
 }
 
-/// The length of the longest common beginning of two byte strings.
+/// The length of the longest common beginning of two byte strings (compared eight
+/// bytes at a time: the first differing byte is the lowest set byte of their xor).
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    let n = a.len().min(b.len());
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let mut i = 0;
+    while i + 8 <= n {
+        let diff = word(a, i) ^ word(b, i);
+        if diff != 0 {
+            return i + (diff.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 #[cfg(test)]
@@ -146,6 +161,21 @@ mod tests {
         out.clear();
         steps.split("a > b", &mut channels, &mut out).unwrap();
         assert_eq!(out, [0, 1], "after a refusal nothing stale is reused");
+    }
+
+    #[test]
+    fn common_prefix_finds_the_first_difference_at_any_place() {
+        let a = b"abcdefghijklmnopqrstu";
+        for len in 0..=a.len() {
+            for at in 0..len {
+                let mut b = a[..len].to_vec();
+                b[at] ^= 0x20;
+                assert_eq!(common_prefix(&a[..len], &b), at);
+                assert_eq!(common_prefix(&b, &a[..len]), at);
+            }
+            assert_eq!(common_prefix(&a[..len], a), len);
+            assert_eq!(common_prefix(a, &a[..len]), len);
+        }
     }
 
     proptest! {
