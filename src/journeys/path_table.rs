@@ -268,7 +268,12 @@ impl PathTableBuilder {
             used[c as usize] = true;
         }
         let (channels, remap) = self.channels.sorted_subset(&used);
-        let steps: Vec<ChannelId> = self.steps.iter().map(|&c| remap[c as usize]).collect();
+        let mut steps = self.steps;
+        if remap.iter().enumerate().any(|(c, &to)| to as usize != c) {
+            for c in &mut steps {
+                *c = remap[*c as usize];
+            }
+        }
         let path = |i: usize| &steps[self.offsets[i]..self.offsets[i + 1]];
         // Rows already distinct and in path order (a summary written sorted, as
         // pathcredit writes them) are the canonical table as they stand: one pass over
