@@ -200,45 +200,12 @@ impl System {
     /// The system of `chain`, with its components and the bound on expected steps.
     pub fn new(chain: &Chain, tolerance: f64) -> Result<System> {
         let n = chain.len();
-        // Storage order: component after component in solve order; a swept component's
-        // states in window order, so that a state's successors (its window shifted by
-        // one touch) lie side by side. `position[s]` is chain state `s`'s place.
-        let mut stored: Vec<u32> = Vec::with_capacity(n);
-        let mut parts = Vec::new();
-        for mut states in scc::components(n, &chain.row_ptr, &chain.col) {
-            let method = match states.len() {
-                1 => Method::Single,
-                k if k <= DENSE_MAX => Method::Dense,
-                _ => {
-                    states.sort_by_key(|&s| (window_order(chain.keys[s as usize]), s));
-                    Method::Sweeps
-                }
-            };
-            parts.push((stored.len(), method));
-            stored.extend_from_slice(&states);
-        }
+        let (stored, parts) = storage_order(chain);
         let mut position = vec![0u32; n];
         for (i, &s) in stored.iter().enumerate() {
             position[s as usize] = i as u32;
         }
-        let out = |s: usize| chain.out[s];
-        let mut row_ptr = Vec::with_capacity(n + 1);
-        row_ptr.push(0);
-        let mut col = Vec::with_capacity(chain.col.len());
-        let mut prob = Vec::with_capacity(chain.col.len());
-        let mut row: Vec<(u32, f64)> = Vec::new();
-        for &s in &stored {
-            let s = s as usize;
-            row.clear();
-            row.extend(
-                (chain.row_ptr[s]..chain.row_ptr[s + 1])
-                    .map(|e| (position[chain.col[e] as usize], chain.count[e] / out(s))),
-            );
-            row.sort_unstable_by_key(|&(t, _)| t);
-            col.extend(row.iter().map(|&(t, _)| t));
-            prob.extend(row.iter().map(|&(_, p)| p));
-            row_ptr.push(col.len());
-        }
+        let (row_ptr, col, prob) = stored_rows(chain, &stored, &position);
         let per_out = |w: &[f64]| -> Vec<f64> {
             stored
                 .iter()
@@ -725,6 +692,57 @@ impl System {
         }
         Err(SlowComponent { sweeps: done })
     }
+}
+
+/// The chain's states in storage order, component after component in solve order (a
+/// swept component's states in window order, so that a state's successors, its window
+/// shifted by one touch, lie side by side), with where each component starts and how it
+/// is solved.
+fn storage_order(chain: &Chain) -> (Vec<u32>, Vec<(usize, Method)>) {
+    let mut stored: Vec<u32> = Vec::with_capacity(chain.len());
+    let mut parts = Vec::new();
+    for mut states in scc::components(chain.len(), &chain.row_ptr, &chain.col) {
+        let method = match states.len() {
+            1 => Method::Single,
+            k if k <= DENSE_MAX => Method::Dense,
+            _ => {
+                states.sort_by_key(|&s| (window_order(chain.keys[s as usize]), s));
+                Method::Sweeps
+            }
+        };
+        parts.push((stored.len(), method));
+        stored.extend_from_slice(&states);
+    }
+    (stored, parts)
+}
+
+/// The transition probabilities of the states `stored` in that order, as CSR rows whose
+/// columns are places (`position[s]`: chain state `s`'s place), ascending in each row.
+fn stored_rows(
+    chain: &Chain,
+    stored: &[u32],
+    position: &[u32],
+) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
+    let mut row_ptr = Vec::with_capacity(stored.len() + 1);
+    row_ptr.push(0);
+    let mut col = Vec::with_capacity(chain.col.len());
+    let mut prob = Vec::with_capacity(chain.col.len());
+    let mut row: Vec<(u32, f64)> = Vec::new();
+    for &s in stored {
+        let s = s as usize;
+        row.clear();
+        row.extend((chain.row_ptr[s]..chain.row_ptr[s + 1]).map(|e| {
+            (
+                position[chain.col[e] as usize],
+                chain.count[e] / chain.out[s],
+            )
+        }));
+        row.sort_unstable_by_key(|&(t, _)| t);
+        col.extend(row.iter().map(|&(t, _)| t));
+        prob.extend(row.iter().map(|&(_, p)| p));
+        row_ptr.push(col.len());
+    }
+    (row_ptr, col, prob)
 }
 
 /// Rows up to this many transitions are summed left to right; longer ones in halves.
