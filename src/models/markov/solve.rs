@@ -125,8 +125,10 @@ struct Component {
 
 /// The linear system of a chain, ready for repeated solves.
 pub(crate) struct System {
-    /// Where each chain state is stored: every vector below is in storage order.
-    position: Vec<u32>,
+    /// The chain state stored at each place: every vector below is in storage order.
+    stored: Vec<u32>,
+    /// The place of the start state.
+    start: usize,
     row_ptr: Vec<usize>,
     col: Vec<u32>,
     prob: Vec<f64>,
@@ -245,7 +247,8 @@ impl System {
             row_ptr,
             col,
             prob,
-            position,
+            start: position[0] as usize,
+            stored,
             r,
             rv,
             components,
@@ -344,15 +347,6 @@ impl System {
         Ok(top / (1.0 - worst))
     }
 
-    /// The chain state stored at each place.
-    fn stored_order(&self) -> Vec<usize> {
-        let mut stored = vec![0; self.position.len()];
-        for (s, &i) in self.position.iter().enumerate() {
-            stored[i as usize] = s;
-        }
-        stored
-    }
-
     /// Solves the system once per removal `0..removals`, where `removed(s, k)` says
     /// whether removal `k` fixes chain state `s` at zero (a removal fixing nothing is the
     /// whole chain), [`REMOVALS_PER_PASS`] removals at a time (passes in parallel), each
@@ -380,13 +374,13 @@ impl System {
         pass: std::ops::Range<usize>,
         removed: &(impl Fn(usize, usize) -> bool + Sync),
     ) -> Result<Vec<StartValues>> {
-        let stored = self.stored_order();
+        let stored = &self.stored;
         let removal_in = |b: usize| (pass.start + b).min(pass.end - 1);
         let fixed: Vec<u64> = stored
             .iter()
             .map(|&s| {
                 (0..REMOVALS_PER_PASS)
-                    .filter(|&b| removed(s, removal_in(b)))
+                    .filter(|&b| removed(s as usize, removal_in(b)))
                     .fold(0u64, |mask, b| mask | 0b11 << (2 * b))
             })
             .collect();
@@ -402,7 +396,7 @@ impl System {
         let targets: [f64; SIDES] =
             std::array::from_fn(|j| if j % 2 == 0 { target_x } else { target_u });
         let (residuals, sweeps) = self.solve_all(&mut v, &rhs, Some(&fixed), &targets)?;
-        let start = &v[self.position[0] as usize];
+        let start = &v[self.start];
         Ok((0..pass.len())
             .map(|b| StartValues {
                 x: start[2 * b].max(0.0),
@@ -817,9 +811,9 @@ mod tests {
     /// dense LU of the whole active system (Kemeny & Snell 1960, ch. III), independent
     /// of components. Returns `x` and `u` from start.
     fn dense_reference(system: &System, removed: &[bool]) -> (f64, f64) {
-        let stored = system.stored_order();
+        let stored = &system.stored;
         let n = stored.len();
-        let active: Vec<usize> = (0..n).filter(|&i| !removed[stored[i]]).collect();
+        let active: Vec<usize> = (0..n).filter(|&i| !removed[stored[i] as usize]).collect();
         let mut place = vec![usize::MAX; n];
         for (k, &i) in active.iter().enumerate() {
             place[i] = k;
@@ -840,7 +834,7 @@ mod tests {
         let mut u: Vec<f64> = active.iter().map(|&i| system.rv[i]).collect();
         lu.solve(&mut x);
         lu.solve(&mut u);
-        let start = place[system.position[0] as usize];
+        let start = place[system.start];
         (x[start], u[start])
     }
 
@@ -928,7 +922,7 @@ mod tests {
     fn swept_states_are_stored_in_window_order() {
         let chain = chain(15);
         let system = System::new(&chain, 1e-12).unwrap();
-        let stored = system.stored_order();
+        let stored: Vec<usize> = system.stored.iter().map(|&s| s as usize).collect();
         let swept = system
             .components
             .iter()
@@ -939,7 +933,7 @@ mod tests {
             .map(|&s| chain.channels_of(s).collect())
             .collect();
         assert!(windows.windows(2).all(|w| w[0] < w[1]), "lexicographic");
-        assert_eq!(stored[system.position[0] as usize], 0);
+        assert_eq!(stored[system.start], 0);
         // Every swept state's successors inside the component are windows starting with
         // its suffix, and every place between the first and the last of them holds such
         // a window: they are read as one run.
