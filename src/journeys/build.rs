@@ -21,6 +21,7 @@ use crate::csv_input::{ReadOptions, Records};
 use crate::error::{Error, Result};
 use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
+use crate::journeys::person_cut::PersonJourneys;
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::timelines::{Timelines, whole_logs};
@@ -319,20 +320,15 @@ pub(crate) fn build_validated(
     };
 
     let mut counts = WindowCounts::default();
-    let mut draft = Draft::default();
+    // Persons' journeys, cut on every core, added to the builder once the events are freed.
+    let mut person_parts = Vec::new();
     match params.level {
         JourneyLevel::Person => {
-            summary.sessions =
-                for_each_person_timeline(&log.events, params, &is_direct, |person, items| {
-                    emit_journeys(
-                        persons.keys.name(person),
-                        items,
-                        &rules,
-                        &mut counts,
-                        &mut draft,
-                        &mut builder,
-                    );
-                });
+            person_parts = PersonJourneys::cut(&log.events, params, &is_direct, &rules);
+            for part in &person_parts {
+                counts.add(&part.counts);
+                summary.sessions += part.sessions;
+            }
         }
         JourneyLevel::Account => {
             let accounts = account_of_persons(&log.events, persons.keys.len());
@@ -350,7 +346,7 @@ pub(crate) fn build_validated(
                     }
                 });
             merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(Item::order(&a.1, &b.1)));
-            let mut items = Vec::new();
+            let (mut items, mut draft) = (Vec::new(), Draft::default());
             for group in merged.chunk_by(|a, b| a.0 == b.0) {
                 let account = group[0].0;
                 items.clear();
@@ -366,9 +362,12 @@ pub(crate) fn build_validated(
     debug_assert_eq!(summary.conversions_accounted(), summary.events.conversions);
     if !params.keep_timelines {
         // Nothing reads the events after this: free them (40 bytes each, 400 MB at 10M
-        // events) before the journeys are finished, which is when memory peaks.
+        // events) before the journeys are named and finished, which is when memory peaks.
         log.events = Vec::new();
     }
+    PersonJourneys::add_all(person_parts, &mut builder, |person| {
+        persons.keys.name(person)
+    });
     let journeys = builder.finish();
     let timelines = params.keep_timelines.then(|| {
         whole_logs(

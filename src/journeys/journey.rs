@@ -279,6 +279,16 @@ impl JourneysBuilder {
         self.offsets.push(self.touches.len());
     }
 
+    /// Room for `journeys` more journeys with `touches` more touches.
+    pub(crate) fn reserve(&mut self, journeys: usize, touches: usize) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.infos.reserve_exact(journeys);
+        self.offsets.reserve_exact(journeys);
+        self.touches.reserve_exact(touches);
+    }
+
     /// Number of journeys added.
     pub fn len(&self) -> usize {
         self.infos.len()

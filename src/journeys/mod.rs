@@ -17,6 +17,7 @@ mod labels;
 mod path_csv;
 mod path_steps;
 mod path_table;
+mod person_cut;
 mod sessions;
 mod summary;
 mod timelines;

@@ -289,42 +289,46 @@ impl PathTableBuilder {
             };
         }
         let counts = |i: usize| (self.conversions[i], self.value[i], self.nulls[i]);
-        let by_counts = |&a: &usize, &b: &usize| {
-            let ((ca, va, na), (cb, vb, nb)) = (counts(a), counts(b));
-            ca.total_cmp(&cb)
-                .then(va.total_cmp(&vb))
-                .then(na.total_cmp(&nb))
-        };
 
         // Duplicates are merged in a fixed order whatever the order of the rows: each
         // path's rows sorted by (conversions, value, nulls) and added in that order.
         // Rows are grouped by path with a hash map (millions of journeys share a few
         // hundred thousand paths), then only the distinct paths are sorted.
-        let (groups, members) = group_rows_by_path(rows, path);
-        let mut order: Vec<usize> = (0..groups.len() - 1).collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            let (ra, rb) = (members[groups[a]], members[groups[b]]);
-            path(ra).cmp(path(rb))
+        let groups = group_rows_by_path(rows, path, counts);
+        let prefix = PrefixKey::new(channels.len());
+        let mut order: Vec<(u128, usize)> = (0..groups.len())
+            .map(|g| (prefix.of(path(groups.first_row[g])), g))
+            .collect();
+        order.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| path(groups.first_row[a.1]).cmp(path(groups.first_row[b.1])))
         });
 
         let mut table = PathTable {
             channels,
             offsets: Vec::with_capacity(order.len() + 1),
+            conversions: Vec::with_capacity(order.len()),
+            value: Vec::with_capacity(order.len()),
+            nulls: Vec::with_capacity(order.len()),
             ..PathTable::default()
         };
         table.offsets.push(0);
-        let mut same_path: Vec<usize> = Vec::new();
-        for g in order {
+        let mut same_path: Vec<(f64, f64, f64)> = Vec::new();
+        for (_, g) in order {
             same_path.clear();
-            same_path.extend_from_slice(&members[groups[g]..groups[g + 1]]);
-            same_path.sort_unstable_by(by_counts);
-            let (mut c, mut v, mut n) = counts(same_path[0]);
-            for &i in &same_path[1..] {
-                c += self.conversions[i];
-                v += self.value[i];
-                n += self.nulls[i];
+            same_path.extend_from_slice(groups.counts(g));
+            same_path.sort_unstable_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then(a.1.total_cmp(&b.1))
+                    .then(a.2.total_cmp(&b.2))
+            });
+            let (mut c, mut v, mut n) = same_path[0];
+            for &(ci, vi, ni) in &same_path[1..] {
+                c += ci;
+                v += vi;
+                n += ni;
             }
-            table.steps.extend_from_slice(path(same_path[0]));
+            table.steps.extend_from_slice(path(groups.first_row[g]));
             table.offsets.push(table.steps.len());
             table.conversions.push(c);
             table.value.push(v);
@@ -334,23 +338,74 @@ impl PathTableBuilder {
     }
 }
 
-/// Rows grouped by equal paths: `(starts, members)`, where group `g`'s rows are
-/// `members[starts[g]..starts[g + 1]]` in row order and groups are numbered by first
-/// appearance.
+/// A path's first steps packed into one integer whose order is the order of paths:
+/// each step is `id + 1` in `bits` bits, first step highest, and steps past the end
+/// are 0, so a path sorts before its extensions as it does as a slice. Two paths with
+/// different keys compare as their keys do; equal keys need the paths compared.
+struct PrefixKey {
+    bits: u32,
+    steps: usize,
+}
+
+impl PrefixKey {
+    /// The key for paths over `channels` ids.
+    fn new(channels: usize) -> Self {
+        let bits = (usize::BITS - channels.leading_zeros()).max(1);
+        PrefixKey {
+            bits,
+            steps: (u128::BITS / bits) as usize,
+        }
+    }
+
+    fn of(&self, path: &[ChannelId]) -> u128 {
+        let mut key = 0u128;
+        for i in 0..self.steps {
+            let step = path.get(i).map_or(0, |&c| u128::from(c) + 1);
+            key = (key << self.bits) | step;
+        }
+        key
+    }
+}
+
+/// Rows grouped by equal paths, groups numbered by first appearance: each group's
+/// first row and its rows' counts `(conversions, value, nulls)` in row order.
+struct PathGroups {
+    first_row: Vec<usize>,
+    /// Group `g`'s counts are `counts[starts[g]..starts[g + 1]]`.
+    starts: Vec<usize>,
+    counts: Vec<(f64, f64, f64)>,
+}
+
+impl PathGroups {
+    fn len(&self) -> usize {
+        self.first_row.len()
+    }
+
+    fn counts(&self, g: usize) -> &[(f64, f64, f64)] {
+        &self.counts[self.starts[g]..self.starts[g + 1]]
+    }
+}
+
+/// Groups rows by path with a hash map; a counting sort by group (stable, so rows stay
+/// in order) gathers the counts of each group side by side while reading rows in order.
 fn group_rows_by_path<'a>(
     rows: usize,
     path: impl Fn(usize) -> &'a [ChannelId],
-) -> (Vec<usize>, Vec<usize>) {
+    counts: impl Fn(usize) -> (f64, f64, f64),
+) -> PathGroups {
     let mut group_of_path: FxHashMap<&[ChannelId], usize> =
         FxHashMap::with_capacity_and_hasher(rows, Default::default());
+    let mut first_row = Vec::new();
     let group: Vec<usize> = (0..rows)
         .map(|i| {
             let next = group_of_path.len();
-            *group_of_path.entry(path(i)).or_insert(next)
+            *group_of_path.entry(path(i)).or_insert_with(|| {
+                first_row.push(i);
+                next
+            })
         })
         .collect();
-    // A counting sort of the rows by group (stable, so rows stay in order).
-    let mut starts = vec![0usize; group_of_path.len() + 1];
+    let mut starts = vec![0usize; first_row.len() + 1];
     for &g in &group {
         starts[g + 1] += 1;
     }
@@ -358,12 +413,16 @@ fn group_rows_by_path<'a>(
         starts[g] += starts[g - 1];
     }
     let mut next = starts.clone();
-    let mut members = vec![0usize; rows];
+    let mut gathered = vec![(0.0, 0.0, 0.0); rows];
     for (i, &g) in group.iter().enumerate() {
-        members[next[g]] = i;
+        gathered[next[g]] = counts(i);
         next[g] += 1;
     }
-    (starts, members)
+    PathGroups {
+        first_row,
+        starts,
+        counts: gathered,
+    }
 }
 
 #[cfg(test)]
@@ -459,5 +518,59 @@ mod tests {
         assert_eq!(mapped.row(0).conversions, 2.0);
         assert_eq!(dropped.rows, 1);
         assert_eq!(dropped.conversions, 2.0);
+    }
+
+    proptest::proptest! {
+        /// Keys order paths as slices do wherever they differ, for every key width
+        /// (1 to 32 bits a step), paths longer than a key holds included.
+        #[test]
+        fn prefix_keys_order_paths_as_slices_do(
+            channels in 1usize..70_000,
+            a in proptest::collection::vec(0u32..70_000, 0..50),
+            b in proptest::collection::vec(0u32..70_000, 0..50),
+            cut in 0usize..50,
+        ) {
+            let fit = |p: &[u32]| p.iter().map(|&c| c % channels as u32).collect::<Vec<_>>();
+            let (a, mut b) = (fit(&a), fit(&b));
+            // Half the time `b` shares `a`'s first steps.
+            if cut % 2 == 0 {
+                let keep = cut.min(a.len());
+                b.splice(0..keep.min(b.len()), a[..keep].iter().copied());
+            }
+            let key = PrefixKey::new(channels);
+            let (ka, kb) = (key.of(&a), key.of(&b));
+            if ka != kb {
+                proptest::prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+            } else {
+                let held = key.steps;
+                proptest::prop_assert_eq!(&a[..a.len().min(held)], &b[..b.len().min(held)]);
+            }
+        }
+    }
+
+    /// Paths sharing more steps than a key holds are still sorted and merged right.
+    #[test]
+    fn paths_longer_than_a_key_sort_by_their_later_steps() {
+        let long = |last: &'static str| {
+            let mut p = vec!["a"; 200];
+            p.push(last);
+            p
+        };
+        let (x, y) = (long("b"), long("a"));
+        let rows: Vec<(&[&str], f64, f64, f64)> = vec![
+            (&x, 1.0, 1.0, 0.0),
+            (&y, 0.0, 0.0, 1.0),
+            (&x, 1.0, 2.0, 0.0),
+            (&y[..200], 0.0, 0.0, 1.0),
+        ];
+        let t = table(&rows);
+        let mut reversed = rows.clone();
+        reversed.reverse();
+        assert_eq!(t, table(&reversed));
+        assert_eq!(t.len(), 3);
+        let lens: Vec<usize> = t.rows().map(|r| r.path.len()).collect();
+        assert_eq!(lens, [200, 201, 201]);
+        assert_eq!(t.row(1).nulls, 1.0);
+        assert_eq!((t.row(2).conversions, t.row(2).value), (2.0, 3.0));
     }
 }

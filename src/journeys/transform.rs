@@ -99,6 +99,11 @@ impl PathTransform {
     /// paths became empty.
     pub fn apply(&self, table: &PathTable) -> Result<(PathTable, PathRowTotals)> {
         self.validate()?;
+        // The identity keeps every non-empty path as it is, and a table is canonical
+        // already: nothing to rebuild.
+        if self.is_identity() && table.rows().all(|row| !row.path.is_empty()) {
+            return Ok((table.clone(), PathRowTotals::default()));
+        }
         let channels = table.channels();
         let flags = |names: &[String]| {
             let mut f = vec![false; channels.len()];
@@ -244,5 +249,28 @@ mod tests {
         let (out, _) = kind(TransformKind::Exposure).apply(&b.finish()).unwrap();
         assert_eq!(out.len(), 1);
         assert_eq!(out.row(0).conversions, 3.0);
+    }
+
+    /// The identity returns the table as it is, and still leaves out empty paths
+    /// (reported as emptied), as every other transform does.
+    #[test]
+    fn the_identity_keeps_the_table_and_drops_empty_paths() {
+        let mut b = PathTable::builder();
+        b.push(&["b", "a"], 1.0, 3.0, 0.0);
+        b.push(&["a"], 0.0, 0.0, 2.0);
+        let table = b.finish();
+        let identity = kind(TransformKind::None);
+        let (out, emptied) = identity.apply(&table).unwrap();
+        assert_eq!(out, table);
+        assert_eq!(emptied, PathRowTotals::default());
+        let mut b = PathTable::builder();
+        b.extend_from(&table);
+        b.push::<&str>(&[], 1.0, 5.0, 1.0);
+        let (out, emptied) = identity.apply(&b.finish()).unwrap();
+        assert_eq!(out, table);
+        assert_eq!(
+            (emptied.rows, emptied.conversions, emptied.nulls),
+            (1, 1.0, 1.0)
+        );
     }
 }

@@ -81,6 +81,43 @@ pub struct WindowCounts {
     pub milestones_unmarked: u64,
 }
 
+impl WindowCounts {
+    /// Adds the counts of another part of the timelines.
+    pub(crate) fn add(&mut self, other: &WindowCounts) {
+        // Every field by name: a new counter cannot be forgotten here.
+        let WindowCounts {
+            converting_journeys,
+            non_converting_journeys,
+            censored_journeys,
+            journey_touches,
+            touch_events_in_converting,
+            touch_events_in_non_converting,
+            touch_events_outside_window,
+            touch_events_beyond_steps,
+            touch_events_censored,
+            conversions_attributed,
+            conversions_unattributable,
+            conversions_to_unattributed_channel,
+            milestones_marked,
+            milestones_unmarked,
+        } = other;
+        self.converting_journeys += converting_journeys;
+        self.non_converting_journeys += non_converting_journeys;
+        self.censored_journeys += censored_journeys;
+        self.journey_touches += journey_touches;
+        self.touch_events_in_converting += touch_events_in_converting;
+        self.touch_events_in_non_converting += touch_events_in_non_converting;
+        self.touch_events_outside_window += touch_events_outside_window;
+        self.touch_events_beyond_steps += touch_events_beyond_steps;
+        self.touch_events_censored += touch_events_censored;
+        self.conversions_attributed += conversions_attributed;
+        self.conversions_unattributable += conversions_unattributable;
+        self.conversions_to_unattributed_channel += conversions_to_unattributed_channel;
+        self.milestones_marked += milestones_marked;
+        self.milestones_unmarked += milestones_unmarked;
+    }
+}
+
 /// A journey ready to be added: its touches and fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Draft {

@@ -407,6 +407,25 @@ proptest! {
             prop_assert_eq!(sa.windows, sb.windows);
         }
     }
+
+    /// Timelines are cut a range of persons per core; the journeys and every count are
+    /// the same on any number of cores.
+    #[test]
+    fn journeys_are_the_same_on_any_number_of_cores(rows in events_strategy()) {
+        prop_assume!(rows.iter().any(|r| r.contains("touch") || r.contains("conversion")));
+        let text = format!("timestamp,user_id,event,channel,session_id,value\n{}\n", rows.join("\n"));
+        let params = JourneyParams { lookback: Some(20 * DAY), ..JourneyParams::default() };
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| build_with(&text, None, &params))
+        };
+        let (one, one_summary) = on(1);
+        for threads in [2, 3, 7] {
+            let (many, many_summary) = on(threads);
+            prop_assert_eq!(journeys_csv(&many), journeys_csv(&one));
+            prop_assert_eq!(&many_summary, &one_summary);
+        }
+    }
 }
 
 #[test]
