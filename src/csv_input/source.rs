@@ -119,9 +119,12 @@ impl<'a> CsvSource<'a> {
             headers,
             inner: Inner::Plain(PlainLines {
                 bytes,
+                text: std::str::from_utf8(bytes).ok(),
+                nul_free: memchr::memchr(0, bytes).is_none(),
                 next: 0,
                 line,
                 record: csv::ByteRecord::new(),
+                ends: Vec::new(),
             }),
         }
     }
@@ -248,11 +251,11 @@ impl<'a> CsvSource<'a> {
                     Err(csv_error(name, e, line))
                 }
             },
-            Inner::Plain(lines) => Ok(lines.next_record().map(|(line, record, last)| Row {
+            Inner::Plain(lines) => Ok(lines.next_record().map(|(line, data)| Row {
                 source: name,
                 headers,
                 at: At::Line(line),
-                data: Data::Csv { record, last },
+                data,
             })),
             Inner::Table {
                 table,
@@ -293,17 +296,24 @@ impl<'a> CsvSource<'a> {
 /// Plain CSV text read line by line.
 struct PlainLines<'a> {
     bytes: &'a [u8],
+    /// The whole text, when it is valid UTF-8 (checked once, not field by field: a
+    /// field cut at commas and line breaks of valid text is valid text).
+    text: Option<&'a str>,
+    /// True when the text holds no NUL byte.
+    nul_free: bool,
     /// Where the next line starts.
     next: usize,
     /// Its line number.
     line: u64,
+    /// The fields of a line of text that is not valid UTF-8, checked field by field.
     record: csv::ByteRecord,
+    /// Where each field of a line of valid text ends, from the line's start.
+    ends: Vec<usize>,
 }
 
 impl PlainLines<'_> {
-    /// The next record with its line number and whether it ends the text; blank lines
-    /// are stepped over.
-    fn next_record(&mut self) -> Option<(u64, &csv::ByteRecord, bool)> {
+    /// The next record with its line number; blank lines are stepped over.
+    fn next_record(&mut self) -> Option<(u64, Data<'_>)> {
         let bytes = self.bytes;
         while bytes.get(self.next) == Some(&b'\n') {
             self.next += 1;
@@ -314,17 +324,34 @@ impl PlainLines<'_> {
         }
         let start = self.next;
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let line = self.line;
+        self.next = (end + 1).min(bytes.len());
+        self.line += 1;
+        let fields = memchr::memchr_iter(b',', &bytes[start..end]);
+        if let Some(text) = self.text {
+            self.ends.clear();
+            self.ends.extend(fields);
+            self.ends.push(end - start);
+            let data = Data::Plain {
+                line: &text[start..end],
+                ends: &self.ends,
+                nul_free: self.nul_free,
+            };
+            return Some((line, data));
+        }
         self.record.clear();
         let mut field = start;
-        for comma in memchr::memchr_iter(b',', &bytes[start..end]) {
+        for comma in fields {
             self.record.push_field(&bytes[field..start + comma]);
             field = start + comma + 1;
         }
         self.record.push_field(&bytes[field..end]);
-        let line = self.line;
-        self.next = (end + 1).min(bytes.len());
-        self.line += 1;
-        Some((line, &self.record, end + 1 >= bytes.len()))
+        let last = end + 1 >= bytes.len();
+        let data = Data::Csv {
+            record: &self.record,
+            last,
+        };
+        Some((line, data))
     }
 }
 
@@ -362,6 +389,14 @@ enum Data<'s> {
         record: &'s csv::ByteRecord,
         /// The row ended at the end of the input.
         last: bool,
+    },
+    /// A line of plain text known to be valid UTF-8.
+    Plain {
+        line: &'s str,
+        /// Where each field ends in `line` (at its comma, or at the line's end).
+        ends: &'s [usize],
+        /// The text holds no NUL byte.
+        nul_free: bool,
     },
     Table {
         batch: &'s Batch<'s>,
@@ -450,14 +485,7 @@ impl<'s> Row<'s> {
     /// Checks text bytes: UTF-8 without NUL bytes; the text trimmed.
     fn text<'t>(&self, col: usize, bytes: &'t [u8]) -> Result<&'t str> {
         match std::str::from_utf8(bytes) {
-            Ok(s) if s.contains('\0') => Err(self.error(
-                col,
-                format!(
-                    "contains a NUL byte (at byte {} of the field); expected text",
-                    s.find('\0').unwrap_or(0) + 1
-                ),
-            )),
-            Ok(s) => Ok(trim(s)),
+            Ok(s) => self.nul_free_text(col, s),
             Err(e) => Err(self.error(
                 col,
                 format!(
@@ -469,33 +497,24 @@ impl<'s> Row<'s> {
         }
     }
 
-    /// A table row's cell.
-    fn cell(&self, col: usize) -> Option<Cell<'s>> {
-        match &self.data {
-            Data::Table { batch, index, .. } => Some(batch.columns[col].cell(*index)),
-            Data::Csv { .. } => None,
+    /// Checks valid text for NUL bytes; the text trimmed.
+    fn nul_free_text<'t>(&self, col: usize, s: &'t str) -> Result<&'t str> {
+        match s.find('\0') {
+            Some(at) => Err(self.error(
+                col,
+                format!(
+                    "contains a NUL byte (at byte {} of the field); expected text",
+                    at + 1
+                ),
+            )),
+            None => Ok(trim(s)),
         }
     }
 
-    /// The field's text, trimmed; an error if the row is too short or the bytes are
-    /// not UTF-8. A table's null is empty text; its numbers and timestamps are written
-    /// as a CSV file would hold them.
-    pub fn str(&self, col: usize) -> Result<&'s str> {
-        let record = match &self.data {
-            Data::Csv { record, .. } => *record,
-            Data::Table {
-                batch,
-                index,
-                cells,
-            } => {
-                return match batch.columns[col].cell(*index) {
-                    Cell::Null => Ok(""),
-                    Cell::Text(bytes) => self.text(col, bytes),
-                    other => Ok(cells[col].get_or_init(|| format_cell(other)).as_str()),
-                };
-            }
-        };
-        if record.len() > self.headers.len() {
+    /// Checks that a CSV row of `fields` fields has column `col`, and no more fields
+    /// than the header.
+    fn check_fields(&self, col: usize, found: usize) -> Result<()> {
+        if found > self.headers.len() {
             // More fields than the header: an unquoted comma (a thousands separator) has
             // shifted the columns, and every value after it would be read wrongly.
             let extra = self.headers.len();
@@ -505,22 +524,65 @@ impl<'s> Row<'s> {
                     "the row has {} fields; the header has {} (an unquoted comma inside a \
                      value, such as a thousands separator, splits it: quote the value or \
                      remove the comma)",
-                    record.len(),
+                    found,
                     self.headers.len()
                 ),
             ));
         }
-        let Some(bytes) = record.get(col) else {
+        if col >= found {
             return Err(self.error(
                 col,
                 format!(
                     "the row has {}; the header has {}",
-                    fields(record.len()),
+                    fields(found),
                     self.headers.len()
                 ),
             ));
-        };
-        self.text(col, bytes)
+        }
+        Ok(())
+    }
+
+    /// A table row's cell.
+    fn cell(&self, col: usize) -> Option<Cell<'s>> {
+        match &self.data {
+            Data::Table { batch, index, .. } => Some(batch.columns[col].cell(*index)),
+            Data::Csv { .. } | Data::Plain { .. } => None,
+        }
+    }
+
+    /// The field's text, trimmed; an error if the row is too short or the bytes are
+    /// not UTF-8. A table's null is empty text; its numbers and timestamps are written
+    /// as a CSV file would hold them.
+    pub fn str(&self, col: usize) -> Result<&'s str> {
+        match &self.data {
+            Data::Csv { record, .. } => {
+                self.check_fields(col, record.len())?;
+                self.text(col, &record[col])
+            }
+            Data::Plain {
+                line,
+                ends,
+                nul_free,
+            } => {
+                self.check_fields(col, ends.len())?;
+                let start = if col == 0 { 0 } else { ends[col - 1] + 1 };
+                let field = &line[start..ends[col]];
+                if *nul_free {
+                    Ok(trim(field))
+                } else {
+                    self.nul_free_text(col, field)
+                }
+            }
+            Data::Table {
+                batch,
+                index,
+                cells,
+            } => match batch.columns[col].cell(*index) {
+                Cell::Null => Ok(""),
+                Cell::Text(bytes) => self.text(col, bytes),
+                other => Ok(cells[col].get_or_init(|| format_cell(other)).as_str()),
+            },
+        }
     }
 
     /// The field's text, or an error if it is empty.
@@ -628,10 +690,21 @@ mod tests {
     fn rows(mut source: CsvSource<'_>) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut out = Vec::new();
         while let Some(row) = source.next_row().unwrap() {
-            let (At::Line(line), Data::Csv { record, .. }) = (row.at, &row.data) else {
+            let At::Line(line) = row.at else {
                 unreachable!("a CSV row");
             };
-            out.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+            let fields = match &row.data {
+                Data::Csv { record, .. } => record.iter().map(<[u8]>::to_vec).collect(),
+                Data::Plain { line, ends, .. } => {
+                    let starts = std::iter::once(0).chain(ends.iter().map(|e| e + 1));
+                    starts
+                        .zip(*ends)
+                        .map(|(a, &b)| line.as_bytes()[a..b].to_vec())
+                        .collect()
+                }
+                Data::Table { .. } => unreachable!("a CSV row"),
+            };
+            out.push((line, fields));
         }
         out
     }
@@ -651,6 +724,29 @@ mod tests {
                 first,
             );
             prop_assert_eq!(rows(plain), rows(csv));
+        }
+
+        /// Every field read from plain bytes (invalid UTF-8, NUL bytes, multi-byte
+        /// characters, short and long rows) gives the text, or the error, that reading
+        /// it through the CSV reader gives.
+        #[test]
+        fn plain_fields_read_as_the_csv_reader_reads_them(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"a, \n\xc3\xa9\xff\x00".to_vec()), 0..40),
+        ) {
+            let headers = vec!["x".to_string(), "y".to_string()];
+            let read = |mut source: CsvSource<'_>| {
+                let mut out = Vec::new();
+                while let Some(row) = source.next_row().unwrap() {
+                    for col in 0..3 {
+                        out.push(row.str(col).map(str::to_string).map_err(|e| e.to_string()));
+                    }
+                }
+                out
+            };
+            let plain = CsvSource::continue_plain(&text, "f.csv", headers.clone(), 2);
+            let csv = CsvSource::continue_csv(Box::new(&text[..]), "f.csv", headers, 2);
+            prop_assert_eq!(read(plain), read(csv));
         }
     }
 }
