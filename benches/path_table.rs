@@ -1,5 +1,7 @@
 //! Stage: reading a path summary CSV into a canonical PathTable (100k and 10k rows under
-//! `cargo bench`, 1M and 100k with `PATHCREDIT_BENCH_LARGE=1`).
+//! `cargo bench`, 1M and 100k with `PATHCREDIT_BENCH_LARGE=1`), and making the canonical
+//! table of rows in no order with repeated paths, as aggregating journeys does (every
+//! row of a table split in two, the halves shuffled).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pathcredit::bench_data::PathSynth;
@@ -34,5 +36,49 @@ fn read_path_summary(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, read_path_summary);
+fn aggregate_unsorted_rows(c: &mut Criterion) {
+    let mut group = c.benchmark_group("path_table");
+    common::configure(&mut group);
+    let rows = common::size(1_000_000, 100_000, 2_000);
+    let table = PathSynth {
+        paths: rows,
+        channels: 10,
+        ..PathSynth::default()
+    }
+    .generate()
+    .unwrap();
+    // Each row twice (its counts halved), in a fixed shuffled order.
+    let mut order: Vec<usize> = (0..2 * table.len()).collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for i in (1..order.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        order.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    let mut builder = PathTable::builder();
+    for name in table.channels().names() {
+        builder.channels_mut().intern(name);
+    }
+    for &i in &order {
+        let row = table.row(i / 2);
+        builder.push_ids(
+            row.path,
+            row.conversions / 2.0,
+            row.value / 2.0,
+            row.nulls / 2.0,
+        );
+    }
+    group.throughput(Throughput::Elements(order.len() as u64));
+    group.bench_function(format!("finish/{}_rows_unsorted", order.len()), |b| {
+        b.iter_batched(
+            || builder.clone(),
+            |builder| builder.finish(),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, read_path_summary, aggregate_unsorted_rows);
 criterion_main!(benches);
