@@ -103,7 +103,7 @@ impl PersonJourneys {
                 let key = key(j.person);
                 builder.push(
                     JourneyInfo {
-                        id: format!("{key}:{}", j.k),
+                        id: journey_id(key, j.k),
                         user_id: key.to_string(),
                         converted: j.converted,
                         value: j.value,
@@ -115,6 +115,26 @@ impl PersonJourneys {
             }
         }
     }
+}
+
+/// `key:k`, written without the formatting machinery (millions of journeys are named).
+fn journey_id(key: &str, k: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = k;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(key.len() + 1 + digits.len() - at);
+    id.push_str(key);
+    id.push(':');
+    id.extend(digits[at..].iter().map(|&d| char::from(d)));
+    id
 }
 
 /// At most `parts` ranges of consecutive events, split at persons' boundaries, that
@@ -198,5 +218,17 @@ mod tests {
         }
         assert_eq!(person_ranges(&events_of(&[0, 0, 0, 0, 0]), 3), vec![0..5]);
         assert_eq!(person_ranges(&events_of(&[0, 1, 2, 3]), 2), [0..2, 2..4]);
+    }
+
+    /// Journey ids read as `format!("{key}:{k}")` writes them.
+    #[test]
+    fn journey_ids_are_key_colon_number() {
+        for key in ["", "u1", "é:x"] {
+            for k in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX] {
+                let id = journey_id(key, k);
+                assert_eq!(id, format!("{key}:{k}"));
+                assert_eq!(id.capacity(), id.len());
+            }
+        }
     }
 }
