@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
-use crate::journeys::intern_pipeline::intern_alongside;
+use crate::journeys::intern_pipeline::{Names, intern_alongside};
 use crate::param::{Choice, Param, choice_str};
 
 /// Column names of the identities file (`timestamp` is optional and not used).
@@ -159,8 +159,9 @@ pub struct IdentityStats {
 pub(crate) struct Persons {
     /// Person index of every id of the id dictionary.
     pub person_of: Vec<u32>,
-    /// Person keys, in sorted order (index = person index).
-    pub keys: Dictionary,
+    /// Person keys, in sorted order (index = person index). Only read by position, so
+    /// no index to find them by name.
+    pub keys: Names,
     pub resolution: Vec<Resolution>,
     pub stats: IdentityStats,
 }
@@ -253,7 +254,13 @@ impl Persons {
             let root = uf.find(id) as usize;
             key_used[best[root] as usize] = true;
         }
-        let (keys, remap) = ids.sorted_subset(&key_used);
+        let order = ids.ids_in_name_order(&key_used);
+        let mut remap = vec![u32::MAX; n];
+        let mut keys = Names::default();
+        for (person, &id) in order.iter().enumerate() {
+            remap[id as usize] = person as u32;
+            keys.push(ids.name(id));
+        }
         let mut person_of = vec![0u32; n];
         let mut resolution = vec![Resolution::Own; n];
         let mut stats = IdentityStats {

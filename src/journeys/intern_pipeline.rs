@@ -16,8 +16,9 @@ pub(crate) struct NamePipe {
     returned: mpsc::Receiver<Names>,
 }
 
-/// Names in one arena, in the order pushed: what a reading thread hands to another.
-#[derive(Default)]
+/// Names in one arena, in the order pushed: what a reading thread hands to another, or
+/// a list of names read by position.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Names {
     bytes: String,
     ends: Vec<usize>,
@@ -31,6 +32,13 @@ impl Names {
 
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// The name pushed `i`-th (from 0).
+    pub fn name(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
     }
 
     pub fn is_empty(&self) -> bool {
