@@ -3,7 +3,6 @@
 //! bench`, 1M with `PATHCREDIT_BENCH_LARGE=1`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pathcredit::bench_data::PathSynth;
 use pathcredit::models::MarkovParams;
 
 mod common;
@@ -13,13 +12,7 @@ fn markov(c: &mut Criterion) {
     common::configure(&mut group);
     let rows = common::size(1_000_000, 100_000, 2_000);
     for channels in [10, 30] {
-        let table = PathSynth {
-            paths: rows,
-            channels,
-            ..PathSynth::default()
-        }
-        .generate()
-        .unwrap();
+        let table = common::synthetic_paths(rows, channels);
         for order in [1, 3] {
             group.bench_function(
                 format!("order_{order}/{rows}_paths_{channels}_channels"),

@@ -4,8 +4,10 @@
 //! row of a table split in two, the halves shuffled).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pathcredit::bench_data::PathSynth;
 use pathcredit::{PathReadOptions, PathTable};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
 
 mod common;
 
@@ -16,13 +18,7 @@ fn read_path_summary(c: &mut Criterion) {
         (common::size(1_000_000, 100_000, 2_000), 10),
         (common::size(100_000, 10_000, 2_000), 30),
     ] {
-        let table = PathSynth {
-            paths: rows,
-            channels,
-            ..PathSynth::default()
-        }
-        .generate()
-        .unwrap();
+        let table = common::synthetic_paths(rows, channels);
         let mut csv = Vec::new();
         table.write_csv(&mut csv).unwrap();
         group.throughput(Throughput::Bytes(csv.len() as u64));
@@ -40,22 +36,10 @@ fn aggregate_unsorted_rows(c: &mut Criterion) {
     let mut group = c.benchmark_group("path_table");
     common::configure(&mut group);
     let rows = common::size(1_000_000, 100_000, 2_000);
-    let table = PathSynth {
-        paths: rows,
-        channels: 10,
-        ..PathSynth::default()
-    }
-    .generate()
-    .unwrap();
+    let table = common::synthetic_paths(rows, 10);
     // Each row twice (its counts halved), in a fixed shuffled order.
     let mut order: Vec<usize> = (0..2 * table.len()).collect();
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    for i in (1..order.len()).rev() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        order.swap(i, (state % (i as u64 + 1)) as usize);
-    }
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(1));
     let mut builder = PathTable::builder();
     for name in table.channels().names() {
         builder.channels_mut().intern(name);

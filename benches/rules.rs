@@ -2,7 +2,6 @@
 //! with `PATHCREDIT_BENCH_LARGE=1`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pathcredit::bench_data::PathSynth;
 use pathcredit::models::{self, Input, ModelName, ModelSettings};
 
 mod common;
@@ -11,13 +10,7 @@ fn rule_models(c: &mut Criterion) {
     let mut group = c.benchmark_group("rules");
     common::configure(&mut group);
     let rows = common::size(1_000_000, 100_000, 2_000);
-    let table = PathSynth {
-        paths: rows,
-        channels: 10,
-        ..PathSynth::default()
-    }
-    .generate()
-    .unwrap();
+    let table = common::synthetic_paths(rows, 10);
     let path_models: Vec<ModelName> = ModelName::ALL
         .into_iter()
         .filter(|m| !m.needs_journeys() && *m != ModelName::Custom)

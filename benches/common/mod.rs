@@ -43,3 +43,16 @@ pub fn configure<M: criterion::measurement::Measurement>(
         group.measurement_time(Duration::from_secs(3));
     }
 }
+
+/// A synthetic path summary of `paths` distinct paths over `channels` channels, the
+/// generator's other settings at their defaults (`generate-paths --seed 1`).
+#[allow(dead_code)]
+pub fn synthetic_paths(paths: usize, channels: usize) -> pathcredit::PathTable {
+    pathcredit::bench_data::PathSynth {
+        paths,
+        channels,
+        ..pathcredit::bench_data::PathSynth::default()
+    }
+    .generate()
+    .unwrap()
+}

@@ -405,6 +405,13 @@ enum Data<'s> {
     },
 }
 
+/// Field `col` of a plain line whose fields end at `ends` (each at its comma, the last at
+/// the line's end).
+fn plain_field<'s>(line: &'s str, ends: &[usize], col: usize) -> &'s str {
+    let start = if col == 0 { 0 } else { ends[col - 1] + 1 };
+    &line[start..ends[col]]
+}
+
 /// One data row of a [`CsvSource`], with typed, located field access.
 pub(crate) struct Row<'s> {
     source: &'s str,
@@ -565,8 +572,7 @@ impl<'s> Row<'s> {
                 nul_free,
             } => {
                 self.check_fields(col, ends.len())?;
-                let start = if col == 0 { 0 } else { ends[col - 1] + 1 };
-                let field = &line[start..ends[col]];
+                let field = plain_field(line, ends, col);
                 if *nul_free {
                     Ok(trim(field))
                 } else {
@@ -695,13 +701,9 @@ mod tests {
             };
             let fields = match &row.data {
                 Data::Csv { record, .. } => record.iter().map(<[u8]>::to_vec).collect(),
-                Data::Plain { line, ends, .. } => {
-                    let starts = std::iter::once(0).chain(ends.iter().map(|e| e + 1));
-                    starts
-                        .zip(*ends)
-                        .map(|(a, &b)| line.as_bytes()[a..b].to_vec())
-                        .collect()
-                }
+                Data::Plain { line, ends, .. } => (0..ends.len())
+                    .map(|col| plain_field(line, ends, col).as_bytes().to_vec())
+                    .collect(),
                 Data::Table { .. } => unreachable!("a CSV row"),
             };
             out.push((line, fields));
