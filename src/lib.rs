@@ -107,6 +107,7 @@ pub mod journeys;
 pub mod linalg;
 pub mod memory;
 pub mod models;
+mod name_index;
 pub mod param;
 pub mod prec;
 pub mod progress;

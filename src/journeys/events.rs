@@ -306,10 +306,12 @@ impl InOrder for EventMerger<'_> {
         let contents = ids_in(&log.contents, &mut into.contents);
         let accounts = ids_in(&log.accounts, &mut into.accounts);
         let at = |ids: &[u32], id: u32| if id == NONE { NONE } else { ids[id as usize] };
+        let mut who = Vec::with_capacity(part.users.len());
+        self.ids.intern_many(part.users.iter(), &mut who);
         into.events.reserve(log.events.len());
-        for (e, user) in log.events.iter().zip(part.users.iter()) {
+        for (e, who) in log.events.iter().zip(who) {
             into.events.push(Event {
-                who: self.ids.intern(user),
+                who,
                 channel: at(&channels, e.channel),
                 campaign: at(&campaigns, e.campaign),
                 content: at(&contents, e.content),

@@ -91,7 +91,7 @@ pub(crate) fn intern_alongside<T, E>(
         let interner = scope.spawn(move || {
             let mut interned = Vec::new();
             for mut batch in batches {
-                interned.extend(batch.iter().map(|name| ids.intern(name)));
+                ids.intern_many(batch.iter(), &mut interned);
                 batch.clear();
                 // The reader may be done; a batch nobody takes back is dropped.
                 let _ = give_back.send(batch);
