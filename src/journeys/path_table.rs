@@ -7,7 +7,7 @@
 //! equals the table of the whole (the table is a sufficient statistic for order-only
 //! models).
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::channel::{ChannelId, Dictionary};
@@ -292,47 +292,28 @@ impl PathTableBuilder {
 
         // Duplicates are merged in a fixed order whatever the order of the rows: each
         // path's rows sorted by (conversions, value, nulls) and added in that order.
-        // Rows are grouped by path with a hash map (millions of journeys share a few
-        // hundred thousand paths), then only the distinct paths are sorted.
-        let groups = group_rows_by_path(rows, path, counts);
+        // Rows are grouped by path (millions of journeys share a few hundred thousand
+        // paths), then only the distinct paths are sorted.
         let prefix = PrefixKey::new(channels.len());
-        let mut order: Vec<(u128, usize)> = (0..groups.len())
-            .map(|g| (prefix.of(path(groups.first_row[g])), g))
-            .collect();
-        order.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| path(groups.first_row[a.1]).cmp(path(groups.first_row[b.1])))
-        });
+        let mut merged = merge_equal_paths(rows, &path, &counts, &prefix);
+        merged.par_sort_unstable_by(|a, b| a.key.cmp(&b.key).then_with(|| a.path.cmp(b.path)));
 
         let mut table = PathTable {
             channels,
-            offsets: Vec::with_capacity(order.len() + 1),
-            conversions: Vec::with_capacity(order.len()),
-            value: Vec::with_capacity(order.len()),
-            nulls: Vec::with_capacity(order.len()),
+            offsets: Vec::with_capacity(merged.len() + 1),
+            conversions: Vec::with_capacity(merged.len()),
+            value: Vec::with_capacity(merged.len()),
+            nulls: Vec::with_capacity(merged.len()),
             ..PathTable::default()
         };
         table.offsets.push(0);
-        let mut same_path: Vec<(f64, f64, f64)> = Vec::new();
-        for (_, g) in order {
-            same_path.clear();
-            same_path.extend_from_slice(groups.counts(g));
-            same_path.sort_unstable_by(|a, b| {
-                a.0.total_cmp(&b.0)
-                    .then(a.1.total_cmp(&b.1))
-                    .then(a.2.total_cmp(&b.2))
-            });
-            let (mut c, mut v, mut n) = same_path[0];
-            for &(ci, vi, ni) in &same_path[1..] {
-                c += ci;
-                v += vi;
-                n += ni;
-            }
-            table.steps.extend_from_slice(path(groups.first_row[g]));
+        for m in merged {
+            let MergedPath { path, sums, .. } = m;
+            table.steps.extend_from_slice(path);
             table.offsets.push(table.steps.len());
-            table.conversions.push(c);
-            table.value.push(v);
-            table.nulls.push(n);
+            table.conversions.push(sums.0);
+            table.value.push(sums.1);
+            table.nulls.push(sums.2);
         }
         table
     }
@@ -367,62 +348,129 @@ impl PrefixKey {
     }
 }
 
-/// Rows grouped by equal paths, groups numbered by first appearance: each group's
-/// first row and its rows' counts `(conversions, value, nulls)` in row order.
-struct PathGroups {
-    first_row: Vec<usize>,
-    /// Group `g`'s counts are `counts[starts[g]..starts[g + 1]]`.
-    starts: Vec<usize>,
-    counts: Vec<(f64, f64, f64)>,
+/// One distinct path: its sort key, its steps, and the counts `(conversions, value, nulls)` of all
+/// its rows summed in a fixed order ([`sum_in_order`]).
+#[derive(Clone, Copy, Debug)]
+struct MergedPath<'a> {
+    /// The path's [`PrefixKey`], to sort by.
+    key: u128,
+    path: &'a [ChannelId],
+    sums: (f64, f64, f64),
 }
 
-impl PathGroups {
-    fn len(&self) -> usize {
-        self.first_row.len()
-    }
+/// Rows per part when [`merge_equal_paths`] splits rows by path hash: a part's hash map
+/// and counts stay in cache.
+const ROWS_PER_PART: usize = 1 << 15;
 
-    fn counts(&self, g: usize) -> &[(f64, f64, f64)] {
-        &self.counts[self.starts[g]..self.starts[g + 1]]
-    }
-}
-
-/// Groups rows by path with a hash map; a counting sort by group (stable, so rows stay
-/// in order) gathers the counts of each group side by side while reading rows in order.
-fn group_rows_by_path<'a>(
+/// The distinct paths of `rows` rows, each with its rows' counts summed, in no
+/// particular order (the caller sorts them).
+///
+/// Rows are split by the hash of their path into parts (every row of a path in the same
+/// part), and the parts are grouped on every core, each with its own hash map; a part
+/// gathers each path's counts with a counting sort by group. The sums do not depend on
+/// how rows are split or ordered.
+fn merge_equal_paths<'a>(
     rows: usize,
-    path: impl Fn(usize) -> &'a [ChannelId],
-    counts: impl Fn(usize) -> (f64, f64, f64),
-) -> PathGroups {
-    let mut group_of_path: FxHashMap<&[ChannelId], usize> =
-        FxHashMap::with_capacity_and_hasher(rows, Default::default());
+    path: &(impl Fn(usize) -> &'a [ChannelId] + Sync),
+    counts: &(impl Fn(usize) -> (f64, f64, f64) + Sync),
+    prefix: &PrefixKey,
+) -> Vec<MergedPath<'a>> {
+    let part_bits = (rows / ROWS_PER_PART).max(1).ilog2() + 1;
+    let part_of = |i: usize| (hash_path(path(i)) >> (64 - part_bits)) as usize;
+    let parts: Vec<u32> = (0..rows)
+        .into_par_iter()
+        .map(|i| part_of(i) as u32)
+        .collect();
+    let mut starts = vec![0usize; (1 << part_bits) + 1];
+    for &p in &parts {
+        starts[p as usize + 1] += 1;
+    }
+    for p in 1..starts.len() {
+        starts[p] += starts[p - 1];
+    }
+    let mut next = starts.clone();
+    let mut by_part = vec![0usize; rows];
+    for (i, &p) in parts.iter().enumerate() {
+        by_part[next[p as usize]] = i;
+        next[p as usize] += 1;
+    }
+    drop(parts);
+    let merged: Vec<Vec<MergedPath<'a>>> = starts
+        .par_windows(2)
+        .map(|w| merge_part(&by_part[w[0]..w[1]], path, counts, prefix))
+        .collect();
+    merged.concat()
+}
+
+/// [`merge_equal_paths`] for the rows `part` (in row order).
+fn merge_part<'a>(
+    part: &[usize],
+    path: &impl Fn(usize) -> &'a [ChannelId],
+    counts: &impl Fn(usize) -> (f64, f64, f64),
+    prefix: &PrefixKey,
+) -> Vec<MergedPath<'a>> {
+    let mut group_of_path: FxHashMap<&[ChannelId], u32> =
+        FxHashMap::with_capacity_and_hasher(part.len(), Default::default());
     let mut first_row = Vec::new();
-    let group: Vec<usize> = (0..rows)
-        .map(|i| {
-            let next = group_of_path.len();
+    let group: Vec<u32> = part
+        .iter()
+        .map(|&i| {
+            let next = first_row.len() as u32;
             *group_of_path.entry(path(i)).or_insert_with(|| {
                 first_row.push(i);
                 next
             })
         })
         .collect();
+    drop(group_of_path);
+    // Each group's counts side by side (a counting sort by group), then summed.
     let mut starts = vec![0usize; first_row.len() + 1];
     for &g in &group {
-        starts[g + 1] += 1;
+        starts[g as usize + 1] += 1;
     }
     for g in 1..starts.len() {
         starts[g] += starts[g - 1];
     }
     let mut next = starts.clone();
-    let mut gathered = vec![(0.0, 0.0, 0.0); rows];
-    for (i, &g) in group.iter().enumerate() {
-        gathered[next[g]] = counts(i);
-        next[g] += 1;
+    let mut gathered = vec![(0.0, 0.0, 0.0); part.len()];
+    for (&i, &g) in part.iter().zip(&group) {
+        gathered[next[g as usize]] = counts(i);
+        next[g as usize] += 1;
     }
-    PathGroups {
-        first_row,
-        starts,
-        counts: gathered,
+    first_row
+        .iter()
+        .enumerate()
+        .map(|(g, &first_row)| MergedPath {
+            key: prefix.of(path(first_row)),
+            path: path(first_row),
+            sums: sum_in_order(&mut gathered[starts[g]..starts[g + 1]]),
+        })
+        .collect()
+}
+
+/// The sum of a path's counts in a fixed order: sorted by (conversions, value, nulls),
+/// added from the first, so the sum does not depend on the order of the rows.
+fn sum_in_order(counts: &mut [(f64, f64, f64)]) -> (f64, f64, f64) {
+    counts.sort_unstable_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.total_cmp(&b.2))
+    });
+    let (mut c, mut v, mut n) = counts[0];
+    for &(ci, vi, ni) in &counts[1..] {
+        c += ci;
+        v += vi;
+        n += ni;
     }
+    (c, v, n)
+}
+
+/// A path's hash (FxHash of its ids), to split rows into parts.
+fn hash_path(path: &[ChannelId]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    path.hash(&mut h);
+    h.finish()
 }
 
 #[cfg(test)]
@@ -572,5 +620,63 @@ mod tests {
         assert_eq!(lens, [200, 201, 201]);
         assert_eq!(t.row(1).nulls, 1.0);
         assert_eq!((t.row(2).conversions, t.row(2).value), (2.0, 3.0));
+    }
+
+    /// Many rows (so many parts) merge to what a sorted map of each path's counts gives,
+    /// summed in the stated order, and shuffling the rows changes nothing.
+    #[test]
+    fn many_rows_merge_as_a_sorted_map_of_paths_does() {
+        use std::collections::BTreeMap;
+        let mut state = 1u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        let rows: Vec<(Vec<ChannelId>, (f64, f64, f64))> = (0..150_000)
+            .map(|_| {
+                let path = (0..1 + next(4)).map(|_| next(6) as ChannelId).collect();
+                let converted = next(3) == 0;
+                let value = if converted {
+                    next(100) as f64 / 8.0
+                } else {
+                    0.0
+                };
+                (path, (f64::from(converted), value, f64::from(!converted)))
+            })
+            .collect();
+        let build = |order: &[usize]| {
+            let mut b = PathTable::builder();
+            for c in ["a", "b", "c", "d", "e", "f"] {
+                b.channels_mut().intern(c);
+            }
+            for &i in order {
+                let (path, (c, v, n)) = &rows[i];
+                b.push_ids(path, *c, *v, *n);
+            }
+            b.finish()
+        };
+        let forward: Vec<usize> = (0..rows.len()).collect();
+        let mut shuffled = forward.clone();
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, next(i as u64 + 1) as usize);
+        }
+        let table = build(&forward);
+        assert_eq!(table, build(&shuffled));
+
+        let mut by_path: BTreeMap<&[ChannelId], Vec<(f64, f64, f64)>> = BTreeMap::new();
+        for (path, counts) in &rows {
+            by_path.entry(path).or_default().push(*counts);
+        }
+        assert_eq!(table.len(), by_path.len());
+        for (row, (path, mut counts)) in table.rows().zip(by_path) {
+            counts.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            let sum = counts[1..]
+                .iter()
+                .fold(counts[0], |s, c| (s.0 + c.0, s.1 + c.1, s.2 + c.2));
+            assert_eq!(row.path, path);
+            assert_eq!((row.conversions, row.value, row.nulls), sum);
+        }
     }
 }
