@@ -323,15 +323,25 @@ impl PlainLines<'_> {
             return None;
         }
         let start = self.next;
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let line = self.line;
-        self.next = (end + 1).min(bytes.len());
-        self.line += 1;
-        let fields = memchr::memchr_iter(b',', &bytes[start..end]);
         if let Some(text) = self.text {
+            // One pass over the line finds its commas and its end: lines are short, and
+            // a byte loop beats a vector search started afresh for every field.
             self.ends.clear();
-            self.ends.extend(fields);
-            self.ends.push(end - start);
+            let rest = &bytes[start..];
+            let mut len = rest.len();
+            for (i, &b) in rest.iter().enumerate() {
+                if b == b',' {
+                    self.ends.push(i);
+                } else if b == b'\n' {
+                    len = i;
+                    break;
+                }
+            }
+            let end = start + len;
+            self.next = (end + 1).min(bytes.len());
+            self.line += 1;
+            self.ends.push(len);
             let data = Data::Plain {
                 line: &text[start..end],
                 ends: &self.ends,
@@ -339,6 +349,10 @@ impl PlainLines<'_> {
             };
             return Some((line, data));
         }
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        self.next = (end + 1).min(bytes.len());
+        self.line += 1;
+        let fields = memchr::memchr_iter(b',', &bytes[start..end]);
         self.record.clear();
         let mut field = start;
         for comma in fields {
