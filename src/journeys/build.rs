@@ -419,17 +419,20 @@ fn canonicalise(log: &mut EventLog, persons: &Persons) {
         e.content = re(&co, e.content);
         e.account = re(&ac, e.account);
     }
+    // Person and time decide nearly every comparison: the other fields are compared
+    // only on a tie.
     log.events.par_sort_unstable_by(|a, b| {
-        a.who
-            .cmp(&b.who)
-            .then(a.time.cmp(&b.time))
-            .then(a.kind.rank().cmp(&b.kind.rank()))
-            .then(a.channel.cmp(&b.channel))
-            .then(a.campaign.cmp(&b.campaign))
-            .then(a.content.cmp(&b.content))
-            .then(a.kind.cmp(&b.kind))
-            .then(a.aux.cmp(&b.aux))
-            .then(a.account.cmp(&b.account))
+        (a.who, a.time).cmp(&(b.who, b.time)).then_with(|| {
+            a.kind
+                .rank()
+                .cmp(&b.kind.rank())
+                .then(a.channel.cmp(&b.channel))
+                .then(a.campaign.cmp(&b.campaign))
+                .then(a.content.cmp(&b.content))
+                .then(a.kind.cmp(&b.kind))
+                .then(a.aux.cmp(&b.aux))
+                .then(a.account.cmp(&b.account))
+        })
     });
 }
 

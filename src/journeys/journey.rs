@@ -365,12 +365,13 @@ impl JourneysBuilder {
 }
 
 fn touch_order(a: &Touch, b: &Touch) -> std::cmp::Ordering {
-    a.time
-        .cmp(&b.time)
-        .then(a.channel.cmp(&b.channel))
-        .then(a.campaign.cmp(&b.campaign))
-        .then(a.content.cmp(&b.content))
-        .then(a.milestone.cmp(&b.milestone))
+    a.time.cmp(&b.time).then_with(|| {
+        a.channel
+            .cmp(&b.channel)
+            .then(a.campaign.cmp(&b.campaign))
+            .then(a.content.cmp(&b.content))
+            .then(a.milestone.cmp(&b.milestone))
+    })
 }
 
 #[cfg(test)]

@@ -46,15 +46,18 @@ impl Item {
     /// Total order used for timelines: time, then kind (touch < milestone <
     /// conversion), then names, so equal data give equal timelines in any input order.
     pub fn order(a: &Item, b: &Item) -> std::cmp::Ordering {
-        a.time
-            .cmp(&b.time)
-            .then(a.kind.rank().cmp(&b.kind.rank()))
-            .then(a.channel.cmp(&b.channel))
-            .then(a.campaign.cmp(&b.campaign))
-            .then(a.content.cmp(&b.content))
-            .then(a.kind.cmp(&b.kind))
-            .then(a.value.total_cmp(&b.value))
-            .then(a.events.cmp(&b.events))
+        // Time decides nearly every comparison: the rest is compared only on a tie.
+        a.time.cmp(&b.time).then_with(|| {
+            a.kind
+                .rank()
+                .cmp(&b.kind.rank())
+                .then(a.channel.cmp(&b.channel))
+                .then(a.campaign.cmp(&b.campaign))
+                .then(a.content.cmp(&b.content))
+                .then(a.kind.cmp(&b.kind))
+                .then(a.value.total_cmp(&b.value))
+                .then(a.events.cmp(&b.events))
+        })
     }
 }
 
