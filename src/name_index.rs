@@ -94,11 +94,16 @@ impl NameIndex {
 
     /// Makes room for `additional` more names without growing in between: at most three
     /// slots in four are ever filled, which keeps probe runs short.
+    #[inline]
     pub fn reserve(&mut self, additional: usize) {
         let needed = self.len + additional;
-        if needed * 4 <= self.slots.len() * 3 {
-            return;
+        if needed * 4 > self.slots.len() * 3 {
+            self.grow_for(needed);
         }
+    }
+
+    #[cold]
+    fn grow_for(&mut self, needed: usize) {
         let mut bits = self.bits.max(MIN_BITS);
         while needed * 4 > (1usize << bits) * 3 {
             bits += 1;
