@@ -423,13 +423,8 @@ fn canonicalise(log: &mut EventLog, persons: &Persons) {
     // only on a tie.
     log.events.par_sort_unstable_by(|a, b| {
         (a.who, a.time).cmp(&(b.who, b.time)).then_with(|| {
-            a.kind
-                .rank()
-                .cmp(&b.kind.rank())
-                .then(a.channel.cmp(&b.channel))
-                .then(a.campaign.cmp(&b.campaign))
-                .then(a.content.cmp(&b.content))
-                .then(a.kind.cmp(&b.kind))
+            a.same_time_key()
+                .cmp(&b.same_time_key())
                 .then(a.aux.cmp(&b.aux))
                 .then(a.account.cmp(&b.account))
         })

@@ -181,6 +181,19 @@ impl Kind {
     }
 }
 
+/// How records of one person at one time are ordered, before the fields peculiar to
+/// events or timeline items: kind rank (touch, milestone, conversion), then channel,
+/// campaign and content ids, then the kind's bits. Events ([`Event`]) and timeline
+/// items share it, so both sort the same way.
+pub(crate) fn same_time_key(
+    kind: Kind,
+    channel: u32,
+    campaign: u32,
+    content: u32,
+) -> (u8, u32, u32, u32, Kind) {
+    (kind.rank(), channel, campaign, content, kind)
+}
+
 /// One event as a fixed-size (40-byte) record of ids.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Event {
@@ -200,6 +213,11 @@ pub(crate) struct Event {
 }
 
 impl Event {
+    /// Its [`same_time_key`].
+    pub fn same_time_key(&self) -> (u8, u32, u32, u32, Kind) {
+        same_time_key(self.kind, self.channel, self.campaign, self.content)
+    }
+
     /// The session id hash of a touch (0: none).
     pub fn session(&self) -> u64 {
         if self.kind.is_touch() { self.aux } else { 0 }

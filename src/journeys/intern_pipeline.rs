@@ -1,8 +1,9 @@
 //! Names interned on a second thread while the reading thread parses.
 //!
-//! Interning millions of user ids into one [`Dictionary`] costs a cache miss or two per
-//! row, as much as parsing the row. [`intern_alongside`] runs a reader on the calling
-//! thread and interns the names it pushes on another, in push order, so ids are numbered
+//! Interning millions of user ids into one [`Dictionary`] waits on memory for every row,
+//! even with [`Dictionary::intern_many`] overlapping the waits, about as long as parsing
+//! the row takes. [`intern_alongside`] runs a reader on the calling thread and interns the
+//! names it pushes on another, a batch at a time in push order, so ids are numbered
 //! exactly as one thread would number them and the output stays byte for byte the same.
 
 use std::sync::mpsc;

@@ -381,13 +381,7 @@ fn merge_equal_paths<'a>(
         .into_par_iter()
         .map(|i| part_of(i) as u32)
         .collect();
-    let mut starts = vec![0usize; (1 << part_bits) + 1];
-    for &p in &parts {
-        starts[p as usize + 1] += 1;
-    }
-    for p in 1..starts.len() {
-        starts[p] += starts[p - 1];
-    }
+    let starts = bucket_starts(&parts, 1 << part_bits);
     let mut next = starts.clone();
     let mut by_part = vec![0usize; rows];
     for (i, &p) in parts.iter().enumerate() {
@@ -424,13 +418,7 @@ fn merge_part<'a>(
         .collect();
     drop(group_of_path);
     // Each group's counts side by side (a counting sort by group), then summed.
-    let mut starts = vec![0usize; first_row.len() + 1];
-    for &g in &group {
-        starts[g as usize + 1] += 1;
-    }
-    for g in 1..starts.len() {
-        starts[g] += starts[g - 1];
-    }
+    let starts = bucket_starts(&group, first_row.len());
     let mut next = starts.clone();
     let mut gathered = vec![(0.0, 0.0, 0.0); part.len()];
     for (&i, &g) in part.iter().zip(&group) {
@@ -446,6 +434,19 @@ fn merge_part<'a>(
             sums: sum_in_order(&mut gathered[starts[g]..starts[g + 1]]),
         })
         .collect()
+}
+
+/// Where each of `buckets` buckets starts when items are laid out by bucket (a counting
+/// sort): bucket `b` holds `starts[b]..starts[b + 1]`.
+fn bucket_starts(bucket_of_item: &[u32], buckets: usize) -> Vec<usize> {
+    let mut starts = vec![0usize; buckets + 1];
+    for &b in bucket_of_item {
+        starts[b as usize + 1] += 1;
+    }
+    for b in 1..starts.len() {
+        starts[b] += starts[b - 1];
+    }
+    starts
 }
 
 /// The sum of a path's counts in a fixed order: sorted by (conversions, value, nulls),

@@ -12,7 +12,7 @@
 //! around: a session that began direct but then came through a campaign counts as that
 //! campaign. With `touch_level event` every touch event is a touch.
 
-use crate::journeys::events::{Event, Kind};
+use crate::journeys::events::{Event, Kind, same_time_key};
 use crate::param::{Choice, Param, choice_str};
 use crate::time::Millis;
 
@@ -47,14 +47,10 @@ impl Item {
     /// conversion), then names, so equal data give equal timelines in any input order.
     pub fn order(a: &Item, b: &Item) -> std::cmp::Ordering {
         // Time decides nearly every comparison: the rest is compared only on a tie.
+        let key = |i: &Item| same_time_key(i.kind, i.channel, i.campaign, i.content);
         a.time.cmp(&b.time).then_with(|| {
-            a.kind
-                .rank()
-                .cmp(&b.kind.rank())
-                .then(a.channel.cmp(&b.channel))
-                .then(a.campaign.cmp(&b.campaign))
-                .then(a.content.cmp(&b.content))
-                .then(a.kind.cmp(&b.kind))
+            key(a)
+                .cmp(&key(b))
                 .then(a.value.total_cmp(&b.value))
                 .then(a.events.cmp(&b.events))
         })
