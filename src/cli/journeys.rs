@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pathcredit::journeys::{BuiltJourneys, build_journeys};
+use pathcredit::PathTable;
+use pathcredit::journeys::{BuildSummary, PathTransform, build_journeys, build_paths};
 
 use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_input};
 use crate::cli::output::{Outputs, write_json, write_output};
@@ -81,19 +82,13 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
     // The journey parameters are checked by `build_journeys`, before it reads a byte.
     transform.validate()?;
     let (mut events, events_name) = open_input(&args.events, quiet)?;
-    let built = match &args.identities {
-        Some(path) => {
-            let (mut ids, ids_name) = open_input(path, true)?;
-            build_journeys(
-                &mut events,
-                &events_name,
-                Some((&mut ids, &ids_name)),
-                &params,
-            )?
-        }
-        None => build_journeys(&mut events, &events_name, None, &params)?,
+    let mut identities = match &args.identities {
+        Some(path) => Some(open_input(path, true)?),
+        None => None,
     };
-    print_build(&built, args.build.summary_out.as_deref(), quiet)?;
+    let identities = identities
+        .as_mut()
+        .map(|(reader, name)| (reader as &mut dyn std::io::Read, name.as_str()));
 
     let journeys_out = match (&args.journeys_out, &args.paths_out, &args.identities_out) {
         (None, None, None) => Some(PathBuf::from("-")),
@@ -102,27 +97,41 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
     // One output streams (stdout may carry a whole journeys file); several are
     // rendered first and put in place together: all or nothing.
     let mut outputs = Outputs::new();
-    let targets = [&journeys_out, &args.paths_out, &args.identities_out];
-    if targets.iter().filter(|t| t.is_some()).count() == 1
-        && let Some(path) = &journeys_out
-    {
-        return write_output(path, |w| built.journeys.write_csv(w));
-    }
-    if let Some(path) = &journeys_out {
-        outputs.write(path, |w| built.journeys.write_csv(w))?;
-    }
-    if let Some(path) = &args.paths_out {
-        let (paths, emptied) = transform.apply(&built.journeys.path_table())?;
-        if emptied.rows > 0 && !quiet {
-            eprintln!(
-                "pathcredit: path transforms emptied {} paths ({} conversions, {} nulls); they are not in {}",
-                emptied.rows,
-                emptied.conversions,
-                emptied.nulls,
-                path.display()
-            );
+    let Some(journeys_path) = journeys_out else {
+        // No journeys file wanted: the path summary is built without naming journeys.
+        let built = build_paths(&mut events, &events_name, identities, &params)?;
+        print_build(&built.summary, args.build.summary_out.as_deref(), quiet)?;
+        if let Some(path) = &args.paths_out {
+            write_paths(
+                &built.paths,
+                &transform,
+                path,
+                &args.path_separator,
+                quiet,
+                &mut outputs,
+            )?;
         }
-        outputs.write(path, |w| paths.write_csv_separated(w, &args.path_separator))?;
+        if let Some(path) = &args.identities_out {
+            outputs.write(path, |w| built.write_identities(w))?;
+        }
+        return outputs.commit();
+    };
+    let built = build_journeys(&mut events, &events_name, identities, &params)?;
+    print_build(&built.summary, args.build.summary_out.as_deref(), quiet)?;
+    if args.paths_out.is_none() && args.identities_out.is_none() {
+        return write_output(&journeys_path, |w| built.journeys.write_csv(w));
+    }
+    outputs.write(&journeys_path, |w| built.journeys.write_csv(w))?;
+    if let Some(path) = &args.paths_out {
+        let paths = built.journeys.path_table();
+        write_paths(
+            &paths,
+            &transform,
+            path,
+            &args.path_separator,
+            quiet,
+            &mut outputs,
+        )?;
     }
     if let Some(path) = &args.identities_out {
         outputs.write(path, |w| built.write_identities(w))?;
@@ -130,19 +139,42 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
     outputs.commit()
 }
 
+/// Renders the path summary after the path transforms, telling on stderr how many paths
+/// the transforms emptied.
+fn write_paths(
+    paths: &PathTable,
+    transform: &PathTransform,
+    path: &Path,
+    separator: &str,
+    quiet: bool,
+    outputs: &mut Outputs,
+) -> anyhow::Result<()> {
+    let (paths, emptied) = transform.apply(paths)?;
+    if emptied.rows > 0 && !quiet {
+        eprintln!(
+            "pathcredit: path transforms emptied {} paths ({} conversions, {} nulls); they are not in {}",
+            emptied.rows,
+            emptied.conversions,
+            emptied.nulls,
+            path.display()
+        );
+    }
+    outputs.write(path, |w| paths.write_csv_separated(w, separator))
+}
+
 /// Prints the build summary on stderr and writes it as JSON when asked.
 pub fn print_build(
-    built: &BuiltJourneys,
+    summary: &BuildSummary,
     summary_out: Option<&Path>,
     quiet: bool,
 ) -> anyhow::Result<()> {
     if !quiet {
-        for line in built.summary.describe().lines() {
+        for line in summary.describe().lines() {
             eprintln!("pathcredit: {line}");
         }
     }
     if let Some(path) = summary_out {
-        write_json(path, &built.summary)?;
+        write_json(path, summary)?;
     }
     Ok(())
 }

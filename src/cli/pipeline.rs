@@ -100,7 +100,7 @@ fn announce(
     quiet: bool,
 ) -> anyhow::Result<()> {
     if let Loaded::Built(built) = data {
-        return print_build(built, summary_out, quiet);
+        return print_build(&built.summary, summary_out, quiet);
     }
     if !quiet {
         for report in inputs {

@@ -26,7 +26,7 @@ use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::timelines::{Timelines, whole_logs};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
-use crate::journeys::{JourneyInfo, Journeys};
+use crate::journeys::{JourneyInfo, Journeys, JourneysBuilder, PathTable};
 use crate::param::{Choice, Param, choice_str};
 use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
 
@@ -246,6 +246,84 @@ pub(crate) fn build_validated(
     identities: Option<(Records<'_>, &str)>,
     params: &JourneyParams,
 ) -> Result<BuiltJourneys> {
+    Ok(read_and_cut(events, events_name, identities, params)?.into_journeys(params))
+}
+
+/// The path summary of the journeys [`build_journeys`] builds, without the journeys.
+#[derive(Debug)]
+pub struct BuiltPaths {
+    /// The path summary: equal to `build_journeys(..)?.journeys.path_table()`.
+    pub paths: PathTable,
+    /// What was read, built and left out (as [`BuiltJourneys::summary`]).
+    pub summary: BuildSummary,
+    ids: Dictionary,
+    persons: Persons,
+}
+
+impl BuiltPaths {
+    /// Writes the resolved identity mapping (`id,person_id,resolution`).
+    pub fn write_identities<W: Write>(&self, out: W) -> Result<()> {
+        self.persons.write_csv(&self.ids, out)
+    }
+}
+
+/// Builds the path summary of the journeys [`build_journeys`] would build from the same
+/// input, with the same summary, but never names or keeps the journeys themselves: at
+/// person level each journey's channels go straight into the table, which saves the
+/// journeys' ids (two strings each) and their canonical sort. `keep_timelines` is
+/// ignored.
+pub fn build_paths(
+    events: &mut dyn Read,
+    events_name: &str,
+    identities: Option<(&mut dyn Read, &str)>,
+    params: &JourneyParams,
+) -> Result<BuiltPaths> {
+    build_paths_from(
+        Records::csv(events),
+        events_name,
+        identities.map(|(reader, name)| (Records::csv(reader), name)),
+        params,
+    )
+}
+
+/// [`build_paths`] from records of either kind (CSV streams or in-memory tables).
+pub fn build_paths_from(
+    events: Records<'_>,
+    events_name: &str,
+    identities: Option<(Records<'_>, &str)>,
+    params: &JourneyParams,
+) -> Result<BuiltPaths> {
+    params.validate()?;
+    let cut = read_and_cut(events, events_name, identities, params)?;
+    Ok(cut.into_paths())
+}
+
+/// Events read, stitched and cut into journeys that are not yet named.
+struct CutEvents {
+    log: EventLog,
+    persons: Persons,
+    ids: Dictionary,
+    summary: BuildSummary,
+    is_direct: Vec<bool>,
+    data_end: Millis,
+    journeys: CutJourneys,
+}
+
+/// The journeys of a [`CutEvents`].
+enum CutJourneys {
+    /// Person level: the journeys of each core's range of persons, in person order.
+    Persons(Vec<PersonJourneys>),
+    /// Account level: the journeys, named already.
+    Accounts(Box<JourneysBuilder>),
+}
+
+/// Steps 1–6 of the pipeline: everything but naming the journeys.
+fn read_and_cut(
+    events: Records<'_>,
+    events_name: &str,
+    identities: Option<(Records<'_>, &str)>,
+    params: &JourneyParams,
+) -> Result<CutEvents> {
     let conversions = params.conversion_events();
     let step = |done| crate::progress::tick("journey building (read, stitch, cut)", done, 3);
     step(0);
@@ -288,7 +366,6 @@ pub(crate) fn build_validated(
             is_direct[id as usize] = true;
         }
     }
-    let mut builder = Journeys::builder();
     let unattributed = params
         .unattributed_channel
         .as_deref()
@@ -304,11 +381,6 @@ pub(crate) fn build_validated(
     } else {
         0
     };
-    builder.set_dictionaries(
-        log.channels.clone(),
-        log.has_campaign.then(|| log.campaigns.clone()),
-        log.has_content.then(|| log.contents.clone()),
-    );
     let rules = WindowRules {
         lookback: params.lookback,
         steps: params.lookback_steps,
@@ -320,17 +392,17 @@ pub(crate) fn build_validated(
     };
 
     let mut counts = WindowCounts::default();
-    // Persons' journeys, cut on every core, added to the builder once the events are freed.
-    let mut person_parts = Vec::new();
-    match params.level {
+    let journeys = match params.level {
         JourneyLevel::Person => {
-            person_parts = PersonJourneys::cut(&log.events, params, &is_direct, &rules);
-            for part in &person_parts {
+            let parts = PersonJourneys::cut(&log.events, params, &is_direct, &rules);
+            for part in &parts {
                 counts.add(&part.counts);
                 summary.sessions += part.sessions;
             }
+            CutJourneys::Persons(parts)
         }
         JourneyLevel::Account => {
+            let mut builder = journeys_builder(&log);
             let accounts = account_of_persons(&log.events, persons.keys.len());
             let mut merged: Vec<(u32, Item)> = Vec::new();
             let no_account = &mut summary.no_account;
@@ -354,38 +426,103 @@ pub(crate) fn build_validated(
                 let key = log.accounts.name(account);
                 emit_journeys(key, &items, &rules, &mut counts, &mut draft, &mut builder);
             }
+            CutJourneys::Accounts(Box::new(builder))
         }
-    }
+    };
     summary.windows = counts;
     step(3);
     debug_assert_eq!(summary.touch_events_accounted(), summary.events.touches);
     debug_assert_eq!(summary.conversions_accounted(), summary.events.conversions);
-    if !params.keep_timelines {
-        // Nothing reads the events after this: free them (40 bytes each, 400 MB at 10M
-        // events) before the journeys are named and finished, which is when memory peaks.
-        log.events = Vec::new();
-    }
-    PersonJourneys::add_all(person_parts, &mut builder, |person| {
-        persons.keys.name(person)
-    });
-    let journeys = builder.finish();
-    let timelines = params.keep_timelines.then(|| {
-        whole_logs(
-            &log,
-            &persons,
-            params,
-            &is_direct,
-            data_end,
-            journeys.channels(),
-        )
-    });
-    Ok(BuiltJourneys {
-        journeys,
-        summary,
-        timelines,
-        ids,
+    Ok(CutEvents {
+        log,
         persons,
+        ids,
+        summary,
+        is_direct,
+        data_end,
+        journeys,
     })
+}
+
+/// A journeys builder with the log's dictionaries.
+fn journeys_builder(log: &EventLog) -> JourneysBuilder {
+    let mut builder = Journeys::builder();
+    builder.set_dictionaries(
+        log.channels.clone(),
+        log.has_campaign.then(|| log.campaigns.clone()),
+        log.has_content.then(|| log.contents.clone()),
+    );
+    builder
+}
+
+impl CutEvents {
+    /// Names the journeys (`person:k`, `account:k`) and makes the canonical set.
+    fn into_journeys(self, params: &JourneyParams) -> BuiltJourneys {
+        let CutEvents {
+            mut log,
+            persons,
+            ids,
+            summary,
+            is_direct,
+            data_end,
+            journeys,
+        } = self;
+        let builder = match journeys {
+            CutJourneys::Accounts(builder) => *builder,
+            CutJourneys::Persons(parts) => {
+                let mut builder = journeys_builder(&log);
+                if !params.keep_timelines {
+                    // Nothing reads the events after this: free them (40 bytes each,
+                    // 400 MB at 10M events) before the journeys are named and finished,
+                    // which is when memory peaks.
+                    log.events = Vec::new();
+                }
+                PersonJourneys::add_all(parts, &mut builder, |person| persons.keys.name(person));
+                builder
+            }
+        };
+        let journeys = builder.finish();
+        let timelines = params.keep_timelines.then(|| {
+            whole_logs(
+                &log,
+                &persons,
+                params,
+                &is_direct,
+                data_end,
+                journeys.channels(),
+            )
+        });
+        BuiltJourneys {
+            journeys,
+            summary,
+            timelines,
+            ids,
+            persons,
+        }
+    }
+
+    /// The journeys' path summary; at person level without naming them.
+    fn into_paths(self) -> BuiltPaths {
+        let CutEvents {
+            mut log,
+            persons,
+            ids,
+            summary,
+            journeys,
+            ..
+        } = self;
+        log.events = Vec::new();
+        let paths = match journeys {
+            CutJourneys::Accounts(builder) => builder.finish().path_table(),
+            CutJourneys::Persons(parts) => PersonJourneys::path_table(parts, &log.channels),
+        };
+        BuiltPaths {
+            paths,
+            summary,
+            ids,
+            persons,
+        }
+    }
 }
 
 impl NoAccount {
@@ -484,7 +621,7 @@ fn emit_journeys(
     rules: &WindowRules,
     counts: &mut WindowCounts,
     draft: &mut Draft,
-    builder: &mut crate::journeys::JourneysBuilder,
+    builder: &mut JourneysBuilder,
 ) {
     let mut k = 0u32;
     cut_journeys(items, rules, counts, draft, &mut |d: &Draft| {

@@ -26,7 +26,10 @@ mod windows;
 
 pub use aggregates::TransitionCounts;
 pub(crate) use build::build_validated;
-pub use build::{BuiltJourneys, JourneyLevel, JourneyParams, build_journeys, build_journeys_from};
+pub use build::{
+    BuiltJourneys, BuiltPaths, JourneyLevel, JourneyParams, build_journeys, build_journeys_from,
+    build_paths, build_paths_from,
+};
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
 pub use journey::{Journey, JourneyInfo, Journeys, JourneysBuilder, NOT_SET, Touch};

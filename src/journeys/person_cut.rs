@@ -10,10 +10,11 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use crate::channel::Dictionary;
 use crate::journeys::build::{JourneyParams, for_each_person_timeline};
 use crate::journeys::events::Event;
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
-use crate::journeys::{JourneyInfo, JourneysBuilder, Touch};
+use crate::journeys::{JourneyInfo, JourneysBuilder, PathTable, Touch};
 use crate::time::Millis;
 
 /// One journey of a range, without its names.
@@ -114,6 +115,35 @@ impl PersonJourneys {
                 start = end;
             }
         }
+    }
+    /// The path summary of the journeys of `parts`, unnamed: what
+    /// `Journeys::path_table` gives for the journeys [`PersonJourneys::add_all`] makes,
+    /// given the dictionary the touches' channel ids index.
+    ///
+    /// A journey's path is its channels in the order they were cut, which is the
+    /// journeys' canonical touch order as far as channels go: timeline items are in time
+    /// order, ties by channel id, and channel ids follow the names (the events were
+    /// canonicalised), except the unattributed channel's, which is always a journey's
+    /// only touch. Campaign and content order ties between touches of one channel,
+    /// which a path cannot tell apart.
+    pub fn path_table(parts: Vec<PersonJourneys>, channels: &Dictionary) -> PathTable {
+        let mut builder = PathTable::builder();
+        *builder.channels_mut() = channels.clone();
+        let mut path = Vec::new();
+        for part in parts {
+            let mut start = 0;
+            for (j, &end) in part.journeys.iter().zip(&part.ends) {
+                path.clear();
+                path.extend(part.touches[start..end].iter().map(|t| t.channel));
+                start = end;
+                if j.converted {
+                    builder.push_ids(&path, 1.0, j.value, 0.0);
+                } else {
+                    builder.push_ids(&path, 0.0, 0.0, 1.0);
+                }
+            }
+        }
+        builder.finish()
     }
 }
 

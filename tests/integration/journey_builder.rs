@@ -3,6 +3,7 @@
 
 use pathcredit::journeys::{
     BuildSummary, JourneyLevel, JourneyParams, SharedDevices, TouchLevel, build_journeys,
+    build_paths,
 };
 use pathcredit::models::{self, Input, ModelName, ModelSettings};
 use pathcredit::time::DAY;
@@ -33,6 +34,23 @@ fn build_with(
         None => build_journeys(&mut ev, "events.csv", None, params),
     }
     .unwrap();
+    // The path-only build gives the journeys' path summary and the same summary.
+    let mut ev = events.as_bytes();
+    let paths = match identities {
+        Some(ids) => {
+            let mut ids = ids.as_bytes();
+            build_paths(
+                &mut ev,
+                "events.csv",
+                Some((&mut ids, "identities.csv")),
+                params,
+            )
+        }
+        None => build_paths(&mut ev, "events.csv", None, params),
+    }
+    .unwrap();
+    assert_eq!(paths.paths, built.journeys.path_table());
+    assert_eq!(paths.summary, built.summary);
     let s = &built.summary;
     assert_eq!(
         s.touch_events_accounted(),
@@ -548,4 +566,49 @@ fn a_self_edge_does_not_break_a_real_link() {
         2,
         "{csv}"
     );
+}
+
+/// Events with campaigns and contents (some blank) at a handful of instants, so touches
+/// tie on time and are ordered by their names.
+fn tied_events_strategy() -> impl Strategy<Value = Vec<String>> {
+    let row = (0u32..4, 0u32..6, 0u32..8, 0u32..4, 0u32..3, 0u32..3).prop_map(
+        |(user, hour, kind, channel, campaign, content)| {
+            let t = 1_767_225_600 + i64::from(hour) * 3600;
+            let event = if kind == 0 { "conversion" } else { "touch" };
+            let ch = ["zeta", "direct", "alpha", "Email"][channel as usize];
+            let campaign = ["", "b", "a"][campaign as usize];
+            let content = ["", "y", "x"][content as usize];
+            format!("{t},u{user},{event},{ch},{campaign},{content}")
+        },
+    );
+    prop::collection::vec(row, 1..50)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The path-only build (`build_paths`) equals the path summary of the built journeys
+    /// when touches tie on time and their order comes from channel, campaign and content
+    /// names — including the blank campaign and an unattributed channel, both named
+    /// after the events are read.
+    #[test]
+    fn path_only_build_equals_the_journeys_path_summary(
+        rows in tied_events_strategy(),
+        event_level in any::<bool>(),
+        steps in prop::option::of(1usize..3),
+        unattributed in prop::option::of(prop::sample::select(vec!["(none)", "aaa", "zzz"])),
+    ) {
+        prop_assume!(rows.iter().any(|r| r.contains("touch") || r.contains("conversion")));
+        let text = format!("timestamp,user_id,event,channel,campaign,content\n{}\n", rows.join("\n"));
+        let params = JourneyParams {
+            touch_level: if event_level { TouchLevel::Event } else { TouchLevel::Session },
+            lookback: Some(3 * 3600 * 1000),
+            lookback_steps: steps,
+            unattributed_channel: unattributed.map(str::to_string),
+            censor: Some(None),
+            ..JourneyParams::default()
+        };
+        // `build_with` asserts the equality.
+        build_with(&text, None, &params);
+    }
 }
