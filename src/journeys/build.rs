@@ -20,7 +20,7 @@ use crate::channel::Dictionary;
 use crate::csv_input::{ReadOptions, Records};
 use crate::error::{Error, Result};
 use crate::journeys::events::{Event, EventLog, EventNames, NONE};
-use crate::journeys::identity::{IdentityEdges, Persons, SharedDevices};
+use crate::journeys::identity::{IdentityEdges, PersonOrder, Persons, SharedDevices};
 use crate::journeys::person_cut::PersonJourneys;
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
@@ -246,7 +246,14 @@ pub(crate) fn build_validated(
     identities: Option<(Records<'_>, &str)>,
     params: &JourneyParams,
 ) -> Result<BuiltJourneys> {
-    Ok(read_and_cut(events, events_name, identities, params)?.into_journeys(params))
+    let cut = read_and_cut(
+        events,
+        events_name,
+        identities,
+        params,
+        PersonOrder::ByKeyName,
+    )?;
+    Ok(cut.into_journeys(params))
 }
 
 /// The path summary of the journeys [`build_journeys`] builds, without the journeys.
@@ -294,7 +301,14 @@ pub fn build_paths_from(
     params: &JourneyParams,
 ) -> Result<BuiltPaths> {
     params.validate()?;
-    let cut = read_and_cut(events, events_name, identities, params)?;
+    // A path summary does not depend on the order of persons: skip sorting their keys.
+    let cut = read_and_cut(
+        events,
+        events_name,
+        identities,
+        params,
+        PersonOrder::ByKeyId,
+    )?;
     Ok(cut.into_paths())
 }
 
@@ -323,6 +337,7 @@ fn read_and_cut(
     events_name: &str,
     identities: Option<(Records<'_>, &str)>,
     params: &JourneyParams,
+    numbering: PersonOrder,
 ) -> Result<CutEvents> {
     let conversions = params.conversion_events();
     let step = |done| crate::progress::tick("journey building (read, stitch, cut)", done, 3);
@@ -345,6 +360,7 @@ fn read_and_cut(
         &ids,
         edges.as_ref().map_or(&[][..], |e| &e.edges),
         params.shared_devices,
+        numbering,
     );
     persons.stats.self_edges = edges.as_ref().map_or(0, |e| e.self_edges);
     let data_end = params.data_end.or(log.data_end).unwrap_or(0);
@@ -403,7 +419,7 @@ fn read_and_cut(
         }
         JourneyLevel::Account => {
             let mut builder = journeys_builder(&log);
-            let accounts = account_of_persons(&log.events, persons.keys.len());
+            let accounts = account_of_persons(&log.events, persons.key.len());
             let mut merged: Vec<(u32, Item)> = Vec::new();
             let no_account = &mut summary.no_account;
             summary.sessions =
@@ -477,7 +493,9 @@ impl CutEvents {
                     // which is when memory peaks.
                     log.events = Vec::new();
                 }
-                PersonJourneys::add_all(parts, &mut builder, |person| persons.keys.name(person));
+                PersonJourneys::add_all(parts, &mut builder, |person| {
+                    persons.key_name(&ids, person)
+                });
                 builder
             }
         };
@@ -485,6 +503,7 @@ impl CutEvents {
         let timelines = params.keep_timelines.then(|| {
             whole_logs(
                 &log,
+                &ids,
                 &persons,
                 params,
                 &is_direct,

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
-use crate::journeys::intern_pipeline::{Names, intern_alongside};
+use crate::journeys::intern_pipeline::intern_alongside;
 use crate::param::{Choice, Param, choice_str};
 
 /// Column names of the identities file (`timestamp` is optional and not used).
@@ -159,11 +159,20 @@ pub struct IdentityStats {
 pub(crate) struct Persons {
     /// Person index of every id of the id dictionary.
     pub person_of: Vec<u32>,
-    /// Person keys, in sorted order (index = person index). Only read by position, so
-    /// no index to find them by name.
-    pub keys: Names,
+    /// Each person's key, as an id of the id dictionary (index = person index).
+    pub key: Vec<u32>,
     pub resolution: Vec<Resolution>,
     pub stats: IdentityStats,
+}
+
+/// How persons are numbered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PersonOrder {
+    /// In the byte order of their keys' names (journeys and timelines come out in it).
+    ByKeyName,
+    /// In the order of their keys' ids: no sort of names, for builds whose output does
+    /// not depend on the numbering (a path summary).
+    ByKeyId,
 }
 
 struct UnionFind {
@@ -207,7 +216,12 @@ impl UnionFind {
 
 impl Persons {
     /// Resolves every id of `ids` into a person (see the module docs).
-    pub fn resolve(ids: &Dictionary, edges: &[(u32, u32)], policy: SharedDevices) -> Persons {
+    pub fn resolve(
+        ids: &Dictionary,
+        edges: &[(u32, u32)],
+        policy: SharedDevices,
+        numbering: PersonOrder,
+    ) -> Persons {
         let n = ids.len();
         // Shared devices: anonymous ids with two or more distinct user ids.
         let mut first_user = vec![u32::MAX; n];
@@ -254,12 +268,13 @@ impl Persons {
             let root = uf.find(id) as usize;
             key_used[best[root] as usize] = true;
         }
-        let order = ids.ids_in_name_order(&key_used);
+        let key = match numbering {
+            PersonOrder::ByKeyName => ids.ids_in_name_order(&key_used),
+            PersonOrder::ByKeyId => (0..n as u32).filter(|&id| key_used[id as usize]).collect(),
+        };
         let mut remap = vec![u32::MAX; n];
-        let mut keys = Names::default();
-        for (person, &id) in order.iter().enumerate() {
+        for (person, &id) in key.iter().enumerate() {
             remap[id as usize] = person as u32;
-            keys.push(ids.name(id));
         }
         let mut person_of = vec![0u32; n];
         let mut resolution = vec![Resolution::Own; n];
@@ -267,7 +282,7 @@ impl Persons {
             edges: edges.len() as u64,
             self_edges: 0,
             shared_device_policy: policy,
-            persons: keys.len() as u64,
+            persons: key.len() as u64,
             ..IdentityStats::default()
         };
         for id in 0..n as u32 {
@@ -287,10 +302,16 @@ impl Persons {
         }
         Persons {
             person_of,
-            keys,
+            key,
             resolution,
             stats,
         }
+    }
+
+    /// The name of `person`'s key (`ids` is the dictionary the persons were resolved
+    /// from).
+    pub fn key_name<'a>(&self, ids: &'a Dictionary, person: u32) -> &'a str {
+        ids.name(self.key[person as usize])
     }
 
     /// Writes `id,person_id,resolution` for every id, sorted by id, so a run can be
@@ -304,7 +325,7 @@ impl Persons {
         for id in order {
             w.write_record([
                 ids.name(id),
-                self.keys.name(self.person_of[id as usize]),
+                self.key_name(ids, self.person_of[id as usize]),
                 self.resolution[id as usize].as_str(),
             ])
             .map_err(err)?;
@@ -330,12 +351,22 @@ mod tests {
             .iter()
             .map(|(a, u)| (ids.intern(a), ids.intern(u)))
             .collect();
-        let persons = Persons::resolve(&ids, &pairs, policy);
+        let persons = Persons::resolve(&ids, &pairs, policy, PersonOrder::ByKeyName);
+        let by_id = Persons::resolve(&ids, &pairs, policy, PersonOrder::ByKeyId);
+        // Numbered either way, every id has the same key.
+        for id in 0..ids.len() as u32 {
+            assert_eq!(
+                by_id.key_name(&ids, by_id.person_of[id as usize]),
+                persons.key_name(&ids, persons.person_of[id as usize])
+            );
+        }
+        assert_eq!(by_id.resolution, persons.resolution);
+        assert_eq!(by_id.stats, persons.stats);
         (ids, persons)
     }
 
-    fn key<'a>(ids: &Dictionary, p: &'a Persons, id: &str) -> &'a str {
-        p.keys.name(p.person_of[ids.id(id).unwrap() as usize])
+    fn key<'a>(ids: &'a Dictionary, p: &Persons, id: &str) -> &'a str {
+        p.key_name(ids, p.person_of[ids.id(id).unwrap() as usize])
     }
 
     #[test]

@@ -17,8 +17,7 @@ pub(crate) struct NamePipe {
     returned: mpsc::Receiver<Names>,
 }
 
-/// Names in one arena, in the order pushed: what a reading thread hands to another, or
-/// a list of names read by position.
+/// Names in one arena, in the order pushed: what a reading thread hands to another.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Names {
     bytes: String,
@@ -33,13 +32,6 @@ impl Names {
 
     pub fn len(&self) -> usize {
         self.ends.len()
-    }
-
-    /// The name pushed `i`-th (from 0).
-    pub fn name(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
     }
 
     pub fn is_empty(&self) -> bool {

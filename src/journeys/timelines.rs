@@ -116,6 +116,7 @@ impl Timelines {
 /// Every converting unit's whole log, touches at event level, with no window.
 pub(super) fn whole_logs(
     log: &EventLog,
+    ids: &Dictionary,
     persons: &Persons,
     params: &JourneyParams,
     is_direct: &[bool],
@@ -146,11 +147,11 @@ pub(super) fn whole_logs(
     match params.level {
         JourneyLevel::Person => {
             for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
-                out.push(timeline(persons.keys.name(person), items));
+                out.push(timeline(persons.key_name(ids, person), items));
             });
         }
         JourneyLevel::Account => {
-            let accounts = account_of_persons(&log.events, persons.keys.len());
+            let accounts = account_of_persons(&log.events, persons.key.len());
             let mut merged: Vec<(u32, Item)> = Vec::new();
             for_each_person_timeline(&log.events, &event_level, is_direct, |person, items| {
                 let account = accounts[person as usize];
