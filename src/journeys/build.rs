@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::channel::Dictionary;
 use crate::csv_input::{ReadOptions, Records};
 use crate::error::{Error, Result};
+use crate::journeys::by_person::{EventsByPerson, event_order};
 use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, PersonOrder, Persons, SharedDevices};
 use crate::journeys::person_cut::PersonJourneys;
@@ -366,6 +367,13 @@ fn read_and_cut(
     let data_end = params.data_end.or(log.data_end).unwrap_or(0);
 
     canonicalise(&mut log, &persons);
+    // Person journeys find each person's events by index; accounts and whole logs read
+    // the events sorted.
+    if params.level == JourneyLevel::Account || params.keep_timelines {
+        sort_by_person_and_time(&mut log.events);
+    }
+    let by_person = (params.level == JourneyLevel::Person)
+        .then(|| EventsByPerson::new(&log.events, persons.key.len()));
     step(2);
     let mut summary = BuildSummary {
         events_file: log.report.clone(),
@@ -410,7 +418,8 @@ fn read_and_cut(
     let mut counts = WindowCounts::default();
     let journeys = match params.level {
         JourneyLevel::Person => {
-            let parts = PersonJourneys::cut(&log.events, params, &is_direct, &rules);
+            let by_person = by_person.expect("person level groups events by person");
+            let parts = PersonJourneys::cut(&log.events, &by_person, params, &is_direct, &rules);
             for part in &parts {
                 counts.add(&part.counts);
                 summary.sessions += part.sessions;
@@ -556,8 +565,7 @@ impl NoAccount {
     }
 }
 
-/// Maps events to persons, renumbers channels, campaigns and contents in name order,
-/// and sorts the events by person and time with a total order on every field.
+/// Maps events to persons and renumbers channels, campaigns and contents in name order.
 fn canonicalise(log: &mut EventLog, persons: &Persons) {
     let (channels, ch) = std::mem::take(&mut log.channels).into_sorted();
     let (campaigns, ca) = std::mem::take(&mut log.campaigns).into_sorted();
@@ -575,33 +583,38 @@ fn canonicalise(log: &mut EventLog, persons: &Persons) {
         e.content = re(&co, e.content);
         e.account = re(&ac, e.account);
     }
-    // Person and time decide nearly every comparison: the other fields are compared
-    // only on a tie.
-    log.events.par_sort_unstable_by(|a, b| {
-        (a.who, a.time).cmp(&(b.who, b.time)).then_with(|| {
-            a.same_time_key()
-                .cmp(&b.same_time_key())
-                .then(a.aux.cmp(&b.aux))
-                .then(a.account.cmp(&b.account))
-        })
-    });
 }
 
-/// Calls `visit(person, timeline)` for each person in order: the person's touches
-/// sessionized between conversions, plus milestones and conversions, in
-/// [`Item::order`]. Returns the number of sessions. Buffers are reused across people.
-pub(super) fn for_each_person_timeline(
-    events: &[Event],
-    params: &JourneyParams,
-    is_direct: &[bool],
-    mut visit: impl FnMut(u32, &[Item]),
-) -> u64 {
-    let mut sessions = 0;
-    let mut touches: Vec<Event> = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
-    let mut keys = Vec::new();
-    let (level, gap) = (params.touch_level, params.session_gap);
-    for person_events in events.chunk_by(|a, b| a.who == b.who) {
+/// Sorts the events by person, then [`event_order`] (a total order on every field).
+fn sort_by_person_and_time(events: &mut [Event]) {
+    events.par_sort_unstable_by(|a, b| a.who.cmp(&b.who).then_with(|| event_order(a, b)));
+}
+
+/// One person's timeline at a time, with buffers reused across persons.
+#[derive(Default)]
+pub(super) struct TimelineBuffers {
+    touches: Vec<Event>,
+    items: Vec<Item>,
+    keys: Vec<(bool, u64, usize)>,
+}
+
+impl TimelineBuffers {
+    /// The timeline of one person's events (in event order): their touches sessionized
+    /// between conversions, plus milestones and conversions, in [`Item::order`]; and the
+    /// number of sessions.
+    pub fn timeline(
+        &mut self,
+        person_events: &[Event],
+        params: &JourneyParams,
+        is_direct: &[bool],
+    ) -> (&[Item], u64) {
+        let TimelineBuffers {
+            touches,
+            items,
+            keys,
+        } = self;
+        let (level, gap) = (params.touch_level, params.session_gap);
+        let mut sessions = 0;
         items.clear();
         touches.clear();
         for e in person_events {
@@ -610,14 +623,32 @@ pub(super) fn for_each_person_timeline(
                 continue;
             }
             if e.kind.is_conversion() {
-                sessions += sessionize(&touches, level, gap, is_direct, &mut keys, &mut items);
+                sessions += sessionize(touches, level, gap, is_direct, keys, items);
                 touches.clear();
             }
             items.push(Item::from_event(e, 0));
         }
-        sessions += sessionize(&touches, level, gap, is_direct, &mut keys, &mut items);
+        sessions += sessionize(touches, level, gap, is_direct, keys, items);
         items.sort_unstable_by(Item::order);
-        visit(person_events[0].who, &items);
+        (items, sessions)
+    }
+}
+
+/// Calls `visit(person, timeline)` for each person of `events` (sorted by person and
+/// event order), in order, with the person's [`TimelineBuffers::timeline`]. Returns the
+/// number of sessions.
+pub(super) fn for_each_person_timeline(
+    events: &[Event],
+    params: &JourneyParams,
+    is_direct: &[bool],
+    mut visit: impl FnMut(u32, &[Item]),
+) -> u64 {
+    let mut buffers = TimelineBuffers::default();
+    let mut sessions = 0;
+    for person_events in events.chunk_by(|a, b| a.who == b.who) {
+        let (items, s) = buffers.timeline(person_events, params, is_direct);
+        sessions += s;
+        visit(person_events[0].who, items);
     }
     sessions
 }

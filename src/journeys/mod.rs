@@ -8,6 +8,7 @@
 
 pub mod aggregates;
 mod build;
+mod by_person;
 mod events;
 mod identity;
 mod intern_pipeline;

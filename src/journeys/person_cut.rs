@@ -6,16 +6,19 @@
 //! strings); [`PersonJourneys::add_all`] then adds them to the builder in person order,
 //! naming each `person:k` as the one-thread pipeline did, once the events are freed.
 
-use std::ops::Range;
-
 use rayon::prelude::*;
 
 use crate::channel::Dictionary;
-use crate::journeys::build::{JourneyParams, for_each_person_timeline};
+use crate::journeys::build::{JourneyParams, TimelineBuffers};
+use crate::journeys::by_person::EventsByPerson;
 use crate::journeys::events::Event;
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
 use crate::journeys::{JourneyInfo, JourneysBuilder, PathTable, Touch};
 use crate::time::Millis;
+
+/// How many persons ahead [`PersonJourneys::cut`] asks for a person's events (some
+/// twenty events: far enough ahead for memory to answer).
+const PREFETCH_PERSONS_AHEAD: usize = 3;
 
 /// One journey of a range, without its names.
 struct CutJourney {
@@ -40,52 +43,52 @@ pub(crate) struct PersonJourneys {
 }
 
 impl PersonJourneys {
-    /// Cuts the timelines of every person in `events` (sorted by person), a range of
-    /// persons per core; the ranges' journeys in person order.
+    /// Cuts the timelines of every person with events, a range of persons per core
+    /// (`by_person` finds each person's events); the ranges' journeys in person order.
     pub fn cut(
         events: &[Event],
+        by_person: &EventsByPerson,
         params: &JourneyParams,
         is_direct: &[bool],
         rules: &WindowRules,
     ) -> Vec<PersonJourneys> {
-        person_ranges(events, rayon::current_num_threads())
+        by_person
+            .person_ranges(rayon::current_num_threads())
             .into_par_iter()
-            .map(|range| Self::cut_range(&events[range], params, is_direct, rules))
+            .map(|persons| {
+                let mut part = PersonJourneys {
+                    touches: Vec::with_capacity(by_person.events_in(&persons)),
+                    ..PersonJourneys::default()
+                };
+                let (mut counts, mut draft) = (WindowCounts::default(), Draft::default());
+                let (mut buffer, mut timelines) = (Vec::new(), TimelineBuffers::default());
+                for person in persons {
+                    // A person's events lie anywhere in memory: ask for them ahead.
+                    by_person.prefetch_events_of(events, person + PREFETCH_PERSONS_AHEAD);
+                    by_person.events_of(events, person, &mut buffer);
+                    if buffer.is_empty() {
+                        continue;
+                    }
+                    let (items, sessions) = timelines.timeline(&buffer, params, is_direct);
+                    part.sessions += sessions;
+                    let mut k = 0;
+                    cut_journeys(items, rules, &mut counts, &mut draft, &mut |d: &Draft| {
+                        k += 1;
+                        part.journeys.push(CutJourney {
+                            person: person as u32,
+                            k,
+                            converted: d.converted,
+                            value: d.value,
+                            conversion_time: d.conversion_time,
+                        });
+                        part.touches.extend_from_slice(&d.touches);
+                        part.ends.push(part.touches.len());
+                    });
+                }
+                part.counts = counts;
+                part
+            })
             .collect()
-    }
-
-    fn cut_range(
-        events: &[Event],
-        params: &JourneyParams,
-        is_direct: &[bool],
-        rules: &WindowRules,
-    ) -> PersonJourneys {
-        let (journeys, touches) = journey_bounds(events);
-        let mut part = PersonJourneys {
-            journeys: Vec::with_capacity(journeys),
-            ends: Vec::with_capacity(journeys),
-            touches: Vec::with_capacity(touches),
-            ..PersonJourneys::default()
-        };
-        let mut counts = WindowCounts::default();
-        let mut draft = Draft::default();
-        part.sessions = for_each_person_timeline(events, params, is_direct, |person, items| {
-            let mut k = 0;
-            cut_journeys(items, rules, &mut counts, &mut draft, &mut |d: &Draft| {
-                k += 1;
-                part.journeys.push(CutJourney {
-                    person,
-                    k,
-                    converted: d.converted,
-                    value: d.value,
-                    conversion_time: d.conversion_time,
-                });
-                part.touches.extend_from_slice(&d.touches);
-                part.ends.push(part.touches.len());
-            });
-        });
-        part.counts = counts;
-        part
     }
 
     /// Adds the journeys of `parts`, in order, to `builder`, each named `key:k` for its
@@ -167,89 +170,9 @@ fn journey_id(key: &str, k: u32) -> String {
     id
 }
 
-/// At most `parts` ranges of consecutive events, split at persons' boundaries, that
-/// together cover `events` (sorted by person) in order; none is empty unless `events`
-/// is.
-fn person_ranges(events: &[Event], parts: usize) -> Vec<Range<usize>> {
-    let parts = parts.max(1);
-    let mut ranges = Vec::with_capacity(parts);
-    let mut start = 0;
-    for k in 1..=parts {
-        let mut end = (events.len() * k / parts).max(start);
-        while end > 0 && end < events.len() && events[end].who == events[end - 1].who {
-            end += 1;
-        }
-        if end > start {
-            ranges.push(start..end);
-        }
-        start = end;
-    }
-    if ranges.is_empty() {
-        ranges.push(0..0);
-    }
-    ranges
-}
-
-/// Bounds on the journeys and journey touches that events sorted by person can make:
-/// a journey per conversion and one more per person; a touch per event, or one of the
-/// unattributed channel per conversion.
-fn journey_bounds(events: &[Event]) -> (usize, usize) {
-    let conversions = events.iter().filter(|e| e.kind.is_conversion()).count();
-    let persons = events.chunk_by(|a, b| a.who == b.who).count();
-    (conversions + persons, events.len() + conversions)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journeys::events::NONE;
-
-    fn events_of(persons: &[u32]) -> Vec<Event> {
-        persons
-            .iter()
-            .map(|&who| Event {
-                time: 0,
-                aux: 0,
-                who,
-                channel: 0,
-                campaign: NONE,
-                content: NONE,
-                account: NONE,
-                kind: Default::default(),
-            })
-            .collect()
-    }
-
-    /// Ranges cover every event in order, never split a person, and are never more than
-    /// asked for; one person with every event makes one range.
-    #[test]
-    fn person_ranges_split_only_between_persons() {
-        let cases: [&[u32]; 5] = [
-            &[],
-            &[0, 0, 0, 0, 0],
-            &[0, 1, 2, 3, 4, 5, 6],
-            &[0, 0, 0, 0, 1, 2, 2, 2, 2, 2, 3],
-            &[0, 1, 1, 1, 1, 1, 1, 1, 1, 2],
-        ];
-        for persons in cases {
-            let events = events_of(persons);
-            for parts in 1..=12 {
-                let ranges = person_ranges(&events, parts);
-                assert!(!ranges.is_empty() && ranges.len() <= parts);
-                assert_eq!(ranges[0].start, 0);
-                assert_eq!(ranges.last().unwrap().end, events.len());
-                for pair in ranges.windows(2) {
-                    assert_eq!(pair[0].end, pair[1].start);
-                    assert!(pair[1].start > pair[0].start, "{ranges:?}");
-                    let at = pair[1].start;
-                    assert_ne!(events[at - 1].who, events[at].who, "{persons:?} {ranges:?}");
-                }
-            }
-        }
-        assert_eq!(person_ranges(&events_of(&[0, 0, 0, 0, 0]), 3), vec![0..5]);
-        assert_eq!(person_ranges(&events_of(&[0, 1, 2, 3]), 2), [0..2, 2..4]);
-    }
-
     /// Journey ids read as `format!("{key}:{k}")` writes them.
     #[test]
     fn journey_ids_are_key_colon_number() {
