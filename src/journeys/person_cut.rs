@@ -8,12 +8,14 @@
 
 use rayon::prelude::*;
 
-use crate::channel::Dictionary;
+use rustc_hash::FxHashMap;
+
+use crate::channel::{ChannelId, Dictionary};
 use crate::journeys::build::{JourneyParams, TimelineBuffers};
 use crate::journeys::by_person::EventsByPerson;
 use crate::journeys::events::Event;
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
-use crate::journeys::{JourneyInfo, JourneysBuilder, PathTable, Touch};
+use crate::journeys::{JourneyInfo, JourneysBuilder, PathTable, PathTableBuilder, Touch};
 use crate::time::Millis;
 
 /// How many persons ahead [`PersonJourneys::cut`] asks for a person's events (some
@@ -119,6 +121,7 @@ impl PersonJourneys {
             }
         }
     }
+
     /// The path summary of the journeys of `parts`, unnamed: what
     /// `Journeys::path_table` gives for the journeys [`PersonJourneys::add_all`] makes,
     /// given the dictionary the touches' channel ids index.
@@ -129,24 +132,78 @@ impl PersonJourneys {
     /// canonicalised), except the unattributed channel's, which is always a journey's
     /// only touch. Campaign and content order ties between touches of one channel,
     /// which a path cannot tell apart.
+    ///
+    /// Each part is summarised on its own core: its converting journeys as rows of one
+    /// conversion each, its non-converting journeys counted by path, one row of
+    /// `count` nulls per distinct path. The table is the same, bit for bit, as with a row
+    /// per journey: the table sums a path's rows in the order of their
+    /// (conversions, value, nulls), so the rows of nulls come first, and adding up
+    /// whole-number counts (below 2^53) or zeros gives the same number in any grouping.
     pub fn path_table(parts: Vec<PersonJourneys>, channels: &Dictionary) -> PathTable {
+        let summaries: Vec<PartPaths> = parts.into_par_iter().map(PartPaths::of).collect();
         let mut builder = PathTable::builder();
         *builder.channels_mut() = channels.clone();
-        let mut path = Vec::new();
-        for part in parts {
-            let mut start = 0;
-            for (j, &end) in part.journeys.iter().zip(&part.ends) {
-                path.clear();
-                path.extend(part.touches[start..end].iter().map(|t| t.channel));
-                start = end;
-                if j.converted {
-                    builder.push_ids(&path, 1.0, j.value, 0.0);
-                } else {
-                    builder.push_ids(&path, 0.0, 0.0, 1.0);
-                }
+        for summary in &summaries {
+            summary.add_to(&mut builder);
+        }
+        drop(summaries);
+        builder.finish()
+    }
+}
+
+/// A part's journeys as path rows: every converting journey, and each distinct path of
+/// its non-converting journeys with their count.
+struct PartPaths {
+    /// Every journey's channels, one after another.
+    steps: Vec<ChannelId>,
+    /// Journey `i`'s channels are `steps[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Vec<usize>,
+    /// (journey, value) of each converting journey.
+    converted: Vec<(usize, f64)>,
+    /// (a journey with the path, journeys with it) of each distinct non-converting path.
+    nulls: Vec<(usize, u64)>,
+}
+
+impl PartPaths {
+    fn of(part: PersonJourneys) -> PartPaths {
+        let steps: Vec<ChannelId> = part.touches.iter().map(|t| t.channel).collect();
+        let ends = part.ends;
+        let path = |i: usize| &steps[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        let mut converted = Vec::new();
+        let mut null_of_path: FxHashMap<&[ChannelId], usize> = FxHashMap::default();
+        let mut nulls: Vec<(usize, u64)> = Vec::new();
+        for (i, j) in part.journeys.iter().enumerate() {
+            if j.converted {
+                converted.push((i, j.value));
+            } else {
+                let at = *null_of_path.entry(path(i)).or_insert_with(|| {
+                    nulls.push((i, 0));
+                    nulls.len() - 1
+                });
+                nulls[at].1 += 1;
             }
         }
-        builder.finish()
+        drop(null_of_path);
+        PartPaths {
+            steps,
+            ends,
+            converted,
+            nulls,
+        }
+    }
+
+    fn path(&self, i: usize) -> &[ChannelId] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.steps[start..self.ends[i]]
+    }
+
+    fn add_to(&self, builder: &mut PathTableBuilder) {
+        for &(i, value) in &self.converted {
+            builder.push_ids(self.path(i), 1.0, value, 0.0);
+        }
+        for &(i, count) in &self.nulls {
+            builder.push_ids(self.path(i), 0.0, 0.0, count as f64);
+        }
     }
 }
 
