@@ -3,12 +3,15 @@
 //! 1. Read identity edges, then stream the events into compact records (ids and
 //!    integer times; [`events`](super::events)).
 //! 2. Resolve identities into persons ([`identity`](super::identity)).
-//! 3. Sort the records by person and time (ties broken by kind and names, so the order
-//!    of input rows never matters).
+//! 3. Order each person's records by time (ties broken by kind and names, so the order
+//!    of input rows never matters): at person level through an index of each person's
+//!    records ([`by_person`](super::by_person)), otherwise by sorting them all.
 //! 4. Per person, sessionize the touches between conversions ([`sessions`](super::sessions)).
 //! 5. At account level, merge the persons' timelines into their accounts'.
 //! 6. Cut each timeline into converting and non-converting journeys
 //!    ([`windows`](super::windows)), counting everything left out.
+//! 7. Name the journeys and put them in id order ([`build_journeys`]), or, when only
+//!    their path summary is wanted, go straight to it ([`build_paths`]).
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
