@@ -1,11 +1,11 @@
 //! `pathcredit journeys`: raw events → journeys file and path summary.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pathcredit::PathTable;
-use pathcredit::journeys::{BuildSummary, PathTransform, build_journeys, build_paths};
+use pathcredit::journeys::{BuildSummary, BuiltJourneys, BuiltPaths, build_journeys, build_paths};
 
 use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_input};
 use crate::cli::output::{Outputs, write_json, write_output};
@@ -94,72 +94,66 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
         (None, None, None) => Some(PathBuf::from("-")),
         (j, _, _) => j.clone(),
     };
+    // Without a journeys file to write, the path summary is built without naming journeys.
+    let built = match journeys_out {
+        None => Built::Paths(Box::new(build_paths(
+            &mut events,
+            &events_name,
+            identities,
+            &params,
+        )?)),
+        Some(_) => Built::Journeys(Box::new(build_journeys(
+            &mut events,
+            &events_name,
+            identities,
+            &params,
+        )?)),
+    };
+    let summary = match &built {
+        Built::Paths(b) => &b.summary,
+        Built::Journeys(b) => &b.summary,
+    };
+    print_build(summary, args.build.summary_out.as_deref(), quiet)?;
+
     // One output streams (stdout may carry a whole journeys file); several are
     // rendered first and put in place together: all or nothing.
     let mut outputs = Outputs::new();
-    let Some(journeys_path) = journeys_out else {
-        // No journeys file wanted: the path summary is built without naming journeys.
-        let built = build_paths(&mut events, &events_name, identities, &params)?;
-        print_build(&built.summary, args.build.summary_out.as_deref(), quiet)?;
-        if let Some(path) = &args.paths_out {
-            write_paths(
-                &built.paths,
-                &transform,
-                path,
-                &args.path_separator,
-                quiet,
-                &mut outputs,
-            )?;
+    if let (Some(path), Built::Journeys(b)) = (&journeys_out, &built) {
+        if args.paths_out.is_none() && args.identities_out.is_none() {
+            return write_output(path, |w| b.journeys.write_csv(w));
         }
-        if let Some(path) = &args.identities_out {
-            outputs.write(path, |w| built.write_identities(w))?;
-        }
-        return outputs.commit();
-    };
-    let built = build_journeys(&mut events, &events_name, identities, &params)?;
-    print_build(&built.summary, args.build.summary_out.as_deref(), quiet)?;
-    if args.paths_out.is_none() && args.identities_out.is_none() {
-        return write_output(&journeys_path, |w| built.journeys.write_csv(w));
+        outputs.write(path, |w| b.journeys.write_csv(w))?;
     }
-    outputs.write(&journeys_path, |w| built.journeys.write_csv(w))?;
     if let Some(path) = &args.paths_out {
-        let paths = built.journeys.path_table();
-        write_paths(
-            &paths,
-            &transform,
-            path,
-            &args.path_separator,
-            quiet,
-            &mut outputs,
-        )?;
+        let paths = match &built {
+            Built::Paths(b) => Cow::Borrowed(&b.paths),
+            Built::Journeys(b) => Cow::Owned(b.journeys.path_table()),
+        };
+        let (paths, emptied) = transform.apply(&paths)?;
+        if emptied.rows > 0 && !quiet {
+            eprintln!(
+                "pathcredit: path transforms emptied {} paths ({} conversions, {} nulls); they are not in {}",
+                emptied.rows,
+                emptied.conversions,
+                emptied.nulls,
+                path.display()
+            );
+        }
+        outputs.write(path, |w| paths.write_csv_separated(w, &args.path_separator))?;
     }
     if let Some(path) = &args.identities_out {
-        outputs.write(path, |w| built.write_identities(w))?;
+        outputs.write(path, |w| match &built {
+            Built::Paths(b) => b.write_identities(w),
+            Built::Journeys(b) => b.write_identities(w),
+        })?;
     }
     outputs.commit()
 }
 
-/// Renders the path summary after the path transforms, telling on stderr how many paths
-/// the transforms emptied.
-fn write_paths(
-    paths: &PathTable,
-    transform: &PathTransform,
-    path: &Path,
-    separator: &str,
-    quiet: bool,
-    outputs: &mut Outputs,
-) -> anyhow::Result<()> {
-    let (paths, emptied) = transform.apply(paths)?;
-    if emptied.rows > 0 && !quiet {
-        eprintln!(
-            "pathcredit: path transforms emptied {} paths ({} conversions, {} nulls); they are not in {}",
-            emptied.rows,
-            emptied.conversions,
-            emptied.nulls,
-            path.display()
-        );
-    }
-    outputs.write(path, |w| paths.write_csv_separated(w, separator))
+/// What `journeys` built: the journeys, or only their path summary.
+enum Built {
+    Paths(Box<BuiltPaths>),
+    Journeys(Box<BuiltJourneys>),
 }
 
 /// Prints the build summary on stderr and writes it as JSON when asked.

@@ -204,13 +204,25 @@ pub struct BuiltJourneys {
     pub summary: BuildSummary,
     /// The whole logs of converting units (with `keep_timelines`).
     pub timelines: Option<Timelines>,
-    ids: Dictionary,
-    persons: Persons,
+    identities: Resolved,
 }
 
 impl BuiltJourneys {
     /// Writes the resolved identity mapping (`id,person_id,resolution`).
     pub fn write_identities<W: Write>(&self, out: W) -> Result<()> {
+        self.identities.write_csv(out)
+    }
+}
+
+/// Every id read and the person it resolved to.
+#[derive(Debug)]
+struct Resolved {
+    ids: Dictionary,
+    persons: Persons,
+}
+
+impl Resolved {
+    fn write_csv<W: Write>(&self, out: W) -> Result<()> {
         self.persons.write_csv(&self.ids, out)
     }
 }
@@ -267,14 +279,13 @@ pub struct BuiltPaths {
     pub paths: PathTable,
     /// What was read, built and left out (as [`BuiltJourneys::summary`]).
     pub summary: BuildSummary,
-    ids: Dictionary,
-    persons: Persons,
+    identities: Resolved,
 }
 
 impl BuiltPaths {
     /// Writes the resolved identity mapping (`id,person_id,resolution`).
     pub fn write_identities<W: Write>(&self, out: W) -> Result<()> {
-        self.persons.write_csv(&self.ids, out)
+        self.identities.write_csv(out)
     }
 }
 
@@ -527,8 +538,7 @@ impl CutEvents {
             journeys,
             summary,
             timelines,
-            ids,
-            persons,
+            identities: Resolved { ids, persons },
         }
     }
 
@@ -550,8 +560,7 @@ impl CutEvents {
         BuiltPaths {
             paths,
             summary,
-            ids,
-            persons,
+            identities: Resolved { ids, persons },
         }
     }
 }
