@@ -234,12 +234,7 @@ pub fn build_journeys(
     identities: Option<(&mut dyn Read, &str)>,
     params: &JourneyParams,
 ) -> Result<BuiltJourneys> {
-    build_journeys_from(
-        Records::csv(events),
-        events_name,
-        identities.map(|(reader, name)| (Records::csv(reader), name)),
-        params,
-    )
+    from_csv_streams(events, events_name, identities, params, build_journeys_from)
 }
 
 /// Builds journeys from events and optional identity edges of either kind: CSV streams
@@ -300,7 +295,22 @@ pub fn build_paths(
     identities: Option<(&mut dyn Read, &str)>,
     params: &JourneyParams,
 ) -> Result<BuiltPaths> {
-    build_paths_from(
+    from_csv_streams(events, events_name, identities, params, build_paths_from)
+}
+
+/// A `_from` entry point: events and identities as records, with their names.
+type FromRecords<T> =
+    fn(Records<'_>, &str, Option<(Records<'_>, &str)>, &JourneyParams) -> Result<T>;
+
+/// Calls `build` (a `_from` entry point) on CSV streams read as records.
+fn from_csv_streams<T>(
+    events: &mut dyn Read,
+    events_name: &str,
+    identities: Option<(&mut dyn Read, &str)>,
+    params: &JourneyParams,
+    build: FromRecords<T>,
+) -> Result<T> {
+    build(
         Records::csv(events),
         events_name,
         identities.map(|(reader, name)| (Records::csv(reader), name)),

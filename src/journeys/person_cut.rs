@@ -1,13 +1,14 @@
 //! Persons' timelines cut into journeys on every core.
 //!
-//! Persons are independent, so the events (sorted by person) are split into ranges of
-//! whole persons, one per core, and each range is sessionized and cut on its own. A
-//! range's journeys are kept compact (the person's index and the journey's number, no
-//! strings); [`PersonJourneys::add_all`] then adds them to the builder in person order,
-//! naming each `person:k` as the one-thread pipeline did, once the events are freed.
+//! Persons are independent, so the persons are split into ranges (about as many events
+//! each), one per core, and each range is sessionized and cut on its own, a person's
+//! events found through [`EventsByPerson`]. A range's journeys are kept compact (the
+//! person's index and the journey's number, no strings); then either
+//! [`PersonJourneys::add_all`] adds them to the builder in person order, naming each
+//! `person:k` as the one-thread pipeline did, once the events are freed, or
+//! [`PersonJourneys::path_table`] turns them straight into a path summary.
 
 use rayon::prelude::*;
-
 use rustc_hash::FxHashMap;
 
 use crate::channel::{ChannelId, Dictionary};
