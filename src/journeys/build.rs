@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::journeys::by_person::{EventsByPerson, event_order};
 use crate::journeys::events::{Event, EventLog, EventNames, NONE};
 use crate::journeys::identity::{IdentityEdges, PersonOrder, Persons, SharedDevices};
-use crate::journeys::person_cut::PersonJourneys;
+use crate::journeys::person_cut::{CutRange, PartPaths, PersonJourneys, RangeJourneys, cut_ranges};
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::timelines::{Timelines, whole_logs};
@@ -337,33 +337,34 @@ pub fn build_paths_from(
     Ok(cut.into_paths())
 }
 
-/// Events read, stitched and cut into journeys that are not yet named.
-struct CutEvents {
+/// Events read, stitched and cut into journeys that are not yet named, each range of
+/// persons' journeys gathered as `J`.
+struct CutEvents<J> {
     log: EventLog,
     persons: Persons,
     ids: Dictionary,
     summary: BuildSummary,
     is_direct: Vec<bool>,
     data_end: Millis,
-    journeys: CutJourneys,
+    journeys: CutJourneys<J>,
 }
 
 /// The journeys of a [`CutEvents`].
-enum CutJourneys {
+enum CutJourneys<J> {
     /// Person level: the journeys of each core's range of persons, in person order.
-    Persons(Vec<PersonJourneys>),
+    Persons(Vec<CutRange<J>>),
     /// Account level: the journeys, named already.
     Accounts(Box<JourneysBuilder>),
 }
 
 /// Steps 1–6 of the pipeline: everything but naming the journeys.
-fn read_and_cut(
+fn read_and_cut<J: RangeJourneys>(
     events: Records<'_>,
     events_name: &str,
     identities: Option<(Records<'_>, &str)>,
     params: &JourneyParams,
     numbering: PersonOrder,
-) -> Result<CutEvents> {
+) -> Result<CutEvents<J>> {
     let conversions = params.conversion_events();
     let step = |done| crate::progress::tick("journey building (read, stitch, cut)", done, 3);
     step(0);
@@ -443,7 +444,7 @@ fn read_and_cut(
     let journeys = match params.level {
         JourneyLevel::Person => {
             let by_person = by_person.expect("person level groups events by person");
-            let parts = PersonJourneys::cut(&log.events, &by_person, params, &is_direct, &rules);
+            let parts = cut_ranges::<J>(&log.events, &by_person, params, &is_direct, &rules);
             for part in &parts {
                 counts.add(&part.counts);
                 summary.sessions += part.sessions;
@@ -504,7 +505,7 @@ fn journeys_builder(log: &EventLog) -> JourneysBuilder {
     builder
 }
 
-impl CutEvents {
+impl CutEvents<PersonJourneys> {
     /// Names the journeys (`person:k`, `account:k`) and makes the canonical set.
     fn into_journeys(self, params: &JourneyParams) -> BuiltJourneys {
         let CutEvents {
@@ -551,7 +552,9 @@ impl CutEvents {
             identities: Resolved { ids, persons },
         }
     }
+}
 
+impl CutEvents<PartPaths> {
     /// The journeys' path summary; at person level without naming them.
     fn into_paths(self) -> BuiltPaths {
         let CutEvents {
@@ -565,7 +568,7 @@ impl CutEvents {
         log.events = Vec::new();
         let paths = match journeys {
             CutJourneys::Accounts(builder) => builder.finish().path_table(),
-            CutJourneys::Persons(parts) => PersonJourneys::path_table(parts, &log.channels),
+            CutJourneys::Persons(parts) => PartPaths::path_table(parts, &log.channels),
         };
         BuiltPaths {
             paths,

@@ -2,11 +2,13 @@
 //!
 //! Persons are independent, so the persons are split into ranges (about as many events
 //! each), one per core, and each range is sessionized and cut on its own, a person's
-//! events found through [`EventsByPerson`]. A range's journeys are kept compact (the
-//! person's index and the journey's number, no strings); then either
-//! [`PersonJourneys::add_all`] adds them to the builder in person order, naming each
-//! `person:k` as the one-thread pipeline did, once the events are freed, or
-//! [`PersonJourneys::path_table`] turns them straight into a path summary.
+//! events found through [`EventsByPerson`]. Each range gathers its journeys as they are
+//! cut, in one of two compact forms ([`RangeJourneys`]): [`PersonJourneys`] keeps every
+//! journey (the person's index and the journey's number, no strings) for
+//! [`PersonJourneys::add_all`] to add to the builder in person order, naming each
+//! `person:k` as the one-thread pipeline did, once the events are freed; [`PartPaths`]
+//! keeps only each journey's channels, on its way to a path summary
+//! ([`PartPaths::path_table`]).
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -19,9 +21,69 @@ use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
 use crate::journeys::{JourneyInfo, JourneysBuilder, PathTable, PathTableBuilder, Touch};
 use crate::time::Millis;
 
-/// How many persons ahead [`PersonJourneys::cut`] asks for a person's events (some
-/// twenty events: far enough ahead for memory to answer).
+/// How many persons ahead [`cut_ranges`] asks for a person's events (some twenty
+/// events: far enough ahead for memory to answer).
 const PREFETCH_PERSONS_AHEAD: usize = 3;
+
+/// What the journeys of a range of persons are gathered into as they are cut, on the
+/// range's own core.
+pub(crate) trait RangeJourneys: Send + Sized {
+    /// An empty gathering for a range of persons with `events` events in all.
+    fn for_events(events: usize) -> Self;
+    /// Takes `journey`, the `k`-th (from 1) of `person`; journeys come in person order.
+    fn take(&mut self, person: u32, k: u32, journey: &Draft);
+    /// Called once every journey of the range was taken, still on the range's core.
+    fn finish(&mut self) {}
+}
+
+/// A range of persons cut into journeys, and what was counted cutting them.
+pub(crate) struct CutRange<J> {
+    pub journeys: J,
+    pub counts: WindowCounts,
+    pub sessions: u64,
+}
+
+/// Cuts the timelines of every person with events, a range of persons per core
+/// (`by_person` finds each person's events); the ranges' journeys in person order.
+pub(crate) fn cut_ranges<J: RangeJourneys>(
+    events: &[Event],
+    by_person: &EventsByPerson,
+    params: &JourneyParams,
+    is_direct: &[bool],
+    rules: &WindowRules,
+) -> Vec<CutRange<J>> {
+    by_person
+        .person_ranges(rayon::current_num_threads())
+        .into_par_iter()
+        .map(|persons| {
+            let mut journeys = J::for_events(by_person.events_in(&persons));
+            let (mut counts, mut draft) = (WindowCounts::default(), Draft::default());
+            let (mut buffer, mut timelines) = (Vec::new(), TimelineBuffers::default());
+            let mut sessions = 0;
+            for person in persons {
+                // A person's events lie anywhere in memory: ask for them ahead.
+                by_person.prefetch_events_of(events, person + PREFETCH_PERSONS_AHEAD);
+                by_person.events_of(events, person, &mut buffer);
+                if buffer.is_empty() {
+                    continue;
+                }
+                let (items, person_sessions) = timelines.timeline(&buffer, params, is_direct);
+                sessions += person_sessions;
+                let mut k = 0;
+                cut_journeys(items, rules, &mut counts, &mut draft, &mut |d: &Draft| {
+                    k += 1;
+                    journeys.take(person as u32, k, d);
+                });
+            }
+            journeys.finish();
+            CutRange {
+                journeys,
+                counts,
+                sessions,
+            }
+        })
+        .collect()
+}
 
 /// One journey of a range, without its names.
 struct CutJourney {
@@ -33,78 +95,49 @@ struct CutJourney {
     conversion_time: Option<Millis>,
 }
 
-/// The journeys of a range of persons, in person order, and what was counted cutting
-/// them.
+/// Every journey of a range of persons, in person order, unnamed.
 #[derive(Default)]
 pub(crate) struct PersonJourneys {
     journeys: Vec<CutJourney>,
     /// Journey `i`'s touches are `touches[ends[i - 1]..ends[i]]` (from 0 for the first).
     ends: Vec<usize>,
     touches: Vec<Touch>,
-    pub counts: WindowCounts,
-    pub sessions: u64,
+}
+
+impl RangeJourneys for PersonJourneys {
+    fn for_events(events: usize) -> Self {
+        PersonJourneys {
+            touches: Vec::with_capacity(events),
+            ..PersonJourneys::default()
+        }
+    }
+
+    fn take(&mut self, person: u32, k: u32, d: &Draft) {
+        self.journeys.push(CutJourney {
+            person,
+            k,
+            converted: d.converted,
+            value: d.value,
+            conversion_time: d.conversion_time,
+        });
+        self.touches.extend_from_slice(&d.touches);
+        self.ends.push(self.touches.len());
+    }
 }
 
 impl PersonJourneys {
-    /// Cuts the timelines of every person with events, a range of persons per core
-    /// (`by_person` finds each person's events); the ranges' journeys in person order.
-    pub fn cut(
-        events: &[Event],
-        by_person: &EventsByPerson,
-        params: &JourneyParams,
-        is_direct: &[bool],
-        rules: &WindowRules,
-    ) -> Vec<PersonJourneys> {
-        by_person
-            .person_ranges(rayon::current_num_threads())
-            .into_par_iter()
-            .map(|persons| {
-                let mut part = PersonJourneys {
-                    touches: Vec::with_capacity(by_person.events_in(&persons)),
-                    ..PersonJourneys::default()
-                };
-                let (mut counts, mut draft) = (WindowCounts::default(), Draft::default());
-                let (mut buffer, mut timelines) = (Vec::new(), TimelineBuffers::default());
-                for person in persons {
-                    // A person's events lie anywhere in memory: ask for them ahead.
-                    by_person.prefetch_events_of(events, person + PREFETCH_PERSONS_AHEAD);
-                    by_person.events_of(events, person, &mut buffer);
-                    if buffer.is_empty() {
-                        continue;
-                    }
-                    let (items, sessions) = timelines.timeline(&buffer, params, is_direct);
-                    part.sessions += sessions;
-                    let mut k = 0;
-                    cut_journeys(items, rules, &mut counts, &mut draft, &mut |d: &Draft| {
-                        k += 1;
-                        part.journeys.push(CutJourney {
-                            person: person as u32,
-                            k,
-                            converted: d.converted,
-                            value: d.value,
-                            conversion_time: d.conversion_time,
-                        });
-                        part.touches.extend_from_slice(&d.touches);
-                        part.ends.push(part.touches.len());
-                    });
-                }
-                part.counts = counts;
-                part
-            })
-            .collect()
-    }
-
-    /// Adds the journeys of `parts`, in order, to `builder`, each named `key:k` for its
-    /// person's `key`; each part is freed once added.
+    /// Adds the journeys of `ranges`, in order, to `builder`, each named `key:k` for its
+    /// person's `key`; each range is freed once added.
     pub fn add_all<'k>(
-        parts: Vec<PersonJourneys>,
+        ranges: Vec<CutRange<PersonJourneys>>,
         builder: &mut JourneysBuilder,
         key: impl Fn(u32) -> &'k str,
     ) {
-        let journeys = parts.iter().map(|p| p.journeys.len()).sum();
-        let touches = parts.iter().map(|p| p.touches.len()).sum();
+        let journeys = ranges.iter().map(|r| r.journeys.journeys.len()).sum();
+        let touches = ranges.iter().map(|r| r.journeys.touches.len()).sum();
         builder.reserve(journeys, touches);
-        for part in parts {
+        for range in ranges {
+            let part = range.journeys;
             let mut start = 0;
             for (j, &end) in part.journeys.iter().zip(&part.ends) {
                 let key = key(j.person);
@@ -122,10 +155,62 @@ impl PersonJourneys {
             }
         }
     }
+}
 
-    /// The path summary of the journeys of `parts`, unnamed: what
-    /// `Journeys::path_table` gives for the journeys [`PersonJourneys::add_all`] makes,
-    /// given the dictionary the touches' channel ids index.
+/// A range's journeys as path rows: every converting journey, and each distinct path
+/// of its non-converting journeys with their count. Only channels are kept (4 bytes a
+/// touch, where a [`Touch`] takes 24).
+#[derive(Default)]
+pub(crate) struct PartPaths {
+    /// Every journey's channels, one after another.
+    steps: Vec<ChannelId>,
+    /// Journey `i`'s channels are `steps[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Vec<usize>,
+    /// (journey, value) of each converting journey.
+    converted: Vec<(usize, f64)>,
+    /// Each non-converting journey, until [`RangeJourneys::finish`] counts them by path.
+    not_converted: Vec<usize>,
+    /// (a journey with the path, journeys with it) of each distinct non-converting path.
+    nulls: Vec<(usize, u64)>,
+}
+
+impl RangeJourneys for PartPaths {
+    fn for_events(_events: usize) -> Self {
+        PartPaths::default()
+    }
+
+    fn take(&mut self, _person: u32, _k: u32, d: &Draft) {
+        let journey = self.ends.len();
+        self.steps.extend(d.touches.iter().map(|t| t.channel));
+        self.ends.push(self.steps.len());
+        if d.converted {
+            self.converted.push((journey, d.value));
+        } else {
+            self.not_converted.push(journey);
+        }
+    }
+
+    /// Counts the non-converting journeys by path.
+    fn finish(&mut self) {
+        let mut null_of_path: FxHashMap<&[ChannelId], usize> = FxHashMap::default();
+        let mut nulls: Vec<(usize, u64)> = Vec::new();
+        for &journey in &self.not_converted {
+            let at = *null_of_path.entry(self.path(journey)).or_insert_with(|| {
+                nulls.push((journey, 0));
+                nulls.len() - 1
+            });
+            nulls[at].1 += 1;
+        }
+        drop(null_of_path);
+        self.nulls = nulls;
+        self.not_converted = Vec::new();
+    }
+}
+
+impl PartPaths {
+    /// The path summary of the journeys of `ranges`, unnamed: what
+    /// `Journeys::path_table` gives for the journeys [`PersonJourneys::add_all`] makes
+    /// of the same ranges, given the dictionary the channel ids index.
     ///
     /// A journey's path is its channels in the order they were cut, which is the
     /// journeys' canonical touch order as far as channels go: timeline items are in time
@@ -134,63 +219,20 @@ impl PersonJourneys {
     /// only touch. Campaign and content order ties between touches of one channel,
     /// which a path cannot tell apart.
     ///
-    /// Each part is summarised on its own core: its converting journeys as rows of one
+    /// Each range was summarised on its own core: its converting journeys as rows of one
     /// conversion each, its non-converting journeys counted by path, one row of
     /// `count` nulls per distinct path. The table is the same, bit for bit, as with a row
     /// per journey: the table sums a path's rows in the order of their
     /// (conversions, value, nulls), so the rows of nulls come first, and adding up
     /// whole-number counts (below 2^53) or zeros gives the same number in any grouping.
-    pub fn path_table(parts: Vec<PersonJourneys>, channels: &Dictionary) -> PathTable {
-        let summaries: Vec<PartPaths> = parts.into_par_iter().map(PartPaths::of).collect();
+    pub fn path_table(ranges: Vec<CutRange<PartPaths>>, channels: &Dictionary) -> PathTable {
         let mut builder = PathTable::builder();
         *builder.channels_mut() = channels.clone();
-        for summary in &summaries {
-            summary.add_to(&mut builder);
+        for range in &ranges {
+            range.journeys.add_to(&mut builder);
         }
-        drop(summaries);
+        drop(ranges);
         builder.finish()
-    }
-}
-
-/// A part's journeys as path rows: every converting journey, and each distinct path of
-/// its non-converting journeys with their count.
-struct PartPaths {
-    /// Every journey's channels, one after another.
-    steps: Vec<ChannelId>,
-    /// Journey `i`'s channels are `steps[ends[i - 1]..ends[i]]` (from 0 for the first).
-    ends: Vec<usize>,
-    /// (journey, value) of each converting journey.
-    converted: Vec<(usize, f64)>,
-    /// (a journey with the path, journeys with it) of each distinct non-converting path.
-    nulls: Vec<(usize, u64)>,
-}
-
-impl PartPaths {
-    fn of(part: PersonJourneys) -> PartPaths {
-        let steps: Vec<ChannelId> = part.touches.iter().map(|t| t.channel).collect();
-        let ends = part.ends;
-        let path = |i: usize| &steps[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
-        let mut converted = Vec::new();
-        let mut null_of_path: FxHashMap<&[ChannelId], usize> = FxHashMap::default();
-        let mut nulls: Vec<(usize, u64)> = Vec::new();
-        for (i, j) in part.journeys.iter().enumerate() {
-            if j.converted {
-                converted.push((i, j.value));
-            } else {
-                let at = *null_of_path.entry(path(i)).or_insert_with(|| {
-                    nulls.push((i, 0));
-                    nulls.len() - 1
-                });
-                nulls[at].1 += 1;
-            }
-        }
-        drop(null_of_path);
-        PartPaths {
-            steps,
-            ends,
-            converted,
-            nulls,
-        }
     }
 
     fn path(&self, i: usize) -> &[ChannelId] {
