@@ -640,6 +640,20 @@ impl<'s> Row<'s> {
         }
     }
 
+    /// The raw text of fields `first..=last` of a plain line, the commas between them
+    /// included; `None` for a row that is not a plain line (quoted, or from a table) or
+    /// that has no field `last`. Equal spans read as equal fields, so what was read from
+    /// one span may be remembered for the next.
+    pub fn plain_span(&self, first: usize, last: usize) -> Option<&'s str> {
+        match &self.data {
+            Data::Plain { line, ends, .. } if last < ends.len() && first <= last => {
+                let start = if first == 0 { 0 } else { ends[first - 1] + 1 };
+                Some(&line[start..ends[last]])
+            }
+            _ => None,
+        }
+    }
+
     /// The field's text, or an error if it is empty.
     pub fn non_empty(&self, col: usize, what: &str) -> Result<&'s str> {
         let s = self.str(col)?;
@@ -758,6 +772,28 @@ mod tests {
             out.push((line, fields));
         }
         out
+    }
+
+    /// A plain line's span runs from its first field's start to its last field's end,
+    /// commas between included and nothing trimmed; rows the CSV reader reads and spans
+    /// past the last field have none.
+    #[test]
+    fn plain_spans_are_raw_runs_of_fields() {
+        let headers: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let text = "1, two ,3\n\u{e9},,x,y\n".as_bytes();
+        let mut plain = CsvSource::continue_plain(text, "f.csv", headers.clone(), 2);
+        let row = plain.next_row().unwrap().unwrap();
+        assert_eq!(row.plain_span(0, 0), Some("1"));
+        assert_eq!(row.plain_span(1, 2), Some(" two ,3"));
+        assert_eq!(row.plain_span(0, 2), Some("1, two ,3"));
+        assert_eq!(row.plain_span(1, 3), None);
+        assert_eq!(row.plain_span(2, 1), None);
+        let row = plain.next_row().unwrap().unwrap();
+        assert_eq!(row.plain_span(0, 1), Some("\u{e9},"));
+        assert_eq!(row.plain_span(1, 3), Some(",x,y"));
+        let mut csv = CsvSource::continue_csv(Box::new(text), "f.csv", headers, 2);
+        let row = csv.next_row().unwrap().unwrap();
+        assert_eq!(row.plain_span(0, 0), None);
     }
 
     proptest! {

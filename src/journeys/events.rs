@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
 
 use crate::channel::Dictionary;
@@ -259,6 +259,8 @@ pub(crate) struct EventLog {
 struct EventPart {
     log: EventLog,
     users: Names,
+    /// Labels by span, with ids of this part's dictionaries.
+    memo: LabelMemo,
     /// The conversion value total the part was parsed from.
     value_start: f64,
 }
@@ -285,6 +287,7 @@ impl EventPart {
                 ..EventLog::default()
             },
             users: Names::default(),
+            memo: LabelMemo::default(),
             value_start: total,
         }
     }
@@ -366,7 +369,33 @@ pub struct EventCounts {
     pub ignored_by_name: BTreeMap<String, u64>,
 }
 
+/// An event's kind and, for a touch, its channel, campaign and content ids ([`NONE`]
+/// where it has none).
+#[derive(Clone, Copy, Debug)]
+struct Labels {
+    kind: Option<Kind>,
+    channel: u32,
+    campaign: u32,
+    content: u32,
+}
+
+/// What a part remembers of its rows' labels, to read the next rows' labels quicker.
+#[derive(Default)]
+struct LabelMemo {
+    /// Each distinct event name and its kind: names are few, found by a short scan.
+    kinds: Vec<(Box<str>, Option<Kind>)>,
+    /// The labels read from each distinct span of the label columns (event name,
+    /// channel, campaign, content, side by side): most rows repeat one of a few hundred
+    /// spans, and a span seen before is found by one lookup instead of four fields read
+    /// and three names interned. Only spans of configured event names that read without
+    /// an error are kept, with ids of the part's own dictionaries.
+    spans: FxHashMap<Box<str>, Labels>,
+}
+
 struct Columns {
+    /// The first and last of the label columns (event, channel, campaign, content; those
+    /// present) when they stand side by side.
+    labels: Option<(usize, usize)>,
     timestamp: usize,
     user: usize,
     event: usize,
@@ -399,13 +428,28 @@ impl EventLog {
         let map: &ColumnMap = &options.columns;
         let csv = ParallelCsv::open(input, name, &EVENT_COLUMNS)?;
         let src = csv.header();
+        let event = src.required("event", map)?;
+        let (channel, campaign, content) = (
+            src.optional("channel", map)?,
+            src.optional("campaign", map)?,
+            src.optional("content", map)?,
+        );
+        let label_columns: Vec<usize> = [Some(event), channel, campaign, content]
+            .into_iter()
+            .flatten()
+            .collect();
+        let (first, last) = (
+            label_columns.iter().min().copied().unwrap_or(event),
+            label_columns.iter().max().copied().unwrap_or(event),
+        );
         let cols = Columns {
+            labels: (last - first + 1 == label_columns.len()).then_some((first, last)),
             timestamp: src.required("timestamp", map)?,
             user: src.required("user_id", map)?,
-            event: src.required("event", map)?,
-            channel: src.optional("channel", map)?,
-            campaign: src.optional("campaign", map)?,
-            content: src.optional("content", map)?,
+            event,
+            channel,
+            campaign,
+            content,
             value: src.optional("value", map)?,
             account: src.optional("account_id", map)?,
             session: src.optional("session_id", map)?,
@@ -421,17 +465,20 @@ impl EventLog {
                      emit: &mut dyn FnMut(EventPart)|
          -> Result<()> {
             let part = EventPart::starting_at(&empty, *start);
-            // Event names repeat on every row and are few: classify each distinct name
-            // once and find it again by a short linear scan.
-            let mut kinds: Vec<(Box<str>, Option<Kind>)> = Vec::new();
             parse_in_parts(
                 source,
                 options.skip_bad_rows,
                 part,
                 |row, part| {
                     let log = &mut part.log;
-                    let event =
-                        log.parse_row(row, &cols, names, conversions, &mut kinds, &mut part.users);
+                    let event = log.parse_row(
+                        row,
+                        &cols,
+                        names,
+                        conversions,
+                        &mut part.memo,
+                        &mut part.users,
+                    );
                     if let Some(event) = event? {
                         log.keep(event);
                     }
@@ -467,27 +514,26 @@ impl EventLog {
         cols: &Columns,
         names: &EventNames,
         conversions: &[String],
-        kinds: &mut Vec<(Box<str>, Option<Kind>)>,
+        memo: &mut LabelMemo,
         users: &mut Names,
     ) -> Result<Option<Event>> {
         let time = row.timestamp(cols.timestamp)?;
         let user = row.non_empty(cols.user, "a user id")?;
-        let event_name = row.non_empty(cols.event, "an event name")?;
-        let kind = match kinds.iter().find(|(n, _)| &**n == event_name) {
-            Some((_, k)) => *k,
+        let span = cols
+            .labels
+            .and_then(|(first, last)| row.plain_span(first, last));
+        let labels = match span.and_then(|span| memo.spans.get(span)) {
+            Some(&labels) => labels,
             None => {
-                let k = names.classify(event_name, conversions);
-                kinds.push((event_name.into(), k));
-                k
+                let labels = self.read_labels(row, cols, names, conversions, &mut memo.kinds)?;
+                if let (Some(span), Some(_)) = (span, labels.kind) {
+                    memo.spans.insert(span.into(), labels);
+                }
+                labels
             }
         };
         self.data_end = Some(self.data_end.map_or(time, |end| end.max(time)));
-        let Some(kind) = kind else {
-            *self
-                .counts
-                .ignored_by_name
-                .entry(event_name.to_string())
-                .or_insert(0) += 1;
+        let Some(kind) = labels.kind else {
             self.counts.events += 1;
             return Ok(None);
         };
@@ -495,30 +541,18 @@ impl EventLog {
             time,
             aux: 0,
             who: 0,
-            channel: NONE,
-            campaign: NONE,
-            content: NONE,
+            channel: labels.channel,
+            campaign: labels.campaign,
+            content: labels.content,
             account: NONE,
             kind,
         };
-        if kind.is_touch() {
-            let Some(c) = cols.channel else {
-                return Err(row.error(cols.event, "a touch, but the file has no `channel` column"));
-            };
-            event.channel = self
-                .channels
-                .intern(row.non_empty(c, "the channel of the touch")?);
-            if let Some(c) = cols.campaign {
-                event.campaign = self.campaigns.intern(row.str(c)?);
-            }
-            if let Some(c) = cols.content {
-                event.content = self.contents.intern(row.str(c)?);
-            }
-            if let Some(c) = cols.session {
-                let s = row.str(c)?;
-                if !s.is_empty() {
-                    event.aux = session_hash(s);
-                }
+        if kind.is_touch()
+            && let Some(c) = cols.session
+        {
+            let s = row.str(c)?;
+            if !s.is_empty() {
+                event.aux = session_hash(s);
             }
         }
         if kind.is_conversion()
@@ -538,6 +572,58 @@ impl EventLog {
         // Interned when the part is merged, in order (`who` is set then).
         users.push(user);
         Ok(Some(event))
+    }
+
+    /// The event's kind and, for a touch, its channel, campaign and content, interned
+    /// in that order. An event name that is none of the configured ones is counted by
+    /// name (kind `None`).
+    fn read_labels(
+        &mut self,
+        row: &Row<'_>,
+        cols: &Columns,
+        names: &EventNames,
+        conversions: &[String],
+        kinds: &mut Vec<(Box<str>, Option<Kind>)>,
+    ) -> Result<Labels> {
+        let event_name = row.non_empty(cols.event, "an event name")?;
+        let kind = match kinds.iter().find(|(n, _)| &**n == event_name) {
+            Some((_, k)) => *k,
+            None => {
+                let k = names.classify(event_name, conversions);
+                kinds.push((event_name.into(), k));
+                k
+            }
+        };
+        let mut labels = Labels {
+            kind,
+            channel: NONE,
+            campaign: NONE,
+            content: NONE,
+        };
+        let Some(kind) = kind else {
+            *self
+                .counts
+                .ignored_by_name
+                .entry(event_name.to_string())
+                .or_insert(0) += 1;
+            return Ok(labels);
+        };
+        if kind.is_touch() {
+            let Some(c) = cols.channel else {
+                return Err(row.error(cols.event, "a touch, but the file has no `channel` column"));
+            };
+            let channel = row.non_empty(c, "the channel of the touch")?;
+            let campaign = cols.campaign.map(|c| row.str(c)).transpose()?;
+            let content = cols.content.map(|c| row.str(c)).transpose()?;
+            labels.channel = self.channels.intern(channel);
+            if let Some(campaign) = campaign {
+                labels.campaign = self.campaigns.intern(campaign);
+            }
+            if let Some(content) = content {
+                labels.content = self.contents.intern(content);
+            }
+        }
+        Ok(labels)
     }
 
     fn keep(&mut self, event: Event) {

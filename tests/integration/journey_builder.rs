@@ -612,3 +612,93 @@ proptest! {
         build_with(&text, None, &params);
     }
 }
+
+/// Rows whose label fields (event name, channel, campaign, content) repeat a few
+/// spellings: spaces around names, an ignored name, a milestone, blank campaigns; now and
+/// then a bad one (an empty event name, a touch without a channel, a NUL byte).
+fn label_rows_strategy() -> impl Strategy<Value = Vec<[String; 7]>> {
+    let row = (
+        0u32..5,
+        0u32..6,
+        0usize..60,
+        0usize..40,
+        0usize..40,
+        0usize..3,
+    )
+        .prop_map(|(user, hour, event, channel, campaign, content)| {
+            let t = 1_767_225_600 + i64::from(hour) * 3600;
+            let pick = |names: &[&'static str], i: usize, bad: &'static str| {
+                if i == 0 { bad } else { names[i % names.len()] }
+            };
+            let event = pick(
+                &["touch", " touch", "conversion", "page_view", "lead_created"],
+                event,
+                "",
+            );
+            let channel = pick(
+                &["email", " email", "email ", "search", "Direct"],
+                channel,
+                "",
+            );
+            let campaign = pick(&["", "a", " a"], campaign, "b\u{0}");
+            let content = ["", "x", "x "][content];
+            let value = if event == "conversion" { "2.5" } else { "" };
+            [
+                t.to_string(),
+                format!("u{user}"),
+                event.to_string(),
+                channel.to_string(),
+                campaign.to_string(),
+                content.to_string(),
+                value.to_string(),
+            ]
+        });
+    prop::collection::vec(row, 1..300)
+}
+
+/// The journeys and summary `build_journeys` makes of `text`, or its error.
+fn built_or_error(text: &str, skip: bool) -> String {
+    let params = JourneyParams {
+        read: ReadOptions::default().skip_bad_rows(skip),
+        censor: Some(None),
+        ..JourneyParams::default()
+    };
+    match build_journeys(&mut text.as_bytes(), "events.csv", None, &params) {
+        Ok(built) => format!("{}{:?}", journeys_csv(&built.journeys), built.summary),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Plain lines remember the labels read from each span of the label columns; the
+    /// journeys, counts, skipped rows and errors are those of reading every field of
+    /// every row, as the one-thread reader of a quoted file does, with the label columns
+    /// side by side or apart, with or without bad rows, skipped or not.
+    #[test]
+    fn labels_remembered_by_span_read_as_every_row_read_in_full(
+        rows in label_rows_strategy(),
+        apart in any::<bool>(),
+        skip in any::<bool>(),
+        with_bad in any::<bool>(),
+    ) {
+        let is_bad = |r: &[String; 7]| {
+            r[2].is_empty() || (r[2].trim() == "touch" && r[3].is_empty()) || r[4].contains('\0')
+        };
+        let rows: Vec<_> = rows.into_iter().filter(|r| with_bad || !is_bad(r)).collect();
+        prop_assume!(!rows.is_empty());
+        let names = ["timestamp", "user_id", "event", "channel", "campaign", "content", "value"];
+        // Apart: the user id between the event name and the channel.
+        let order: [usize; 7] = if apart { [0, 2, 1, 3, 4, 5, 6] } else { [0, 1, 2, 3, 4, 5, 6] };
+        let line = |fields: [&str; 7]| order.map(|i| fields[i]).join(",");
+        let body: String = rows
+            .iter()
+            .map(|r| line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]]) + "\n")
+            .collect();
+        let header = line(names);
+        let plain = built_or_error(&format!("{header}\n{body}"), skip);
+        let quoted = built_or_error(&format!("\"{header}\n{body}").replacen(',', "\",", 1), skip);
+        prop_assert_eq!(plain, quoted);
+    }
+}
