@@ -379,6 +379,10 @@ struct Labels {
     content: u32,
 }
 
+/// At most this many spans are remembered per part: labels unique to nearly every row
+/// (a content id per touch) would otherwise cost a copy and an insertion per row.
+const MEMO_SPANS: usize = 4096;
+
 /// What a part remembers of its rows' labels, to read the next rows' labels quicker.
 #[derive(Default)]
 struct LabelMemo {
@@ -526,7 +530,9 @@ impl EventLog {
             Some(&labels) => labels,
             None => {
                 let labels = self.read_labels(row, cols, names, conversions, &mut memo.kinds)?;
-                if let (Some(span), Some(_)) = (span, labels.kind) {
+                if let (Some(span), Some(_)) = (span, labels.kind)
+                    && memo.spans.len() < MEMO_SPANS
+                {
                     memo.spans.insert(span.into(), labels);
                 }
                 labels

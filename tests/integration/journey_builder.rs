@@ -702,3 +702,34 @@ proptest! {
         prop_assert_eq!(plain, quoted);
     }
 }
+
+/// Labels unique to nearly every row (a content id per touch) fill the memory of spans
+/// long before a part ends; the rows past it are read in full, to the same journeys.
+#[test]
+fn labels_past_the_remembered_spans_read_as_every_row_read_in_full() {
+    let header = "timestamp,user_id,event,channel,campaign,content,value";
+    let body: String = (0..6000)
+        .map(|i| {
+            let t = 1_767_225_600 + (i % 50) * 3600;
+            let event = if i % 7 == 0 { "conversion" } else { "touch" };
+            let content = if i % 3 == 0 {
+                String::new()
+            } else {
+                format!("c{i}")
+            };
+            format!(
+                "{t},u{},{event},ch{},cmp{},{content},\n",
+                i % 40,
+                i % 5,
+                i % 2
+            )
+        })
+        .collect();
+    let plain = built_or_error(&format!("{header}\n{body}"), false);
+    let quoted = built_or_error(
+        &format!("\"{header}\n{body}").replacen(',', "\",", 1),
+        false,
+    );
+    assert!(!plain.starts_with("error"), "{plain}");
+    assert_eq!(plain, quoted);
+}
