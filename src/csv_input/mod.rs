@@ -7,6 +7,7 @@
 //! [`ReadOptions::skip_bad_rows`] a bad row is skipped and counted by reason in the
 //! [`ReadReport`] instead.
 
+mod decimal;
 mod lines;
 pub(crate) mod parallel;
 mod source;

@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 use std::io::Read;
 
 use crate::csv_input::Records;
+use crate::csv_input::decimal::plain_decimal;
 use crate::csv_input::lines::LineCounter;
 use crate::csv_input::table::{Batch, Cell, Table, format_cell, int_millis};
 use crate::csv_input::trim;
@@ -735,6 +736,9 @@ impl<'s> Row<'s> {
         if s.is_empty() {
             return empty_as
                 .ok_or_else(|| self.error(col, "empty; expected a non-negative number"));
+        }
+        if let Some(v) = plain_decimal(s) {
+            return Ok(v);
         }
         match s.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => Ok(v + 0.0),
