@@ -160,13 +160,12 @@ impl Chain {
                 ),
             ));
         }
+        if order == 1 && convention == StateConvention::Windows {
+            return Self::build_first_order(paths, max_states, memory_limit);
+        }
         // Pass 1: the state sequence of every weighted row, interned.
         let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
         let mut keys = vec![pack(std::iter::empty())];
-        let direct = order == 1 && convention == StateConvention::Windows;
-        if direct {
-            keys.extend((0..paths.channels().len() as u64).map(|c| pack(std::iter::once(c))));
-        }
         let mut seq_offsets = vec![0usize];
         let mut seqs: Vec<u32> = Vec::with_capacity(paths.total_steps());
         let mut rows = Vec::with_capacity(paths.len());
@@ -189,14 +188,6 @@ impl Chain {
             };
             let p = row.path;
             match convention {
-                _ if direct => {
-                    for &c in p {
-                        let id = c + 1;
-                        if seqs.len() == start || seqs[seqs.len() - 1] != id {
-                            seqs.push(id);
-                        }
-                    }
-                }
                 StateConvention::Windows if p.len() < order => {
                     push(pack(p.iter().map(|&c| u64::from(c))), &mut seqs);
                 }
@@ -222,19 +213,7 @@ impl Chain {
             seq_offsets.push(seqs.len());
         }
         let n = keys.len();
-        if n > max_states {
-            return Err(Error::unsupported(
-                "markov",
-                format!(
-                    "order {order} makes {n} states on this input, more than `markov_max_states` \
-                     ({max_states}); a chain this size needs about {} MB and a long solve per \
-                     channel: use a lower `markov_order`, fewer channels (a path transform), or \
-                     raise `markov_max_states`",
-                    (n as u64 * BYTES_PER_STATE).div_ceil(1 << 20)
-                ),
-            ));
-        }
-
+        refuse_beyond(n, order, max_states)?;
         check_memory(n, order, memory_limit)?;
 
         // Pass 2: transition counts and absorbing weights.
@@ -254,11 +233,80 @@ impl Chain {
                 row.conversions + row.nulls
             })
             .collect();
-        let (row_ptr, col, count) = if n * n <= 1 << 22 {
+        let transitions = if n * n <= 1 << 22 {
             count_dense(n, sequences(), &weights)
         } else {
             count_by_state(n, sequences(), &weights)
         };
+        let absorbed = Absorbed {
+            conv,
+            null,
+            value,
+            weightless_rows,
+        };
+        Self::assemble(keys, transitions, absorbed, paths)
+    }
+
+    /// [`Chain::build`] at order 1 with window states: a state per channel (its id + 1)
+    /// whether it occurs or not, so no state is looked up and no state sequence is
+    /// stored; each row's steps (repeats of a channel merged) are counted as they are
+    /// read. Every sum runs over rows in order and steps in order, as the general build
+    /// sums them, so the chain is the same, bit for bit.
+    fn build_first_order(
+        paths: &PathTable,
+        max_states: usize,
+        memory_limit: Option<u64>,
+    ) -> Result<Chain> {
+        let channels = paths.channels().len();
+        let n = channels + 1;
+        refuse_beyond(n, 1, max_states)?;
+        check_memory(n, 1, memory_limit)?;
+        let keys: Vec<u64> = std::iter::once(pack(std::iter::empty()))
+            .chain((0..channels as u64).map(|c| pack(std::iter::once(c))))
+            .collect();
+        let mut absorbed = Absorbed {
+            conv: vec![0.0; n],
+            null: vec![0.0; n],
+            value: vec![0.0; n],
+            weightless_rows: 0,
+        };
+        let mut counts = vec![0.0; n * n];
+        for row in paths.rows() {
+            let weight = row.conversions + row.nulls;
+            if weight <= 0.0 {
+                absorbed.weightless_rows += 1;
+                continue;
+            }
+            let mut from = 0;
+            for &c in row.path {
+                let to = c as usize + 1;
+                if to != from {
+                    counts[from * n + to] += weight;
+                    from = to;
+                }
+            }
+            absorbed.conv[from] += row.conversions;
+            absorbed.null[from] += row.nulls;
+            absorbed.value[from] += row.value;
+        }
+        Self::assemble(keys, csr_of_dense(n, &counts), absorbed, paths)
+    }
+
+    /// The chain of `keys` with its transitions (CSR rows) and absorbing weights,
+    /// checked: every entered state must have somewhere to go.
+    fn assemble(
+        keys: Vec<u64>,
+        (row_ptr, col, count): (Vec<usize>, Vec<u32>, Vec<f64>),
+        absorbed: Absorbed,
+        paths: &PathTable,
+    ) -> Result<Chain> {
+        let n = keys.len();
+        let Absorbed {
+            conv,
+            null,
+            value,
+            weightless_rows,
+        } = absorbed;
         let mut out: Vec<f64> = (0..n).map(|s| conv[s] + null[s]).collect();
         for s in 0..n {
             out[s] += count[row_ptr[s]..row_ptr[s + 1]].iter().sum::<f64>();
@@ -386,6 +434,33 @@ impl Chain {
     }
 }
 
+/// What the states pass to the absorbing states: each state's conversions, nulls and
+/// conversion value, and the rows left out for carrying no weight.
+struct Absorbed {
+    conv: Vec<f64>,
+    null: Vec<f64>,
+    value: Vec<f64>,
+    weightless_rows: u64,
+}
+
+/// Refuses a chain of `n` states of order `order` beyond `max_states`, with the count
+/// and what it would take.
+fn refuse_beyond(n: usize, order: usize, max_states: usize) -> Result<()> {
+    if n <= max_states {
+        return Ok(());
+    }
+    Err(Error::unsupported(
+        "markov",
+        format!(
+            "order {order} makes {n} states on this input, more than `markov_max_states` \
+             ({max_states}); a chain this size needs about {} MB and a long solve per \
+             channel: use a lower `markov_order`, fewer channels (a path transform), or \
+             raise `markov_max_states`",
+            (n as u64 * BYTES_PER_STATE).div_ceil(1 << 20)
+        ),
+    ))
+}
+
 /// Which states a transition enters.
 fn entered_states(n: usize, col: &[u32]) -> Vec<bool> {
     let mut entered = vec![false; n];
@@ -411,6 +486,11 @@ fn count_dense<'a>(
             from = to as usize;
         }
     }
+    csr_of_dense(n, &counts)
+}
+
+/// CSR rows of an `n × n` array of counts: the positive counts, self-loops left out.
+fn csr_of_dense(n: usize, counts: &[f64]) -> (Vec<usize>, Vec<u32>, Vec<f64>) {
     let mut row_ptr = vec![0usize; n + 1];
     let (mut col, mut count) = (Vec::new(), Vec::new());
     for from in 0..n {
@@ -488,6 +568,8 @@ fn count_by_state<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     fn table(rows: &[(&[&str], f64, f64)]) -> PathTable {
         let mut b = PathTable::builder();
@@ -535,5 +617,64 @@ mod tests {
         assert_eq!(chain.count[chain.row_ptr[0]], 6.0);
         assert_eq!(chain.out[1], 6.0);
         assert_eq!((chain.conv[2], chain.null[2]), (3.0, 1.0));
+    }
+
+    /// Each state's absorbing weights and transitions, by state key, bit for bit.
+    fn by_key(chain: &Chain) -> BTreeMap<u64, (Vec<u64>, BTreeMap<u64, u64>)> {
+        (0..chain.len())
+            .map(|s| {
+                let moves = (chain.row_ptr[s]..chain.row_ptr[s + 1])
+                    .map(|k| (chain.keys[chain.col[k] as usize], chain.count[k].to_bits()))
+                    .collect();
+                let absorbed = [chain.conv[s], chain.null[s], chain.value[s]];
+                (chain.keys[s], (absorbed.map(f64::to_bits).to_vec(), moves))
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// At order 1 a padded state is a window state: the first-order build (a state
+        /// per channel, counted as rows are read) gives the chain the general build
+        /// gives (states interned as met), bit for bit by state, once the states the
+        /// general build never met are left out (each state's total outgoing weight to
+        /// rounding: it adds the transitions in state order); fractional and zero
+        /// weights, repeats.
+        #[test]
+        fn first_order_build_equals_the_general_build(
+            rows in prop::collection::vec(
+                (prop::collection::vec(0usize..5, 1..7), 0u32..4, 0u32..3, 0u32..9),
+                1..40,
+            ),
+        ) {
+            let names = ["a", "b", "c", "d", "e"];
+            let mut b = PathTable::builder();
+            for (path, conv, nulls, value) in &rows {
+                let path: Vec<&str> = path.iter().map(|&c| names[c]).collect();
+                b.push(&path, f64::from(*conv) / 3.0, f64::from(*value) / 7.0, f64::from(*nulls));
+            }
+            let t = b.finish();
+            let first = Chain::build(&t, 1, StateConvention::Windows, usize::MAX, None);
+            let general = Chain::build(&t, 1, StateConvention::Padded, usize::MAX, None);
+            let (first, general) = match (first, general) {
+                (Ok(f), Ok(g)) => (f, g),
+                (f, g) => {
+                    prop_assert_eq!(f.err().map(|e| e.to_string()), g.err().map(|e| e.to_string()));
+                    return Ok(());
+                }
+            };
+            prop_assert_eq!(first.weightless_rows, general.weightless_rows);
+            let mut want = by_key(&first);
+            // States the general build never met: every weight zero, no transition.
+            want.retain(|key, (absorbed, moves)| {
+                general.keys.contains(key) || !(absorbed.iter().all(|&w| w == 0) && moves.is_empty())
+            });
+            prop_assert_eq!(want, by_key(&general));
+            // A state's total adds its transitions in state order, which differs.
+            for (s, &key) in general.keys.iter().enumerate() {
+                let f = first.keys.iter().position(|&k| k == key).unwrap();
+                let (a, b) = (first.out[f], general.out[s]);
+                prop_assert!((a - b).abs() <= 1e-12 * a.abs(), "{} {}", a, b);
+            }
+        }
     }
 }
