@@ -14,9 +14,11 @@ the Arrow C stream interface, without copying), CSV file paths or CSV bytes.
 
 from ._api import (
     Journeys,
+    Paths,
     attribute,
     budget,
     build_journeys,
+    build_paths,
     evaluate,
     models,
     report,
@@ -30,9 +32,11 @@ from .errors import InputError, ModelError, ParameterError, PathcreditError
 
 __all__ = [
     "Journeys",
+    "Paths",
     "attribute",
     "budget",
     "build_journeys",
+    "build_paths",
     "evaluate",
     "models",
     "report",

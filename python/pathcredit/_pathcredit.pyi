@@ -35,6 +35,18 @@ class NativeJourneys:
         """True when the whole logs of converting units were kept."""
     def __len__(self) -> int: ...
 
+class NativePaths:
+    """A path summary built from events, held in Rust."""
+
+    def summary_json(self) -> str:
+        """The build summary as JSON."""
+    def paths_csv(self, separator: str) -> bytes:
+        """The path summary."""
+    def identities_csv(self) -> bytes:
+        """The resolved identities."""
+    def __len__(self) -> int:
+        """The number of distinct paths."""
+
 def build_journeys(
     events: Input,
     events_name: str,
@@ -44,6 +56,15 @@ def build_journeys(
     keep_logs: bool,
 ) -> NativeJourneys:
     """Builds journeys from events (and identity edges)."""
+
+def build_paths(
+    events: Input,
+    events_name: str,
+    identities: Optional[Input],
+    identities_name: str,
+    kwargs: Dict[str, str],
+) -> NativePaths:
+    """Builds the path summary of the journeys of events (and identity edges)."""
 
 def attribute(
     data: Union[Input, NativeJourneys],

@@ -25,7 +25,9 @@ use pathcredit::evaluate::details::read_holdout;
 use pathcredit::evaluate::table;
 use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::evaluate::truth::{self, TruthColumn, read_truth_records};
-use pathcredit::journeys::{BuiltJourneys, PathReadOptions, build_journeys_from};
+use pathcredit::journeys::{
+    BuiltJourneys, BuiltPaths, PathReadOptions, build_journeys_from, build_paths_from,
+};
 use pathcredit::models::self_controlled::read_lift_tests_records;
 use pathcredit::models::{MarkovDetails, ModelName};
 use pathcredit::param::Choice;
@@ -145,6 +147,70 @@ fn build_journeys(
     Ok(NativeJourneys {
         built: Arc::new(lib(built)?),
     })
+}
+
+/// A path summary built from events without building the journeys, held by Python.
+#[pyclass(module = "pathcredit._pathcredit", name = "NativePaths", frozen)]
+struct NativePaths {
+    built: BuiltPaths,
+}
+
+#[pymethods]
+impl NativePaths {
+    /// The build summary as JSON (the counts `pathcredit journeys` prints).
+    fn summary_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.built.summary)
+            .map_err(|e| native(pathcredit::Error::Write(e.into())))
+    }
+
+    /// The path summary, as CSV (channels joined by ` {separator} `).
+    fn paths_csv<'py>(&self, py: Python<'py>, separator: &str) -> PyResult<Bound<'py, PyBytes>> {
+        let paths = &self.built.paths;
+        let bytes = py.detach(|| render(|w| paths.write_csv_separated(w, separator)));
+        Ok(PyBytes::new(py, &lib(bytes)?))
+    }
+
+    /// The resolved identities (`id,person_id,resolution`), as CSV.
+    fn identities_csv<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let built = &self.built;
+        let bytes = py.detach(|| render(|w| built.write_identities(w)));
+        Ok(PyBytes::new(py, &lib(bytes)?))
+    }
+
+    /// The number of distinct paths.
+    fn __len__(&self) -> usize {
+        self.built.paths.len()
+    }
+}
+
+/// Builds the path summary of the journeys `build_journeys` would build, without
+/// building them.
+#[pyfunction]
+#[pyo3(signature = (events, events_name, identities, identities_name, kwargs))]
+fn build_paths(
+    py: Python<'_>,
+    events: &Bound<'_, PyAny>,
+    events_name: &str,
+    identities: Option<&Bound<'_, PyAny>>,
+    identities_name: &str,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<NativePaths> {
+    let mut kw = Kwargs::new(kwargs);
+    let direct = params::direct_channels(&mut kw);
+    let journey_params = params::journey_params(&mut kw, &direct)?;
+    kw.finish("build_paths")?;
+    let events = Input::take(events, events_name)?;
+    let identities = identities
+        .map(|i| Input::take(i, identities_name))
+        .transpose()?;
+    let built = py.detach(|| {
+        let ids = match &identities {
+            Some(i) => Some((i.records()?, identities_name)),
+            None => None,
+        };
+        build_paths_from(events.records()?, events_name, ids, &journey_params)
+    });
+    Ok(NativePaths { built: lib(built)? })
 }
 
 /// The data of a run: built journeys, or an input of a named kind.
@@ -763,9 +829,11 @@ fn model_names() -> Vec<(String, String)> {
 fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeJourneys>()?;
+    m.add_class::<NativePaths>()?;
     m.add_class::<inputs::ArrowTable>()?;
     m.add_function(wrap_pyfunction!(inputs::import_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(build_journeys, m)?)?;
+    m.add_function(wrap_pyfunction!(build_paths, m)?)?;
     m.add_function(wrap_pyfunction!(attribute, m)?)?;
     m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(budget, m)?)?;

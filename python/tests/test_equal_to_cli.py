@@ -63,6 +63,38 @@ def test_built_journeys_write_what_the_journeys_command_writes(cli, sample, tmp_
     assert len(journeys) == 126 + 1119
 
 
+def test_built_paths_equal_the_journeys_commands_path_summary(cli, sample, tmp_path):
+    events = pd.read_csv(sample / "events.csv")
+    ids = pd.read_csv(sample / "identities.csv")
+    paths = pc.build_paths(events, identities=ids, censor_days=0)
+    paths.write_paths(tmp_path / "paths.csv")
+    paths.write_identities(tmp_path / "identities.csv")
+    cli(
+        "journeys", "--events", sample / "events.csv", "--identities", sample / "identities.csv",
+        "--censor-days", "0", "--paths-out", tmp_path / "cli_paths.csv",
+        "--identities-out", tmp_path / "cli_identities.csv", "-q",
+    )
+    assert (tmp_path / "paths.csv").read_bytes() == (tmp_path / "cli_paths.csv").read_bytes()
+    assert (tmp_path / "paths.csv").read_bytes() == (sample / "paths.csv").read_bytes()
+    assert (tmp_path / "identities.csv").read_bytes() == (tmp_path / "cli_identities.csv").read_bytes()
+    # The journeys' own path summary and counts, without the journeys.
+    journeys = pc.build_journeys(events, identities=ids, censor_days=0, keep_logs=False)
+    assert paths.summary == journeys.summary
+    assert paths.paths.equals(journeys.paths)
+    assert len(paths) == len(journeys.paths)
+    assert "126 converting" in repr(paths)
+    # A Paths object is a path summary to the models.
+    models = ["last_touch", "markov", "shapley"]
+    assert csv_of(pc.attribute(paths, models=models)) == csv_of(
+        pc.attribute(sample / "paths.csv", models=models)
+    )
+    assert csv_of(pc.attribute(paths, models=["markov"], path_separator="|")) == csv_of(
+        pc.attribute(sample / "paths.csv", models=["markov"])
+    )
+    with pytest.raises(ValueError, match="path summary"):
+        pc.attribute(paths, kind="events")
+
+
 def in_python_words(text):
     """The CLI's report names the parameters its summary mentions as flags (`--lift-tests`)
     where the package names them as keywords (`` `lift_tests` ``); otherwise the two
