@@ -93,12 +93,9 @@ def _write_atomically(files: Mapping[str, bytes]) -> None:
                 pass
 
 
-class Journeys:
-    """Journeys built from raw events by :func:`build_journeys`.
-
-    Holds the journeys in Rust (not as Python objects); every property renders a view.
-    Pass the object itself to :func:`attribute`, :func:`report` or :func:`validate`.
-    """
+class _Built:
+    """What a build from raw events holds: its counts, path summary and identities, in
+    Rust (not as Python objects); every property renders a view."""
 
     def __init__(self, native):
         self._native = native
@@ -116,13 +113,7 @@ class Journeys:
     def paths(self):
         """The path summary: ``path, total_conversions, total_conversion_value,
         total_null``."""
-        return _frame(_call(self._native.paths_csv, ">"), _TEXT)
-
-    @property
-    def journeys(self):
-        """One row per touch: ``journey_id, user_id, converted, conversion_value,
-        conversion_time, touch_time, channel, ...``."""
-        return _frame(_call(self._native.journeys_csv), _TEXT)
+        return _frame(self._paths_csv(">"), _TEXT)
 
     @property
     def identities(self):
@@ -131,25 +122,43 @@ class Journeys:
 
     def write_paths(self, path: Union[str, os.PathLike], separator: str = ">") -> None:
         """Writes the path summary, byte for byte as ``pathcredit journeys --paths-out``."""
-        _write_atomically({os.fspath(path): _call(self._native.paths_csv, separator)})
-
-    def write_journeys(self, path: Union[str, os.PathLike]) -> None:
-        """Writes the journeys file, as ``pathcredit journeys --journeys-out``."""
-        _write_atomically({os.fspath(path): _call(self._native.journeys_csv)})
+        _write_atomically({os.fspath(path): self._paths_csv(separator)})
 
     def write_identities(self, path: Union[str, os.PathLike]) -> None:
         """Writes the resolved identities, as ``pathcredit journeys --identities-out``."""
         _write_atomically({os.fspath(path): _call(self._native.identities_csv)})
 
+    def _paths_csv(self, separator: str) -> bytes:
+        return _call(self._native.paths_csv, separator)
+
     def __len__(self) -> int:
         return len(self._native)
 
-    def __repr__(self) -> str:
+    def _journey_counts(self):
         w = self.summary.get("windows", {})
-        return (
-            f"<pathcredit.Journeys: {w.get('converting_journeys', 0)} converting, "
-            f"{w.get('non_converting_journeys', 0)} non-converting>"
-        )
+        return w.get("converting_journeys", 0), w.get("non_converting_journeys", 0)
+
+
+class Journeys(_Built):
+    """Journeys built from raw events by :func:`build_journeys`.
+
+    Holds the journeys in Rust (not as Python objects); every property renders a view.
+    Pass the object itself to :func:`attribute`, :func:`report` or :func:`validate`.
+    """
+
+    @property
+    def journeys(self):
+        """One row per touch: ``journey_id, user_id, converted, conversion_value,
+        conversion_time, touch_time, channel, ...``."""
+        return _frame(_call(self._native.journeys_csv), _TEXT)
+
+    def write_journeys(self, path: Union[str, os.PathLike]) -> None:
+        """Writes the journeys file, as ``pathcredit journeys --journeys-out``."""
+        _write_atomically({os.fspath(path): _call(self._native.journeys_csv)})
+
+    def __repr__(self) -> str:
+        converting, non_converting = self._journey_counts()
+        return f"<pathcredit.Journeys: {converting} converting, {non_converting} non-converting>"
 
 
 def build_journeys(
@@ -181,56 +190,19 @@ def build_journeys(
     return Journeys(native)
 
 
-class Paths:
+class Paths(_Built):
     """A path summary built from raw events by :func:`build_paths`, without the
-    journeys themselves.
+    journeys themselves (its length is the number of distinct paths).
 
     Pass the object itself to :func:`attribute`, :func:`report` or :func:`validate` as
     a path summary.
     """
 
-    def __init__(self, native):
-        self._native = native
-        self._summary = None
-
-    @property
-    def summary(self) -> dict:
-        """Every count the command line prints: events read and ignored, identities
-        stitched, sessions, journeys, touches outside windows, censored journeys."""
-        if self._summary is None:
-            self._summary = json.loads(self._native.summary_json())
-        return self._summary
-
-    @property
-    def paths(self):
-        """The path summary: ``path, total_conversions, total_conversion_value,
-        total_null``."""
-        return _frame(self._csv(">"), _TEXT)
-
-    @property
-    def identities(self):
-        """The resolved identities: ``id, person_id, resolution``."""
-        return _frame(_call(self._native.identities_csv), _TEXT)
-
-    def write_paths(self, path: Union[str, os.PathLike], separator: str = ">") -> None:
-        """Writes the path summary, byte for byte as ``pathcredit journeys --paths-out``."""
-        _write_atomically({os.fspath(path): self._csv(separator)})
-
-    def write_identities(self, path: Union[str, os.PathLike]) -> None:
-        """Writes the resolved identities, as ``pathcredit journeys --identities-out``."""
-        _write_atomically({os.fspath(path): _call(self._native.identities_csv)})
-
-    def _csv(self, separator: str) -> bytes:
-        return _call(self._native.paths_csv, separator)
-
-    def __len__(self) -> int:
-        return len(self._native)
-
     def __repr__(self) -> str:
-        w = self.summary.get("windows", {})
+        converting, non_converting = self._journey_counts()
         return (
-            f"<pathcredit.Paths: {len(self)} paths of {w.get('converting_journeys', 0)} "
-            f"converting and {w.get('non_converting_journeys', 0)} non-converting journeys>"
+            f"<pathcredit.Paths: {len(self)} paths of {converting} converting and "
+            f"{non_converting} non-converting journeys>"
         )
 
 
@@ -260,7 +232,8 @@ def _data(data: Any, kind: Optional[str], params: Mapping[str, Any]):
     if isinstance(data, Paths):
         if kind not in (None, "paths"):
             raise ValueError(f"kind={kind!r}: a Paths object is a path summary (kind='paths')")
-        native, name = native_input(data._csv(str(params.get("path_separator") or ">")), "paths")
+        text = data._paths_csv(str(params.get("path_separator") or ">"))
+        native, name = native_input(text, "paths")
         return native, "paths", name
     if kind is None:
         names = set(columns_of(data) or [])

@@ -26,7 +26,7 @@ use pathcredit::evaluate::table;
 use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::evaluate::truth::{self, TruthColumn, read_truth_records};
 use pathcredit::journeys::{
-    BuiltJourneys, BuiltPaths, PathReadOptions, build_journeys_from, build_paths_from,
+    BuiltJourneys, BuiltPaths, FromRecords, PathReadOptions, build_journeys_from, build_paths_from,
 };
 use pathcredit::models::self_controlled::read_lift_tests_records;
 use pathcredit::models::{MarkovDetails, ModelName};
@@ -133,20 +133,38 @@ fn build_journeys(
     let mut journey_params = params::journey_params(&mut kw, &direct)?;
     journey_params.keep_timelines = keep_logs;
     kw.finish("build_journeys")?;
+    let events = (events, events_name);
+    let identities = identities.map(|i| (i, identities_name));
+    let built = build_from(py, events, identities, &journey_params, build_journeys_from)?;
+    Ok(NativeJourneys {
+        built: Arc::new(built),
+    })
+}
+
+/// Events (and identities) taken from Python, with their names.
+type Named<'a, 'py> = (&'a Bound<'py, PyAny>, &'a str);
+
+/// Runs `build` (a library `_from` entry point) on events and identities taken from
+/// Python, with the interpreter released.
+fn build_from<T: Send>(
+    py: Python<'_>,
+    (events, events_name): Named<'_, '_>,
+    identities: Option<Named<'_, '_>>,
+    params: &pathcredit::journeys::JourneyParams,
+    build: FromRecords<T>,
+) -> PyResult<T> {
     let events = Input::take(events, events_name)?;
     let identities = identities
-        .map(|i| Input::take(i, identities_name))
+        .map(|(i, name)| Ok::<_, PyErr>((Input::take(i, name)?, name)))
         .transpose()?;
     let built = py.detach(|| {
         let ids = match &identities {
-            Some(i) => Some((i.records()?, identities_name)),
+            Some((i, name)) => Some((i.records()?, *name)),
             None => None,
         };
-        build_journeys_from(events.records()?, events_name, ids, &journey_params)
+        build(events.records()?, events_name, ids, params)
     });
-    Ok(NativeJourneys {
-        built: Arc::new(lib(built)?),
-    })
+    lib(built)
 }
 
 /// A path summary built from events without building the journeys, held by Python.
@@ -199,18 +217,10 @@ fn build_paths(
     let direct = params::direct_channels(&mut kw);
     let journey_params = params::journey_params(&mut kw, &direct)?;
     kw.finish("build_paths")?;
-    let events = Input::take(events, events_name)?;
-    let identities = identities
-        .map(|i| Input::take(i, identities_name))
-        .transpose()?;
-    let built = py.detach(|| {
-        let ids = match &identities {
-            Some(i) => Some((i.records()?, identities_name)),
-            None => None,
-        };
-        build_paths_from(events.records()?, events_name, ids, &journey_params)
-    });
-    Ok(NativePaths { built: lib(built)? })
+    let events = (events, events_name);
+    let identities = identities.map(|i| (i, identities_name));
+    let built = build_from(py, events, identities, &journey_params, build_paths_from)?;
+    Ok(NativePaths { built })
 }
 
 /// The data of a run: built journeys, or an input of a named kind.

@@ -298,8 +298,9 @@ pub fn build_paths(
     from_csv_streams(events, events_name, identities, params, build_paths_from)
 }
 
-/// A `_from` entry point: events and identities as records, with their names.
-type FromRecords<T> =
+/// A `_from` entry point ([`build_journeys_from`], [`build_paths_from`]): events and
+/// identities as records, with their names.
+pub type FromRecords<T> =
     fn(Records<'_>, &str, Option<(Records<'_>, &str)>, &JourneyParams) -> Result<T>;
 
 /// Calls `build` (a `_from` entry point) on CSV streams read as records.

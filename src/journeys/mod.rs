@@ -28,8 +28,8 @@ mod windows;
 pub use aggregates::TransitionCounts;
 pub(crate) use build::build_validated;
 pub use build::{
-    BuiltJourneys, BuiltPaths, JourneyLevel, JourneyParams, build_journeys, build_journeys_from,
-    build_paths, build_paths_from,
+    BuiltJourneys, BuiltPaths, FromRecords, JourneyLevel, JourneyParams, build_journeys,
+    build_journeys_from, build_paths, build_paths_from,
 };
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
