@@ -655,6 +655,37 @@ impl<'s> Row<'s> {
         }
     }
 
+    /// A key of the raw contents of the fields `cols` (in increasing column order):
+    /// rows with equal keys read as equal fields, so what was read from one row's fields
+    /// may be remembered for the next with the same key. A plain line's key is the
+    /// [`Row::plain_span`] of the fields when they stand side by side; a table row's is
+    /// written into `buf`: each cell's bytes after their length, a null as a length of
+    /// `u32::MAX`. `None` when there is none: fields apart on a plain line, a quoted
+    /// row, a table cell that is not text or null, or a row without the fields.
+    pub fn raw_key<'k>(&'k self, cols: &[usize], buf: &'k mut Vec<u8>) -> Option<&'k [u8]> {
+        let (&first, &last) = (cols.first()?, cols.last()?);
+        match &self.data {
+            Data::Plain { .. } if last - first + 1 == cols.len() => {
+                self.plain_span(first, last).map(str::as_bytes)
+            }
+            Data::Table { batch, index, .. } => {
+                buf.clear();
+                for &col in cols {
+                    match batch.columns.get(col)?.cell(*index) {
+                        Cell::Text(bytes) => {
+                            buf.extend_from_slice(&u32::try_from(bytes.len()).ok()?.to_le_bytes());
+                            buf.extend_from_slice(bytes);
+                        }
+                        Cell::Null => buf.extend_from_slice(&u32::MAX.to_le_bytes()),
+                        _ => return None,
+                    }
+                }
+                Some(buf)
+            }
+            _ => None,
+        }
+    }
+
     /// The field's text, or an error if it is empty.
     pub fn non_empty(&self, col: usize, what: &str) -> Result<&'s str> {
         let s = self.str(col)?;
@@ -780,7 +811,7 @@ mod tests {
 
     /// A plain line's span runs from its first field's start to its last field's end,
     /// commas between included and nothing trimmed; rows the CSV reader reads and spans
-    /// past the last field have none.
+    /// past the last field have none; a key is the span of fields side by side.
     #[test]
     fn plain_spans_are_raw_runs_of_fields() {
         let headers: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
@@ -792,6 +823,10 @@ mod tests {
         assert_eq!(row.plain_span(0, 2), Some("1, two ,3"));
         assert_eq!(row.plain_span(1, 3), None);
         assert_eq!(row.plain_span(2, 1), None);
+        let mut buf = Vec::new();
+        assert_eq!(row.raw_key(&[0, 1], &mut buf), Some(&b"1, two "[..]));
+        assert_eq!(row.raw_key(&[0, 2], &mut buf), None, "fields apart");
+        assert_eq!(row.raw_key(&[], &mut buf), None);
         let row = plain.next_row().unwrap().unwrap();
         assert_eq!(row.plain_span(0, 1), Some("\u{e9},"));
         assert_eq!(row.plain_span(1, 3), Some(",x,y"));

@@ -379,27 +379,30 @@ struct Labels {
     content: u32,
 }
 
-/// At most this many spans are remembered per part: labels unique to nearly every row
+/// At most this many keys are remembered per part: labels unique to nearly every row
 /// (a content id per touch) would otherwise cost a copy and an insertion per row.
-const MEMO_SPANS: usize = 4096;
+const MEMO_KEYS: usize = 4096;
 
 /// What a part remembers of its rows' labels, to read the next rows' labels quicker.
 #[derive(Default)]
 struct LabelMemo {
     /// Each distinct event name and its kind: names are few, found by a short scan.
     kinds: Vec<(Box<str>, Option<Kind>)>,
-    /// The labels read from each distinct span of the label columns (event name,
-    /// channel, campaign, content, side by side): most rows repeat one of a few hundred
-    /// spans, and a span seen before is found by one lookup instead of four fields read
-    /// and three names interned. Only spans of configured event names that read without
-    /// an error are kept, with ids of the part's own dictionaries.
-    spans: FxHashMap<Box<str>, Labels>,
+    /// The labels read from each distinct raw content of the label columns (event
+    /// name, channel, campaign, content; [`Row::raw_key`]: a plain line's span of them
+    /// side by side, a table row's cells): most rows repeat one of a few hundred, and
+    /// one seen before is found by one lookup instead of four fields read and three
+    /// names interned. Only keys of configured event names that read without an error
+    /// are kept, with ids of the part's own dictionaries.
+    seen: FxHashMap<Box<[u8]>, Labels>,
+    /// The key of the row being read (for table rows).
+    key: Vec<u8>,
 }
 
 struct Columns {
-    /// The first and last of the label columns (event, channel, campaign, content; those
-    /// present) when they stand side by side.
-    labels: Option<(usize, usize)>,
+    /// The label columns (event, channel, campaign, content; those present), in column
+    /// order.
+    labels: Vec<usize>,
     timestamp: usize,
     user: usize,
     event: usize,
@@ -438,16 +441,13 @@ impl EventLog {
             src.optional("campaign", map)?,
             src.optional("content", map)?,
         );
-        let label_columns: Vec<usize> = [Some(event), channel, campaign, content]
+        let mut labels: Vec<usize> = [Some(event), channel, campaign, content]
             .into_iter()
             .flatten()
             .collect();
-        let (first, last) = (
-            label_columns.iter().min().copied().unwrap_or(event),
-            label_columns.iter().max().copied().unwrap_or(event),
-        );
+        labels.sort_unstable();
         let cols = Columns {
-            labels: (last - first + 1 == label_columns.len()).then_some((first, last)),
+            labels,
             timestamp: src.required("timestamp", map)?,
             user: src.required("user_id", map)?,
             event,
@@ -523,17 +523,16 @@ impl EventLog {
     ) -> Result<Option<Event>> {
         let time = row.timestamp(cols.timestamp)?;
         let user = row.non_empty(cols.user, "a user id")?;
-        let span = cols
-            .labels
-            .and_then(|(first, last)| row.plain_span(first, last));
-        let labels = match span.and_then(|span| memo.spans.get(span)) {
+        let LabelMemo { kinds, seen, key } = memo;
+        let key = row.raw_key(&cols.labels, key);
+        let labels = match key.and_then(|key| seen.get(key)) {
             Some(&labels) => labels,
             None => {
-                let labels = self.read_labels(row, cols, names, conversions, &mut memo.kinds)?;
-                if let (Some(span), Some(_)) = (span, labels.kind)
-                    && memo.spans.len() < MEMO_SPANS
+                let labels = self.read_labels(row, cols, names, conversions, kinds)?;
+                if let (Some(key), Some(_)) = (key, labels.kind)
+                    && seen.len() < MEMO_KEYS
                 {
-                    memo.spans.insert(span.into(), labels);
+                    seen.insert(key.into(), labels);
                 }
                 labels
             }
