@@ -233,7 +233,7 @@ impl Chain {
                 row.conversions + row.nulls
             })
             .collect();
-        let transitions = if n * n <= 1 << 22 {
+        let transitions = if n * n <= DENSE_CELLS {
             count_dense(n, sequences(), &weights)
         } else {
             count_by_state(n, sequences(), &weights)
@@ -248,10 +248,11 @@ impl Chain {
     }
 
     /// [`Chain::build`] at order 1 with window states: a state per channel (its id + 1)
-    /// whether it occurs or not, so no state is looked up and no state sequence is
-    /// stored; each row's steps (repeats of a channel merged) are counted as they are
-    /// read. Every sum runs over rows in order and steps in order, as the general build
-    /// sums them, so the chain is the same, bit for bit.
+    /// whether it occurs or not, so no state is looked up; each row's steps (repeats of
+    /// a channel merged) are counted as they are read into the `n × n` array, or, past
+    /// [`DENSE_CELLS`], kept as state sequences for [`count_by_state`], as the general
+    /// build does. Every sum runs over rows in order and steps in order, as the general
+    /// build sums them, so the chain is the same, bit for bit.
     fn build_first_order(
         paths: &PathTable,
         max_states: usize,
@@ -270,26 +271,27 @@ impl Chain {
             value: vec![0.0; n],
             weightless_rows: 0,
         };
-        let mut counts = vec![0.0; n * n];
-        for row in paths.rows() {
-            let weight = row.conversions + row.nulls;
-            if weight <= 0.0 {
-                absorbed.weightless_rows += 1;
-                continue;
-            }
-            let mut from = 0;
-            for &c in row.path {
-                let to = c as usize + 1;
-                if to != from {
-                    counts[from * n + to] += weight;
-                    from = to;
+        let transitions = if n * n <= DENSE_CELLS {
+            let mut counts = vec![0.0; n * n];
+            walk_first_order(paths, &mut absorbed, |from, to, weight| {
+                counts[from * n + to] += weight;
+            });
+            csr_of_dense(n, &counts)
+        } else {
+            // Each weighted row's states (its first step leaves the start) and weight.
+            let (mut seqs, mut starts, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+            walk_first_order(paths, &mut absorbed, |from, to, weight| {
+                if from == 0 {
+                    starts.push(seqs.len());
+                    weights.push(weight);
                 }
-            }
-            absorbed.conv[from] += row.conversions;
-            absorbed.null[from] += row.nulls;
-            absorbed.value[from] += row.value;
-        }
-        Self::assemble(keys, csr_of_dense(n, &counts), absorbed, paths)
+                seqs.push(to as u32);
+            });
+            starts.push(seqs.len());
+            let sequences = (0..weights.len()).map(|k| &seqs[starts[k]..starts[k + 1]]);
+            count_by_state(n, sequences, &weights)
+        };
+        Self::assemble(keys, transitions, absorbed, paths)
     }
 
     /// The chain of `keys` with its transitions (CSR rows) and absorbing weights,
@@ -433,6 +435,39 @@ impl Chain {
         Ok(())
     }
 }
+
+/// Walks the weighted rows of `paths` as first-order chains (state = channel id + 1,
+/// repeats of a channel merged), in row order: `step(from, to, weight)` for every
+/// transition (a row's first from the start, state 0), and each row's end state takes
+/// its conversions, nulls and value in `absorbed`; rows without weight are counted there.
+fn walk_first_order(
+    paths: &PathTable,
+    absorbed: &mut Absorbed,
+    mut step: impl FnMut(usize, usize, f64),
+) {
+    for row in paths.rows() {
+        let weight = row.conversions + row.nulls;
+        if weight <= 0.0 {
+            absorbed.weightless_rows += 1;
+            continue;
+        }
+        let mut from = 0;
+        for &c in row.path {
+            let to = c as usize + 1;
+            if to != from {
+                step(from, to, weight);
+                from = to;
+            }
+        }
+        absorbed.conv[from] += row.conversions;
+        absorbed.null[from] += row.nulls;
+        absorbed.value[from] += row.value;
+    }
+}
+
+/// Chains of at most this many `state × state` cells count their transitions in one
+/// dense array (32 MB); larger ones sort their steps by state ([`count_by_state`]).
+const DENSE_CELLS: usize = 1 << 22;
 
 /// What the states pass to the absorbing states: each state's conversions, nulls and
 /// conversion value, and the rows left out for carrying no weight.
@@ -676,5 +711,29 @@ mod tests {
                 prop_assert!((a - b).abs() <= 1e-12 * a.abs(), "{} {}", a, b);
             }
         }
+    }
+
+    /// Past the dense array's size (2,100 channels: 4.4M cells) the first-order build
+    /// sorts its steps by state, and still gives the general build's chain, bit for bit
+    /// by state; before, it would have asked for an array of every pair of channels.
+    #[test]
+    fn first_order_build_past_the_dense_size_equals_the_general_build() {
+        let names: Vec<String> = (0..2100).map(|c| format!("c{c:04}")).collect();
+        let mut b = PathTable::builder();
+        for k in 0..3000usize {
+            let path: Vec<&str> = (0..1 + k % 4)
+                .map(|j| names[(k + j * 13) % 2100].as_str())
+                .collect();
+            b.push(&path, (k % 3) as f64 / 3.0, (k % 5) as f64, (k % 2) as f64);
+        }
+        let t = b.finish();
+        assert!((t.channels().len() + 1).pow(2) > DENSE_CELLS);
+        let first = Chain::build(&t, 1, StateConvention::Windows, usize::MAX, None).unwrap();
+        let general = Chain::build(&t, 1, StateConvention::Padded, usize::MAX, None).unwrap();
+        let mut want = by_key(&first);
+        want.retain(|key, (absorbed, moves)| {
+            general.keys.contains(key) || !(absorbed.iter().all(|&w| w == 0) && moves.is_empty())
+        });
+        assert_eq!(want, by_key(&general));
     }
 }
