@@ -115,6 +115,7 @@ pub mod report;
 pub mod run;
 pub mod simulate;
 pub mod sql;
+pub mod text;
 pub mod time;
 
 pub use channel::{ChannelId, Dictionary};

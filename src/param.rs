@@ -111,6 +111,8 @@ params! {
     TimestampKind => "timestamp_kind", "How the events table holds time.";
     StitchRounds => "stitch_rounds", "Rounds of identity stitching in SQL.";
     OutputPrefix => "output_prefix", "Prefix of the tables the SQL creates.";
+    EventsTable => "events_table", "The events table the SQL reads.";
+    IdentitiesTable => "identities_table", "The identity edges table the SQL reads.";
     // Evaluation.
     TruthColumn => "truth_column", "The truth column scored against.";
     // Simulation and benchmark data.

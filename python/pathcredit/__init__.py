@@ -15,6 +15,7 @@ the Arrow C stream interface, without copying), CSV file paths or CSV bytes.
 from ._api import (
     Journeys,
     Paths,
+    SqlScript,
     attribute,
     budget,
     build_journeys,
@@ -33,6 +34,7 @@ from .errors import InputError, ModelError, ParameterError, PathcreditError
 __all__ = [
     "Journeys",
     "Paths",
+    "SqlScript",
     "attribute",
     "budget",
     "build_journeys",

@@ -148,8 +148,8 @@ def sql(
     transitions: Optional[int],
     coalitions: bool,
     kwargs: Dict[str, str],
-) -> str:
-    """The journey build as SQL for DuckDB or Spark."""
+) -> Tuple[str, List[str]]:
+    """The journey build as SQL for DuckDB or Spark: its text and its statements."""
 
 def resolve_settings(kwargs: Dict[str, str]) -> str:
     """The settings the keywords resolve to (for tests)."""

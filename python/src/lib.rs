@@ -31,9 +31,10 @@ use pathcredit::journeys::{
 use pathcredit::models::self_controlled::read_lift_tests_records;
 use pathcredit::models::{MarkovDetails, ModelName};
 use pathcredit::param::Choice;
-use pathcredit::report::rows::{comparison_rows, write_rows};
+use pathcredit::report::rows::write_rows;
 use pathcredit::report::{
     CreditReport, Document, Format, read_credits_records, render_html, render_markdown,
+    report_tables,
 };
 use pathcredit::run::{RunResult, RunSpec, Source};
 use pathcredit::simulate::{HazardForm, Scenario, SimParams, write_experiments, write_truth};
@@ -470,51 +471,10 @@ fn report<'py>(
         )?;
         let markdown = render(|w| render_markdown(&doc, w))?;
         let html = render(|w| render_html(&doc, w))?;
-        let credit = CreditReport {
-            dimension: doc.dimension.clone(),
-            inputs: result.inputs.clone(),
-            credits: result.credits(),
-        };
-        let mut tables: Vec<(&str, Vec<u8>)> = vec![
-            (
-                "credit.csv",
-                render(|w| Format::Csv.renderer().render(&credit, w))?,
-            ),
-            (
-                "comparison.csv",
-                render(|w| write_rows(&comparison_rows(&doc), w))?,
-            ),
-            (
-                "top_paths.csv",
-                render(|w| write_rows(&doc.paths.top_paths, w))?,
-            ),
-            (
-                "path_lengths.csv",
-                render(|w| write_rows(&doc.paths.lengths, w))?,
-            ),
-        ];
-        if let Some(bins) = &doc.paths.time_to_conversion {
-            tables.push(("time_to_conversion.csv", render(|w| write_rows(bins, w))?));
-        }
-        if let Some(roi) = &doc.roi {
-            tables.push(("roi.csv", render(|w| write_rows(&roi.rows, w))?));
-        }
-        if let Some(plan) = &doc.budget {
-            tables.push(("budget.csv", render(|w| write_rows(&plan.rows, w))?));
-        }
-        if let Some(m) = result
+        let markov = result
             .model_run(ModelName::Markov)
-            .and_then(|r| r.details_as::<MarkovDetails>())
-        {
-            tables.push((
-                "markov_transitions.csv",
-                render(|w| m.write_transitions_csv(w))?,
-            ));
-        }
-        let mut json =
-            serde_json::to_vec_pretty(&doc).map_err(|e| pathcredit::Error::Write(e.into()))?;
-        json.push(b'\n');
-        tables.push(("report.json", json));
+            .and_then(|r| r.details_as::<MarkovDetails>());
+        let tables = report_tables(&doc, &result.inputs, result.credits(), markov)?;
         Ok((markdown, html, tables))
     });
     let (markdown, html, tables) = lib(rendered)?;
@@ -773,7 +733,8 @@ fn simulate<'py>(
     Ok(out)
 }
 
-/// The journey build as SQL for an engine (`pathcredit sql`).
+/// The journey build as SQL for an engine (`pathcredit sql`): the script's text and
+/// its statements, each whole (the generator knows where each ends).
 #[pyfunction]
 #[pyo3(signature = (dialect, events_table, identities_table, transitions, coalitions, kwargs))]
 fn sql(
@@ -783,7 +744,7 @@ fn sql(
     transitions: Option<usize>,
     coalitions: bool,
     kwargs: BTreeMap<String, String>,
-) -> PyResult<String> {
+) -> PyResult<(String, Vec<String>)> {
     let mut kw = Kwargs::new(kwargs);
     let dialect = lib(pathcredit::sql::Dialect::parse_choice(dialect))?;
     let mut spec = pathcredit::sql::SqlSpec::new(dialect, events_table);
@@ -809,7 +770,8 @@ fn sql(
     spec.params = params::journey_params(&mut kw, &direct)?;
     spec.transform = params::path_transform(&mut kw, &direct)?;
     kw.finish("sql")?;
-    lib(pathcredit::sql::journeys_sql(&spec))
+    let script = lib(pathcredit::sql::journeys_script(&spec))?;
+    Ok((script.text(), script.statements()))
 }
 
 /// The settings keyword arguments resolve to, for tests: every keyword must change them.

@@ -62,9 +62,10 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         .budget
         .read_spend(&credit.dimension, &Default::default())?
         .expect("checked above");
+    let credit_dimension = credit.dimension.clone();
     let plan = Plan::new(credit, &spend, &params)?;
     if !quiet {
-        eprintln!(
+        crate::cli::say!(
             "pathcredit: plan from {}: total spend {} kept; expected attributed {} {} → {}",
             plan.model,
             fixed(plan.total_spend, 2),
@@ -73,7 +74,11 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
             fixed(plan.value_after, 2)
         );
         for note in &plan.notes {
-            eprintln!("pathcredit: {note}");
+            crate::cli::say!("pathcredit: {note}");
+        }
+        let names = plan.rows.iter().map(|r| r.channel.as_str());
+        if let Some(w) = pathcredit::text::formula_warning(&credit_dimension, names) {
+            crate::cli::say!("pathcredit: {w}");
         }
     }
     match args.output.format() {

@@ -46,6 +46,8 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::TimestampKind => "--timestamps",
         Param::StitchRounds => "--stitch-rounds",
         Param::OutputPrefix => "--prefix",
+        Param::EventsTable => "--events-table",
+        Param::IdentitiesTable => "--identities-table",
         Param::ShapleyGame => "--shapley-game",
         Param::ShapleySamples => "--shapley-samples",
         Param::ShapleyExactMax => "--shapley-exact-max",

@@ -58,7 +58,7 @@ pub fn run(args: GenerateEventsArgs) -> anyhow::Result<()> {
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let counts = synth.write(events.writer(), identities.writer())?;
     commit_all(vec![events, identities])?;
-    eprintln!(
+    crate::cli::say!(
         "pathcredit: wrote {} events ({} touches, {} conversions) and {} identity edges to {}",
         counts.events,
         counts.touches,

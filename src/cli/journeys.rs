@@ -114,6 +114,13 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
         Built::Journeys(b) => &b.summary,
     };
     print_build(summary, args.build.summary_out.as_deref(), quiet)?;
+    let channels = match &built {
+        Built::Paths(b) => b.paths.channels(),
+        Built::Journeys(b) => b.journeys.channels(),
+    };
+    if !quiet && let Some(w) = pathcredit::text::formula_warning("channel", channels.names()) {
+        crate::cli::say!("pathcredit: {w}");
+    }
 
     // One output streams (stdout may carry a whole journeys file); several are
     // rendered first and put in place together: all or nothing.
@@ -130,8 +137,9 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
             Built::Journeys(b) => Cow::Owned(b.journeys.path_table()),
         };
         let (paths, emptied) = transform.apply(&paths)?;
+
         if emptied.rows > 0 && !quiet {
-            eprintln!(
+            crate::cli::say!(
                 "pathcredit: path transforms emptied {} paths ({} conversions, {} nulls); they are not in {}",
                 emptied.rows,
                 emptied.conversions,
@@ -164,7 +172,7 @@ pub fn print_build(
 ) -> anyhow::Result<()> {
     if !quiet {
         for line in summary.describe().lines() {
-            eprintln!("pathcredit: {line}");
+            crate::cli::say!("pathcredit: {line}");
         }
     }
     if let Some(path) = summary_out {

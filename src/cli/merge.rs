@@ -101,6 +101,12 @@ pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
                 )?;
                 total = total.merge(&table);
             }
+            if !quiet
+                && let Some(w) =
+                    pathcredit::text::formula_warning("channel", total.channels().names())
+            {
+                crate::cli::say!("pathcredit: {w}");
+            }
             if kind == Kind::Paths {
                 write_output(&args.out, |w| total.write_csv(w))?;
             } else {
@@ -109,7 +115,7 @@ pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
         }
     }
     if !quiet {
-        eprintln!("pathcredit: merged {} shards", args.shards.len());
+        crate::cli::say!("pathcredit: merged {} shards", args.shards.len());
     }
     Ok(())
 }

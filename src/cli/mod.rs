@@ -4,6 +4,16 @@
 //! [`output`]. A subcommand turns its flags into validated library settings, calls one
 //! library entry point, and hands the result to a renderer.
 
+/// Prints a line for a person on stderr: every control and invisible character of the
+/// names it holds shown escaped (`\u{1b}`), so no name from the data can drive the
+/// terminal ([`pathcredit::text::for_terminal`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", pathcredit::text::for_terminal(&format!($($arg)*)))
+    };
+}
+pub(crate) use say;
+
 pub mod args;
 mod attribute;
 mod budget;

@@ -5,6 +5,10 @@
 //!   failure, an interrupt (SIGINT, SIGTERM, SIGHUP) or a failed rename removes every
 //!   temporary file, so a failed run leaves nothing behind, not even the outputs it
 //!   finished before the failure.
+//! * A temporary file is created under an unpredictable name (`.NAME.PID.RANDOM.tmp`)
+//!   with `O_EXCL` (it must not exist, and a symlink planted at its name is not
+//!   followed): a shared writable directory cannot redirect the write. The rename
+//!   replaces the target itself, never what a symlink at the target points to.
 //! * A temporary file left by a run that was killed outright (SIGKILL) is removed by the
 //!   next run writing the same target.
 //! * A closed stdout is an error; a broken pipe on stdout (`pathcredit ... | head`) is a
@@ -102,15 +106,82 @@ pub fn broken_pipe_seen() -> bool {
     BROKEN_PIPE.load(Ordering::Relaxed)
 }
 
-/// Stdout that remembers a broken pipe.
-struct Stdout(io::StdoutLock<'static>);
+/// Stdout that remembers a broken pipe. On a terminal, control and invisible
+/// characters (and bytes that are not UTF-8) are shown escaped, so no name in the data
+/// can drive the terminal; to a file or a pipe the bytes go out exactly.
+struct Stdout {
+    out: io::StdoutLock<'static>,
+    /// Escape for a terminal, holding the bytes of a character split across writes.
+    terminal: Option<Vec<u8>>,
+}
 
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf).inspect_err(note_pipe)
+        let Some(pending) = self.terminal.as_mut() else {
+            return self.out.write(buf).inspect_err(note_pipe);
+        };
+        pending.extend_from_slice(buf);
+        let shown = escape_for_terminal(pending);
+        self.out.write_all(&shown).inspect_err(note_pipe)?;
+        Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush().inspect_err(note_pipe)
+        if let Some(pending) = self.terminal.as_mut()
+            && !pending.is_empty()
+        {
+            // An incomplete character at the very end: shown as its bytes.
+            let rest: String = pending.drain(..).map(|b| format!("\\x{b:02x}")).collect();
+            self.out.write_all(rest.as_bytes()).inspect_err(note_pipe)?;
+        }
+        self.out.flush().inspect_err(note_pipe)
+    }
+}
+
+/// Takes the complete characters of `pending` and returns them as a terminal should
+/// show them: hidden characters but line ends and tabs escaped (`\u{1b}`), bytes that
+/// are not UTF-8 as `\xff`. An incomplete character at the end stays in `pending`.
+fn escape_for_terminal(pending: &mut Vec<u8>) -> Vec<u8> {
+    let mut shown = String::with_capacity(pending.len());
+    let mut at = 0;
+    loop {
+        match std::str::from_utf8(&pending[at..]) {
+            Ok(text) => {
+                push_shown(&mut shown, text);
+                at = pending.len();
+                break;
+            }
+            Err(e) => {
+                let valid = at + e.valid_up_to();
+                push_shown(
+                    &mut shown,
+                    std::str::from_utf8(&pending[at..valid]).expect("valid prefix"),
+                );
+                match e.error_len() {
+                    Some(bad) => {
+                        for b in &pending[valid..valid + bad] {
+                            shown.push_str(&format!("\\x{b:02x}"));
+                        }
+                        at = valid + bad;
+                    }
+                    None => {
+                        at = valid;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    pending.drain(..at);
+    shown.into_bytes()
+}
+
+fn push_shown(shown: &mut String, text: &str) {
+    for c in text.chars() {
+        if pathcredit::text::is_hidden(c) && c != '\n' && c != '\t' {
+            shown.push_str(&pathcredit::text::escape_char(c));
+        } else {
+            shown.push(c);
+        }
     }
 }
 
@@ -128,9 +199,15 @@ fn stdout() -> anyhow::Result<BufWriter<Stdout>> {
              (or the subcommand's output flag)"
         );
     }
+    use std::io::IsTerminal;
+    let out = io::stdout();
+    let terminal = out.is_terminal().then(Vec::new);
     Ok(BufWriter::with_capacity(
         1 << 16,
-        Stdout(io::stdout().lock()),
+        Stdout {
+            out: out.lock(),
+            terminal,
+        },
     ))
 }
 
@@ -153,8 +230,9 @@ fn is_special(target: &Path) -> bool {
     fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
-/// Removes temporary files `.NAME.PID.tmp` of `target` left by processes that no longer
-/// run (killed outright, so they could not clean up). Only where `/proc` tells.
+/// Removes temporary files `.NAME.PID.RANDOM.tmp` of `target` left by processes that no
+/// longer run (killed outright, so they could not clean up). Only where `/proc` tells.
+/// Removing a symlink planted under such a name removes the link alone.
 fn remove_stale_temporaries(target: &Path, name: &str) {
     let proc = Path::new("/proc");
     if !proc.join("self").exists() {
@@ -174,6 +252,7 @@ fn remove_stale_temporaries(target: &Path, name: &str) {
             .to_str()
             .and_then(|f| f.strip_prefix(&prefix))
             .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split('.').next())
         else {
             continue;
         };
@@ -208,15 +287,27 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_string());
         remove_stale_temporaries(target, &name);
-        let tmp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
         // Created and registered under the lock, so an interrupt cannot come between.
         let mut registry = temporaries();
-        let file = fs::File::create(&tmp).with_context(|| {
-            format!(
-                "cannot write {}: cannot create a file in its directory",
-                target.display()
-            )
-        })?;
+        let (file, tmp) = tempfile::Builder::new()
+            .prefix(&format!(".{name}.{}.", std::process::id()))
+            .suffix(".tmp")
+            .rand_bytes(12)
+            .tempfile_in(dir)
+            .and_then(|named| {
+                let (file, path) = named.into_parts();
+                Ok((file, path.keep().map_err(|e| e.error)?))
+            })
+            .with_context(|| {
+                format!(
+                    "cannot write {}: cannot create a file in its directory",
+                    target.display()
+                )
+            })?;
         registry.push(tmp.clone());
         drop(registry);
         Ok(Self {
@@ -494,6 +585,65 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
+    /// Issue 31, item 5: what a terminal is shown of the data holds no control
+    /// sequence, whatever way the writes split the characters.
+    #[test]
+    fn terminal_output_shows_escapes_instead_of_running_them() {
+        let data = "a,\u{1b}]0;owned\u{7}\nb,\u{1b}[2J\u{9b}é\u{200b}\tz\n".as_bytes();
+        let want = "a,\\u{1b}]0;owned\\u{7}\nb,\\u{1b}[2J\\u{9b}é\\u{200b}\tz\n";
+        for split in 0..=data.len() {
+            let mut pending = data[..split].to_vec();
+            let mut shown = escape_for_terminal(&mut pending);
+            pending.extend_from_slice(&data[split..]);
+            shown.extend(escape_for_terminal(&mut pending));
+            assert!(pending.is_empty());
+            assert_eq!(String::from_utf8(shown).unwrap(), want, "split at {split}");
+        }
+        let mut bad = vec![b'x', 0xff, b'y'];
+        assert_eq!(escape_for_terminal(&mut bad), b"x\\xffy");
+    }
+
+    /// Issue 31, item 3: a symlink planted where a temporary file might go (every name
+    /// the old scheme `.NAME.PID.tmp` used, and a guess of the new one) is never
+    /// followed, and a symlink at the target is replaced, not written through.
+    #[test]
+    fn planted_symlinks_are_not_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "precious\n").unwrap();
+        let target = dir.path().join("credit.csv");
+        let pid = std::process::id();
+        for planted in [
+            format!(".credit.csv.{pid}.tmp"),
+            format!(".credit.csv.{pid}.000000000000.tmp"),
+        ] {
+            symlink(&victim, dir.path().join(planted)).unwrap();
+        }
+        write_output(&target, |w| {
+            w.write_all(b"model,channel\n")
+                .map_err(pathcredit::Error::Write)
+        })
+        .unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+        let meta = fs::symlink_metadata(&target).unwrap();
+        assert!(
+            meta.file_type().is_file(),
+            "the output is a file, not a link"
+        );
+        assert_eq!(fs::read_to_string(&target).unwrap(), "model,channel\n");
+
+        // A symlink at the target itself: replaced by the output, its target untouched.
+        let linked = dir.path().join("linked.csv");
+        symlink(&victim, &linked).unwrap();
+        write_output(&linked, |w| {
+            w.write_all(b"x\n").map_err(pathcredit::Error::Write)
+        })
+        .unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert!(fs::symlink_metadata(&linked).unwrap().file_type().is_file());
+    }
+
     /// Issue 14, item 11: a directory as target is refused before anything is written,
     /// and a temporary left by a killed process is removed by the next run.
     #[test]
@@ -503,7 +653,7 @@ mod tests {
         assert!(err.contains("is a directory"), "{err}");
         let target = dir.path().join("credit.csv");
         // No process has pid 0 in /proc.
-        let stale = dir.path().join(".credit.csv.0.tmp");
+        let stale = dir.path().join(".credit.csv.0.a1B2c3D4e5F6.tmp");
         fs::write(&stale, "half").unwrap();
         write_output(&target, |w| {
             w.write_all(b"x\n").map_err(pathcredit::Error::Write)

@@ -85,7 +85,14 @@ impl PipelineArgs {
         }
         if !quiet {
             for (model, note) in result.notes() {
-                eprintln!("pathcredit: {model}: {note}");
+                crate::cli::say!("pathcredit: {model}: {note}");
+            }
+            let names = result.runs.iter().flat_map(|r| r.credit.channels.iter());
+            let dimension = result.settings.level.as_str();
+            if let Some(w) =
+                pathcredit::text::formula_warning(dimension, names.map(|c| c.channel.as_str()))
+            {
+                crate::cli::say!("pathcredit: {w}");
             }
         }
         Ok(result)
@@ -104,7 +111,7 @@ fn announce(
     }
     if !quiet {
         for report in inputs {
-            eprintln!("pathcredit: {}", report.describe());
+            crate::cli::say!("pathcredit: {}", report.describe());
         }
     }
     Ok(())

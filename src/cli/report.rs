@@ -8,8 +8,7 @@ use clap::Args;
 use pathcredit::csv_input::{Records, open_file};
 use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::models::{MarkovDetails, ModelName};
-use pathcredit::report::rows::{comparison_rows, write_rows};
-use pathcredit::report::{CreditReport, Document, Format, render_html, render_markdown};
+use pathcredit::report::{Document, render_html, render_markdown, report_tables};
 
 use crate::cli::args::{BootstrapArgs, BudgetArgs};
 use crate::cli::flags::{choice, with_flags};
@@ -117,7 +116,8 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     outputs.commit()
 }
 
-/// Writes every table of the report as CSV, and the whole document as JSON.
+/// Writes every table of the report as CSV, and the whole document as JSON
+/// ([`report_tables`]: names that would read as formulas are quoted in the tables).
 fn write_tables(
     outputs: &mut Outputs,
     dir: &Path,
@@ -127,36 +127,10 @@ fn write_tables(
     markov: Option<&pathcredit::models::MarkovDetails>,
 ) -> anyhow::Result<()> {
     create_dir(dir)?;
-    let credit = CreditReport {
-        dimension: doc.dimension.clone(),
-        inputs: inputs.to_vec(),
-        credits,
-    };
-    outputs.write(&dir.join("credit.csv"), |w| {
-        Format::Csv.renderer().render(&credit, w)
-    })?;
-    outputs.write(&dir.join("comparison.csv"), |w| {
-        write_rows(&comparison_rows(doc), w)
-    })?;
-    outputs.write(&dir.join("top_paths.csv"), |w| {
-        write_rows(&doc.paths.top_paths, w)
-    })?;
-    outputs.write(&dir.join("path_lengths.csv"), |w| {
-        write_rows(&doc.paths.lengths, w)
-    })?;
-    if let Some(bins) = &doc.paths.time_to_conversion {
-        outputs.write(&dir.join("time_to_conversion.csv"), |w| write_rows(bins, w))?;
-    }
-    if let Some(roi) = &doc.roi {
-        outputs.write(&dir.join("roi.csv"), |w| write_rows(&roi.rows, w))?;
-    }
-    if let Some(plan) = &doc.budget {
-        outputs.write(&dir.join("budget.csv"), |w| write_rows(&plan.rows, w))?;
-    }
-    if let Some(m) = markov {
-        outputs.write(&dir.join("markov_transitions.csv"), |w| {
-            m.write_transitions_csv(w)
+    for (name, bytes) in report_tables(doc, inputs, credits, markov)? {
+        outputs.write(&dir.join(name), |w| {
+            w.write_all(&bytes).map_err(pathcredit::Error::Write)
         })?;
     }
-    outputs.json(&dir.join("report.json"), doc)
+    Ok(())
 }

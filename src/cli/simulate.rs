@@ -101,7 +101,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             .collect(),
     )?;
     if !quiet {
-        eprintln!(
+        crate::cli::say!(
             "pathcredit: simulated {} {} ({}): {} events, {} identity edges, {} conversions ({} without any paid channel)",
             summary.units,
             if args.scenario == "b2b" {
@@ -116,7 +116,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             summary.conversions_without_paid
         );
         for t in &summary.truth {
-            eprintln!(
+            crate::cli::say!(
                 "pathcredit:   {:<12} {:<15} incremental {:>9.1} ({:>5.1}%)  shapley {:>9.1} ({:>5.1}%)",
                 t.channel,
                 t.role,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use pathcredit::csv_input::{ColumnMap, ReadOptions};
-use pathcredit::sql::{Dialect, SqlSpec, TimestampKind, journeys_sql};
+use pathcredit::sql::{Dialect, SqlSpec, TimestampKind, journeys_script};
 
 use crate::cli::args::{BuildArgs, ChannelArgs, TransformArgs};
 use crate::cli::flags::choice;
@@ -89,6 +89,12 @@ pub struct SqlArgs {
     #[command(flatten)]
     transform: TransformArgs,
 
+    /// `sql`: the script, commented, statements ended by `;`. `json`: `{"dialect": …,
+    /// "statements": [...]}`, each statement whole (for engines that run one at a time:
+    /// never split the script's text at `;`, a name may hold one).
+    #[arg(long, value_name = "FORMAT", default_value = "sql", value_parser = ["sql", "json"], help_heading = "Output")]
+    format: String,
+
     /// Write the SQL here (`-`: stdout).
     #[arg(
         long,
@@ -120,9 +126,20 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
     spec.coalitions = args.coalitions;
     spec.has_value = !args.no_value;
     spec.has_session_id = args.session_id;
-    let sql = journeys_sql(&spec)?;
+    let script = journeys_script(&spec)?;
+    let text = if args.format == "json" {
+        let doc = serde_json::json!({
+            "dialect": args.dialect.to_string(),
+            "statements": script.statements(),
+        });
+        let mut text = serde_json::to_string_pretty(&doc)?;
+        text.push('\n');
+        text
+    } else {
+        script.text()
+    };
     write_output(&args.out, |w| {
-        w.write_all(sql.as_bytes())
+        w.write_all(text.as_bytes())
             .map_err(pathcredit::Error::Write)
     })
 }

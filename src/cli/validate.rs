@@ -60,7 +60,7 @@ pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
     let attributed = args.pipeline.run("validate", quiet, 0, false, |_| Ok(()))?;
     let result = crosscheck_run(&attributed, &report)?;
     if !quiet {
-        eprintln!(
+        crate::cli::say!(
             "pathcredit: {} {}: total difference {} of the report's conversions",
             result.model,
             if result.reproduced {
@@ -71,7 +71,7 @@ pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
             percent(result.total_abs_difference)
         );
         for cause in &result.causes {
-            eprintln!("pathcredit: check: {}", with_flags(cause, "validate"));
+            crate::cli::say!("pathcredit: check: {}", with_flags(cause, "validate"));
         }
     }
     let mut shown = result.clone();

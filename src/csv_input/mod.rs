@@ -140,6 +140,11 @@ impl ColumnMap {
         Ok(())
     }
 
+    /// Every remapping, `(name, header)`, sorted by name.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.map.iter().map(|(n, h)| (n.as_str(), h.as_str()))
+    }
+
     /// True when nothing is remapped.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()

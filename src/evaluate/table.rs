@@ -56,7 +56,11 @@ pub fn write_markdown(scores: &[Score], out: &mut dyn Write) -> Result<()> {
     writeln!(out, "| {} |", SCORE_COLUMNS.join(" | ")).map_err(err)?;
     writeln!(out, "|{}", "---|".repeat(SCORE_COLUMNS.len())).map_err(err)?;
     for s in scores {
-        writeln!(out, "| {} |", cells(s).join(" | ")).map_err(err)?;
+        let row: Vec<String> = cells(s)
+            .iter()
+            .map(|c| crate::text::markdown_cell(c))
+            .collect();
+        writeln!(out, "| {} |", row.join(" | ")).map_err(err)?;
     }
     Ok(())
 }

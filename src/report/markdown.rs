@@ -6,10 +6,7 @@ use crate::error::{Error, Result};
 use crate::report::document::Document;
 use crate::report::numbers::count;
 use crate::report::tables::{self, Table};
-
-fn escape(cell: &str) -> String {
-    cell.replace('|', "\\|")
-}
+use crate::text::{markdown_cell as escape, markdown_prose as prose};
 
 /// Writes a table with its title as a level-3 heading.
 fn table(out: &mut String, t: &Table) {
@@ -18,7 +15,7 @@ fn table(out: &mut String, t: &Table) {
 
 /// A table whose columns named in `text` are left-aligned.
 fn table_with(out: &mut String, t: &Table, text: &[&str]) {
-    out.push_str(&format!("### {}\n\n", t.title));
+    out.push_str(&format!("### {}\n\n", prose(&t.title)));
     out.push_str(&format!(
         "| {} |\n|{}|\n",
         t.header
@@ -53,18 +50,18 @@ fn table_with(out: &mut String, t: &Table, text: &[&str]) {
 pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
     let mut s = String::from("# Attribution report\n\n");
     for input in &doc.inputs {
-        s.push_str(&format!("* Input: {}\n", input.describe()));
+        s.push_str(&format!("* Input: {}\n", prose(&input.describe())));
     }
     s.push_str(&format!(
         "* {} conversions, {} non-converting journeys; models: {}\n\n",
         count(doc.paths.conversions),
         count(doc.paths.non_conversions),
-        doc.comparison.models.join(", ")
+        escape(&doc.comparison.models.join(", "))
     ));
     let sum = &doc.summary;
     s.push_str("## Summary\n\n");
     if let Some(first) = sum.why.first() {
-        s.push_str(&format!("{first}\n\n"));
+        s.push_str(&format!("{}\n\n", prose(first)));
     }
     let mut summary_table = tables::summary_table(doc);
     summary_table.title = "Per channel".into();
@@ -72,31 +69,31 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
     if sum.why.len() > 1 {
         s.push_str("**Why this model**\n\n");
         for w in &sum.why[1..] {
-            s.push_str(&format!("* {w}\n"));
+            s.push_str(&format!("* {}\n", prose(w)));
         }
         s.push('\n');
     }
     if !sum.what_would_change.is_empty() {
         s.push_str("**What would change the recommendation**\n\n");
         for w in &sum.what_would_change {
-            s.push_str(&format!("* {w}\n"));
+            s.push_str(&format!("* {}\n", prose(w)));
         }
         s.push('\n');
     }
     if let Some(build) = &doc.build {
         s.push_str("## Journey build\n\n");
         for line in build.describe().lines() {
-            s.push_str(&format!("* {line}\n"));
+            s.push_str(&format!("* {}\n", prose(line)));
         }
         s.push('\n');
     }
     s.push_str(&format!(
         "## Credit by model\n\nThe recommended model, last touch and up to three others, channels sorted by {} credit; every model in the last table. Intervals are 95% bootstrap or sampling intervals.\n\n",
-        sum.recommended.as_deref().unwrap_or("the first model's")
+        escape(sum.recommended.as_deref().unwrap_or("the first model's"))
     ));
     for (model, warnings) in &sum.warnings {
         for w in warnings {
-            s.push_str(&format!("> ⚠ {model}: {w}\n\n"));
+            s.push_str(&format!("> ⚠ {}: {}\n\n", escape(model), prose(w)));
         }
     }
     for t in tables::credit_tables(doc) {
@@ -108,19 +105,26 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
             table(&mut s, &t);
         }
         for (what, list) in roi.unmatched() {
-            s.push_str(&format!("{what}: {}.\n\n", list.join(", ")));
+            s.push_str(&format!(
+                "{}: {}.\n\n",
+                prose(what),
+                list.iter()
+                    .map(|n| escape(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
     if let Some(plan) = &doc.budget {
         s.push_str(&format!(
             "## Budget\n\n{}\n\n",
-            tables::budget_summary(plan)
+            prose(&tables::budget_summary(plan))
         ));
         if let Some(t) = tables::plan_table(doc) {
             table(&mut s, &t);
         }
         for note in &plan.notes {
-            s.push_str(&format!("> {note}\n\n"));
+            s.push_str(&format!("> {}\n\n", prose(note)));
         }
     }
     s.push_str("## Paths\n\n");
@@ -143,7 +147,7 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
     if !notes.is_empty() {
         s.push_str("## Technical notes\n\n");
         for n in notes {
-            s.push_str(&format!("* {n}\n"));
+            s.push_str(&format!("* {}\n", prose(&n)));
         }
         s.push('\n');
     }

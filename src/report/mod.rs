@@ -9,6 +9,7 @@ mod html;
 mod json;
 mod markdown;
 pub mod numbers;
+mod out_dir;
 mod read;
 pub mod rows;
 pub mod summary;
@@ -30,6 +31,7 @@ pub use self::document::{Document, Heatmap};
 pub use self::html::render_html;
 pub use self::json::{JsonRenderer, SCHEMA_VERSION};
 pub use self::markdown::render_markdown;
+pub use self::out_dir::report_tables;
 pub use self::read::{read_credits, read_credits_records};
 pub use self::tables_md::MarkdownRenderer;
 

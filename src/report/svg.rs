@@ -11,9 +11,11 @@ pub const PALETTE: [&str; 9] = [
     "#aa4499",
 ];
 
-/// Escapes text for HTML and SVG.
+/// Escapes text for HTML and SVG: the markup characters as entities, and control and
+/// invisible characters shown as `\u{…}` ([`crate::text::escape_hidden`]).
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::text::escape_hidden(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

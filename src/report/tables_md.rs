@@ -13,6 +13,7 @@ use crate::prec::fixed;
 use crate::report::numbers::{fixed as fixed_to, percent};
 use crate::report::rows::write_rows;
 use crate::report::{CreditReport, Renderer};
+use crate::text::{markdown_cell, markdown_prose};
 
 /// Writes records as a Markdown table: the columns and values of their CSV
 /// ([`write_rows`]), in field order, numbers at full precision.
@@ -25,7 +26,7 @@ pub fn write_rows_markdown<T: Serialize>(rows: &[T], out: &mut dyn Write) -> Res
     let mut text = String::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| Error::Write(std::io::Error::other(e)))?;
-        let cells: Vec<String> = record.iter().map(|c| c.replace('|', "\\|")).collect();
+        let cells: Vec<String> = record.iter().map(markdown_cell).collect();
         text += &format!("| {} |\n", cells.join(" | "));
         if i == 0 {
             text += &format!("|{}\n", "---|".repeat(cells.len()));
@@ -43,7 +44,7 @@ impl Renderer for MarkdownRenderer {
         let intervals = report.credits.iter().any(|c| c.has_intervals());
         let mut text = format!(
             "| model | {} | conversions | value | share |",
-            report.dimension
+            markdown_cell(&report.dimension)
         );
         text += if intervals {
             " conversions_lo | conversions_hi |\n|---|---|---:|---:|---:|---:|---:|\n"
@@ -56,8 +57,8 @@ impl Renderer for MarkdownRenderer {
             for row in &credit.channels {
                 text += &format!(
                     "| {} | {} | {} | {} | {} |",
-                    credit.model,
-                    row.channel.replace('|', "\\|"),
+                    markdown_cell(&credit.model),
+                    markdown_cell(&row.channel),
                     fixed(row.conversions),
                     fixed(row.value),
                     fixed(row.share)
@@ -81,7 +82,7 @@ impl Renderer for MarkdownRenderer {
 pub fn write_crosscheck_markdown(v: &CrossCheck, out: &mut dyn Write) -> Result<()> {
     let mut s = format!(
         "# Validation of {}\n\n{}: total difference {} ({} here, {} in the report).\n\n",
-        v.model,
+        markdown_cell(&v.model),
         if v.reproduced {
             "Reproduced within 1%"
         } else {
@@ -95,7 +96,7 @@ pub fn write_crosscheck_markdown(v: &CrossCheck, out: &mut dyn Write) -> Result<
     for r in &v.rows {
         s += &format!(
             "| {} | {} | {} | {} | {} |\n",
-            r.channel,
+            markdown_cell(&r.channel),
             fixed_to(r.theirs, 2),
             fixed_to(r.ours, 2),
             fixed_to(r.difference, 2),
@@ -105,13 +106,17 @@ pub fn write_crosscheck_markdown(v: &CrossCheck, out: &mut dyn Write) -> Result<
     if !v.causes.is_empty() {
         s += "\nCauses to check:\n\n";
         for c in &v.causes {
-            s += &format!("* {c}\n");
+            s += &format!("* {}\n", markdown_prose(c));
         }
     }
     if !v.alternatives.is_empty() {
         s += "\nOur other rule-based models against the report:\n\n";
         for a in &v.alternatives {
-            s += &format!("* {}: {}\n", a.model, percent(a.total_abs_difference));
+            s += &format!(
+                "* {}: {}\n",
+                markdown_cell(&a.model),
+                percent(a.total_abs_difference)
+            );
         }
     }
     out.write_all(s.as_bytes()).map_err(Error::Write)

@@ -33,16 +33,18 @@ impl Dialect {
         }
     }
 
-    /// Statements that materialise `query` as the temporary table `name`.
-    pub(crate) fn materialise(self, name: &str, query: &str) -> String {
+    /// Statements (without their final `;`) that materialise `query` as the temporary
+    /// table `name`.
+    pub(crate) fn materialise(self, name: &str, query: &str) -> Vec<String> {
         match self {
-            Dialect::Duckdb => format!("CREATE OR REPLACE TEMP TABLE {name} AS\n{query};"),
+            Dialect::Duckdb => vec![format!("CREATE OR REPLACE TEMP TABLE {name} AS\n{query}")],
             // A table (in the session's warehouse): later statements read its rows, so
             // the plan of a stitching round does not hold every round before it (a
             // cached view keeps that lineage, and planning grows exponentially).
-            Dialect::Spark => format!(
-                "DROP TABLE IF EXISTS {name};\nCREATE TABLE {name} USING parquet AS\n{query};"
-            ),
+            Dialect::Spark => vec![
+                format!("DROP TABLE IF EXISTS {name}"),
+                format!("CREATE TABLE {name} USING parquet AS\n{query}"),
+            ],
         }
     }
 
@@ -66,24 +68,27 @@ impl Dialect {
 
     /// An expression that fails the statement with `message`.
     pub(crate) fn raise(self, message: &str) -> String {
-        let message = message.replace('\'', "''");
         match self {
-            Dialect::Duckdb => format!("error('{message}')"),
-            Dialect::Spark => format!("raise_error('{message}')"),
+            Dialect::Duckdb => format!("error({})", self.literal(message)),
+            Dialect::Spark => format!("raise_error({})", self.literal(message)),
         }
     }
 
-    /// A string literal.
+    /// A string literal holding exactly `text`.
+    ///
+    /// DuckDB follows standard SQL: a quote is doubled and nothing else is special.
+    /// Spark reads a backslash as an escape, and older versions read `'a''b'` as two
+    /// adjacent literals (`ab`), so there both are escaped with a backslash. Names
+    /// reach here validated free of control characters ([`check_name`]).
     pub(crate) fn literal(self, text: &str) -> String {
-        let escaped = text.replace('\'', "''");
         match self {
-            // Spark reads backslashes in literals as escapes.
-            Dialect::Spark => format!("'{}'", escaped.replace('\\', "\\\\")),
-            Dialect::Duckdb => format!("'{escaped}'"),
+            Dialect::Spark => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
+            Dialect::Duckdb => format!("'{}'", text.replace('\'', "''")),
         }
     }
 
-    /// A quoted identifier (a column or table name as the user gave it).
+    /// A quoted identifier (a column or table name as the user gave it), its quote
+    /// character doubled.
     pub(crate) fn identifier(self, name: &str) -> String {
         match self {
             Dialect::Duckdb => format!("\"{}\"", name.replace('"', "\"\"")),
@@ -91,11 +96,42 @@ impl Dialect {
         }
     }
 
-    /// A table name as the user gave it (dotted parts quoted one by one).
+    /// A table name as the user gave it: dotted parts (`schema.table`) quoted one by
+    /// one. Checked by [`check_table`].
     pub(crate) fn table(self, name: &str) -> String {
         name.split('.')
             .map(|part| self.identifier(part.trim()))
             .collect::<Vec<_>>()
             .join(".")
     }
+}
+
+/// Checks a name that the SQL will hold (quoted, as an identifier or a literal): no
+/// control characters (a newline would end a comment line, a NUL ends the text for some
+/// drivers) and no invisible format characters that would make two names print alike.
+pub(crate) fn check_name(param: Param, what: &str, name: &str) -> crate::error::Result<()> {
+    match name.chars().find(|c| crate::text::is_hidden(*c)) {
+        Some(c) => Err(crate::error::Error::param(
+            param,
+            format!(
+                "{what} `{}` holds the character {}; names in SQL must be free of control \
+                 and invisible characters",
+                crate::text::escape_hidden(name),
+                crate::text::escape_char(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Checks a table name: [`check_name`], and every dotted part non-empty.
+pub(crate) fn check_table(param: Param, name: &str) -> crate::error::Result<()> {
+    check_name(param, "the table", name)?;
+    if name.split('.').any(|part| part.trim().is_empty()) {
+        return Err(crate::error::Error::param(
+            param,
+            format!("`{name}`: expected a table name, or schema.table, with no empty part"),
+        ));
+    }
+    Ok(())
 }

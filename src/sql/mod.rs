@@ -144,6 +144,7 @@ impl SqlSpec {
                 format!("`{}`: letters, digits and `_` only", self.prefix),
             ));
         }
+        self.check_names()?;
         if let Some(k) = self.transitions_order
             && !(1..=crate::models::markov::MAX_ORDER).contains(&k)
         {
@@ -159,17 +160,120 @@ impl SqlSpec {
     }
 }
 
+impl SqlSpec {
+    /// Every name the SQL will hold is quoted there; here each is checked free of
+    /// control and invisible characters ([`dialect::check_name`]).
+    fn check_names(&self) -> Result<()> {
+        dialect::check_table(Param::EventsTable, &self.events_table)?;
+        if let Some(t) = &self.identities_table {
+            dialect::check_table(Param::IdentitiesTable, t)?;
+        }
+        for (name, header) in self.params.read.columns.pairs() {
+            dialect::check_name(Param::Columns, &format!("the column of `{name}`"), header)?;
+        }
+        let p = &self.params;
+        let names = &p.event_names;
+        for n in p.conversion_events() {
+            dialect::check_name(Param::ConversionEvent, "the event name", &n)?;
+        }
+        for n in &names.touch {
+            dialect::check_name(Param::TouchEvent, "the event name", n)?;
+        }
+        for n in [
+            &names.lead_created,
+            &names.opportunity_created,
+            &names.closed_won,
+        ] {
+            dialect::check_name(Param::ConversionEvent, "the milestone name", n)?;
+        }
+        for n in p
+            .direct_channels
+            .iter()
+            .chain(&self.transform.direct_channels)
+        {
+            dialect::check_name(Param::DirectChannels, "the channel", n)?;
+        }
+        for n in &self.transform.drop_channels {
+            dialect::check_name(Param::DropChannel, "the channel", n)?;
+        }
+        if let Some(n) = &p.unattributed_channel {
+            dialect::check_name(Param::UnattributedChannel, "the channel", n)?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes the SQL of `spec`: statements separated by blank lines, each with a comment
 /// saying what it does.
 pub fn journeys_sql(spec: &SqlSpec) -> Result<String> {
+    Ok(journeys_script(spec)?.text())
+}
+
+/// The statements of the SQL of `spec`, in order, each without its final `;` (for
+/// engines that run one statement at a time: `spark.sql`, `duckdb.execute`). The
+/// generator knows where each ends, so nothing inside a literal or a quoted name can
+/// split one in two.
+pub fn journeys_statements(spec: &SqlSpec) -> Result<Vec<String>> {
+    Ok(journeys_script(spec)?.statements())
+}
+
+/// The SQL of `spec` as commented steps of statements.
+pub fn journeys_script(spec: &SqlSpec) -> Result<Script> {
     spec.validate()?;
     Ok(Writer::new(spec).write())
+}
+
+/// Generated SQL: steps, each a comment and the statements it runs.
+#[derive(Clone, Debug, Default)]
+pub struct Script {
+    steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug)]
+struct Step {
+    /// Comment lines, each without its `-- `; never a name from the input.
+    comment: Vec<String>,
+    /// Statements without their final `;`.
+    statements: Vec<String>,
+}
+
+impl Script {
+    fn push(&mut self, comment: &str, statements: Vec<String>) {
+        self.steps.push(Step {
+            comment: comment.lines().map(str::to_string).collect(),
+            statements,
+        });
+    }
+
+    /// The script as text: steps separated by blank lines, each comment line `-- `, each
+    /// statement ended by `;`.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            if i > 0 {
+                out.push_str("\n\n");
+            }
+            let mut lines: Vec<String> = step.comment.iter().map(|l| format!("-- {l}")).collect();
+            lines.extend(step.statements.iter().map(|s| format!("{s};")));
+            out.push_str(&lines.join("\n"));
+        }
+        out.push('\n');
+        out
+    }
+
+    /// Every statement, in order, without its final `;`.
+    pub fn statements(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.statements.iter().cloned())
+            .collect()
+    }
 }
 
 struct Writer<'a> {
     spec: &'a SqlSpec,
     d: Dialect,
-    out: Vec<String>,
+    out: Script,
     /// The table of transformed journey touches (for transitions and coalitions).
     journey_source: String,
 }
@@ -179,7 +283,7 @@ impl<'a> Writer<'a> {
         Writer {
             spec,
             d: spec.dialect,
-            out: Vec::new(),
+            out: Script::default(),
             journey_source: String::new(),
         }
     }
@@ -209,21 +313,20 @@ impl<'a> Writer<'a> {
     }
 
     fn step(&mut self, comment: &str, name: &str, query: String) {
-        let comment: String = comment.lines().map(|l| format!("-- {l}\n")).collect();
-        self.out.push(format!(
-            "{comment}{}",
-            self.d.materialise(&self.t(name), &query)
-        ));
+        let statements = self.d.materialise(&self.t(name), &query);
+        self.out.push(comment, statements);
     }
 
-    fn write(mut self) -> String {
+    fn write(mut self) -> Script {
         let spec = self.spec;
         let p = &spec.params;
-        let mut header = format!(
-            "-- pathcredit {}: the path summary of `pathcredit journeys`, as {} SQL.\n\
-             -- Built from: journey level {}, touch level {}, lookback {}, lookback steps {}, \
+        // Names from the user appear in comments only quoted, as in the statements
+        // (validated free of control characters, so none can end a comment line).
+        let header = format!(
+            "pathcredit {}: the path summary of `pathcredit journeys`, as {} SQL.\n\
+             Built from: journey level {}, touch level {}, lookback {}, lookback steps {}, \
              censoring {}, session gap {} ms, shared devices {}, transform {}.\n\
-             -- Reads {}{}; writes {}path_summary.\n",
+             Reads {}{}; writes {}.",
             env!("CARGO_PKG_VERSION"),
             self.d.name(),
             p.level.name(),
@@ -236,14 +339,16 @@ impl<'a> Writer<'a> {
             p.session_gap,
             p.shared_devices.name(),
             spec.transform.kind.name(),
-            spec.events_table,
+            self.d.table(&spec.events_table),
             spec.identities_table
                 .as_deref()
-                .map_or(String::new(), |i| format!(" and {i}")),
-            spec.prefix,
+                .map_or(String::new(), |i| format!(" and {}", self.d.table(i))),
+            self.t("path_summary"),
         );
-        header.push_str(self.d.preamble());
-        self.out.push(header);
+        self.out.push(
+            &header,
+            vec![self.d.preamble().trim_end_matches(';').to_string()],
+        );
         self.events();
         self.identities();
         self.timelines();
@@ -258,12 +363,10 @@ impl<'a> Writer<'a> {
         if spec.coalitions {
             self.coalitions();
         }
-        let mut sql = self.out.join("\n\n");
-        sql.push_str(&format!(
-            "\n\n-- The path summary, in pathcredit's order.\nSELECT * FROM {} ORDER BY path;\n",
-            self.t("path_summary")
-        ));
-        sql
+        let last = format!("SELECT * FROM {} ORDER BY path", self.t("path_summary"));
+        self.out
+            .push("The path summary, in pathcredit's order.", vec![last]);
+        self.out
     }
 
     /// Step 1: the events, typed and classified.
@@ -415,9 +518,10 @@ impl<'a> Writer<'a> {
             )),
             e = self.t("edges"),
         );
-        self.out.push(format!(
-            "-- Convergence check: fails the run if an edge still joins two labels.\n{check};"
-        ));
+        self.out.push(
+            "Convergence check: fails the run if an edge still joins two labels.",
+            vec![check],
+        );
         self.step(
             "Persons: the key of each component is its smallest user-side id (byte order).",
             "person_of",
@@ -828,6 +932,9 @@ mod tests {
         let mut spec = SqlSpec::new(Dialect::Spark, "events");
         spec.params.unattributed_channel = Some("it's \\ odd".to_string());
         let sql = journeys_sql(&spec).unwrap();
-        assert!(sql.contains("'it''s \\\\ odd'"), "{sql}");
+        assert!(sql.contains("'it\\'s \\\\ odd'"), "{sql}");
+        spec.dialect = Dialect::Duckdb;
+        let sql = journeys_sql(&spec).unwrap();
+        assert!(sql.contains("'it''s \\ odd'"), "{sql}");
     }
 }

@@ -8,6 +8,7 @@ mod cli_golden;
 mod common;
 mod decide;
 mod fuzz_readers;
+mod hostile_names;
 mod journey_builder;
 mod logistic;
 mod markov;
