@@ -86,6 +86,9 @@ params! {
     LogisticHoldout => "logistic_holdout", "Held-out share of the logistic diagnostics.";
     HazardStep => "hazard_step", "Step of the self-controlled model's timelines.";
     HazardLags => "hazard_lags", "Lag bins of the self-controlled model.";
+    HazardPre => "hazard_pre", "Pre-exposure bins of the self-controlled model.";
+    HazardSmoothing => "hazard_smoothing", "Smoothness penalty over the self-controlled model's lag bins.";
+    HazardAdjust => "hazard_adjust", "How pre-exposure hazard enters the self-controlled credit.";
     HazardControls => "hazard_controls", "Time-varying control channels of the self-controlled model.";
     HazardIgnore => "hazard_ignore", "Channels the self-controlled model leaves out.";
     HazardWeekday => "hazard_weekday", "A day-of-week baseline in the self-controlled model.";

@@ -432,6 +432,12 @@ pub fn run_observed(
     let wants_logs = requested
         .as_ref()
         .is_none_or(|m| m.contains(&ModelName::SelfControlled));
+    // The path models' lookback window, for the self-controlled model's check of
+    // credit beyond it.
+    let lookback = match &source {
+        Source::Events { params, .. } => params.lookback,
+        _ => None,
+    };
     let (data, inputs) = load(source, wants_logs)?;
     if let Loaded::Transitions(counts, _) = &data {
         let runs = run_transitions(
@@ -465,6 +471,7 @@ pub fn run_observed(
     };
     let mut settings = settings;
     settings.lift_tests = resolve_lift_tests(&settings.lift_tests, &data.as_input());
+    settings.self_controlled = settings.self_controlled.clone().other_lookback(lookback);
     let input = data.as_input();
     let named = requested.is_some();
     let models = requested.unwrap_or_else(|| models::default_models(&input, &settings));

@@ -2,6 +2,7 @@
 # How far each model's credit is from the simulator's ground truth.
 # Usage: benches/accuracy/run.sh [SCENARIO ...]
 #   SCENARIO: direct upstream targeting placebo b2b drift retargeting multiplicative
+#   absolute next_day carryover in_market placebo_in_market repeat
 #   (default: all). `multiplicative` is `targeting` with a log-linear hazard.
 # USERS (default 200000), CHANNELS (8) and SEED (7) may be set in the environment.
 # Every model of the default set runs (self_controlled included, on events), with the
@@ -15,7 +16,8 @@ root=$(cd "$here/../.." && pwd)
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin=$root/target/release/pathcredit
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(direct upstream targeting placebo b2b drift retargeting multiplicative)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(direct upstream targeting placebo b2b drift retargeting multiplicative \
+  absolute next_day carryover in_market placebo_in_market repeat)
 for name in "${scenarios[@]}"; do
   dir=$here/data/$name
   scenario=$name

@@ -13,7 +13,9 @@ use pathcredit::journeys::{
 };
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
-use pathcredit::models::self_controlled::parse_lag_bins;
+use pathcredit::models::self_controlled::{
+    IntentAdjustment, parse_lag_choice, parse_pre_choice, parse_smoothing,
+};
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
     LogisticParams, MarkovOrder, MarkovParams, ModelSettings, PositionWeights, ShapleyGame,
@@ -302,12 +304,21 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     }
     s.shapley = shapley;
 
-    let mut sc = s.self_controlled.clone();
+    let mut sc = s.self_controlled.clone().seed(seed);
     if let Some(t) = kw.take("hazard_step") {
         sc = sc.step(duration("hazard_step", &t)?);
     }
     if let Some(t) = kw.take("hazard_lags") {
-        sc = sc.lags(parse_lag_bins(&t).map_err(native)?);
+        sc = sc.lag_choice(parse_lag_choice(&t).map_err(native)?);
+    }
+    if let Some(t) = kw.take("hazard_pre") {
+        sc = sc.pre_exposure(parse_pre_choice(&t).map_err(native)?);
+    }
+    if let Some(t) = kw.take("hazard_smoothing") {
+        sc = sc.smoothing(parse_smoothing(&t).map_err(native)?);
+    }
+    if let Some(t) = kw.take("hazard_adjust") {
+        sc = sc.intent_adjustment(choice::<IntentAdjustment>(&t)?);
     }
     if let Some(t) = kw.take("hazard_controls") {
         sc = sc.controls(list(&t));

@@ -170,7 +170,7 @@ pub fn bootstrap(
 }
 
 /// The `q`-quantile of sorted samples, by linear interpolation.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
     let pos = q * (sorted.len() - 1) as f64;
     let (i, f) = (pos.floor() as usize, pos.fract());
     sorted[i] + f * (sorted[(i + 1).min(sorted.len() - 1)] - sorted[i])

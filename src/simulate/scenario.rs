@@ -25,6 +25,12 @@ pub struct ChannelSpec {
     /// Retargeting: probability of an exposure the day after the person's own
     /// organic-search visit (0: none). Such exposure follows behaviour, not a fixed trait.
     pub retarget: f64,
+    /// Flat carryover: the effect of an exposure stays whole for this many days, then
+    /// ends (0: it decays with `half_life_days` instead).
+    pub flat_days: u32,
+    /// The most a channel that follows the current intent multiplies its exposure rate
+    /// by (in-market ramps), `f64::INFINITY` for no cap.
+    pub follow_cap: f64,
 }
 
 impl ChannelSpec {
@@ -42,6 +48,39 @@ impl ChannelSpec {
             (true, true) => "direct+upstream",
         }
     }
+}
+
+/// When an exposure starts to act.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Onset {
+    /// From the moment of the touch, for the rest of its day and after (default).
+    #[default]
+    AtTouch,
+    /// From the next day on: nothing on the day of the exposure.
+    NextDay,
+}
+
+/// How a channel's effect scales with the person.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectScale {
+    /// Relative to the person's own propensity: `base · q · (1 + lift · r)` (default).
+    #[default]
+    Relative,
+    /// Of a fixed size whatever the person's intent: `base · (q + lift · r)`.
+    Absolute,
+}
+
+/// An in-market ramp: intent rises before a purchase.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Ramp {
+    /// Share of units that go in market during the period.
+    pub share: f64,
+    /// The intent multiplier reached at the end of the ramp.
+    pub max: f64,
+    /// Shortest and longest ramp, in days.
+    pub days: (u32, u32),
 }
 
 /// A complete scenario.
@@ -77,6 +116,15 @@ pub struct Scenario {
     pub bursts: f64,
     /// The form of the conversion hazard.
     pub hazard: HazardForm,
+    /// When an exposure starts to act.
+    pub onset: Onset,
+    /// How effects scale with the person's intent.
+    pub scale: EffectScale,
+    /// An in-market ramp of intent before purchase (`None`: none).
+    pub ramp: Option<Ramp>,
+    /// What a conversion does to the unit's intent: multiplied by this (0.5 halves it,
+    /// 1 leaves it unchanged: repeat conversions that change nothing).
+    pub satiation: f64,
 }
 
 /// How exposures combine in the conversion hazard.
@@ -118,7 +166,7 @@ const PAID: [&str; 10] = [
 ];
 
 /// The scenario presets and what each tests.
-pub const SCENARIOS: [(&str, &str); 7] = [
+pub const SCENARIOS: [(&str, &str); 13] = [
     (
         "direct",
         "random exposure; every channel lifts conversion directly, with effects of different sizes",
@@ -146,6 +194,30 @@ pub const SCENARIOS: [(&str, &str); 7] = [
     (
         "retargeting",
         "the last two channels expose people the day after their own organic-search visit; the last is a placebo",
+    ),
+    (
+        "absolute",
+        "random exposure; each channel adds a fixed amount to the hazard, whatever the person's intent",
+    ),
+    (
+        "next_day",
+        "random exposure; every effect starts the day after the exposure, never on its day",
+    ),
+    (
+        "carryover",
+        "90 days; half the channels act flat for 30-60 days after an exposure, the rest decay within days",
+    ),
+    (
+        "in_market",
+        "90 days; half the people go in market (intent rises up to 12x over 10-30 days); half the channels follow the current intent (up to 9x)",
+    ),
+    (
+        "placebo_in_market",
+        "as in_market, but the last two channels have no effect and are shown mostly to people in market",
+    ),
+    (
+        "repeat",
+        "random exposure; people convert again and again, and a conversion changes nothing",
     ),
 ];
 
@@ -193,6 +265,8 @@ impl Scenario {
             half_life_days: 3.0 + (i % 4) as f64,
             cost: 0.5 + (i % 3) as f64 * 0.4,
             retarget: 0.0,
+            flat_days: 0,
+            follow_cap: f64::INFINITY,
         };
         let effect = |i: usize| 0.2 + 1.0 * spread(i, 4);
         let mut scenario = Scenario {
@@ -211,6 +285,10 @@ impl Scenario {
             drift: 0.0,
             bursts: 0.0,
             hazard: HazardForm::Additive,
+            onset: Onset::AtTouch,
+            scale: EffectScale::Relative,
+            ramp: None,
+            satiation: 0.5,
         };
         match preset {
             "direct" => {}
@@ -270,6 +348,48 @@ impl Scenario {
                     }
                 }
             }
+            "absolute" => {
+                // Effects of a fixed size: a channel adds as much hazard to a person of low
+                // intent as to one of high intent.
+                scenario.scale = EffectScale::Absolute;
+            }
+            "next_day" => scenario.onset = Onset::NextDay,
+            "carryover" => {
+                scenario.days = 90;
+                for (i, c) in scenario.channels.iter_mut().enumerate() {
+                    if i % 2 == 0 {
+                        c.flat_days = 30 + ((i * 11) % 31) as u32;
+                        // The same total effect spread over the flat window.
+                        c.lift /= 6.0;
+                    } else {
+                        c.half_life_days = 1.0 + (i % 3) as f64;
+                    }
+                }
+            }
+            "in_market" | "placebo_in_market" => {
+                scenario.days = 90;
+                scenario.ramp = Some(Ramp {
+                    share: 0.5,
+                    max: 12.0,
+                    days: (10, 30),
+                });
+                // The hazard follows the ramp; the base is lower so that the ramp does not
+                // make conversion near-certain.
+                scenario.base_hazard = 0.0005;
+                let n = channels;
+                for (i, c) in scenario.channels.iter_mut().enumerate() {
+                    if i % 2 == 1 {
+                        c.targeting = 1.0;
+                        c.follow_cap = 9.0;
+                    }
+                    if preset == "placebo_in_market" && n >= 3 && i >= n - 2 {
+                        c.lift = 0.0;
+                        c.targeting = 1.0;
+                        c.follow_cap = 10.0;
+                    }
+                }
+            }
+            "repeat" => scenario.satiation = 1.0,
             "b2b" => {
                 scenario.max_contacts = 5;
                 scenario.base_hazard = 0.0008;

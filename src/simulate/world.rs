@@ -7,26 +7,35 @@
 //!    (half-life 3 days);
 //! 2. each *active* paid channel exposes the contact with probability
 //!    `rate_c · q₀^κ_c / E[q₀^κ_c]` (`q₀` the unit's initial intent, lognormal with mean
-//!    1; κ = 0 is random exposure, κ > 0 targets high intent); an exposure adds 1 to
-//!    `r_c`. Targeting on the *initial* intent makes a channel's exposures the same in
+//!    1; κ = 0 is random exposure, κ > 0 targets high intent), times the current
+//!    intent's drift or in-market ramp to the power κ (capped by the channel's
+//!    `follow_cap`); an exposure adds 1 to `r_c`. Targeting on the *initial* intent makes a channel's exposures the same in
 //!    every world where it is active, so a unit's outcome depends only on which of the
 //!    channels that reach it are active;
 //! 3. an organic-search visit happens with probability
 //!    `organic_rate · q · (1 + Σ_c upstream_c · r_c)` and adds 1 to `r_org`; a direct
 //!    visit with probability `direct_rate · q` (no effect);
 //!
-//! then the unit converts with probability `1 − exp(−h)`,
-//! `h = base · q · (1 + Σ_c lift_c r_c + Σ_(a,b) s_ab r_a r_b + organic_lift · r_org)`
-//! (summing over all contacts' `r`), after which its intent halves (satiation). In B2B
-//! scenarios a contact's first visit emits `lead_created`, the account's third touch
-//! `opportunity_created`, and the hazard is a fifth until the opportunity exists.
+//! then the unit converts on the day with probability `1 − exp(−H)`, `H` the integral over
+//! the day of the hazard `h = base · q · (1 + Σ_c lift_c r_c + Σ_(a,b) s_ab r_a r_b +
+//! organic_lift · r_org)` (summing over all contacts' `r`; log-linear, or `base · (q +
+//! Σ lift r + …)` for effects of a fixed size, as the scenario says). Time within the day
+//! is continuous: each touch has a time of day and, unless effects start the next day,
+//! raises `r` from that moment, so `h` is a step function of the time of day and a
+//! conversion happens at the moment its integral reaches the day's exponential variate;
+//! a touch after that moment did not cause it. A flat-carryover channel's `r_c` counts
+//! its exposures of the last `flat_days` days instead of decaying. After a conversion
+//! the unit's intent is multiplied by the scenario's satiation (½ by default; 1: repeat
+//! conversions change nothing). In B2B scenarios a contact's first visit emits
+//! `lead_created`, the account's third touch `opportunity_created` (both before a
+//! conversion of the same day), and the hazard is a fifth until the opportunity exists.
 //!
 //! All randomness is drawn from [`Draws`] by (unit, day, purpose, index), so the same
 //! unit in two worlds sees the same random numbers: worlds differ only by what the
 //! removed channels did.
 
 use crate::simulate::rng::{Draws, Purpose};
-use crate::simulate::scenario::{HazardForm, Scenario};
+use crate::simulate::scenario::{EffectScale, HazardForm, Onset, Scenario};
 use crate::time::{DAY, Millis};
 
 /// What happened, for the event writer.
@@ -66,6 +75,10 @@ pub(crate) struct Engine<'a> {
     pub draws: Draws,
     decay: Vec<f64>,
     norm: Vec<f64>,
+    /// Each channel's lift, then organic search's.
+    lifts: Vec<f64>,
+    /// Their logs `ln(1 + lift)`, for the log-linear hazard.
+    log_lifts: Vec<f64>,
     start: Millis,
 }
 
@@ -86,6 +99,18 @@ impl<'a> Engine<'a> {
                 .channels
                 .iter()
                 .map(|c| (c.targeting * (c.targeting - 1.0) * s2 / 2.0).exp())
+                .collect(),
+            lifts: scenario
+                .channels
+                .iter()
+                .map(|c| c.lift)
+                .chain([scenario.organic_lift])
+                .collect(),
+            log_lifts: scenario
+                .channels
+                .iter()
+                .map(|c| c.lift.ln_1p())
+                .chain([scenario.organic_lift.ln_1p()])
                 .collect(),
             start,
         }
@@ -149,12 +174,27 @@ impl<'a> Engine<'a> {
             };
             drift.push(walk.exp() * burst);
         }
+        // An in-market ramp: from a start day, intent rises to `max` over the ramp's
+        // days and stays there.
+        if let Some(ramp) = sc.ramp
+            && self.draws.uniform(unit, 0, Purpose::Drift, 2) < ramp.share
+        {
+            let start = self.draws.uniform(unit, 0, Purpose::Drift, 3) * days as f64;
+            let (lo, hi) = ramp.days;
+            let length = f64::from(lo)
+                + self.draws.uniform(unit, 0, Purpose::Drift, 4) * f64::from(hi.saturating_sub(lo));
+            for (day, d) in drift.iter_mut().enumerate() {
+                let progress = ((day as f64 - start) / length.max(1.0)).clamp(0.0, 1.0);
+                *d *= 1.0 + (ramp.max - 1.0) * progress;
+            }
+        }
         for (day, &today) in drift.iter().enumerate() {
             for k in 0..contacts {
                 let who = unit * 64 + k as u64;
                 for (c, &p) in rates.iter().enumerate() {
-                    // Targeted channels follow the current intent.
-                    let p = p * today.powf(sc.channels[c].targeting);
+                    // Targeted channels follow the current intent (up to their cap).
+                    let spec = &sc.channels[c];
+                    let p = p * today.powf(spec.targeting).min(spec.follow_cap);
                     if self
                         .draws
                         .uniform(who, day as u64, Purpose::Exposure, c as u64)
@@ -193,6 +233,13 @@ impl<'a> Engine<'a> {
     /// c); returns its conversions. With `emit`, reports every touch, milestone and
     /// conversion with its time (direct visits, which change nothing, are only drawn
     /// then).
+    ///
+    /// Within a day, time is continuous: the day's touches happen at their times of day,
+    /// and (with [`Onset::AtTouch`]) each acts from its own time on, so the day's
+    /// cumulative hazard is the integral of a step function that rises at each touch;
+    /// the unit converts on the day when the day's exponential variate falls below it,
+    /// at the moment the integral reaches the variate. A touch after that moment did not
+    /// cause the conversion.
     pub fn run(
         &self,
         u: &UnitDraws,
@@ -204,8 +251,13 @@ impl<'a> Engine<'a> {
         let contacts = u.contacts;
         let unit = u.unit;
         let b2b = sc.max_contacts > 0;
+        let flat: Vec<u32> = sc.channels.iter().map(|c| c.flat_days).collect();
+        let any_flat = flat.iter().any(|f| *f > 0);
         let mut satiation = 1.0;
+        // Decaying exposure of each (contact, channel); flat-carryover channels keep the
+        // days of their exposures instead.
         let mut recent = vec![0.0; n * contacts];
+        let mut flat_days: Vec<Vec<u32>> = vec![Vec::new(); n * contacts];
         let mut organic = vec![0.0; contacts];
         let mut lead = vec![false; contacts];
         // Whether each contact visited by organic search the day before (retargeting).
@@ -213,9 +265,14 @@ impl<'a> Engine<'a> {
         let (mut touches, mut opportunity) = (0u32, !b2b);
         let mut conversions = 0;
         let mut next_exposure = 0;
+        // Today's touches that change the hazard: (fraction of the day, contact, what).
+        let mut today: Vec<(f64, usize, Acting)> = Vec::new();
+        let mut state = State {
+            recent: vec![0.0; n * contacts],
+            organic: vec![0.0; contacts],
+        };
         for day in 0..sc.days as usize {
             let day_start = self.start + day as Millis * DAY;
-            let mut last_time = day_start;
             let at = |frac: f64| day_start + (frac * (DAY - 1) as f64) as Millis;
             let q = u.q0 * satiation * u.drift[day];
             for r in recent.chunks_mut(n) {
@@ -223,9 +280,26 @@ impl<'a> Engine<'a> {
                     *rc *= d;
                 }
             }
+            if any_flat {
+                for (i, days) in flat_days.iter_mut().enumerate() {
+                    let keep = flat[i % n];
+                    days.retain(|&d| (day as u32) < d + keep);
+                }
+            }
             for o in organic.iter_mut() {
                 *o *= ORGANIC_DECAY;
             }
+            // The state at the start of the day, before today's touches.
+            state.recent.copy_from_slice(&recent);
+            state.organic.copy_from_slice(&organic);
+            if any_flat {
+                for (i, days) in flat_days.iter().enumerate() {
+                    if flat[i % n] > 0 {
+                        state.recent[i] = days.len() as f64;
+                    }
+                }
+            }
+            today.clear();
             while let Some(&(d, k, c)) = u.exposures.get(next_exposure) {
                 if d as usize != day {
                     break;
@@ -234,21 +308,11 @@ impl<'a> Engine<'a> {
                 if active >> c & 1 == 0 {
                     continue;
                 }
-                recent[k as usize * n + c as usize] += 1.0;
-                touches += 1;
-                if let Some(emit) = emit.as_deref_mut() {
-                    let who = unit * 64 + u64::from(k);
-                    let time =
-                        at(self
-                            .draws
-                            .uniform(who, day as u64, Purpose::TimeOfDay, u64::from(c)));
-                    last_time = last_time.max(time);
-                    emit(Happening::Touch {
-                        contact: k as usize,
-                        channel: TouchChannel::Paid(c as usize),
-                        time,
-                    });
-                }
+                let who = unit * 64 + u64::from(k);
+                let frac = self
+                    .draws
+                    .uniform(who, day as u64, Purpose::TimeOfDay, u64::from(c));
+                today.push((frac, k as usize, Acting::Paid(c as usize)));
             }
             for (k, was) in visited_before.iter().enumerate() {
                 if !*was {
@@ -264,32 +328,40 @@ impl<'a> Engine<'a> {
                         .uniform(who, day as u64, Purpose::Retarget, c as u64)
                         < spec.retarget
                     {
-                        recent[k * n + c] += 1.0;
-                        touches += 1;
-                        if let Some(emit) = emit.as_deref_mut() {
-                            let time = at(self.draws.uniform(
-                                who,
-                                day as u64,
-                                Purpose::TimeOfDay,
-                                c as u64,
-                            ));
-                            last_time = last_time.max(time);
-                            emit(Happening::Touch {
-                                contact: k,
-                                channel: TouchChannel::Paid(c),
-                                time,
-                            });
-                        }
+                        let frac =
+                            self.draws
+                                .uniform(who, day as u64, Purpose::TimeOfDay, c as u64);
+                        today.push((frac, k, Acting::Paid(c)));
                     }
                 }
             }
+            // Paid exposures of the day count in full for tomorrow.
+            for &(_, k, what) in &today {
+                if let Acting::Paid(c) = what {
+                    recent[k * n + c] += 1.0;
+                    if flat[c] > 0 {
+                        flat_days[k * n + c].push(day as u32);
+                    }
+                    touches += 1;
+                }
+            }
+            let mut direct_visits = Vec::new();
+            let mut new_leads = Vec::new();
             for k in 0..contacts {
-                let r = &recent[k * n..(k + 1) * n];
+                // Upstream channels raise the day's chance of an organic visit (with the
+                // day's exposures counted).
                 let upstream: f64 = sc
                     .channels
                     .iter()
-                    .zip(r)
-                    .map(|(c, rc)| c.upstream * rc)
+                    .enumerate()
+                    .map(|(c, spec)| {
+                        let r = if flat[c] > 0 {
+                            flat_days[k * n + c].len() as f64
+                        } else {
+                            recent[k * n + c]
+                        };
+                        spec.upstream * r
+                    })
                     .sum();
                 let mut visited = false;
                 visited_before[k] = false;
@@ -298,103 +370,157 @@ impl<'a> Engine<'a> {
                     visited_before[k] = true;
                     touches += 1;
                     visited = true;
-                    if let Some(emit) = emit.as_deref_mut() {
-                        let who = unit * 64 + k as u64;
-                        let time = at(self.draws.uniform(who, day as u64, Purpose::TimeOfDay, 100));
-                        last_time = last_time.max(time);
-                        emit(Happening::Touch {
-                            contact: k,
-                            channel: TouchChannel::Organic,
-                            time,
-                        });
-                    }
+                    let who = unit * 64 + k as u64;
+                    let frac = self.draws.uniform(who, day as u64, Purpose::TimeOfDay, 100);
+                    today.push((frac, k, Acting::Organic));
                 }
-                if let Some(emit) = emit.as_deref_mut() {
+                if emit.is_some() {
                     let who = unit * 64 + k as u64;
                     if self.draws.uniform(who, day as u64, Purpose::Direct, 0) < sc.direct_rate * q
                     {
-                        let time = at(self.draws.uniform(who, day as u64, Purpose::TimeOfDay, 101));
-                        last_time = last_time.max(time);
+                        let frac = self.draws.uniform(who, day as u64, Purpose::TimeOfDay, 101);
                         visited = true;
-                        emit(Happening::Touch {
-                            contact: k,
-                            channel: TouchChannel::Direct,
-                            time,
-                        });
-                    }
-                    if b2b && visited && !lead[k] {
-                        lead[k] = true;
-                        emit(Happening::Milestone {
-                            contact: k,
-                            name: "lead_created",
-                            time: last_time + 1,
-                        });
+                        direct_visits.push((frac, k));
                     }
                 }
+                if visited && b2b && !lead[k] {
+                    lead[k] = true;
+                    new_leads.push(k);
+                }
             }
-            if b2b && !opportunity && touches >= 3 {
+            today.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let opened = b2b && !opportunity && touches >= 3;
+            if opened {
                 opportunity = true;
-                if let Some(emit) = emit.as_deref_mut() {
+            }
+            let stage = if opportunity { 1.0 } else { 0.2 };
+            // The day's hazard, segment by segment between touches.
+            let threshold = u.conversion[day];
+            let mut cumulative = 0.0;
+            let mut from = 0.0;
+            let mut crossed = None;
+            for i in 0..=today.len() {
+                let to = today.get(i).map_or(1.0, |t| t.0);
+                let rate = self.hazard(&state, q, stage, contacts);
+                let piece = rate * (to - from);
+                if crossed.is_none() && cumulative + piece > threshold {
+                    crossed = Some(from + (threshold - cumulative) / rate);
+                }
+                cumulative += piece;
+                if let Some(&(_, k, what)) = today.get(i)
+                    && sc.onset == Onset::AtTouch
+                {
+                    match what {
+                        Acting::Paid(c) => state.recent[k * n + c] += 1.0,
+                        Acting::Organic => state.organic[k] += 1.0,
+                    }
+                }
+                from = to;
+            }
+            if let Some(emit) = emit.as_deref_mut() {
+                let mut last_time = day_start;
+                // Stage milestones come before a conversion of the same day.
+                let milestone_cap = crossed.map_or(Millis::MAX, |f| at(f) - 2);
+                for &(frac, k, what) in &today {
+                    let time = at(frac);
+                    last_time = last_time.max(time);
+                    emit(Happening::Touch {
+                        contact: k,
+                        channel: match what {
+                            Acting::Paid(c) => TouchChannel::Paid(c),
+                            Acting::Organic => TouchChannel::Organic,
+                        },
+                        time,
+                    });
+                }
+                for &(frac, k) in &direct_visits {
+                    let time = at(frac);
+                    last_time = last_time.max(time);
+                    emit(Happening::Touch {
+                        contact: k,
+                        channel: TouchChannel::Direct,
+                        time,
+                    });
+                }
+                for &k in &new_leads {
+                    emit(Happening::Milestone {
+                        contact: k,
+                        name: "lead_created",
+                        time: (last_time + 1).min(milestone_cap - 1).max(day_start),
+                    });
+                }
+                if opened {
                     emit(Happening::Milestone {
                         contact: 0,
                         name: "opportunity_created",
-                        time: last_time + 2,
+                        time: (last_time + 2).min(milestone_cap).max(day_start),
+                    });
+                }
+                if let Some(frac) = crossed {
+                    let z = self.draws.uniform(unit, day as u64, Purpose::Value, 0);
+                    let value = (80.0 * (1.0 + 2.0 * z) * 100.0).round() / 100.0;
+                    emit(Happening::Conversion {
+                        contact: 0,
+                        time: at(frac),
+                        value,
                     });
                 }
             }
-            let mut lift = 0.0;
-            // ln Π (1 + lift_c)^(r_c) for the multiplicative hazard.
-            let mut log_lift = 0.0;
-            for k in 0..contacts {
-                let r = &recent[k * n..(k + 1) * n];
-                lift += sc
-                    .channels
-                    .iter()
-                    .zip(r)
-                    .map(|(c, rc)| c.lift * rc)
-                    .sum::<f64>();
+            if crossed.is_some() {
+                conversions += 1;
+                satiation *= sc.satiation;
+            }
+        }
+        conversions
+    }
+
+    /// The hazard rate (per day) in a state: `base · q · stage · (1 + Σ lift r + …)`,
+    /// log-linear with [`HazardForm::Multiplicative`], or `base · stage · (q + Σ lift r
+    /// + …)` with [`EffectScale::Absolute`].
+    fn hazard(&self, state: &State, q: f64, stage: f64, contacts: usize) -> f64 {
+        let sc = self.scenario;
+        let n = sc.channels.len();
+        let multiplicative = sc.hazard == HazardForm::Multiplicative;
+        let lifts = if multiplicative {
+            &self.log_lifts
+        } else {
+            &self.lifts
+        };
+        let mut lift = 0.0;
+        for k in 0..contacts {
+            let r = &state.recent[k * n..(k + 1) * n];
+            lift += lifts.iter().zip(r).map(|(l, rc)| l * rc).sum::<f64>();
+            if !multiplicative {
                 lift += sc
                     .synergy
                     .iter()
                     .map(|&(a, b, s)| s * r[a] * r[b])
                     .sum::<f64>();
-                lift += sc.organic_lift * organic[k];
-                log_lift += sc
-                    .channels
-                    .iter()
-                    .zip(r)
-                    .map(|(c, rc)| c.lift.ln_1p() * rc)
-                    .sum::<f64>();
-                log_lift += sc.organic_lift.ln_1p() * organic[k];
             }
-            let stage = if opportunity { 1.0 } else { 0.2 };
-            let hazard = match sc.hazard {
-                HazardForm::Additive => sc.base_hazard * q * stage * (1.0 + lift),
-                HazardForm::Multiplicative => sc.base_hazard * q * stage * log_lift.exp(),
-            };
-            if u.conversion[day] < hazard {
-                conversions += 1;
-                if let Some(emit) = emit.as_deref_mut() {
-                    let z = self.draws.uniform(unit, day as u64, Purpose::Value, 0);
-                    let value = (80.0 * (1.0 + 2.0 * z) * 100.0).round() / 100.0;
-                    let left = (day_start + DAY - 1 - last_time - 3).max(0) as f64;
-                    let time = last_time
-                        + 3
-                        + (self
-                            .draws
-                            .uniform(unit, day as u64, Purpose::TimeOfDay, 200)
-                            * left) as Millis;
-                    emit(Happening::Conversion {
-                        contact: 0,
-                        time,
-                        value,
-                    });
-                }
-                satiation *= 0.5;
-            }
+            lift += lifts[n] * state.organic[k];
         }
-        conversions
+        let log_lift = lift;
+        match (sc.hazard, sc.scale) {
+            (HazardForm::Multiplicative, _) => sc.base_hazard * q * stage * log_lift.exp(),
+            (HazardForm::Additive, EffectScale::Relative) => {
+                sc.base_hazard * q * stage * (1.0 + lift)
+            }
+            (HazardForm::Additive, EffectScale::Absolute) => sc.base_hazard * stage * (q + lift),
+        }
     }
+}
+
+/// The exposure state the hazard reads.
+struct State {
+    recent: Vec<f64>,
+    organic: Vec<f64>,
+}
+
+/// A touch that changes the hazard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Acting {
+    Paid(usize),
+    Organic,
 }
 
 /// Everything about one unit that is the same in every world.

@@ -78,7 +78,10 @@ fn simulate_attribute_evaluate_with_self_controlled_and_lift_tests() {
     let sc = &details["self_controlled"];
     assert_eq!(sc["lift_tests"].as_array().unwrap().len(), 2);
     assert!(sc["converged"].as_bool().unwrap());
-    assert_eq!(sc["coefficients"].as_array().unwrap().len(), 8 * 7);
+    // Lag bins chosen from the data: out to half the 60 simulated days.
+    let bins = sc["lag_bins"].as_array().unwrap();
+    assert_eq!(bins.last().unwrap().as_str(), Some("26-29"), "{bins:?}");
+    assert_eq!(sc["coefficients"].as_array().unwrap().len(), 8 * bins.len());
 
     let out = pathcredit()
         .args(["evaluate", "--format", "csv", "--truth"])

@@ -9,7 +9,10 @@ use pathcredit::csv_input::open_file;
 use pathcredit::journeys::PathTransform;
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
-use pathcredit::models::self_controlled::{SelfControlledParams, parse_lag_bins, read_lift_tests};
+use pathcredit::models::self_controlled::{
+    IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing, parse_lag_choice,
+    parse_pre_choice, parse_smoothing, read_lift_tests,
+};
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
     LogisticParams, MarkovOrder, MarkovParams, ModelName, ModelSettings, PositionWeights,
@@ -148,10 +151,29 @@ pub struct ModelArgs {
     #[arg(long, value_name = "DURATION", default_value = "1d", value_parser = duration)]
     pub hazard_step: Millis,
 
-    /// Lag bins of the self_controlled model, in steps: comma-separated steps or
-    /// inclusive ranges.
-    #[arg(long, value_name = "BINS", default_value = "0,1-2,3-5,6-9,10-14,15-20,21-29", value_parser = lag_bins)]
-    pub hazard_lags: LagBins,
+    /// Lag bins of the self_controlled model: `auto` (bins out to min(90 days, half the
+    /// study span), pooled by a smoothness penalty chosen by held-out likelihood), or
+    /// comma-separated steps and inclusive ranges such as 0,1-2,3-5,6-9,10-14,15-20,21-29.
+    #[arg(long, value_name = "BINS", default_value = "auto", value_parser = parse_lag_choice)]
+    pub hazard_lags: LagChoice,
+
+    /// Pre-exposure bins of the self_controlled model, in steps before an exposure:
+    /// `auto` (1-3, 4-10, 11-28 days), `none`, or ranges such as 1-3,4-10. A hazard
+    /// already raised before a channel's exposures marks exposure that follows intent.
+    #[arg(long, value_name = "BINS", default_value = "auto", value_parser = parse_pre_choice)]
+    pub hazard_pre: PreChoice,
+
+    /// Strength of the smoothness penalty over the self_controlled model's lag bins:
+    /// `auto` (chosen by 3-fold held-out likelihood) or a number (0: none).
+    #[arg(long, value_name = "LAMBDA", default_value = "auto", value_parser = parse_smoothing)]
+    pub hazard_smoothing: Smoothing,
+
+    /// How pre-exposure hazard enters self_controlled credit: `auto` (adjusted for the
+    /// channels the model warns follow intent, whole for the others), `raw` (credited
+    /// whole; the pre-exposure bins only warn) or `adjusted` (every channel's
+    /// post-exposure bins credited only for their rise over the pre-exposure level).
+    #[arg(long, value_name = "HOW", default_value = "auto", value_parser = choice::<IntentAdjustment>())]
+    pub hazard_adjust: IntentAdjustment,
 
     /// Channels the self_controlled model uses as time-varying controls, not credited:
     /// visits people make themselves (organic search, direct), which behaviour-triggered
@@ -186,14 +208,6 @@ pub struct ModelArgs {
     pub lift_tests: Option<std::path::PathBuf>,
 }
 
-/// Lag bins as parsed from `--hazard-lags`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LagBins(pub Vec<(u32, u32)>);
-
-fn lag_bins(text: &str) -> Result<LagBins, pathcredit::Error> {
-    parse_lag_bins(text).map(LagBins)
-}
-
 impl ModelArgs {
     /// The settings (checked whole by the run, before any input is read).
     pub fn settings(
@@ -218,7 +232,11 @@ impl ModelArgs {
         Ok(ModelSettings {
             self_controlled: SelfControlledParams::default()
                 .step(self.hazard_step)
-                .lags(self.hazard_lags.0.clone())
+                .lag_choice(self.hazard_lags.clone())
+                .pre_exposure(self.hazard_pre.clone())
+                .smoothing(self.hazard_smoothing)
+                .intent_adjustment(self.hazard_adjust)
+                .seed(self.seed)
                 .controls(trimmed(&self.hazard_controls))
                 .ignore(trimmed(&self.hazard_ignore))
                 .study(self.study_start, self.study_end)

@@ -1,9 +1,18 @@
 //! From whole logs to the sufficient statistics of the conditional likelihood.
 //!
-//! A unit's timeline is cut into steps of `step` (default one day) from its first event
-//! (or the study start) to the data end (or the study end). At step `t` the features are
-//! `v_t[k·L + l]`, the number of touches of channel `k` whose lag `t − s` (in steps) lies
-//! in lag bin `l`. The conditional likelihood of the unit needs only
+//! A unit's timeline is cut into steps of `step` (default one day) from the study start
+//! (default the start of the data) to the data end (or the study end). At step `t` the
+//! features are `v_t[k·L + l]`, the number of touches of channel `k` whose lag `t − s`
+//! (in steps) lies in lag bin `l`. A negative lag is a *pre-exposure* bin: the touch
+//! comes after the step (Whitaker et al. 2009; Farrington, Whitaker & Ghebremichael
+//! 2018, ch. 6): a hazard already raised before exposures marks exposure that follows
+//! the outcome process.
+//!
+//! Time within the step of an exposure counts exactly: a touch at time `s` is exposure
+//! of lag 0 only for the rest of its step, the fraction `(end of step − s) / step`, and
+//! a conversion at time `c` counts as exposed at lag 0 only to touches at or before
+//! `c`. So a touch later on the conversion's day never reads as its cause. The
+//! conditional likelihood of the unit needs only
 //!
 //! * `T`, its number of steps, and `S = Σ_t v_t` (the features summed over every step),
 //! * `v_t` at each step with a conversion (and the conversion's value),
@@ -14,8 +23,60 @@ use crate::channel::ChannelId;
 use crate::journeys::{Timeline, Timelines};
 use crate::time::Millis;
 
-/// Lag bins in steps, inclusive: `(0,0), (1,2), (3,5), …`.
-pub type LagBins = [(u32, u32)];
+/// Lag bins in steps, inclusive: `(0,0), (1,2), (3,5), …`; negative ranges
+/// (`(-3,-1)`) are pre-exposure bins. No bin spans both signs.
+pub type LagBins = [(i32, i32)];
+
+/// How one feature of a channel weighs a touch at each lag: over the steps `lo..=hi`,
+/// 1 (a bin) or `exp(−(lag − lo)/decay)` (a decaying kernel, decay in steps).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LagShape {
+    /// First lag, in steps (negative: before the exposure).
+    pub lo: i32,
+    /// Last lag.
+    pub hi: i32,
+    /// The decay's time constant in steps, `None` for a bin.
+    pub decay: Option<f64>,
+}
+
+impl LagShape {
+    /// A bin.
+    pub fn bin(lo: i32, hi: i32) -> Self {
+        LagShape {
+            lo,
+            hi,
+            decay: None,
+        }
+    }
+
+    /// The weight of a touch at `lag` steps.
+    pub fn weight(&self, lag: i64) -> f64 {
+        if lag < i64::from(self.lo) || lag > i64::from(self.hi) {
+            return 0.0;
+        }
+        match self.decay {
+            None => 1.0,
+            Some(tau) => (-((lag - i64::from(self.lo)) as f64) / tau).exp(),
+        }
+    }
+
+    /// The summed weight over lags `a..=z` (inside the shape).
+    fn total(&self, a: i64, z: i64) -> f64 {
+        match self.decay {
+            None => (z - a + 1) as f64,
+            Some(tau) => {
+                let r = (-1.0 / tau).exp();
+                let n = (z - a + 1) as f64;
+                r.powf((a - i64::from(self.lo)) as f64) * (1.0 - r.powf(n)) / (1.0 - r)
+            }
+        }
+    }
+
+    /// Whether it lies before the exposure.
+    pub fn is_pre(&self) -> bool {
+        self.hi < 0
+    }
+}
 
 /// Which channels enter the model, and as what.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,7 +166,7 @@ fn step_of(t: Millis, step: Millis) -> i64 {
 
 impl Design {
     /// The statistics of every converting unit of `timelines`.
-    pub fn new(timelines: &Timelines, roles: &Roles, lags: &LagBins, period: Period) -> Design {
+    pub fn new(timelines: &Timelines, roles: &Roles, lags: &[LagShape], period: Period) -> Design {
         let features = roles.blocks() * lags.len();
         let classes = if period.weekday { 7 } else { 1 };
         let end = period
@@ -143,7 +204,7 @@ impl Design {
 fn unit_stats(
     t: &Timeline,
     roles: &Roles,
-    lags: &LagBins,
+    lags: &[LagShape],
     period: Period,
     data_start: Millis,
     end: Millis,
@@ -160,12 +221,12 @@ fn unit_stats(
         return None;
     }
     let nbins = lags.len();
-    // Touches with a feature block, as (step, block).
-    let touches: Vec<(i64, usize)> = t
+    // Touches with a feature block, as (time, step, block).
+    let touches: Vec<(Millis, i64, usize)> = t
         .touches
         .iter()
         .filter(|(time, _)| *time <= end)
-        .filter_map(|&(time, c)| roles.block(c).map(|b| (step_of(time, step), b)))
+        .filter_map(|&(time, c)| roles.block(c).map(|b| (time, step_of(time, step), b)))
         .collect();
     let p = design.features;
     let weekday = design.classes > 1;
@@ -179,20 +240,32 @@ fn unit_stats(
         steps[0] = (last - first + 1) as f64;
     }
     let mut sum = vec![0.0; design.classes * p];
-    for &(s, b) in &touches {
-        for (l, &(lo, hi)) in lags.iter().enumerate() {
+    for &(time, s, b) in &touches {
+        // The part of the touch's own step after it: its lag-0 exposure.
+        let rest = ((s + 1) * step - time) as f64 / step as f64;
+        for (l, shape) in lags.iter().enumerate() {
             // Steps t in [first, last] with lo ≤ t − s ≤ hi.
-            let a = (s + i64::from(lo)).max(first);
-            let z = (s + i64::from(hi)).min(last);
+            let a = (s + i64::from(shape.lo)).max(first);
+            let z = (s + i64::from(shape.hi)).min(last);
             if z < a {
                 continue;
             }
+            // The touch's own step (lag 0) counts only the rest of the step after it.
+            let own = if (a..=z).contains(&s) {
+                (rest - 1.0) * shape.weight(0)
+            } else {
+                0.0
+            };
             if weekday {
                 for t in a..=z {
-                    sum[class_of(t) * p + b * nbins + l] += 1.0;
+                    sum[class_of(t) * p + b * nbins + l] += if t == s {
+                        rest * shape.weight(0)
+                    } else {
+                        shape.weight(t - s)
+                    };
                 }
             } else {
-                sum[b * nbins + l] += (z - a + 1) as f64;
+                sum[b * nbins + l] += shape.total(a - s, z - s) + own;
             }
         }
     }
@@ -204,16 +277,17 @@ fn unit_stats(
             continue;
         }
         let mut v = vec![0.0; design.features];
-        for &(s, b) in &touches {
+        for &(touch_time, s, b) in &touches {
             let lag = at - s;
-            if lag < 0 {
+            // On the conversion's own step, only touches at or before it are exposure.
+            if lag == 0 && touch_time > time {
                 continue;
             }
-            if let Some(l) = lags
-                .iter()
-                .position(|&(lo, hi)| lag >= i64::from(lo) && lag <= i64::from(hi))
-            {
-                v[b * nbins + l] += 1.0;
+            for (l, shape) in lags.iter().enumerate() {
+                let w = shape.weight(lag);
+                if w != 0.0 {
+                    v[b * nbins + l] += w;
+                }
             }
         }
         conversions.push(ConversionRow {
@@ -256,7 +330,11 @@ mod tests {
             controls: vec![],
             visits: vec![],
         };
-        let lags = [(0, 0), (1, 2), (3, 5)];
+        let lags = [
+            LagShape::bin(0, 0),
+            LagShape::bin(1, 2),
+            LagShape::bin(3, 5),
+        ];
         let d = Design::new(
             &timelines,
             &roles,
@@ -269,10 +347,59 @@ mod tests {
             },
         );
         let u = &d.units[0];
-        // Steps 0..=9; the touch on day 2 reaches day 2 (bin 0), 3-4 (bin 1), 5-7 (bin 2).
+        // Steps 0..=9; the touch at 5 ms into day 2 reaches the rest of day 2 (bin 0),
+        // days 3-4 (bin 1) and 5-7 (bin 2).
         assert_eq!(u.steps, vec![10.0]);
-        assert_eq!(u.sum, vec![1.0, 2.0, 3.0]);
+        let rest = (DAY - 5) as f64 / DAY as f64;
+        assert_eq!(u.sum, vec![rest, 2.0, 3.0]);
         // The conversion on day 4 has the touch at lag 2: bin 1.
         assert_eq!(u.conversions[0].v, vec![0.0, 1.0, 0.0]);
+    }
+
+    /// A touch later on the conversion's day is not its exposure; one earlier is. A
+    /// pre-exposure bin counts the steps before a touch.
+    #[test]
+    fn same_step_touches_count_only_before_the_conversion_and_pre_bins_look_ahead() {
+        let mut channels = Dictionary::new();
+        let a = channels.intern("a");
+        let timelines = Timelines {
+            channels,
+            units: vec![Timeline {
+                unit: "u".into(),
+                first: 0,
+                touches: vec![(4 * DAY + 100, a), (4 * DAY + 50_000, a), (7 * DAY, a)],
+                conversions: vec![(4 * DAY + 9_000, 10.0)],
+            }],
+            data_start: 0,
+            data_end: 9 * DAY,
+            units_without_conversion: 0,
+        };
+        let roles = Roles {
+            exposures: vec![(a, "a".into())],
+            controls: vec![],
+            visits: vec![],
+        };
+        let lags = [
+            LagShape::bin(-3, -1),
+            LagShape::bin(0, 0),
+            LagShape::bin(1, 2),
+        ];
+        let period = Period {
+            step: DAY,
+            start: None,
+            end: None,
+            weekday: false,
+        };
+        let d = Design::new(&timelines, &roles, &lags, period);
+        let u = &d.units[0];
+        // Day 4: one touch before the conversion at lag 0; the touch on day 7 is 3 days
+        // ahead (pre-exposure bin); the later touch on day 4 counts for nothing.
+        assert_eq!(u.conversions[0].v, vec![1.0, 1.0, 0.0]);
+        // Pre bin: days 1-3 (before the day-4 touches, twice) and 4-6 (before day 7).
+        // Lag 0: the rest of day 4 after each touch, and all of day 7.
+        let rest = |ms: i64| (DAY - ms) as f64 / DAY as f64;
+        assert_eq!(u.sum[0], 3.0 + 3.0 + 3.0);
+        assert!((u.sum[1] - (rest(100) + rest(50_000) + 1.0)).abs() < 1e-12);
+        assert_eq!(u.sum[2], 2.0 + 2.0 + 2.0);
     }
 }

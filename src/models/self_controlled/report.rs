@@ -3,7 +3,7 @@
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use crate::models::self_controlled::fit::{inverse, solve};
+use crate::models::self_controlled::fit::{Data, Problem, inverse, solve};
 use crate::models::self_controlled::{ExposureShift, FittedSelfControlled};
 use crate::time::DAY;
 
@@ -45,8 +45,12 @@ pub struct ChannelTest {
 pub struct SelfControlledDetails {
     /// Step length in days.
     pub step_days: f64,
-    /// Lag bins, in steps.
+    /// Lag bins, in steps (negative: before the exposure).
     pub lag_bins: Vec<String>,
+    /// The smoothness penalty's strength over lag bins.
+    pub smoothing: f64,
+    /// The strengths tried and their held-out log-likelihood (when chosen by the data).
+    pub smoothing_scores: Vec<crate::models::self_controlled::SmoothingScore>,
     /// Credited channels.
     pub exposures: Vec<String>,
     /// Time-varying controls.
@@ -75,6 +79,10 @@ pub struct SelfControlledDetails {
     pub lift_tests: Vec<LiftTestFit>,
     /// Per channel, exposure before and after conversions (the retargeting signature).
     pub exposure_shifts: Vec<ExposureShift>,
+    /// Per channel, the hazard before its exposures (exposure that follows intent).
+    pub pre_exposure: Vec<crate::models::self_controlled::PreExposure>,
+    /// Per channel, its credit in each post-exposure lag bin.
+    pub credit_by_lag: Vec<crate::models::self_controlled::CreditByLag>,
     /// Warnings and notes.
     pub notes: Vec<String>,
 }
@@ -93,13 +101,13 @@ pub struct LiftTestFit {
 }
 
 impl FittedSelfControlled {
-    /// Coefficients, tests, fit and diagnostics.
-    pub fn details(&self) -> SelfControlledDetails {
-        let bins = self.bins();
-        let theta = &self.solution.theta;
+    /// The free parameters over `δ` (the monotone profile's steps off their bound, the
+    /// calendar baseline but its reference) and their covariance: the inverse of the
+    /// observed information of the penalised likelihood (`None` when singular).
+    pub(crate) fn covariance(&self) -> (Vec<usize>, Option<Vec<f64>>) {
+        let theta = &self.solution.delta;
         let p = theta.len();
         let q = self.solution.dim;
-        // Free parameters: coefficients off the bound, and the baseline but its reference.
         let free: Vec<usize> = (0..q)
             .filter(|&k| {
                 if k < p {
@@ -115,21 +123,42 @@ impl FittedSelfControlled {
             .flat_map(|&a| free.iter().map(move |&b| (a, b)))
             .map(|(a, b)| self.solution.information[a * q + b])
             .collect();
-        let cov = inverse(&info, m);
+        (free, inverse(&info, m))
+    }
+
+    /// The variance of coefficient `k` (a sum of free `δ`s) from their covariance;
+    /// `None` when none of its steps is free.
+    pub(crate) fn theta_variance(&self, k: usize, free: &[usize], cov: &[f64]) -> Option<f64> {
+        let m = free.len();
+        let at: Vec<usize> = self
+            .shape
+            .tail(k)
+            .iter()
+            .filter_map(|j| free.iter().position(|f| f == j))
+            .collect();
+        if at.is_empty() {
+            return None;
+        }
+        Some(
+            at.iter()
+                .flat_map(|&a| at.iter().map(move |&b| cov[a * m + b]))
+                .sum(),
+        )
+    }
+
+    /// Coefficients, tests, fit and diagnostics.
+    pub fn details(&self) -> SelfControlledDetails {
+        let bins = self.bins();
+        let theta = &self.solution.theta;
+        let p = theta.len();
+        let (free, cov) = self.covariance();
         let z = Normal::new(0.0, 1.0)
             .expect("standard normal")
             .inverse_cdf(0.975);
         let lag_names: Vec<String> = self
-            .params
             .lags
             .iter()
-            .map(|&(lo, hi)| {
-                if lo == hi {
-                    lo.to_string()
-                } else {
-                    format!("{lo}-{hi}")
-                }
-            })
+            .map(|&(lo, hi)| crate::models::self_controlled::lags::bin_name(lo, hi))
             .collect();
         let blocks: Vec<(&str, &'static str)> = self
             .roles
@@ -147,13 +176,11 @@ impl FittedSelfControlled {
         for (b, (name, role)) in blocks.iter().enumerate() {
             for (l, lag) in lag_names.iter().enumerate() {
                 let k = b * bins + l;
-                let se = cov.as_ref().and_then(|c| {
-                    free.iter()
-                        .position(|&f| f == k)
-                        .map(|i| c[i * m + i])
-                        .filter(|v| *v > 0.0)
-                        .map(f64::sqrt)
-                });
+                let se = cov
+                    .as_ref()
+                    .and_then(|c| self.theta_variance(k, &free, c))
+                    .filter(|v| *v > 0.0)
+                    .map(f64::sqrt);
                 coefficients.push(HazardCoefficient {
                     channel: name.to_string(),
                     role,
@@ -186,6 +213,8 @@ impl FittedSelfControlled {
         SelfControlledDetails {
             step_days: self.params.step as f64 / DAY as f64,
             lag_bins: lag_names,
+            smoothing: self.lambda,
+            smoothing_scores: self.smoothing_scores.clone(),
             exposures: self
                 .roles
                 .exposures
@@ -208,6 +237,8 @@ impl FittedSelfControlled {
                 .then(|| self.solution.log_baseline.iter().map(|v| v.exp()).collect()),
             lift_tests,
             exposure_shifts: self.shifts.clone(),
+            pre_exposure: self.pre_exposure.clone(),
+            credit_by_lag: self.credit_by_lag(),
             notes: self.notes.clone(),
         }
     }
@@ -221,10 +252,15 @@ impl FittedSelfControlled {
             *f = true;
         }
         let null = solve(
-            &self.design,
-            bins,
-            &self.pulls,
-            &fixed,
+            &Problem {
+                data: Data::all(&self.design),
+                bins,
+                pulls: &self.pulls,
+                penalty: self.penalty.clone(),
+                fixed_zero: &fixed,
+                start: None,
+                shape: &self.shape,
+            },
             self.params.max_iterations,
             self.params.tolerance,
         );

@@ -20,6 +20,16 @@ fn logs(names: &[&str], units: Vec<Timeline>, days: i64) -> Timelines {
     t.finish()
 }
 
+/// The model with fixed bins: no pre-exposure bins, no smoothing, no intervals (the
+/// classic self-controlled case series the known answers are derived for).
+fn classic(bins: Vec<(u32, u32)>) -> SelfControlledParams {
+    SelfControlledParams::default()
+        .lags(bins)
+        .pre_exposure(PreChoice::Off)
+        .smoothing(Smoothing::Fixed(0.0))
+        .intervals(false)
+}
+
 fn unit(name: &str, touches: &[(i64, u32)], conversions: &[i64]) -> Timeline {
     Timeline {
         unit: name.into(),
@@ -37,24 +47,22 @@ fn unit(name: &str, touches: &[(i64, u32)], conversions: &[i64]) -> Timeline {
 
 /// One unit, one channel, one lag bin: the estimate is the classic self-controlled
 /// case series relative incidence (Farrington 1995), `1 + β = (n_e/E) / (n_u/(T−E))`.
-/// Ten days, exposed on days 3 and 6 (E = 2), conversions on days 3, 6 and 8
-/// (n_e = 2, n_u = 1): `1 + β = (2/2) / (1/8) = 8`, so `β = 7`; the exposed
-/// conversions get 7/8 each.
+/// Ten days; touches at 01:00 on days 3 and 6, exposed for the rest of their day
+/// (E = 2 · 23/24 = 23/12 days); conversions at 02:00 on days 3, 6 and 8 (n_e = 2,
+/// n_u = 1): `1 + β = (2 / (23/12)) / (1 / (10 − 23/12)) = 194/23`, so `β = 171/23`;
+/// the exposed conversions get `171/194` each, 342/194 in all.
 #[test]
 fn one_unit_has_the_closed_form_relative_incidence() {
     let t = logs(&["a"], vec![unit("u", &[(3, 0), (6, 0)], &[3, 6, 8])], 10);
-    let fitted = SelfControlledParams::default()
-        .lags(vec![(0, 0)])
-        .fit(&t)
-        .unwrap();
+    let fitted = classic(vec![(0, 0)]).fit(&t).unwrap();
     assert!(
-        (fitted.coefficients()[0] - 7.0).abs() < 1e-6,
+        (fitted.coefficients()[0] - 171.0 / 23.0).abs() < 1e-6,
         "{:?}",
         fitted.coefficients()
     );
     let credit = fitted.credit();
-    assert!((credit.get("a").unwrap().conversions - 1.75).abs() < 1e-6);
-    assert!((credit.get(BASELINE).unwrap().conversions - 1.25).abs() < 1e-6);
+    assert!((credit.get("a").unwrap().conversions - 342.0 / 194.0).abs() < 1e-6);
+    assert!((credit.get(BASELINE).unwrap().conversions - (3.0 - 342.0 / 194.0)).abs() < 1e-6);
     assert!((credit.conversions_sum() - 3.0).abs() < 1e-12);
     assert!((credit.value_sum() - 30.0).abs() < 1e-9);
 }
@@ -99,8 +107,7 @@ fn simulated(seed: u64, units: usize, beta: &[f64; 4]) -> Timelines {
 fn coefficients_drawn_from_the_model_are_recovered_within_three_standard_errors() {
     let beta = [1.5, 0.6, 0.3, 0.0];
     let t = simulated(11, 6000, &beta);
-    let fitted = SelfControlledParams::default()
-        .lags(vec![(0, 0), (1, 2)])
+    let fitted = classic(vec![(0, 0), (1, 2)])
         .ignore(vec![])
         .fit(&t)
         .unwrap();
@@ -123,7 +130,7 @@ fn coefficients_drawn_from_the_model_are_recovered_within_three_standard_errors(
 #[test]
 fn credit_sums_and_is_invariant_to_unit_order_and_relabelling() {
     let t = simulated(3, 800, &[1.0, 0.5, 0.2, 0.1]);
-    let params = SelfControlledParams::default().lags(vec![(0, 0), (1, 2)]);
+    let params = classic(vec![(0, 0), (1, 2)]);
     let credit = params.fit(&t).unwrap().credit();
     let total: usize = t.units.iter().map(|u| u.conversions.len()).sum();
     assert!((credit.conversions_sum() - total as f64).abs() < 1e-9);
@@ -170,7 +177,7 @@ fn a_never_exposed_channel_gets_nothing() {
 #[test]
 fn a_precise_lift_test_pins_its_channel() {
     let t = simulated(5, 1500, &[1.0, 0.5, 0.5, 0.2]);
-    let params = SelfControlledParams::default().lags(vec![(0, 0), (1, 2)]);
+    let params = classic(vec![(0, 0), (1, 2)]);
     let free = params
         .fit(&t)
         .unwrap()
@@ -243,8 +250,7 @@ fn a_weekday_baseline_is_recovered_with_the_effects() {
         units.push(unit(&format!("u{i:05}"), &touches, &conversions));
     }
     let t = logs(&["a"], units, days);
-    let fitted = SelfControlledParams::default()
-        .lags(vec![(0, 0)])
+    let fitted = classic(vec![(0, 0)])
         .weekday_baseline(true)
         .fit(&t)
         .unwrap();
@@ -261,10 +267,7 @@ fn a_weekday_baseline_is_recovered_with_the_effects() {
     let c = &d.coefficients[0];
     assert!((c.estimate - beta).abs() < 3.0 * c.se.unwrap(), "{c:?}");
     // Without the baseline the same data still give credit that sums to the totals.
-    let plain = SelfControlledParams::default()
-        .lags(vec![(0, 0)])
-        .fit(&t)
-        .unwrap();
+    let plain = classic(vec![(0, 0)]).fit(&t).unwrap();
     let total: usize = t.units.iter().map(|u| u.conversions.len()).sum();
     assert!((plain.credit().conversions_sum() - total as f64).abs() < 1e-6);
 }

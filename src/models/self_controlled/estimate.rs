@@ -1,0 +1,259 @@
+//! Fitting the self-controlled model: lag bins resolved, the design built, the smoothness
+//! chosen, the likelihood maximised, the warnings written.
+
+use crate::error::{Error, Result};
+use crate::journeys::Timelines;
+use crate::models::self_controlled::design::{Design, LagShape, Period, Roles};
+use crate::models::self_controlled::fit::{Data, Problem, Pull, solve};
+use crate::models::self_controlled::lags::{self, FitSetting};
+use crate::models::self_controlled::params::{
+    IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing,
+};
+use crate::models::self_controlled::shape::Monotone;
+use crate::models::self_controlled::{FittedSelfControlled, diagnostics, intent, intervals};
+use crate::time::DAY;
+
+impl SelfControlledParams {
+    /// Fits the model on the whole logs of converting units.
+    ///
+    /// With pre-exposure bins (the default) and the intent adjustment `auto`, two fits:
+    /// the model without pre-exposure bins (its smoothing chosen by held-out likelihood),
+    /// and the same with them (the same smoothing), whose pre-exposure hazard flags the
+    /// channels whose exposure follows intent ([`crate::models::self_controlled`]'s
+    /// `intent` checks). When a channel is flagged, the credit is the second fit's, the
+    /// flagged channels adjusted; otherwise the first fit's. Pre-exposure bins in a
+    /// model whose exposure does not follow intent only take up misfit (measured on our
+    /// simulator's random-exposure world, 200,000 people: distance to the truth 0.031
+    /// without them, 0.046 with them and no adjustment).
+    pub fn fit(&self, timelines: &Timelines) -> Result<FittedSelfControlled> {
+        self.validate()?;
+        let with_pre = !matches!(self.pre, PreChoice::Off);
+        let mut fitted = match (with_pre, self.adjustment) {
+            (false, _) | (true, IntentAdjustment::Adjusted) => {
+                self.fit_one(timelines, self.smoothing, with_pre)?
+            }
+            (true, IntentAdjustment::Raw | IntentAdjustment::Auto) => {
+                let main = self.fit_one(timelines, self.smoothing, false)?;
+                let mut diagnostic =
+                    self.fit_one(timelines, Smoothing::Fixed(main.lambda), true)?;
+                diagnostic.smoothing_scores = main.smoothing_scores.clone();
+                let pre = diagnostic.pre_exposure();
+                let flagged: Vec<bool> = pre.iter().map(|p| p.flagged).collect();
+                let mut chosen =
+                    if self.adjustment == IntentAdjustment::Auto && flagged.iter().any(|f| *f) {
+                        diagnostic.adjusted = flagged;
+                        diagnostic
+                    } else {
+                        main
+                    };
+                chosen.pre_exposure = pre;
+                chosen
+            }
+        };
+        let mut warnings: Vec<String> = fitted
+            .pre_exposure
+            .iter()
+            .filter(|p| p.flagged)
+            .map(intent::warning)
+            .collect();
+        let (conv, ..) = fitted.shares();
+        for (b, shift) in fitted.shifts.iter().enumerate() {
+            let named = fitted.pre_exposure.get(b).is_some_and(|p| p.flagged);
+            if shift.follows_state && !named && conv.get(b).is_some_and(|c| *c > 0.0) {
+                warnings.push(intent::state_warning(shift, conv[b]));
+            }
+        }
+        fitted.notes.extend(warnings);
+        fitted.notes.extend(fitted.carryover_warnings());
+        if let Some(lookback) = self.other_lookback
+            && let Some(w) = fitted.lookback_warning(lookback)
+        {
+            fitted.notes.push(w);
+        }
+        if self.intervals {
+            fitted.intervals = intervals::credit_intervals(&fitted, self.seed);
+            if let Some(w) = fitted.interval_warning() {
+                fitted.notes.push(w);
+            }
+        }
+        Ok(fitted)
+    }
+
+    /// One fit, with or without the pre-exposure bins.
+    fn fit_one(
+        &self,
+        timelines: &Timelines,
+        smoothing: Smoothing,
+        with_pre: bool,
+    ) -> Result<FittedSelfControlled> {
+        let roles = self.roles(timelines);
+        let period = Period {
+            step: self.step,
+            start: self.study_start,
+            end: self.study_end,
+            weekday: self.weekday,
+        };
+        let lags = self.resolve_lags(timelines, with_pre);
+        let design = Design::new(timelines, &roles, &lags, period);
+        let lags: Vec<(i32, i32)> = lags.iter().map(|s| (s.lo, s.hi)).collect();
+        if design.units.is_empty() {
+            return Err(Error::unsupported(
+                "self_controlled",
+                "no unit converted inside the study period: the model learns only from units with a conversion",
+            ));
+        }
+        let bins = lags.len();
+        let present: Vec<bool> = (0..design.features)
+            .map(|k| {
+                design
+                    .units
+                    .iter()
+                    .any(|u| (0..design.classes).any(|c| u.sum[c * design.features + k] > 0.0))
+            })
+            .collect();
+        let fixed: Vec<bool> = present.iter().map(|p| !p).collect();
+        let mut pulls = Vec::new();
+        let mut notes = Vec::new();
+        for t in &self.lift_tests {
+            match roles.exposures.iter().position(|(_, n)| *n == t.channel) {
+                Some(block) => pulls.push(Pull {
+                    block,
+                    incremental: t.incremental_conversions,
+                    se: t.se,
+                }),
+                None => notes.push(format!(
+                    "lift test of `{}` ignored: not an exposure channel of this model",
+                    t.channel
+                )),
+            }
+        }
+        let base = lags::smoothness(roles.blocks(), &lags);
+        let shape = Monotone::over(roles.blocks(), &lags);
+        let setting = FitSetting {
+            shape: &shape,
+            bins,
+            pulls: &pulls,
+            fixed_zero: &fixed,
+            max_iterations: self.max_iterations,
+            // Held-out scores need the fits to the likelihood's first digits only.
+            tolerance: self.tolerance.max(1e-6),
+        };
+        let (lambda, smoothing_scores) = match smoothing {
+            Smoothing::Auto => lags::choose_smoothing(&design, &base, &setting, self.seed),
+            Smoothing::Fixed(v) => (v, Vec::new()),
+        };
+        let penalty = base.scaled(lambda);
+        let solution = solve(
+            &Problem {
+                data: Data::all(&design),
+                bins,
+                pulls: &pulls,
+                penalty: penalty.clone(),
+                fixed_zero: &fixed,
+                start: None,
+                shape: &shape,
+            },
+            self.max_iterations,
+            self.tolerance,
+        );
+        if !solution.converged {
+            notes.push(format!(
+                "the fit stopped after {} iterations without meeting its tolerance",
+                solution.iterations
+            ));
+        }
+        let shifts = diagnostics::exposure_shifts(timelines, &roles, self.step);
+        for s in shifts.iter().filter(|s| s.flagged) {
+            let how = match s.after_visit_ratio {
+                Some(r) => {
+                    format!("{r:.1}x as likely the day after a visit, within the same person")
+                }
+                None => "every exposure falls the day after a visit".to_string(),
+            };
+            notes.push(format!(
+                "WARNING: exposure to `{}` follows people's own visits ({how}): it reacts to \
+                 behaviour (retargeting), which this model can read as an effect; add the visits \
+                 it follows to `hazard_controls`",
+                s.channel
+            ));
+        }
+        let blocks = roles.exposures.len();
+        let mut fitted = FittedSelfControlled {
+            params: self.clone(),
+            adjusted: vec![self.adjustment == IntentAdjustment::Adjusted; blocks],
+            pre_exposure: Vec::new(),
+            shape,
+            intervals: None,
+            lags,
+            lambda,
+            smoothing_scores,
+            penalty,
+            roles,
+            design,
+            solution,
+            fixed,
+            pulls,
+            shifts,
+            channels: timelines.channels.clone(),
+            units_without_conversion: timelines.units_without_conversion,
+            notes,
+        };
+        if self.adjustment == IntentAdjustment::Adjusted {
+            fitted.pre_exposure = fitted.pre_exposure();
+        }
+        Ok(fitted)
+    }
+
+    /// The lag bins of this fit: the pre-exposure bins, then the post-exposure ones.
+    fn resolve_lags(&self, timelines: &Timelines, with_pre: bool) -> Vec<LagShape> {
+        let step = self.step;
+        let start = self.study_start.unwrap_or(timelines.data_start);
+        let end = self
+            .study_end
+            .unwrap_or(timelines.data_end)
+            .min(timelines.data_end);
+        let span = (end.div_euclid(step) - start.div_euclid(step) + 1).max(1);
+        let per_day = DAY as f64 / step as f64;
+        let bins = match &self.pre {
+            _ if !with_pre => Vec::new(),
+            PreChoice::Auto => lags::default_pre_bins(span, per_day),
+            PreChoice::Off => Vec::new(),
+            PreChoice::Bins(b) => b.clone(),
+        };
+        let mut shapes: Vec<LagShape> = bins
+            .into_iter()
+            .map(|(lo, hi)| LagShape::bin(lo, hi))
+            .collect();
+        match &self.lags {
+            LagChoice::Auto => shapes.extend(
+                lags::auto_bins(span, per_day)
+                    .into_iter()
+                    .map(|(lo, hi)| LagShape::bin(lo, hi)),
+            ),
+            LagChoice::Bins(b) => shapes.extend(b.iter().map(|&(lo, hi)| LagShape::bin(lo, hi))),
+        }
+        shapes
+    }
+
+    /// Exposure and control channels: every channel of the data but the ignored ones;
+    /// controls are the named ones that occur.
+    fn roles(&self, timelines: &Timelines) -> Roles {
+        let mut roles = Roles {
+            exposures: Vec::new(),
+            controls: Vec::new(),
+            visits: Vec::new(),
+        };
+        for (id, name) in timelines.channels.names().enumerate() {
+            let entry = (id as u32, name.to_string());
+            if self.controls.iter().any(|c| c.trim() == name) {
+                roles.visits.push(entry.0);
+                roles.controls.push(entry);
+            } else if self.ignore.iter().any(|c| c.trim() == name) {
+                roles.visits.push(entry.0);
+            } else {
+                roles.exposures.push(entry);
+            }
+        }
+        roles
+    }
+}
