@@ -425,9 +425,19 @@ fn report<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut kw = Kwargs::new(kwargs);
     let period = kw.take("period");
+    let matched_when = kw.take("matched").unwrap_or_else(|| "auto".to_string());
+    if !matches!(matched_when.as_str(), "auto" | "off") {
+        return Err(native(pathcredit::Error::param(
+            pathcredit::param::Param::Accuracy,
+            format!("matched=`{matched_when}`: expected auto or off"),
+        )));
+    }
     let budget = params::budget_params(&mut kw)?;
     let args = run_args(&mut kw, models, bootstrap, true)?;
     kw.finish("report")?;
+    let journey_params = args.journey_params.clone();
+    let direct = args.settings.direct_channels.clone();
+    let seed = args.seed;
     let budget_model = budget_model
         .map(|m| ModelName::parse_choice(&m))
         .transpose()
@@ -462,12 +472,18 @@ fn report<'py>(
             )?),
             None => None,
         };
+        let matched = if accuracy.is_none() && matched_when == "auto" {
+            pathcredit::run::matched::matched_evidence(&result, &journey_params, &direct, seed)?
+        } else {
+            None
+        };
         let doc = Document::for_run(
             &result,
             spend.as_ref(),
             &budget,
             budget_model,
             accuracy.as_ref(),
+            matched.as_ref(),
         )?;
         let markdown = render(|w| render_markdown(&doc, w))?;
         let html = render(|w| render_html(&doc, w))?;

@@ -142,7 +142,10 @@ def test_budget_evaluate_validate_and_report_equal_the_cli(cli, sample, tmp_path
         assert (tmp_path / "out" / table).read_bytes() == in_python_words(
             (tmp_path / "cli_out" / table).read_bytes()), table
     assert doc["budget"]["model"] == "markov"
-    assert doc["summary"]["recommended"] == "markov"
+    # Worlds matched to the sample (1,000 people) leave every model far from the truth:
+    # the report abstains, and the plan follows markov provisionally.
+    assert doc["summary"]["recommended"] is None
+    assert len(doc["matched"]["worlds"]) == 4
 
     # The scores of a simulation, as evaluate returned them, steer the recommendation
     # and the plan to the data-driven model closest to the truth, as --accuracy does.

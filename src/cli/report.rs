@@ -9,6 +9,7 @@ use pathcredit::csv_input::{Records, open_file};
 use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::models::{MarkovDetails, ModelName};
 use pathcredit::report::{Document, render_html, render_markdown, report_tables};
+use pathcredit::run::matched::matched_evidence;
 
 use crate::cli::args::{BootstrapArgs, BudgetArgs};
 use crate::cli::flags::{choice, with_flags};
@@ -36,8 +37,8 @@ pub struct ReportArgs {
     bootstrap: BootstrapArgs,
     #[command(flatten)]
     budget: BudgetArgs,
-    /// The model the budget plan follows (default: the first data-driven model that ran:
-    /// markov, shapley, logistic; else last_touch).
+    /// The model the budget plan follows (default: the recommended model, else the one
+    /// the evidence puts first, else the first data-driven model that ran).
     #[arg(long, value_name = "MODEL", value_parser = choice::<ModelName>())]
     budget_model: Option<ModelName>,
     /// The scores `pathcredit evaluate` wrote for a simulation of your channel mix: the
@@ -45,6 +46,13 @@ pub struct ReportArgs {
     /// the truth, and says how far it and last touch were from it.
     #[arg(long, value_name = "FILE")]
     accuracy: Option<PathBuf>,
+    /// Without --accuracy, the report simulates worlds matched to the input (its channels,
+    /// exposure rates, conversion rate, span and people, at most 20,000 a world; one world
+    /// each of random exposure, targeting, an in-market ramp, long carryover), scores every
+    /// model on them and recommends from that (`auto`), or recommends without such evidence
+    /// (`off`).
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "off"])]
+    matched: String,
     /// Write the report as Markdown (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
@@ -82,12 +90,25 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .run("report", quiet, args.bootstrap.bootstrap, true, |_| Ok(()))?;
     let dimension = result.settings.level.as_str().to_string();
     let spend = args.budget.read_spend(&dimension, &read)?;
+    let matched = if accuracy.is_none() && args.matched == "auto" {
+        let direct = args.pipeline.channels.names();
+        let journey_params = args.pipeline.build.params(direct.clone(), read.clone());
+        if !quiet {
+            crate::cli::say!(
+                "pathcredit: scoring every model on worlds simulated to match the input"
+            );
+        }
+        matched_evidence(&result, &journey_params, &direct, args.pipeline.models.seed)?
+    } else {
+        None
+    };
     let mut doc = Document::for_run(
         &result,
         spend.as_ref(),
         &params,
         args.budget_model,
         accuracy.as_ref(),
+        matched.as_ref(),
     )?;
     // The summary mentions library parameters; on the command line they are flags.
     for text in doc

@@ -17,8 +17,10 @@ use crate::models::MarkovDetails;
 use crate::models::ModelName;
 use crate::param::Param;
 use crate::report::SCHEMA_VERSION;
-use crate::report::summary::{Evidence, Summary, most_accurate};
+use crate::report::recommend;
+use crate::report::summary::{Evidence, Summary};
 use crate::run::RunResult;
+use crate::run::matched::MatchedEvidence;
 
 /// How many Markov states the heatmap shows (the most visited ones).
 pub const HEATMAP_STATES: usize = 20;
@@ -112,6 +114,10 @@ pub struct Document {
     /// The first screen: per channel, last touch against the recommended model and the
     /// budget change, which model to trust and why.
     pub summary: Summary,
+    /// The worlds simulated to match the input and every model's distance to their
+    /// truth, when they were run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<MatchedEvidence>,
 }
 
 impl Document {
@@ -132,19 +138,33 @@ impl Document {
     }
 
     /// The document of a whole run: every model's credit side by side, path facts, the
-    /// Markov heatmap when Markov ran, and with `spend`, ROI and the budget plan of
-    /// `budget_model` (default: the data-driven model closest to the truth in `accuracy`,
-    /// the scores of a simulation, else [`default_plan_credit`]). The one assembly both
-    /// front ends use.
+    /// Markov heatmap when Markov ran, the model recommended from the evidence
+    /// ([`recommend::choose`]: `accuracy`, the scores of a simulation the user gave, else
+    /// `matched`, worlds simulated to match the input), and with `spend`, ROI and the
+    /// budget plan of `budget_model` (default: the recommended model, else the one the
+    /// evidence puts first, else [`default_plan_credit`]). The one assembly both front
+    /// ends use.
     pub fn for_run(
         result: &RunResult,
         spend: Option<&Spend>,
         params: &BudgetParams,
         budget_model: Option<ModelName>,
         accuracy: Option<&BTreeMap<String, f64>>,
+        matched: Option<&MatchedEvidence>,
     ) -> Result<Document> {
         let dimension = result.settings.level.as_str().to_string();
         let credits = result.credits();
+        let all_notes: BTreeMap<String, Vec<String>> = credits
+            .iter()
+            .map(|c| (c.model.clone(), c.notes.clone()))
+            .collect();
+        let ran: Vec<String> = credits.iter().map(|c| c.model.clone()).collect();
+        let choice = recommend::choose(&recommend::Inputs {
+            models: &ran,
+            notes: &all_notes,
+            accuracy,
+            matched,
+        });
         let markov = result
             .model_run(ModelName::Markov)
             .and_then(|r| r.details_as::<MarkovDetails>());
@@ -161,11 +181,11 @@ impl Document {
                             format!("`{model}` did not run; name it in `models` too"),
                         )
                     })?,
-                    None => accuracy
-                        .and_then(|a| {
-                            let best = most_accurate(credits.iter().map(|c| c.model.as_str()), a)?;
-                            credits.iter().find(|c| c.model == best && c.additive)
-                        })
+                    None => choice
+                        .recommended
+                        .as_ref()
+                        .or(choice.leading.as_ref())
+                        .and_then(|best| credits.iter().find(|c| &c.model == best && c.additive))
                         .or_else(|| default_plan_credit(&credits))
                         .ok_or_else(|| {
                             Error::param(
@@ -204,8 +224,10 @@ impl Document {
                 fits: Some(&fits),
                 accuracy,
                 period: spend.and_then(|s| s.period.as_deref()),
+                choice: Some(&choice),
             },
         );
+        doc.matched = matched.cloned();
         Ok(doc)
     }
 
@@ -246,6 +268,7 @@ impl Document {
             budget,
             markov: markov.map(Heatmap::new),
             summary,
+            matched: None,
         }
     }
 }

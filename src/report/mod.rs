@@ -11,6 +11,7 @@ mod markdown;
 pub mod numbers;
 mod out_dir;
 mod read;
+pub mod recommend;
 pub mod rows;
 pub mod summary;
 mod svg;

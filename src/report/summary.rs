@@ -12,6 +12,7 @@ use crate::models::ModelName;
 use crate::models::self_controlled::BASELINE;
 use crate::param::Param;
 use crate::report::numbers::fixed;
+use crate::report::recommend::Choice;
 
 /// The most models the main chart shows.
 pub const CHART_MODELS: usize = 5;
@@ -65,20 +66,19 @@ fn plain_description(model: &str) -> &'static str {
     match model {
         "self_controlled" => {
             "it compares each converting person with themselves at other times, so who was \
-             targeted cancels out; on simulated data with known effects it came closest to \
-             the truth of every model pathcredit has"
+ targeted on a lasting trait cancels out"
         }
         "markov" => {
             "it credits each channel by how much conversion would fall without it, learning \
-             from journeys that converted and journeys that did not"
+ from journeys that converted and journeys that did not"
         }
         "shapley" => {
             "it shares each conversion fairly among the channels whose journeys convert more \
-             often, learning from journeys that converted and journeys that did not"
+ often, learning from journeys that converted and journeys that did not"
         }
         "logistic" => {
             "it credits what predicts conversion; when channels are aimed at people likely to \
-             convert anyway, it credits the aiming as well as the channel"
+ convert anyway, it credits the aiming as well as the channel"
         }
         _ => "it is a fixed rule, not estimated from the data",
     }
@@ -112,6 +112,8 @@ pub struct Evidence<'a> {
     pub accuracy: Option<&'a BTreeMap<String, f64>>,
     /// The period of the spend, when the spend file has several.
     pub period: Option<&'a str>,
+    /// The recommendation chosen from the evidence ([`crate::report::recommend`]).
+    pub choice: Option<&'a Choice>,
 }
 
 impl Summary {
@@ -128,9 +130,12 @@ impl Summary {
             .iter()
             .filter(|m| ModelName::lookup(m).is_some_and(|n| n.data_driven()))
             .collect();
-        let recommended = plan
-            .map(|p| p.model.clone())
-            .filter(|m| models.contains(m))
+        let chosen = evidence.choice;
+        // The model the table and charts follow: the recommended one, or when the report
+        // abstains the one the evidence puts first.
+        let recommended = chosen
+            .and_then(|c| c.recommended.clone().or_else(|| c.leading.clone()))
+            .or_else(|| plan.map(|p| p.model.clone()).filter(|m| models.contains(m)))
             .or_else(|| {
                 most_accurate(data_driven.iter().map(|m| m.as_str()), accuracy).map(str::to_string)
             })
@@ -180,6 +185,20 @@ impl Summary {
                     .collect()
             })
             .unwrap_or_default();
+        // Each channel's marginal return now and at the recommended spend.
+        let marginal: BTreeMap<&str, (Option<f64>, Option<f64>)> = plan
+            .map(|p| {
+                p.rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.channel.as_str(),
+                            (r.marginal_roas_before, r.marginal_roas_after),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut rows: Vec<SummaryRow> = comparison
             .rows
             .iter()
@@ -215,12 +234,24 @@ impl Summary {
                     _ => String::new(),
                 };
                 if plan.is_some() && !baseline {
+                    // What drives the move: the return of the next unit of spend under
+                    // the plan's model, now and at the recommended spend.
+                    let why_move = |_up: bool| match marginal.get(row.channel.as_str()) {
+                        Some((Some(now), Some(then))) => format!(
+                            " (the next unit of spend returns {} under {} now, {} at the \
+                             recommended spend)",
+                            fixed(*now, 2),
+                            plan.map_or("", |p| p.model.as_str()),
+                            fixed(*then, 2)
+                        ),
+                        _ => String::new(),
+                    };
                     let part = match budget {
                         Some((_, Some(p))) if *p >= 0.01 => {
-                            format!("+{}% recommended", fixed(100.0 * p, 0))
+                            format!("+{}% recommended{}", fixed(100.0 * p, 0), why_move(true))
                         }
                         Some((_, Some(p))) if *p <= -0.01 => {
-                            format!("{}% recommended", fixed(100.0 * p, 0))
+                            format!("{}% recommended{}", fixed(100.0 * p, 0), why_move(false))
                         }
                         Some(_) => "keep its spend".to_string(),
                         None => "no spend data".to_string(),
@@ -251,27 +282,38 @@ impl Summary {
 
         let mut why = Vec::new();
         let mut what_would_change = Vec::new();
+        let abstains = chosen.is_some_and(|c| c.recommended.is_none() && c.leading.is_some());
         if let Some(m) = &recommended {
             let is_data_driven = ModelName::lookup(m).is_some_and(|n| n.data_driven());
-            why.push(if is_data_driven {
+            why.push(if abstains {
+                format!(
+                    "The report recommends no model (reasons below); the table shows {m}, which the evidence puts first: {}.",
+                    plain_description(m)
+                )
+            } else if is_data_driven {
                 format!("The report recommends {m}: {}.", plain_description(m))
             } else {
                 format!(
                     "No data-driven model ran, so the report shows {m}: {}. Run the report on \
-                     journeys or raw events to get one.",
+ journeys or raw events to get one.",
                     plain_description(m)
                 )
             });
+            if let Some(c) = chosen {
+                why.extend(c.why.iter().cloned());
+                what_would_change.extend(c.what_would_change.iter().cloned());
+            }
             if plan.is_some_and(|p| &p.model == m) {
                 why.push(format!(
-                    "The budget plan below follows its credit (another model's with {}).",
+                    "The budget plan below follows its credit{} (another model's with {}); each channel moves towards where the return of the next unit of spend under {m} is highest.",
+                    if abstains { ", provisionally" } else { "" },
                     Param::BudgetModel.mention()
                 ));
             }
-            if let Some(d) = accuracy.get(m) {
+            if let Some(d) = accuracy.get(m).filter(|_| chosen.is_none()) {
                 let mut s = format!(
                     "On the simulation you scored, its channel shares were {} from the truth \
-                     (total variation: 0 is exact, 1 is entirely wrong)",
+ (total variation: 0 is exact, 1 is entirely wrong)",
                     fixed(*d, 3)
                 );
                 if let Some(l) = accuracy.get("last_touch").filter(|_| m != "last_touch") {
@@ -283,7 +325,7 @@ impl Summary {
             if let Some(auc) = fits.get(m) {
                 why.push(format!(
                     "On journeys held out from its fit it tells converting from non-converting \
-                     journeys with an AUC of {} (0.5 is chance, 1 is perfect).",
+ journeys with an AUC of {} (0.5 is chance, 1 is perfect).",
                     fixed(*auc, 2)
                 ));
             }
@@ -299,7 +341,7 @@ impl Summary {
             if widths.is_empty() {
                 what_would_change.push(
                     "Intervals were not computed: rerun with bootstrap replicates to see how \
-                     much of each channel's credit is noise."
+ much of each channel's credit is noise."
                         .to_string(),
                 );
             } else {
@@ -323,7 +365,7 @@ impl Summary {
                 if has_last && inside > 0 {
                     what_would_change.push(format!(
                         "For {inside} of {} channels, last touch's figure lies inside {m}'s \
-                         interval: there the two do not disagree beyond noise.",
+ interval: there the two do not disagree beyond noise.",
                         comparison
                             .rows
                             .iter()
@@ -346,11 +388,11 @@ impl Summary {
                     };
                     d(a).total_cmp(&d(b))
                 })
-                .filter(|_| has_last && m != "last_touch")
+                .filter(|_| has_last && m != "last_touch" && !abstains)
             {
                 what_would_change.push(format!(
                     "A holdout experiment (a lift test) on {}, where {m} and last touch differ \
-                     most, would settle which is right; give its result as `lift_tests`.",
+ most, would settle which is right; give its result as `lift_tests`.",
                     top.channel
                 ));
             }
@@ -362,7 +404,7 @@ impl Summary {
                 if best != m && best_d < *d {
                     what_would_change.push(format!(
                         "On the simulation, {best} came closer to the truth ({} against {}): \
-                         plan on {best} with {} set to {best} to follow it.",
+ plan on {best} with {} set to {best} to follow it.",
                         fixed(best_d, 3),
                         fixed(*d, 3),
                         Param::BudgetModel.mention()
@@ -377,7 +419,7 @@ impl Summary {
                         fixed(*d, 3)
                     ));
                 }
-            } else if accuracy.is_empty() {
+            } else if accuracy.is_empty() && chosen.is_none_or(|c| c.why.is_empty()) {
                 what_would_change.push(format!(
                     "To see which model is closest to the truth on data like yours, simulate \
                      your channel mix (`pathcredit simulate`), score every model against it \
@@ -386,8 +428,34 @@ impl Summary {
                 ));
             }
         }
+        // Abstaining, the lift test that would settle between the two leading models: the
+        // channel (with spend, when there is a plan) where their credit differs most.
+        if let (true, Some(lead), Some(runner)) = (
+            abstains,
+            recommended.as_deref(),
+            chosen.and_then(|c| c.runner.as_deref()),
+        ) && let Some(row) = comparison
+            .rows
+            .iter()
+            .filter(|r| r.channel != BASELINE)
+            .filter(|r| plan.is_none() || plan_rows.contains_key(r.channel.as_str()))
+            .filter_map(|r| {
+                let d = r.models.get(lead)?.conversions - r.models.get(runner)?.conversions;
+                Some((r, d.abs()))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+        {
+            what_would_change.insert(
+                0,
+                format!(
+                    "A holdout experiment (a lift test) on {}, where {lead} and {runner} differ most ({} conversions), would settle which to trust; give its result as `lift_tests`.",
+                    row.0.channel,
+                    fixed(row.1, 1)
+                ),
+            );
+        }
         Summary {
-            recommended,
+            recommended: recommended.filter(|_| !abstains),
             why,
             what_would_change,
             rows,

@@ -57,14 +57,14 @@ pub fn difference_table(doc: &Document) -> Option<Table> {
 /// budget change and a reading.
 pub fn summary_table(doc: &Document) -> Table {
     let s = &doc.summary;
-    let rec = s.recommended.clone().unwrap_or_default();
     let has_plan = doc.budget.is_some();
     let has_influenced = s.rows.iter().any(|r| r.influenced.is_some());
-    let mut header = vec![
-        capitalised(&doc.dimension),
-        "Last touch".to_string(),
-        format!("Data-driven ({rec})"),
-    ];
+    let shown = match (&s.recommended, s.chart_models.first()) {
+        (Some(rec), _) => format!("Data-driven ({rec})"),
+        (None, Some(first)) => format!("Leading, not recommended ({first})"),
+        (None, None) => "Data-driven".to_string(),
+    };
+    let mut header = vec![capitalised(&doc.dimension), "Last touch".to_string(), shown];
     if has_influenced {
         header.push("Influenced".into());
     }

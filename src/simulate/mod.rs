@@ -24,6 +24,7 @@
 //! so 10 million events never sit in memory.
 
 mod experiments;
+pub mod matched;
 mod rng;
 mod scenario;
 mod world;
@@ -39,7 +40,7 @@ use crate::param::Param;
 use crate::time::{DAY, Millis, days_from_civil, format_timestamp};
 
 pub use experiments::{Experiment, write_experiments};
-pub use scenario::{ChannelSpec, HazardForm, SCENARIOS, Scenario};
+pub use scenario::{ChannelSpec, EffectScale, HazardForm, Onset, Ramp, SCENARIOS, Scenario};
 
 use rng::Purpose;
 use world::{Engine, Happening, TouchChannel};

@@ -269,6 +269,48 @@ fn report_markdown_on_the_sample_is_golden() {
     assert_golden("report_sample.md", &stdout);
 }
 
+/// Without scores, the report simulates worlds matched to the sample and recommends from
+/// them: on 1,000 people every model is far from the truth, so it abstains, says why,
+/// names the lift test that would settle it, and report.json holds no recommendation.
+#[test]
+fn report_on_the_sample_names_its_evidence_and_abstains_when_the_sample_is_too_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let tables = dir.path().join("tables");
+    let out = pathcredit()
+        .args([
+            "report",
+            "-q",
+            "--events",
+            "data/sample/events.csv",
+            "--identities",
+            "data/sample/identities.csv",
+            "--censor-days",
+            "0",
+            "--spend",
+            "data/sample/spend.csv",
+            "--markdown",
+            "-",
+            "--out-dir",
+        ])
+        .arg(&tables)
+        .assert()
+        .success();
+    let md = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(md.contains("worlds simulated to match your data"), "{md}");
+    assert!(md.contains("The report recommends no model"), "{md}");
+    assert!(md.contains("too small to choose"), "{md}");
+    assert!(md.contains("A holdout experiment (a lift test) on"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tables.join("report.json")).unwrap())
+            .unwrap();
+    assert!(
+        json["summary"]["recommended"].is_null(),
+        "{}",
+        json["summary"]
+    );
+    assert_eq!(json["matched"]["worlds"].as_array().unwrap().len(), 4);
+}
+
 /// With the scores of a simulation (`evaluate`'s output), the summary recommends the
 /// data-driven model closest to the truth, the budget follows it, and the summary says
 /// how far it and last touch were.
@@ -292,10 +334,14 @@ fn report_recommends_the_model_closest_to_the_truth_of_a_scored_simulation() {
     assert!(md.contains("The report recommends shapley"), "{md}");
     assert!(md.contains("| Channel | Last touch | Data-driven (shapley) |"));
     assert!(md.contains("### Budget plan from shapley"));
-    assert!(md.contains(
-        "its channel shares were 0.100 from the truth (total variation: 0 is exact, 1 is \
-         entirely wrong); last touch's were 0.200."
-    ));
+    assert!(
+        md.contains(
+            "On the simulation you scored, shapley's channel shares were 0.100 from the truth \
+             (total variation: 0 is exact, 1 entirely wrong); the next: markov 0.300; last \
+             touch's: 0.200."
+        ),
+        "{md}"
+    );
 
     // A score outside [0, 1] is refused with its place, before any model runs.
     let bad = write_file(dir.path(), "bad.csv", "model,total_variation\nmarkov,1.5\n");

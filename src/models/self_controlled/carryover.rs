@@ -133,7 +133,7 @@ impl FittedSelfControlled {
             return None;
         }
         Some(format!(
-            "WARNING: credit beyond the {:.0}-day lookback window of the path models: {};              those models cannot see it (`lookback_days`)",
+            "WARNING: credit beyond the {:.0}-day lookback window of the path models: {}; those models cannot see it (`lookback_days`)",
             lookback as f64 / crate::time::DAY as f64,
             beyond.join(", ")
         ))

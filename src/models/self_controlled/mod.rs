@@ -36,10 +36,10 @@
 
 mod carryover;
 mod design;
-pub(crate) mod diagnostics;
+pub mod diagnostics;
 mod estimate;
 mod fit;
-mod intent;
+pub mod intent;
 mod intervals;
 pub mod lags;
 mod lift;

@@ -24,6 +24,8 @@
 //! # Ok::<(), pathcredit::Error>(())
 //! ```
 
+pub mod matched;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Arc;
