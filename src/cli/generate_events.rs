@@ -6,7 +6,7 @@ use clap::Args;
 
 use pathcredit::bench_data::EventSynth;
 
-use crate::cli::output::{AtomicFile, commit_all, create_dir};
+use crate::cli::output::{AtomicFile, RunFiles, commit_all};
 
 /// Arguments of `generate-events`.
 #[derive(Debug, Args)]
@@ -53,7 +53,13 @@ pub fn run(args: GenerateEventsArgs) -> anyhow::Result<()> {
         seed: args.seed,
     };
     synth.validate()?;
-    create_dir(&args.out_dir)?;
+    RunFiles::new()
+        .output_dir(
+            "--out-dir",
+            Some(&args.out_dir),
+            &["events.csv", "identities.csv"],
+        )
+        .prepare()?;
     let mut events = AtomicFile::create(&args.out_dir.join("events.csv"))?;
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let counts = synth.write(events.writer(), identities.writer())?;

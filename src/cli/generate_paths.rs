@@ -6,7 +6,7 @@ use clap::Args;
 
 use pathcredit::bench_data::PathSynth;
 
-use crate::cli::output::write_output;
+use crate::cli::output::{RunFiles, write_output};
 
 /// Arguments of `generate-paths`.
 #[derive(Debug, Args)]
@@ -42,7 +42,7 @@ pub struct GeneratePathsArgs {
 
 /// Runs `generate-paths`.
 pub fn run(args: GeneratePathsArgs) -> anyhow::Result<()> {
-    crate::cli::output::prepare([args.out.as_path()])?;
+    RunFiles::new().output("--out", Some(&args.out)).prepare()?;
     let synth = PathSynth {
         paths: args.rows,
         channels: args.channels,

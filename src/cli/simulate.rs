@@ -10,7 +10,16 @@ use pathcredit::simulate::{
 
 use crate::cli::flags::choice;
 
-use crate::cli::output::{AtomicFile, commit_all, create_dir};
+use crate::cli::output::{AtomicFile, RunFiles, commit_all};
+
+/// The files `simulate` writes into its directory.
+const SIMULATED_FILES: [&str; 5] = [
+    "events.csv",
+    "identities.csv",
+    "spend.csv",
+    "truth.csv",
+    "experiments.csv",
+];
 
 /// Arguments of `simulate`.
 #[derive(Debug, Args)]
@@ -81,7 +90,9 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         seed: args.seed,
     };
     params.validate()?;
-    create_dir(&args.out_dir)?;
+    RunFiles::new()
+        .output_dir("--out-dir", Some(&args.out_dir), &SIMULATED_FILES)
+        .prepare()?;
     let mut events = AtomicFile::create(&args.out_dir.join("events.csv"))?;
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let mut spend = AtomicFile::create(&args.out_dir.join("spend.csv"))?;

@@ -9,7 +9,7 @@ use pathcredit::sql::{Dialect, SqlSpec, TimestampKind, journeys_script};
 
 use crate::cli::args::{BuildArgs, ChannelArgs, TransformArgs};
 use crate::cli::flags::choice;
-use crate::cli::output::write_output;
+use crate::cli::output::{RunFiles, write_output};
 
 /// Arguments of `sql`.
 #[derive(Debug, Args)]
@@ -107,7 +107,7 @@ pub struct SqlArgs {
 
 /// Runs `sql`.
 pub fn run(args: SqlArgs) -> anyhow::Result<()> {
-    crate::cli::output::prepare([args.out.as_path()])?;
+    RunFiles::new().output("--out", Some(&args.out)).prepare()?;
     if args.build.summary_out.is_some() {
         anyhow::bail!(
             "--summary-out: the SQL builds no summary; the engine's row counts are its own"

@@ -15,6 +15,7 @@ mod markov;
 mod outputs;
 mod properties;
 mod readme;
+mod run_files;
 mod shapley;
 mod simulate;
 mod tables;

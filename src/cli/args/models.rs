@@ -331,6 +331,23 @@ pub struct DetailsArgs {
 }
 
 impl DetailsArgs {
+    /// Adds the details files asked for to the run's outputs.
+    pub fn files<'a>(
+        &'a self,
+        files: crate::cli::output::RunFiles<'a>,
+    ) -> crate::cli::output::RunFiles<'a> {
+        files
+            .output("--markov-details", self.markov_details.as_deref())
+            .output("--markov-transitions", self.markov_transitions.as_deref())
+            .output("--shapley-details", self.shapley_details.as_deref())
+            .output("--logistic-details", self.logistic_details.as_deref())
+            .output(
+                "--logistic-features-out",
+                self.logistic_features_out.as_deref(),
+            )
+            .output("--details", self.details.as_deref())
+    }
+
     /// True when any details file is asked for.
     pub fn any(&self) -> bool {
         self.markov_details.is_some()
