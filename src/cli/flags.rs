@@ -140,6 +140,12 @@ pub fn with_flags(text: &str, command: &str) -> String {
 /// may equal a parameter's (a `spend` column), and are left as they are.
 pub fn describe(err: &Error, command: &str) -> String {
     match err {
+        // A column remapping's message quotes the file's own names (a `channels`
+        // header), never parameters.
+        Error::InvalidParameter {
+            name: Param::Columns,
+            message,
+        } => format!("invalid {}: {message}", flag(Param::Columns, command)),
         Error::InvalidParameter { name, message } => {
             format!(
                 "invalid {}: {}",

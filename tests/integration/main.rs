@@ -5,6 +5,7 @@ mod bad_input;
 mod bad_input_corpus;
 mod causal;
 mod cli_golden;
+mod column_roles;
 mod common;
 mod decide;
 mod fuzz_readers;
