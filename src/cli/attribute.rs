@@ -41,7 +41,7 @@ fn long_about() -> String {
         text += &format!(
             "  {:<16} {}\n",
             m.as_str(),
-            crate::cli::flags::with_flags(m.summary(), "attribute")
+            crate::cli::flags::with_listed_flags(m.summary(), "attribute")
         );
     }
     text += "\nExamples:\n  pathcredit attribute --paths data/sample/paths.csv\n  \

@@ -6,6 +6,7 @@ use clap::Args;
 
 use pathcredit::bench_data::EventSynth;
 
+use crate::cli::args::values::whole;
 use crate::cli::output::{AtomicFile, RunFiles, commit_all};
 
 /// Arguments of `generate-events`.
@@ -20,22 +21,22 @@ use crate::cli::output::{AtomicFile, RunFiles, commit_all};
 )]
 pub struct GenerateEventsArgs {
     /// People.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = whole::<usize>)]
     persons: usize,
     /// Channels.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = whole::<usize>)]
     channels: usize,
     /// Mean touches per person.
     #[arg(long, default_value_t = 8.0)]
     mean_touches: f64,
     /// Days the log spans from 2026-01-01.
-    #[arg(long, default_value_t = 120)]
+    #[arg(long, default_value_t = 120, value_parser = whole::<u32>)]
     days: u32,
     /// Share of people who log in.
     #[arg(long, default_value_t = 0.6)]
     login_rate: f64,
     /// Seed of the random stream.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = whole::<u64>)]
     seed: u64,
     /// Directory for events.csv and identities.csv (created if missing).
     #[arg(long, value_name = "DIR")]

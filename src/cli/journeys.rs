@@ -7,7 +7,7 @@ use clap::Args;
 
 use pathcredit::journeys::{BuildSummary, BuiltJourneys, BuiltPaths, build_journeys, build_paths};
 
-use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_input};
+use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_fixed, open_input};
 use crate::cli::output::{Outputs, RunFiles, write_json, write_output};
 
 /// Arguments of `journeys`.
@@ -80,7 +80,8 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
     transform.validate()?;
     let (mut events, events_name) = open_input(&args.events, quiet)?;
     let mut identities = match &args.identities {
-        Some(path) => Some(open_input(path, true)?),
+        // No flag remaps the identities' columns.
+        Some(path) => Some(open_fixed(path, true)?),
         None => None,
     };
     let identities = identities

@@ -58,7 +58,7 @@ fn kind_of(path: &std::path::Path) -> anyhow::Result<Kind> {
         anyhow::bail!(
             "{}: not a path summary (path,...), transition counts (from_state,to_state,...) or coalitions (channels,...); its header is: {}",
             path.display(),
-            header.join(",")
+            pathcredit::error::header_list(&header)
         )
     })
 }

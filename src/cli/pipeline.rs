@@ -53,6 +53,9 @@ impl PipelineArgs {
         let transform = self.transform.transform(&direct);
         let settings = self.models.settings(direct.clone(), transform)?;
         let params = self.build.params(direct, self.input.read_options()?);
+        // The journey flags are checked whatever the input, so a value out of range is
+        // refused rather than silently unused.
+        params.validate()?;
         // Every flag is checked, with the input's options, before the input is opened.
         let unopened = self.input.source(params.clone(), quiet, false)?;
         let mut spec = RunSpec::new(unopened)

@@ -8,6 +8,7 @@ use pathcredit::simulate::{
     HazardForm, SCENARIOS, Scenario, SimParams, write_experiments, write_truth,
 };
 
+use crate::cli::args::values::whole;
 use crate::cli::flags::choice;
 
 use crate::cli::output::{AtomicFile, RunFiles, commit_all};
@@ -29,16 +30,16 @@ const SIMULATED_FILES: [&str; 5] = [
 )]
 pub struct SimulateArgs {
     /// People to simulate (accounts with --scenario b2b).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, value_parser = whole::<usize>)]
     users: usize,
     /// Paid channels.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = whole::<usize>)]
     channels: usize,
     /// Scenario preset.
     #[arg(long, default_value = "targeting", value_parser = SCENARIOS.map(|s| s.0))]
     scenario: String,
     /// Days simulated from 2026-01-01.
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<u32>)]
     days: Option<u32>,
     /// Channels measured by a randomised holdout experiment (a seeded share of people
     /// never sees the channel); written to DIR/experiments.csv as lift tests.
@@ -52,7 +53,7 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     holdout_share: f64,
     /// Seed of every random draw.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 7, value_parser = whole::<u64>)]
     seed: u64,
     /// Directory for events.csv, identities.csv, spend.csv and truth.csv.
     #[arg(long, value_name = "DIR")]

@@ -7,6 +7,7 @@ use clap::Args;
 use pathcredit::csv_input::{ColumnMap, ReadOptions};
 use pathcredit::sql::{Dialect, SqlSpec, TimestampKind, journeys_script};
 
+use crate::cli::args::values::whole;
 use crate::cli::args::{BuildArgs, ChannelArgs, TransformArgs};
 use crate::cli::flags::choice;
 use crate::cli::output::{RunFiles, write_output};
@@ -71,11 +72,11 @@ pub struct SqlArgs {
 
     /// Rounds of identity stitching (label propagation with pointer jumping); the SQL
     /// fails if they were not enough.
-    #[arg(long, value_name = "N", default_value_t = 16)]
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = whole::<usize>)]
     stitch_rounds: usize,
 
     /// Also count order-K transitions (<prefix>transitions), for `attribute --transitions`.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = whole::<usize>)]
     transitions: Option<usize>,
 
     /// Also count journeys per channel set (<prefix>coalitions), for `attribute --coalitions`.

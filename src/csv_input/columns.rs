@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::csv_input::source::CsvSource;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, MAX_QUOTED, Result, excerpt, header_list};
 use crate::param::Param;
 
 /// Remapping of default column names to the headers a file actually uses, e.g.
@@ -132,6 +132,7 @@ impl Roles {
             };
             // The column remapped onto another's header is named first.
             let (first, second) = if b == header { (a, b) } else { (b, a) };
+            let header = excerpt(header, MAX_QUOTED, "name");
             return Err(Error::param(
                 Param::Columns,
                 format!(
@@ -173,16 +174,9 @@ impl CsvSource<'_> {
     }
 
     fn header_location(&self, column: usize, header: &str) -> Location {
-        if !self.is_table() {
-            return Location::line(&self.name, 1, Some(column), Some(header.to_string()));
-        }
-        Location {
-            file: self.name.clone(),
-            line: 0,
-            row: None,
-            column: Some(column),
-            column_name: Some(header.to_string()),
-        }
+        // A table's header has no line.
+        let line = if self.is_table() { 0 } else { 1 };
+        Location::line(&self.name, line, Some(column), Some(header.to_string()))
     }
 
     /// The index of a required column, or an error listing the columns found.
@@ -190,8 +184,9 @@ impl CsvSource<'_> {
         self.optional(default, columns)?
             .ok_or_else(|| Error::MissingColumn {
                 file: self.name.clone(),
-                column: columns.header(default).to_string(),
-                found: self.headers.join(", "),
+                column: excerpt(columns.header(default), MAX_QUOTED, "name"),
+                role: excerpt(default, MAX_QUOTED, "name"),
+                found: header_list(&self.headers),
             })
     }
 }

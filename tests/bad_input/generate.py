@@ -128,12 +128,26 @@ def value_cases():
         "(conversion), expected 0 or empty"]
 
 
+def message_cases():
+    """Issue 31, item 18: a message names the real cause and quotes a bounded excerpt.
+    A report whose conversions sum to 0 is refused (a difference cannot be a share of
+    it), and a missing column's message cuts a long header name."""
+    yield "report", "zero_total", b"channel,conversions,value\na,0,0\nb,0,0\n", [
+        "column 2 (conversions): every row has 0 conversions, so the report's total is 0 and a "
+        "difference cannot be a share of it; expected a report with conversions (is this the "
+        "right column?)"]
+    yield "paths", "huge_header", ("h" * 5000 + ",total_conversions\na,1\n").encode(), [
+        "missing required column `path`; the header has: " + "h" * 60
+        + "… (cut: the name is 5000 bytes long), total_conversions (remap a differently named "
+        "column with --col path=HEADER)"]
+
+
 def main():
     lines = ["# file\texpected text (every part must appear in the error)"]
     for name in os.listdir(HERE):
         if name.endswith(".csv"):
             os.remove(os.path.join(HERE, name))
-    for reader, klass, content, expected in list(cases()) + list(value_cases()):
+    for reader, klass, content, expected in list(cases()) + list(value_cases()) + list(message_cases()):
         name = f"{klass}.{reader}.csv"
         with open(os.path.join(HERE, name), "wb") as f:
             f.write(content)

@@ -13,6 +13,7 @@ mod hostile_names;
 mod journey_builder;
 mod logistic;
 mod markov;
+mod messages;
 mod outputs;
 mod properties;
 mod readme;

@@ -151,8 +151,8 @@ fn note_pipe(e: &io::Error) {
 pub(super) fn stdout() -> anyhow::Result<BufWriter<Stdout>> {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         anyhow::bail!(
-            "stdout is closed, so the output would be lost; write it to a file with --out FILE \
-             (or the subcommand's output flag)"
+            "stdout is closed, so the output would be lost; name a file for it instead of \
+             stdout (`-`)"
         );
     }
     use std::io::IsTerminal;
