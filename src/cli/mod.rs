@@ -40,11 +40,15 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 #[command(
     name = "pathcredit",
     version,
-    about = "Data-driven marketing attribution: channel credit from journeys and path summaries",
+    about = "Data-driven marketing attribution: channel credit from raw events, journeys and path summaries",
     long_about = "Data-driven marketing attribution.\n\n\
-        pathcredit reads touchpoint journeys (--journeys) or a path summary (--paths) and \
-        writes, for every model and channel, attributed conversions, attributed value and share.\n\n\
-        Start with:  pathcredit attribute --paths data/sample/paths.csv",
+        pathcredit reads raw events (--events: timestamp,user_id,event,channel[,value], with \
+        identity edges to stitch in --identities), touchpoint journeys (--journeys) or a path \
+        summary (--paths) and writes, for every model and channel, attributed conversions, \
+        attributed value and share.\n\n\
+        Start with:  pathcredit attribute --paths data/sample/paths.csv\n\
+        From events: pathcredit attribute --events data/sample/events.csv \
+        --identities data/sample/identities.csv",
     propagate_version = true
 )]
 pub struct Cli {

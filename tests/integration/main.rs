@@ -8,6 +8,7 @@ mod cli_golden;
 mod column_roles;
 mod common;
 mod decide;
+mod first_use;
 mod fuzz_readers;
 mod hostile_names;
 mod journey_builder;

@@ -529,6 +529,9 @@ impl FittedMarkov {
             self.states,
             self.p_conversion()
         )];
+        if let Some(table) = &self.selection {
+            notes.push(select::explain(table));
+        }
         // Without conversions there is nothing that "every path converts" could mean.
         if self.totals.nulls <= 0.0 && self.totals.conversions > 0.0 {
             notes.push(
