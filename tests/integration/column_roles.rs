@@ -127,13 +127,23 @@ fn two_columns_on_one_header_are_refused_for_every_remapped_reader() {
         assert_eq!(stderr, want, "{args:?}");
         assert!(!d.join("p.csv").exists(), "{args:?}: nothing written");
     }
-    // A remapping that swaps two headers gives each column a header of its own.
+    // A remapping that swaps two headers gives each column a header of its own (on a
+    // summary whose every row has both conversions and nulls, so either reading is
+    // valid: a value on a row without conversions is refused, issue 31 item 3).
+    write_file(
+        d,
+        "swapped.csv",
+        "path,total_conversions,total_conversion_value,total_null
+a > b,2,20,3
+b,1,5,4
+",
+    );
     pathcredit()
         .current_dir(d)
         .args([
             "attribute",
             "--paths",
-            "paths.csv",
+            "swapped.csv",
             "--model",
             "linear",
             "-q",
