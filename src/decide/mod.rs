@@ -17,7 +17,7 @@ pub mod roi;
 pub mod spend;
 
 pub use budget::{BudgetParams, Plan, PlanRow, Response, ResponseKind, default_plan_credit};
-pub use compare::{Comparison, data_driven};
+pub use compare::{CompareRow, Comparison, data_driven};
 pub use crosscheck::{
     CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report, read_report_records,
 };

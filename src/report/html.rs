@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
+use crate::report::credit_chart::{CHART_CHANNELS, credit_chart};
 use crate::report::document::Document;
 use crate::report::numbers::count;
 use crate::report::svg::{self, Series, escape};
@@ -113,58 +114,6 @@ fn figure(out: &mut String, svg: String, caption: &str) {
     ));
 }
 
-/// Attributed conversions of the summary's chart models, channels sorted by the
-/// recommended model, with interval bars where computed.
-fn credit_chart(doc: &Document) -> String {
-    let c = &doc.comparison;
-    let models = &doc.summary.chart_models;
-    let categories: Vec<String> = doc.summary.rows.iter().map(|r| r.channel.clone()).collect();
-    let row_of = |ch: &str| c.rows.iter().find(|r| r.channel == ch);
-    let series: Vec<Series<'_>> = models
-        .iter()
-        .map(|m| {
-            let cells: Vec<_> = categories
-                .iter()
-                .map(|ch| row_of(ch).and_then(|r| r.models.get(m)))
-                .collect();
-            let errors = cells
-                .iter()
-                .all(|cell| cell.is_some_and(|x| x.conversions_lo.is_some()))
-                .then(|| {
-                    cells
-                        .iter()
-                        .map(|cell| {
-                            let x = cell.expect("checked");
-                            (
-                                x.conversions_lo.unwrap_or(0.0),
-                                x.conversions_hi.unwrap_or(0.0),
-                            )
-                        })
-                        .collect()
-                });
-            Series {
-                name: m,
-                values: cells
-                    .iter()
-                    .map(|x| x.map_or(0.0, |x| x.conversions))
-                    .collect(),
-                errors,
-            }
-        })
-        .collect();
-    let warned: Vec<bool> = models
-        .iter()
-        .map(|m| doc.summary.warnings.contains_key(m))
-        .collect();
-    svg::horizontal_bars(
-        "Attributed conversions by channel",
-        &categories,
-        &series,
-        &warned,
-        false,
-    )
-}
-
 /// The first screen: the summary table, which model to trust and why, and what would
 /// change that.
 fn summary(s: &mut String, doc: &Document) {
@@ -227,11 +176,9 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
                 .unwrap_or("the first model's")
         )
     ));
-    figure(
-        &mut s,
-        credit_chart(doc),
-        "Attributed conversions by channel",
-    );
+    let chart = credit_chart(doc, CHART_CHANNELS);
+    let caption = chart.caption(doc.summary.recommended.as_deref());
+    figure(&mut s, chart.svg, &caption);
     let warnings: Vec<String> = doc
         .summary
         .warnings

@@ -4,6 +4,7 @@
 //! to a temporary file and renames it, so a failed run leaves no half-written output).
 
 mod colours;
+mod credit_chart;
 mod csv;
 pub mod document;
 mod html;

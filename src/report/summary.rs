@@ -2,7 +2,7 @@
 //! (last touch, the recommended data-driven model, influenced, the budget change, a
 //! one-sentence reading), which model to trust and why, and what would change that.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -187,13 +187,17 @@ impl Summary {
             .unwrap_or_default();
         // A lift test holds a channel's spend back: with a plan, only a channel that has
         // spend can take one (direct or organic search cannot be switched off).
-        let spent = |channel: &str| {
-            plan.is_none_or(|p| {
+        // (A set built once: a lookup per channel stays linear in channels.)
+        let with_spend: BTreeSet<&str> = plan
+            .map(|p| {
                 p.rows
                     .iter()
-                    .any(|r| r.channel == channel && r.current_spend > 0.0)
+                    .filter(|r| r.current_spend > 0.0)
+                    .map(|r| r.channel.as_str())
+                    .collect()
             })
-        };
+            .unwrap_or_default();
+        let spent = |channel: &str| plan.is_none() || with_spend.contains(channel);
         // Each channel's marginal return now and at the recommended spend.
         let marginal: BTreeMap<&str, (Option<f64>, Option<f64>)> = plan
             .map(|p| {

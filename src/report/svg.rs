@@ -20,8 +20,9 @@ pub struct Series<'a> {
     pub name: &'a str,
     /// One value per category.
     pub values: Vec<f64>,
-    /// Error bars (low, high) per category, when known.
-    pub errors: Option<Vec<(f64, f64)>>,
+    /// Error bars (low, high) per category, when known (`None` for a category without
+    /// one, e.g. a bar that sums several channels).
+    pub errors: Option<Vec<Option<(f64, f64)>>>,
 }
 
 /// A "nice" axis maximum at or above `max`.
@@ -46,7 +47,7 @@ fn largest_value(series: &[Series]) -> f64 {
             s.values
                 .iter()
                 .copied()
-                .chain(s.errors.iter().flat_map(|e| e.iter().map(|(_, hi)| *hi)))
+                .chain(s.errors.iter().flatten().flatten().map(|(_, hi)| *hi))
         })
         .fold(0.0, f64::max)
 }
@@ -138,17 +139,21 @@ pub fn grouped_bars(
                     fixed(v, 2)
                 }
             );
-            if let Some((lo, hi)) = ser.errors.as_ref().and_then(|e| e.get(ci)) {
+            if let Some((lo, hi)) = ser
+                .errors
+                .as_ref()
+                .and_then(|e| e.get(ci).copied().flatten())
+            {
                 let cx = x + (bar - 1.0) / 2.0;
                 s += &format!(
                     r##"<path d="M{cx:.1} {:.1}V{:.1}M{:.1} {:.1}h{:.1}M{:.1} {:.1}h{:.1}" stroke="#222" stroke-width="1"/>"##,
-                    y(*lo),
-                    y(*hi),
+                    y(lo),
+                    y(hi),
                     cx - 2.5,
-                    y(*lo),
+                    y(lo),
                     5.0,
                     cx - 2.5,
-                    y(*hi),
+                    y(hi),
                     5.0
                 );
             }
@@ -262,12 +267,16 @@ pub fn horizontal_bars(
                 escape(cat),
                 show(v)
             );
-            if let Some((lo, hi)) = ser.errors.as_ref().and_then(|e| e.get(ci)) {
+            if let Some((lo, hi)) = ser
+                .errors
+                .as_ref()
+                .and_then(|e| e.get(ci).copied().flatten())
+            {
                 let cy = y + (bar - 1.0) / 2.0;
                 s += &format!(
                     r##"<path d="M{:.1} {cy:.1}H{:.1}" stroke="#222" stroke-width="1"/>"##,
-                    x(*lo),
-                    x(*hi)
+                    x(lo),
+                    x(hi)
                 );
             }
             s += &format!(
@@ -418,7 +427,7 @@ mod tests {
             &[Series {
                 name: "m&n",
                 values: vec![0.25, 0.75],
-                errors: Some(vec![(0.2, 0.3), (0.7, 0.8)]),
+                errors: Some(vec![Some((0.2, 0.3)), Some((0.7, 0.8))]),
             }],
             true,
         );

@@ -18,6 +18,7 @@ mod messages;
 mod outputs;
 mod properties;
 mod readme;
+mod report_scale;
 mod run_files;
 mod shapley;
 mod simulate;
