@@ -10,6 +10,9 @@ line's, byte for byte once written as CSV.
 
 Inputs are pandas or polars DataFrames, pyarrow Tables, DuckDB relations (read through
 the Arrow C stream interface, without copying), CSV file paths or CSV bytes.
+
+Progress of long work goes to the ``pathcredit.progress`` logger at INFO (silent until
+logging is configured), or to a callback set with :func:`on_progress`.
 """
 
 from ._api import (
@@ -29,6 +32,7 @@ from ._api import (
     validate,
 )
 from ._pathcredit import __version__
+from ._progress import on_progress
 from .errors import InputError, InputTypeError, ModelError, ParameterError, PathcreditError
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
     "build_paths",
     "evaluate",
     "models",
+    "on_progress",
     "report",
     "simulate",
     "sql",

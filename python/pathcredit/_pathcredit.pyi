@@ -3,7 +3,7 @@ these are their building blocks. Every input is a CSV file path (``str``), CSV
 ``bytes``, or an :class:`ArrowTable`; every keyword dict maps the library's parameter
 names to their values as text."""
 
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 __version__: str
 
@@ -156,3 +156,7 @@ def resolve_settings(kwargs: Dict[str, str]) -> str:
 
 def model_names() -> List[Tuple[str, str]]:
     """Every model's name and summary."""
+
+def set_progress_sink(sink: Optional[Callable[[str, int, int, float], None]]) -> None:
+    """Sends progress of long work to ``sink(task, done, total, seconds)`` (a few calls a
+    second at most per task, always its start and finish); ``None`` stops it."""

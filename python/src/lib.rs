@@ -12,6 +12,7 @@ mod arrow;
 mod errors;
 mod inputs;
 mod params;
+mod progress;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -831,6 +832,8 @@ fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sql, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_settings, m)?)?;
     m.add_function(wrap_pyfunction!(model_names, m)?)?;
+    m.add_function(wrap_pyfunction!(progress::set_progress_sink, m)?)?;
+    progress::install();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
