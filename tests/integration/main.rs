@@ -16,5 +16,6 @@ mod outputs;
 mod properties;
 mod readme;
 mod shapley;
+mod silent_results;
 mod simulate;
 mod tables;

@@ -1,0 +1,56 @@
+//! Silent wrong results (issue 31, item 16): each input that used to give a plausible
+//! but wrong number now gives a located error or a warning naming what was ignored.
+//! Every test asserts the exact outcome through the binary.
+
+use crate::common::{pathcredit, repo_root, write_file};
+
+/// Runs the binary with `args` and returns (success, stdout, stderr).
+fn run(args: &[&std::ffi::OsStr]) -> (bool, String, String) {
+    let out = pathcredit().args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A channel with no spend keeps the value credited to it in the plan's value after:
+/// the headline compares like with like. Hand-derived: a (value 400, spend 100) and b
+/// (100, 100) move by the 25% bound to 125 and 75 under value ∝ √spend; z earns 50 with
+/// no spend. After: 400·√1.25 + 100·√0.75 + 50 = 583.82 (without the fix, z's 50 was
+/// dropped: 533.82).
+#[test]
+fn budget_keeps_the_value_of_a_zero_spend_channel_and_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let credit = write_file(
+        dir.path(),
+        "credit.csv",
+        "model,channel,conversions,value,share\n\
+         linear,a,4,400,0.4\nlinear,b,1,100,0.1\nlinear,z,5,50,0.5\n",
+    );
+    let spend = write_file(dir.path(), "spend.csv", "channel,spend\na,100\nb,100\nz,0\n");
+    let (ok, stdout, stderr) = run(&[
+        "budget".as_ref(),
+        "--model".as_ref(),
+        "linear".as_ref(),
+        "--credit".as_ref(),
+        credit.as_os_str(),
+        "--spend".as_ref(),
+        spend.as_os_str(),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("expected attributed value 550.00 → 583.82"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "WARNING: `z` has no spend, so no response curve: it keeps its floor, and the 50.00 \
+             credited to it without spend is kept unchanged"
+        ),
+        "{stderr}"
+    );
+    let z = stdout.lines().find(|l| l.starts_with("z,")).unwrap();
+    assert_eq!(z.split(',').nth(5), Some("50.0"), "{z}");
+    assert_eq!(z.split(',').nth(6), Some("50.0"), "{z}");
+}
