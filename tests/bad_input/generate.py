@@ -94,6 +94,10 @@ def cases():
                 other = big.replace("j2,u2", "j3,u3", 1)
                 yield reader, "overflow", (header + "\n" + big + "\n" + other + "\n").encode(), [
                     f"line 3, column {num} ({col})", "total overflows"]
+        # Item 16: a report names a channel twice (it used to be summed silently).
+        if reader == "report":
+            yield reader, "duplicate_row", file(good[0] + "\n"), [
+                "line 3, column 1 (channel)", "`a` appears again (first on line 2)"]
         if ts is not None:
             col = cols[ts - 1]
             # Item 6: epoch microseconds are not milliseconds.

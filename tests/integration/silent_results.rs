@@ -54,3 +54,33 @@ fn budget_keeps_the_value_of_a_zero_spend_channel_and_warns() {
     assert_eq!(z.split(',').nth(5), Some("50.0"), "{z}");
     assert_eq!(z.split(',').nth(6), Some("50.0"), "{z}");
 }
+
+/// A report naming a channel twice is refused at the repeat, naming the first row:
+/// `validate` used to add the rows up silently.
+#[test]
+fn validate_refuses_a_report_that_repeats_a_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = write_file(
+        dir.path(),
+        "report.csv",
+        "channel,conversions\nemail,3\nsearch,1\nemail ,2\n",
+    );
+    let (ok, _, stderr) = run(&[
+        "validate".as_ref(),
+        "--paths".as_ref(),
+        repo_root().join("data/sample/paths.csv").as_os_str(),
+        "--model".as_ref(),
+        "last_touch".as_ref(),
+        "--report".as_ref(),
+        report.as_os_str(),
+    ]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!(
+            "{}: line 4, column 1 (channel): `email` appears again (first on line 2); expected \
+             one row per channel",
+            report.display()
+        )),
+        "{stderr}"
+    );
+}
