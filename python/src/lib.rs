@@ -621,6 +621,7 @@ fn evaluate<'py>(
         };
         let scores = truth::evaluate(
             &rows,
+            truth_name,
             &credit,
             spend.as_ref().map(|s| (s, &params)),
             fits.as_ref(),

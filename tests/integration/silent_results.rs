@@ -84,3 +84,51 @@ fn validate_refuses_a_report_that_repeats_a_channel() {
         "{stderr}"
     );
 }
+
+/// A truth naming none of the credited channels is refused, naming both sides: it used
+/// to score every model 0.5 (the distance of an all-zero share from any truth).
+#[test]
+fn evaluate_refuses_a_truth_sharing_no_channel_with_the_credit() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = write_file(
+        dir.path(),
+        "truth.csv",
+        "channel,role,shapley_share,incremental_share\nfoo,direct,0.6,0.5\nbar,placebo,0.4,0.5\n",
+    );
+    let credit = write_file(
+        dir.path(),
+        "credit.csv",
+        "model,channel,conversions,value,share\nlinear,email,1,10,0.5\nlinear,search,1,10,0.5\n",
+    );
+    let (ok, stdout, stderr) = run(&[
+        "evaluate".as_ref(),
+        "--truth".as_ref(),
+        truth.as_os_str(),
+        "--credit".as_ref(),
+        credit.as_os_str(),
+    ]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: no channel of the truth (`bar`, `foo`) is credited by `linear` (its channels: \
+             `email`, `search`); the scores would compare nothing",
+            truth.display()
+        )),
+        "{stderr}"
+    );
+    // One shared channel is enough to score.
+    let truth = write_file(
+        dir.path(),
+        "truth2.csv",
+        "channel,role,shapley_share,incremental_share\nemail,direct,0.6,0.5\nbar,placebo,0.4,0.5\n",
+    );
+    let (ok, stdout, stderr) = run(&[
+        "evaluate".as_ref(),
+        "--truth".as_ref(),
+        truth.as_os_str(),
+        "--credit".as_ref(),
+        credit.as_os_str(),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("linear,0.4000,"), "{stdout}");
+}
