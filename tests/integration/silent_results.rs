@@ -132,3 +132,33 @@ fn evaluate_refuses_a_truth_sharing_no_channel_with_the_credit() {
     assert!(ok, "{stderr}");
     assert!(stdout.contains("linear,0.4000,"), "{stdout}");
 }
+
+/// `--data-end` before every event is refused with the events' span: every journey
+/// used to be judged against an end the data never reached.
+#[test]
+fn data_end_before_every_event_is_refused() {
+    let events = repo_root().join("data/sample/events.csv");
+    // The sample's timestamps are RFC 3339 in UTC with milliseconds, as messages print them.
+    let text = std::fs::read_to_string(&events).unwrap();
+    let times: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let (first, last) = (times.iter().min().unwrap(), times.iter().max().unwrap());
+    let (ok, _, stderr) = run(&[
+        "attribute".as_ref(),
+        "--events".as_ref(),
+        events.as_os_str(),
+        "--model".as_ref(),
+        "linear".as_ref(),
+        "--data-end".as_ref(),
+        "2000-01-01".as_ref(),
+    ]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!(
+            "error: invalid --data-end: 2000-01-01T00:00:00Z is before every event of {} (the \
+             first at {first}, the last at {last}); it is the end of the data, at or \
+             after the last event",
+            events.display()
+        )),
+        "{stderr}"
+    );
+}
