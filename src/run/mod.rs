@@ -390,17 +390,14 @@ impl RunResult {
         Ok(all)
     }
 
-    /// Every note of every model, as `(model, note)`, then every model of the default
-    /// set left out, with why.
+    /// Every note of every model, as `(model, note)`, then those of the calibrated
+    /// copies, then every model of the default set left out, with why.
     pub fn notes(&self) -> impl Iterator<Item = (&str, &str)> {
         self.runs
             .iter()
-            .flat_map(|r| {
-                r.credit
-                    .notes
-                    .iter()
-                    .map(move |n| (r.credit.model.as_str(), n.as_str()))
-            })
+            .map(|r| &r.credit)
+            .chain(&self.calibrated)
+            .flat_map(|c| c.notes.iter().map(move |n| (c.model.as_str(), n.as_str())))
             .chain(
                 self.left_out
                     .iter()

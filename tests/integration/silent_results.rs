@@ -162,3 +162,40 @@ fn data_end_before_every_event_is_refused() {
         "{stderr}"
     );
 }
+
+/// A lift test measuring more incremental conversions than the data holds scales the
+/// whole calibrated credit back to the model's: the run now says so and names the test.
+#[test]
+fn lift_tests_above_the_observed_conversions_are_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let lift = write_file(
+        dir.path(),
+        "lift.csv",
+        "channel,incremental_conversions,se\nemail,1000000,1\n",
+    );
+    let (ok, _, stderr) = run(&[
+        "attribute".as_ref(),
+        "--paths".as_ref(),
+        repo_root().join("data/sample/paths.csv").as_os_str(),
+        "--model".as_ref(),
+        "last_touch".as_ref(),
+        "--lift-tests".as_ref(),
+        lift.as_os_str(),
+    ]);
+    assert!(ok, "{stderr}");
+    let (conversions, _, _) = crate::common::sample_path_totals();
+    assert!(
+        stderr.contains(&format!(
+            "pathcredit: calibrated_last_touch: WARNING: the lift tests and the credit scaled by \
+             them add up to {:.2} conversions, more than the {conversions} observed",
+            1_000_000.0 + (conversions - 14.0) * 1_000_000.0 / 14.0
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "more incremental conversions than all {conversions} observed: `email` (1000000)"
+        )),
+        "{stderr}"
+    );
+}
