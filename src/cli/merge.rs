@@ -101,11 +101,10 @@ pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
                 )?;
                 total = total.merge(&table);
             }
-            if !quiet
-                && let Some(w) =
-                    pathcredit::text::formula_warning("channel", total.channels().names())
-            {
-                crate::cli::say!("pathcredit: {w}");
+            if !quiet {
+                for w in pathcredit::text::name_warnings("channel", total.channels().names()) {
+                    crate::cli::say!("pathcredit: {w}");
+                }
             }
             if kind == Kind::Paths {
                 write_output(&args.out, |w| total.write_csv(w))?;

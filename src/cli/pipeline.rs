@@ -89,9 +89,7 @@ impl PipelineArgs {
             }
             let names = result.runs.iter().flat_map(|r| r.credit.channels.iter());
             let dimension = result.settings.level.as_str();
-            if let Some(w) =
-                pathcredit::text::formula_warning(dimension, names.map(|c| c.channel.as_str()))
-            {
+            for w in pathcredit::text::name_warnings(dimension, names.map(|c| c.channel.as_str())) {
                 crate::cli::say!("pathcredit: {w}");
             }
         }

@@ -199,3 +199,33 @@ fn lift_tests_above_the_observed_conversions_are_named_in_a_warning() {
         "{stderr}"
     );
 }
+
+/// Channels whose names differ only by a zero-width space print alike: a warning names
+/// both, escaped.
+#[test]
+fn names_differing_only_by_invisible_characters_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_file(
+        dir.path(),
+        "paths.csv",
+        "path,total_conversions,total_conversion_value,total_null\n\
+         email > search,3,30,2\nemail\u{200b} > search,2,20,1\nsearch,1,10,4\n",
+    );
+    let (ok, stdout, stderr) = run(&[
+        "attribute".as_ref(),
+        "--paths".as_ref(),
+        paths.as_os_str(),
+        "--model".as_ref(),
+        "linear".as_ref(),
+    ]);
+    assert!(ok, "{stderr}");
+    // The data output keeps the bytes.
+    assert!(stdout.contains("linear,email\u{200b},"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "pathcredit: warning: channel names that differ only by invisible characters \
+             (shown as \\u{…}) are counted apart but print alike: `email` and `email\\u{200b}`"
+        ),
+        "{stderr}"
+    );
+}
