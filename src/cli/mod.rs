@@ -19,6 +19,7 @@ mod attribute;
 mod budget;
 mod evaluate;
 pub mod flags;
+mod given;
 mod generate_events;
 mod generate_paths;
 mod journeys;

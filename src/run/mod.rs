@@ -25,6 +25,7 @@
 //! ```
 
 pub mod matched;
+pub mod unused;
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -229,3 +229,48 @@ fn names_differing_only_by_invisible_characters_are_warned_about() {
         "{stderr}"
     );
 }
+
+/// Flags no part of the run uses are named with why: a model's flag when that model did
+/// not run, journey-building flags and `--identities` when the input is not events.
+#[test]
+fn flags_no_chosen_model_uses_are_warned_about() {
+    let sample = |name: &str| repo_root().join("data/sample").join(name);
+    let (ok, _, stderr) = run(&[
+        "attribute".as_ref(),
+        "--paths".as_ref(),
+        sample("paths.csv").as_os_str(),
+        "--model".as_ref(),
+        "last_touch".as_ref(),
+        "--half-life".as_ref(),
+        "3d".as_ref(),
+        "--identities".as_ref(),
+        sample("identities.csv").as_os_str(),
+        "--lookback-days".as_ref(),
+        "7".as_ref(),
+    ]);
+    assert!(ok, "{stderr}");
+    for expected in [
+        "pathcredit: WARNING: --half-life is not used: it sets time_decay, which did not run \
+         (models run: last_touch)",
+        "pathcredit: WARNING: --lookback-days is not used: it sets how journeys are built from \
+         events, and the input is a path summary",
+        "pathcredit: WARNING: --identities is not used: identity edges stitch events into \
+         persons, and the input is a path summary",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    // Used flags (and flags at their defaults) are not named.
+    let (ok, _, stderr) = run(&[
+        "attribute".as_ref(),
+        "--paths".as_ref(),
+        sample("paths.csv").as_os_str(),
+        "--model".as_ref(),
+        "markov".as_ref(),
+        "--markov-order".as_ref(),
+        "2".as_ref(),
+        "--half-life".as_ref(),
+        "7d".as_ref(),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("not used:"), "{stderr}");
+}
