@@ -7,6 +7,7 @@ mod causal;
 mod cli_golden;
 mod common;
 mod decide;
+mod fuzz_inputs;
 mod fuzz_readers;
 mod hostile_names;
 mod journey_builder;
