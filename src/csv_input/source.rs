@@ -636,6 +636,14 @@ impl<'s> Row<'s> {
             } => match batch.columns[col].cell(*index) {
                 Cell::Null => Ok(""),
                 Cell::Text(bytes) => self.text(col, bytes),
+                Cell::Unsupported(what) => Err(self.error(
+                    col,
+                    format!(
+                        "the column's type is {what}, which pathcredit does not read; cast it \
+                         to text, integers, floats or timestamps (e.g. a decimal amount to \
+                         DOUBLE)"
+                    ),
+                )),
                 other => Ok(cells[col].get_or_init(|| format_cell(other)).as_str()),
             },
         }
