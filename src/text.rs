@@ -190,7 +190,10 @@ pub fn lookalike_warning<'a>(
         .filter(|g| g.len() > 1)
         .map(|g| {
             g.sort_unstable();
-            let shown: Vec<String> = g.iter().map(|n| format!("`{}`", escape_hidden(n))).collect();
+            let shown: Vec<String> = g
+                .iter()
+                .map(|n| format!("`{}`", escape_hidden(n)))
+                .collect();
             shown.join(" and ")
         })
         .collect();
@@ -266,8 +269,8 @@ mod tests {
 
     #[test]
     fn names_differing_only_by_invisible_characters_are_named_escaped() {
-        let w = lookalike_warning("channel", ["email", "search", "email\u{200b}", "email"])
-            .unwrap();
+        let w =
+            lookalike_warning("channel", ["email", "search", "email\u{200b}", "email"]).unwrap();
         assert_eq!(
             w,
             "warning: channel names that differ only by invisible characters (shown as \

@@ -85,7 +85,8 @@ mod tests {
 
     #[test]
     fn only_flags_away_from_their_defaults_are_given() {
-        let parsed = Defaults::parse_from(["pathcredit", "--half-life", "3d", "--lookback-days", "30"]);
+        let parsed =
+            Defaults::parse_from(["pathcredit", "--half-life", "3d", "--lookback-days", "30"]);
         assert_eq!(given(&parsed.models, &parsed.build), [Param::HalfLife]);
     }
 }

@@ -28,10 +28,10 @@
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::journeys::Touch;
 use crate::journeys::events::NONE;
 use crate::journeys::sessions::Item;
-use crate::error::{Error, Result};
 use crate::param::Param;
 use crate::time::{Millis, format_timestamp};
 

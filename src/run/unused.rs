@@ -131,7 +131,12 @@ mod tests {
     fn settings_of_models_that_did_not_run_are_named() {
         let data = Loaded::Paths(Default::default());
         let w = unused_settings(
-            &[Param::HalfLife, Param::MarkovOrder, Param::LookbackDays, Param::Seed],
+            &[
+                Param::HalfLife,
+                Param::MarkovOrder,
+                Param::LookbackDays,
+                Param::Seed,
+            ],
             &[ModelName::LastTouch, ModelName::Markov],
             &data,
         );

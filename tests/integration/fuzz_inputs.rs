@@ -69,8 +69,7 @@ fn inputs() -> Vec<Input> {
             name: "spend.csv",
             valid: "channel,spend,period\nemail,10,2026-01\nsearch,312.50,2026-01\ndisplay,0,2026-01\n",
             consume: |b| {
-                let spend =
-                    read_spend(b, "spend.csv", "channel", None, &ReadOptions::default())?;
+                let spend = read_spend(b, "spend.csv", "channel", None, &ReadOptions::default())?;
                 let credit = credit();
                 Plan::new(&credit[0], &spend, &BudgetParams::default()).map(drop)
             },

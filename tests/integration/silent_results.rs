@@ -28,7 +28,11 @@ fn budget_keeps_the_value_of_a_zero_spend_channel_and_warns() {
         "model,channel,conversions,value,share\n\
          linear,a,4,400,0.4\nlinear,b,1,100,0.1\nlinear,z,5,50,0.5\n",
     );
-    let spend = write_file(dir.path(), "spend.csv", "channel,spend\na,100\nb,100\nz,0\n");
+    let spend = write_file(
+        dir.path(),
+        "spend.csv",
+        "channel,spend\na,100\nb,100\nz,0\n",
+    );
     let (ok, stdout, stderr) = run(&[
         "budget".as_ref(),
         "--model".as_ref(),
@@ -140,7 +144,11 @@ fn data_end_before_every_event_is_refused() {
     let events = repo_root().join("data/sample/events.csv");
     // The sample's timestamps are RFC 3339 in UTC with milliseconds, as messages print them.
     let text = std::fs::read_to_string(&events).unwrap();
-    let times: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let times: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
     let (first, last) = (times.iter().min().unwrap(), times.iter().max().unwrap());
     let (ok, _, stderr) = run(&[
         "attribute".as_ref(),
