@@ -92,6 +92,9 @@ def cases():
                 big = replace_field(breakable, num, "1e308")
                 # Two rows of different journeys (a journey's value counts once).
                 other = big.replace("j2,u2", "j3,u3", 1)
+                # Two channels of a report (a channel's second row is its own error).
+                if reader == "report":
+                    other = "c" + other[1:]
                 yield reader, "overflow", (header + "\n" + big + "\n" + other + "\n").encode(), [
                     f"line 3, column {num} ({col})", "total overflows"]
         # Item 16: a report names a channel twice (it used to be summed silently).
