@@ -20,7 +20,7 @@ use std::io::{Read, Write};
 use crate::channel::{ChannelId, Dictionary};
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
-use crate::journeys::path_csv::{PathReadOptions, format_exact};
+use crate::journeys::path_csv::{PathReadOptions, format_exact, value_without_conversions};
 use crate::journeys::path_table::PathTable;
 
 /// The start state's name.
@@ -252,6 +252,23 @@ impl TransitionCounts {
                 return Err(row.error(from_col, format!("`{from}` has an empty channel name")));
             }
             let from_refs: Vec<&str> = from_names.iter().map(String::as_str).collect();
+            if let Some(c) = value_col
+                && value > 0.0
+                && (to == NULL || (to == CONVERSION && count == 0.0))
+            {
+                let text = row.str(c)?;
+                return Err(row.error(
+                    c,
+                    if to == NULL {
+                        format!(
+                            "a value of `{text}` on a move into (null); value goes on moves \
+                             into (conversion), expected 0 or empty"
+                        )
+                    } else {
+                        value_without_conversions(text)
+                    },
+                ));
+            }
             match to {
                 CONVERSION => out.add(&from_refs, None, Target::Conversion, count, value),
                 NULL => out.add(&from_refs, None, Target::Null, count, value),
