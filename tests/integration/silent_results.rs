@@ -55,8 +55,8 @@ fn budget_keeps_the_value_of_a_zero_spend_channel_and_warns() {
         "{stderr}"
     );
     let z = stdout.lines().find(|l| l.starts_with("z,")).unwrap();
-    assert_eq!(z.split(',').nth(5), Some("50.0"), "{z}");
-    assert_eq!(z.split(',').nth(6), Some("50.0"), "{z}");
+    assert_eq!(z.split(',').nth(5), Some("50.000000"), "{z}");
+    assert_eq!(z.split(',').nth(6), Some("50.000000"), "{z}");
 }
 
 /// A report naming a channel twice is refused at the repeat, naming the first row:
