@@ -37,7 +37,9 @@ use pathcredit::report::{
     report_tables,
 };
 use pathcredit::run::{RunResult, RunSpec, Source};
-use pathcredit::simulate::{HazardForm, Scenario, SimParams, write_experiments, write_truth};
+use pathcredit::simulate::{
+    HazardForm, Scenario, SimParams, TruthWork, write_experiments, write_truth,
+};
 
 use errors::{NativeError, native};
 use inputs::Input;
@@ -724,6 +726,7 @@ fn simulate<'py>(
         units: users,
         scenario,
         seed,
+        truth: TruthWork::default(),
     };
     let with_experiments = !sim.scenario.experiments.is_empty();
     let files = py.detach(|| -> pathcredit::Result<_> {

@@ -89,6 +89,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         units: args.users,
         scenario,
         seed: args.seed,
+        truth: pathcredit::simulate::TruthWork::default(),
     };
     params.validate()?;
     RunFiles::new()
