@@ -90,7 +90,8 @@
 //! * [`linalg`]: the small dense solves the models share; [`memory`]: how much memory a
 //!   large exact solve may take.
 //! * [`channel`], [`time`], [`csv_input`], [`prec`]: interned names, timestamps and
-//!   durations, CSV input with located errors, tolerances.
+//!   durations, CSV input with located errors, tolerances; [`threads`]: worker threads,
+//!   one per core at most.
 //! * [`error`]: the one [`Error`] type.
 
 #![warn(missing_docs)]
@@ -116,6 +117,7 @@ pub mod run;
 pub mod simulate;
 pub mod sql;
 pub mod text;
+pub mod threads;
 pub mod time;
 
 pub use channel::{ChannelId, Dictionary};

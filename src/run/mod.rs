@@ -422,6 +422,7 @@ pub fn run_observed(
     spec: RunSpec<'_>,
     loaded: impl FnOnce(&Loaded, &[ReadReport], &[ModelName]) -> Result<()>,
 ) -> Result<RunResult> {
+    crate::threads::bound_global_pool();
     spec.validate()?;
     let RunSpec {
         source,

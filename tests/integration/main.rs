@@ -10,6 +10,7 @@ mod decide;
 mod fuzz_readers;
 mod hostile_names;
 mod journey_builder;
+mod limits;
 mod logistic;
 mod markov;
 mod outputs;
