@@ -103,6 +103,7 @@ pub mod csv_input;
 pub mod decide;
 pub mod error;
 pub mod evaluate;
+pub(crate) mod graph;
 pub mod holdout;
 pub mod journeys;
 pub mod linalg;

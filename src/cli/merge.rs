@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use pathcredit::csv_input::{Records, open_file, read_header};
-use pathcredit::journeys::aggregates::{coalition_options, write_coalitions};
+use pathcredit::journeys::aggregates::{ShardSum, coalition_options, write_coalitions};
 use pathcredit::journeys::{PathReadOptions, PathTable, TransitionCounts};
 
 use crate::cli::output::write_output;
@@ -77,11 +77,12 @@ pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
     let name = |p: &PathBuf| p.display().to_string();
     match kind {
         Kind::Transitions => {
-            let mut total = TransitionCounts::new();
+            let mut sum = ShardSum::new();
             for shard in &args.shards {
                 let (counts, _) = TransitionCounts::read_csv(open_file(shard)?, &name(shard))?;
-                total = total.merge(&counts);
+                sum.add(&name(shard), &counts)?;
             }
+            let total = sum.total();
             write_output(&args.out, |w| total.write_csv(w))?;
         }
         Kind::Paths | Kind::Coalitions => {

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::param::Param;
 pub use lines::{MAX_LINE_BYTES, MAX_RECORD_LINES};
-pub(crate) use source::{CsvSource, Row};
+pub(crate) use source::{At, CsvSource, Row};
 pub use table::Table;
 pub(crate) use trim::trim;
 

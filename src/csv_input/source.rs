@@ -441,9 +441,20 @@ fn fields(n: usize) -> String {
 
 /// Where a row is: a physical line of a file, or a table's row (0-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum At {
+pub(crate) enum At {
     Line(u64),
     Row(u64),
+}
+
+impl At {
+    /// The location of column `col` (0-based; its header `name`) of the row here, in
+    /// the input `file`.
+    pub fn location(self, file: &str, col: usize, name: Option<String>) -> Location {
+        match self {
+            At::Line(l) => Location::line(file, l, Some(col + 1), name),
+            At::Row(r) => Location::row(file, r, Some(col + 1), name),
+        }
+    }
 }
 
 enum Data<'s> {
@@ -493,11 +504,13 @@ impl<'s> Row<'s> {
 
     /// The location of a field.
     pub fn location(&self, col: usize) -> Location {
-        let name = self.headers.get(col).cloned();
-        match self.at {
-            At::Line(l) => Location::line(self.source, l, Some(col + 1), name),
-            At::Row(r) => Location::row(self.source, r, Some(col + 1), name),
-        }
+        self.at
+            .location(self.source, col, self.headers.get(col).cloned())
+    }
+
+    /// Where the row is.
+    pub fn at(&self) -> At {
+        self.at
     }
 
     /// An error about a field. When a field of a CSV row spans several lines (a quoted

@@ -106,6 +106,13 @@ fn command(reader: &str, file: &Path, good: &Path, out: &Path) -> Vec<std::ffi::
             "--out".as_ref(),
             &o("credit.csv"),
         ]),
+        "transitions" | "coalitions" => push(&[
+            "attribute".as_ref(),
+            format!("--{reader}").as_ref(),
+            &f,
+            "--out".as_ref(),
+            &o("credit.csv"),
+        ]),
         other => panic!("no command for reader `{other}`"),
     }
     args

@@ -27,7 +27,6 @@
 //! only measure how often a channel is on a path: the credit says so in a note.
 
 pub(crate) mod chain;
-mod scc;
 mod select;
 pub(crate) mod solve;
 

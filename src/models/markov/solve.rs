@@ -13,7 +13,7 @@
 //! **By the chain's structure.** The states are split into strongly connected components
 //! (Tarjan 1972), which are solved one at a time, the components nearest absorption
 //! first, so every value a component needs from outside it is already final
-//! ([`scc`](super::scc)):
+//! ([`graph`](crate::graph)):
 //!
 //! * a state on no cycle is one back-substitution `x_s = r_s + Σ_t Q_st x_t`, exact;
 //! * a small cyclic component (at most [`DENSE_MAX`] states) is solved directly by LU
@@ -64,9 +64,9 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::graph;
 use crate::linalg::Lu;
 use crate::models::markov::chain::Chain;
-use crate::models::markov::scc;
 
 /// Cyclic components up to this many states are solved directly by LU.
 pub const DENSE_MAX: usize = 192;
@@ -319,7 +319,8 @@ impl System {
             let done = self.solve_component(c, &mut m, &[&ones], None, &[STEPS_RESIDUAL]);
             match done {
                 Ok((residuals, _)) => worst = worst.max(residuals[0]),
-                Err(SlowComponent { sweeps }) => {
+                Err(Stuck::Singular) => return Err(singular(c.end - c.start)),
+                Err(Stuck::Slow { sweeps }) => {
                     // Gauss–Seidel from 0 approaches m from below: its current largest
                     // value is a proven lower bound on the expected steps.
                     let at_least = self.states(c).map(|s| m[s][0]).fold(0.0, f64::max);
@@ -420,8 +421,9 @@ impl System {
         let mut most_sweeps = 0;
         for c in &self.components {
             let (residuals, sweeps) = self.solve_component(c, v, rhs, fixed, targets).map_err(
-                |SlowComponent { sweeps }| {
-                    Error::model(
+                |stuck| match stuck {
+                    Stuck::Singular => singular(c.end - c.start),
+                    Stuck::Slow { sweeps } => Error::model(
                         "markov",
                         format!(
                             "the solver did not reach the tolerance {:e} in {sweeps} sweeps over \
@@ -431,7 +433,7 @@ impl System {
                             c.end - c.start,
                             self.steps_bound
                         ),
-                    )
+                    ),
                 },
             )?;
             for j in 0..N {
@@ -452,7 +454,7 @@ impl System {
         rhs: &[&[f64]; N],
         fixed: Fixed,
         targets: &[f64; N],
-    ) -> std::result::Result<([f64; N], usize), SlowComponent> {
+    ) -> std::result::Result<([f64; N], usize), Stuck> {
         match c.method {
             Method::Single => {
                 let s = c.start;
@@ -468,7 +470,7 @@ impl System {
                 Ok((self.residuals(c, v, rhs, fixed), 0))
             }
             Method::Dense => {
-                self.solve_direct(c, v, rhs, fixed);
+                self.solve_direct(c, v, rhs, fixed)?;
                 Ok((self.residuals(c, v, rhs, fixed), 0))
             }
             Method::Sweeps => self.solve_sweeps(c, v, rhs, fixed, targets),
@@ -532,7 +534,7 @@ impl System {
         v: &mut [[f64; N]],
         rhs: &[&[f64]; N],
         fixed: Fixed,
-    ) {
+    ) -> std::result::Result<(), Stuck> {
         let states: Vec<u32> = self.states(c).map(|s| s as u32).collect();
         let in_block = |t: u32| -> Option<usize> {
             self.states(c)
@@ -589,7 +591,11 @@ impl System {
                 fresh = factor();
                 fresh.as_ref()
             };
-            let lu = lu.expect("I − Q of a transient component is non-singular");
+            // Singular only when rounding loses every way out of the block: counts that
+            // journeys made always leave it (see `aggregates::check`).
+            let Some(lu) = lu else {
+                return Err(Stuck::Singular);
+            };
             for j in sides {
                 let mut b: Vec<f64> = active
                     .iter()
@@ -610,6 +616,7 @@ impl System {
                 }
             }
         }
+        Ok(())
     }
 
     /// Over-relaxed Gauss–Seidel sweeps over a component until every side's residual
@@ -626,7 +633,7 @@ impl System {
         rhs: &[&[f64]; N],
         fixed: Fixed,
         targets: &[f64; N],
-    ) -> std::result::Result<([f64; N], usize), SlowComponent> {
+    ) -> std::result::Result<([f64; N], usize), Stuck> {
         let max_sweeps = (SWEEP_WORK / c.edges.max(1)).max(64);
         let k = (c.end - c.start) as f64;
         // Work of a direct solve (an LU of the block) in transition visits.
@@ -681,10 +688,10 @@ impl System {
             last = progress;
         }
         if c.end - c.start <= DENSE_FALLBACK {
-            self.solve_direct(c, v, rhs, fixed);
+            self.solve_direct(c, v, rhs, fixed)?;
             return Ok((self.residuals(c, v, rhs, fixed), done));
         }
-        Err(SlowComponent { sweeps: done })
+        Err(Stuck::Slow { sweeps: done })
     }
 }
 
@@ -695,7 +702,7 @@ impl System {
 fn storage_order(chain: &Chain) -> (Vec<u32>, Vec<(usize, Method)>) {
     let mut stored: Vec<u32> = Vec::with_capacity(chain.len());
     let mut parts = Vec::new();
-    for mut states in scc::components(chain.len(), &chain.row_ptr, &chain.col) {
+    for mut states in graph::components(chain.len(), &chain.row_ptr, &chain.col) {
         let method = match states.len() {
             1 => Method::Single,
             k if k <= DENSE_MAX => Method::Dense,
@@ -782,9 +789,30 @@ fn pairwise_additions(len: usize) -> usize {
     }
 }
 
-/// A component whose sweeps did not converge within their budget.
-struct SlowComponent {
-    sweeps: usize,
+/// Why a component could not be solved.
+enum Stuck {
+    /// Its sweeps did not converge within their budget.
+    Slow {
+        /// The sweeps done.
+        sweeps: usize,
+    },
+    /// `I − Q` of its block is singular in floating point: the moves out of it are lost
+    /// to rounding against the moves inside it.
+    Singular,
+}
+
+/// The error of a component of `states` states whose `I − Q` is singular in floating
+/// point.
+fn singular(states: usize) -> Error {
+    Error::model(
+        "markov",
+        format!(
+            "a cyclic part of the chain ({states} states) leaves to conversion or null so \
+             rarely, against its moves inside, that the chance is lost to rounding: its \
+             absorption cannot be solved in double precision; counts that differ by a factor \
+             near 10^16 cause this"
+        ),
+    )
 }
 
 #[cfg(test)]
