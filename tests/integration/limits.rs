@@ -60,3 +60,50 @@ fn an_input_without_line_breaks_fails_fast_naming_the_line() {
         assert!(took < Duration::from_secs(10), "{args:?}: took {took:?}");
     }
 }
+
+/// Issue 31, item 9: where the removals are genuinely quadratic (every channel's state in
+/// one large cyclic part, each removal a solve of that part), the fit is refused before
+/// any of them runs, with the estimate and the flag that raises the bound; before, such
+/// a run went on for minutes (60,000 channels: past 300 s).
+#[test]
+fn quadratic_removals_are_refused_up_front_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = dir.path().join("paths.csv");
+    let generated = pathcredit()
+        .args([
+            "generate-paths",
+            "--rows",
+            "3000",
+            "--channels",
+            "300",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&paths)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{generated:?}");
+    let start = Instant::now();
+    let out = pathcredit()
+        .args(["attribute", "--model", "markov", "--markov-max-work", "1e5"])
+        .arg("--paths")
+        .arg(&paths)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: markov: removing each of the ")
+            && err.contains("channels whose states lie in a cyclic part of ")
+            && err.contains("more than --markov-max-work (1.0e5)"),
+        "{err}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let fits = pathcredit()
+        .args(["attribute", "--model", "markov", "-q", "--paths"])
+        .arg(&paths)
+        .output()
+        .unwrap();
+    assert!(fits.status.success(), "{fits:?}");
+}

@@ -61,8 +61,6 @@
 
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
 use crate::graph;
 use crate::linalg::Lu;
@@ -127,6 +125,8 @@ struct Component {
 pub(crate) struct System {
     /// The chain state stored at each place: every vector below is in storage order.
     stored: Vec<u32>,
+    /// The place of each chain state.
+    position: Vec<u32>,
     /// The place of the start state.
     start: usize,
     row_ptr: Vec<usize>,
@@ -249,6 +249,7 @@ impl System {
             prob,
             start: position[0] as usize,
             stored,
+            position,
             r,
             rv,
             components,
@@ -348,44 +349,18 @@ impl System {
         Ok(top / (1.0 - worst))
     }
 
-    /// Solves the system once per removal `0..removals`, where `removed(s, k)` says
-    /// whether removal `k` fixes chain state `s` at zero (a removal fixing nothing is the
-    /// whole chain), [`REMOVALS_PER_PASS`] removals at a time (passes in parallel), each
-    /// from zero. Returns what each gives from the start state (state 0).
-    pub fn solve_removals(
-        &self,
-        removals: usize,
-        removed: impl Fn(usize, usize) -> bool + Sync,
-    ) -> Result<Vec<StartValues>> {
-        let passes: Vec<std::ops::Range<usize>> = (0..removals)
-            .step_by(REMOVALS_PER_PASS)
-            .map(|first| first..(first + REMOVALS_PER_PASS).min(removals))
-            .collect();
-        let solved = passes
-            .into_par_iter()
-            .map(|pass| self.solve_pass(pass, &removed))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(solved.into_iter().flatten().collect())
-    }
-
-    /// One pass: the removals of `pass` side by side (slot `b` holds removal
-    /// `pass.start + b`; the slots past the pass's end repeat its last removal).
-    fn solve_pass(
-        &self,
-        pass: std::ops::Range<usize>,
-        removed: &(impl Fn(usize, usize) -> bool + Sync),
-    ) -> Result<Vec<StartValues>> {
-        let stored = &self.stored;
-        let removal_in = |b: usize| (pass.start + b).min(pass.end - 1);
-        let fixed: Vec<u64> = stored
-            .iter()
-            .map(|&s| {
-                (0..REMOVALS_PER_PASS)
-                    .filter(|&b| removed(s as usize, removal_in(b)))
-                    .fold(0u64, |mask, b| mask | 0b11 << (2 * b))
-            })
-            .collect();
-        let mut v = vec![[0.0; SIDES]; stored.len()];
+    /// One pass: the removals of `fixed` side by side, each fixing the states at the
+    /// places listed (slot `b` holds removal `b`: sides `2b` and `2b + 1`), every one
+    /// solved from zero. Returns every place's values, each side's largest residual and
+    /// the most sweeps a component took.
+    fn run_pass(&self, fixed: [std::borrow::Cow<'_, [u32]>; REMOVALS_PER_PASS]) -> Result<Pass> {
+        let mut masks = vec![0u64; self.stored.len()];
+        for (b, places) in fixed.iter().enumerate() {
+            for &p in places.iter() {
+                masks[p as usize] |= 0b11 << (2 * b);
+            }
+        }
+        let mut v = vec![[0.0; SIDES]; self.stored.len()];
         let rhs: [&[f64]; SIDES] = std::array::from_fn(|j| {
             if j % 2 == 0 {
                 &self.r[..]
@@ -396,29 +371,38 @@ impl System {
         let [target_x, target_u] = self.targets();
         let targets: [f64; SIDES] =
             std::array::from_fn(|j| if j % 2 == 0 { target_x } else { target_u });
-        let (residuals, sweeps) = self.solve_all(&mut v, &rhs, Some(&fixed), &targets)?;
-        let start = &v[self.start];
-        Ok((0..pass.len())
-            .map(|b| StartValues {
-                x: start[2 * b].max(0.0),
-                u: start[2 * b + 1].max(0.0),
-                error_bound: self.error_bound(residuals[2 * b], residuals[2 * b + 1]),
-                sweeps,
-            })
-            .collect())
+        let (residuals, sweeps) = self.solve_all(&mut v, &rhs, Some(&masks), &targets)?;
+        Ok(Pass {
+            v,
+            residuals,
+            sweeps: sweeps.into_iter().max().unwrap_or(0),
+        })
+    }
+
+    /// The whole chain solved (nothing fixed): every place's `x` and `u`, each side's
+    /// largest residual, and the sweeps each component took.
+    fn full_solution(&self) -> Result<Full> {
+        let mut v = vec![[0.0; 2]; self.stored.len()];
+        let (residuals, sweeps) =
+            self.solve_all(&mut v, &[&self.r[..], &self.rv[..]], None, &self.targets())?;
+        Ok(Full {
+            v,
+            residuals,
+            sweeps,
+        })
     }
 
     /// Solves every component in order for `N` sides at once; returns each side's
-    /// largest residual and the most sweeps one component took.
+    /// largest residual and the sweeps each component took.
     fn solve_all<const N: usize>(
         &self,
         v: &mut [[f64; N]],
         rhs: &[&[f64]; N],
         fixed: Fixed,
         targets: &[f64; N],
-    ) -> Result<([f64; N], usize)> {
+    ) -> Result<([f64; N], Vec<usize>)> {
         let mut worst = [0.0f64; N];
-        let mut most_sweeps = 0;
+        let mut all_sweeps = Vec::with_capacity(self.components.len());
         for c in &self.components {
             let (residuals, sweeps) = self.solve_component(c, v, rhs, fixed, targets).map_err(
                 |stuck| match stuck {
@@ -439,9 +423,9 @@ impl System {
             for j in 0..N {
                 worst[j] = worst[j].max(residuals[j]);
             }
-            most_sweeps = most_sweeps.max(sweeps);
+            all_sweeps.push(sweeps);
         }
-        Ok((worst, most_sweeps))
+        Ok((worst, all_sweeps))
     }
 
     /// Solves one component for each side (the values of every component after it in
@@ -529,6 +513,23 @@ fn stored_rows(
     (row_ptr, col, prob)
 }
 
+/// One pass of removals solved side by side.
+struct Pass {
+    /// Every place's values (sides `2b`, `2b + 1`: removal `b`'s `x` and `u`).
+    v: Vec<[f64; SIDES]>,
+    residuals: [f64; SIDES],
+    sweeps: usize,
+}
+
+/// The whole chain solved.
+struct Full {
+    /// Every place's `x` and `u`.
+    v: Vec<[f64; 2]>,
+    residuals: [f64; 2],
+    /// The sweeps each component took (0 when solved directly).
+    sweeps: Vec<usize>,
+}
+
 /// Why a component could not be solved.
 enum Stuck {
     /// Its sweeps did not converge within their budget.
@@ -556,5 +557,7 @@ fn singular(states: usize) -> Error {
 }
 
 mod kernels;
+mod removals;
 #[cfg(test)]
 mod tests;
+mod visits;
