@@ -45,6 +45,10 @@ pub struct SimulateArgs {
     /// Seed of every random draw.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// The most memory the simulation may take, e.g. 8G; default: the memory available
+    /// on this machine. A run whose day-by-day draws need more is refused up front.
+    #[arg(long, value_name = "SIZE", value_parser = crate::cli::args::values::size)]
+    memory_limit: Option<u64>,
     /// Directory for events.csv, identities.csv, spend.csv and truth.csv.
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
@@ -81,6 +85,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         seed: args.seed,
     };
     params.validate()?;
+    params.check_memory(args.memory_limit)?;
     create_dir(&args.out_dir)?;
     let mut events = AtomicFile::create(&args.out_dir.join("events.csv"))?;
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;

@@ -107,3 +107,85 @@ fn quadratic_removals_are_refused_up_front_naming_the_flag() {
         .unwrap();
     assert!(fits.status.success(), "{fits:?}");
 }
+
+/// Runs `args`, expects exit 1 within 10 s, and returns stderr.
+fn refused_fast(args: &[&str]) -> String {
+    let start = Instant::now();
+    let out = pathcredit()
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    assert!(start.elapsed() < Duration::from_secs(10), "{args:?}");
+    err
+}
+
+/// Issue 31, item 8: `--bootstrap 1000000000` asked for 24 GB at once (a slot per
+/// replicate) and aborted; the replicates' credit is estimated first (per replicate:
+/// each model's credit rows, names and samples) and refused against `--memory-limit`
+/// (default: what is available) naming the replicates and the size.
+#[test]
+fn bootstrap_replicates_are_refused_past_the_memory_limit() {
+    let err = refused_fast(&[
+        "attribute",
+        "--paths",
+        "data/sample/paths.csv",
+        "--model",
+        "linear",
+        "--bootstrap",
+        "1000",
+        "--memory-limit",
+        "64K",
+    ]);
+    assert!(
+        err.contains("error: bootstrap: 1000 replicates of 8 credit rows needs about ")
+            && err.contains("KiB, more than --memory-limit (64.0 KiB); ask for fewer --bootstrap"),
+        "{err}"
+    );
+    let err = refused_fast(&[
+        "attribute",
+        "--paths",
+        "data/sample/paths.csv",
+        "--bootstrap",
+        "1000000000",
+    ]);
+    assert!(
+        err.contains("error: bootstrap: 1000000000 replicates of "),
+        "{err}"
+    );
+    assert!(err.contains("GiB, more than "), "{err}");
+}
+
+/// Issue 31, item 8: `simulate --days 100000000` asked for 8 GB (every person is drawn
+/// day by day) and aborted. Days are bounded (100 years), and the day-by-day draws are
+/// estimated and refused against `--memory-limit` before any output is created.
+#[test]
+fn simulated_days_are_bounded_and_refused_past_the_memory_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("sim");
+    let out = out_dir.to_str().unwrap();
+    let err = refused_fast(&["simulate", "--days", "100000000", "--out-dir", out]);
+    assert!(
+        err.contains("error: invalid --days: 100000000: must be between 1 and 36525"),
+        "{err}"
+    );
+    let err = refused_fast(&[
+        "simulate",
+        "--days",
+        "36000",
+        "--users",
+        "10",
+        "--memory-limit",
+        "1M",
+        "--out-dir",
+        out,
+    ]);
+    assert!(
+        err.contains("error: simulate: a day-by-day draw over 36000 days needs about ")
+            && err.contains("more than --memory-limit (1.0 MiB); simulate fewer --days"),
+        "{err}"
+    );
+    assert!(!out_dir.exists(), "nothing is written");
+}

@@ -164,6 +164,11 @@ impl MarkovParams {
         self
     }
 
+    /// The memory limit set with [`Self::memory_limit`] (`None`: what is available).
+    pub(crate) fn memory_limit_bytes(&self) -> Option<u64> {
+        self.memory_limit
+    }
+
     /// Sets the held-out share for `auto` (default 0.2).
     pub fn holdout(mut self, share: f64) -> Self {
         self.holdout = share;
