@@ -189,3 +189,42 @@ fn simulated_days_are_bounded_and_refused_past_the_memory_limit() {
     );
     assert!(!out_dir.exists(), "nothing is written");
 }
+
+/// Issue 31, item 8: logistic's Newton fit holds dense `(p + 1)²` Hessians (3,000
+/// channels: > 120 s and 3.9 GB); the fit's peak is estimated from the features and rows
+/// and refused against `--memory-limit` before the design is built.
+#[test]
+fn a_logistic_fit_past_the_memory_limit_is_refused_with_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = dir.path().join("paths.csv");
+    let generated = pathcredit()
+        .args([
+            "generate-paths",
+            "--rows",
+            "3000",
+            "--channels",
+            "999",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&paths)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{generated:?}");
+    let paths = paths.to_str().unwrap();
+    let err = refused_fast(&[
+        "attribute",
+        "--paths",
+        paths,
+        "--model",
+        "logistic",
+        "--memory-limit",
+        "100M",
+    ]);
+    assert!(
+        err.contains("error: logistic: a fit over ")
+            && err.contains(" features (")
+            && err.contains("more than --memory-limit (100.0 MiB); credit fewer channels"),
+        "{err}"
+    );
+}
