@@ -30,27 +30,37 @@ pub struct Location {
 }
 
 impl Location {
-    /// A location in a file.
+    /// A location in a file. A column name longer than [`MAX_QUOTED`] characters is
+    /// cut ([`excerpt`]).
     pub fn line(file: &str, line: u64, column: Option<usize>, column_name: Option<String>) -> Self {
         Location {
             file: file.to_string(),
             line,
             row: None,
             column,
-            column_name,
+            column_name: column_name.map(cut_name),
         }
     }
 
-    /// A location in a table (row 0-based).
+    /// A location in a table (row 0-based). A column name longer than [`MAX_QUOTED`]
+    /// characters is cut ([`excerpt`]).
     pub fn row(file: &str, row: u64, column: Option<usize>, column_name: Option<String>) -> Self {
         Location {
             file: file.to_string(),
             line: 0,
             row: Some(row),
             column,
-            column_name,
+            column_name: column_name.map(cut_name),
         }
     }
+}
+
+/// A column name cut to [`MAX_QUOTED`] characters.
+fn cut_name(name: String) -> String {
+    if name.chars().count() <= MAX_QUOTED {
+        return name;
+    }
+    excerpt(&name, MAX_QUOTED, "name")
 }
 
 impl fmt::Display for Location {
@@ -77,6 +87,40 @@ impl fmt::Display for Location {
 
 /// The longest value an error message quotes whole; longer ones are cut.
 pub const MAX_QUOTED: usize = 80;
+
+/// The longest list of header names an error message shows whole (each name cut to
+/// [`MAX_QUOTED`] characters first); longer lists are cut.
+pub const MAX_LISTED: usize = 400;
+
+/// `text` whole when it has at most `max` characters; else its first `max - 20`
+/// characters, `…`, and how long it was: `abc…` (cut: the `what` is N bytes long).
+/// A 20 MB header or value never makes a 20 MB message.
+pub fn excerpt(text: &str, max: usize, what: &str) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(20)).collect();
+    format!("{kept}… (cut: the {what} is {} bytes long)", text.len())
+}
+
+/// The header names `headers` as an error message lists them: comma separated, each
+/// name and the whole list cut to a bounded excerpt ([`excerpt`]).
+pub fn header_list(headers: &[String]) -> String {
+    let names: Vec<String> = headers
+        .iter()
+        .map(|h| excerpt(h, MAX_QUOTED, "name"))
+        .collect();
+    let list = names.join(", ");
+    if list.chars().count() <= MAX_LISTED {
+        return list;
+    }
+    let bytes = headers.iter().map(String::len).sum::<usize>() + headers.len().saturating_sub(1);
+    let kept: String = list.chars().take(MAX_LISTED - 20).collect();
+    format!(
+        "{kept}… (cut: {} names, {bytes} bytes in the header row)",
+        headers.len()
+    )
+}
 
 /// Cuts every backtick-quoted span longer than [`MAX_QUOTED`] characters to its start,
 /// followed by how long it was.
@@ -108,6 +152,15 @@ fn shorten_quoted(message: String) -> String {
         }
     }
     out
+}
+
+/// ` (for `path`)` when the header `column` is looked for as the column `role`.
+fn for_role(role: &str, column: &str) -> String {
+    if role == column {
+        String::new()
+    } else {
+        format!(" (for `{role}`)")
+    }
 }
 
 /// Everything that can go wrong in the library.
@@ -152,12 +205,18 @@ pub enum Error {
     },
 
     /// A required column is not in the header.
-    #[error("{file}: missing required column `{column}`; the header has: {found}")]
+    #[error(
+        "{file}: missing required column `{column}`{}; the header has: {found}",
+        for_role(role, column)
+    )]
     MissingColumn {
         /// The input's name.
         file: String,
-        /// The column that was expected.
+        /// The column that was expected: the header it is read from.
         column: String,
+        /// The column's default name (the role it plays: `path`, `channel`), which a
+        /// remapping names; `column` unless remapped.
+        role: String,
         /// The header names that were found, comma separated.
         found: String,
     },
@@ -266,5 +325,54 @@ mod tests {
         assert_eq!(shorten_quoted(short.to_string()), short);
         let open = format!("an open `{long}");
         assert_eq!(shorten_quoted(open.clone()), open);
+    }
+
+    /// Issue 31, item 18: a 20 MB header name, or a header of a million names, makes a
+    /// message of a few hundred characters that says how long it was.
+    #[test]
+    fn header_names_are_listed_as_bounded_excerpts() {
+        let huge = "h".repeat(20_000_000);
+        assert_eq!(
+            header_list(&[huge, "total_conversions".to_string()]),
+            format!(
+                "{}… (cut: the name is 20000000 bytes long), total_conversions",
+                "h".repeat(MAX_QUOTED - 20)
+            )
+        );
+        let many: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+        let bytes = many.iter().map(String::len).sum::<usize>() + many.len() - 1;
+        let listed = header_list(&many);
+        assert!(listed.starts_with("c0, c1, c2, "), "{listed}");
+        assert!(
+            listed.ends_with(&format!(
+                "… (cut: 1000000 names, {bytes} bytes in the header row)"
+            )),
+            "{listed}"
+        );
+        assert!(listed.chars().count() < MAX_LISTED + 60, "{listed}");
+        assert_eq!(header_list(&["a".into(), "b".into()]), "a, b");
+        assert_eq!(excerpt("short", MAX_QUOTED, "name"), "short");
+    }
+
+    /// A missing column names the role it was looked for as, when remapped.
+    #[test]
+    fn a_missing_column_names_its_role_when_remapped() {
+        let err = |column: &str, role: &str| {
+            Error::MissingColumn {
+                file: "f.csv".into(),
+                column: column.into(),
+                role: role.into(),
+                found: "x".into(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            err("channels", "path"),
+            "f.csv: missing required column `channels` (for `path`); the header has: x"
+        );
+        assert_eq!(
+            err("path", "path"),
+            "f.csv: missing required column `path`; the header has: x"
+        );
     }
 }

@@ -4,14 +4,12 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Before anything runs in parallel: at most one worker thread per core.
     pathcredit::threads::bound_global_pool();
     cli::output::init();
     let args = cli::args::expand_column_flags(std::env::args_os());
-    let parsed = match cli::Cli::try_parse_from(args) {
+    let parsed = match cli::Cli::try_parse_args(args) {
         Ok(parsed) => parsed,
         // Usage errors echo what was typed: shown with control characters escaped.
         Err(e) if e.use_stderr() => {

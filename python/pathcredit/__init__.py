@@ -29,7 +29,7 @@ from ._api import (
     validate,
 )
 from ._pathcredit import __version__
-from .errors import InputError, ModelError, ParameterError, PathcreditError
+from .errors import InputError, InputTypeError, ModelError, ParameterError, PathcreditError
 
 __all__ = [
     "Journeys",
@@ -47,6 +47,7 @@ __all__ = [
     "statements",
     "validate",
     "InputError",
+    "InputTypeError",
     "ModelError",
     "ParameterError",
     "PathcreditError",

@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _pathcredit as _native
 from ._inputs import columns_of, native_input
-from .errors import ParameterError, _from_native
+from .errors import InputError, ParameterError, _from_native
 
 #: Anything pathcredit reads a table from.
 TableLike = Any
@@ -44,8 +44,27 @@ def _text(name: str, value: Any) -> str:
     return str(value)
 
 
-def _kwargs(params: Mapping[str, Any]) -> Dict[str, str]:
-    return {k: _text(k, v) for k, v in params.items() if v is not None}
+#: Settings whose command-line flag takes `none` (no limit): `None` means that.
+_NONE_MEANS_NONE = frozenset({"lookback_days", "censor_days"})
+
+
+def _kwargs(params: Mapping[str, Any], user: bool = True) -> Dict[str, str]:
+    """The keyword arguments in the library's text form. `None` means what the command
+    line's `none` means for the settings that take it; for any other keyword a user
+    gave, `None` is refused (leaving the keyword out gives its default). `user=False`
+    for a front end's own optional arguments, where `None` means "not given"."""
+    out = {}
+    for k, v in params.items():
+        if v is None:
+            if k in _NONE_MEANS_NONE:
+                out[k] = "none"
+            elif user:
+                raise ParameterError(
+                    f"{k}=None: `{k}` has no `none`; leave the keyword out for its default"
+                )
+            continue
+        out[k] = _text(k, v)
+    return out
 
 
 def _frame(data: bytes, text_columns: Sequence[str] = ()):
@@ -231,7 +250,7 @@ def _data(data: Any, kind: Optional[str], params: Mapping[str, Any]):
         return data._native, "built", "journeys"
     if isinstance(data, Paths):
         if kind not in (None, "paths"):
-            raise ValueError(f"kind={kind!r}: a Paths object is a path summary (kind='paths')")
+            raise ParameterError(f"kind={kind!r}: a Paths object is a path summary (kind='paths')")
         text = data._paths_csv(str(params.get("path_separator") or ">"))
         native, name = native_input(text, "paths")
         return native, "paths", name
@@ -254,7 +273,7 @@ def _data(data: Any, kind: Optional[str], params: Mapping[str, Any]):
                 "'journeys' or 'events', or remap the columns with columns={...}"
             )
     if kind not in ("paths", "journeys", "events"):
-        raise ValueError(f"kind={kind!r}: expected 'paths', 'journeys' or 'events'")
+        raise ParameterError(f"kind={kind!r}: expected 'paths', 'journeys' or 'events'")
     native, name = native_input(data, kind)
     return native, kind, name
 
@@ -491,7 +510,7 @@ def simulate(
         "hazard": hazard,
         "holdout_share": holdout_share,
     }
-    files = _call(_native.simulate, _kwargs(params))
+    files = _call(_native.simulate, _kwargs(params, user=False))
     if out_dir is not None:
         _write_atomically(
             {os.path.join(os.fspath(out_dir), f): data for f, data in files.items()}

@@ -37,6 +37,17 @@ def _header(line: bytes) -> List[str]:
     return [c.strip() for c in row]
 
 
+def _arrow_error(name: str, error: Exception):
+    """An error of the producer's Arrow export (pyarrow's `ArrowInvalid`,
+    `ArrowTypeError`, a column it cannot convert) as an `InputError` naming the input."""
+    from .errors import InputError
+
+    return InputError(
+        f"{name}: its Arrow export failed ({type(error).__name__}: {error}); convert the "
+        "offending column to text, integers, floats or timestamps, or drop it"
+    )
+
+
 def native_input(obj: Any, role: str) -> Tuple[Any, str]:
     """`(input, name)` for the native module: a path (str), CSV bytes, or an Arrow
     table read from the object's stream; the name is what messages call the input."""
@@ -54,17 +65,27 @@ def native_input(obj: Any, role: str) -> Tuple[Any, str]:
             capsule = export()
         except ImportError:
             capsule = None  # pandas without pyarrow: write CSV below
+        except Exception as error:  # noqa: BLE001 - the producer's own Arrow errors
+            raise _arrow_error(name, error) from None
         if capsule is not None:
             # Read at once: a DuckDB connection allows one open result at a time.
             from . import _pathcredit
+            from .errors import _from_native
 
-            return _pathcredit.import_arrow(capsule, name), name
+            try:
+                return _pathcredit.import_arrow(capsule, name), name
+            except _pathcredit.NativeError as error:
+                raise _from_native(error) from None
+            except Exception as error:  # noqa: BLE001 - the producer's stream failing
+                raise _arrow_error(name, error) from None
     to_csv = getattr(obj, "to_csv", None)
     if to_csv is not None:
         buffer = io.StringIO()
         to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue().encode("utf-8"), name
-    raise TypeError(
+    from .errors import InputTypeError
+
+    raise InputTypeError(
         f"{role}: expected a DataFrame (pandas, polars), a pyarrow Table, a DuckDB "
         f"relation, a CSV file path or CSV bytes; got {type(obj).__name__}"
     )

@@ -24,6 +24,10 @@ class InputError(PathcreditError, ValueError):
     """An input cannot be read: a bad value, a missing column, an empty table."""
 
 
+class InputTypeError(InputError, TypeError):
+    """An input is of a kind pathcredit cannot read (not a table, a path or CSV bytes)."""
+
+
 class ParameterError(PathcreditError, ValueError):
     """A parameter is out of its domain (named as the keyword argument)."""
 

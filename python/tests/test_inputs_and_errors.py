@@ -190,3 +190,29 @@ def test_every_keyword_argument_reaches_the_settings(name):
     default = native.resolve_settings({})
     changed = native.resolve_settings(_kwargs({name: KEYWORDS[name]}))
     assert changed != default, f"{name} changed nothing"
+
+
+def test_none_means_the_command_lines_none_or_is_refused(sample):
+    """`lookback_days=None` is the CLI's `--lookback-days none` (no window), never a
+    silent default; `None` for a setting without a `none` is refused by name."""
+    windowed = pc.build_paths(sample / "events.csv", identities=sample / "identities.csv", censor_days=0)
+    unbounded = pc.build_paths(sample / "events.csv", identities=sample / "identities.csv",
+                               censor_days=0, lookback_days=None)
+    assert unbounded.summary["settings"]["lookback"] == "unlimited"
+    assert windowed.summary["settings"]["lookback"] != "unlimited"
+    assert unbounded.summary["windows"]["touch_events_outside_window"] == 0
+    with pytest.raises(pc.ParameterError, match="half_life=None"):
+        pc.attribute(sample / "paths.csv", models=["time_decay"], half_life=None)
+
+
+def test_arrow_export_errors_are_pathcredit_errors():
+    """A producer whose Arrow export fails (pyarrow raising ArrowInvalid) gives a
+    PathcreditError naming the input, not the producer's raw exception."""
+
+    class Broken:
+        def __arrow_c_stream__(self, requested_schema=None):
+            raise ValueError("ArrowInvalid: could not convert 'x' with type str")
+
+    with pytest.raises(pc.InputError, match=r"\(Broken\).*Arrow export failed"):
+        pc.attribute(Broken(), kind="paths", models=["last_touch"])
+    assert issubclass(pc.InputError, pc.PathcreditError)

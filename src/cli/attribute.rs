@@ -6,7 +6,7 @@ use pathcredit::models::{Details, FittedLogistic, MarkovDetails, ModelName};
 use pathcredit::report::CreditReport;
 
 use crate::cli::args::{BootstrapArgs, DetailsArgs, OutputArgs};
-use crate::cli::output::Outputs;
+use crate::cli::output::{Outputs, RunFiles};
 use crate::cli::pipeline::PipelineArgs;
 
 /// Arguments of `attribute`.
@@ -41,7 +41,7 @@ fn long_about() -> String {
         text += &format!(
             "  {:<16} {}\n",
             m.as_str(),
-            crate::cli::flags::with_flags(m.summary(), "attribute")
+            crate::cli::flags::with_listed_flags(m.summary(), "attribute")
         );
     }
     text += "\nExamples:\n  pathcredit attribute --paths data/sample/paths.csv\n  \
@@ -55,20 +55,12 @@ fn long_about() -> String {
 /// Runs `attribute`.
 pub fn run(args: AttributeArgs, quiet: bool) -> anyhow::Result<()> {
     args.output.check()?;
-    let d = &args.details;
-    crate::cli::output::prepare(
-        [
-            &d.markov_details,
-            &d.markov_transitions,
-            &d.shapley_details,
-            &d.logistic_details,
-            &d.logistic_features_out,
-            &d.details,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|p| p.as_path()),
-    )?;
+    let files = args.pipeline.files(RunFiles::new());
+    let files = args
+        .details
+        .files(files)
+        .output("--out", Some(&args.output.out));
+    files.prepare()?;
     let format = args.output.format();
     let details = &args.details;
     let result = args.pipeline.run(

@@ -11,7 +11,7 @@ use pathcredit::report::tables_md::write_rows_markdown;
 use pathcredit::report::{Format, read_credits, rows::write_rows};
 
 use crate::cli::args::{BudgetArgs, OutputArgs};
-use crate::cli::output::{write_json, write_output};
+use crate::cli::output::{RunFiles, write_json, write_output};
 
 /// Arguments of `budget`.
 #[derive(Debug, Args)]
@@ -44,6 +44,11 @@ pub struct BudgetCommandArgs {
 /// Runs `budget`.
 pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     args.output.check()?;
+    RunFiles::new()
+        .input("--credit", Some(&args.credit))
+        .input("--spend", args.budget.spend.as_deref())
+        .output("--out", Some(&args.output.out))
+        .prepare()?;
     let params = args.budget.params()?;
     if args.budget.spend.is_none() {
         anyhow::bail!("--spend is required: the plan reallocates the spend in that file");

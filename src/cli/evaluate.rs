@@ -11,7 +11,7 @@ use pathcredit::report::Format;
 
 use crate::cli::args::{BudgetArgs, OutputArgs};
 use crate::cli::flags::choice;
-use crate::cli::output::write_output;
+use crate::cli::output::{RunFiles, write_output};
 
 /// Arguments of `evaluate`.
 #[derive(Debug, Args)]
@@ -51,6 +51,13 @@ pub struct EvaluateArgs {
 /// Runs `evaluate`.
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     args.output.check()?;
+    RunFiles::new()
+        .input("--truth", Some(&args.truth))
+        .input("--credit", Some(&args.credit))
+        .input("--details", args.details.as_deref())
+        .input("--spend", args.budget.spend.as_deref())
+        .output("--out", Some(&args.output.out))
+        .prepare()?;
     let params = args.budget.params()?;
     let truth_rows = truth::read_truth(
         open_file(&args.truth)?,

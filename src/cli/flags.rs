@@ -36,6 +36,8 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::PositionWeights => "--position-weights",
         Param::CustomWeights => "--custom-weights",
         Param::HalfLife => "--half-life",
+        // `sql --transitions K` counts the transitions of an order-K chain.
+        Param::MarkovOrder if command == "sql" => "--transitions",
         Param::MarkovOrder => "--markov-order",
         Param::MarkovStates => "--markov-states",
         Param::MarkovHoldout => "--markov-holdout",
@@ -106,6 +108,44 @@ pub fn flag(param: Param, command: &str) -> &'static str {
     }
 }
 
+/// The flag that sets `param` in `command`, when the command has it; `None` when it does
+/// not (a message of the library may mention a parameter the command does not set,
+/// e.g. `markov_order` in a note read by `validate` without models of that kind). A
+/// description that is not a flag ("the Markov tolerance") is always given.
+pub fn flag_in(param: Param, command: &str) -> Option<&'static str> {
+    let text = flag(param, command);
+    let mut flags = text
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|w| w.starts_with("--"));
+    flags.all(|f| has_flag(command, f)).then_some(text)
+}
+
+/// True when the subcommand `command` has the long flag `flag` (`--lookback-days`).
+fn has_flag(command: &str, flag: &str) -> bool {
+    use std::collections::{BTreeMap, BTreeSet};
+    static FLAGS: std::sync::OnceLock<BTreeMap<String, BTreeSet<String>>> =
+        std::sync::OnceLock::new();
+    let flags = FLAGS.get_or_init(|| {
+        let cli = crate::cli::command();
+        cli.get_subcommands()
+            .map(|sub| {
+                let longs = sub
+                    .get_arguments()
+                    .filter_map(|a| a.get_long())
+                    .map(|l| format!("--{l}"))
+                    .collect();
+                (sub.get_name().to_string(), longs)
+            })
+            .collect()
+    });
+    flags.get(command).is_some_and(|f| f.contains(flag))
+}
+
+/// `param` as a command that has no flag for it names it: in words (`markov order`).
+fn in_words(param: Param) -> String {
+    param.name().replace('_', " ")
+}
+
 /// The inputs whose columns a flag of this run remaps: (input name, flag).
 static REMAPPABLE: std::sync::Mutex<Vec<(String, &'static str)>> =
     std::sync::Mutex::new(Vec::new());
@@ -123,16 +163,35 @@ fn remap_flag(name: &str) -> Option<&'static str> {
     inputs.iter().find(|(n, _)| n == name).map(|&(_, f)| f)
 }
 
-/// `text` with every parameter mention (`` `name` ``) written as its flag (`--name`).
+/// `text` with every parameter mention (`` `name` ``) written as its flag in `command`
+/// (`--name`), or in words (`name`) when the command has no flag for it: a message
+/// never names a flag the command lacks.
 pub fn with_flags(text: &str, command: &str) -> String {
+    replace_mentions(text, |p| named(p, command))
+}
+
+/// `text` with every parameter mention written as its flag in `command`, unchecked:
+/// for help built while the command line itself is being defined (checking against
+/// the definition would need it finished). The command must have every flag `text`
+/// mentions (a test checks `attribute`'s model list).
+pub fn with_listed_flags(text: &str, command: &str) -> String {
+    replace_mentions(text, |p| flag(p, command).to_string())
+}
+
+fn replace_mentions(text: &str, name: impl Fn(Param) -> String) -> String {
     let mut out = text.to_string();
     for &p in Param::ALL {
         let mention = p.mention();
         if out.contains(&mention) {
-            out = out.replace(&mention, flag(p, command));
+            out = out.replace(&mention, &name(p));
         }
     }
     out
+}
+
+/// `param` as `command` names it: its flag, or in words when it has none.
+fn named(param: Param, command: &str) -> String {
+    flag_in(param, command).map_or_else(|| in_words(param), str::to_string)
 }
 
 /// A library error in the command line's words: parameters as flags, and a hint to
@@ -141,16 +200,24 @@ pub fn with_flags(text: &str, command: &str) -> String {
 /// may equal a parameter's (a `spend` column), and are left as they are.
 pub fn describe(err: &Error, command: &str) -> String {
     match err {
+        // A column remapping's message quotes the file's own names (a `channels`
+        // header), never parameters.
+        Error::InvalidParameter {
+            name: Param::Columns,
+            message,
+        } => format!("invalid {}: {message}", named(Param::Columns, command)),
         Error::InvalidParameter { name, message } => {
             format!(
                 "invalid {}: {}",
-                flag(*name, command),
+                named(*name, command),
                 with_flags(message, command)
             )
         }
-        Error::MissingColumn { file, column, .. } => match remap_flag(file) {
+        // The hint names the column's role (`path`), which a remapping names, not the
+        // header it was looked for under (`channels` in a coalitions file).
+        Error::MissingColumn { file, role, .. } => match remap_flag(file) {
             Some(flag) => {
-                format!("{err} (remap a differently named column with {flag} {column}=HEADER)")
+                format!("{err} (remap a differently named column with {flag} {role}=HEADER)")
             }
             None => err.to_string(),
         },
@@ -203,6 +270,61 @@ mod tests {
                 "{} has no flag",
                 p.name()
             );
+        }
+    }
+
+    /// The flags a text names (`--name`, without the punctuation after it).
+    fn flags_named(text: &str) -> Vec<&str> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|w| w.starts_with("--"))
+            .collect()
+    }
+
+    /// Issue 31, hardening item 5c: whatever parameters a message mentions, the flags
+    /// it then names are flags of the command; a parameter the command has no flag for
+    /// is named in words.
+    #[test]
+    fn messages_name_only_flags_of_their_command() {
+        let text: Vec<String> = Param::ALL.iter().map(|p| p.mention()).collect();
+        let text = text.join(" ");
+        let commands: Vec<String> = crate::cli::command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        assert!(commands.len() >= 11, "{commands:?}");
+        for command in &commands {
+            let shown = with_flags(&text, command);
+            for word in flags_named(&shown) {
+                assert!(has_flag(command, word), "{command} has no {word}: {shown}");
+            }
+            for &p in Param::ALL {
+                let shown = describe(&Error::param(p, "x"), command);
+                for word in flags_named(&shown) {
+                    assert!(has_flag(command, word), "{command} has no {word}: {shown}");
+                }
+            }
+        }
+        assert_eq!(
+            describe(
+                &Error::param(Param::MarkovOrder, "9: expected 1 to 4"),
+                "sql"
+            ),
+            "invalid --transitions: 9: expected 1 to 4"
+        );
+        assert_eq!(
+            with_flags("raise `bootstrap` or `lookback_days`", "validate"),
+            "raise bootstrap or --lookback-days"
+        );
+        assert_eq!(with_flags("a `seed`", "journeys"), "a seed");
+        // The help's model list, written before the command line is defined.
+        for m in pathcredit::ModelName::ALL {
+            let shown = with_listed_flags(m.summary(), "attribute");
+            for word in flags_named(&shown) {
+                assert!(
+                    has_flag("attribute", word),
+                    "attribute has no {word}: {shown}"
+                );
+            }
         }
     }
 

@@ -6,7 +6,8 @@ use clap::Args;
 
 use pathcredit::bench_data::EventSynth;
 
-use crate::cli::output::{AtomicFile, commit_all, create_dir};
+use crate::cli::args::values::whole;
+use crate::cli::output::{AtomicFile, RunFiles, commit_all};
 
 /// Arguments of `generate-events`.
 #[derive(Debug, Args)]
@@ -20,22 +21,22 @@ use crate::cli::output::{AtomicFile, commit_all, create_dir};
 )]
 pub struct GenerateEventsArgs {
     /// People.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = whole::<usize>)]
     persons: usize,
     /// Channels.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = whole::<usize>)]
     channels: usize,
     /// Mean touches per person.
     #[arg(long, default_value_t = 8.0)]
     mean_touches: f64,
     /// Days the log spans from 2026-01-01.
-    #[arg(long, default_value_t = 120)]
+    #[arg(long, default_value_t = 120, value_parser = whole::<u32>)]
     days: u32,
     /// Share of people who log in.
     #[arg(long, default_value_t = 0.6)]
     login_rate: f64,
     /// Seed of the random stream.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = whole::<u64>)]
     seed: u64,
     /// Directory for events.csv and identities.csv (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -53,7 +54,13 @@ pub fn run(args: GenerateEventsArgs) -> anyhow::Result<()> {
         seed: args.seed,
     };
     synth.validate()?;
-    create_dir(&args.out_dir)?;
+    RunFiles::new()
+        .output_dir(
+            "--out-dir",
+            Some(&args.out_dir),
+            &["events.csv", "identities.csv"],
+        )
+        .prepare()?;
     let mut events = AtomicFile::create(&args.out_dir.join("events.csv"))?;
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let counts = synth.write(events.writer(), identities.writer())?;

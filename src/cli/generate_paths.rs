@@ -6,7 +6,8 @@ use clap::Args;
 
 use pathcredit::bench_data::PathSynth;
 
-use crate::cli::output::write_output;
+use crate::cli::args::values::whole;
+use crate::cli::output::{RunFiles, write_output};
 
 /// Arguments of `generate-paths`.
 #[derive(Debug, Args)]
@@ -18,22 +19,22 @@ use crate::cli::output::write_output;
 )]
 pub struct GeneratePathsArgs {
     /// Distinct paths.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = whole::<usize>)]
     rows: usize,
     /// Number of channels.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = whole::<usize>)]
     channels: usize,
     /// Mean path length.
     #[arg(long, default_value_t = 4.0)]
     mean_len: f64,
     /// Longest path.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = whole::<usize>)]
     max_len: usize,
     /// Mean journeys per distinct path.
     #[arg(long, default_value_t = 3.0)]
     mean_journeys: f64,
     /// Seed of the random stream.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = whole::<u64>)]
     seed: u64,
     /// Output file (`-` for stdout).
     #[arg(long, value_name = "FILE", default_value = "-")]
@@ -42,7 +43,7 @@ pub struct GeneratePathsArgs {
 
 /// Runs `generate-paths`.
 pub fn run(args: GeneratePathsArgs) -> anyhow::Result<()> {
-    crate::cli::output::prepare([args.out.as_path()])?;
+    RunFiles::new().output("--out", Some(&args.out)).prepare()?;
     let synth = PathSynth {
         paths: args.rows,
         channels: args.channels,

@@ -7,8 +7,8 @@ use clap::Args;
 
 use pathcredit::journeys::{BuildSummary, BuiltJourneys, BuiltPaths, build_journeys, build_paths};
 
-use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_input};
-use crate::cli::output::{Outputs, write_json, write_output};
+use crate::cli::args::{BuildArgs, ChannelArgs, ReadArgs, TransformArgs, open_fixed, open_input};
+use crate::cli::output::{Outputs, RunFiles, write_json, write_output};
 
 /// Arguments of `journeys`.
 #[derive(Debug, Args)]
@@ -63,17 +63,14 @@ pub struct JourneysArgs {
 
 /// Runs `journeys`.
 pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
-    crate::cli::output::prepare(
-        [
-            &args.journeys_out,
-            &args.paths_out,
-            &args.identities_out,
-            &args.build.summary_out,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|p| p.as_path()),
-    )?;
+    RunFiles::new()
+        .input("--events", Some(&args.events))
+        .input("--identities", args.identities.as_deref())
+        .output("--journeys-out", args.journeys_out.as_deref())
+        .output("--paths-out", args.paths_out.as_deref())
+        .output("--identities-out", args.identities_out.as_deref())
+        .output("--summary-out", args.build.summary_out.as_deref())
+        .prepare()?;
     let direct = args.channels.names();
     let transform = args.transform.transform(&direct);
     let params = args
@@ -83,7 +80,8 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
     transform.validate()?;
     let (mut events, events_name) = open_input(&args.events, quiet)?;
     let mut identities = match &args.identities {
-        Some(path) => Some(open_input(path, true)?),
+        // No flag remaps the identities' columns.
+        Some(path) => Some(open_fixed(path, true)?),
         None => None,
     };
     let identities = identities

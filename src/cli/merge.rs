@@ -8,7 +8,7 @@ use pathcredit::csv_input::{Records, open_file, read_header};
 use pathcredit::journeys::aggregates::{ShardSum, coalition_options, write_coalitions};
 use pathcredit::journeys::{PathReadOptions, PathTable, TransitionCounts};
 
-use crate::cli::output::write_output;
+use crate::cli::output::{RunFiles, write_output};
 
 /// Arguments of `merge`.
 #[derive(Debug, Args)]
@@ -56,14 +56,17 @@ fn kind_of(path: &std::path::Path) -> anyhow::Result<Kind> {
         anyhow::bail!(
             "{}: not a path summary (path,...), transition counts (from_state,to_state,...) or coalitions (channels,...); its header is: {}",
             path.display(),
-            header.join(",")
+            pathcredit::error::header_list(&header)
         )
     })
 }
 
 /// Runs `merge`.
 pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
-    crate::cli::output::prepare([args.out.as_path()])?;
+    RunFiles::new()
+        .inputs("shard", &args.shards)
+        .output("--out", Some(&args.out))
+        .prepare()?;
     let kind = kind_of(&args.shards[0])?;
     for shard in &args.shards[1..] {
         if kind_of(shard)? != kind {

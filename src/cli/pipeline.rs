@@ -9,6 +9,7 @@ use pathcredit::{Error, ModelName, ReadReport};
 use crate::cli::args::{BuildArgs, ChannelArgs, InputArgs, ModelArgs, TransformArgs};
 use crate::cli::flags::with_flags;
 use crate::cli::journeys::print_build;
+use crate::cli::output::RunFiles;
 
 /// The flags that say what to read and which models to run.
 #[derive(Debug, Args)]
@@ -26,6 +27,20 @@ pub struct PipelineArgs {
 }
 
 impl PipelineArgs {
+    /// Adds the files these flags name: every input, and the build summary.
+    pub fn files<'a>(&'a self, files: RunFiles<'a>) -> RunFiles<'a> {
+        let input = &self.input;
+        files
+            .input("--paths", input.paths.as_deref())
+            .input("--journeys", input.journeys.as_deref())
+            .input("--events", input.events.as_deref())
+            .input("--identities", input.identities.as_deref())
+            .input("--transitions", input.transitions.as_deref())
+            .input("--coalitions", input.coalitions.as_deref())
+            .input("--lift-tests", self.models.lift_tests.as_deref())
+            .output("--summary-out", self.build.summary_out.as_deref())
+    }
+
     /// The run the flags describe (files opened, nothing read), with `bootstrap`
     /// replicates and details when `with_details`.
     pub fn spec(
@@ -38,6 +53,9 @@ impl PipelineArgs {
         let transform = self.transform.transform(&direct);
         let settings = self.models.settings(direct.clone(), transform)?;
         let params = self.build.params(direct, self.input.read_options()?);
+        // The journey flags are checked whatever the input, so a value out of range is
+        // refused rather than silently unused.
+        params.validate()?;
         // Every flag is checked, with the input's options, before the input is opened.
         let unopened = self.input.source(params.clone(), quiet, false)?;
         let mut spec = RunSpec::new(unopened)

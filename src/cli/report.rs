@@ -8,12 +8,12 @@ use clap::Args;
 use pathcredit::csv_input::{Records, open_file};
 use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::models::{MarkovDetails, ModelName};
-use pathcredit::report::{Document, render_html, render_markdown, report_tables};
+use pathcredit::report::{Document, REPORT_FILES, render_html, render_markdown, report_tables};
 use pathcredit::run::matched::matched_evidence;
 
 use crate::cli::args::{BootstrapArgs, BudgetArgs};
 use crate::cli::flags::{choice, with_flags};
-use crate::cli::output::{Outputs, create_dir};
+use crate::cli::output::{Outputs, RunFiles, create_dir};
 use crate::cli::pipeline::PipelineArgs;
 
 /// Arguments of `report`.
@@ -67,15 +67,17 @@ pub struct ReportArgs {
 /// Runs `report`.
 pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     args.pipeline.input.refuse_aggregates("report")?;
-    crate::cli::output::prepare(
-        [&args.markdown, &args.html]
-            .into_iter()
-            .flatten()
-            .map(|p| p.as_path()),
-    )?;
     if args.markdown.is_none() && args.html.is_none() && args.out_dir.is_none() {
         anyhow::bail!("nothing to write: give --markdown FILE, --html FILE and/or --out-dir DIR");
     }
+    args.pipeline
+        .files(RunFiles::new())
+        .input("--spend", args.budget.spend.as_deref())
+        .input("--accuracy", args.accuracy.as_deref())
+        .output("--markdown", args.markdown.as_deref())
+        .output("--html", args.html.as_deref())
+        .output_dir("--out-dir", args.out_dir.as_deref(), &REPORT_FILES)
+        .prepare()?;
     let params = args.budget.params()?;
     let read = args.pipeline.input.read_options()?;
     let accuracy = match &args.accuracy {

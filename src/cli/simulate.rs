@@ -8,9 +8,19 @@ use pathcredit::simulate::{
     HazardForm, SCENARIOS, Scenario, SimParams, write_experiments, write_truth,
 };
 
+use crate::cli::args::values::whole;
 use crate::cli::flags::choice;
 
-use crate::cli::output::{AtomicFile, commit_all, create_dir};
+use crate::cli::output::{AtomicFile, RunFiles, commit_all};
+
+/// The files `simulate` writes into its directory.
+const SIMULATED_FILES: [&str; 5] = [
+    "events.csv",
+    "identities.csv",
+    "spend.csv",
+    "truth.csv",
+    "experiments.csv",
+];
 
 /// Arguments of `simulate`.
 #[derive(Debug, Args)]
@@ -20,16 +30,16 @@ use crate::cli::output::{AtomicFile, commit_all, create_dir};
 )]
 pub struct SimulateArgs {
     /// People to simulate (accounts with --scenario b2b).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, value_parser = whole::<usize>)]
     users: usize,
     /// Paid channels.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = whole::<usize>)]
     channels: usize,
     /// Scenario preset.
     #[arg(long, default_value = "targeting", value_parser = SCENARIOS.map(|s| s.0))]
     scenario: String,
     /// Days simulated from 2026-01-01.
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<u32>)]
     days: Option<u32>,
     /// Channels measured by a randomised holdout experiment (a seeded share of people
     /// never sees the channel); written to DIR/experiments.csv as lift tests.
@@ -43,7 +53,7 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     holdout_share: f64,
     /// Seed of every random draw.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 7, value_parser = whole::<u64>)]
     seed: u64,
     /// The most memory the simulation may take, e.g. 8G; default: the memory available
     /// on this machine. A run whose day-by-day draws need more is refused up front.
@@ -86,7 +96,9 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     };
     params.validate()?;
     params.check_memory(args.memory_limit)?;
-    create_dir(&args.out_dir)?;
+    RunFiles::new()
+        .output_dir("--out-dir", Some(&args.out_dir), &SIMULATED_FILES)
+        .prepare()?;
     let mut events = AtomicFile::create(&args.out_dir.join("events.csv"))?;
     let mut identities = AtomicFile::create(&args.out_dir.join("identities.csv"))?;
     let mut spend = AtomicFile::create(&args.out_dir.join("spend.csv"))?;

@@ -7,9 +7,10 @@ use clap::Args;
 use pathcredit::csv_input::{ColumnMap, ReadOptions};
 use pathcredit::sql::{Dialect, SqlSpec, TimestampKind, journeys_script};
 
+use crate::cli::args::values::whole;
 use crate::cli::args::{BuildArgs, ChannelArgs, TransformArgs};
 use crate::cli::flags::choice;
-use crate::cli::output::write_output;
+use crate::cli::output::{RunFiles, write_output};
 
 /// Arguments of `sql`.
 #[derive(Debug, Args)]
@@ -71,11 +72,11 @@ pub struct SqlArgs {
 
     /// Rounds of identity stitching (label propagation with pointer jumping); the SQL
     /// fails if they were not enough.
-    #[arg(long, value_name = "N", default_value_t = 16)]
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = whole::<usize>)]
     stitch_rounds: usize,
 
     /// Also count order-K transitions (<prefix>transitions), for `attribute --transitions`.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = whole::<usize>)]
     transitions: Option<usize>,
 
     /// Also count journeys per channel set (<prefix>coalitions), for `attribute --coalitions`.
@@ -107,7 +108,7 @@ pub struct SqlArgs {
 
 /// Runs `sql`.
 pub fn run(args: SqlArgs) -> anyhow::Result<()> {
-    crate::cli::output::prepare([args.out.as_path()])?;
+    RunFiles::new().output("--out", Some(&args.out)).prepare()?;
     if args.build.summary_out.is_some() {
         anyhow::bail!(
             "--summary-out: the SQL builds no summary; the engine's row counts are its own"

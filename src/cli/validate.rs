@@ -15,7 +15,7 @@ use pathcredit::{ColumnMap, ReadOptions};
 
 use crate::cli::args::OutputArgs;
 use crate::cli::flags::with_flags;
-use crate::cli::output::{write_json, write_output};
+use crate::cli::output::{RunFiles, write_json, write_output};
 use crate::cli::pipeline::PipelineArgs;
 
 /// Arguments of `validate`.
@@ -50,6 +50,11 @@ pub struct ValidateArgs {
 pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
     args.pipeline.input.refuse_aggregates("validate")?;
     args.output.check()?;
+    args.pipeline
+        .files(RunFiles::new())
+        .input("--report", Some(&args.report))
+        .output("--out", Some(&args.output.out))
+        .prepare()?;
     crosscheck_model(args.pipeline.models.model_names().as_deref())?;
     let opts = ReadOptions::default().columns(ColumnMap::parse_pairs(&args.report_columns)?);
     opts.columns

@@ -7,6 +7,7 @@
 //! [`ReadOptions::skip_bad_rows`] a bad row is skipped and counted by reason in the
 //! [`ReadReport`] instead.
 
+mod columns;
 mod decimal;
 mod lines;
 pub(crate) mod parallel;
@@ -20,7 +21,7 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::param::Param;
+pub use columns::ColumnMap;
 pub use lines::{MAX_LINE_BYTES, MAX_RECORD_LINES};
 pub(crate) use source::{At, CsvSource, Row};
 pub use table::Table;
@@ -66,89 +67,6 @@ impl ReadOptions {
     pub fn columns(mut self, columns: ColumnMap) -> Self {
         self.columns = columns;
         self
-    }
-}
-
-/// Remapping of default column names to the headers a file actually uses, e.g.
-/// `path → transformed_path` to read Fractribution's path summaries.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ColumnMap {
-    map: BTreeMap<String, String>,
-}
-
-impl ColumnMap {
-    /// An empty map (every column under its default name).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Reads the column `default` from the header `header`.
-    pub fn set(mut self, default: impl Into<String>, header: impl Into<String>) -> Self {
-        self.map.insert(default.into(), header.into());
-        self
-    }
-
-    /// Adds (and overrides with) every remapping of `other`.
-    pub fn extend(&mut self, other: ColumnMap) {
-        self.map.extend(other.map);
-    }
-
-    /// Parses `NAME=HEADER` pairs.
-    pub fn parse_pairs<I, S>(pairs: I) -> Result<Self>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let mut map = Self::new();
-        for pair in pairs {
-            let pair = pair.as_ref();
-            let Some((name, header)) = pair.split_once('=') else {
-                return Err(Error::param(
-                    Param::Columns,
-                    format!("`{pair}`: expected NAME=HEADER, e.g. path=transformed_path"),
-                ));
-            };
-            let (name, header) = (name.trim(), header.trim());
-            if name.is_empty() || header.is_empty() {
-                return Err(Error::param(
-                    Param::Columns,
-                    format!("`{pair}`: both NAME and HEADER must be non-empty"),
-                ));
-            }
-            map = map.set(name, header);
-        }
-        Ok(map)
-    }
-
-    /// The header to look for in place of `default`.
-    pub fn header<'a>(&'a self, default: &'a str) -> &'a str {
-        self.map.get(default).map_or(default, String::as_str)
-    }
-
-    /// Fails if a remapped name is none of `known` (a typo would otherwise be silent).
-    pub fn check_known(&self, what: &str, known: &[&str]) -> Result<()> {
-        for name in self.map.keys() {
-            if !known.contains(&name.as_str()) {
-                return Err(Error::param(
-                    Param::Columns,
-                    format!(
-                        "`{name}` is not a column of the {what} file; its columns are: {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// Every remapping, `(name, header)`, sorted by name.
-    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.map.iter().map(|(n, h)| (n.as_str(), h.as_str()))
-    }
-
-    /// True when nothing is remapped.
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
     }
 }
 
@@ -265,38 +183,5 @@ impl ReadReport {
             line += &format!(", {} skipped ({})", self.rows_skipped, reasons.join(", "));
         }
         line
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn column_map_parses_pairs_and_rejects_garbage() {
-        let map =
-            ColumnMap::parse_pairs(["path=transformed_path", " total_null = non_conversions "])
-                .unwrap();
-        assert_eq!(map.header("path"), "transformed_path");
-        assert_eq!(map.header("total_null"), "non_conversions");
-        assert_eq!(map.header("other"), "other");
-        assert!(ColumnMap::parse_pairs(["path"]).is_err());
-        assert!(ColumnMap::parse_pairs(["=x"]).is_err());
-        let err = map.check_known("paths", &["path"]).unwrap_err().to_string();
-        assert!(err.contains("total_null"), "{err}");
-    }
-
-    #[test]
-    fn missing_column_lists_the_header() {
-        let src =
-            CsvSource::open(Records::csv("a,b\n1,2\n".as_bytes()), "x.csv", &["path"]).unwrap();
-        let err = src
-            .required("path", &ColumnMap::new())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("x.csv") && err.contains("`path`") && err.contains("a, b"),
-            "{err}"
-        );
     }
 }

@@ -12,12 +12,15 @@ use crate::csv_input::trim;
 use crate::error::{Error, Location, Result};
 use crate::time::{Millis, TIMESTAMP_EXPECTED, parse_timestamp};
 
-use super::ColumnMap;
+use super::columns::Roles;
 
 /// An input with its header read: a CSV stream or a table.
 pub(crate) struct CsvSource<'a> {
-    name: String,
-    headers: Vec<String>,
+    pub(super) name: String,
+    pub(super) headers: Vec<String>,
+    /// The columns the reader reads, by their default names, and those it looked up
+    /// so far with the header each reads ([`CsvSource::optional`]).
+    pub(super) roles: Roles,
     inner: Inner<'a>,
 }
 
@@ -42,7 +45,9 @@ enum Inner<'a> {
 
 impl<'a> CsvSource<'a> {
     /// Opens records of either kind and reads their header. `expected` lists the
-    /// default column names, for the message about an empty input.
+    /// default column names, for the message about an empty input (and, with every
+    /// column looked up later, for [`CsvSource::optional`]'s check that no two columns
+    /// read one header).
     pub fn open(records: Records<'a>, name: &str, expected: &[&str]) -> Result<Self> {
         match records {
             Records::Csv(input) => Self::open_csv(input, name, expected),
@@ -81,6 +86,7 @@ impl<'a> CsvSource<'a> {
         Ok(Self {
             name: name.to_string(),
             headers,
+            roles: Roles::new(expected),
             inner: Inner::Csv {
                 reader,
                 record: csv::ByteRecord::new(),
@@ -104,6 +110,7 @@ impl<'a> CsvSource<'a> {
         Self {
             name: name.to_string(),
             headers,
+            roles: Roles::default(),
             inner: Inner::Csv {
                 reader,
                 record: csv::ByteRecord::new(),
@@ -120,6 +127,7 @@ impl<'a> CsvSource<'a> {
         Self {
             name: name.to_string(),
             headers,
+            roles: Roles::default(),
             inner: Inner::Plain(PlainLines {
                 bytes,
                 text: std::str::from_utf8(bytes).ok(),
@@ -130,6 +138,11 @@ impl<'a> CsvSource<'a> {
                 ends: Vec::new(),
             }),
         }
+    }
+
+    /// True when the source is an in-memory table (its rows are counted, not lines).
+    pub(super) fn is_table(&self) -> bool {
+        matches!(self.inner, Inner::Table { .. })
     }
 
     /// The header's column names (trimmed).
@@ -169,6 +182,7 @@ impl<'a> CsvSource<'a> {
         Ok(Self {
             name: name.to_string(),
             headers,
+            roles: Roles::new(expected),
             inner: Inner::Table {
                 table,
                 batch: 0,
@@ -177,55 +191,6 @@ impl<'a> CsvSource<'a> {
                 cells,
             },
         })
-    }
-
-    /// The index of column `default` (under its remapped header), if present; an error
-    /// when the header names it twice (which one is meant cannot be known).
-    pub fn optional(&self, default: &str, columns: &ColumnMap) -> Result<Option<usize>> {
-        let header = columns.header(default);
-        let mut at = self
-            .headers
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| *h == header)
-            .map(|(i, _)| i);
-        let first = at.next();
-        if let (Some(a), Some(b)) = (first, at.next()) {
-            return Err(Error::bad_value(
-                self.header_location(b + 1, header),
-                format!(
-                    "the header names `{header}` twice (columns {} and {}); rename or remove one",
-                    a + 1,
-                    b + 1
-                ),
-            ));
-        }
-        Ok(first)
-    }
-
-    fn header_location(&self, column: usize, header: &str) -> Location {
-        match self.inner {
-            Inner::Csv { .. } | Inner::Plain(_) => {
-                Location::line(&self.name, 1, Some(column), Some(header.to_string()))
-            }
-            Inner::Table { .. } => Location {
-                file: self.name.clone(),
-                line: 0,
-                row: None,
-                column: Some(column),
-                column_name: Some(header.to_string()),
-            },
-        }
-    }
-
-    /// The index of a required column, or an error listing the columns found.
-    pub fn required(&self, default: &str, columns: &ColumnMap) -> Result<usize> {
-        self.optional(default, columns)?
-            .ok_or_else(|| Error::MissingColumn {
-                file: self.name.clone(),
-                column: columns.header(default).to_string(),
-                found: self.headers.join(", "),
-            })
     }
 
     /// The next data row, or `None` at the end of the input.

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::credit::Credit;
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::models::{self, ModelName};
 use crate::param::Param;
 use crate::run::RunResult;
@@ -83,7 +83,21 @@ pub fn read_report_records(
         }
     }
     read.check_usable()?;
+    if totals[0] <= 0.0 {
+        return Err(zero_total(name, src.headers(), conv));
+    }
     Ok(ExternalReport { channels, read })
+}
+
+/// The error of a report whose conversions (column `conv`) sum to 0: every difference
+/// would be a share of nothing, so there is nothing to check.
+fn zero_total(name: &str, headers: &[String], conv: usize) -> Error {
+    let header = headers.get(conv).cloned();
+    Error::bad_value(
+        Location::line(name, 0, Some(conv + 1), header),
+        "every row has 0 conversions, so the report's total is 0 and a difference cannot be \
+         a share of it; expected a report with conversions (is this the right column?)",
+    )
 }
 
 /// One channel of the check.

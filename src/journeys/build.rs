@@ -132,13 +132,19 @@ impl JourneyParams {
     /// Checks the parameters before any input is read.
     pub fn validate(&self) -> Result<()> {
         if self.lookback.is_some_and(|l| l < 0) {
-            return Err(Error::param(Param::LookbackDays, "must not be negative"));
+            return Err(Error::param(
+                Param::LookbackDays,
+                "must not be negative; expected a number of days of 0 or more, or `none` (no limit)",
+            ));
         }
         if self.lookback_steps == Some(0) {
             return Err(Error::param(Param::LookbackSteps, "must be at least 1"));
         }
         if self.censor.flatten().is_some_and(|c| c < 0) {
-            return Err(Error::param(Param::CensorDays, "must not be negative"));
+            return Err(Error::param(
+                Param::CensorDays,
+                "must not be negative; expected a number of days of 0 or more, or `none`",
+            ));
         }
         if self.session_gap <= 0 {
             return Err(Error::param(

@@ -3,8 +3,10 @@
 //! Format (ChannelAttribution's): `path,total_conversions,total_conversion_value,total_null`,
 //! the path's channels separated by `>` with surrounding spaces trimmed (`a > b > c`).
 //! `path` and `total_conversions` are required; a missing value or null column counts
-//! as zero, and so does an empty cell in those two columns. Counts may be fractional
-//! and are kept exactly. Repeated paths add up.
+//! as zero, and so does an empty cell in those two columns. A row with no conversions
+//! has no value (a value there is an error: it would be credited to channels without a
+//! conversion behind it). Counts may be fractional and are kept exactly. Repeated paths
+//! add up.
 //!
 //! Other layouts are read by remapping columns; Fractribution's
 //! `transformed_path,conversions,non_conversions,revenue` is [`ColumnMap`] preset
@@ -191,6 +193,15 @@ impl InOrder for PathMerger {
     }
 }
 
+/// The message about a conversion value on a row with no conversions: the value
+/// would be credited to channels without any conversion behind it.
+pub(crate) fn value_without_conversions(value: &str) -> String {
+    format!(
+        "a conversion value of `{value}` on a row with no conversions; expected 0 or empty \
+         (value comes with conversions)"
+    )
+}
+
 impl PathTable {
     /// Reads a path summary from a file.
     pub fn read_csv_path(
@@ -250,6 +261,12 @@ impl PathTable {
                 Some(c) => row.non_negative(c, Some(0.0))?,
                 None => 0.0,
             };
+            if let Some(c) = value_col
+                && value > 0.0
+                && conversions == 0.0
+            {
+                return Err(row.error(c, value_without_conversions(row.str(c)?)));
+            }
             let nulls = match null_col {
                 Some(c) => row.non_negative(c, Some(0.0))?,
                 None => 0.0,

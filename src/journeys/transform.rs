@@ -15,7 +15,9 @@
 //! 4. `max_steps N`: keep the last N touches.
 //!
 //! Paths that become empty (every touch dropped) leave the table; their counts are
-//! returned so the caller reports them.
+//! returned so the caller reports them. Dropping every channel of the input (so no
+//! path is left at all) is refused: every number a model would give is then 0, and
+//! the models' own notes would name symptoms instead of the cause.
 
 use serde::Serialize;
 
@@ -121,7 +123,9 @@ impl PathTransform {
         let mut builder = PathTable::builder();
         let mut names: Vec<String> = Vec::new();
         let mut emptied = PathRowTotals::default();
+        let mut had_touches = false;
         for row in table.rows() {
+            had_touches |= !row.path.is_empty();
             steps.clear();
             steps.extend(
                 row.path
@@ -165,9 +169,47 @@ impl PathTransform {
             }));
             builder.push(&names, row.conversions, row.value, row.nulls);
         }
-        Ok((builder.finish(), emptied))
+        let out = builder.finish();
+        if out.is_empty() && had_touches {
+            return Err(self.dropped_everything(table, &emptied));
+        }
+        Ok((out, emptied))
+    }
+
+    /// The error of a transform that emptied every path of `table`: only dropping
+    /// channels can (direct touches stay on a path made only of them, and the other
+    /// steps keep at least one touch), so it names the dropped channels.
+    fn dropped_everything(&self, table: &PathTable, emptied: &PathRowTotals) -> Error {
+        let channels = table.channels();
+        let named: Vec<&str> = self
+            .drop_channels
+            .iter()
+            .filter(|n| channels.id(n).is_some())
+            .map(String::as_str)
+            .collect();
+        let shown = if named.len() > MAX_NAMED {
+            format!(
+                "{}, … ({} channels)",
+                named[..MAX_NAMED].join(", "),
+                named.len()
+            )
+        } else {
+            named.join(", ")
+        };
+        Error::param(
+            Param::DropChannel,
+            format!(
+                "it drops every channel of the input ({shown}), so every path is empty and \
+                 nothing is left to attribute ({} paths with {} conversions and {} nulls); \
+                 drop fewer channels",
+                emptied.rows, emptied.conversions, emptied.nulls
+            ),
+        )
     }
 }
+
+/// The most dropped channels an error names one by one.
+const MAX_NAMED: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -234,11 +276,37 @@ mod tests {
         };
         assert_eq!(apply(&t, &["direct", "B", "A", "direct"]), "A");
         assert_eq!(apply(&t, &["direct", "direct"]), "direct > direct");
-        let (out, emptied) = t.apply(&one(&["B", "B"])).unwrap();
-        assert!(out.is_empty());
+        let mut b = PathTable::builder();
+        b.push(&["B", "B"], 1.0, 10.0, 2.0);
+        b.push(&["A"], 0.0, 0.0, 1.0);
+        let (out, emptied) = t.apply(&b.finish()).unwrap();
+        assert_eq!(out.len(), 1);
         assert_eq!(emptied.rows, 1);
         assert_eq!(emptied.conversions, 1.0);
         assert_eq!(emptied.nulls, 2.0);
+    }
+
+    /// Issue 31, item 18: dropping every channel is one error naming the cause, not an
+    /// empty table whose models then say P(conversion) = 0 and "every path converts".
+    #[test]
+    fn dropping_every_channel_is_refused_naming_the_channels() {
+        let t = PathTransform {
+            drop_channels: vec!["B".into(), "A".into(), "Z".into()],
+            ..kind(TransformKind::None)
+        };
+        let mut b = PathTable::builder();
+        b.push(&["B", "A"], 1.0, 10.0, 2.0);
+        b.push(&["A"], 0.0, 0.0, 1.0);
+        let err = t.apply(&b.finish()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid drop_channel: it drops every channel of the input (B, A), so every path \
+             is empty and nothing is left to attribute (2 paths with 1 conversions and 3 \
+             nulls); drop fewer channels"
+        );
+        // A table with no touches to begin with is not the transform's doing.
+        let (out, _) = t.apply(&PathTable::default()).unwrap();
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -160,7 +160,9 @@ fn run_models(
     };
     let mut runs = Vec::with_capacity(models.len());
     let mut left_out = Vec::new();
-    for m in models {
+    let total = models.len() as u64;
+    for (done, m) in models.into_iter().enumerate() {
+        crate::progress::tick("models fitted", done as u64, total);
         let fit = (m.info().run)(&context).and_then(|fit| {
             fit.credit.check_finite()?;
             Ok(fit)
@@ -198,5 +200,6 @@ fn run_models(
             details: fit.details,
         });
     }
+    crate::progress::tick("models fitted", total, total);
     Ok((runs, left_out))
 }

@@ -3,6 +3,7 @@
 //! Renderers write to any [`Write`]; they never touch the filesystem (the CLI writes
 //! to a temporary file and renames it, so a failed run leaves no half-written output).
 
+mod colours;
 mod csv;
 pub mod document;
 mod html;
@@ -32,7 +33,7 @@ pub use self::document::{Document, Heatmap};
 pub use self::html::render_html;
 pub use self::json::{JsonRenderer, SCHEMA_VERSION};
 pub use self::markdown::render_markdown;
-pub use self::out_dir::report_tables;
+pub use self::out_dir::{REPORT_FILES, report_tables};
 pub use self::read::{read_credits, read_credits_records};
 pub use self::tables_md::MarkdownRenderer;
 

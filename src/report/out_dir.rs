@@ -13,7 +13,22 @@ use crate::report::rows::{comparison_rows, write_rows};
 use crate::report::{CreditReport, Document, Format};
 use crate::text::csv_for_spreadsheets;
 
-/// Every file of the report's output directory, by file name, rendered.
+/// The name of every file [`report_tables`] may write, so a front end can check the
+/// directory's files against the run's inputs before anything is computed.
+pub const REPORT_FILES: [&str; 9] = [
+    "credit.csv",
+    "comparison.csv",
+    "top_paths.csv",
+    "path_lengths.csv",
+    "time_to_conversion.csv",
+    "roi.csv",
+    "budget.csv",
+    "markov_transitions.csv",
+    "report.json",
+];
+
+/// Every file of the report's output directory, by file name (one of
+/// [`REPORT_FILES`]), rendered.
 pub fn report_tables(
     doc: &Document,
     inputs: &[ReadReport],
@@ -61,6 +76,7 @@ pub fn report_tables(
     let mut json = serde_json::to_vec_pretty(doc).map_err(|e| Error::Write(e.into()))?;
     json.push(b'\n');
     tables.push(("report.json", json));
+    debug_assert!(tables.iter().all(|(name, _)| REPORT_FILES.contains(name)));
     Ok(tables)
 }
 

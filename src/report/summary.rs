@@ -185,6 +185,15 @@ impl Summary {
                     .collect()
             })
             .unwrap_or_default();
+        // A lift test holds a channel's spend back: with a plan, only a channel that has
+        // spend can take one (direct or organic search cannot be switched off).
+        let spent = |channel: &str| {
+            plan.is_none_or(|p| {
+                p.rows
+                    .iter()
+                    .any(|r| r.channel == channel && r.current_spend > 0.0)
+            })
+        };
         // Each channel's marginal return now and at the recommended spend.
         let marginal: BTreeMap<&str, (Option<f64>, Option<f64>)> = plan
             .map(|p| {
@@ -380,7 +389,10 @@ impl Summary {
             if let Some(top) = rows
                 .iter()
                 .filter(|r| {
-                    r.channel != BASELINE && r.last_touch.is_some() && r.recommended.is_some()
+                    r.channel != BASELINE
+                        && r.last_touch.is_some()
+                        && r.recommended.is_some()
+                        && spent(&r.channel)
                 })
                 .max_by(|a, b| {
                     let d = |r: &SummaryRow| {
@@ -438,7 +450,7 @@ impl Summary {
             .rows
             .iter()
             .filter(|r| r.channel != BASELINE)
-            .filter(|r| plan.is_none() || plan_rows.contains_key(r.channel.as_str()))
+            .filter(|r| spent(&r.channel))
             .filter_map(|r| {
                 let d = r.models.get(lead)?.conversions - r.models.get(runner)?.conversions;
                 Some((r, d.abs()))

@@ -1,15 +1,8 @@
 //! Inline SVG charts for the HTML report, drawn from numbers alone (no script, no
 //! network): grouped bars with error bars, diverging bars, and a heatmap.
 
+use crate::report::colours::series_colour;
 use crate::report::numbers::fixed;
-
-/// Colours of series, in order: Paul Tol's "muted" scheme, nine colours distinct for
-/// colour-blind readers (Tol, "Colour schemes", SRON/EPS/TN/09-002, 2021); charts show
-/// at most five series, so no colour repeats.
-pub const PALETTE: [&str; 9] = [
-    "#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677", "#882255",
-    "#aa4499",
-];
 
 /// Escapes text for HTML and SVG: the markup characters as entities, and control and
 /// invisible characters shown as `\u{…}` ([`crate::text::escape_hidden`]).
@@ -136,7 +129,7 @@ pub fn grouped_bars(
                 y(v),
                 bar - 1.0,
                 top + plot_h - y(v),
-                PALETTE[si % PALETTE.len()],
+                series_colour(ser.name),
                 escape(ser.name),
                 escape(cat),
                 if as_percent {
@@ -167,10 +160,10 @@ pub fn grouped_bars(
             escape(cat)
         );
     }
-    for (si, (ser, (kx, ky))) in series.iter().zip(&keys).enumerate() {
+    for (ser, (kx, ky)) in series.iter().zip(&keys) {
         s += &format!(
             r##"<rect x="{kx:.1}" y="{ky:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{}</text>"##,
-            PALETTE[si % PALETTE.len()],
+            series_colour(ser.name),
             kx + 14.0,
             ky + 9.0,
             escape(ser.name)
@@ -225,7 +218,7 @@ pub fn horizontal_bars(
         };
         s += &format!(
             r##"<rect x="{kx:.1}" y="{ky:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{}{mark}</text>"##,
-            PALETTE[si % PALETTE.len()],
+            series_colour(ser.name),
             kx + 14.0,
             ky + 9.0,
             escape(ser.name)
@@ -264,7 +257,7 @@ pub fn horizontal_bars(
                 r#"<rect x="{left:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{} · {}: {}</title></rect>"#,
                 x(v) - left,
                 bar - 1.0,
-                PALETTE[si % PALETTE.len()],
+                series_colour(ser.name),
                 escape(ser.name),
                 escape(cat),
                 show(v)

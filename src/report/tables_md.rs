@@ -16,7 +16,7 @@ use crate::report::{CreditReport, Renderer};
 use crate::text::{markdown_cell, markdown_prose};
 
 /// Writes records as a Markdown table: the columns and values of their CSV
-/// ([`write_rows`]), in field order, numbers at full precision.
+/// ([`write_rows`]), in field order, floats with its fixed decimals.
 pub fn write_rows_markdown<T: Serialize>(rows: &[T], out: &mut dyn Write) -> Result<()> {
     let mut csv_bytes = Vec::new();
     write_rows(rows, &mut csv_bytes)?;
@@ -148,7 +148,7 @@ mod tests {
         write_rows_markdown(&rows, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "| zeta | alpha |\n|---|---|\n| a\\|b | 1.5 |\n| c |  |\n"
+            "| zeta | alpha |\n|---|---|\n| a\\|b | 1.500000 |\n| c |  |\n"
         );
     }
 }

@@ -89,7 +89,10 @@ pub fn matched_evidence(
     settings.self_controlled = settings.self_controlled.clone().intervals(false);
     let units = (profile.units as usize).clamp(1, MAX_UNITS);
     let mut worlds = Vec::new();
+    let total = MECHANISMS.len() as u64;
+    crate::progress::tick("matched worlds scored", 0, total);
     for (i, (mechanism, _)) in MECHANISMS.iter().enumerate() {
+        crate::progress::tick("matched worlds scored", i as u64, total);
         let world_seed = seed.wrapping_add(1 + i as u64);
         let (events, identities, summary) = simulate(&profile, mechanism, units, world_seed)?;
         let source = Source::events(
@@ -140,6 +143,7 @@ pub fn matched_evidence(
                 .collect(),
         });
     }
+    crate::progress::tick("matched worlds scored", total, total);
     if worlds.is_empty() {
         return Ok(None);
     }

@@ -227,6 +227,16 @@ fn name(i: usize) -> String {
 }
 
 impl Scenario {
+    /// Whether every effect is non-negative (lifts, upstream effects, synergies and the
+    /// organic lift): then removing channels can only lower a unit's hazard.
+    pub fn effects_non_negative(&self) -> bool {
+        self.channels
+            .iter()
+            .all(|c| c.lift >= 0.0 && c.upstream >= 0.0)
+            && self.synergy.iter().all(|s| s.2 >= 0.0)
+            && self.organic_lift >= 0.0
+    }
+
     /// Runs a randomised holdout experiment on the paid channel `name` (written as a
     /// lift test); an error names the scenario's paid channels when it has no such one.
     pub fn experiment_on(&mut self, name: &str) -> Result<()> {

@@ -126,12 +126,51 @@ def cases():
         yield "transitions", klass, (header + "\n" + rows).encode(), expected
 
 
+def value_cases():
+    """Issue 31, hardening item 3: a conversion value with no conversion behind it would
+    be credited to channels; every reader that takes a value refuses it, located. The
+    expected text is the whole message after the file name."""
+    no_conversions = ("a conversion value of `{}` on a row with no conversions; expected 0 or empty "
+                      "(value comes with conversions)")
+    paths = READERS["paths"][0]
+    yield "paths", "value_without_conversions", (paths + "\na > b,1,10,2\na > b,0,120.5,3\n").encode(), [
+        "line 3, column 3 (total_conversion_value): " + no_conversions.format("120.5")]
+    coalitions = "channels,total_conversions,total_conversion_value,total_null"
+    yield "coalitions", "value_without_conversions", (coalitions + "\na + b,1,10,2\na,0,5,1\n").encode(), [
+        "line 3, column 3 (total_conversion_value): " + no_conversions.format("5")]
+    journeys, good = READERS["journeys"][0], READERS["journeys"][1][0]
+    yield "journeys", "value_without_conversions", (
+        journeys + "\n" + good + "\nj2,u2,0,50,,2026-01-01T00:00:00Z,search\n").encode(), [
+        "line 3, column 4 (conversion_value): a non-converting journey has a conversion value; "
+        "expected empty or 0"]
+    transitions = "from_state,to_state,count,value\n(start),a,3,0\na,(conversion),1,10\n"
+    yield "transitions", "value_without_conversions", (transitions + "a,(conversion),0,5\n").encode(), [
+        "line 4, column 4 (value): " + no_conversions.format("5")]
+    yield "transitions", "value_on_null", (transitions + "a,(null),2,5\n").encode(), [
+        "line 4, column 4 (value): a value of `5` on a move into (null); value goes on moves into "
+        "(conversion), expected 0 or empty"]
+
+
+def message_cases():
+    """Issue 31, item 18: a message names the real cause and quotes a bounded excerpt.
+    A report whose conversions sum to 0 is refused (a difference cannot be a share of
+    it), and a missing column's message cuts a long header name."""
+    yield "report", "zero_total", b"channel,conversions,value\na,0,0\nb,0,0\n", [
+        "column 2 (conversions): every row has 0 conversions, so the report's total is 0 and a "
+        "difference cannot be a share of it; expected a report with conversions (is this the "
+        "right column?)"]
+    yield "paths", "huge_header", ("h" * 5000 + ",total_conversions\na,1\n").encode(), [
+        "missing required column `path`; the header has: " + "h" * 60
+        + "… (cut: the name is 5000 bytes long), total_conversions (remap a differently named "
+        "column with --col path=HEADER)"]
+
+
 def main():
     lines = ["# file\texpected text (every part must appear in the error)"]
     for name in os.listdir(HERE):
         if name.endswith(".csv"):
             os.remove(os.path.join(HERE, name))
-    for reader, klass, content, expected in cases():
+    for reader, klass, content, expected in list(cases()) + list(value_cases()) + list(message_cases()):
         name = f"{klass}.{reader}.csv"
         with open(os.path.join(HERE, name), "wb") as f:
             f.write(content)

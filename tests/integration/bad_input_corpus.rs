@@ -106,10 +106,21 @@ fn command(reader: &str, file: &Path, good: &Path, out: &Path) -> Vec<std::ffi::
             "--out".as_ref(),
             &o("credit.csv"),
         ]),
-        "transitions" | "coalitions" => push(&[
+        "transitions" => push(&[
             "attribute".as_ref(),
-            format!("--{reader}").as_ref(),
+            "--transitions".as_ref(),
             &f,
+            "--model".as_ref(),
+            "markov".as_ref(),
+            "--out".as_ref(),
+            &o("credit.csv"),
+        ]),
+        "coalitions" => push(&[
+            "attribute".as_ref(),
+            "--coalitions".as_ref(),
+            &f,
+            "--model".as_ref(),
+            "shapley".as_ref(),
             "--out".as_ref(),
             &o("credit.csv"),
         ]),

@@ -8,7 +8,7 @@ use pathcredit::ReadOptions;
 use pathcredit::journeys::{EventNames, JourneyLevel, JourneyParams, SharedDevices, TouchLevel};
 use pathcredit::time::Millis;
 
-use crate::cli::args::values::{DaysLimit, days, duration, timestamp};
+use crate::cli::args::values::{DaysLimit, days, duration, timestamp, whole};
 use crate::cli::flags::choice;
 
 /// Which channel names mean "direct".
@@ -52,7 +52,7 @@ pub struct BuildArgs {
     pub lookback_days: DaysLimit,
 
     /// Keep only the last N touches of each journey.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole::<usize>)]
     pub lookback_steps: Option<usize>,
 
     /// Leave out (and count as censored) non-converting journeys whose last touch is
@@ -65,7 +65,7 @@ pub struct BuildArgs {
     pub data_end: Option<Millis>,
 
     /// Inactivity that ends a session when events have no session_id.
-    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = duration, allow_hyphen_values = true)]
     pub session_gap: Millis,
 
     /// One touch per session (its first non-direct touch) or every touch event.

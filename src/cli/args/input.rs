@@ -45,14 +45,14 @@ impl ReadArgs {
 pub struct InputArgs {
     /// Order-k transition counts (from_state,to_state,count,value), as `pathcredit sql
     /// --transitions K` has an engine count them: the markov model, exactly, without the
-    /// path summary (attribute only).
+    /// path summary.
     #[arg(long, value_name = "FILE")]
     pub transitions: Option<PathBuf>,
 
     /// Journeys per set of distinct channels (channels,total_conversions,
     /// total_conversion_value,total_null; channels joined by `+`), as `pathcredit sql
     /// --coalitions` counts them: shapley (rate and simplified games), linear_unique and
-    /// influenced (attribute only).
+    /// influenced.
     #[arg(long, value_name = "FILE")]
     pub coalitions: Option<PathBuf>,
 
@@ -72,6 +72,7 @@ pub struct InputArgs {
     pub events: Option<PathBuf>,
 
     /// Identity edges CSV (anonymous_id,user_id) stitched into persons (with --events).
+    /// `-` reads stdin (when --events does not).
     #[arg(long, value_name = "FILE", requires = "events")]
     pub identities: Option<PathBuf>,
 
@@ -125,9 +126,18 @@ impl InputArgs {
                 Ok((Box::new(std::io::empty()), path.display().to_string()))
             }
         };
+        // The transitions and identities files' columns are fixed: no flag remaps them
+        // (`--col` names the events' columns, and refuses `anonymous_id`).
+        let open_fixed = |path: &Path, quiet: bool| -> anyhow::Result<(Box<dyn Read>, String)> {
+            if open {
+                open_fixed(path, quiet)
+            } else {
+                Ok((Box::new(std::io::empty()), path.display().to_string()))
+            }
+        };
         if let Some(events) = &self.events {
             let identities = match &self.identities {
-                Some(path) => Some(open_input(path, true)?),
+                Some(path) => Some(open_fixed(path, true)?),
                 None => None,
             };
             let (reader, name) = open_input(events, quiet)?;
@@ -138,7 +148,7 @@ impl InputArgs {
             return Ok(Source::journeys_csv(reader, name, read));
         }
         if let Some(path) = &self.transitions {
-            let (reader, name) = open_input(path, quiet)?;
+            let (reader, name) = open_fixed(path, quiet)?;
             return Ok(Source::TransitionsRecords {
                 records: pathcredit::csv_input::Records::Csv(reader),
                 name,
@@ -168,17 +178,23 @@ impl InputArgs {
 /// Files at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
-/// Opens a main input `path` (or stdin for `-`; its columns are remapped with `--col`)
-/// with its display name; a large file read on a terminal gets a progress bar (not
-/// with `quiet`).
+/// Opens a main input `path` (or stdin for `-`), whose columns `--col` remaps, with its
+/// display name; a large file read on a terminal gets a progress bar (not with
+/// `quiet`).
 pub fn open_input(path: &Path, quiet: bool) -> anyhow::Result<(Box<dyn Read>, String)> {
+    let (reader, name) = open_fixed(path, quiet)?;
+    crate::cli::flags::remappable_by(&name, "--col");
+    Ok((reader, name))
+}
+
+/// [`open_input`] for an input whose columns no flag remaps (a missing column's
+/// message then suggests no remapping).
+pub fn open_fixed(path: &Path, quiet: bool) -> anyhow::Result<(Box<dyn Read>, String)> {
     if path.as_os_str() == "-" {
-        crate::cli::flags::remappable_by("<stdin>", "--col");
         return Ok((Box::new(std::io::stdin().lock()), "<stdin>".to_string()));
     }
     let file = open_file(path)?;
     let name = path.display().to_string();
-    crate::cli::flags::remappable_by(&name, "--col");
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader = std::io::BufReader::with_capacity(1 << 17, file);
     if quiet || size < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {

@@ -12,7 +12,7 @@ use std::ffi::OsString;
 
 pub use budget::BudgetArgs;
 pub use build::{BuildArgs, ChannelArgs};
-pub use input::{InputArgs, ReadArgs, open_input};
+pub use input::{InputArgs, ReadArgs, open_fixed, open_input};
 pub use models::{BootstrapArgs, DetailsArgs, ModelArgs};
 pub use output::OutputArgs;
 pub use transform::TransformArgs;

@@ -10,8 +10,7 @@ use pathcredit::journeys::PathTransform;
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
 use pathcredit::models::self_controlled::{
-    IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing, parse_lag_choice,
-    parse_pre_choice, parse_smoothing, read_lift_tests,
+    IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing, read_lift_tests,
 };
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
@@ -21,7 +20,7 @@ use pathcredit::models::{
 use pathcredit::param::Param;
 use pathcredit::time::Millis;
 
-use crate::cli::args::values::{self, duration, timestamp, weights};
+use crate::cli::args::values::{self, duration, timestamp, weights, whole};
 use crate::cli::flags::choice;
 
 /// Which models run, with their parameters.
@@ -40,15 +39,15 @@ pub struct ModelArgs {
     pub level: Level,
 
     /// Half-life of time_decay: a number with a unit (ms, s, m, h, d, w), e.g. 7d, 36h.
-    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = duration, allow_hyphen_values = true)]
     pub half_life: Millis,
 
     /// First,middle,last weights of position_based (normalised to sum to 1).
-    #[arg(long, value_name = "F,M,L", default_value = "0.4,0.2,0.4", value_parser = weights(Param::PositionWeights))]
+    #[arg(long, value_name = "F,M,L", default_value = "0.4,0.2,0.4", value_parser = weights(Param::PositionWeights), allow_hyphen_values = true)]
     pub position_weights: PositionWeights,
 
     /// First,middle,last weights of the `custom` model (enables it).
-    #[arg(long, value_name = "F,M,L", value_parser = weights(Param::CustomWeights))]
+    #[arg(long, value_name = "F,M,L", value_parser = weights(Param::CustomWeights), allow_hyphen_values = true)]
     pub custom_weights: Option<PositionWeights>,
 
     /// Order of the markov chain: 1 to 4, or `auto` (fit 1..4 on a seeded split and
@@ -68,7 +67,7 @@ pub struct ModelArgs {
     /// The most states a markov chain may have: above it the fit is refused up front
     /// with the count (a higher order on many channels makes millions of states, each
     /// costing memory and work in every channel's removal).
-    #[arg(long, value_name = "N", default_value_t = pathcredit::models::markov::DEFAULT_MAX_STATES)]
+    #[arg(long, value_name = "N", default_value_t = pathcredit::models::markov::DEFAULT_MAX_STATES, value_parser = whole::<usize>)]
     pub markov_max_states: usize,
 
     /// The most work the markov model's removal solves may take, in transition visits
@@ -81,7 +80,7 @@ pub struct ModelArgs {
 
     /// Seed of every random choice (held-out splits, sampling, bootstrap); fixed by
     /// default, so runs are reproducible.
-    #[arg(long, value_name = "N", default_value_t = 42)]
+    #[arg(long, value_name = "N", default_value_t = 42, value_parser = whole::<u64>)]
     pub seed: u64,
 
     /// Game of the shapley model: `rate` (conversion rate of journeys whose channels lie
@@ -94,18 +93,18 @@ pub struct ModelArgs {
 
     /// Estimate the Shapley value from this many antithetic permutation pairs (with
     /// standard errors and Hoeffding intervals) instead of solving exactly.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole::<usize>)]
     pub shapley_samples: Option<usize>,
 
     /// Solve exactly up to this many channels (memory 2^n × 24 bytes at the peak:
     /// 805 MB at 25); beyond, sample. An exact solve that needs more memory than
     /// --memory-limit (default: what the machine has available) is refused up front.
-    #[arg(long, value_name = "N", default_value_t = 25)]
+    #[arg(long, value_name = "N", default_value_t = 25, value_parser = whole::<usize>)]
     pub shapley_exact_max: usize,
 
     /// The most memory a large exact solve (Shapley's coalition tables, a Markov
     /// chain) may take, e.g. 8G; default: the memory available on this machine.
-    #[arg(long, value_name = "SIZE", value_parser = values::size)]
+    #[arg(long, value_name = "SIZE", value_parser = values::size, allow_hyphen_values = true)]
     pub memory_limit: Option<u64>,
 
     /// Negative Shapley values in the credit: `clip` to 0 and renormalise the rest, or
@@ -119,7 +118,7 @@ pub struct ModelArgs {
     pub logistic_alpha: Option<f64>,
 
     /// Cross-validation folds for the logistic L2 strength.
-    #[arg(long, value_name = "K", default_value_t = 5)]
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = whole::<usize>)]
     pub logistic_folds: usize,
 
     /// Add pairwise channel-presence interactions to the logistic features.
@@ -134,7 +133,7 @@ pub struct ModelArgs {
 
     /// Refit the logistic model on this many seeded subsamples (Shao & Li 2011) and
     /// report the spread of coefficients and credit (interval columns with 2 or more).
-    #[arg(long, value_name = "B", default_value_t = 0)]
+    #[arg(long, value_name = "B", default_value_t = 0, value_parser = whole::<usize>)]
     pub logistic_bags: usize,
 
     /// Share of rows each bag sees.
@@ -156,24 +155,24 @@ pub struct ModelArgs {
     pub logistic_holdout: f64,
 
     /// Step of the self_controlled model's timelines (a duration, e.g. 1d, 12h).
-    #[arg(long, value_name = "DURATION", default_value = "1d", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", default_value = "1d", value_parser = duration, allow_hyphen_values = true)]
     pub hazard_step: Millis,
 
     /// Lag bins of the self_controlled model: `auto` (bins out to min(90 days, half the
     /// study span), pooled by a smoothness penalty chosen by held-out likelihood), or
     /// comma-separated steps and inclusive ranges such as 0,1-2,3-5,6-9,10-14,15-20,21-29.
-    #[arg(long, value_name = "BINS", default_value = "auto", value_parser = parse_lag_choice)]
+    #[arg(long, value_name = "BINS", default_value = "auto", value_parser = values::lag_choice)]
     pub hazard_lags: LagChoice,
 
     /// Pre-exposure bins of the self_controlled model, in steps before an exposure:
     /// `auto` (1-3, 4-10, 11-28 days), `none`, or ranges such as 1-3,4-10. A hazard
     /// already raised before a channel's exposures marks exposure that follows intent.
-    #[arg(long, value_name = "BINS", default_value = "auto", value_parser = parse_pre_choice)]
+    #[arg(long, value_name = "BINS", default_value = "auto", value_parser = values::pre_choice)]
     pub hazard_pre: PreChoice,
 
     /// Strength of the smoothness penalty over the self_controlled model's lag bins:
     /// `auto` (chosen by 3-fold held-out likelihood) or a number (0: none).
-    #[arg(long, value_name = "LAMBDA", default_value = "auto", value_parser = parse_smoothing)]
+    #[arg(long, value_name = "LAMBDA", default_value = "auto", value_parser = values::smoothing)]
     pub hazard_smoothing: Smoothing,
 
     /// How pre-exposure hazard enters self_controlled credit: `auto` (adjusted for the
@@ -185,7 +184,8 @@ pub struct ModelArgs {
 
     /// Channels the self_controlled model uses as time-varying controls, not credited:
     /// visits people make themselves (organic search, direct), which behaviour-triggered
-    /// channels (retargeting) follow.
+    /// channels (retargeting) follow; `auto`: every channel it leaves out (the direct
+    /// channels, organic_search, --hazard-ignore) as a control.
     #[arg(long, value_name = "CHANNELS", value_delimiter = ',')]
     pub hazard_controls: Vec<String>,
 
@@ -300,7 +300,7 @@ pub struct BootstrapArgs {
     /// Refit every model on this many bootstrap replicates (Poisson resampling of
     /// journeys or path rows, seeded by --seed) and write 95% percentile intervals into
     /// the credit's conversions_lo/conversions_hi columns.
-    #[arg(long, value_name = "B", default_value_t = 0)]
+    #[arg(long, value_name = "B", default_value_t = 0, value_parser = whole::<usize>)]
     pub bootstrap: usize,
 }
 
@@ -340,6 +340,23 @@ pub struct DetailsArgs {
 }
 
 impl DetailsArgs {
+    /// Adds the details files asked for to the run's outputs.
+    pub fn files<'a>(
+        &'a self,
+        files: crate::cli::output::RunFiles<'a>,
+    ) -> crate::cli::output::RunFiles<'a> {
+        files
+            .output("--markov-details", self.markov_details.as_deref())
+            .output("--markov-transitions", self.markov_transitions.as_deref())
+            .output("--shapley-details", self.shapley_details.as_deref())
+            .output("--logistic-details", self.logistic_details.as_deref())
+            .output(
+                "--logistic-features-out",
+                self.logistic_features_out.as_deref(),
+            )
+            .output("--details", self.details.as_deref())
+    }
+
     /// True when any details file is asked for.
     pub fn any(&self) -> bool {
         self.markov_details.is_some()

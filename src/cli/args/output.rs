@@ -32,7 +32,8 @@ impl OutputArgs {
 
     /// Checks the output before any work: an extension that names a format pathcredit
     /// does not write (`.parquet`, `.xlsx`) is an error unless `--format` says what to
-    /// write; the target's directory is created when missing.
+    /// write. (The target itself is checked with the run's other files, by
+    /// [`RunFiles::prepare`](crate::cli::output::RunFiles::prepare).)
     pub fn check(&self) -> anyhow::Result<()> {
         if self.format.is_none()
             && self.out.as_os_str() != "-"
@@ -46,6 +47,6 @@ impl OutputArgs {
                 self.out.display()
             );
         }
-        crate::cli::output::prepare([self.out.as_path()])
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@ use clap::Args;
 
 use pathcredit::journeys::{PathTransform, TransformKind};
 
+use crate::cli::args::values::whole;
 use crate::cli::flags::choice;
 
 /// Path transforms (applied in this order: drop channels, drop direct, transform, max steps).
@@ -17,7 +18,7 @@ pub struct TransformArgs {
     pub transform: TransformKind,
 
     /// Keep only the last N touches of each path.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole::<usize>)]
     pub max_steps: Option<usize>,
 
     /// Remove a channel from every path (repeatable; comma separated).

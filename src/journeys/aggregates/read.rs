@@ -7,6 +7,7 @@ use std::io::Read;
 use super::{CONVERSION, NULL, Problem, START, Target, TransitionCounts};
 use crate::csv_input::{At, ColumnMap, CsvSource, ReadReport, Records};
 use crate::error::{Error, Location, Result};
+use crate::journeys::path_csv::value_without_conversions;
 
 /// Where each move was first read, and which columns hold what.
 struct Places {
@@ -130,6 +131,23 @@ impl TransitionCounts {
                 return Err(row.error(from_col, format!("`{from}` has an empty channel name")));
             }
             let from_refs: Vec<&str> = from_names.iter().map(String::as_str).collect();
+            if let Some(c) = value_col
+                && value > 0.0
+                && (to == NULL || (to == CONVERSION && count == 0.0))
+            {
+                let text = row.str(c)?;
+                return Err(row.error(
+                    c,
+                    if to == NULL {
+                        format!(
+                            "a value of `{text}` on a move into (null); value goes on moves \
+                             into (conversion), expected 0 or empty"
+                        )
+                    } else {
+                        value_without_conversions(text)
+                    },
+                ));
+            }
             let key = match to {
                 CONVERSION | NULL => {
                     let target = if to == CONVERSION {
@@ -295,7 +313,7 @@ mod tests {
             ),
             (
                 "(start),a,1,0\na,(null),1,7\n",
-                "t.csv: line 3, column 4 (value): a value (7) on the move from `a` into `(null)`",
+                "t.csv: line 3, column 4 (value): a value of `7` on a move into (null); value goes on moves into (conversion), expected 0 or empty",
             ),
             (
                 "(start),a,1,0\na,(null),1,0\n(start),(conversion),3,30\n",

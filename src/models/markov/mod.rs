@@ -564,7 +564,11 @@ impl FittedMarkov {
             self.states,
             self.p_conversion()
         )];
-        if self.totals.nulls <= 0.0 {
+        if let Some(table) = &self.selection {
+            notes.push(select::explain(table));
+        }
+        // Without conversions there is nothing that "every path converts" could mean.
+        if self.totals.nulls <= 0.0 && self.totals.conversions > 0.0 {
             notes.push(
                 "WARNING: the input has no non-converting paths, so every path converts (P = 1) and the \
                  removal effects only measure how often channels appear; add total_null counts"

@@ -29,6 +29,7 @@ use crate::holdout::split::held_out_count;
 use crate::holdout::{Scored, auc, log_loss};
 use crate::journeys::PathTable;
 use crate::models::markov::chain::{Chain, MAX_ORDER, StateConvention};
+use crate::param::Param;
 
 /// Prior weight of the m-estimate.
 const PRIOR_WEIGHT: f64 = 1.0;
@@ -214,6 +215,41 @@ fn state_slots(
         slots = padded;
     }
     slots
+}
+
+/// Which order `markov_order auto` chose and why, in one sentence: the held-out
+/// log-loss of every order scored, and the orders left unscored (their chain would
+/// pass `markov_max_states`) or the lack of held-out journeys that made it order 1.
+pub(crate) fn explain(table: &[OrderScore]) -> String {
+    let chosen = best_order(table);
+    let auto = Param::MarkovOrder.mention();
+    let scored: Vec<String> = table
+        .iter()
+        .filter_map(|r| r.log_loss.map(|l| format!("order {}: {l:.4}", r.order)))
+        .collect();
+    let test = table.first().map_or(0.0, |r| r.test_journeys);
+    let mut text = if scored.is_empty() {
+        format!(
+            "{auto} auto chose order {chosen}: no held-out journey could be scored \
+             ({test} held out; {} share), so the lowest order",
+            Param::MarkovHoldout.mention()
+        )
+    } else {
+        format!(
+            "{auto} auto chose order {chosen}, the lowest held-out log-loss on {test} \
+             held-out journeys ({}; ties go to the lower order)",
+            scored.join(", ")
+        )
+    };
+    let last = table.last().map_or(0, |r| r.order);
+    if last < MAX_ORDER {
+        text += &format!(
+            "; orders {} to {MAX_ORDER} were not scored: their chains would pass {}",
+            last + 1,
+            Param::MarkovMaxStates.mention()
+        );
+    }
+    text
 }
 
 /// The order with the lowest held-out log-loss (the lower order on ties; order 1 when

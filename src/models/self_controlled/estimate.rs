@@ -236,8 +236,9 @@ impl SelfControlledParams {
     }
 
     /// Exposure and control channels: every channel of the data but the ignored ones;
-    /// controls are the named ones that occur.
+    /// controls are the named ones that occur, or with `auto` the ignored ones.
     fn roles(&self, timelines: &Timelines) -> Roles {
+        let auto = self.auto_controls();
         let mut roles = Roles {
             exposures: Vec::new(),
             controls: Vec::new(),
@@ -245,10 +246,11 @@ impl SelfControlledParams {
         };
         for (id, name) in timelines.channels.names().enumerate() {
             let entry = (id as u32, name.to_string());
-            if self.controls.iter().any(|c| c.trim() == name) {
+            let ignored = self.ignore.iter().any(|c| c.trim() == name);
+            if (auto && ignored) || (!auto && self.controls.iter().any(|c| c.trim() == name)) {
                 roles.visits.push(entry.0);
                 roles.controls.push(entry);
-            } else if self.ignore.iter().any(|c| c.trim() == name) {
+            } else if ignored {
                 roles.visits.push(entry.0);
             } else {
                 roles.exposures.push(entry);

@@ -152,6 +152,8 @@ pub fn choose_smoothing(
         return (0.0, Vec::new());
     }
     let mut held_out = [0.0; GRID.len()];
+    let fits = (FOLDS * GRID.len()) as u64;
+    crate::progress::tick("self_controlled smoothing fits", 0, fits);
     for fold in 0..FOLDS {
         let train = Data::subset(design, |i| fold_of(i, seed) != fold);
         let test = Data::subset(design, |i| fold_of(i, seed) == fold);
@@ -172,6 +174,11 @@ pub fn choose_smoothing(
             );
             held_out[g] += log_likelihood(&test, &solution.theta, &solution.log_baseline);
             start = Some(point(&solution));
+            crate::progress::tick(
+                "self_controlled smoothing fits",
+                (fold * GRID.len() + g + 1) as u64,
+                fits,
+            );
         }
     }
     let scores: Vec<SmoothingScore> = GRID

@@ -58,8 +58,9 @@ pub use intent::PreExposure;
 pub use lags::SmoothingScore;
 pub use lift::{LiftTest, read_lift_tests, read_lift_tests_records, resolve_lift_tests};
 pub use params::{
-    CLASSIC_LAGS, DEFAULT_IGNORED, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams,
-    Smoothing, parse_lag_bins, parse_lag_choice, parse_pre_choice, parse_smoothing,
+    AUTO_CONTROLS, CLASSIC_LAGS, DEFAULT_IGNORED, IntentAdjustment, LagChoice, PreChoice,
+    SelfControlledParams, Smoothing, parse_lag_bins, parse_lag_choice, parse_pre_choice,
+    parse_smoothing,
 };
 pub use report::{ChannelTest, HazardCoefficient, LiftTestFit, SelfControlledDetails};
 

@@ -78,6 +78,10 @@ pub struct SelfControlledParams {
 /// (measured: targeting TV 0.035 left out, 0.098 as exposures, 0.141 as controls).
 pub const DEFAULT_IGNORED: [&str; 1] = ["organic_search"];
 
+/// The controls value that makes every left-out channel a control
+/// ([`SelfControlledParams::controls`]).
+pub const AUTO_CONTROLS: &str = "auto";
+
 /// The fixed lag bins of earlier versions, in days (`--hazard-lags` may name them).
 pub const CLASSIC_LAGS: [(i32, i32); 7] =
     [(0, 0), (1, 2), (3, 5), (6, 9), (10, 14), (15, 20), (21, 29)];
@@ -154,7 +158,10 @@ impl SelfControlledParams {
         self
     }
 
-    /// Channels used as time-varying controls (not credited).
+    /// Channels used as time-varying controls (not credited). The single name
+    /// [`AUTO_CONTROLS`] (`auto`) makes every left-out channel a control instead (the
+    /// direct channels, organic search and any [`ignore`](Self::ignore)d one: the
+    /// visits people make themselves, which mark being in market).
     pub fn controls(mut self, controls: Vec<String>) -> Self {
         self.controls = controls;
         self
@@ -214,6 +221,11 @@ impl SelfControlledParams {
         &self.controls
     }
 
+    /// Whether every left-out channel is a control (`controls` is `["auto"]`).
+    pub fn auto_controls(&self) -> bool {
+        matches!(self.controls.as_slice(), [one] if one.trim() == AUTO_CONTROLS)
+    }
+
     /// The channels left out.
     pub fn ignored_channels(&self) -> &[String] {
         &self.ignore
@@ -245,6 +257,13 @@ impl SelfControlledParams {
             return Err(Error::param(
                 Param::HazardControls,
                 format!("`{c}`: empty channel name"),
+            ));
+        }
+        if self.controls.len() > 1 && self.controls.iter().any(|c| c.trim() == AUTO_CONTROLS) {
+            return Err(Error::param(
+                Param::HazardControls,
+                "`auto` stands alone (every left-out channel as a control); name channels \
+                 without it",
             ));
         }
         if let (Some(a), Some(b)) = (self.study_start, self.study_end)

@@ -291,3 +291,27 @@ fn relative_lifts_are_read_and_resolved_against_the_exposed_conversions() {
         .to_string();
     assert!(err.contains("line 2, column 2"), "{err}");
 }
+
+/// `auto` controls make every left-out channel a control: the same fit as naming them,
+/// reported in the details; without it a left-out channel is neither control nor
+/// exposure; `auto` beside a channel name is refused.
+#[test]
+fn auto_controls_are_the_left_out_channels() {
+    let t = simulated(5, 1500, &[1.0, 0.4, 0.5, 0.2]);
+    let base = classic(vec![(0, 0), (1, 2)]).ignore(vec!["b".into()]);
+    let auto = base
+        .clone()
+        .controls(vec![AUTO_CONTROLS.into()])
+        .fit(&t)
+        .unwrap();
+    let named = base.clone().controls(vec!["b".into()]).fit(&t).unwrap();
+    let left_out = base.clone().fit(&t).unwrap();
+    assert_eq!(auto.details().controls, vec!["b".to_string()]);
+    assert!(left_out.details().controls.is_empty());
+    assert_eq!(auto.coefficients(), named.coefficients());
+    assert_ne!(auto.coefficients(), left_out.coefficients());
+    let mixed = base
+        .controls(vec![AUTO_CONTROLS.into(), "b".into()])
+        .fit(&t);
+    assert!(mixed.unwrap_err().to_string().contains("stands alone"));
+}
