@@ -46,7 +46,7 @@ TRANSITIONS = [
     ("not_a_chain", "(start),a > b,1,0\na > b,c > d,1,0\nc > d,(null),1,0\n",
      ["line 3, column 2 (to_state)", "the move from `a > b` to `c > d` is not a step of one journey"]),
     ("value_into_null", "(start),a,1,0\na,(null),1,7\n",
-     ["line 3, column 4 (value)", "a value (7) on the move from `a` into `(null)`"]),
+     ["line 3, column 4 (value)", "a value of `7` on a move into (null)"]),
     ("start_to_conversion", "(start),a,1,0\na,(null),1,0\n(start),(conversion),3,30\n",
      ["line 4, column 2 (to_state)", "`(start)` moves straight into `(conversion)`: a journey without a touch"]),
 ]

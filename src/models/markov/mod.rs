@@ -194,7 +194,7 @@ impl MarkovParams {
         if !(self.tolerance > 0.0 && self.tolerance < 1e-3) {
             return Err(Error::param(Param::MarkovTolerance, "must be in (0, 1e-3)"));
         }
-        if !(self.max_work >= 1.0) {
+        if self.max_work.is_nan() || self.max_work < 1.0 {
             return Err(Error::param(
                 Param::MarkovMaxWork,
                 "must be at least 1 (transition visits)",
