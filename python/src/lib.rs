@@ -819,6 +819,8 @@ fn model_names() -> Vec<(String, String)> {
 
 #[pymodule]
 fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Before anything runs in parallel: at most one worker thread per core.
+    pathcredit::threads::bound_global_pool();
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeJourneys>()?;
     m.add_class::<NativePaths>()?;

@@ -420,6 +420,7 @@ pub fn run_observed(
     spec: RunSpec<'_>,
     loaded: impl FnOnce(&Loaded, &[ReadReport], &[ModelName]) -> Result<()>,
 ) -> Result<RunResult> {
+    crate::threads::bound_global_pool();
     spec.validate()?;
     let RunSpec {
         source,
@@ -487,6 +488,8 @@ pub fn run_observed(
     // The bootstrap refits what ran.
     let models: Vec<ModelName> = runs.iter().map(|r| r.model).collect();
     if replicates > 0 {
+        let ran: Vec<Credit> = runs.iter().map(|r| r.credit.clone()).collect();
+        bootstrap::check_memory(&ran, replicates, settings.memory_limit())?;
         let draws = bootstrap::bootstrap(&models, &settings, &input, replicates, seed)?;
         let mut credits: Vec<Credit> = runs.iter().map(|r| r.credit.clone()).collect();
         bootstrap::apply_intervals(&mut credits, &draws, replicates);

@@ -47,6 +47,9 @@ use world::{Engine, Happening, TouchChannel};
 
 /// Units simulated per parallel chunk.
 const CHUNK: usize = 2048;
+
+/// The most days a simulation may span (100 years).
+pub const MAX_DAYS: u32 = 36_525;
 /// Units reached by more channels than this get a sampled (not exact) Shapley split.
 const EXACT_REACH: usize = 16;
 
@@ -161,6 +164,16 @@ impl SimParams {
         if self.units == 0 {
             return Err(Error::param(Param::Users, "must be at least 1"));
         }
+        if self.scenario.days == 0 || self.scenario.days > MAX_DAYS {
+            return Err(Error::param(
+                Param::Days,
+                format!(
+                    "{}: must be between 1 and {MAX_DAYS} (100 years; every person is drawn \
+                     day by day)",
+                    self.scenario.days
+                ),
+            ));
+        }
         if self.scenario.channels.len() > 64 {
             return Err(Error::param(Param::Channels, "at most 64"));
         }
@@ -173,6 +186,37 @@ impl SimParams {
             ));
         }
         Ok(())
+    }
+
+    /// Bytes the per-person draws take at once: each thread holds one person's draws,
+    /// `days · (8 + 8 + 8 · contacts + 16 · Σ exposure rates)` bytes (the intent path,
+    /// the conversion variates and the organic visits of each contact, one `f64` a day
+    /// each, and the expected exposures of 16 bytes each), a lower bound on the run's
+    /// peak.
+    pub fn draws_bytes(&self) -> u64 {
+        let contacts = self.scenario.max_contacts.max(1) as f64;
+        let rates: f64 = self.scenario.channels.iter().map(|c| c.exposure_rate).sum();
+        let per_day = 16.0 + 8.0 * contacts + 16.0 * rates * contacts;
+        let threads = rayon::current_num_threads().max(1) as f64;
+        let bytes = threads * f64::from(self.scenario.days) * per_day;
+        if bytes >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            bytes as u64
+        }
+    }
+
+    /// Fails when the per-person draws ([`Self::draws_bytes`]) need more than `limit`
+    /// (default: the memory available), naming the days asked for; [`Self::run`] checks
+    /// against what is available.
+    pub fn check_memory(&self, limit: Option<u64>) -> Result<()> {
+        crate::memory::check(
+            "simulate",
+            &format!("a day-by-day draw over {} days", self.scenario.days),
+            self.draws_bytes(),
+            limit,
+            "simulate fewer `days`",
+        )
     }
 
     /// The conversions of the observed world alone (every channel active; no events, no
@@ -202,6 +246,7 @@ impl SimParams {
         spend: &mut dyn Write,
     ) -> Result<SimSummary> {
         self.validate()?;
+        self.check_memory(None)?;
         let start = days_from_civil(2026, 1, 1) * DAY;
         let engine = Engine::new(&self.scenario, self.seed, start);
         let n = self.scenario.channels.len();

@@ -29,7 +29,27 @@ READERS = {
     "truth": ("channel,role,shapley_share,incremental_share", ["a,direct,0.5,0.5"], 3,
               "b,direct,0.5,0.5", None),
     "lift": ("channel,incremental_conversions,se", ["email,1,0.5"], 2, "paid_search,1,0.5", None),
+    "transitions": ("from_state,to_state,count,value", ["(start),a,1,0"], 3, "a,(null),1,0", None),
+    "coalitions": ("channels,total_conversions,total_conversion_value,total_null",
+                   ["a + b,1,10,2"], 2, "b,1,10,2", None),
 }
+
+# Issue 31, items 1 and 2: transition counts that journeys cannot have made, each refused
+# at the line (and column) of the earliest move that shows it.
+TRANSITIONS = [
+    ("closed_cycle", "(start),a,1,0\na,b,1,0\nb,a,1,0\n",
+     ["line 3, column 1 (from_state)", "the states `a`, `b` lead only to each other (a closed cycle)"]),
+    ("never_left", "(start),a,2,0\na,b,1,0\na,(null),1,0\n",
+     ["line 3, column 2 (to_state)", "state `b` is entered but never left"]),
+    ("unbalanced", "(start),a,10,0\na,(null),5,0\n",
+     ["line 2, column 3 (count)", "journeys into `a` (10) and out of it (5) differ"]),
+    ("not_a_chain", "(start),a > b,1,0\na > b,c > d,1,0\nc > d,(null),1,0\n",
+     ["line 3, column 2 (to_state)", "the move from `a > b` to `c > d` is not a step of one journey"]),
+    ("value_into_null", "(start),a,1,0\na,(null),1,7\n",
+     ["line 3, column 4 (value)", "a value of `7` on a move into (null)"]),
+    ("start_to_conversion", "(start),a,1,0\na,(null),1,0\n(start),(conversion),3,30\n",
+     ["line 4, column 2 (to_state)", "`(start)` moves straight into `(conversion)`: a journey without a touch"]),
+]
 
 
 def replace_field(row, col, value):
@@ -108,6 +128,9 @@ def cases():
                 f"line 3, column {ts} ({col})", "microseconds"]
             yield reader, "bad_timestamp", file(replace_field(breakable, ts, "yesterday") + "\n"), [
                 f"line 3, column {ts} ({col})", "`yesterday` is not a timestamp"]
+    header = READERS["transitions"][0]
+    for klass, rows, expected in TRANSITIONS:
+        yield "transitions", klass, (header + "\n" + rows).encode(), expected
 
 
 def value_cases():

@@ -13,6 +13,7 @@ mod fuzz_inputs;
 mod fuzz_readers;
 mod hostile_names;
 mod journey_builder;
+mod limits;
 mod logistic;
 mod markov;
 mod messages;
