@@ -5,7 +5,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use pathcredit::journeys::{JourneyParams, build_journeys};
 use pathcredit::models::self_controlled::SelfControlledParams;
-use pathcredit::simulate::{Scenario, SimParams};
+use pathcredit::simulate::{Scenario, SimParams, TruthWork};
 
 mod common;
 
@@ -18,6 +18,7 @@ fn self_controlled(c: &mut Criterion) {
         units,
         scenario: Scenario::preset("targeting", 8).unwrap(),
         seed: 7,
+        truth: TruthWork::default(),
     }
     .run(&mut events, &mut identities, &mut std::io::sink())
     .unwrap();

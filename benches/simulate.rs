@@ -3,7 +3,7 @@
 //! `PATHCREDIT_BENCH_LARGE=1`), `b2b` with a tenth as many accounts.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pathcredit::simulate::{Scenario, SimParams};
+use pathcredit::simulate::{Scenario, SimParams, TruthWork};
 
 mod common;
 
@@ -20,6 +20,7 @@ fn simulate(c: &mut Criterion) {
             units,
             scenario: Scenario::preset(preset, 8).unwrap(),
             seed: 7,
+            truth: TruthWork::default(),
         };
         group.bench_function(format!("{preset}/{units}_units_8_channels"), |b| {
             b.iter(|| {

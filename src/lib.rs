@@ -90,7 +90,8 @@
 //! * [`linalg`]: the small dense solves the models share; [`memory`]: how much memory a
 //!   large exact solve may take.
 //! * [`channel`], [`time`], [`csv_input`], [`prec`]: interned names, timestamps and
-//!   durations, CSV input with located errors, tolerances.
+//!   durations, CSV input with located errors, tolerances; [`threads`]: worker threads,
+//!   one per core at most.
 //! * [`error`]: the one [`Error`] type.
 
 #![warn(missing_docs)]
@@ -102,6 +103,7 @@ pub mod csv_input;
 pub mod decide;
 pub mod error;
 pub mod evaluate;
+pub(crate) mod graph;
 pub mod holdout;
 pub mod journeys;
 pub mod linalg;
@@ -116,6 +118,7 @@ pub mod run;
 pub mod simulate;
 pub mod sql;
 pub mod text;
+pub mod threads;
 pub mod time;
 
 pub use channel::{ChannelId, Dictionary};

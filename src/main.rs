@@ -5,6 +5,8 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before anything runs in parallel: at most one worker thread per core.
+    pathcredit::threads::bound_global_pool();
     cli::output::init();
     let args = cli::args::expand_column_flags(std::env::args_os());
     let parsed = match cli::Cli::try_parse_args(args) {

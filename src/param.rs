@@ -70,6 +70,7 @@ params! {
     MarkovHoldout => "markov_holdout", "Held-out share for the Markov order choice.";
     MarkovTolerance => "markov_tolerance", "Tolerance of the Markov solve.";
     MarkovMaxStates => "markov_max_states", "The most states a Markov chain may have.";
+    MarkovMaxWork => "markov_max_work", "The most work the Markov removal solves may take.";
     MemoryLimit => "memory_limit", "The most memory a large exact solve may take.";
     ShapleyGame => "shapley_game", "The game of the Shapley model.";
     ShapleySamples => "shapley_samples", "Sampled permutation pairs of the Shapley model.";

@@ -7,6 +7,11 @@
 /// total conversions and value.
 pub const SUM_REL_TOL: f64 = 1e-9;
 
+/// Relative tolerance within which the journeys into a state and out of it must agree in
+/// transition counts (the same fractional counts, summed in another order, differ by
+/// rounding only).
+pub const BALANCE_REL_TOL: f64 = 1e-9;
+
 /// Absolute tolerance for comparisons with hand-derived known answers given as exact
 /// fractions.
 pub const EXACT_TOL: f64 = 1e-12;

@@ -165,6 +165,63 @@ pub fn formula_warning<'a>(what: &str, names: impl IntoIterator<Item = &'a str>)
     ))
 }
 
+/// A warning naming the names that differ only by hidden characters ([`is_hidden`]:
+/// `email` and `email\u{200b}` print alike in a spreadsheet or a chart, yet are counted
+/// as two channels), each group shown escaped, up to five groups; `None` when there is
+/// none.
+pub fn lookalike_warning<'a>(
+    what: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut by_visible: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    for name in names {
+        if !name.chars().any(is_hidden) && !by_visible.contains_key(name) {
+            by_visible.insert(name.to_string(), vec![name]);
+            continue;
+        }
+        let visible: String = name.chars().filter(|&c| !is_hidden(c)).collect();
+        let group = by_visible.entry(visible).or_default();
+        if !group.contains(&name) {
+            group.push(name);
+        }
+    }
+    let groups: Vec<String> = by_visible
+        .values_mut()
+        .filter(|g| g.len() > 1)
+        .map(|g| {
+            g.sort_unstable();
+            let shown: Vec<String> = g
+                .iter()
+                .map(|n| format!("`{}`", escape_hidden(n)))
+                .collect();
+            shown.join(" and ")
+        })
+        .collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let more = match groups.len() {
+        n if n > 5 => format!(" and {} more", n - 5),
+        _ => String::new(),
+    };
+    Some(format!(
+        "warning: {what} names that differ only by invisible characters (shown as \\u{{…}}) \
+         are counted apart but print alike: {}{more}; clean the names at the source if they \
+         are one {what}",
+        groups.into_iter().take(5).collect::<Vec<_>>().join("; ")
+    ))
+}
+
+/// Every warning about the names of an output a person reads ([`formula_warning`],
+/// [`lookalike_warning`]).
+pub fn name_warnings<'a>(what: &str, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let names: Vec<&str> = names.into_iter().collect();
+    formula_warning(what, names.iter().copied())
+        .into_iter()
+        .chain(lookalike_warning(what, names.iter().copied()))
+        .collect()
+}
+
 /// CSV rendered by `render`, rewritten for spreadsheets a person opens: every text cell
 /// that would read as a formula is prefixed with `'` ([`spreadsheet_cell`]); numbers
 /// and every other cell are kept.
@@ -208,6 +265,21 @@ mod tests {
         assert_eq!(escape_hidden("\u{202e}fdp.exe"), "\\u{202e}fdp.exe");
         assert!(matches!(escape_hidden("plain é 中"), Cow::Borrowed(_)));
         assert!(!is_hidden(' ') && !is_hidden('é'));
+    }
+
+    #[test]
+    fn names_differing_only_by_invisible_characters_are_named_escaped() {
+        let w =
+            lookalike_warning("channel", ["email", "search", "email\u{200b}", "email"]).unwrap();
+        assert_eq!(
+            w,
+            "warning: channel names that differ only by invisible characters (shown as \
+             \\u{…}) are counted apart but print alike: `email` and `email\\u{200b}`; clean \
+             the names at the source if they are one channel"
+        );
+        // Hidden characters in a name with no twin are not a warning.
+        assert!(lookalike_warning("channel", ["email\u{200b}", "search"]).is_none());
+        assert_eq!(name_warnings("channel", ["=x", "a", "a\u{feff}"]).len(), 2);
     }
 
     #[test]

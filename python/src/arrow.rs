@@ -11,7 +11,9 @@
 //!
 //! Read: `utf8`, `large_utf8`, `utf8_view`, integers of every width, `float32/64`,
 //! `bool`, timestamps of every unit (any time zone: the values are UTC), dictionaries of
-//! those, and `null`. Anything else is refused, naming the column and its type.
+//! those, and `null`. A column of any other type (a DuckDB `DECIMAL` amount, a struct,
+//! a list) is kept as unsupported: ignored like an extra CSV column while no reader uses
+//! it, and a located error naming the column, the row and the type when one does.
 
 use std::ffi::{CStr, c_char, c_void};
 use std::ptr;
@@ -101,14 +103,52 @@ fn text(p: *const c_char) -> String {
 /// The physical type of a column, parsed from its schema.
 #[derive(Clone, Debug)]
 enum Kind {
-    Text { large: bool },
+    Text {
+        large: bool,
+    },
     TextView,
     Int(IntWidth),
-    Float { wide: bool },
+    Float {
+        wide: bool,
+    },
     Bool,
     Time(TimeUnit),
     Null,
-    Dictionary { keys: IntWidth, values: Box<Kind> },
+    Dictionary {
+        keys: IntWidth,
+        values: Box<Kind>,
+    },
+    /// A type pathcredit does not read, described for a person.
+    Unsupported(String),
+}
+
+/// An Arrow format string for a person: `decimal128(10, 2)`, `struct`, `list`, else the
+/// format itself, each with the format in backquotes.
+fn describe(format: &str) -> String {
+    let name = match format {
+        f if f.starts_with("d:") => {
+            let parts: Vec<&str> = f[2..].split(',').collect();
+            let bits = parts.get(2).copied().unwrap_or("128");
+            format!(
+                "decimal{bits}({}, {})",
+                parts.first().copied().unwrap_or("?"),
+                parts.get(1).copied().unwrap_or("?")
+            )
+        }
+        "+s" => "struct".to_string(),
+        "+l" | "+L" | "+vl" | "+vL" => "list".to_string(),
+        f if f.starts_with("+w:") => "fixed-size list".to_string(),
+        "+m" => "map".to_string(),
+        f if f.starts_with("+u") => "union".to_string(),
+        "z" | "Z" | "vz" => "binary".to_string(),
+        f if f.starts_with("w:") => "fixed-size binary".to_string(),
+        f if f.starts_with("td") => "date".to_string(),
+        f if f.starts_with("tt") => "time of day".to_string(),
+        f if f.starts_with("tD") || f.starts_with("ti") => "duration".to_string(),
+        "e" => "float16".to_string(),
+        _ => return format!("the Arrow type `{format}`"),
+    };
+    format!("{name} (Arrow `{format}`)")
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -264,12 +304,10 @@ unsafe fn read_stream(stream: &mut ArrowArrayStream, what: &str) -> Result<Impor
         // SAFETY: a struct schema has `n_children` valid children.
         let child = unsafe { &**imported.schema.children.add(i) };
         let name = text(child.name);
-        let kind = unsafe { kind(child) }.map_err(|format| {
-            format!(
-                "{what}: column `{name}` has the Arrow type `{format}`, which pathcredit does \
-                 not read; cast it to text, integers, floats or timestamps"
-            )
-        })?;
+        // A column of another type is read only if a reader uses it (then it is a
+        // located error there).
+        let kind =
+            unsafe { kind(child) }.unwrap_or_else(|format| Kind::Unsupported(describe(&format)));
         imported.names.push(name);
         imported.kinds.push(kind);
     }
@@ -379,12 +417,18 @@ unsafe fn ints<'a>(array: &'a ArrowArray, w: IntWidth, start: usize, len: usize)
 ///
 /// # Safety
 /// `array` must be a valid array of `kind` with at least `base + offset + rows` rows.
-unsafe fn column<'a>(array: &'a ArrowArray, kind: &Kind, base: usize, rows: usize) -> Column<'a> {
+unsafe fn column<'a>(
+    array: &'a ArrowArray,
+    kind: &'a Kind,
+    base: usize,
+    rows: usize,
+) -> Column<'a> {
     let start = base + array.offset.max(0) as usize;
     unsafe {
         let valid = validity(array, start, rows);
         match kind {
             Kind::Null => Column::Null,
+            Kind::Unsupported(what) => Column::Unsupported(what),
             Kind::Text { large } => {
                 let offsets = if *large {
                     Offsets::I64(values(array, 1, start, rows + 1))

@@ -38,7 +38,9 @@ use pathcredit::report::{
     report_tables,
 };
 use pathcredit::run::{RunResult, RunSpec, Source};
-use pathcredit::simulate::{HazardForm, Scenario, SimParams, write_experiments, write_truth};
+use pathcredit::simulate::{
+    HazardForm, Scenario, SimParams, TruthWork, write_experiments, write_truth,
+};
 
 use errors::{NativeError, native};
 use inputs::Input;
@@ -622,6 +624,7 @@ fn evaluate<'py>(
         };
         let scores = truth::evaluate(
             &rows,
+            truth_name,
             &credit,
             spend.as_ref().map(|s| (s, &params)),
             fits.as_ref(),
@@ -724,6 +727,7 @@ fn simulate<'py>(
         units: users,
         scenario,
         seed,
+        truth: TruthWork::default(),
     };
     let with_experiments = !sim.scenario.experiments.is_empty();
     let files = py.detach(|| -> pathcredit::Result<_> {
@@ -816,6 +820,8 @@ fn model_names() -> Vec<(String, String)> {
 
 #[pymodule]
 fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Before anything runs in parallel: at most one worker thread per core.
+    pathcredit::threads::bound_global_pool();
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeJourneys>()?;
     m.add_class::<NativePaths>()?;

@@ -251,6 +251,9 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     if let Some(t) = kw.take("markov_max_states") {
         markov = markov.max_states(number("markov_max_states", &t, "a whole number")?);
     }
+    if let Some(t) = kw.take("markov_max_work") {
+        markov = markov.max_work(number("markov_max_work", &t, "a number")?);
+    }
     s.markov = markov;
 
     let mut logistic = LogisticParams::default().seed(seed);

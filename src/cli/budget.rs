@@ -82,7 +82,7 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
             crate::cli::say!("pathcredit: {note}");
         }
         let names = plan.rows.iter().map(|r| r.channel.as_str());
-        if let Some(w) = pathcredit::text::formula_warning(&credit_dimension, names) {
+        for w in pathcredit::text::name_warnings(&credit_dimension, names) {
             crate::cli::say!("pathcredit: {w}");
         }
     }

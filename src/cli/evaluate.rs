@@ -75,6 +75,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     };
     let scores = truth::evaluate(
         &truth_rows,
+        &args.truth.display().to_string(),
         &credit,
         spend.as_ref().map(|s| (s, &params)),
         fits.as_ref(),

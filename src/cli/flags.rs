@@ -43,6 +43,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::MarkovHoldout => "--markov-holdout",
         Param::MarkovTolerance => "the Markov tolerance",
         Param::MarkovMaxStates => "--markov-max-states",
+        Param::MarkovMaxWork => "--markov-max-work",
         Param::MemoryLimit => "--memory-limit",
         Param::Dialect => "--dialect",
         Param::TimestampKind => "--timestamps",

@@ -116,8 +116,10 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
         Built::Paths(b) => b.paths.channels(),
         Built::Journeys(b) => b.journeys.channels(),
     };
-    if !quiet && let Some(w) = pathcredit::text::formula_warning("channel", channels.names()) {
-        crate::cli::say!("pathcredit: {w}");
+    if !quiet {
+        for w in pathcredit::text::name_warnings("channel", channels.names()) {
+            crate::cli::say!("pathcredit: {w}");
+        }
     }
 
     // One output streams (stdout may carry a whole journeys file); several are

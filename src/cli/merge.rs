@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pathcredit::csv_input::{Records, open_file};
-use pathcredit::journeys::aggregates::{coalition_options, write_coalitions};
+use pathcredit::csv_input::{Records, open_file, read_header};
+use pathcredit::journeys::aggregates::{ShardSum, coalition_options, write_coalitions};
 use pathcredit::journeys::{PathReadOptions, PathTable, TransitionCounts};
 
 use crate::cli::output::{RunFiles, write_output};
@@ -38,15 +38,13 @@ enum Kind {
 }
 
 fn kind_of(path: &std::path::Path) -> anyhow::Result<Kind> {
-    use std::io::BufRead;
-    let mut first = String::new();
-    std::io::BufReader::new(open_file(path)?).read_line(&mut first)?;
-    let header: Vec<String> = first
-        .trim_start_matches('\u{feff}')
-        .trim_end()
-        .split(',')
-        .map(|h| h.trim().trim_matches('"').to_string())
-        .collect();
+    let header = read_header(
+        open_file(path)?,
+        &path.display().to_string(),
+        &[
+            "path,... (a path summary), from_state,to_state,... (transition counts) or channels,... (coalitions)",
+        ],
+    )?;
     let has = |c: &str| header.iter().any(|h| h == c);
     Ok(if has("from_state") && has("to_state") {
         Kind::Transitions
@@ -82,11 +80,12 @@ pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
     let name = |p: &PathBuf| p.display().to_string();
     match kind {
         Kind::Transitions => {
-            let mut total = TransitionCounts::new();
+            let mut sum = ShardSum::new();
             for shard in &args.shards {
                 let (counts, _) = TransitionCounts::read_csv(open_file(shard)?, &name(shard))?;
-                total = total.merge(&counts);
+                sum.add(&name(shard), &counts)?;
             }
+            let total = sum.total();
             write_output(&args.out, |w| total.write_csv(w))?;
         }
         Kind::Paths | Kind::Coalitions => {
@@ -104,11 +103,10 @@ pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
                 )?;
                 total = total.merge(&table);
             }
-            if !quiet
-                && let Some(w) =
-                    pathcredit::text::formula_warning("channel", total.channels().names())
-            {
-                crate::cli::say!("pathcredit: {w}");
+            if !quiet {
+                for w in pathcredit::text::name_warnings("channel", total.channels().names()) {
+                    crate::cli::say!("pathcredit: {w}");
+                }
             }
             if kind == Kind::Paths {
                 write_output(&args.out, |w| total.write_csv(w))?;

@@ -21,6 +21,7 @@ mod evaluate;
 pub mod flags;
 mod generate_events;
 mod generate_paths;
+mod given;
 mod journeys;
 mod merge;
 pub mod output;

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use pathcredit::run::{Loaded, RunResult, RunSpec, run_observed};
+use pathcredit::run::{Loaded, RunResult, RunSpec, run_observed, unused};
 use pathcredit::{Error, ModelName, ReadReport};
 
 use crate::cli::args::{BuildArgs, ChannelArgs, InputArgs, ModelArgs, TransformArgs};
@@ -105,15 +105,31 @@ impl PipelineArgs {
             for (model, note) in result.notes() {
                 crate::cli::say!("pathcredit: {model}: {note}");
             }
+            for w in self.unused(&result) {
+                crate::cli::say!("pathcredit: {}", with_flags(&w, command));
+            }
             let names = result.runs.iter().flat_map(|r| r.credit.channels.iter());
             let dimension = result.settings.level.as_str();
-            if let Some(w) =
-                pathcredit::text::formula_warning(dimension, names.map(|c| c.channel.as_str()))
-            {
+            for w in pathcredit::text::name_warnings(dimension, names.map(|c| c.channel.as_str())) {
                 crate::cli::say!("pathcredit: {w}");
             }
         }
         Ok(result)
+    }
+}
+
+impl PipelineArgs {
+    /// A warning for each flag given that the run did not use: a model's flag when that
+    /// model did not run, a journey-building flag or `--identities` when the input was
+    /// not events.
+    fn unused(&self, result: &RunResult) -> Vec<String> {
+        let models: Vec<ModelName> = result.runs.iter().map(|r| r.model).collect();
+        let given = crate::cli::given::given(&self.models, &self.build);
+        let mut warnings = unused::unused_settings(&given, &models, &result.data);
+        if self.input.identities.is_some() && !matches!(result.data, Loaded::Built(_)) {
+            warnings.push(unused::identities_unused("--identities", &result.data));
+        }
+        warnings
     }
 }
 

@@ -55,6 +55,10 @@ pub struct SimulateArgs {
     /// Seed of every random draw.
     #[arg(long, default_value_t = 7, value_parser = whole::<u64>)]
     seed: u64,
+    /// The most memory the simulation may take, e.g. 8G; default: the memory available
+    /// on this machine. A run whose day-by-day draws need more is refused up front.
+    #[arg(long, value_name = "SIZE", value_parser = crate::cli::args::values::size)]
+    memory_limit: Option<u64>,
     /// Directory for events.csv, identities.csv, spend.csv and truth.csv.
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
@@ -89,8 +93,10 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         units: args.users,
         scenario,
         seed: args.seed,
+        truth: pathcredit::simulate::TruthWork::default(),
     };
     params.validate()?;
+    params.check_memory(args.memory_limit)?;
     RunFiles::new()
         .output_dir("--out-dir", Some(&args.out_dir), &SIMULATED_FILES)
         .prepare()?;

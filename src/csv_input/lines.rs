@@ -7,10 +7,69 @@
 //! line: `\n`, `\r\n` and a lone `\r` each end one line.
 //!
 //! Memory stays small: only the line starts of the bytes read ahead of the record being
-//! parsed are kept; starts behind it are counted and dropped.
+//! parsed are kept; starts behind it are counted and dropped. A line, or a run of lines
+//! without a complete record (a quoted value spanning lines, blank lines), is bounded by
+//! [`MAX_LINE_BYTES`]: past it reading fails with [`TooLong`], naming the line, so an
+//! input without line breaks (`/dev/zero`) fails after 64 MiB instead of filling memory.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
+
+/// The most bytes one line, or one record spanning lines, may hold (64 MiB).
+pub const MAX_LINE_BYTES: u64 = 64 << 20;
+
+/// The most lines one record may span, blank lines before it included (the start of
+/// each is kept until the record ends: 16 MiB at most).
+pub const MAX_RECORD_LINES: usize = 1 << 20;
+
+/// The error a [`LineCounter`] reports when a line or a record passes its bound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TooLong {
+    /// The line that is too long, or where the too long record starts.
+    pub line: u64,
+    /// What passed its bound.
+    pub what: Bound,
+}
+
+/// The bound a [`TooLong`] line or record passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// One line held more than this many bytes.
+    LineBytes(u64),
+    /// One record (over several lines) held more than this many bytes.
+    RecordBytes(u64),
+    /// One record spanned more than this many lines.
+    RecordLines(usize),
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line = self.line;
+        let bytes = crate::memory::describe;
+        match self.what {
+            Bound::LineBytes(limit) => write!(
+                f,
+                "line {line} is longer than {} (the most one line may hold); expected CSV \
+                 rows, each ending in a line break",
+                bytes(limit)
+            ),
+            Bound::RecordBytes(limit) => write!(
+                f,
+                "the record starting at line {line} runs on for more than {} without ending \
+                 (a quoted value left open, or blank lines); expected CSV rows of at most that",
+                bytes(limit)
+            ),
+            Bound::RecordLines(limit) => write!(
+                f,
+                "the record starting at line {line} runs on for more than {limit} lines \
+                 without ending (a quoted value left open, or blank lines); expected CSV \
+                 rows of at most that"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TooLong {}
 
 /// An input reader that knows where each line starts.
 pub(crate) struct LineCounter<R> {
@@ -27,6 +86,12 @@ pub(crate) struct LineCounter<R> {
     after_cr: bool,
     /// The input reported its end.
     eof: bool,
+    /// Where the record being read starts (after the last complete one).
+    record_start: u64,
+    /// The most bytes a line or a record may hold.
+    limit: u64,
+    /// The most lines a record may span.
+    max_lines: usize,
 }
 
 impl<R: Read> LineCounter<R> {
@@ -44,7 +109,24 @@ impl<R: Read> LineCounter<R> {
             line_start: 0,
             after_cr: false,
             eof: false,
+            record_start: 0,
+            limit: MAX_LINE_BYTES,
+            max_lines: MAX_RECORD_LINES,
         }
+    }
+
+    /// The counter with other bounds on lines and records (tests use small ones).
+    #[cfg(test)]
+    pub fn with_limits(mut self, bytes: u64, lines: usize) -> Self {
+        self.limit = bytes;
+        self.max_lines = lines;
+        self
+    }
+
+    /// A record ended at byte `byte`: the next starts there (the bound on a record's
+    /// bytes counts from here).
+    pub fn record_ends(&mut self, byte: u64) {
+        self.record_start = self.record_start.max(byte);
     }
 
     /// True when `byte` is the end of the input (which has been reached).
@@ -119,7 +201,27 @@ impl<R: Read> Read for LineCounter<R> {
             self.after_cr = chunk[n - 1] == b'\r';
         }
         self.offset += n as u64;
-        Ok(n)
+        let n_lines = self.lines.len();
+        let what = if self.offset - self.line_start > self.limit {
+            Bound::LineBytes(self.limit)
+        } else if self.offset - self.record_start > self.limit {
+            Bound::RecordBytes(self.limit)
+        } else if n_lines > self.max_lines {
+            Bound::RecordLines(self.max_lines)
+        } else {
+            return Ok(n);
+        };
+        let line = match what {
+            Bound::LineBytes(_) => self.first + n_lines as u64,
+            // The line holding the record's first byte (blank lines not stepped over).
+            _ => {
+                let i = (0..n_lines)
+                    .find(|&i| self.next_start(i) > self.record_start)
+                    .unwrap_or(n_lines);
+                self.first + i as u64
+            }
+        };
+        Err(io::Error::other(TooLong { line, what }))
     }
 }
 
@@ -148,6 +250,67 @@ mod tests {
                 line
             })
             .collect()
+    }
+
+    /// Reads `text` through a counter bounded at `limit` bytes, telling it where each
+    /// record (here: each line with content) ends, as the CSV source does.
+    fn read_bounded(text: &[u8], limit: u64, lines: usize) -> Result<(), TooLong> {
+        let mut counter = LineCounter::new(text).with_limits(limit, lines);
+        let mut buf = [0u8; 3];
+        let mut at = 0u64;
+        loop {
+            match counter.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => {
+                    for (i, &b) in buf[..n].iter().enumerate() {
+                        let pos = at + i as u64;
+                        if b == b'\n' && pos > 0 && text[pos as usize - 1] != b'\n' {
+                            counter.forget_before(pos + 1);
+                            counter.record_ends(pos + 1);
+                        }
+                    }
+                    at += n as u64;
+                }
+                Err(e) => {
+                    let inner = e.into_inner().unwrap();
+                    return Err(*inner.downcast::<TooLong>().unwrap());
+                }
+            }
+        }
+    }
+
+    /// A line past the bound fails naming it; many short lines pass; blank lines (or a
+    /// quoted value spanning lines) running past the bound in bytes or in lines fail
+    /// naming the line where the record they hold up starts.
+    #[test]
+    fn a_line_or_a_record_past_the_bound_fails_with_its_line() {
+        let long = format!("h\nok\n{}\n", "x".repeat(40));
+        let too_long = |line, what| Err(TooLong { line, what });
+        assert_eq!(
+            read_bounded(long.as_bytes(), 32, 8),
+            too_long(3, Bound::LineBytes(32))
+        );
+        let short = "ab\n".repeat(100);
+        assert_eq!(read_bounded(short.as_bytes(), 32, 8), Ok(()));
+        let blank = format!("h\na\n{}", "\n".repeat(40));
+        assert_eq!(
+            read_bounded(blank.as_bytes(), 32, 100),
+            too_long(3, Bound::RecordBytes(32))
+        );
+        let blank = format!("h\na\nb\n{}", "\n".repeat(20));
+        assert_eq!(
+            read_bounded(blank.as_bytes(), 1000, 8),
+            too_long(4, Bound::RecordLines(8))
+        );
+        let message = TooLong {
+            line: 1,
+            what: Bound::LineBytes(MAX_LINE_BYTES),
+        }
+        .to_string();
+        assert!(
+            message.starts_with("line 1 is longer than 64.0 MiB"),
+            "{message}"
+        );
     }
 
     #[test]

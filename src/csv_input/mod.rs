@@ -22,7 +22,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 pub use columns::ColumnMap;
-pub(crate) use source::{CsvSource, Row};
+pub use lines::{MAX_LINE_BYTES, MAX_RECORD_LINES};
+pub(crate) use source::{At, CsvSource, Row};
 pub use table::Table;
 pub(crate) use trim::trim;
 
@@ -82,6 +83,15 @@ pub struct ReadReport {
     pub skipped_by_reason: BTreeMap<String, u64>,
     /// The first few skipped rows' error messages.
     pub skipped_examples: Vec<String>,
+}
+
+/// Reads the header of a CSV stream (its column names, trimmed), by the rules every
+/// reader follows (quotes, a byte-order mark, a line of at most [`MAX_LINE_BYTES`]);
+/// `expected` lists the columns an empty input is told to have.
+pub fn read_header(input: impl Read, name: &str, expected: &[&str]) -> Result<Vec<String>> {
+    Ok(CsvSource::open(Records::csv(input), name, expected)?
+        .headers()
+        .to_vec())
 }
 
 /// Opens a file for reading; the error names the file.

@@ -180,9 +180,9 @@ impl<'a> ParallelCsv<'a> {
     }
 }
 
-/// Worker threads: one per core.
+/// Worker threads: one per core, or fewer when `RAYON_NUM_THREADS` asks for fewer.
 fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+    crate::threads::count()
 }
 
 /// Reads until `buf` holds `want` bytes or the input ends.

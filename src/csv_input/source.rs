@@ -6,7 +6,7 @@ use std::io::Read;
 
 use crate::csv_input::Records;
 use crate::csv_input::decimal::plain_decimal;
-use crate::csv_input::lines::LineCounter;
+use crate::csv_input::lines::{LineCounter, TooLong};
 use crate::csv_input::table::{Batch, Cell, Table, format_cell, int_millis};
 use crate::csv_input::trim;
 use crate::error::{Error, Location, Result};
@@ -65,6 +65,8 @@ impl<'a> CsvSource<'a> {
             .byte_headers()
             .map_err(|e| csv_error(name, e, 1))?
             .clone();
+        let end = reader.position().byte();
+        reader.get_mut().record_ends(end);
         if raw.is_empty() || (raw.len() == 1 && raw[0].iter().all(u8::is_ascii_whitespace)) {
             return Err(Error::EmptyFile {
                 file: name.to_string(),
@@ -201,7 +203,9 @@ impl<'a> CsvSource<'a> {
                     let lines = reader.get_mut();
                     lines.forget_before(byte);
                     let line = lines.line_of(byte);
-                    let last = reader.get_ref().is_end(reader.position().byte());
+                    let end = reader.position().byte();
+                    reader.get_mut().record_ends(end);
+                    let last = reader.get_ref().is_end(end);
                     Ok(Some(Row {
                         source: name,
                         headers,
@@ -372,10 +376,18 @@ fn push_bytes(mut mask: u64, at: usize, ends: &mut Vec<usize>) {
 
 fn csv_error(name: &str, err: csv::Error, line: u64) -> Error {
     match err.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            file: name.to_string(),
-            source,
-        },
+        csv::ErrorKind::Io(source) => {
+            match source.get_ref().and_then(|e| e.downcast_ref::<TooLong>()) {
+                Some(too_long) => Error::bad_value(
+                    Location::line(name, too_long.line, None, None),
+                    too_long.to_string(),
+                ),
+                None => Error::Io {
+                    file: name.to_string(),
+                    source,
+                },
+            }
+        }
         other => Error::bad_value(
             Location::line(name, line, None, None),
             format!("malformed CSV: {other:?}"),
@@ -394,9 +406,20 @@ fn fields(n: usize) -> String {
 
 /// Where a row is: a physical line of a file, or a table's row (0-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum At {
+pub(crate) enum At {
     Line(u64),
     Row(u64),
+}
+
+impl At {
+    /// The location of column `col` (0-based; its header `name`) of the row here, in
+    /// the input `file`.
+    pub fn location(self, file: &str, col: usize, name: Option<String>) -> Location {
+        match self {
+            At::Line(l) => Location::line(file, l, Some(col + 1), name),
+            At::Row(r) => Location::row(file, r, Some(col + 1), name),
+        }
+    }
 }
 
 enum Data<'s> {
@@ -446,11 +469,13 @@ impl<'s> Row<'s> {
 
     /// The location of a field.
     pub fn location(&self, col: usize) -> Location {
-        let name = self.headers.get(col).cloned();
-        match self.at {
-            At::Line(l) => Location::line(self.source, l, Some(col + 1), name),
-            At::Row(r) => Location::row(self.source, r, Some(col + 1), name),
-        }
+        self.at
+            .location(self.source, col, self.headers.get(col).cloned())
+    }
+
+    /// Where the row is.
+    pub fn at(&self) -> At {
+        self.at
     }
 
     /// An error about a field. When a field of a CSV row spans several lines (a quoted
@@ -601,6 +626,14 @@ impl<'s> Row<'s> {
             } => match batch.columns[col].cell(*index) {
                 Cell::Null => Ok(""),
                 Cell::Text(bytes) => self.text(col, bytes),
+                Cell::Unsupported(what) => Err(self.error(
+                    col,
+                    format!(
+                        "the column's type is {what}, which pathcredit does not read; cast it \
+                         to text, integers, floats or timestamps (e.g. a decimal amount to \
+                         DOUBLE)"
+                    ),
+                )),
                 other => Ok(cells[col].get_or_init(|| format_cell(other)).as_str()),
             },
         }

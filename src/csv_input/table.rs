@@ -187,6 +187,10 @@ pub enum Column<'a> {
     },
     /// No values at all (every row null).
     Null,
+    /// A column of a type pathcredit does not read (a decimal, a struct, a list),
+    /// described for a person (`decimal128(10, 2)`). It is fine while no reader uses it,
+    /// like an extra CSV column; reading a cell of it is a located error naming the type.
+    Unsupported(&'a str),
 }
 
 /// Floats of either width.
@@ -216,6 +220,8 @@ pub(crate) enum Cell<'a> {
     Float(f64),
     Time(i64, TimeUnit),
     Bool(bool),
+    /// A cell of a [`Column::Unsupported`]: its type's description.
+    Unsupported(&'a str),
 }
 
 impl<'a> Column<'a> {
@@ -228,7 +234,7 @@ impl<'a> Column<'a> {
             | Column::Time { valid, .. }
             | Column::Bool { valid, .. }
             | Column::Dictionary { valid, .. } => valid.as_ref(),
-            Column::Null => None,
+            Column::Null | Column::Unsupported(_) => None,
         }
     }
 
@@ -264,6 +270,7 @@ impl<'a> Column<'a> {
             Column::Bool { values, .. } => Cell::Bool(values.is_set(i)),
             Column::Dictionary { keys, values, .. } => values.cell(keys.get(i) as usize),
             Column::Null => Cell::Null,
+            Column::Unsupported(what) => Cell::Unsupported(what),
         }
     }
 
@@ -365,7 +372,7 @@ impl<'a> Column<'a> {
                     .then_some(())
                     .ok_or_else(|| "a dictionary key is out of range".to_string())
             }
-            Column::Null => Ok(()),
+            Column::Null | Column::Unsupported(_) => Ok(()),
         }
     }
 }
@@ -386,7 +393,7 @@ fn dictionary_len(values: &Column<'_>) -> usize {
         Column::Time { values, .. } => values.len(),
         Column::Bool { values, .. } => values.bits.len() * 8 - values.offset,
         Column::Dictionary { keys, .. } => keys.len(),
-        Column::Null => 0,
+        Column::Null | Column::Unsupported(_) => 0,
     }
 }
 
@@ -447,6 +454,7 @@ pub(crate) fn format_cell(cell: Cell<'_>) -> String {
             .to_millis(v)
             .map_or_else(|| v.to_string(), crate::time::format_timestamp),
         Cell::Bool(b) => b.to_string(),
+        Cell::Unsupported(what) => format!("<{what}>"),
     }
 }
 

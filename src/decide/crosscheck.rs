@@ -39,7 +39,8 @@ pub struct ExternalReport {
     pub read: ReadReport,
 }
 
-/// Reads `channel,conversions[,value]` (columns remappable with the read options).
+/// Reads `channel,conversions[,value]` (columns remappable with the read options), one
+/// row per channel: a channel on a second row is a located error naming the first.
 pub fn read_report<R: Read>(input: R, name: &str, opts: &ReadOptions) -> Result<ExternalReport> {
     read_report_records(Records::csv(input), name, opts)
 }
@@ -56,11 +57,24 @@ pub fn read_report_records(
     let value = src.optional("value", &opts.columns)?;
     let mut read = ReadReport::new(name);
     let mut channels: BTreeMap<String, (f64, Option<f64>)> = BTreeMap::new();
+    // Where each channel's row is: a report has one row per channel, and a repeated
+    // channel (a double export, names that differ only by spaces) is refused, never
+    // summed silently.
+    let mut first_seen: BTreeMap<String, String> = BTreeMap::new();
     let mut totals = [0.0f64; 2];
     while let Some(row) = src.next_row()? {
         read.rows_read += 1;
         let parsed = (|| -> Result<(String, f64, Option<f64>)> {
             let c = row.non_empty(ch, "a channel name")?.trim().to_string();
+            if let Some(first) = first_seen.get(&c) {
+                return Err(row.error(
+                    ch,
+                    format!(
+                        "`{c}` appears again (first on {first}); expected one row per channel: \
+                         add up its rows (e.g. one per day) before checking the report"
+                    ),
+                ));
+            }
             let n = row.non_negative(conv, None)?;
             let v = match value {
                 Some(col) if !row.str(col)?.is_empty() => Some(row.non_negative(col, None)?),
@@ -75,6 +89,7 @@ pub fn read_report_records(
             Ok((c, n, v))
         })();
         if let Some((c, n, v)) = read.keep_or_skip(parsed, opts.skip_bad_rows)? {
+            first_seen.insert(c.clone(), row.position());
             let entry = channels.entry(c).or_insert((0.0, None));
             entry.0 += n;
             if let Some(v) = v {

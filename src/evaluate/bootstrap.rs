@@ -19,7 +19,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::credit::Credit;
+use crate::credit::{ChannelCredit, Credit};
 use crate::error::{Error, Result};
 use crate::journeys::{JourneyInfo, Journeys, PathTable, Timeline, Timelines};
 use crate::models::{self, Input, ModelName, ModelSettings};
@@ -110,6 +110,38 @@ fn resample_logs(logs: &Timelines, rng: &mut ChaCha8Rng) -> Timelines {
 
 /// Per model, per channel: the conversions of every successful replicate.
 pub type Replicates = BTreeMap<String, BTreeMap<String, Vec<f64>>>;
+
+/// Bytes `replicates` replicates of `credits` hold at the end: each replicate's credits
+/// (`size_of::<Credit>()` each, plus per channel row `size_of::<ChannelCredit>()`, the
+/// name's bytes and its sample, an `f64`) and one `Vec` per replicate.
+pub fn memory_bytes(credits: &[Credit], replicates: usize) -> u64 {
+    let per_replicate: u64 = credits
+        .iter()
+        .map(|c| {
+            let rows: u64 = c
+                .channels
+                .iter()
+                .map(|r| (size_of::<ChannelCredit>() + r.channel.len() + 8) as u64)
+                .sum();
+            size_of::<Credit>() as u64 + rows
+        })
+        .sum::<u64>()
+        + size_of::<Vec<Credit>>() as u64;
+    per_replicate.saturating_mul(replicates as u64)
+}
+
+/// Fails when `replicates` replicates of `credits` need more memory
+/// ([`memory_bytes`]) than `limit` (default: what is available), naming the replicates.
+pub fn check_memory(credits: &[Credit], replicates: usize, limit: Option<u64>) -> Result<()> {
+    let rows: usize = credits.iter().map(|c| c.channels.len()).sum();
+    crate::memory::check(
+        "bootstrap",
+        &format!("{replicates} replicates of {rows} credit rows"),
+        memory_bytes(credits, replicates),
+        limit,
+        "ask for fewer `bootstrap` replicates (200 give stable 95% intervals)",
+    )
+}
 
 /// Runs `replicates` bootstrap replicates of `models` on `input`.
 pub fn bootstrap(

@@ -15,7 +15,7 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
-use crate::error::Result;
+use crate::error::{Error, Location, Result};
 use crate::param::{Choice, Param, choice_str};
 use crate::report::read_credits;
 
@@ -242,15 +242,53 @@ pub fn score(truth: &[TruthRow], credit: &BTreeMap<String, BTreeMap<String, f64>
     scores
 }
 
-/// Every model's scores against the truth: distances and ranks ([`score`]), with `spend`
-/// each model's decision regret, and with `fits` (from a details JSON) each model's
-/// held-out AUC and log-loss. The one evaluation both front ends run.
+/// Refuses a truth (read from `truth_name`) that shares no channel with a model's
+/// credit: every model would be scored on an all-zero share (total variation 0.5 from
+/// any truth), a plausible number that measures nothing. The usual cause is a truth
+/// from another simulation, or credit at another level (campaign, content).
+pub fn check_shared_channels(
+    truth: &[TruthRow],
+    truth_name: &str,
+    credit: &BTreeMap<String, BTreeMap<String, f64>>,
+) -> Result<()> {
+    let listed = |names: &mut dyn Iterator<Item = &str>| {
+        let names: Vec<&str> = names.collect();
+        let shown: Vec<String> = names.iter().take(8).map(|n| format!("`{n}`")).collect();
+        match names.len() {
+            n if n > 8 => format!("{} and {} more", shown.join(", "), n - 8),
+            _ => shown.join(", "),
+        }
+    };
+    for (model, by_channel) in credit {
+        if truth.iter().all(|r| !by_channel.contains_key(&r.channel)) {
+            return Err(Error::bad_value(
+                Location::line(truth_name, 0, None, None),
+                format!(
+                    "no channel of the truth ({}) is credited by `{model}` (its channels: {}); \
+                     the scores would compare nothing: give the truth of the simulation the \
+                     credit was computed on, at the same level",
+                    listed(&mut truth.iter().map(|r| r.channel.as_str())),
+                    listed(&mut by_channel.keys().map(String::as_str)),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every model's scores against the truth (read from `truth_name`): distances and ranks
+/// ([`score`]), with `spend` each model's decision regret, and with `fits` (from a
+/// details JSON) each model's held-out AUC and log-loss. The one evaluation both front
+/// ends run. A truth sharing no channel with a model's credit is an error
+/// ([`check_shared_channels`]).
 pub fn evaluate(
     truth: &[TruthRow],
+    truth_name: &str,
     credit: &BTreeMap<String, BTreeMap<String, f64>>,
     spend: Option<(&crate::decide::Spend, &crate::decide::BudgetParams)>,
     fits: Option<&BTreeMap<String, crate::evaluate::HoldoutFit>>,
 ) -> Result<Vec<Score>> {
+    check_shared_channels(truth, truth_name, credit)?;
     let mut scores = score(truth, credit);
     if let Some((spend, params)) = spend {
         for s in &mut scores {

@@ -396,7 +396,12 @@ fn read_and_cut<J: RangeJourneys>(
         numbering,
     );
     persons.stats.self_edges = edges.as_ref().map_or(0, |e| e.self_edges);
-    let data_end = params.data_end.or(log.data_end).unwrap_or(0);
+    let data_end = crate::journeys::windows::data_end(
+        params.data_end,
+        log.data_end,
+        log.events.iter().map(|e| e.time),
+        events_name,
+    )?;
 
     canonicalise(&mut log, &persons);
     // Person journeys find each person's events by index; accounts and whole logs read

@@ -28,10 +28,45 @@
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::journeys::Touch;
 use crate::journeys::events::NONE;
 use crate::journeys::sessions::Item;
-use crate::time::Millis;
+use crate::param::Param;
+use crate::time::{Millis, format_timestamp};
+
+/// The end of the data a run censors against: the one given, checked against the
+/// events' `times`, or else `latest` (the latest event read). A `data_end` before every event is refused: every
+/// journey would be judged against an end the data never reached (all non-converting
+/// ones censored or none, conversions after their own data's end), a plausible but
+/// wrong result.
+pub(crate) fn data_end(
+    given: Option<Millis>,
+    latest: Option<Millis>,
+    times: impl Iterator<Item = Millis>,
+    events_name: &str,
+) -> Result<Millis> {
+    let (first, last) = times.fold((None::<Millis>, None::<Millis>), |(lo, hi), t| {
+        (
+            Some(lo.map_or(t, |l| l.min(t))),
+            Some(hi.map_or(t, |h| h.max(t))),
+        )
+    });
+    match (given, first, last) {
+        (Some(end), Some(first), Some(last)) if end < first => Err(Error::param(
+            Param::DataEnd,
+            format!(
+                "{} is before every event of {events_name} (the first at {}, the last at {}); \
+                 it is the end of the data, at or after the last event",
+                format_timestamp(end),
+                format_timestamp(first),
+                format_timestamp(last)
+            ),
+        )),
+        (Some(end), _, _) => Ok(end),
+        (None, _, _) => Ok(latest.unwrap_or(0)),
+    }
+}
 
 /// The windowing rules.
 #[derive(Clone, Debug, PartialEq)]

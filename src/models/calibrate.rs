@@ -61,11 +61,17 @@ pub fn calibrate(credit: &Credit, tests: &[LiftTest]) -> Option<Credit> {
         })
         .collect();
     let sum: f64 = rows.iter().map(|r| r.1).sum();
+    let mut notes = vec![format!(
+        "calibrated to {} lift test(s): tested channels take the experiments' incremental \
+         conversions; the others the model's credit times {ratio:.3}; the rest is (baseline)",
+        tests.len()
+    )];
     if sum > credit.total_conversions && sum > 0.0 {
         let scale = credit.total_conversions / sum;
         for r in &mut rows {
             r.1 *= scale;
         }
+        notes.push(too_large(credit, tests, sum, scale));
     }
     let placed: f64 = rows.iter().map(|r| r.1).sum();
     let placed_value: f64 = rows.iter().map(|r| r.1 * r.2).sum();
@@ -99,12 +105,36 @@ pub fn calibrate(credit: &Credit, tests: &[LiftTest]) -> Option<Credit> {
         total_conversions: total,
         total_value: value_sum,
         channels,
-        notes: vec![format!(
-            "calibrated to {} lift test(s): tested channels take the experiments' incremental \
-             conversions; the others the model's credit times {ratio:.3}; the rest is (baseline)",
-            tests.len()
-        )],
+        notes,
     })
+}
+
+/// The warning of a calibration whose tests (and the credit they scale) add up to more
+/// than the observed conversions, `sum` scaled down by `scale`: the experiments' numbers
+/// are not kept, and the tests above every observed conversion are named (a test of
+/// another period or unit, or a relative lift given as conversions).
+fn too_large(credit: &Credit, tests: &[LiftTest], sum: f64, scale: f64) -> String {
+    let total = credit.total_conversions;
+    let above: Vec<String> = tests
+        .iter()
+        .filter(|t| t.incremental_conversions > total && credit.get(&t.channel).is_some())
+        .map(|t| format!("`{}` ({})", t.channel, t.incremental_conversions))
+        .collect();
+    let named = if above.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; more incremental conversions than all {total} observed: {} (check that they \
+             count conversions over the data's period, or give relative lifts as `lift`)",
+            above.join(", ")
+        )
+    };
+    format!(
+        "WARNING: the lift tests and the credit scaled by them add up to {sum:.2} conversions, \
+         more than the {total} observed: every channel of calibrated_{} is scaled by {scale:.6}, \
+         so tested channels do not take their experiments' numbers{named}",
+        credit.model
+    )
 }
 
 #[cfg(test)]
@@ -142,5 +172,15 @@ mod tests {
         let cal = calibrate(&credit, &tests).unwrap();
         assert!((cal.conversions_sum() - 10.0).abs() < 1e-12);
         assert_eq!(cal.get(BASELINE).unwrap().conversions, 0.0);
+        // a: 40, b: 5 · 8 = 40; 80 scaled into 10, and the test above all 10 is named.
+        assert_eq!(
+            cal.notes[1],
+            "WARNING: the lift tests and the credit scaled by them add up to 80.00 \
+             conversions, more than the 10 observed: every channel of calibrated_last_touch \
+             is scaled by 0.125000, so tested channels do not take their experiments' \
+             numbers; more incremental conversions than all 10 observed: `a` (40) (check \
+             that they count conversions over the data's period, or give relative lifts as \
+             `lift`)"
+        );
     }
 }

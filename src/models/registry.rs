@@ -376,7 +376,12 @@ pub const SHAPLEY: ModelInfo = ModelInfo {
                 .settings
                 .shapley
                 .clone()
-                .model_params(c.settings.logistic.clone())
+                .model_params(
+                    c.settings
+                        .logistic
+                        .clone()
+                        .memory_limit(c.settings.memory_limit()),
+                )
                 .fit(c.paths)?;
             let details = c
                 .with_details
@@ -421,7 +426,11 @@ pub const LOGISTIC: ModelInfo = ModelInfo {
         "logistic",
         "fitted logistic conversion model, credit split per journey by Shapley",
         |c| {
-            let logistic = &c.settings.logistic;
+            let logistic = &c
+                .settings
+                .logistic
+                .clone()
+                .memory_limit(c.settings.memory_limit());
             let fitted = match c.journeys {
                 Some(j) => logistic.fit_journeys(j)?,
                 None => logistic.fit_paths(c.paths)?,

@@ -63,6 +63,12 @@ impl Default for ModelSettings {
 }
 
 impl ModelSettings {
+    /// The memory limit the front end set (`memory_limit`, kept on the Markov and
+    /// Shapley params alike); `None`: the memory available on this machine.
+    pub fn memory_limit(&self) -> Option<u64> {
+        self.markov.memory_limit_bytes()
+    }
+
     /// Checks every parameter (call before reading a large input).
     pub fn validate(&self) -> Result<()> {
         LastNonDirect::default()

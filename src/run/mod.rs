@@ -25,6 +25,7 @@
 //! ```
 
 pub mod matched;
+pub mod unused;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -390,17 +391,14 @@ impl RunResult {
         Ok(all)
     }
 
-    /// Every note of every model, as `(model, note)`, then every model of the default
-    /// set left out, with why.
+    /// Every note of every model, as `(model, note)`, then those of the calibrated
+    /// copies, then every model of the default set left out, with why.
     pub fn notes(&self) -> impl Iterator<Item = (&str, &str)> {
         self.runs
             .iter()
-            .flat_map(|r| {
-                r.credit
-                    .notes
-                    .iter()
-                    .map(move |n| (r.credit.model.as_str(), n.as_str()))
-            })
+            .map(|r| &r.credit)
+            .chain(&self.calibrated)
+            .flat_map(|c| c.notes.iter().map(move |n| (c.model.as_str(), n.as_str())))
             .chain(
                 self.left_out
                     .iter()
@@ -422,6 +420,7 @@ pub fn run_observed(
     spec: RunSpec<'_>,
     loaded: impl FnOnce(&Loaded, &[ReadReport], &[ModelName]) -> Result<()>,
 ) -> Result<RunResult> {
+    crate::threads::bound_global_pool();
     spec.validate()?;
     let RunSpec {
         source,
@@ -489,6 +488,8 @@ pub fn run_observed(
     // The bootstrap refits what ran.
     let models: Vec<ModelName> = runs.iter().map(|r| r.model).collect();
     if replicates > 0 {
+        let ran: Vec<Credit> = runs.iter().map(|r| r.credit.clone()).collect();
+        bootstrap::check_memory(&ran, replicates, settings.memory_limit())?;
         let draws = bootstrap::bootstrap(&models, &settings, &input, replicates, seed)?;
         let mut credits: Vec<Credit> = runs.iter().map(|r| r.credit.clone()).collect();
         bootstrap::apply_intervals(&mut credits, &draws, replicates);

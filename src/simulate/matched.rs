@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::journeys::Journeys;
 use crate::simulate::scenario::{ChannelSpec, Ramp, Scenario};
-use crate::simulate::{SimParams, SimSummary};
+use crate::simulate::{SimParams, SimSummary, TruthWork};
 use crate::time::DAY;
 
 /// What a matched world copies from the input.
@@ -182,23 +182,21 @@ pub fn simulate(
             units: units.min(2_000),
             scenario: scenario(profile, mechanism, seed, base),
             seed: seed ^ 0xA5A5,
+            truth: TruthWork::SCORING,
         };
-        let summary = pilot.run(
-            &mut std::io::sink(),
-            &mut std::io::sink(),
-            &mut std::io::sink(),
-        )?;
-        let per_unit = summary.conversions / pilot.units as f64;
+        let per_unit = pilot.conversions()? / pilot.units as f64;
         if per_unit <= 0.0 {
             base *= 4.0;
             continue;
         }
         base = (base * profile.conversions_per_unit / per_unit).clamp(1e-6, 0.5);
     }
+    // The worlds only score models: a sampled split for units reached by many channels.
     let params = SimParams {
         units,
         scenario: scenario(profile, mechanism, seed, base),
         seed,
+        truth: TruthWork::SCORING,
     };
     let (mut events, mut identities) = (Vec::new(), Vec::new());
     let summary = params.run(&mut events, &mut identities, &mut std::io::sink())?;

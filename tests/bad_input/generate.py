@@ -29,7 +29,27 @@ READERS = {
     "truth": ("channel,role,shapley_share,incremental_share", ["a,direct,0.5,0.5"], 3,
               "b,direct,0.5,0.5", None),
     "lift": ("channel,incremental_conversions,se", ["email,1,0.5"], 2, "paid_search,1,0.5", None),
+    "transitions": ("from_state,to_state,count,value", ["(start),a,1,0"], 3, "a,(null),1,0", None),
+    "coalitions": ("channels,total_conversions,total_conversion_value,total_null",
+                   ["a + b,1,10,2"], 2, "b,1,10,2", None),
 }
+
+# Issue 31, items 1 and 2: transition counts that journeys cannot have made, each refused
+# at the line (and column) of the earliest move that shows it.
+TRANSITIONS = [
+    ("closed_cycle", "(start),a,1,0\na,b,1,0\nb,a,1,0\n",
+     ["line 3, column 1 (from_state)", "the states `a`, `b` lead only to each other (a closed cycle)"]),
+    ("never_left", "(start),a,2,0\na,b,1,0\na,(null),1,0\n",
+     ["line 3, column 2 (to_state)", "state `b` is entered but never left"]),
+    ("unbalanced", "(start),a,10,0\na,(null),5,0\n",
+     ["line 2, column 3 (count)", "journeys into `a` (10) and out of it (5) differ"]),
+    ("not_a_chain", "(start),a > b,1,0\na > b,c > d,1,0\nc > d,(null),1,0\n",
+     ["line 3, column 2 (to_state)", "the move from `a > b` to `c > d` is not a step of one journey"]),
+    ("value_into_null", "(start),a,1,0\na,(null),1,7\n",
+     ["line 3, column 4 (value)", "a value of `7` on a move into (null)"]),
+    ("start_to_conversion", "(start),a,1,0\na,(null),1,0\n(start),(conversion),3,30\n",
+     ["line 4, column 2 (to_state)", "`(start)` moves straight into `(conversion)`: a journey without a touch"]),
+]
 
 
 def replace_field(row, col, value):
@@ -92,8 +112,15 @@ def cases():
                 big = replace_field(breakable, num, "1e308")
                 # Two rows of different journeys (a journey's value counts once).
                 other = big.replace("j2,u2", "j3,u3", 1)
+                # Two channels of a report (a channel's second row is its own error).
+                if reader == "report":
+                    other = "c" + other[1:]
                 yield reader, "overflow", (header + "\n" + big + "\n" + other + "\n").encode(), [
                     f"line 3, column {num} ({col})", "total overflows"]
+        # Item 16: a report names a channel twice (it used to be summed silently).
+        if reader == "report":
+            yield reader, "duplicate_row", file(good[0] + "\n"), [
+                "line 3, column 1 (channel)", "`a` appears again (first on line 2)"]
         if ts is not None:
             col = cols[ts - 1]
             # Item 6: epoch microseconds are not milliseconds.
@@ -101,6 +128,9 @@ def cases():
                 f"line 3, column {ts} ({col})", "microseconds"]
             yield reader, "bad_timestamp", file(replace_field(breakable, ts, "yesterday") + "\n"), [
                 f"line 3, column {ts} ({col})", "`yesterday` is not a timestamp"]
+    header = READERS["transitions"][0]
+    for klass, rows, expected in TRANSITIONS:
+        yield "transitions", klass, (header + "\n" + rows).encode(), expected
 
 
 def value_cases():

@@ -166,7 +166,7 @@ fn check(reader: &Reader, bytes: &[u8]) -> Result<(), TestCaseError> {
 
 /// One structured mutation of a valid file.
 #[derive(Clone, Debug)]
-enum Mutation {
+pub(crate) enum Mutation {
     Truncate(usize),
     InsertByte(usize, u8),
     DuplicateField(usize),
@@ -178,7 +178,8 @@ enum Mutation {
     ReplaceNumber(usize, String),
 }
 
-fn mutation() -> impl Strategy<Value = Mutation> {
+/// A random [`Mutation`].
+pub(crate) fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         any::<usize>().prop_map(Mutation::Truncate),
         (
@@ -238,7 +239,8 @@ fn line_end(bytes: &[u8], i: usize) -> usize {
     }
 }
 
-fn apply(valid: &str, m: &Mutation) -> Vec<u8> {
+/// `valid` with the mutation `m` applied.
+pub(crate) fn apply(valid: &str, m: &Mutation) -> Vec<u8> {
     let mut bytes = valid.as_bytes().to_vec();
     let starts = field_starts(&bytes);
     let pick = |i: usize| starts[i % starts.len()];

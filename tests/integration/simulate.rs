@@ -3,7 +3,7 @@
 use pathcredit::bench_data::PathSynth;
 use pathcredit::evaluate::bootstrap::{apply_intervals, bootstrap};
 use pathcredit::models::{self, Input, ModelName, ModelSettings};
-use pathcredit::simulate::{Scenario, SimParams, SimSummary};
+use pathcredit::simulate::{Scenario, SimParams, SimSummary, TruthWork};
 
 use crate::common::pathcredit;
 
@@ -12,6 +12,7 @@ fn simulate(scenario: &str, units: usize, seed: u64) -> (SimSummary, Vec<u8>, Ve
         units,
         scenario: Scenario::preset(scenario, 8).unwrap(),
         seed,
+        truth: TruthWork::default(),
     };
     let (mut e, mut i, mut s) = (Vec::new(), Vec::new(), Vec::new());
     let summary = params.run(&mut e, &mut i, &mut s).unwrap();

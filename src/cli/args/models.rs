@@ -70,6 +70,14 @@ pub struct ModelArgs {
     #[arg(long, value_name = "N", default_value_t = pathcredit::models::markov::DEFAULT_MAX_STATES, value_parser = whole::<usize>)]
     pub markov_max_states: usize,
 
+    /// The most work the markov model's removal solves may take, in transition visits
+    /// (2e10: about a minute of one core). A channel whose state lies in a large cyclic
+    /// part of the chain costs a solve of that part, so thousands of such channels (order
+    /// 1 on campaign ids) cost the square of their number: above the bound the fit is
+    /// refused up front with the estimate.
+    #[arg(long, value_name = "N", default_value_t = pathcredit::models::markov::DEFAULT_MAX_WORK)]
+    pub markov_max_work: f64,
+
     /// Seed of every random choice (held-out splits, sampling, bootstrap); fixed by
     /// default, so runs are reproducible.
     #[arg(long, value_name = "N", default_value_t = 42, value_parser = whole::<u64>)]
@@ -253,6 +261,7 @@ impl ModelArgs {
                 .states(self.markov_states)
                 .holdout(self.markov_holdout)
                 .max_states(self.markov_max_states)
+                .max_work(self.markov_max_work)
                 .memory_limit(self.memory_limit)
                 .seed(self.seed),
             shapley: ShapleyParams::default()

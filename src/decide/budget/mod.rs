@@ -4,7 +4,9 @@
 //! the chosen model) is assumed to return `g(x) = V · (x / s)^b` at spend `x`:
 //! diminishing returns with elasticity `b` (default 0.5, the square-root response common
 //! in media-mix work; `b = 1` is the naive linear response `response linear`). A
-//! channel with no spend history has no curve and earns nothing from new money.
+//! channel with no spend history has no curve: it earns nothing from new money, and the
+//! value credited to it without spend is kept as it is (in `value_before` and
+//! `value_after` alike), so the plan's totals compare like with like.
 //!
 //! **Problem.** Maximise `Σ g_c(x_c)` subject to `Σ x_c = Σ s_c` and `lo_c ≤ x_c ≤ hi_c`,
 //! with `lo_c = max(s_c (1 − max_shift), floor_c)` and `hi_c = min(s_c (1 + max_shift),
@@ -192,7 +194,9 @@ impl Plan {
             let value = raw.max(0.0);
             if s == 0 {
                 notes.push(format!(
-                    "`{channel}` has no spend history, so no response curve: it keeps its floor."
+                    "WARNING: `{channel}` has no spend, so no response curve: it keeps its floor, \
+                     and the {value:.2} credited to it without spend is kept unchanged in the \
+                     value after the plan (the response cannot tie it to spend)."
                 ));
             }
             lines.push(Line {
@@ -250,9 +254,10 @@ impl Plan {
         };
         debug_assert_eq!(x.iter().sum::<i64>(), total);
 
+        // A channel without spend keeps what it earned without spend.
         let gain = |l: &Line, x: i64| {
             if l.s == 0 {
-                0.0
+                l.value
             } else {
                 l.value * (x as f64 / l.s as f64).powf(b)
             }

@@ -71,6 +71,7 @@ pub struct LogisticParams {
     holdout: f64,
     seed: u64,
     solver: SolverChoice,
+    memory_limit: Option<u64>,
 }
 
 impl Default for LogisticParams {
@@ -88,6 +89,7 @@ impl Default for LogisticParams {
             holdout: 0.2,
             seed: 42,
             solver: SolverChoice::Newton,
+            memory_limit: None,
         }
     }
 }
@@ -130,6 +132,33 @@ impl LogisticParams {
     pub fn holdout(mut self, share: f64) -> Self {
         self.holdout = share;
         self
+    }
+
+    /// The most memory a fit may take (default `None`: what the machine has available);
+    /// a fit that needs more is refused with what it needs before its design is built.
+    pub fn memory_limit(mut self, bytes: Option<u64>) -> Self {
+        self.memory_limit = bytes;
+        self
+    }
+
+    /// Bytes a fit of `units` rows over `features` features needs at its peak. Newton:
+    /// every chunk of [`newton::CHUNK`] rows accumulates a dense `(p + 1)²` Hessian and
+    /// all are held until summed, with the sum and its Cholesky copy:
+    /// `(⌈units / CHUNK⌉ + 2) · (p + 1)² · 8`. linfa-logistic: a dense design of one row
+    /// per journey (at most [`fit::MAX_EXPANDED_ROWS`]), `journeys · p · 8`.
+    fn fit_bytes(&self, units: usize, journeys: f64, features: usize) -> u64 {
+        let dim = features as f64 + 1.0;
+        let bytes = match self.solver.engine() {
+            fit::Engine::Newton => (units.div_ceil(newton::CHUNK) as f64 + 2.0) * dim * dim * 8.0,
+            fit::Engine::Linfa => {
+                journeys.min(fit::MAX_EXPANDED_ROWS as f64) * features as f64 * 8.0
+            }
+        };
+        if bytes >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            bytes as u64
+        }
     }
 
     /// Seed of every random choice (default 42).
@@ -217,6 +246,20 @@ impl LogisticParams {
             recency,
             interactions: self.interactions,
         };
+        let journeys: f64 = units.conversions.iter().chain(&units.nulls).sum();
+        crate::memory::check(
+            "logistic",
+            &format!(
+                "a fit over {} features ({} channels) on {} distinct rows",
+                spec.len(),
+                channels.len(),
+                units.len()
+            ),
+            self.fit_bytes(units.len(), journeys, spec.len()),
+            self.memory_limit,
+            "credit fewer channels (merge rare ones with a path transform, or a coarser \
+             `level`), or leave `logistic` out",
+        )?;
         let mut design = Design::new(spec);
         let mut row = Vec::new();
         let mut scratch = Vec::new();

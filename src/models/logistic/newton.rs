@@ -35,6 +35,9 @@ const QUADRATIC: f64 = 1e-8;
 /// One weighted row: a design unit with conversion and non-conversion weights.
 pub(crate) type WeightedRow = (u32, f64, f64);
 
+/// Rows accumulated per parallel chunk (each chunk holds its own gradient and Hessian).
+pub(crate) const CHUNK: usize = 4096;
+
 fn softplus(z: f64) -> f64 {
     // ln(1 + e^z), stable.
     if z > 0.0 {
@@ -60,7 +63,6 @@ fn evaluate(
 ) -> Eval {
     let p = w.len() - 1;
     let dim = p + 1;
-    const CHUNK: usize = 4096;
     let parts: Vec<Eval> = rows
         .par_chunks(CHUNK)
         .map(|chunk| {

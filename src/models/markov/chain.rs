@@ -329,13 +329,25 @@ impl Chain {
     }
 
     /// The chain of order-k transition counts, with its channel dictionary (sorted by
-    /// name, as a path table's). Self-loops are dropped, as [`Chain::build`] drops them.
+    /// name, as a path table's). Self-loops are dropped, as [`Chain::build`] drops them,
+    /// and so are moves of no journey. Counts that journeys cannot have made are refused
+    /// ([`TransitionCounts::check`](crate::journeys::TransitionCounts::check)): among
+    /// them, states that lead only to each other, which no solve could absorb.
     pub fn from_transitions(
         counts: &crate::journeys::TransitionCounts,
         max_states: usize,
         memory_limit: Option<u64>,
     ) -> Result<(Chain, crate::channel::Dictionary)> {
         use crate::journeys::aggregates::Target;
+        counts.check().map_err(|problem| {
+            Error::model(
+                "markov",
+                format!(
+                    "the transition counts are not counts of journeys: {}",
+                    problem.describe(counts)
+                ),
+            )
+        })?;
         let (channels, remap) = counts.channels.clone().into_sorted();
         if channels.len() > MAX_CHANNELS {
             return Err(Error::unsupported(
@@ -372,7 +384,7 @@ impl Chain {
         for (&(from, target), &(c, v)) in &counts.moves {
             let f = from as usize;
             match target {
-                Target::State(to) if to != from => {
+                Target::State(to) if to != from && c > 0.0 => {
                     col.push(to);
                     count.push(c);
                     row_ptr[f + 1] += 1;
@@ -391,18 +403,6 @@ impl Chain {
         let mut out: Vec<f64> = (0..n).map(|s| conv[s] + null[s]).collect();
         for s in 0..n {
             out[s] += count[row_ptr[s]..row_ptr[s + 1]].iter().sum::<f64>();
-        }
-        let reached = entered_states(n, &col);
-        for s in 1..n {
-            if reached[s] && out[s] <= 0.0 {
-                return Err(Error::model(
-                    "markov",
-                    format!(
-                        "state `{}` of the transition counts is entered but never left (no move out of it, not even into (conversion) or (null))",
-                        counts.state_name(s as u32)
-                    ),
-                ));
-            }
         }
         let chain = Chain {
             keys,

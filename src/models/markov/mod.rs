@@ -27,7 +27,6 @@
 //! only measure how often a channel is on a path: the credit says so in a note.
 
 pub(crate) mod chain;
-mod scc;
 mod select;
 pub(crate) mod solve;
 
@@ -84,14 +83,20 @@ pub struct MarkovParams {
     seed: u64,
     max_states: usize,
     memory_limit: Option<u64>,
+    max_work: f64,
 }
 
 /// The default bound on a chain's states (see [`MarkovParams::max_states`]).
 pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 
+/// The default bound on the removal solves' work (see [`MarkovParams::max_work`]): about
+/// a minute of one core.
+pub const DEFAULT_MAX_WORK: f64 = 2e10;
+
 impl Default for MarkovParams {
     /// Order 1, ChannelAttribution's state convention, tolerance 1e-12, at most
-    /// [`DEFAULT_MAX_STATES`] states, and for `auto` a 20% held-out share with seed 42.
+    /// [`DEFAULT_MAX_STATES`] states and [`DEFAULT_MAX_WORK`] transition visits of
+    /// removal solves, and for `auto` a 20% held-out share with seed 42.
     fn default() -> Self {
         Self {
             order: MarkovOrder::Fixed(1),
@@ -101,6 +106,7 @@ impl Default for MarkovParams {
             seed: 42,
             max_states: DEFAULT_MAX_STATES,
             memory_limit: None,
+            max_work: DEFAULT_MAX_WORK,
         }
     }
 }
@@ -147,6 +153,22 @@ impl MarkovParams {
         self
     }
 
+    /// Sets the most work the removal solves may take, in transition visits (default
+    /// [`DEFAULT_MAX_WORK`], about a minute of one core). A channel whose states lie in a
+    /// large cyclic part of the chain costs a solve of that part: with thousands of such
+    /// channels (order 1 on campaign or content ids) the solves grow with the square of
+    /// the channels, and above the bound the fit is refused with the estimate before
+    /// any of them runs.
+    pub fn max_work(mut self, visits: f64) -> Self {
+        self.max_work = visits;
+        self
+    }
+
+    /// The memory limit set with [`Self::memory_limit`] (`None`: what is available).
+    pub(crate) fn memory_limit_bytes(&self) -> Option<u64> {
+        self.memory_limit
+    }
+
     /// Sets the held-out share for `auto` (default 0.2).
     pub fn holdout(mut self, share: f64) -> Self {
         self.holdout = share;
@@ -171,6 +193,12 @@ impl MarkovParams {
         }
         if !(self.tolerance > 0.0 && self.tolerance < 1e-3) {
             return Err(Error::param(Param::MarkovTolerance, "must be in (0, 1e-3)"));
+        }
+        if self.max_work.is_nan() || self.max_work < 1.0 {
+            return Err(Error::param(
+                Param::MarkovMaxWork,
+                "must be at least 1 (transition visits)",
+            ));
         }
         if self.max_states < 2 {
             return Err(Error::param(
@@ -267,15 +295,22 @@ impl MarkovParams {
         selection: Option<Vec<OrderScore>>,
     ) -> Result<FittedMarkov> {
         let system = System::new(&chain, self.tolerance)?;
-        let n_channels = channels.len();
-        // Removal `n_channels` removes nothing: the whole chain, solved side by side with
-        // the removals. Only what a solve yields from start is kept: a chain of millions
-        // of states over tens of channels would otherwise hold every removal's solution.
-        let mut solved = system.solve_removals(n_channels + 1, |s, c| {
-            c < n_channels && s != 0 && chain.channels_of(s).any(|x| x as usize == c)
-        })?;
-        let full = solved.pop().expect("the whole chain is solved");
+        // The states each channel's removal fixes. Only what a solve yields from start
+        // is kept: a chain of millions of states over tens of channels would otherwise
+        // hold every removal's solution.
+        let mut fixed: Vec<Vec<u32>> = vec![Vec::new(); channels.len()];
+        for s in 1..chain.len() {
+            for c in chain.channels_of(s) {
+                let states = &mut fixed[c as usize];
+                if states.last() != Some(&(s as u32)) {
+                    states.push(s as u32);
+                }
+            }
+        }
+        let solved = system.solve_removals(&fixed, self.max_work)?;
+        let full = solved.full;
         let removals: Vec<Removal> = solved
+            .each
             .into_iter()
             .map(|start| Removal {
                 p_conversion: start.x,

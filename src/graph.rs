@@ -1,4 +1,5 @@
-//! Strongly connected components of the chain's transient states.
+//! Strongly connected components of a directed graph (a Markov chain's transient
+//! states, the states of transition counts).
 //!
 //! Tarjan's algorithm (R. Tarjan, "Depth-first search and linear graph algorithms",
 //! SIAM J. Computing 1(2), 1972), written with an explicit stack so a chain of a million

@@ -1,47 +1,14 @@
-//! Mergeable aggregates smaller than a path summary, for data too large to move:
-//! order-k transition counts (what the exact Markov model needs) and journeys per set of
-//! distinct channels (what Shapley's games need). An engine writes them with
-//! `pathcredit sql`; shards add up ([`TransitionCounts::merge`], and coalitions are path
-//! summaries of channel sets).
-//!
-//! **Transitions** (`from_state,to_state,count,value`): states are order-k windows of
-//! channels joined by ` > ` (ChannelAttribution's convention: windows of k consecutive
-//! touches, consecutive equal windows collapsed, a journey shorter than k one state),
-//! plus `(start)`, `(conversion)` and `(null)`; `count` is the number of journeys making
-//! the move; `value` is the conversion value on moves into `(conversion)`.
-//!
-//! **Coalitions** (`channels,total_conversions,total_conversion_value,total_null`): a
-//! journey's distinct channels, sorted and joined by ` + `, with the path summary's
-//! totals.
+//! Order-k transition counts: the states of journeys (windows of k touches) and how many
+//! journeys moved between them, as the exact Markov model needs them.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
+use super::{CONVERSION, NULL, START, Target};
 use crate::channel::{ChannelId, Dictionary};
-use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
-use crate::journeys::path_csv::{PathReadOptions, format_exact, value_without_conversions};
+use crate::journeys::path_csv::format_exact;
 use crate::journeys::path_table::PathTable;
-
-/// The start state's name.
-pub const START: &str = "(start)";
-/// The conversion state's name.
-pub const CONVERSION: &str = "(conversion)";
-/// The null state's name.
-pub const NULL: &str = "(null)";
-/// The separator of a coalition's channels.
-pub const COALITION_SEPARATOR: &str = "+";
-
-/// Where a move goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Target {
-    /// A transient state (by id).
-    State(u32),
-    /// Absorbed: converted.
-    Conversion,
-    /// Absorbed: no conversion.
-    Null,
-}
 
 /// Order-k transition counts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,6 +37,17 @@ impl TransitionCounts {
     /// The order: the most channels a state holds.
     pub fn order(&self) -> usize {
         self.states.iter().map(Vec::len).max().unwrap_or(0).max(1)
+    }
+
+    /// What the counts say of their order: at least [`TransitionCounts::order`], and
+    /// exactly the length of the states that move to other states, when one does (with
+    /// none, every journey was one state, as at any higher order).
+    pub fn order_evidence(&self) -> (usize, Option<usize>) {
+        let exact = self.moves.keys().find_map(|&(from, target)| match target {
+            Target::State(to) if from != 0 && to != from => Some(self.states[from as usize].len()),
+            _ => None,
+        });
+        (self.order(), exact)
     }
 
     /// The state's name (`(start)`, or its channels joined by ` > `).
@@ -108,6 +86,18 @@ impl TransitionCounts {
         count: f64,
         value: f64,
     ) {
+        self.add_move(from, to, absorbed, count, value);
+    }
+
+    /// [`TransitionCounts::add`], returning the move's key.
+    pub(crate) fn add_move(
+        &mut self,
+        from: &[&str],
+        to: Option<&[&str]>,
+        absorbed: Target,
+        count: f64,
+        value: f64,
+    ) -> (u32, Target) {
         let from_ids: Vec<ChannelId> = from.iter().map(|n| self.channels.intern(n)).collect();
         let f = self.state_id(from_ids);
         let target = match to {
@@ -120,6 +110,7 @@ impl TransitionCounts {
         let entry = self.moves.entry((f, target)).or_insert((0.0, 0.0));
         entry.0 += count;
         entry.1 += value;
+        (f, target)
     }
 
     /// The order-`k` transition counts of a path summary, as the Markov model forms its
@@ -208,95 +199,6 @@ impl TransitionCounts {
         t
     }
 
-    /// Reads `from_state,to_state,count[,value]`; repeated moves add up.
-    pub fn read_records(input: Records<'_>, name: &str) -> Result<(TransitionCounts, ReadReport)> {
-        let columns = ColumnMap::new();
-        let mut src = CsvSource::open(input, name, &["from_state", "to_state", "count", "value"])?;
-        let from_col = src.required("from_state", &columns)?;
-        let to_col = src.required("to_state", &columns)?;
-        let count_col = src.required("count", &columns)?;
-        let value_col = src.optional("value", &columns)?;
-        let mut out = TransitionCounts::new();
-        let mut report = ReadReport::new(name);
-        let (mut count_total, mut value_total) = (0.0, 0.0);
-        let split =
-            |text: &str| -> Vec<String> { text.split('>').map(|s| s.trim().to_string()).collect() };
-        while let Some(row) = src.next_row()? {
-            report.rows_read += 1;
-            let from = row.non_empty(from_col, "a state: (start) or channels joined by `>`")?;
-            let to = row.non_empty(to_col, "a state, (conversion) or (null)")?;
-            let count = row.non_negative(count_col, None)?;
-            let value = match value_col {
-                Some(c) => row.non_negative(c, Some(0.0))?,
-                None => 0.0,
-            };
-            row.add_to_total(count_col, count, &mut count_total)?;
-            if let Some(c) = value_col {
-                row.add_to_total(c, value, &mut value_total)?;
-            }
-            if from == CONVERSION || from == NULL {
-                return Err(row.error(
-                    from_col,
-                    format!("`{from}` is absorbing: nothing leaves it"),
-                ));
-            }
-            if to == START {
-                return Err(row.error(to_col, "nothing moves into (start)"));
-            }
-            let from_names = if from == START {
-                Vec::new()
-            } else {
-                split(from)
-            };
-            if from_names.iter().any(String::is_empty) {
-                return Err(row.error(from_col, format!("`{from}` has an empty channel name")));
-            }
-            let from_refs: Vec<&str> = from_names.iter().map(String::as_str).collect();
-            if let Some(c) = value_col
-                && value > 0.0
-                && (to == NULL || (to == CONVERSION && count == 0.0))
-            {
-                let text = row.str(c)?;
-                return Err(row.error(
-                    c,
-                    if to == NULL {
-                        format!(
-                            "a value of `{text}` on a move into (null); value goes on moves \
-                             into (conversion), expected 0 or empty"
-                        )
-                    } else {
-                        value_without_conversions(text)
-                    },
-                ));
-            }
-            match to {
-                CONVERSION => out.add(&from_refs, None, Target::Conversion, count, value),
-                NULL => out.add(&from_refs, None, Target::Null, count, value),
-                _ => {
-                    let to_names = split(to);
-                    if to_names.iter().any(String::is_empty) {
-                        return Err(row.error(to_col, format!("`{to}` has an empty channel name")));
-                    }
-                    if value != 0.0 {
-                        return Err(row.error(
-                            value_col.unwrap_or(to_col),
-                            "a value on a move between states; value goes on moves into (conversion)",
-                        ));
-                    }
-                    let to_refs: Vec<&str> = to_names.iter().map(String::as_str).collect();
-                    out.add(&from_refs, Some(&to_refs), Target::Null, count, value);
-                }
-            }
-        }
-        report.check_usable()?;
-        Ok((out, report))
-    }
-
-    /// Reads a transitions CSV.
-    pub fn read_csv<R: Read>(input: R, name: &str) -> Result<(TransitionCounts, ReadReport)> {
-        Self::read_records(Records::csv(input), name)
-    }
-
     /// Writes `from_state,to_state,count,value`, sorted by names, counts exact.
     pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
         let mut rows: Vec<(String, String, f64, f64)> = self
@@ -322,38 +224,6 @@ impl TransitionCounts {
         }
         w.flush().map_err(Error::Write)
     }
-}
-
-/// How a coalitions file is read: a path summary whose "paths" are channel sets.
-pub fn coalition_options(read: ReadOptions) -> PathReadOptions {
-    let mut columns = ColumnMap::new().set("path", "channels");
-    columns.extend(read.columns.clone());
-    PathReadOptions {
-        read: read.columns(columns),
-        separator: COALITION_SEPARATOR.to_string(),
-    }
-}
-
-/// The coalitions of a path summary: each journey's distinct channels, sorted.
-pub fn coalitions_of(paths: &PathTable) -> PathTable {
-    let mut builder = PathTable::builder();
-    for row in paths.rows() {
-        let mut names: Vec<&str> = row.path.iter().map(|&c| paths.channels().name(c)).collect();
-        names.sort_unstable();
-        names.dedup();
-        builder.push(&names, row.conversions, row.value, row.nulls);
-    }
-    builder.finish()
-}
-
-/// Writes coalitions (`channels,...`, channels joined by ` + `).
-pub fn write_coalitions<W: Write>(table: &PathTable, out: W) -> Result<()> {
-    let mut buf = Vec::new();
-    table.write_csv_separated(&mut buf, COALITION_SEPARATOR)?;
-    let text = String::from_utf8(buf).map_err(|e| Error::Write(std::io::Error::other(e)))?;
-    let text = text.replacen("path,", "channels,", 1);
-    let mut out = out;
-    out.write_all(text.as_bytes()).map_err(Error::Write)
 }
 
 #[cfg(test)]
@@ -389,19 +259,5 @@ mod tests {
             .unwrap();
         assert_eq!(String::from_utf8(again).unwrap(), text);
         assert_eq!(back.order(), 2);
-    }
-
-    #[test]
-    fn bad_transitions_are_located_errors() {
-        let err = TransitionCounts::read_csv(
-            "from_state,to_state,count\n(start),a,1\n(null),a,1\n".as_bytes(),
-            "t.csv",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("t.csv: line 3, column 1 (from_state)"),
-            "{err}"
-        );
     }
 }
