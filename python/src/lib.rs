@@ -32,12 +32,13 @@ use pathcredit::journeys::{
 use pathcredit::models::self_controlled::read_lift_tests_records;
 use pathcredit::models::{MarkovDetails, ModelName};
 use pathcredit::param::Choice;
+use pathcredit::param::Param;
 use pathcredit::report::rows::write_rows;
 use pathcredit::report::{
     CreditReport, Document, Format, read_credits_records, render_html, render_markdown,
     report_tables,
 };
-use pathcredit::run::{RunResult, RunSpec, Source};
+use pathcredit::run::{Loaded, RunResult, RunSpec, Source, unused};
 use pathcredit::simulate::{
     HazardForm, Scenario, SimParams, TruthWork, write_experiments, write_truth,
 };
@@ -337,7 +338,11 @@ fn run_models(
 
 /// The credit of a run, as the command line writes it (CSV), with its details (JSON),
 /// notes and what was read.
-fn run_output<'py>(py: Python<'py>, result: &RunResult) -> PyResult<Bound<'py, PyDict>> {
+fn run_output<'py>(
+    py: Python<'py>,
+    result: &RunResult,
+    ignored: Vec<String>,
+) -> PyResult<Bound<'py, PyDict>> {
     let report = CreditReport {
         dimension: result.settings.level.as_str().to_string(),
         credits: result.credits(),
@@ -354,6 +359,7 @@ fn run_output<'py>(py: Python<'py>, result: &RunResult) -> PyResult<Bound<'py, P
     let notes: Vec<(String, String)> = result
         .notes()
         .map(|(m, n)| (m.to_string(), n.to_string()))
+        .chain(ignored.into_iter().map(|w| ("pathcredit".to_string(), w)))
         .collect();
     out.set_item("notes", notes)?;
     out.set_item(
@@ -382,6 +388,12 @@ fn attribute<'py>(
     lift_tests_name: &str,
     kwargs: BTreeMap<String, String>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let given: Vec<Param> = Param::ALL
+        .iter()
+        .copied()
+        .filter(|p| kwargs.contains_key(p.name()))
+        .collect();
+    let identities_given = identities.is_some();
     let mut kw = Kwargs::new(kwargs);
     let args = run_args(&mut kw, models, bootstrap, details)?;
     kw.finish("attribute")?;
@@ -403,7 +415,13 @@ fn attribute<'py>(
         .transpose()?;
     let data = take_data(data, kind, name)?;
     let result = run_models(py, data, name, identities, args, lift)?;
-    run_output(py, &result)
+    // Keywords the run did not use, each named in a warning among the notes.
+    let ran: Vec<ModelName> = result.runs.iter().map(|r| r.model).collect();
+    let mut ignored = unused::unused_settings(&given, &ran, &result.data);
+    if identities_given && !matches!(result.data, Loaded::Built(_)) {
+        ignored.push(unused::identities_unused("`identities`", &result.data));
+    }
+    run_output(py, &result, ignored)
 }
 
 /// The decision report: Markdown, HTML, every table as CSV, and the document as JSON.
