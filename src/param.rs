@@ -85,6 +85,7 @@ params! {
     LogisticBagFeatures => "logistic_bag_features", "Share of features each bag sees.";
     LogisticSolver => "logistic_solver", "Optimiser of the logistic model.";
     LogisticHoldout => "logistic_holdout", "Held-out share of the logistic diagnostics.";
+    LogisticMaxWork => "logistic_max_work", "The most work the logistic fits may take.";
     HazardStep => "hazard_step", "Step of the self-controlled model's timelines.";
     HazardLags => "hazard_lags", "Lag bins of the self-controlled model.";
     HazardPre => "hazard_pre", "Pre-exposure bins of the self-controlled model.";

@@ -285,6 +285,9 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     if let Some(t) = kw.take("logistic_holdout") {
         logistic = logistic.holdout(number("logistic_holdout", &t, "a share")?);
     }
+    if let Some(t) = kw.take("logistic_max_work") {
+        logistic = logistic.max_work(number("logistic_max_work", &t, "a number")?);
+    }
     if let Some(t) = kw.take("logistic_solver") {
         logistic = logistic.solver(choice::<SolverChoice>(&t)?);
     }

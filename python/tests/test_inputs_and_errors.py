@@ -134,6 +134,7 @@ KEYWORDS = {
     "markov_holdout": 0.3,
     "markov_max_states": 1000,
     "markov_max_work": 1e9,
+    "logistic_max_work": 1e13,
     "logistic_alpha": 2.0,
     "logistic_folds": 3,
     "logistic_interactions": True,

@@ -64,6 +64,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::LogisticBagFeatures => "--logistic-bag-features",
         Param::LogisticSolver => "--logistic-solver",
         Param::LogisticHoldout => "--logistic-holdout",
+        Param::LogisticMaxWork => "--logistic-max-work",
         Param::HazardStep => "--hazard-step",
         Param::HazardLags => "--hazard-lags",
         Param::HazardPre => "--hazard-pre",

@@ -32,7 +32,8 @@ fn users(param: Param) -> Option<&'static [ModelName]> {
         | P::LogisticBagRows
         | P::LogisticBagFeatures
         | P::LogisticSolver
-        | P::LogisticHoldout => &[M::Logistic, M::Shapley],
+        | P::LogisticHoldout
+        | P::LogisticMaxWork => &[M::Logistic, M::Shapley],
         P::HazardStep
         | P::HazardLags
         | P::HazardPre

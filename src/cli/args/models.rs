@@ -154,6 +154,14 @@ pub struct ModelArgs {
     #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
     pub logistic_holdout: f64,
 
+    /// The most work the logistic fits may take, in floating-point operations (1e12:
+    /// about ten minutes of one core). Newton's method solves a dense system of the
+    /// features (4 a channel) at every step, so the work grows with their cube: above
+    /// the bound the fit is refused up front with the estimate, and the default model
+    /// set leaves logistic out.
+    #[arg(long, value_name = "N", default_value_t = pathcredit::models::logistic::DEFAULT_MAX_WORK)]
+    pub logistic_max_work: f64,
+
     /// Step of the self_controlled model's timelines (a duration, e.g. 1d, 12h).
     #[arg(long, value_name = "DURATION", default_value = "1d", value_parser = duration, allow_hyphen_values = true)]
     pub hazard_step: Millis,
@@ -282,6 +290,7 @@ impl ModelArgs {
                     self.logistic_bag_features,
                 )
                 .holdout(self.logistic_holdout)
+                .max_work(self.logistic_max_work)
                 .solver(self.logistic_solver)
                 .seed(self.seed),
         })
