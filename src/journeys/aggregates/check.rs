@@ -15,7 +15,7 @@
 //!   (Kemeny & Snell, *Finite Markov Chains*, 1960, §2.4), such as `a → b → a` with no
 //!   move out, would hold its journeys forever and leave `I − Q` singular, with no
 //!   absorption probabilities to solve for. States are split into strongly connected
-//!   components ([`graph`](crate::graph)); one that is entered and has no move out is
+//!   components (`crate::graph`); one that is entered and has no move out is
 //!   refused, naming its states.
 //! * **Journeys are conserved.** Every journey that enters a state leaves it, so the
 //!   counts into a state and out of it (into states, `(conversion)` and `(null)`) are
