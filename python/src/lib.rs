@@ -341,7 +341,7 @@ fn run_models(
 fn run_output<'py>(
     py: Python<'py>,
     result: &RunResult,
-    ignored: Vec<String>,
+    warnings: Vec<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let report = CreditReport {
         dimension: result.settings.level.as_str().to_string(),
@@ -359,7 +359,7 @@ fn run_output<'py>(
     let notes: Vec<(String, String)> = result
         .notes()
         .map(|(m, n)| (m.to_string(), n.to_string()))
-        .chain(ignored.into_iter().map(|w| ("pathcredit".to_string(), w)))
+        .chain(warnings.into_iter().map(|w| ("pathcredit".to_string(), w)))
         .collect();
     out.set_item("notes", notes)?;
     out.set_item(
@@ -415,13 +415,19 @@ fn attribute<'py>(
         .transpose()?;
     let data = take_data(data, kind, name)?;
     let result = run_models(py, data, name, identities, args, lift)?;
-    // Keywords the run did not use, each named in a warning among the notes.
+    // Keywords the run did not use, and names that would mislead a reader (formula-like,
+    // or alike but for invisible characters), each a warning among the notes.
     let ran: Vec<ModelName> = result.runs.iter().map(|r| r.model).collect();
-    let mut ignored = unused::unused_settings(&given, &ran, &result.data);
+    let mut warnings = unused::unused_settings(&given, &ran, &result.data);
     if identities_given && !matches!(result.data, Loaded::Built(_)) {
-        ignored.push(unused::identities_unused("`identities`", &result.data));
+        warnings.push(unused::identities_unused("`identities`", &result.data));
     }
-    run_output(py, &result, ignored)
+    let names = result.runs.iter().flat_map(|r| r.credit.channels.iter());
+    warnings.extend(pathcredit::text::name_warnings(
+        result.settings.level.as_str(),
+        names.map(|c| c.channel.as_str()),
+    ));
+    run_output(py, &result, warnings)
 }
 
 /// The decision report: Markdown, HTML, every table as CSV, and the document as JSON.

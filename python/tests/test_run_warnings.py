@@ -1,6 +1,6 @@
-"""Keywords a run did not use (issue 31, item 16): each is a warning among the
-credit's notes naming the keyword and why, as the command line warns of its flags;
-a keyword the run used is not named."""
+"""Keywords a run did not use, and names that print misleadingly (issue 31, item 16):
+each is a warning among the credit's notes naming the keyword and why, or the names,
+as the command line warns; a keyword the run used is not named."""
 
 import pathcredit as pc
 
@@ -34,3 +34,18 @@ def test_identities_and_build_settings_with_a_path_summary_are_named(sample):
 def test_used_settings_are_not_named(sample):
     credit = pc.attribute(sample / "journeys.csv", models=["time_decay"], half_life="3d")
     assert unused_notes(credit) == []
+
+
+def test_names_that_mislead_a_reader_are_warned(tmp_path):
+    paths = tmp_path / "paths.csv"
+    paths.write_text(
+        "path,total_conversions,total_conversion_value,total_null\n"
+        "email > =cmd,3,0,5\n"
+        "email\u200b,2,0,4\n",
+        encoding="utf-8",
+    )
+    credit = pc.attribute(paths, models=["linear"])
+    notes = [n for n in credit.attrs["notes"] if n.startswith("pathcredit: warning")]
+    assert len(notes) == 2, notes
+    assert any("`=cmd`" in n and "formula" in n for n in notes), notes
+    assert any("`email` and `email\\u{200b}`" in n for n in notes), notes
