@@ -220,13 +220,9 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
             "<h2>Budget</h2>\n<p>{}</p>\n",
             escape(&tables::budget_summary(plan))
         ));
-        let labels: Vec<String> = plan.rows.iter().map(|r| r.channel.clone()).collect();
-        let changes: Vec<f64> = plan.rows.iter().map(|r| r.change).collect();
-        figure(
-            &mut s,
-            svg::diverging_bars("Budget shift", &labels, &changes),
-            "Recommended change in spend per channel",
-        );
+        let chart = crate::report::budget_chart::budget_chart(&plan.rows);
+        let caption = chart.caption();
+        figure(&mut s, chart.svg, &caption);
         if let Some(t) = tables::plan_table(doc) {
             table(&mut s, &t);
         }

@@ -3,6 +3,7 @@
 //! Renderers write to any [`Write`]; they never touch the filesystem (the CLI writes
 //! to a temporary file and renames it, so a failed run leaves no half-written output).
 
+mod budget_chart;
 mod colours;
 mod credit_chart;
 mod csv;
