@@ -68,21 +68,7 @@ fn an_input_without_line_breaks_fails_fast_naming_the_line() {
 #[test]
 fn quadratic_removals_are_refused_up_front_naming_the_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = dir.path().join("paths.csv");
-    let generated = pathcredit()
-        .args([
-            "generate-paths",
-            "--rows",
-            "3000",
-            "--channels",
-            "300",
-            "-q",
-        ])
-        .arg("--out")
-        .arg(&paths)
-        .output()
-        .unwrap();
-    assert!(generated.status.success(), "{generated:?}");
+    let paths = generated_paths(dir.path(), 300);
     let start = Instant::now();
     let out = pathcredit()
         .args(["attribute", "--model", "markov", "--markov-max-work", "1e5"])
@@ -196,21 +182,7 @@ fn simulated_days_are_bounded_and_refused_past_the_memory_limit() {
 #[test]
 fn a_logistic_fit_past_the_memory_limit_is_refused_with_its_size() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = dir.path().join("paths.csv");
-    let generated = pathcredit()
-        .args([
-            "generate-paths",
-            "--rows",
-            "3000",
-            "--channels",
-            "999",
-            "-q",
-        ])
-        .arg("--out")
-        .arg(&paths)
-        .output()
-        .unwrap();
-    assert!(generated.status.success(), "{generated:?}");
+    let paths = generated_paths(dir.path(), 999);
     let paths = paths.to_str().unwrap();
     let err = refused_fast(&[
         "attribute",
@@ -237,21 +209,7 @@ fn a_logistic_fit_past_the_memory_limit_is_refused_with_its_size() {
 #[test]
 fn a_logistic_fit_past_its_work_bound_is_refused_with_the_estimate() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = dir.path().join("paths.csv");
-    let generated = pathcredit()
-        .args([
-            "generate-paths",
-            "--rows",
-            "3000",
-            "--channels",
-            "999",
-            "-q",
-        ])
-        .arg("--out")
-        .arg(&paths)
-        .output()
-        .unwrap();
-    assert!(generated.status.success(), "{generated:?}");
+    let paths = generated_paths(dir.path(), 999);
     let paths = paths.to_str().unwrap();
     let err = refused_fast(&["attribute", "--paths", paths, "--model", "logistic"]);
     assert!(
@@ -289,4 +247,18 @@ fn a_logistic_fit_past_its_work_bound_is_refused_with_the_estimate() {
         ),
         "{err}"
     );
+}
+
+/// A generated path summary of 3,000 rows over `channels` channels in `dir`.
+fn generated_paths(dir: &std::path::Path, channels: usize) -> std::path::PathBuf {
+    let paths = dir.join("paths.csv");
+    let generated = pathcredit()
+        .args(["generate-paths", "--rows", "3000", "-q", "--channels"])
+        .arg(channels.to_string())
+        .arg("--out")
+        .arg(&paths)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{generated:?}");
+    paths
 }
