@@ -22,9 +22,9 @@ for dir in "$@"; do
   mkdir -p "$out"
   "$bin" attribute --events "$dir/events.csv" --censor-days 0 --out "$out/credit.csv" 2> "$out/stderr.txt"
   "$bin" evaluate --quiet --truth "$dir/truth.csv" --credit "$out/credit.csv" --out "$out/scores.csv"
-  warned=$(grep -o "self_controlled: WARNING: [^:]*\`[^\`]*\`" "$out/stderr.txt" \
+  warned=$(grep -o "self_controlled: WARNING: [^:]*\`[^\`]*\`\('s effect\)\?" "$out/stderr.txt" \
     | sed -e 's/.*WARNING: //' -e 's/exposure to \(.*\) follows.*/intent \1/' \
-          -e 's/\(.*\) still holds.*/carryover \1/' -e 's/the 95% intervals.*/wide intervals/' \
+          -e "s/\(.*\)'s effect/carryover \1/" -e 's/the 95% intervals.*/wide intervals/' \
           -e 's/credit beyond the.*/beyond lookback/' \
     | tr '\n' ';' | sed 's/;$//' || true)
   awk -F, -v rules="$rules" -v world="$(basename "$dir")" -v warned="$warned" '

@@ -371,13 +371,14 @@ def evaluate(
     """Scores credit against a simulation's truth, as ``pathcredit evaluate``: total
     variation, rank correlation, largest share error, placebo share, and with ``spend``
     the decision regret, with ``details`` (default: ``credit.attrs["details"]``) the
-    held-out fit."""
+    held-out fit. ``.attrs["notes"]`` holds the warnings (a truth channel missing from
+    a model's credit)."""
     if details is None:
         details = getattr(credit, "attrs", {}).get("details")
     tr, tr_name = native_input(truth, "truth")
     cr, cr_name = native_input(credit, "credit")
     sp, sp_name = (None, "") if spend is None else native_input(spend, "spend")
-    data = _call(
+    data, warnings = _call(
         _native.evaluate,
         tr,
         tr_name,
@@ -389,7 +390,9 @@ def evaluate(
         truth_column,
         _kwargs(params),
     )
-    return _frame(data, _TEXT)
+    scores = _frame(data, _TEXT)
+    scores.attrs["notes"] = list(warnings)
+    return scores
 
 
 def validate(

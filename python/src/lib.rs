@@ -610,7 +610,7 @@ fn evaluate<'py>(
     spend_name: &str,
     truth_column: &str,
     kwargs: BTreeMap<String, String>,
-) -> PyResult<Bound<'py, PyBytes>> {
+) -> PyResult<(Bound<'py, PyBytes>, Vec<String>)> {
     let mut kw = Kwargs::new(kwargs);
     let params = params::budget_params(&mut kw)?;
     kw.finish("evaluate")?;
@@ -618,7 +618,7 @@ fn evaluate<'py>(
     let truth_input = Input::take(truth, truth_name)?;
     let credit_input = Input::take(credit, credit_name)?;
     let spend = spend.map(|s| Input::take(s, spend_name)).transpose()?;
-    let scores = py.detach(|| -> pathcredit::Result<Vec<u8>> {
+    let scores = py.detach(|| -> pathcredit::Result<(Vec<u8>, Vec<String>)> {
         let rows = read_truth_records(truth_input.records()?, truth_name, column)?;
         let credit: BTreeMap<String, BTreeMap<String, f64>> =
             read_credits_records(credit_input.records()?, credit_name)?
@@ -653,9 +653,11 @@ fn evaluate<'py>(
             spend.as_ref().map(|s| (s, &params)),
             fits.as_ref(),
         )?;
-        render(|w| table::write_csv(&scores, w))
+        let warnings = truth::coverage_warnings(&rows, &credit);
+        Ok((render(|w| table::write_csv(&scores, w))?, warnings))
     });
-    Ok(PyBytes::new(py, &lib(scores)?))
+    let (csv, warnings) = lib(scores)?;
+    Ok((PyBytes::new(py, &csv), warnings))
 }
 
 /// Checks a report of another tool against pathcredit's own credit on the same data.

@@ -49,3 +49,25 @@ def test_names_that_mislead_a_reader_are_warned(tmp_path):
     assert len(notes) == 2, notes
     assert any("`=cmd`" in n and "formula" in n for n in notes), notes
     assert any("`email` and `email\\u{200b}`" in n for n in notes), notes
+
+
+def test_a_truth_channel_missing_from_the_credit_is_warned(tmp_path):
+    import pandas as pd
+
+    truth = pd.DataFrame(
+        {"channel": ["email", "search"], "role": ["direct", "direct"],
+         "shapley_share": [0.6, 0.4], "incremental_share": [0.5, 0.5]}
+    )
+    credit = pd.DataFrame(
+        {"model": ["linear", "linear"], "channel": ["email", "Search"],
+         "conversions": [1.0, 1.0], "value": [10.0, 10.0], "share": [0.5, 0.5]}
+    )
+    scores = pc.evaluate(truth, credit)
+    assert list(scores["model"]) == ["linear"]
+    assert len(scores.attrs["notes"]) == 1
+    assert scores.attrs["notes"][0].startswith(
+        "WARNING: 1 of the truth's 2 channels `search` (the credit has `Search`) is not in "
+        "the credit of `linear`"
+    )
+    full = credit.assign(channel=["email", "search"])
+    assert pc.evaluate(truth, full).attrs["notes"] == []

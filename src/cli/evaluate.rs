@@ -80,6 +80,9 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         spend.as_ref().map(|s| (s, &params)),
         fits.as_ref(),
     )?;
+    for warning in truth::coverage_warnings(&truth_rows, &credit) {
+        crate::cli::say!("pathcredit: {warning}");
+    }
     let column = args.truth_column.to_string();
     write_output(&args.output.out, |w| match args.output.format() {
         Format::Markdown => table::write_markdown(&scores, w),

@@ -276,6 +276,75 @@ pub fn check_shared_channels(
     Ok(())
 }
 
+/// Warnings for a truth that only partly matches the credit: per set of models, the
+/// truth's channels missing from their credit (each scored as if given no credit, which
+/// moves every distance), naming a credited channel whose name differs only in case,
+/// spaces or dashes. Credited channels outside the truth (baseline, organic, direct,
+/// non-paid activity) are left out of the scores by design and not warned about.
+pub fn coverage_warnings(
+    truth: &[TruthRow],
+    credit: &BTreeMap<String, BTreeMap<String, f64>>,
+) -> Vec<String> {
+    let folded = |name: &str| -> String {
+        name.trim()
+            .chars()
+            .map(|c| match c {
+                ' ' | '-' => '_',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect()
+    };
+    let mut by_missing: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
+    for (model, by_channel) in credit {
+        let missing: Vec<&str> = truth
+            .iter()
+            .map(|r| r.channel.as_str())
+            .filter(|c| !by_channel.contains_key(*c))
+            .collect();
+        if !missing.is_empty() && missing.len() < truth.len() {
+            by_missing.entry(missing).or_default().push(model);
+        }
+    }
+    by_missing
+        .into_iter()
+        .map(|(missing, models)| {
+            let shown: Vec<String> = missing
+                .iter()
+                .take(8)
+                .map(|c| {
+                    let twin = models.iter().flat_map(|m| credit[*m].keys()).find(|k| {
+                        folded(k) == folded(c) && !truth.iter().any(|r| &r.channel == *k)
+                    });
+                    match twin {
+                        Some(t) => format!("`{c}` (the credit has `{t}`)"),
+                        None => format!("`{c}`"),
+                    }
+                })
+                .collect();
+            let more = missing.len().saturating_sub(8);
+            format!(
+                "WARNING: {} of the truth's {} channels {}{} {} not in the credit of {}: \
+                 scored as if given no credit, which moves every distance; give credit \
+                 computed on the data the truth describes, with its channel names",
+                missing.len(),
+                truth.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                },
+                if missing.len() == 1 { "is" } else { "are" },
+                models
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        })
+        .collect()
+}
+
 /// Every model's scores against the truth (read from `truth_name`): distances and ranks
 /// ([`score`]), with `spend` each model's decision regret, and with `fits` (from a
 /// details JSON) each model's held-out AUC and log-loss. The one evaluation both front
@@ -356,5 +425,46 @@ mod tests {
         assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]).unwrap() - 1.0).abs() < 1e-12);
         assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).unwrap() + 1.0).abs() < 1e-12);
         assert_eq!(spearman(&[1.0, 1.0], &[1.0, 2.0]), None);
+    }
+
+    #[test]
+    fn a_truth_channel_missing_from_some_credit_is_warned_about_with_its_twin() {
+        let row = |c: &str| TruthRow {
+            channel: c.into(),
+            role: "direct".into(),
+            share: 0.5,
+        };
+        let truth = vec![row("paid_search"), row("video")];
+        let credit = BTreeMap::from([
+            (
+                "full".to_string(),
+                BTreeMap::from([
+                    ("paid_search".to_string(), 1.0),
+                    ("video".to_string(), 1.0),
+                    ("(baseline)".to_string(), 5.0),
+                ]),
+            ),
+            (
+                "part".to_string(),
+                BTreeMap::from([("Paid Search".to_string(), 1.0), ("video".to_string(), 1.0)]),
+            ),
+        ]);
+        let w = coverage_warnings(&truth, &credit);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with(
+                "WARNING: 1 of the truth's 2 channels `paid_search` (the credit has `Paid Search`) \
+                 is not in the credit of `part`"
+            ),
+            "{}",
+            w[0]
+        );
+        // Every truth channel credited (extra credited channels are fine): no warning.
+        credit_without(&truth, &credit);
+    }
+
+    fn credit_without(truth: &[TruthRow], credit: &BTreeMap<String, BTreeMap<String, f64>>) {
+        let full = BTreeMap::from([("full".to_string(), credit["full"].clone())]);
+        assert!(coverage_warnings(truth, &full).is_empty());
     }
 }

@@ -124,7 +124,47 @@ fn the_diagnostic_flags_exposure_that_follows_visits() {
         stderr.contains("WARNING: exposure to `partner` follows people's own visits"),
         "{stderr}"
     );
-    assert!(stderr.contains("--hazard-controls"), "{stderr}");
+    // By default the visits they follow become controls, and the run says so.
+    assert!(
+        stderr.contains(
+            "controls chosen from the data: exposure to `partner`, `push` follows people's own \
+             visits, so the channels left out (`direct`, `organic_search`) are time-varying \
+             controls of this fit (--hazard-controls: `none` leaves them out)"
+        ),
+        "{stderr}"
+    );
+    let with = |controls: &str, out: &str| {
+        let run = pathcredit()
+            .args([
+                "attribute",
+                "--censor-days",
+                "0",
+                "--model",
+                "self_controlled",
+            ])
+            .arg("--hazard-controls")
+            .arg(controls)
+            .arg("--events")
+            .arg(sim.join("events.csv"))
+            .arg("--identities")
+            .arg(sim.join("identities.csv"))
+            .arg("--out")
+            .arg(sim.join(out))
+            .assert()
+            .success();
+        String::from_utf8_lossy(&run.get_output().stderr).into_owned()
+    };
+    with("auto", "auto.csv");
+    assert_eq!(
+        std::fs::read(sim.join("credit.csv")).unwrap(),
+        std::fs::read(sim.join("auto.csv")).unwrap()
+    );
+    let none = with("none", "none.csv");
+    assert!(!none.contains("controls chosen"), "{none}");
+    assert!(
+        none.contains("add the visits it follows to --hazard-controls"),
+        "{none}"
+    );
     let details: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sim.join("details.json")).unwrap()).unwrap();
     let flagged: Vec<&str> = details["self_controlled"]["exposure_shifts"]
@@ -135,6 +175,42 @@ fn the_diagnostic_flags_exposure_that_follows_visits() {
         .map(|s| s["channel"].as_str().unwrap())
         .collect();
     assert_eq!(flagged, ["partner", "push"]);
+}
+
+/// Where no exposure follows visits (random exposure), the default uses no control:
+/// the credit equals `--hazard-controls none`'s, byte for byte.
+#[test]
+fn without_retargeting_the_default_uses_no_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = dir.path();
+    simulate(sim, "direct", "3000");
+    let run = |extra: &[&str], out: &str| {
+        let run = pathcredit()
+            .args([
+                "attribute",
+                "--censor-days",
+                "0",
+                "--model",
+                "self_controlled",
+            ])
+            .args(extra)
+            .arg("--events")
+            .arg(sim.join("events.csv"))
+            .arg("--identities")
+            .arg(sim.join("identities.csv"))
+            .arg("--out")
+            .arg(sim.join(out))
+            .assert()
+            .success();
+        String::from_utf8_lossy(&run.get_output().stderr).into_owned()
+    };
+    let default = run(&[], "default.csv");
+    assert!(!default.contains("controls chosen"), "{default}");
+    run(&["--hazard-controls", "none"], "none.csv");
+    assert_eq!(
+        std::fs::read(sim.join("default.csv")).unwrap(),
+        std::fs::read(sim.join("none.csv")).unwrap()
+    );
 }
 
 #[test]

@@ -89,6 +89,40 @@ fn validate_refuses_a_report_that_repeats_a_channel() {
     );
 }
 
+/// A truth sharing only some channels with the credit is scored, with a warning that
+/// names the missing channel (it is scored as given no credit) and the credited twin
+/// whose name differs only in case.
+#[test]
+fn evaluate_warns_about_a_truth_channel_missing_from_the_credit() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = write_file(
+        dir.path(),
+        "truth.csv",
+        "channel,role,shapley_share,incremental_share\nemail,direct,0.6,0.5\nsearch,direct,0.4,0.5\n",
+    );
+    let credit = write_file(
+        dir.path(),
+        "credit.csv",
+        "model,channel,conversions,value,share\nlinear,email,1,10,0.5\nlinear,Search,1,10,0.5\n",
+    );
+    let (ok, stdout, stderr) = run(&[
+        "evaluate".as_ref(),
+        "--truth".as_ref(),
+        truth.as_os_str(),
+        "--credit".as_ref(),
+        credit.as_os_str(),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("linear"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "WARNING: 1 of the truth's 2 channels `search` (the credit has `Search`) is not in \
+             the credit of `linear`: scored as if given no credit"
+        ),
+        "{stderr}"
+    );
+}
+
 /// A truth naming none of the credited channels is refused, naming both sides: it used
 /// to score every model 0.5 (the distance of an all-zero share from any truth).
 #[test]

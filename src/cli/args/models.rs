@@ -193,7 +193,9 @@ pub struct ModelArgs {
     /// Channels the self_controlled model uses as time-varying controls, not credited:
     /// visits people make themselves (organic search, direct), which behaviour-triggered
     /// channels (retargeting) follow; `auto`: every channel it leaves out (the direct
-    /// channels, organic_search, --hazard-ignore) as a control.
+    /// channels, organic_search, --hazard-ignore) as a control; `none`: no control
+    /// [default: `auto` when exposure to some channel follows people's own visits, else
+    /// none].
     #[arg(long, value_name = "CHANNELS", value_delimiter = ',')]
     pub hazard_controls: Vec<String>,
 

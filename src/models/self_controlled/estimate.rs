@@ -7,7 +7,7 @@ use crate::models::self_controlled::design::{Design, LagShape, Period, Roles};
 use crate::models::self_controlled::fit::{Data, Problem, Pull, solve};
 use crate::models::self_controlled::lags::{self, FitSetting};
 use crate::models::self_controlled::params::{
-    IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing,
+    AUTO_CONTROLS, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing,
 };
 use crate::models::self_controlled::shape::Monotone;
 use crate::models::self_controlled::{FittedSelfControlled, diagnostics, intent, intervals};
@@ -25,8 +25,45 @@ impl SelfControlledParams {
     /// model whose exposure does not follow intent only take up misfit (measured on our
     /// simulator's random-exposure world, 200,000 people: distance to the truth 0.031
     /// without them, 0.046 with them and no adjustment).
+    ///
+    /// With the default controls (none named), when exposure to some channel follows
+    /// people's own visits (the left-out channels), the fit uses every left-out channel
+    /// as a time-varying control and says so in its notes ([`Self::controls`]).
+    /// Measured on our simulator (200,000 people, seed 8), visits as controls took the
+    /// distance to the truth from 0.327 to 0.171 on `retargeting`, 0.149 to 0.074 on
+    /// `placebo_in_market` and 0.026 to 0.021 on `drift` (the worlds whose exposure
+    /// follows visits), and raised it on the worlds whose exposure does not (e.g. 0.106 to
+    /// 0.332 on `carryover`): hence only where the data show it.
     pub fn fit(&self, timelines: &Timelines) -> Result<FittedSelfControlled> {
         self.validate()?;
+        if self.controls.is_empty() {
+            let roles = self.roles(timelines);
+            let following: Vec<String> = diagnostics::exposure_shifts(timelines, &roles, self.step)
+                .into_iter()
+                .filter(|s| s.flagged)
+                .map(|s| format!("`{}`", s.channel))
+                .collect();
+            if !following.is_empty() && !roles.visits.is_empty() {
+                let visits: Vec<String> = roles
+                    .visits
+                    .iter()
+                    .map(|&id| format!("`{}`", timelines.channels.name(id)))
+                    .collect();
+                let adapted = self.clone().controls(vec![AUTO_CONTROLS.to_string()]);
+                let mut fitted = adapted.fit(timelines)?;
+                fitted.notes.insert(
+                    0,
+                    format!(
+                        "controls chosen from the data: exposure to {} follows people's own \
+                         visits, so the channels left out ({}) are time-varying controls of \
+                         this fit (`hazard_controls`: `none` leaves them out)",
+                        following.join(", "),
+                        visits.join(", ")
+                    ),
+                );
+                return Ok(fitted);
+            }
+        }
         let with_pre = !matches!(self.pre, PreChoice::Off);
         let mut fitted = match (with_pre, self.adjustment) {
             (false, _) | (true, IntentAdjustment::Adjusted) => {
@@ -170,10 +207,15 @@ impl SelfControlledParams {
                 }
                 None => "every exposure falls the day after a visit".to_string(),
             };
+            let remedy = if roles.controls.is_empty() {
+                "add the visits it follows to `hazard_controls`"
+            } else {
+                "the visits are time-varying controls of this fit, which takes out the part of \
+                 that bias they mark, not necessarily all of it"
+            };
             notes.push(format!(
                 "WARNING: exposure to `{}` follows people's own visits ({how}): it reacts to \
-                 behaviour (retargeting), which this model can read as an effect; add the visits \
-                 it follows to `hazard_controls`",
+                 behaviour (retargeting), which this model can read as an effect; {remedy}",
                 s.channel
             ));
         }
@@ -247,7 +289,9 @@ impl SelfControlledParams {
         for (id, name) in timelines.channels.names().enumerate() {
             let entry = (id as u32, name.to_string());
             let ignored = self.ignore.iter().any(|c| c.trim() == name);
-            if (auto && ignored) || (!auto && self.controls.iter().any(|c| c.trim() == name)) {
+            let named =
+                !auto && !self.no_controls() && self.controls.iter().any(|c| c.trim() == name);
+            if (auto && ignored) || named {
                 roles.visits.push(entry.0);
                 roles.controls.push(entry);
             } else if ignored {

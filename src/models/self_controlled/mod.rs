@@ -50,7 +50,7 @@ mod shape;
 use crate::channel::Dictionary;
 use crate::credit::Credit;
 
-pub use carryover::CreditByLag;
+pub use carryover::{CreditByLag, share_beyond_horizon};
 pub use design::{Design, LagShape, Period, Roles};
 pub use diagnostics::ExposureShift;
 use fit::{Penalty, Pull, Solution};
@@ -58,8 +58,8 @@ pub use intent::PreExposure;
 pub use lags::SmoothingScore;
 pub use lift::{LiftTest, read_lift_tests, read_lift_tests_records, resolve_lift_tests};
 pub use params::{
-    AUTO_CONTROLS, CLASSIC_LAGS, DEFAULT_IGNORED, IntentAdjustment, LagChoice, PreChoice,
-    SelfControlledParams, Smoothing, parse_lag_bins, parse_lag_choice, parse_pre_choice,
+    AUTO_CONTROLS, CLASSIC_LAGS, DEFAULT_IGNORED, IntentAdjustment, LagChoice, NO_CONTROLS,
+    PreChoice, SelfControlledParams, Smoothing, parse_lag_bins, parse_lag_choice, parse_pre_choice,
     parse_smoothing,
 };
 pub use report::{ChannelTest, HazardCoefficient, LiftTestFit, SelfControlledDetails};

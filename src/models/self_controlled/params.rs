@@ -82,6 +82,9 @@ pub const DEFAULT_IGNORED: [&str; 1] = ["organic_search"];
 /// ([`SelfControlledParams::controls`]).
 pub const AUTO_CONTROLS: &str = "auto";
 
+/// The controls value that uses no control, whatever the data show.
+pub const NO_CONTROLS: &str = "none";
+
 /// The fixed lag bins of earlier versions, in days (`--hazard-lags` may name them).
 pub const CLASSIC_LAGS: [(i32, i32); 7] =
     [(0, 0), (1, 2), (3, 5), (6, 9), (10, 14), (15, 20), (21, 29)];
@@ -161,7 +164,11 @@ impl SelfControlledParams {
     /// Channels used as time-varying controls (not credited). The single name
     /// [`AUTO_CONTROLS`] (`auto`) makes every left-out channel a control instead (the
     /// direct channels, organic search and any [`ignore`](Self::ignore)d one: the
-    /// visits people make themselves, which mark being in market).
+    /// visits people make themselves, which mark being in market); [`NO_CONTROLS`]
+    /// (`none`) uses none. Empty (the default): `auto` when exposure to some channel
+    /// follows people's own visits (retargeting, [`crate::models::self_controlled`]'s
+    /// exposure shifts), else none — the visits are controls exactly where a channel is
+    /// shown because of them.
     pub fn controls(mut self, controls: Vec<String>) -> Self {
         self.controls = controls;
         self
@@ -226,6 +233,12 @@ impl SelfControlledParams {
         matches!(self.controls.as_slice(), [one] if one.trim() == AUTO_CONTROLS)
     }
 
+    /// Whether no channel is a control, whatever the data show (`controls` is
+    /// `["none"]`).
+    pub fn no_controls(&self) -> bool {
+        matches!(self.controls.as_slice(), [one] if one.trim() == NO_CONTROLS)
+    }
+
     /// The channels left out.
     pub fn ignored_channels(&self) -> &[String] {
         &self.ignore
@@ -264,6 +277,12 @@ impl SelfControlledParams {
                 Param::HazardControls,
                 "`auto` stands alone (every left-out channel as a control); name channels \
                  without it",
+            ));
+        }
+        if self.controls.len() > 1 && self.controls.iter().any(|c| c.trim() == NO_CONTROLS) {
+            return Err(Error::param(
+                Param::HazardControls,
+                "`none` stands alone (no control at all); name channels without it",
             ));
         }
         if let (Some(a), Some(b)) = (self.study_start, self.study_end)

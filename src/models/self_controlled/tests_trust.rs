@@ -219,6 +219,40 @@ fn the_lag_profile_reaches_as_far_as_the_effect_lasts() {
     assert!(short <= 7.0, "3-day effect read to {short} days");
 }
 
+/// An effect that lasts 70 days in a 100-day study (the lags reach 50) is warned about,
+/// naming the channel; one that lasts 3 days is not.
+#[test]
+fn carryover_past_the_horizon_is_warned_about_and_short_carryover_is_not() {
+    let lasting = |days: i64| World {
+        units: 2500,
+        days: 100,
+        channels: 1,
+        exposure: Box::new(|_, _, _| 0.02),
+        hazard: Box::new(move |alpha, _, d, touches| {
+            alpha * 0.004 * (1.0 + 1.5 * count(&touches[0], d, 1, days))
+        }),
+        in_market_share: 0.0,
+    };
+    let warnings = |days: i64| -> Vec<String> {
+        SelfControlledParams::default()
+            .pre_exposure(PreChoice::Off)
+            .intervals(false)
+            .ignore(vec![])
+            .fit(&draw(&lasting(days), 9))
+            .unwrap()
+            .credit()
+            .notes
+            .iter()
+            .filter(|n| n.contains("beyond the horizon") || n.contains("does not decay"))
+            .cloned()
+            .collect()
+    };
+    let long = warnings(70);
+    assert_eq!(long.len(), 1, "{long:?}");
+    assert!(long[0].contains("`c0`"), "{}", long[0]);
+    assert_eq!(warnings(3), Vec::<String>::new());
+}
+
 /// The default intervals cover each channel's expected credit in about 95% of draws:
 /// over 12 draws × 2 channels, at least 19 of 24 (a binomial(24, 0.95) falls below
 /// that with probability 0.7%).
