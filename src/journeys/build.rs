@@ -30,7 +30,7 @@ use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::timelines::{Timelines, whole_logs};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
-use crate::journeys::{JourneyInfo, Journeys, JourneysBuilder, PathTable};
+use crate::journeys::{ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable};
 use crate::param::{Choice, Param, choice_str};
 use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
 
@@ -92,6 +92,9 @@ pub struct JourneyParams {
     /// the self-controlled model (default false; the whole-run entry point sets it when
     /// that model runs).
     pub keep_timelines: bool,
+    /// Also count every touch per channel and day ([`ExposureSeries`]), for response
+    /// curves fitted from the logs (default false).
+    pub keep_exposures: bool,
 }
 
 impl Default for JourneyParams {
@@ -110,6 +113,7 @@ impl Default for JourneyParams {
             data_end: None,
             read: ReadOptions::default(),
             keep_timelines: false,
+            keep_exposures: false,
         }
     }
 }
@@ -210,6 +214,8 @@ pub struct BuiltJourneys {
     pub summary: BuildSummary,
     /// The whole logs of converting units (with `keep_timelines`).
     pub timelines: Option<Timelines>,
+    /// Touches per channel and day (with `keep_exposures`).
+    pub exposures: Option<ExposureSeries>,
     identities: Resolved,
 }
 
@@ -529,6 +535,7 @@ impl CutEvents<PersonJourneys> {
             data_end,
             journeys,
         } = self;
+        let exposures = params.keep_exposures.then(|| ExposureSeries::count(&log));
         let builder = match journeys {
             CutJourneys::Accounts(builder) => *builder,
             CutJourneys::Persons(parts) => {
@@ -561,6 +568,7 @@ impl CutEvents<PersonJourneys> {
             journeys,
             summary,
             timelines,
+            exposures,
             identities: Resolved { ids, persons },
         }
     }

@@ -10,6 +10,7 @@ pub mod aggregates;
 mod build;
 mod by_person;
 mod events;
+mod exposure_series;
 mod identity;
 mod intern_pipeline;
 mod journey;
@@ -32,6 +33,7 @@ pub use build::{
     build_journeys_from, build_paths, build_paths_from,
 };
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
+pub use exposure_series::ExposureSeries;
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
 pub use journey::{Journey, JourneyInfo, Journeys, JourneysBuilder, NOT_SET, Touch};
 pub use journey_csv::JOURNEY_COLUMNS;

@@ -142,6 +142,7 @@ impl BuildArgs {
             data_end: self.data_end,
             read,
             keep_timelines: false,
+            keep_exposures: false,
         }
     }
 }
