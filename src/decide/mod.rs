@@ -6,6 +6,8 @@
 //! * [`path_facts`]: top converting paths, journey lengths, time to conversion;
 //! * [`spend`] and [`roi`]: CPA and ROAS per channel and model;
 //! * [`budget`]: a reallocation that keeps total spend fixed, within bounds;
+//! * [`response`]: budget from measured response: fitted curves, optimal plans and
+//!   their uncertainty;
 //! * [`crosscheck`](mod@crosscheck): a rule-based report from another tool against our
 //!   recomputation (the `validate` subcommand).
 
@@ -13,6 +15,7 @@ pub mod budget;
 pub mod compare;
 pub mod crosscheck;
 pub mod path_facts;
+pub mod response;
 pub mod roi;
 pub mod spend;
 
