@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use pathcredit::simulate::{
-    HazardForm, SCENARIOS, Scenario, SimParams, write_experiments, write_truth,
+    HazardForm, SCENARIOS, Scenario, SimParams, write_curves, write_experiments, write_truth,
 };
 
 use crate::cli::args::values::whole;
@@ -14,12 +14,13 @@ use crate::cli::flags::choice;
 use crate::cli::output::{AtomicFile, RunFiles, commit_all};
 
 /// The files `simulate` writes into its directory.
-const SIMULATED_FILES: [&str; 5] = [
+const SIMULATED_FILES: [&str; 6] = [
     "events.csv",
     "identities.csv",
     "spend.csv",
     "truth.csv",
     "experiments.csv",
+    "curves.csv",
 ];
 
 /// Arguments of `simulate`.
@@ -59,7 +60,8 @@ pub struct SimulateArgs {
     /// on this machine. A run whose day-by-day draws need more is refused up front.
     #[arg(long, value_name = "SIZE", value_parser = crate::cli::args::values::size)]
     memory_limit: Option<u64>,
-    /// Directory for events.csv, identities.csv, spend.csv and truth.csv.
+    /// Directory for events.csv, identities.csv, spend.csv and truth.csv (and
+    /// experiments.csv, curves.csv when written).
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
 }
@@ -74,6 +76,9 @@ fn long_about() -> String {
     for (name, what) in SCENARIOS {
         text += &format!("  {name:<10} {what}\n");
     }
+    text += "\nWith --scenario spend_response, spend.csv is weekly (channel,period,spend: the week's \
+             start date) and DIR/curves.csv holds each channel's true weekly response on a grid \
+             of spends (channel,spend,exposures,incremental_conversions,incremental_value).\n";
     text += "\nExample:\n  pathcredit simulate --users 200000 --channels 8 --scenario targeting --seed 7 --out-dir sim/";
     text
 }
@@ -107,15 +112,25 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let mut experiments = (!args.experiments.is_empty())
         .then(|| AtomicFile::create(&args.out_dir.join("experiments.csv")))
         .transpose()?;
+    let mut curves = params
+        .scenario
+        .spend
+        .is_some()
+        .then(|| AtomicFile::create(&args.out_dir.join("curves.csv")))
+        .transpose()?;
     let summary = params.run(events.writer(), identities.writer(), spend.writer())?;
     write_truth(&summary, truth.writer())?;
     if let Some(file) = experiments.as_mut() {
         write_experiments(&summary, file.writer())?;
     }
+    if let Some(file) = curves.as_mut() {
+        write_curves(&summary, file.writer())?;
+    }
     commit_all(
         [events, identities, spend, truth]
             .into_iter()
             .chain(experiments)
+            .chain(curves)
             .collect(),
     )?;
     if !quiet {

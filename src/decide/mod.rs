@@ -5,6 +5,7 @@
 //!   from last touch;
 //! * [`path_facts`]: top converting paths, journey lengths, time to conversion;
 //! * [`spend`] and [`roi`]: CPA and ROAS per channel and model;
+//! * [`spend_series`]: spend per channel and day or week, for response curves;
 //! * [`budget`]: a reallocation that keeps total spend fixed, within bounds;
 //! * [`response`]: budget from measured response: fitted curves, optimal plans and
 //!   their uncertainty;
@@ -18,6 +19,7 @@ pub mod path_facts;
 pub mod response;
 pub mod roi;
 pub mod spend;
+pub mod spend_series;
 
 pub use budget::{BudgetParams, Plan, PlanRow, Response, ResponseKind, default_plan_credit};
 pub use compare::{CompareRow, Comparison, data_driven};
@@ -27,3 +29,4 @@ pub use crosscheck::{
 pub use path_facts::PathFacts;
 pub use roi::{RoiRow, RoiTable};
 pub use spend::{Spend, read_spend, read_spend_records};
+pub use spend_series::{SpendSeries, read_spend_series};

@@ -37,10 +37,12 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::models::shapley::shapley_from_table;
 use crate::param::Param;
-use crate::time::{DAY, Millis, days_from_civil, format_timestamp};
+use crate::time::{DAY, Millis, civil_from_days, days_from_civil, format_timestamp};
 
 pub use experiments::{Experiment, write_experiments};
-pub use scenario::{ChannelSpec, EffectScale, HazardForm, Onset, Ramp, SCENARIOS, Scenario};
+pub use scenario::{
+    ChannelSpec, EffectScale, HazardForm, Onset, Ramp, ReachCurve, SCENARIOS, Scenario, SpendPlan,
+};
 
 use rng::Purpose;
 use world::{Engine, Happening, TouchChannel};
@@ -140,6 +142,94 @@ pub struct SimSummary {
     pub truth: Vec<ChannelTruth>,
     /// The holdout experiments, measured like real lift tests.
     pub experiments: Vec<Experiment>,
+    /// Per channel, the true response to spend (scenarios with a spend plan only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub response: Vec<ChannelResponse>,
+}
+
+/// The mean value of a conversion: values are `80 · (1 + 2U)` with `U` uniform (rounded
+/// to cents), drawn by (unit, day) apart from whether the unit converts, so a conversion
+/// gained or lost is worth 160 on average.
+pub const MEAN_CONVERSION_VALUE: f64 = 160.0;
+
+/// Points of each channel's curve in `curves.csv`: spends from 0 to
+/// [`CURVE_SPAN`] times the channel's mean spend per period, evenly.
+pub const CURVE_POINTS: usize = 61;
+
+/// How far a curve reaches: this many times the channel's mean spend per period.
+pub const CURVE_SPAN: f64 = 3.0;
+
+/// A channel's true response to spend per period, in a world with a spend plan.
+///
+/// **Exposures.** A total spend `x` in a period of `D` days among `N` people buys
+/// `E(x) = E_max · (1 − e^(−x/k))` exposures in expectation, exactly: each person is
+/// exposed on each day with probability `max_rate · (1 − e^(−x/(N · saturation)))`
+/// ([`ReachCurve`]), so `E_max = D · N · max_rate` and `k = N · saturation`. The
+/// exposures a period shows in `events.csv` are a binomial draw around it.
+///
+/// **Conversions.** `g(x) = v · E(x)`, `v` the incremental conversions of one exposure:
+/// `v = Σ_u E[conv_u(all) − conv_u(all ∖ c)] / n_c` over the simulated people, the
+/// expectation over each person's conversion draws (exact, not sampled: with satiation 1
+/// a person's day `d` converts with probability `1 − e^(−H_d)`, `H_d` the day's
+/// integrated hazard, whatever happened on other days), given everything else about the
+/// people (intent, exposures, visits), divided by the channel's `n_c` exposures. The one
+/// approximation is that `v` is constant per exposure, whatever the spend: the hazard is
+/// additive, so each exposure adds its own term to `H_d`, and the expected conversions
+/// `Σ_d (1 − e^(−H_d))` are linear in the exposures up to a relative error of the order
+/// of the daily hazard `H_d` (below 1% here); `v` is measured at the simulated spend and
+/// averages over when in the 26 weeks the exposures fell (one in the last days acts only
+/// until the simulation ends). With `--hazard multiplicative` the effects are no longer
+/// additive and `v` holds only near the simulated spend. To first order and over an
+/// unbounded horizon, `v = base_hazard · lift_c · (1/2 + δ/(1 − δ))`, `δ = 2^(−1/h)` the
+/// channel's daily decay (half a day of the exposure's own day on average, then its
+/// decaying carryover), since intent has mean 1 and exposure is random.
+///
+/// **Value.** `g(x) · ` [`MEAN_CONVERSION_VALUE`]: values are drawn apart from whether a
+/// person converts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelResponse {
+    /// The channel.
+    pub channel: String,
+    /// `E_max`: the expected exposures per period as spend grows without bound.
+    pub max_exposures: f64,
+    /// `k`: the total spend per period at which exposures reach `1 − 1/e` of `E_max`.
+    pub saturation_spend: f64,
+    /// The channel's mean total spend per period over the simulation (dark periods
+    /// included).
+    pub mean_spend: f64,
+    /// `n_c`: the channel's exposures in the simulation (the observed world).
+    pub exposures: u64,
+    /// `v`: the expected incremental conversions of one exposure.
+    pub conversions_per_exposure: f64,
+}
+
+impl ChannelResponse {
+    /// `E(x)`: the expected exposures a total spend `x` buys in a period.
+    pub fn exposures_at(&self, spend: f64) -> f64 {
+        if spend <= 0.0 {
+            return 0.0;
+        }
+        -self.max_exposures * (-spend / self.saturation_spend).exp_m1()
+    }
+
+    /// `g(x) = v · E(x)`: the incremental conversions a total spend `x` buys in a period.
+    pub fn conversions_at(&self, spend: f64) -> f64 {
+        self.conversions_per_exposure * self.exposures_at(spend)
+    }
+
+    /// The incremental value a total spend `x` buys in a period.
+    pub fn value_at(&self, spend: f64) -> f64 {
+        self.conversions_at(spend) * MEAN_CONVERSION_VALUE
+    }
+
+    /// The spends of the channel's curve: [`CURVE_POINTS`] from 0 to [`CURVE_SPAN`] times
+    /// its mean spend, rounded to cents.
+    pub fn grid(&self) -> Vec<f64> {
+        let top = CURVE_SPAN * self.mean_spend;
+        (0..CURVE_POINTS)
+            .map(|i| (top * i as f64 / (CURVE_POINTS - 1) as f64 * 100.0).round() / 100.0)
+            .collect()
+    }
 }
 
 /// Everything one chunk of units produced.
@@ -154,6 +244,8 @@ struct ChunkOut {
     none: f64,
     delta: Vec<f64>,
     shapley: Vec<f64>,
+    /// Per channel, `Σ_u E[conv_u(all) − conv_u(all ∖ c)]` (with a spend plan only).
+    expected_delta: Vec<f64>,
     /// Per experiment: units, Σ conversions, Σ conversions², treated then held out.
     experiments: Vec<[f64; 6]>,
 }
@@ -176,6 +268,37 @@ impl SimParams {
         }
         if self.scenario.channels.len() > 64 {
             return Err(Error::param(Param::Channels, "at most 64"));
+        }
+        if let Some(plan) = &self.scenario.spend {
+            if plan.channels.len() != self.scenario.channels.len() {
+                return Err(Error::param(
+                    Param::Channels,
+                    format!(
+                        "the spend plan has {} reach curves for {} paid channels; expected one \
+                         per channel",
+                        plan.channels.len(),
+                        self.scenario.channels.len()
+                    ),
+                ));
+            }
+            let period = plan.period_days.max(1);
+            if self.scenario.days % period != 0 {
+                return Err(Error::param(
+                    Param::Days,
+                    format!(
+                        "{}: the scenario spends by periods of {period} days; expected a \
+                         multiple of {period}",
+                        self.scenario.days
+                    ),
+                ));
+            }
+            if self.scenario.satiation != 1.0 {
+                return Err(Error::param(
+                    Param::Scenario,
+                    "a spend plan's true response needs conversions that change nothing \
+                     (satiation 1)",
+                ));
+            }
         }
         let share = self.scenario.holdout_share;
         let share_ok = share > 0.0 && share < 1.0;
@@ -224,7 +347,7 @@ impl SimParams {
     pub fn conversions(&self) -> Result<f64> {
         self.validate()?;
         let start = days_from_civil(2026, 1, 1) * DAY;
-        let engine = Engine::new(&self.scenario, self.seed, start);
+        let engine = Engine::new(&self.scenario, self.seed, start, self.units);
         let n = self.scenario.channels.len();
         let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
         Ok((0..self.units)
@@ -248,7 +371,7 @@ impl SimParams {
         self.validate()?;
         self.check_memory(None)?;
         let start = days_from_civil(2026, 1, 1) * DAY;
-        let engine = Engine::new(&self.scenario, self.seed, start);
+        let engine = Engine::new(&self.scenario, self.seed, start, self.units);
         let n = self.scenario.channels.len();
         let err = Error::Write;
         writeln!(
@@ -261,6 +384,7 @@ impl SimParams {
             exposures: vec![0; n],
             delta: vec![0.0; n],
             shapley: vec![0.0; n],
+            expected_delta: vec![0.0; n],
             experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
             ..ChunkOut::default()
         };
@@ -293,19 +417,36 @@ impl SimParams {
                     total.exposures[i] += c.exposures[i];
                     total.delta[i] += c.delta[i];
                     total.shapley[i] += c.shapley[i];
+                    total.expected_delta[i] += c.expected_delta[i];
                 }
             }
         }
-        writeln!(spend, "channel,spend").map_err(err)?;
-        for (c, spec) in self.scenario.channels.iter().enumerate() {
-            writeln!(
-                spend,
-                "{},{:.2}",
-                spec.name,
-                total.exposures[c] as f64 * spec.cost
-            )
-            .map_err(err)?;
+        match &engine.spend {
+            None => {
+                writeln!(spend, "channel,spend").map_err(err)?;
+                for (c, spec) in self.scenario.channels.iter().enumerate() {
+                    writeln!(
+                        spend,
+                        "{},{:.2}",
+                        spec.name,
+                        total.exposures[c] as f64 * spec.cost
+                    )
+                    .map_err(err)?;
+                }
+            }
+            Some(schedule) => {
+                writeln!(spend, "channel,period,spend").map_err(err)?;
+                for (spec, periods) in self.scenario.channels.iter().zip(&schedule.spend) {
+                    for (p, x) in periods.iter().enumerate() {
+                        let day = start / DAY + (p * schedule.period_days) as i64;
+                        let (y, m, d) = civil_from_days(day);
+                        writeln!(spend, "{},{y:04}-{m:02}-{d:02},{x:.2}", spec.name)
+                            .map_err(err)?;
+                    }
+                }
+            }
         }
+        let response = self.response(&engine, &total);
         let share = |v: &[f64], i: usize| {
             let s: f64 = v.iter().sum();
             if s > 0.0 { v[i] / s } else { 0.0 }
@@ -361,7 +502,36 @@ impl SimParams {
             conversions: total.conversions,
             conversions_without_paid: total.none,
             truth,
+            response,
         })
+    }
+
+    /// Each channel's true response to spend ([`ChannelResponse`]), with a spend plan.
+    fn response(&self, engine: &Engine<'_>, total: &ChunkOut) -> Vec<ChannelResponse> {
+        let (Some(plan), Some(schedule)) = (&self.scenario.spend, &engine.spend) else {
+            return Vec::new();
+        };
+        let people = self.units as f64;
+        let days = schedule.period_days as f64;
+        self.scenario
+            .channels
+            .iter()
+            .zip(&plan.channels)
+            .zip(&schedule.spend)
+            .enumerate()
+            .map(|(c, ((spec, curve), spend))| ChannelResponse {
+                channel: spec.name.clone(),
+                max_exposures: days * people * curve.max_rate,
+                saturation_spend: people * curve.saturation,
+                mean_spend: spend.iter().sum::<f64>() / spend.len().max(1) as f64,
+                exposures: total.exposures[c],
+                conversions_per_exposure: if total.exposures[c] > 0 {
+                    total.expected_delta[c] / total.exposures[c] as f64
+                } else {
+                    0.0
+                },
+            })
+            .collect()
     }
 
     fn chunk(&self, engine: &Engine<'_>, units: std::ops::Range<usize>) -> ChunkOut {
@@ -371,10 +541,16 @@ impl SimParams {
             exposures: vec![0; n],
             delta: vec![0.0; n],
             shapley: vec![0.0; n],
+            expected_delta: vec![0.0; n],
             experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
             ..ChunkOut::default()
         };
         let mut happenings = Vec::new();
+        // With a spend plan, the observed life records its hazard for the response.
+        let mut probe = engine.spend.as_ref().map(|_| world::Probe {
+            channels: engine.channels_separate(),
+            ..world::Probe::default()
+        });
         for unit in units {
             let mut draws = engine.prepare(unit as u64);
             // Units held out of an experiment never see its channel.
@@ -391,7 +567,10 @@ impl SimParams {
             draws.reach &= !held;
             let active = all & !held;
             happenings.clear();
-            let conv = engine.run(&draws, active, Some(&mut |h| happenings.push(h)));
+            let conv = match probe.as_mut() {
+                None => engine.run(&draws, active, Some(&mut |h| happenings.push(h))),
+                Some(p) => engine.run_probed(&draws, active, Some(&mut |h| happenings.push(h)), p),
+            };
             out.conversions += f64::from(conv);
             for (e, &c) in out.experiments.iter_mut().zip(&self.scenario.experiments) {
                 let at = if held >> c & 1 == 1 { 3 } else { 0 };
@@ -411,6 +590,9 @@ impl SimParams {
             }
             self.write_unit(engine, unit as u64, &happenings, &mut out);
             self.truth_of_unit(engine, &draws, f64::from(conv), &mut out);
+            if let Some(p) = &probe {
+                Self::response_of_unit(engine, &draws, active, p, &mut out);
+            }
         }
         out
     }
@@ -486,6 +668,44 @@ impl SimParams {
                     out.shapley[members[i]] += (v - prev) / orders as f64;
                     prev = v;
                 }
+            }
+        }
+    }
+
+    /// Adds the unit's expected incremental conversions of each channel that reaches it,
+    /// `E[conv(active) − conv(active ∖ c)]` over its conversion draws, `Σ_d (1 − e^(−H_d))`
+    /// in each world. `probe` holds the observed life's daily hazards; when the channels'
+    /// terms are separate ([`Engine::channels_separate`]) it holds each channel's part
+    /// `A_dc` too, and the world without `c` has the hazards `H_d − A_dc`, so its
+    /// difference is `Σ_d e^(−H_d) (e^(A_dc) − 1)` with no life lived again; otherwise
+    /// each world without a channel is lived.
+    fn response_of_unit(
+        engine: &Engine<'_>,
+        draws: &world::UnitDraws,
+        active: u64,
+        probe: &world::Probe,
+        out: &mut ChunkOut,
+    ) {
+        let reach = draws.reach & active;
+        if reach == 0 {
+            return;
+        }
+        let n = out.expected_delta.len();
+        if probe.channels {
+            for (h, parts) in probe.hazard.iter().zip(probe.by_channel.chunks(n)) {
+                let survive = (-h).exp();
+                for (c, (delta, part)) in out.expected_delta.iter_mut().zip(parts).enumerate() {
+                    if reach >> c & 1 == 1 && *part > 0.0 {
+                        *delta += survive * part.exp_m1();
+                    }
+                }
+            }
+            return;
+        }
+        let all = probe.expected();
+        for (c, delta) in out.expected_delta.iter_mut().enumerate() {
+            if reach >> c & 1 == 1 {
+                *delta += all - engine.expected(draws, active & !(1 << c));
             }
         }
     }
@@ -630,6 +850,44 @@ pub fn write_truth<W: Write>(summary: &SimSummary, out: W) -> Result<()> {
     w.flush().map_err(Error::Write)
 }
 
+/// Writes the true response curves (`curves.csv`) of a simulation with a spend plan:
+/// `channel,spend,exposures,incremental_conversions,incremental_value`, per channel (in
+/// the scenario's order) [`CURVE_POINTS`] spends per period from 0 to [`CURVE_SPAN`]
+/// times its mean spend, with the exposures `E(x)`, incremental conversions `g(x)` and
+/// value each buys per period ([`ChannelResponse`]). An error for a simulation without
+/// a spend plan.
+pub fn write_curves<W: Write>(summary: &SimSummary, out: W) -> Result<()> {
+    if summary.response.is_empty() {
+        return Err(Error::param(
+            Param::Scenario,
+            "response curves come from a scenario with a spend plan (spend_response)",
+        ));
+    }
+    let mut w = csv::Writer::from_writer(out);
+    let err = |e: csv::Error| Error::Write(std::io::Error::other(e));
+    w.write_record([
+        "channel",
+        "spend",
+        "exposures",
+        "incremental_conversions",
+        "incremental_value",
+    ])
+    .map_err(err)?;
+    for r in &summary.response {
+        for x in r.grid() {
+            w.write_record([
+                r.channel.clone(),
+                format!("{x:.2}"),
+                format!("{:.4}", r.exposures_at(x)),
+                format!("{:.6}", r.conversions_at(x)),
+                format!("{:.4}", r.value_at(x)),
+            ])
+            .map_err(err)?;
+        }
+    }
+    w.flush().map_err(Error::Write)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,7 +900,7 @@ mod tests {
         for (name, _) in SCENARIOS {
             let scenario = Scenario::preset(name, 5).unwrap();
             assert!(scenario.effects_non_negative(), "{name}");
-            let engine = Engine::new(&scenario, 11, days_from_civil(2026, 1, 1) * DAY);
+            let engine = Engine::new(&scenario, 11, days_from_civil(2026, 1, 1) * DAY, 400);
             let all = (1u64 << 5) - 1;
             let mut checked = 0;
             for unit in 0..400u64 {
@@ -661,6 +919,82 @@ mod tests {
             }
             assert!(checked > 100, "{name}: {checked}");
         }
+    }
+
+    /// The response truth's shortcut: with the channels' hazard terms separate, the
+    /// expected conversions of the world without channel `c` come from the observed
+    /// life's daily hazards and `c`'s parts of them (`Σ_d e^(−H_d) (e^(A_dc) − 1)`), as
+    /// living that world gives them: checked on the spend world and on variants that
+    /// change how terms arise (next-day onset, effects of a fixed size, flat carryover,
+    /// a retargeting channel).
+    #[test]
+    fn the_response_shortcut_equals_living_each_world() {
+        let base = Scenario::preset("spend_response", 5).unwrap();
+        let mut next_day = base.clone();
+        next_day.onset = Onset::NextDay;
+        let mut absolute = base.clone();
+        absolute.scale = EffectScale::Absolute;
+        let mut flat = base.clone();
+        flat.channels[1].flat_days = 20;
+        flat.channels[1].lift /= 6.0;
+        flat.channels[4].retarget = 0.5;
+        for scenario in [base, next_day, absolute, flat] {
+            let engine = Engine::new(&scenario, 5, days_from_civil(2026, 1, 1) * DAY, 1000);
+            assert!(engine.channels_separate());
+            let all = (1u64 << 5) - 1;
+            let mut checked = 0;
+            for unit in 0..300u64 {
+                let draws = engine.prepare(unit);
+                let mut probe = world::Probe {
+                    channels: true,
+                    ..world::Probe::default()
+                };
+                let conv = engine.run_probed(&draws, all, None, &mut probe);
+                assert_eq!(conv, engine.run(&draws, all, None));
+                let expected = probe.expected();
+                assert!((expected - engine.expected(&draws, all)).abs() < crate::prec::EXACT_TOL);
+                for c in 0..5 {
+                    let shortcut: f64 = probe
+                        .hazard
+                        .iter()
+                        .zip(probe.by_channel.chunks(5))
+                        .map(|(h, parts)| (-h).exp() * parts[c].exp_m1())
+                        .sum();
+                    let lived = expected - engine.expected(&draws, all & !(1 << c));
+                    assert!(
+                        (shortcut - lived).abs() < crate::prec::EXACT_TOL,
+                        "{unit} {c}"
+                    );
+                    checked += usize::from(lived > 0.0);
+                }
+            }
+            assert!(checked > 100, "{checked}");
+        }
+    }
+
+    /// A spend plan needs whole periods and conversions that change nothing.
+    #[test]
+    fn a_spend_plan_is_validated() {
+        let params = |days: u32, satiation: f64| {
+            let mut scenario = Scenario::preset("spend_response", 3).unwrap();
+            scenario.days = days;
+            scenario.satiation = satiation;
+            SimParams {
+                units: 10,
+                scenario,
+                seed: 1,
+                truth: TruthWork::default(),
+            }
+            .validate()
+            .map_err(|e| e.to_string())
+        };
+        assert!(params(182, 1.0).is_ok());
+        assert_eq!(
+            params(180, 1.0).unwrap_err(),
+            "invalid days: 180: the scenario spends by periods of 7 days; expected a multiple \
+             of 7"
+        );
+        assert!(params(182, 0.5).unwrap_err().contains("satiation 1"));
     }
 
     /// The quick count equals the conversions of the written simulation.

@@ -23,6 +23,7 @@ pub(crate) enum Purpose {
     Holdout = 12,
     Retarget = 13,
     Drift = 14,
+    Spend = 15,
 }
 
 fn mix(mut z: u64) -> u64 {

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::param::{Choice, Param, choice_str};
+use crate::simulate::rng::{Draws, Purpose};
 
 /// How one paid channel reaches people and what it does to them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -125,6 +126,89 @@ pub struct Scenario {
     /// What a conversion does to the unit's intent: multiplied by this (0.5 halves it,
     /// 1 leaves it unchanged: repeat conversions that change nothing).
     pub satiation: f64,
+    /// Spend that buys each paid channel's exposures period by period (`None`: every
+    /// channel exposes at its fixed `exposure_rate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spend: Option<SpendPlan>,
+}
+
+/// Spend over time: each paid channel's spend varies week by week, and what a week's
+/// spend buys is a saturating reach curve ([`ReachCurve`]). The `spend_response` preset.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpendPlan {
+    /// Days of a period (7: weeks). The simulated days are whole periods.
+    pub period_days: u32,
+    /// The most a period's spend departs from the channel's base, as a share (0.6: a
+    /// period's spend is the base times `1 + 0.6 (2U − 1)`, `U` uniform, so within ±60%).
+    pub variation: f64,
+    /// One curve per paid channel, in the scenario's channel order.
+    pub channels: Vec<ReachCurve>,
+}
+
+/// What a paid channel's spend buys: with spend `s` per person in a period, every person
+/// is exposed on each day of the period with probability
+/// `rate(s) = max_rate · (1 − e^(−s/saturation))`, independently (random exposure), so the
+/// expected exposures of a period of `D` days among `N` people, bought by a total spend
+/// `x = N s`, are `E(x) = D · N · max_rate · (1 − e^(−x / (N · saturation)))`: concave,
+/// from 0 at no spend up to `D · N · max_rate`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReachCurve {
+    /// The daily exposure probability spend approaches without bound.
+    pub max_rate: f64,
+    /// The spend per person and period at which the rate reaches `1 − 1/e` (63%) of
+    /// `max_rate`.
+    pub saturation: f64,
+    /// The channel's base spend per person and period.
+    pub base_spend: f64,
+    /// The probability that a period is dark (no spend at all); 0 for a channel that is
+    /// always on. A channel with dark periods has at least one.
+    pub dark_share: f64,
+}
+
+impl ReachCurve {
+    /// The daily exposure probability bought by a spend of `per_person` per person and
+    /// period.
+    pub fn daily_rate(&self, per_person: f64) -> f64 {
+        if per_person <= 0.0 {
+            return 0.0;
+        }
+        -self.max_rate * (-per_person / self.saturation).exp_m1()
+    }
+}
+
+impl SpendPlan {
+    /// The total spend of each channel (outer) in each of `periods` periods (inner) for
+    /// `units` people, in whole cents, drawn from `seed`: the base per person times
+    /// `units`, varied by up to ±`variation`, or 0 in a dark period.
+    pub fn spend(&self, seed: u64, periods: usize, units: usize) -> Vec<Vec<f64>> {
+        let draws = Draws::new(seed);
+        self.channels
+            .iter()
+            .enumerate()
+            .map(|(c, curve)| {
+                let u = |period: usize, index: u64| {
+                    draws.uniform(c as u64, period as u64, Purpose::Spend, index)
+                };
+                let mut dark: Vec<bool> =
+                    (0..periods).map(|p| u(p, 1) < curve.dark_share).collect();
+                if curve.dark_share > 0.0 && periods > 1 && !dark.contains(&true) {
+                    let least = (0..periods)
+                        .min_by(|&a, &b| u(a, 1).total_cmp(&u(b, 1)))
+                        .expect("a period");
+                    dark[least] = true;
+                }
+                (0..periods)
+                    .map(|p| {
+                        if dark[p] {
+                            return 0.0;
+                        }
+                        let factor = 1.0 + self.variation * (2.0 * u(p, 0) - 1.0);
+                        (curve.base_spend * factor * units as f64 * 100.0).round() / 100.0
+                    })
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// How exposures combine in the conversion hazard.
@@ -166,7 +250,7 @@ const PAID: [&str; 10] = [
 ];
 
 /// The scenario presets and what each tests.
-pub const SCENARIOS: [(&str, &str); 13] = [
+pub const SCENARIOS: [(&str, &str); 14] = [
     (
         "direct",
         "random exposure; every channel lifts conversion directly, with effects of different sizes",
@@ -218,6 +302,10 @@ pub const SCENARIOS: [(&str, &str); 13] = [
     (
         "repeat",
         "random exposure; people convert again and again, and a conversion changes nothing",
+    ),
+    (
+        "spend_response",
+        "26 weeks; each channel's weekly spend varies (±60%, some dark weeks) and buys exposures on a saturating reach curve; writes curves.csv",
     ),
 ];
 
@@ -299,6 +387,7 @@ impl Scenario {
             scale: EffectScale::Relative,
             ramp: None,
             satiation: 0.5,
+            spend: None,
         };
         match preset {
             "direct" => {}
@@ -400,6 +489,39 @@ impl Scenario {
                 }
             }
             "repeat" => scenario.satiation = 1.0,
+            "spend_response" => {
+                // 26 weeks of spend that varies week by week; random exposure and
+                // additive effects, and conversions that change nothing, so that each
+                // exposure adds its own term to the hazard.
+                scenario.days = 182;
+                scenario.satiation = 1.0;
+                scenario.base_hazard = 0.0008;
+                let curves: Vec<ReachCurve> = (0..channels)
+                    .map(|i| {
+                        // Base spend per person and week, and how far into saturation it
+                        // is (base over saturation spend: 0.4 nearly linear, 3 flat).
+                        let base = 0.02 + 0.01 * (i % 4) as f64;
+                        let depth = [0.4, 0.8, 1.3, 2.0, 3.0][(i * 3 + 1) % 5];
+                        ReachCurve {
+                            max_rate: 0.002 + 0.003 * spread(i, 2),
+                            saturation: base / depth,
+                            base_spend: base,
+                            dark_share: if i % 3 == 2 { 0.2 } else { 0.0 },
+                        }
+                    })
+                    .collect();
+                for (c, curve) in scenario.channels.iter_mut().zip(&curves) {
+                    // Paid media worth a fifth or so of the conversions.
+                    c.lift *= 2.5;
+                    c.exposure_rate = curve.daily_rate(curve.base_spend);
+                    c.cost = curve.base_spend / (7.0 * c.exposure_rate);
+                }
+                scenario.spend = Some(SpendPlan {
+                    period_days: 7,
+                    variation: 0.6,
+                    channels: curves,
+                });
+            }
             "b2b" => {
                 scenario.max_contacts = 5;
                 scenario.base_hazard = 0.0008;

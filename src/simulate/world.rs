@@ -80,14 +80,49 @@ pub(crate) struct Engine<'a> {
     /// Their logs `ln(1 + lift)`, for the log-linear hazard.
     log_lifts: Vec<f64>,
     start: Millis,
+    /// The scenario's spend plan drawn for this seed and population.
+    pub spend: Option<Schedule>,
+}
+
+/// A spend plan drawn: each channel's total spend per period and the daily exposure
+/// rate it buys.
+pub(crate) struct Schedule {
+    pub period_days: usize,
+    /// Total spend of each channel (outer) in each period (inner), in whole cents.
+    pub spend: Vec<Vec<f64>>,
+    /// The daily exposure probability each period's spend buys, per channel.
+    rates: Vec<Vec<f64>>,
 }
 
 const ORGANIC_DECAY: f64 = 0.793_700_525_984_099_7; // 2^(-1/3)
 
 impl<'a> Engine<'a> {
-    pub fn new(scenario: &'a Scenario, seed: u64, start: Millis) -> Self {
+    /// The engine of `scenario` for `units` people (the population a spend plan's
+    /// spend is for).
+    pub fn new(scenario: &'a Scenario, seed: u64, start: Millis, units: usize) -> Self {
         let s2 = scenario.intent_sigma * scenario.intent_sigma;
+        let spend = scenario.spend.as_ref().map(|plan| {
+            let period_days = plan.period_days.max(1) as usize;
+            let periods = (scenario.days as usize).div_ceil(period_days);
+            let spend = plan.spend(seed, periods, units);
+            let rates = spend
+                .iter()
+                .zip(&plan.channels)
+                .map(|(weeks, curve)| {
+                    weeks
+                        .iter()
+                        .map(|x| curve.daily_rate(x / units.max(1) as f64))
+                        .collect()
+                })
+                .collect();
+            Schedule {
+                period_days,
+                spend,
+                rates,
+            }
+        });
         Engine {
+            spend,
             scenario,
             draws: Draws::new(seed),
             decay: scenario
@@ -146,11 +181,15 @@ impl<'a> Engine<'a> {
         let mut exposures = Vec::new();
         let mut organic = Vec::with_capacity(days * contacts);
         let mut reach = 0u64;
+        // With a spend plan, a channel's rate is the period's (below), tilted as here.
         let rates: Vec<f64> = sc
             .channels
             .iter()
             .zip(&self.norm)
-            .map(|(spec, norm)| spec.exposure_rate * q0.powf(spec.targeting) / norm)
+            .map(|(spec, norm)| match self.spend {
+                None => spec.exposure_rate * q0.powf(spec.targeting) / norm,
+                Some(_) => q0.powf(spec.targeting) / norm,
+            })
             .collect();
         // The exogenous intent path: a random walk of log-intent with in-market bursts
         // (×3 for 7 days). The same in every world; conversions only add satiation.
@@ -195,6 +234,10 @@ impl<'a> Engine<'a> {
                     // Targeted channels follow the current intent (up to their cap).
                     let spec = &sc.channels[c];
                     let p = p * today.powf(spec.targeting).min(spec.follow_cap);
+                    let p = match &self.spend {
+                        None => p,
+                        Some(plan) => p * plan.rates[c][day / plan.period_days],
+                    };
                     if self
                         .draws
                         .uniform(who, day as u64, Purpose::Exposure, c as u64)
@@ -240,11 +283,54 @@ impl<'a> Engine<'a> {
     /// the unit converts on the day when the day's exponential variate falls below it,
     /// at the moment the integral reaches the variate. A touch after that moment did not
     /// cause the conversion.
-    pub fn run(
+    pub fn run(&self, u: &UnitDraws, active: u64, emit: Option<&mut dyn FnMut(Happening)>) -> u32 {
+        self.live(u, active, emit, None)
+    }
+
+    /// The unit's expected conversions over its conversion draws, with the channels in
+    /// `active`: `Σ_d (1 − e^(−H_d))`, `H_d` the day's integrated hazard. Exact when a
+    /// conversion changes nothing (satiation 1): then no day's hazard depends on the
+    /// conversions before it, and each day converts with probability `1 − e^(−H_d)`
+    /// whatever happened on the others.
+    pub fn expected(&self, u: &UnitDraws, active: u64) -> f64 {
+        let mut probe = Probe::default();
+        self.live(u, active, None, Some(&mut probe));
+        probe.expected()
+    }
+
+    /// [`Self::run`], recording each day's integrated hazard (and, with
+    /// `probe.channels`, each channel's part of it) in `probe`.
+    pub fn run_probed(
+        &self,
+        u: &UnitDraws,
+        active: u64,
+        emit: Option<&mut dyn FnMut(Happening)>,
+        probe: &mut Probe,
+    ) -> u32 {
+        self.live(u, active, emit, Some(probe))
+    }
+
+    /// True when removing a paid channel from a unit's world changes its hazard by that
+    /// channel's own terms alone, so that [`Probe`]'s parts give every world without one
+    /// channel exactly: an additive hazard without synergies, no upstream effects (the
+    /// organic visits are the same in every world), consumers (no stage that touches
+    /// open), and conversions that change nothing (satiation 1).
+    pub fn channels_separate(&self) -> bool {
+        let sc = self.scenario;
+        sc.hazard == HazardForm::Additive
+            && sc.synergy.is_empty()
+            && sc.channels.iter().all(|c| c.upstream == 0.0)
+            && sc.max_contacts == 0
+            && sc.satiation == 1.0
+    }
+
+    /// Lives the unit through its days ([`Self::run`]), recording in `probe` when given.
+    fn live(
         &self,
         u: &UnitDraws,
         active: u64,
         mut emit: Option<&mut dyn FnMut(Happening)>,
+        mut probe: Option<&mut Probe>,
     ) -> u32 {
         let sc = self.scenario;
         let n = sc.channels.len();
@@ -265,6 +351,13 @@ impl<'a> Engine<'a> {
         let (mut touches, mut opportunity) = (0u32, !b2b);
         let mut conversions = 0;
         let mut next_exposure = 0;
+        if let Some(p) = probe.as_deref_mut() {
+            p.hazard.clear();
+            p.by_channel.clear();
+            if p.channels {
+                p.by_channel.resize(sc.days as usize * n, 0.0);
+            }
+        }
         // Today's touches that change the hazard: (fraction of the day, contact, what).
         let mut today: Vec<(f64, usize, Acting)> = Vec::new();
         let mut state = State {
@@ -403,6 +496,22 @@ impl<'a> Engine<'a> {
                 let to = today.get(i).map_or(1.0, |t| t.0);
                 let rate = self.hazard(&state, q, stage, contacts);
                 let piece = rate * (to - from);
+                if let Some(p) = probe.as_deref_mut()
+                    && p.channels
+                {
+                    // Channel c's term of the additive hazard, over the segment.
+                    let scale = match sc.scale {
+                        EffectScale::Relative => q,
+                        EffectScale::Absolute => 1.0,
+                    };
+                    let coef = sc.base_hazard * scale * stage * (to - from);
+                    let parts = &mut p.by_channel[day * n..(day + 1) * n];
+                    for r in state.recent.chunks(n) {
+                        for ((part, lift), rc) in parts.iter_mut().zip(&self.lifts).zip(r) {
+                            *part += coef * lift * rc;
+                        }
+                    }
+                }
                 if crossed.is_none() && cumulative + piece > threshold {
                     crossed = Some(from + (threshold - cumulative) / rate);
                 }
@@ -416,6 +525,9 @@ impl<'a> Engine<'a> {
                     }
                 }
                 from = to;
+            }
+            if let Some(p) = probe.as_deref_mut() {
+                p.hazard.push(cumulative);
             }
             if let Some(emit) = emit.as_deref_mut() {
                 let mut last_time = day_start;
@@ -507,6 +619,27 @@ impl<'a> Engine<'a> {
             }
             (HazardForm::Additive, EffectScale::Absolute) => sc.base_hazard * stage * (q + lift),
         }
+    }
+}
+
+/// What a life records beyond its conversions: each day's integrated hazard and, when
+/// asked, each paid channel's part of it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Probe {
+    /// Whether to record each channel's part.
+    pub channels: bool,
+    /// `H_d` of each day.
+    pub hazard: Vec<f64>,
+    /// Each day's parts (`n` channels a day, day after day): channel c's additive term
+    /// of the hazard, integrated over the day.
+    pub by_channel: Vec<f64>,
+}
+
+impl Probe {
+    /// `Σ_d (1 − e^(−H_d))`: the expected conversions over the conversion draws (with
+    /// conversions that change nothing).
+    pub fn expected(&self) -> f64 {
+        self.hazard.iter().map(|h| -(-h).exp_m1()).sum()
     }
 }
 
