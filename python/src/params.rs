@@ -369,7 +369,7 @@ pub fn budget_params(kw: &mut Kwargs) -> PyResult<BudgetParams> {
         Some(t) => choice::<ResponseKind>(&t)?,
         None => ResponseKind::Diminishing,
     };
-    p.response = kind.with_elasticity(elasticity);
+    p.response = kind.with_elasticity(elasticity).map_err(native)?;
     if let Some(t) = kw.take("floor") {
         p.floors = BudgetParams::parse_amounts(Param::Floor, &list(&t)).map_err(native)?;
     }

@@ -10,6 +10,8 @@ use pathcredit::report::numbers::fixed;
 use pathcredit::report::tables_md::write_rows_markdown;
 use pathcredit::report::{Format, read_credits, rows::write_rows};
 
+use pathcredit::decide::ResponseKind;
+
 use crate::cli::args::{BudgetArgs, OutputArgs};
 use crate::cli::output::{RunFiles, write_json, write_output};
 
@@ -38,11 +40,52 @@ pub struct BudgetCommandArgs {
     #[command(flatten)]
     budget: BudgetArgs,
     #[command(flatten)]
+    fitted: FittedArgs,
+    #[command(flatten)]
     output: OutputArgs,
+}
+
+/// Flags of the fitted response (`--response fitted`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Fitted response (--response fitted)")]
+struct FittedArgs {
+    /// The events the credit came from: every touch per channel and period is counted
+    /// as an exposure, the first factor of each channel's fitted response.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// Bootstrap draws of every curve (periods resampled), for the plan's intervals.
+    #[arg(long, value_name = "N", default_value_t = pathcredit::decide::fitted_plan::DEFAULT_DRAWS)]
+    draws: usize,
+    /// Today's spend is the mean over the last K periods of the spend series (default:
+    /// all of them).
+    #[arg(long, value_name = "K")]
+    current_periods: Option<usize>,
+    /// Keep every channel's spend inside the range its curve was fitted on.
+    #[arg(long)]
+    stay_in_range: bool,
+    /// Fit to geometrically adstocked spend (carryover from one period to the next).
+    #[arg(long)]
+    adstock: bool,
+    /// Write each channel's curve on a spend grid with its 80% band:
+    /// channel,spend,value,value_p10,value_p90,in_fitted_range.
+    #[arg(long, value_name = "FILE")]
+    curves: Option<PathBuf>,
+    /// Seed of the draws and the fits' folds.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    seed: u64,
 }
 
 /// Runs `budget`.
 pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
+    if args.budget.response == ResponseKind::Fitted {
+        return run_fitted(args, quiet);
+    }
+    if args.fitted.events.is_some() || args.fitted.curves.is_some() {
+        anyhow::bail!(
+            "--events and --curves belong to --response fitted (a response measured from the \
+             events and a spend series); the assumed response reads --credit and --spend only"
+        );
+    }
     args.output.check()?;
     RunFiles::new()
         .input("--credit", Some(&args.credit))
@@ -85,6 +128,123 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         for w in pathcredit::text::name_warnings(&credit_dimension, names) {
             crate::cli::say!("pathcredit: {w}");
         }
+    }
+    match args.output.format() {
+        Format::Json => write_json(&args.output.out, &plan),
+        Format::Markdown => write_output(&args.output.out, |w| write_rows_markdown(&plan.rows, w)),
+        Format::Csv => write_output(&args.output.out, |w| write_rows(&plan.rows, w)),
+    }
+}
+
+/// Runs `budget --response fitted`: curves measured from the events and the spend
+/// series, valued by the model's credit ([`pathcredit::decide::fitted_plan`]).
+fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
+    args.output.check()?;
+    let Some(events) = &args.fitted.events else {
+        anyhow::bail!(
+            "--response fitted needs --events (the touches that spend buys, counted per \
+             channel and period)"
+        );
+    };
+    let Some(spend_path) = &args.budget.spend else {
+        anyhow::bail!(
+            "--response fitted needs --spend with a `period` column (channel,period,spend: \
+             spend per channel and day or week)"
+        );
+    };
+    if args.budget.period.is_some() {
+        anyhow::bail!(
+            "--period picks one period of an assumed-response plan; --response fitted uses \
+             every period (--current-periods K sets today's spend from the last K)"
+        );
+    }
+    RunFiles::new()
+        .input("--credit", Some(&args.credit))
+        .input("--spend", Some(spend_path))
+        .input("--events", Some(events))
+        .output("--out", Some(&args.output.out))
+        .output("--curves", args.fitted.curves.as_deref())
+        .prepare()?;
+    let budget = pathcredit::decide::BudgetParams {
+        max_shift: args.budget.max_shift,
+        floors: pathcredit::decide::BudgetParams::parse_amounts(
+            pathcredit::param::Param::Floor,
+            &args.budget.floors,
+        )?,
+        caps: pathcredit::decide::BudgetParams::parse_amounts(
+            pathcredit::param::Param::Cap,
+            &args.budget.caps,
+        )?,
+        response: pathcredit::decide::Response::Diminishing { elasticity: 0.5 },
+    };
+    budget.validate()?;
+    let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
+    let Some(credit) = credits.iter().find(|c| c.model == args.model) else {
+        let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
+        anyhow::bail!(
+            "--model {}: not in {} (it has {})",
+            args.model,
+            args.credit.display(),
+            names.join(", ")
+        );
+    };
+    let spend_name = spend_path.display().to_string();
+    let spend = pathcredit::decide::read_spend_series(
+        pathcredit::csv_input::Records::csv(open_file(spend_path)?),
+        &spend_name,
+        "channel",
+        &Default::default(),
+    )?;
+    let events_name = events.display().to_string();
+    let built = pathcredit::journeys::build_journeys(
+        &mut open_file(events)?,
+        &events_name,
+        None,
+        &pathcredit::journeys::JourneyParams {
+            keep_exposures: true,
+            ..Default::default()
+        },
+    )?;
+    let exposures = built.exposures.unwrap_or_default();
+    let day = pathcredit::time::DAY;
+    spend.check_within(
+        exposures.first_day * day,
+        (exposures.first_day + exposures.days as i64) * day - 1,
+        &spend_name,
+    )?;
+    let params = pathcredit::decide::FittedPlanParams {
+        budget,
+        draws: args.fitted.draws,
+        seed: args.fitted.seed,
+        stay_in_range: args.fitted.stay_in_range,
+        current_periods: args.fitted.current_periods,
+        adstock: args.fitted.adstock,
+    };
+    let plan = pathcredit::decide::fitted_plan(credit, &spend, &exposures, &params)?;
+    if !quiet {
+        crate::cli::say!(
+            "pathcredit: plan from fitted response curves ({} periods of {} day(s), {} draws, {}) \
+             valued by {}: total spend {} a period kept; expected {} a period {} → {}; the plan \
+             beats today's allocation in {:.0}% of the draws",
+            plan.periods,
+            plan.step_days,
+            plan.draws,
+            plan.method,
+            plan.model,
+            fixed(plan.total_spend, 2),
+            plan.objective,
+            fixed(plan.value_before, 2),
+            fixed(plan.value_after, 2),
+            100.0 * plan.prob_beats_today
+        );
+        for note in &plan.notes {
+            crate::cli::say!("pathcredit: {note}");
+        }
+    }
+    if let Some(path) = &args.fitted.curves {
+        write_output(path, |w| {
+            pathcredit::decide::fitted_plan::write_curves(&plan, w)
+        })?;
     }
     match args.output.format() {
         Format::Json => write_json(&args.output.out, &plan),

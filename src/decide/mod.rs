@@ -15,6 +15,7 @@
 pub mod budget;
 pub mod compare;
 pub mod crosscheck;
+pub mod fitted_plan;
 pub mod path_facts;
 pub mod response;
 pub mod roi;
@@ -26,6 +27,7 @@ pub use compare::{CompareRow, Comparison, data_driven};
 pub use crosscheck::{
     CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report, read_report_records,
 };
+pub use fitted_plan::{FittedPlan, FittedPlanParams, FittedRow, fitted_plan};
 pub use path_facts::PathFacts;
 pub use roi::{RoiRow, RoiTable};
 pub use spend::{Spend, read_spend, read_spend_records};

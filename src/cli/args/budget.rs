@@ -27,8 +27,9 @@ pub struct BudgetArgs {
     #[arg(long, value_name = "FRACTION", default_value_t = 0.25)]
     pub max_shift: f64,
 
-    /// Response of attributed value to spend: `diminishing` (value ∝ spend^elasticity)
-    /// or `linear`.
+    /// Response of attributed value to spend: `diminishing` (value ∝ spend^elasticity,
+    /// an assumption), `linear`, or `fitted` (`budget` only: curves measured from
+    /// `--events` and a spend series with a `period` column).
     #[arg(long, value_name = "RESPONSE", default_value = "diminishing", value_parser = choice::<ResponseKind>())]
     pub response: ResponseKind,
 
@@ -52,7 +53,7 @@ impl BudgetArgs {
             max_shift: self.max_shift,
             floors: BudgetParams::parse_amounts(Param::Floor, &self.floors)?,
             caps: BudgetParams::parse_amounts(Param::Cap, &self.caps)?,
-            response: self.response.with_elasticity(self.elasticity),
+            response: self.response.with_elasticity(self.elasticity)?,
         };
         params.validate()?;
         Ok(params)

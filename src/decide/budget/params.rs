@@ -121,15 +121,23 @@ pub enum ResponseKind {
     Diminishing,
     /// [`Response::Linear`].
     Linear,
+    /// Curves fitted from the logs and the spend history
+    /// ([`crate::decide::fitted_plan`]); made by `budget` from events, not a [`Response`].
+    Fitted,
 }
 
 impl crate::param::Choice for ResponseKind {
     const PARAM: Param = Param::Response;
-    const ALL: &'static [Self] = &[ResponseKind::Diminishing, ResponseKind::Linear];
+    const ALL: &'static [Self] = &[
+        ResponseKind::Diminishing,
+        ResponseKind::Linear,
+        ResponseKind::Fitted,
+    ];
     fn name(self) -> &'static str {
         match self {
             ResponseKind::Diminishing => "diminishing",
             ResponseKind::Linear => "linear",
+            ResponseKind::Fitted => "fitted",
         }
     }
 }
@@ -137,11 +145,18 @@ impl crate::param::Choice for ResponseKind {
 crate::param::choice_str!(ResponseKind);
 
 impl ResponseKind {
-    /// The response, with `elasticity` for the diminishing one.
-    pub fn with_elasticity(self, elasticity: f64) -> Response {
+    /// The assumed response, with `elasticity` for the diminishing one; an error for
+    /// `fitted`, which is measured, not assumed (only `budget` makes it, from events).
+    pub fn with_elasticity(self, elasticity: f64) -> Result<Response> {
         match self {
-            ResponseKind::Diminishing => Response::Diminishing { elasticity },
-            ResponseKind::Linear => Response::Linear,
+            ResponseKind::Diminishing => Ok(Response::Diminishing { elasticity }),
+            ResponseKind::Linear => Ok(Response::Linear),
+            ResponseKind::Fitted => Err(Error::param(
+                Param::Response,
+                "`fitted` curves are measured from events and a spend series: `pathcredit \
+                 budget --response fitted --events FILE --spend SERIES`; here use \
+                 `diminishing` or `linear`",
+            )),
         }
     }
 }

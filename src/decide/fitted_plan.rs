@@ -1,0 +1,591 @@
+//! A budget plan from measured response (`budget --response fitted`).
+//!
+//! A channel's response to spend splits into what the logs count and what the model
+//! estimates:
+//!
+//! 1. **spend → exposures**: its exposures (touches) in each period of the spend series
+//!    against its spend in that period, fitted by a saturating curve `E_c(x)` (Hill or
+//!    exponential, chosen by held-out error: [`crate::decide::response`]);
+//! 2. **exposures → value**: the value one exposure adds under the chosen model,
+//!    `v_c = credit_c / exposures_c`, the channel's credited value (or conversions, when
+//!    the credit has no value) over its touches counted in the same data. With an
+//!    additive causal model (`self_controlled`) this is the incremental value of an
+//!    exposure; with any other model it is the model's average, and the plan is only as
+//!    causal as the model.
+//!
+//! Their product `g_c(x) = v_c · E_c(x)` is the value a period's spend `x` earns. Today's
+//! spend `s_c` is the mean spend per period (over the last `current_periods` periods, or
+//! all); the plan maximises `Σ g_c(x_c)` with `Σ x_c = Σ s_c` and
+//! `max(s_c (1 − m), floor_c) ≤ x_c ≤ min(s_c (1 + m), cap_c)`, exactly (equal marginal
+//! returns for concave curves, dynamic programming on a grid otherwise), and is re-solved
+//! under bootstrap draws of every curve (periods resampled): per channel the probability
+//! that its spend should rise and an 80% interval of its recommended spend, and the
+//! probability that the plan beats today's allocation. Beside it, the plan the assumed
+//! response (`value ∝ spend^0.5`) would make from the same credit.
+//!
+//! A channel whose curve cannot be fitted (too few periods with spend, no exposures)
+//! keeps today's spend, with a note saying why; spend outside the range a curve was
+//! fitted on is flagged, and `stay_in_range` keeps the plan inside it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::credit::Credit;
+use crate::decide::budget::{BudgetParams, Plan};
+use crate::decide::response::{
+    Binding, ChannelDraws, FitParams, FittedCurve, OptimizeParams, Target, UncertaintyParams,
+};
+use crate::decide::spend::Spend;
+use crate::decide::spend_series::SpendSeries;
+use crate::error::{Error, Result};
+use crate::journeys::ExposureSeries;
+use crate::param::Param;
+use crate::time::DAY;
+
+/// Bootstrap draws of the curves by default.
+pub const DEFAULT_DRAWS: usize = 200;
+
+/// Settings of a fitted plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FittedPlanParams {
+    /// Bounds (`max_shift`, floors, caps) as in an assumed-response plan.
+    pub budget: BudgetParams,
+    /// Bootstrap draws of every curve (default [`DEFAULT_DRAWS`]).
+    pub draws: usize,
+    /// Seed of the draws and of the fits' folds.
+    pub seed: u64,
+    /// Keep every channel's spend inside the range its curve was fitted on.
+    pub stay_in_range: bool,
+    /// Today's spend is the mean over the last this many periods (default: all).
+    pub current_periods: Option<usize>,
+    /// Fit to geometrically adstocked spend (carryover from one period to the next).
+    pub adstock: bool,
+}
+
+impl Default for FittedPlanParams {
+    fn default() -> Self {
+        FittedPlanParams {
+            budget: BudgetParams::default(),
+            draws: DEFAULT_DRAWS,
+            seed: 42,
+            stay_in_range: false,
+            current_periods: None,
+            adstock: false,
+        }
+    }
+}
+
+/// One channel of a fitted plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FittedRow {
+    /// The channel.
+    pub channel: String,
+    /// Mean spend per period today.
+    pub current_spend: f64,
+    /// Recommended spend per period.
+    pub recommended_spend: f64,
+    /// `recommended − current`.
+    pub change: f64,
+    /// `change / current` (none when current is 0).
+    pub change_pct: Option<f64>,
+    /// Value per period at today's spend, under the fitted curve.
+    pub value_before: f64,
+    /// Value per period at the recommended spend.
+    pub value_after: f64,
+    /// Marginal return of spend today.
+    pub marginal_roas_before: Option<f64>,
+    /// Marginal return at the recommendation.
+    pub marginal_roas_after: Option<f64>,
+    /// The bound that holds the recommendation (`lo`, `hi`, or empty).
+    pub bound: String,
+    /// Smallest spend per period the curve was fitted on.
+    pub fitted_min: Option<f64>,
+    /// Largest spend per period the curve was fitted on.
+    pub fitted_max: Option<f64>,
+    /// 10th percentile of the recommended spend over the curve draws.
+    pub spend_p10: Option<f64>,
+    /// 90th percentile.
+    pub spend_p90: Option<f64>,
+    /// Share of draws whose plan spends more than today.
+    pub prob_rise: Option<f64>,
+    /// True when the recommendation lies outside the fitted range.
+    pub outside_range: bool,
+    /// The recommended spend under the assumed response (`value ∝ spend^0.5`).
+    pub assumed_spend: Option<f64>,
+    /// The curve's form (`hill`, `exponential`), or why there is none.
+    pub curve: String,
+    /// Value of one exposure under the model.
+    pub value_per_exposure: f64,
+}
+
+/// A plan from measured response.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FittedPlan {
+    /// The model whose credit values an exposure.
+    pub model: String,
+    /// `value` or `conversions`.
+    pub objective: String,
+    /// Days per period of the spend series.
+    pub step_days: u32,
+    /// Periods of the spend series.
+    pub periods: usize,
+    /// Total spend per period (the same before and after).
+    pub total_spend: f64,
+    /// Value per period today under the curves.
+    pub value_before: f64,
+    /// Value per period under the plan.
+    pub value_after: f64,
+    /// Share of curve draws under which the plan beats today's allocation.
+    pub prob_beats_today: f64,
+    /// Draws the plan was re-solved under.
+    pub draws: usize,
+    /// `kkt` or `grid`.
+    pub method: String,
+    /// The equalised marginal return (none when every channel sits on a bound).
+    pub lambda: Option<f64>,
+    /// How far below the optimum a grid plan may be (0 for KKT).
+    pub grid_error_bound: f64,
+    /// Channels, sorted by name.
+    pub rows: Vec<FittedRow>,
+    /// Each fitted channel's curve of exposures and the value of one exposure.
+    #[serde(skip)]
+    pub curves: BTreeMap<String, (FittedCurve, f64, Vec<crate::decide::response::Curve>)>,
+    /// Facts a reader needs.
+    pub notes: Vec<String>,
+}
+
+/// The caveat printed with every fitted plan.
+pub const FITTED_CAVEAT: &str = "Each channel's response is its exposures per period \
+fitted against its spend per period, times the value of one exposure under the model: the \
+plan is as causal as the model's credit, and spend outside the range seen in the data is an \
+extrapolation.";
+
+/// One channel's inputs: its spend and exposure series, today's spend, its value per
+/// exposure.
+struct Inputs {
+    points: Vec<(f64, f64)>,
+    today: f64,
+    value_per_exposure: f64,
+}
+
+/// The fitted plan of `credit` (the model valuing an exposure) over `spend` (a series)
+/// with the exposures of `exposures`.
+pub fn fitted_plan(
+    credit: &Credit,
+    spend: &SpendSeries,
+    exposures: &ExposureSeries,
+    params: &FittedPlanParams,
+) -> Result<FittedPlan> {
+    params.budget.validate()?;
+    if !credit.additive {
+        return Err(Error::param(
+            Param::BudgetModel,
+            format!(
+                "`{}` is not additive; a budget needs additive credit",
+                credit.model
+            ),
+        ));
+    }
+    if spend.dimension != "channel" {
+        return Err(Error::param(
+            Param::Spend,
+            "a fitted response counts exposures per channel: give spend per channel",
+        ));
+    }
+    let n = spend.periods.len();
+    let recent = params.current_periods.unwrap_or(n).clamp(1, n.max(1));
+    let start_day = spend.periods.first().map_or(0, |p| p.div_euclid(DAY));
+    let use_value = credit.total_value > 0.0;
+    let mut notes = vec![FITTED_CAVEAT.to_string()];
+    if !use_value {
+        notes
+            .push("The credit carries no conversion value: the plan maximises conversions.".into());
+    }
+    let mut inputs: BTreeMap<String, Inputs> = BTreeMap::new();
+    for (channel, series) in &spend.by_key {
+        let seen = exposures.per_period(channel, start_day, i64::from(spend.step_days), n);
+        let total_exposures: u64 = exposures
+            .by_channel
+            .get(channel)
+            .map_or(0, |d| d.iter().sum());
+        let credited = credit.get(channel).map_or(0.0, |c| {
+            if use_value { c.value } else { c.conversions }.max(0.0)
+        });
+        let value_per_exposure = if total_exposures > 0 {
+            credited / total_exposures as f64
+        } else {
+            0.0
+        };
+        let today = series[n - recent..].iter().sum::<f64>() / recent as f64;
+        inputs.insert(
+            channel.clone(),
+            Inputs {
+                points: series.iter().copied().zip(seen).collect(),
+                today,
+                value_per_exposure,
+            },
+        );
+    }
+    let fit = FitParams::default()
+        .seed(params.seed)
+        .adstock(params.adstock);
+    let m = params.budget.max_shift;
+    let mut draws_of: Vec<ChannelDraws> = Vec::new();
+    let mut held: BTreeMap<String, String> = BTreeMap::new();
+    let mut curves = BTreeMap::new();
+    for (channel, input) in &inputs {
+        let fitted = if input.points.iter().all(|p| p.1 == 0.0) {
+            Err(Error::unsupported(
+                "response curve",
+                "no exposures in the events in any period of the spend",
+            ))
+        } else {
+            fit.bootstrap(&input.points, params.draws.max(1))
+        };
+        match fitted {
+            Ok(boot) => {
+                let s = input.today;
+                let mut lo = s * (1.0 - m);
+                let mut hi = s * (1.0 + m);
+                if let Some(&f) = params.budget.floors.get(channel) {
+                    lo = lo.max(f);
+                }
+                if let Some(&c) = params.budget.caps.get(channel) {
+                    hi = hi.min(c);
+                }
+                if lo > hi {
+                    return Err(Error::param(
+                        Param::Floor,
+                        format!(
+                            "`{channel}`: the bounds leave no room (at least {lo:.2}, at most \
+                             {hi:.2}, with `max_shift` {m}; check `floor` and `cap`)"
+                        ),
+                    ));
+                }
+                curves.insert(
+                    channel.clone(),
+                    (
+                        boot.fitted.clone(),
+                        input.value_per_exposure,
+                        boot.draws.clone(),
+                    ),
+                );
+                draws_of.push(ChannelDraws::from_bootstrap(
+                    channel.clone(),
+                    &boot,
+                    input.value_per_exposure,
+                    s,
+                    lo,
+                    hi,
+                ));
+            }
+            Err(e) => {
+                held.insert(channel.clone(), e.to_string());
+            }
+        }
+    }
+    if draws_of.is_empty() {
+        return Err(Error::param(
+            Param::Spend,
+            format!(
+                "no channel's response could be fitted: {}",
+                held.iter()
+                    .map(|(c, why)| format!("`{c}`: {why}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        ));
+    }
+    for (channel, why) in &held {
+        notes.push(format!(
+            "WARNING: `{channel}` keeps today's spend: its response could not be fitted ({why})"
+        ));
+    }
+    let total: f64 = draws_of.iter().map(|c| c.today).sum();
+    let solved = UncertaintyParams::default()
+        .optimize(OptimizeParams::default())
+        .stay_in_range(params.stay_in_range)
+        .solve(&draws_of, Target::Total(total))?;
+    notes.extend(solved.notes.iter().cloned());
+    let assumed = assumed_plan(credit, &inputs, &params.budget);
+    let mut rows = Vec::new();
+    for (c, (u, plan)) in draws_of
+        .iter()
+        .zip(solved.channels.iter().zip(&solved.plan.channels))
+    {
+        let before = c.curve.value(c.today);
+        rows.push(FittedRow {
+            channel: c.name.clone(),
+            current_spend: c.today,
+            recommended_spend: plan.spend,
+            change: plan.spend - c.today,
+            change_pct: (c.today > 0.0).then(|| (plan.spend - c.today) / c.today),
+            value_before: before,
+            value_after: plan.value,
+            marginal_roas_before: Some(c.curve.marginal(c.today)),
+            marginal_roas_after: Some(plan.marginal),
+            bound: match plan.binding {
+                Binding::Lo => "lo".into(),
+                Binding::Hi => "hi".into(),
+                Binding::Free => String::new(),
+            },
+            fitted_min: Some(u.spend_min),
+            fitted_max: Some(u.spend_max),
+            spend_p10: Some(u.spend_p10),
+            spend_p90: Some(u.spend_p90),
+            prob_rise: Some(u.prob_rise),
+            outside_range: u.outside_range,
+            assumed_spend: assumed.get(&c.name).copied(),
+            curve: curves[&c.name].0.form.name().to_string(),
+            value_per_exposure: inputs[&c.name].value_per_exposure,
+        });
+    }
+    for (channel, why) in &held {
+        let input = &inputs[channel];
+        rows.push(FittedRow {
+            channel: channel.clone(),
+            current_spend: input.today,
+            recommended_spend: input.today,
+            change: 0.0,
+            change_pct: (input.today > 0.0).then_some(0.0),
+            value_before: 0.0,
+            value_after: 0.0,
+            marginal_roas_before: None,
+            marginal_roas_after: None,
+            bound: "held".into(),
+            fitted_min: None,
+            fitted_max: None,
+            spend_p10: None,
+            spend_p90: None,
+            prob_rise: None,
+            outside_range: false,
+            assumed_spend: assumed.get(channel).copied(),
+            curve: format!("none: {why}"),
+            value_per_exposure: input.value_per_exposure,
+        });
+    }
+    rows.sort_by(|a, b| a.channel.cmp(&b.channel));
+    Ok(FittedPlan {
+        model: credit.model.clone(),
+        objective: if use_value { "value" } else { "conversions" }.to_string(),
+        step_days: spend.step_days,
+        periods: n,
+        total_spend: total + held.keys().map(|c| inputs[c].today).sum::<f64>(),
+        value_before: solved.today_value,
+        value_after: solved.plan.value,
+        prob_beats_today: solved.prob_beats_today,
+        draws: solved.draws,
+        method: solved.plan.method.name().to_string(),
+        lambda: solved.plan.lambda,
+        grid_error_bound: solved.plan.grid_error_bound,
+        rows,
+        curves,
+        notes,
+    })
+}
+
+/// Points of each channel's curve in [`write_curves`].
+pub const CURVE_POINTS: usize = 41;
+
+/// One point of a channel's value curve, with its band over the draws.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// The channel.
+    pub channel: String,
+    /// Spend per period.
+    pub spend: f64,
+    /// Value per period under the fitted curve.
+    pub value: f64,
+    /// 10th percentile over the curve draws.
+    pub value_p10: f64,
+    /// 90th percentile over the curve draws.
+    pub value_p90: f64,
+    /// Whether the spend lies inside the range the curve was fitted on.
+    pub in_fitted_range: bool,
+}
+
+/// Each fitted channel's value curve on [`CURVE_POINTS`] spends from 0 to twice the
+/// larger of today's spend and the fitted range's top, with its 80% band.
+pub fn curve_points(plan: &FittedPlan) -> Vec<CurvePoint> {
+    let mut out = Vec::new();
+    for row in &plan.rows {
+        let Some((fitted, v, draws)) = plan.curves.get(&row.channel) else {
+            continue;
+        };
+        let top = 2.0 * row.current_spend.max(fitted.spend_max);
+        for i in 0..CURVE_POINTS {
+            let x = top * i as f64 / (CURVE_POINTS - 1) as f64;
+            let mut values: Vec<f64> = draws.iter().map(|c| v * c.value(x)).collect();
+            values.sort_by(f64::total_cmp);
+            let pick = |p: f64| {
+                if values.is_empty() {
+                    return v * fitted.curve.value(x);
+                }
+                let h = (values.len() - 1) as f64 * p;
+                let (lo, f) = (h.floor() as usize, h - h.floor());
+                values[lo] + f * (values[(lo + 1).min(values.len() - 1)] - values[lo])
+            };
+            out.push(CurvePoint {
+                channel: row.channel.clone(),
+                spend: x,
+                value: v * fitted.curve.value(x),
+                value_p10: pick(0.1),
+                value_p90: pick(0.9),
+                in_fitted_range: !fitted.outside_range(x),
+            });
+        }
+    }
+    out
+}
+
+/// Writes [`curve_points`] as CSV (`channel,spend,value,value_p10,value_p90,
+/// in_fitted_range`).
+pub fn write_curves(plan: &FittedPlan, out: &mut dyn std::io::Write) -> Result<()> {
+    crate::report::rows::write_rows(&curve_points(plan), out)
+}
+
+/// The recommended spend per channel under the assumed response, from the same credit
+/// and today's spend (none when that plan cannot be made, e.g. no channel credited).
+fn assumed_plan(
+    credit: &Credit,
+    inputs: &BTreeMap<String, Inputs>,
+    budget: &BudgetParams,
+) -> BTreeMap<String, f64> {
+    let spend = Spend {
+        dimension: "channel".into(),
+        period: None,
+        by_key: inputs.iter().map(|(c, i)| (c.clone(), i.today)).collect(),
+        report: Default::default(),
+    };
+    let mut params = budget.clone();
+    params.response = crate::decide::budget::Response::Diminishing { elasticity: 0.5 };
+    Plan::new(credit, &spend, &params).map_or_else(
+        |_| BTreeMap::new(),
+        |plan| {
+            plan.rows
+                .into_iter()
+                .map(|r| (r.channel, r.recommended_spend))
+                .collect()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credit::ChannelCredit;
+
+    /// Two channels whose weekly exposures are exactly `E(x) = a (1 − e^(−x/k))` of
+    /// their spend: `a` 1000, 500; `k` 100, 50. One exposure is worth 0.1 conversions
+    /// for both (their credit is 0.1 times their exposures). Then `g'_A(x) = 0.1 · 1000/100
+    /// · e^(−x/100) = e^(−x/100)` and `g'_B(y) = e^(−y/50)`; equal marginals give
+    /// `x = 2y`, so today's 100 + 100 per week goes 133.33 to A and 66.67 to B
+    /// (hand-derived), inside the ±100% bounds.
+    fn world() -> (Credit, SpendSeries, ExposureSeries) {
+        let weeks = 16;
+        let spend_a: Vec<f64> = (0..weeks).map(|w| 40.0 + 15.0 * w as f64).collect();
+        let spend_b: Vec<f64> = (0..weeks).map(|w| 260.0 - 14.0 * w as f64).collect();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        // Rescale so both average 100 a week.
+        let spend_a: Vec<f64> = spend_a.iter().map(|x| x * 100.0 / mean(&spend_a)).collect();
+        let spend_b: Vec<f64> = spend_b.iter().map(|x| x * 100.0 / mean(&spend_b)).collect();
+        let first = crate::time::parse_timestamp("2026-01-05T00:00:00Z").unwrap();
+        let spend = SpendSeries::new(
+            "channel",
+            7,
+            first,
+            BTreeMap::from([
+                ("a".to_string(), spend_a.clone()),
+                ("b".to_string(), spend_b.clone()),
+            ]),
+        )
+        .unwrap();
+        let day0 = first / DAY;
+        let daily = |spend: &[f64], a: f64, k: f64| -> Vec<u64> {
+            let mut days = vec![0u64; weeks * 7];
+            for (w, x) in spend.iter().enumerate() {
+                days[w * 7] = (a * (1.0 - (-x / k).exp())).round() as u64;
+            }
+            days
+        };
+        let by_channel = BTreeMap::from([
+            ("a".to_string(), daily(&spend_a, 1000.0, 100.0)),
+            ("b".to_string(), daily(&spend_b, 500.0, 50.0)),
+        ]);
+        let total = |c: &str| by_channel[c].iter().sum::<u64>() as f64;
+        let credit = Credit {
+            model: "self_controlled".into(),
+            dimension: "channel".into(),
+            additive: true,
+            total_conversions: 0.1 * (total("a") + total("b")),
+            total_value: 0.0,
+            channels: ["a", "b"]
+                .iter()
+                .map(|c| ChannelCredit {
+                    channel: c.to_string(),
+                    conversions: 0.1 * total(c),
+                    value: 0.0,
+                    share: 0.5,
+                    conversions_lo: None,
+                    conversions_hi: None,
+                })
+                .collect(),
+            notes: vec![],
+        };
+        let exposures = ExposureSeries {
+            first_day: day0,
+            days: weeks * 7,
+            by_channel,
+        };
+        (credit, spend, exposures)
+    }
+
+    #[test]
+    fn two_exponential_channels_get_the_hand_derived_optimum() {
+        let (credit, spend, exposures) = world();
+        let mut params = FittedPlanParams {
+            draws: 20,
+            ..FittedPlanParams::default()
+        };
+        params.budget.max_shift = 1.0;
+        let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+        let a = &plan.rows[0];
+        let b = &plan.rows[1];
+        assert_eq!(a.curve, "exponential", "{plan:#?}");
+        assert!((a.current_spend - 100.0).abs() < 1e-9);
+        assert!((a.recommended_spend - 400.0 / 3.0).abs() < 0.5, "{a:?}");
+        assert!((b.recommended_spend - 200.0 / 3.0).abs() < 0.5, "{b:?}");
+        assert!((a.value_per_exposure - 0.1).abs() < 1e-12);
+        assert!(plan.value_after >= plan.value_before);
+        assert_eq!(plan.objective, "conversions");
+        assert!(plan.prob_beats_today > 0.9, "{}", plan.prob_beats_today);
+        assert_eq!(a.prob_rise, Some(1.0));
+        // The assumed response follows average ROAS instead (equal here: 0.1 per
+        // exposure, and A's 1000-ceiling curve gives it more exposures per unit).
+        assert!(a.assumed_spend.is_some());
+        // Deterministic: the same inputs give the same plan.
+        assert_eq!(
+            plan,
+            fitted_plan(&credit, &spend, &exposures, &params).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_channel_without_exposures_keeps_its_spend_and_says_why() {
+        let (credit, mut spend, exposures) = world();
+        spend.by_key.insert("c".into(), vec![50.0; spend.len()]);
+        let plan = fitted_plan(&credit, &spend, &exposures, &FittedPlanParams::default()).unwrap();
+        let c = plan.rows.iter().find(|r| r.channel == "c").unwrap();
+        assert_eq!(c.recommended_spend, 50.0);
+        assert_eq!(c.bound, "held");
+        assert!(
+            plan.notes
+                .iter()
+                .any(|n| n.starts_with("WARNING: `c` keeps today's spend")),
+            "{:?}",
+            plan.notes
+        );
+        assert!((plan.total_spend - 250.0).abs() < 1e-9);
+    }
+}

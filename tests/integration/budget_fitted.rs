@@ -1,0 +1,159 @@
+//! `budget --response fitted` end to end: simulate a spend-response world (weekly
+//! spend buying exposures on saturating reach curves, the true curves written by the
+//! simulator) → attribute with `self_controlled` → a plan from the fitted curves, scored
+//! under the simulator's true curves.
+
+use std::collections::BTreeMap;
+
+use crate::common::pathcredit;
+
+/// The true value per week of each channel at a spend, linear between the grid points
+/// of the simulator's `curves.csv`.
+fn true_value(curves: &str) -> impl Fn(&str, f64) -> f64 + use<> {
+    let mut grid: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    for line in curves.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        grid.entry(f[0].to_string())
+            .or_default()
+            .push((f[1].parse().unwrap(), f[4].parse().unwrap()));
+    }
+    move |channel: &str, x: f64| {
+        let pts = &grid[channel];
+        let i = pts
+            .windows(2)
+            .position(|w| x <= w[1].0)
+            .unwrap_or(pts.len() - 2);
+        let ((x0, y0), (x1, y1)) = (pts[i], pts[i + 1]);
+        y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    }
+}
+
+#[test]
+fn a_fitted_plan_beats_todays_spend_in_the_truth_and_writes_its_curves() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    pathcredit()
+        .args(["simulate", "--quiet", "--users", "30000", "--channels", "5"])
+        .args(["--scenario", "spend_response", "--seed", "3", "--out-dir"])
+        .arg(d)
+        .assert()
+        .success();
+    pathcredit()
+        .args([
+            "attribute",
+            "--quiet",
+            "--censor-days",
+            "0",
+            "--model",
+            "self_controlled",
+        ])
+        .arg("--events")
+        .arg(d.join("events.csv"))
+        .arg("--out")
+        .arg(d.join("credit.csv"))
+        .assert()
+        .success();
+    let run = pathcredit()
+        .args([
+            "budget",
+            "--response",
+            "fitted",
+            "--model",
+            "self_controlled",
+        ])
+        .args(["--max-shift", "0.3", "--draws", "50", "--credit"])
+        .arg(d.join("credit.csv"))
+        .arg("--events")
+        .arg(d.join("events.csv"))
+        .arg("--spend")
+        .arg(d.join("spend.csv"))
+        .arg("--curves")
+        .arg(d.join("fitted_curves.csv"))
+        .arg("--out")
+        .arg(d.join("plan.csv"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("plan from fitted response curves (26 periods of 7 day(s), 50 draws"),
+        "{stderr}"
+    );
+    let plan = std::fs::read_to_string(d.join("plan.csv")).unwrap();
+    let header: Vec<&str> = plan.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let true_curves = std::fs::read_to_string(d.join("curves.csv")).unwrap();
+    let truth = true_value(&true_curves);
+    let (mut today, mut planned, mut moved) = (0.0, 0.0, 0.0);
+    for line in plan.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (s, x): (f64, f64) = (
+            f[col("current_spend")].parse().unwrap(),
+            f[col("recommended_spend")].parse().unwrap(),
+        );
+        today += truth(f[0], s);
+        planned += truth(f[0], x);
+        moved += (x - s).abs();
+        let p: f64 = f[col("prob_rise")].parse().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{line}");
+        assert!(
+            f[col("spend_p10")].parse::<f64>().unwrap() <= x + 1e-6,
+            "{line}"
+        );
+    }
+    assert!(moved > 0.0, "{plan}");
+    assert!(
+        planned > today,
+        "true value {planned} under the plan, {today} today\n{plan}"
+    );
+    let curves = std::fs::read_to_string(d.join("fitted_curves.csv")).unwrap();
+    assert!(
+        curves.starts_with("channel,spend,value,value_p10,value_p90,in_fitted_range\n"),
+        "{curves}"
+    );
+    assert_eq!(curves.lines().count(), 1 + 5 * 41);
+}
+
+#[test]
+fn the_fitted_response_names_what_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let credit = dir.path().join("credit.csv");
+    let sample = crate::common::repo_root().join("data/sample");
+    pathcredit()
+        .args(["attribute", "--quiet", "--model", "markov", "--paths"])
+        .arg(sample.join("paths.csv"))
+        .arg("--out")
+        .arg(&credit)
+        .assert()
+        .success();
+    let out = pathcredit()
+        .args([
+            "budget",
+            "--response",
+            "fitted",
+            "--model",
+            "markov",
+            "--credit",
+        ])
+        .arg(&credit)
+        .arg("--spend")
+        .arg(sample.join("spend.csv"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--response fitted needs --events"),
+        "{stderr}"
+    );
+    let out = pathcredit()
+        .args(["report", "--response", "fitted", "--paths"])
+        .arg(sample.join("paths.csv"))
+        .arg("--markdown")
+        .arg(dir.path().join("r.md"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("`fitted` curves are measured from events"),
+        "{stderr}"
+    );
+}
