@@ -20,6 +20,14 @@
 //!   linearity the population's value is the sum of each unit's Shapley value over its
 //!   own `E_u` (computed exactly; units reached by more than 16 channels are sampled).
 //!
+//! **Spend and its response.** In a scenario with a [`SpendPlan`] (`spend_response`),
+//! each paid channel's spend varies period by period and buys its exposures on a
+//! saturating reach curve ([`ReachCurve`]); `spend.csv` is then the series
+//! `channel,period,spend`, and [`write_curves`] writes each channel's true response per
+//! period on a grid of spends ([`ChannelResponse`] defines it): the exposures a spend
+//! buys, exact in expectation, and the expected incremental conversions of each
+//! exposure, from the observed world's daily hazards split by channel.
+//!
 //! Output is streamed: units are simulated in parallel chunks and written in order,
 //! so 10 million events never sit in memory.
 
@@ -282,7 +290,7 @@ impl SimParams {
                 ));
             }
             let period = plan.period_days.max(1);
-            if self.scenario.days % period != 0 {
+            if !self.scenario.days.is_multiple_of(period) {
                 return Err(Error::param(
                     Param::Days,
                     format!(
@@ -360,8 +368,10 @@ impl SimParams {
     }
 
     /// Simulates and writes `events` (`timestamp,user_id,event,channel,campaign,value,
-    /// account_id`), `identities` (`anonymous_id,user_id`) and `spend`
-    /// (`channel,spend`); returns the summary with the truth.
+    /// account_id`), `identities` (`anonymous_id,user_id`) and `spend` (`channel,spend`:
+    /// exposures times the channel's cost; with a spend plan `channel,period,spend`, one
+    /// row per channel and period, `period` the date it starts, 0 for a dark one);
+    /// returns the summary with the truth.
     pub fn run(
         &self,
         events: &mut dyn Write,
