@@ -173,7 +173,9 @@ pub const CURVE_SPAN: f64 = 3.0;
 /// `E(x) = E_max · (1 − e^(−x/k))` exposures in expectation, exactly: each person is
 /// exposed on each day with probability `max_rate · (1 − e^(−x/(N · saturation)))`
 /// ([`ReachCurve`]), so `E_max = D · N · max_rate` and `k = N · saturation`. The
-/// exposures a period shows in `events.csv` are a binomial draw around it.
+/// exposures a period shows in `events.csv` are a binomial draw around it (with a
+/// holdout experiment on the channel, around `(1 − holdout_share) · E(x)`: the people
+/// held out are never exposed).
 ///
 /// **Conversions.** `g(x) = v · E(x)`, `v` the incremental conversions of one exposure:
 /// `v = Σ_u E[conv_u(all) − conv_u(all ∖ c)] / n_c` over the simulated people, the
