@@ -20,6 +20,14 @@
 //!   linearity the population's value is the sum of each unit's Shapley value over its
 //!   own `E_u` (computed exactly; units reached by more than 16 channels are sampled).
 //!
+//! **Spend and its response.** In a scenario with a [`SpendPlan`] (`spend_response`),
+//! each paid channel's spend varies period by period and buys its exposures on a
+//! saturating reach curve ([`ReachCurve`]); `spend.csv` is then the series
+//! `channel,period,spend`, and [`write_curves`] writes each channel's true response per
+//! period on a grid of spends ([`ChannelResponse`] defines it): the exposures a spend
+//! buys, exact in expectation, and the expected incremental conversions of each
+//! exposure, from the observed world's daily hazards split by channel.
+//!
 //! Output is streamed: units are simulated in parallel chunks and written in order,
 //! so 10 million events never sit in memory.
 
@@ -165,7 +173,9 @@ pub const CURVE_SPAN: f64 = 3.0;
 /// `E(x) = E_max · (1 − e^(−x/k))` exposures in expectation, exactly: each person is
 /// exposed on each day with probability `max_rate · (1 − e^(−x/(N · saturation)))`
 /// ([`ReachCurve`]), so `E_max = D · N · max_rate` and `k = N · saturation`. The
-/// exposures a period shows in `events.csv` are a binomial draw around it.
+/// exposures a period shows in `events.csv` are a binomial draw around it (with a
+/// holdout experiment on the channel, around `(1 − holdout_share) · E(x)`: the people
+/// held out are never exposed).
 ///
 /// **Conversions.** `g(x) = v · E(x)`, `v` the incremental conversions of one exposure:
 /// `v = Σ_u E[conv_u(all) − conv_u(all ∖ c)] / n_c` over the simulated people, the
@@ -282,7 +292,7 @@ impl SimParams {
                 ));
             }
             let period = plan.period_days.max(1);
-            if self.scenario.days % period != 0 {
+            if !self.scenario.days.is_multiple_of(period) {
                 return Err(Error::param(
                     Param::Days,
                     format!(
@@ -360,8 +370,10 @@ impl SimParams {
     }
 
     /// Simulates and writes `events` (`timestamp,user_id,event,channel,campaign,value,
-    /// account_id`), `identities` (`anonymous_id,user_id`) and `spend`
-    /// (`channel,spend`); returns the summary with the truth.
+    /// account_id`), `identities` (`anonymous_id,user_id`) and `spend` (`channel,spend`:
+    /// exposures times the channel's cost; with a spend plan `channel,period,spend`, one
+    /// row per channel and period, `period` the date it starts, 0 for a dark one);
+    /// returns the summary with the truth.
     pub fn run(
         &self,
         events: &mut dyn Write,

@@ -9,7 +9,9 @@
 //!    `rate_c · q₀^κ_c / E[q₀^κ_c]` (`q₀` the unit's initial intent, lognormal with mean
 //!    1; κ = 0 is random exposure, κ > 0 targets high intent), times the current
 //!    intent's drift or in-market ramp to the power κ (capped by the channel's
-//!    `follow_cap`); an exposure adds 1 to `r_c`. Targeting on the *initial* intent makes a channel's exposures the same in
+//!    `follow_cap`); with a spend plan the rate is instead the one the period's spend
+//!    buys ([`ReachCurve::daily_rate`](crate::simulate::ReachCurve::daily_rate)), tilted
+//!    alike; an exposure adds 1 to `r_c`. Targeting on the *initial* intent makes a channel's exposures the same in
 //!    every world where it is active, so a unit's outcome depends only on which of the
 //!    channels that reach it are active;
 //! 3. an organic-search visit happens with probability

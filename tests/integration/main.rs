@@ -26,4 +26,5 @@ mod run_files;
 mod shapley;
 mod silent_results;
 mod simulate;
+mod spend_response;
 mod tables;
