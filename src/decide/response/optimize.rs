@@ -1,8 +1,10 @@
 //! A plan from response curves: maximise `Σ_c g_c(x_c)` within bounds
 //! `lo_c ≤ x_c ≤ hi_c`, under either
 //!
-//! * a **fixed total** `Σ_c x_c = B`: when every curve is concave, the KKT solution by
-//!   equal marginal returns (`method: "kkt"`, exact; the `kkt` module); otherwise
+//! * a **fixed total** `Σ_c x_c = B`: when every curve is concave on its bounds (a
+//!   concave curve, or an S-curve whose lower bound lies past its inflection point),
+//!   the KKT solution by equal marginal returns (`method: "kkt"`, exact; the `kkt`
+//!   module); otherwise
 //!   dynamic programming on a spend grid of at most `B / grid_steps` (`method: "grid"`,
 //!   globally optimal on the grid and within `grid_error_bound` of the true optimum;
 //!   the `grid` module);
@@ -208,7 +210,7 @@ pub(crate) fn solve_raw(
             grid_step: None,
             grid_error_bound: 0.0,
         },
-        Target::Total(b) if curves.iter().all(Curve::is_concave) => {
+        Target::Total(b) if (0..curves.len()).all(|c| curves[c].is_concave_from(lo[c])) => {
             let (x, lambda) = solve_total(curves, lo, hi, b, hint);
             Solution {
                 x,
