@@ -254,6 +254,70 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Under a target marginal return `m` the plan maximises `Σ g_c(x_c) − m Σ x_c`
+    /// channel by channel: never below today's (the solver alone, no start given), and
+    /// every free channel's marginal return is `m`.
+    #[test]
+    fn target_marginal_plans_beat_today(
+        spec in prop::collection::vec((curve(), 0.0..10.0f64, 0.0..40.0f64), 1..6),
+        u in 0.0..1.0f64,
+        m in 0.05..5.0f64,
+    ) {
+        let channels: Vec<Channel> = spec
+            .iter()
+            .enumerate()
+            .map(|(i, &(c, lo, span))| Channel::new(format!("c{i}"), c, lo, lo + span))
+            .collect();
+        let today: Vec<f64> = channels.iter().map(|c| c.lo + u * (c.hi - c.lo)).collect();
+        let profit = |x: &[f64]| value_of(&channels, x) - m * x.iter().sum::<f64>();
+        let plan = OptimizeParams::default().solve(&channels, Target::Marginal(m), None).unwrap();
+        prop_assert_eq!(plan.method, Method::Kkt);
+        prop_assert!(profit(&plan.spend()) >= profit(&today) - 1e-9 * profit(&today).abs().max(1.0));
+        for p in &plan.channels {
+            if p.binding == Binding::Free {
+                prop_assert!((p.marginal - m).abs() <= 1e-6 * m, "{:?}", p);
+            }
+        }
+    }
+}
+
+/// An S-curve whose lower bound lies past its inflection point is concave on its
+/// bounds, so the plan is exact by equal marginal returns, and no point of a fine
+/// search beats it. Hill `a = 100, k = 10, s = 3` inflects at `10 (1/2)^(1/3) ≈ 7.94`.
+#[test]
+fn an_s_curve_concave_on_its_bounds_is_planned_by_kkt() {
+    let s_curve = Curve::Hill {
+        a: 100.0,
+        k: 10.0,
+        s: 3.0,
+    };
+    let channels = [
+        Channel::new("s", s_curve, 9.0, 40.0),
+        Channel::new("e", Curve::Exponential { a: 60.0, k: 15.0 }, 0.0, 40.0),
+    ];
+    let plan = OptimizeParams::default()
+        .solve(&channels, Target::Total(30.0), None)
+        .unwrap();
+    assert_eq!(plan.method, Method::Kkt);
+    assert!(plan.channels.iter().all(|c| c.binding == Binding::Free));
+    assert!((plan.channels[0].marginal - plan.channels[1].marginal).abs() < 1e-9);
+    let best = (0..=21_000)
+        .map(|i| 9.0 + i as f64 * 0.001)
+        .map(|x| value_of(&channels, &[x, 30.0 - x]))
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert!(plan.value >= best - 1e-12, "{} < {best}", plan.value);
+    // Below the inflection point the same problem goes to the grid.
+    let low = [Channel::new("s", s_curve, 0.0, 40.0), channels[1].clone()];
+    let grid = OptimizeParams::default()
+        .solve(&low, Target::Total(30.0), None)
+        .unwrap();
+    assert_eq!(grid.method, Method::Grid);
+    assert!(grid.value >= plan.value - grid.grid_error_bound);
+}
+
 /// A Hill curve (a = 1000, k = 60, s = 1.6) measured over 104 weeks with normal noise
 /// (sd 15, seeded): the fit chooses the Hill form and recovers each parameter within 3
 /// of its standard errors.
