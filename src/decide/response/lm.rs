@@ -81,11 +81,11 @@ pub(crate) fn curve_of(form: CurveForm, theta: &[f64]) -> Curve {
     }
 }
 
-/// The curve of `θ` with its constants computed once per pass over the data.
+/// The shape `h(x; φ)` of `θ`: the curve with `a = 1`, its constants computed once
+/// per pass over the data.
 #[derive(Clone, Copy)]
 struct Shape {
     form: CurveForm,
-    a: f64,
     ln_k: f64,
     inv_k: f64,
     s: f64,
@@ -95,7 +95,6 @@ impl Shape {
     fn new(form: CurveForm, theta: &[f64]) -> Shape {
         Shape {
             form,
-            a: theta[0].exp(),
             ln_k: theta[1],
             inv_k: (-theta[1]).exp(),
             s: if form == CurveForm::Hill {
@@ -106,40 +105,37 @@ impl Shape {
         }
     }
 
-    /// `g(x)` and, when `grad` is given, `∂g/∂θ` (one exponential per point).
+    /// `h(x)` and, when `grad` is given, `∂h/∂φ` (one exponential per point).
     #[inline]
-    fn eval(&self, x: f64, ln_x: f64, grad: Option<&mut [f64; 3]>) -> f64 {
+    fn at(&self, x: f64, ln_x: f64, grad: Option<&mut [f64; 2]>) -> f64 {
         if x <= 0.0 {
             if let Some(g) = grad {
-                *g = [0.0; 3];
+                *g = [0.0; 2];
             }
             return 0.0;
         }
-        let a = self.a;
         match self.form {
             CurveForm::Hill => {
                 let z = self.s * (ln_x - self.ln_k);
                 let e = (-z.abs()).exp();
-                let sig = if z >= 0.0 {
+                let h = if z >= 0.0 {
                     1.0 / (1.0 + e)
                 } else {
                     e / (1.0 + e)
                 };
-                let g = a * sig;
                 if let Some(d) = grad {
-                    let q = a * e / ((1.0 + e) * (1.0 + e)); // a σ (1 − σ)
-                    *d = [g, -q * self.s, q * z];
+                    let q = e / ((1.0 + e) * (1.0 + e)); // σ (1 − σ)
+                    *d = [-q * self.s, q * z];
                 }
-                g
+                h
             }
             CurveForm::Exponential => {
                 let u = x * self.inv_k;
                 let v = (-u).exp();
-                let g = a * (1.0 - v);
                 if let Some(d) = grad {
-                    *d = [g, -a * v * u, 0.0];
+                    *d = [-v * u, 0.0];
                 }
-                g
+                1.0 - v
             }
         }
     }
@@ -147,13 +143,14 @@ impl Shape {
 
 /// `S(θ)`, the weighted sum of squared residuals.
 pub(crate) fn sse(form: CurveForm, theta: &[f64], d: &Data) -> f64 {
-    let shape = Shape::new(form, theta);
+    let sh = Shape::new(form, theta);
+    let a = theta[0].exp();
     let mut s = 0.0;
     for t in 0..d.x.len() {
         if d.w[t] == 0.0 {
             continue;
         }
-        let r = d.y[t] - shape.eval(d.x[t], d.ln_x[t], None);
+        let r = d.y[t] - a * sh.at(d.x[t], d.ln_x[t], None);
         s += d.w[t] * r * r;
     }
     s
@@ -167,42 +164,6 @@ const GAIN_TOL: f64 = 1e-7;
 /// of the parameter of `1e-9`).
 const STEP_TOL: f64 = 1e-9;
 
-/// The shape of `φ` (the curve with `a = 1`) at `x`, and when `grad` is given its
-/// derivatives in `φ` (one exponential per point).
-#[inline]
-fn shape(form: CurveForm, sh: &Shape, x: f64, ln_x: f64, grad: Option<&mut [f64; 2]>) -> f64 {
-    if x <= 0.0 {
-        if let Some(g) = grad {
-            *g = [0.0; 2];
-        }
-        return 0.0;
-    }
-    match form {
-        CurveForm::Hill => {
-            let z = sh.s * (ln_x - sh.ln_k);
-            let e = (-z.abs()).exp();
-            let h = if z >= 0.0 {
-                1.0 / (1.0 + e)
-            } else {
-                e / (1.0 + e)
-            };
-            if let Some(d) = grad {
-                let q = e / ((1.0 + e) * (1.0 + e)); // σ (1 − σ)
-                *d = [-q * sh.s, q * z];
-            }
-            h
-        }
-        CurveForm::Exponential => {
-            let u = x * sh.inv_k;
-            let v = (-u).exp();
-            if let Some(d) = grad {
-                *d = [-v * u, 0.0];
-            }
-            1.0 - v
-        }
-    }
-}
-
 /// `(Σ w h², Σ w h y)` at `φ = θ[1..]`.
 fn projection(form: CurveForm, theta: &[f64], d: &Data) -> (f64, f64) {
     let sh = Shape::new(form, theta);
@@ -212,7 +173,7 @@ fn projection(form: CurveForm, theta: &[f64], d: &Data) -> (f64, f64) {
         if w == 0.0 {
             continue;
         }
-        let h = shape(form, &sh, d.x[t], d.ln_x[t], None);
+        let h = sh.at(d.x[t], d.ln_x[t], None);
         hh += w * h * h;
         hy += w * h * d.y[t];
     }
@@ -266,7 +227,7 @@ pub(crate) fn fit(
             if w == 0.0 {
                 continue;
             }
-            let h = shape(form, &sh, d.x[t], d.ln_x[t], Some(&mut grad));
+            let h = sh.at(d.x[t], d.ln_x[t], Some(&mut grad));
             hh += w * h * h;
             for i in 0..q {
                 b[i] += w * h * grad[i];
@@ -349,18 +310,17 @@ pub(crate) fn std_errors(form: CurveForm, theta: &[f64], d: &Data) -> Option<Std
         return None;
     }
     let natural: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
+    let a = natural[0];
     let mut jtj = vec![0.0; p * p];
-    let mut grad = [0.0; 3];
-    let shape = Shape::new(form, theta);
+    let mut dh = [0.0; 2];
+    let sh = Shape::new(form, theta);
     for t in 0..d.x.len() {
         if d.w[t] == 0.0 {
             continue;
         }
-        shape.eval(d.x[t], d.ln_x[t], Some(&mut grad));
-        // ∂g/∂θ_i = θ_i^nat · ∂g/∂(natural)_i.
-        for i in 0..p {
-            grad[i] /= natural[i];
-        }
+        let h = sh.at(d.x[t], d.ln_x[t], Some(&mut dh));
+        // g = a h: ∂g/∂a = h, and ∂g/∂θ_i = a ∂h/∂ln θ_i / θ_i for k and s.
+        let grad = [h, a * dh[0] / natural[1], a * dh[1] / natural[p - 1]];
         for i in 0..p {
             for j in 0..p {
                 jtj[i * p + j] += d.w[t] * grad[i] * grad[j];
