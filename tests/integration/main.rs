@@ -22,6 +22,7 @@ mod outputs;
 mod properties;
 mod readme;
 mod report_scale;
+mod response;
 mod run_files;
 mod shapley;
 mod silent_results;

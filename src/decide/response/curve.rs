@@ -160,6 +160,13 @@ impl Curve {
         }
     }
 
+    /// True when the curve is concave on `[lo, ∞)`: a concave curve, or an S-curve
+    /// whose inflection point is at or below `lo`. A plan whose every channel is
+    /// concave from its lower bound is solved exactly by equal marginal returns.
+    pub fn is_concave_from(&self, lo: f64) -> bool {
+        self.is_concave() || self.inflection().is_some_and(|x| x <= lo)
+    }
+
     /// The inflection point of an S-curve (Hill with `s > 1`):
     /// `x* = k ((s − 1)/(s + 1))^(1/s)`, where `g'` peaks; `None` for a concave curve.
     pub fn inflection(&self) -> Option<f64> {
@@ -281,6 +288,7 @@ mod tests {
             assert!((h.ln_marginal(x) - h.marginal(x).ln()).abs() < 1e-10);
         }
         assert!(!h.is_concave());
+        assert!(!h.is_concave_from(0.0) && h.is_concave_from(4.0));
         let x_star = h.inflection().unwrap();
         // g' peaks at the inflection point.
         assert!(h.marginal(x_star) > h.marginal(x_star * 0.99));

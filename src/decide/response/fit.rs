@@ -122,7 +122,7 @@ pub fn adstock(points: &[(f64, f64)], alpha: f64) -> Vec<f64> {
 }
 
 /// Checks the points: finite, `≥ 0`, at least [`MIN_PERIODS`] periods with spend, a
-/// response somewhere.
+/// response in some period with spend.
 pub(crate) fn check(points: &[(f64, f64)]) -> Result<()> {
     for (t, &(x, y)) in points.iter().enumerate() {
         if !(x.is_finite() && y.is_finite() && x >= 0.0 && y >= 0.0) {
@@ -157,10 +157,11 @@ pub(crate) fn check(points: &[(f64, f64)]) -> Result<()> {
             ),
         ));
     }
-    if points.iter().all(|p| p.1 == 0.0) {
+    if points.iter().filter(|p| p.0 > 0.0).all(|p| p.1 == 0.0) {
         return Err(Error::unsupported(
             MODEL,
-            "the response is 0 in every period: there is no response to fit a curve to",
+            "the response is 0 in every period with spend: there is no response to fit a \
+             curve to",
         ));
     }
     Ok(())
@@ -334,7 +335,7 @@ impl FitParams {
     ///
     /// Errors ([`Error::Unsupported`]) on a non-finite or negative value, on spend that
     /// is 0 in every period, on fewer than [`MIN_PERIODS`] periods with spend, and on a
-    /// response that is 0 everywhere.
+    /// response that is 0 in every period with spend.
     pub fn fit(&self, points: &[(f64, f64)]) -> Result<FittedCurve> {
         self.validate()?;
         check(points)?;

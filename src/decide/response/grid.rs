@@ -11,11 +11,12 @@
 //! (Ibaraki & Katoh 1988, "Resource Allocation Problems", ch. 3):
 //! `F_c(m) = max_(0 ≤ j ≤ min(m, J_c)) F_(c−1)(m − j) + v_c(j)`, the best value of the
 //! first `c` channels on `m` steps; the plan is read back from the maximising `j`s of
-//! `F_C(n)`. The concave channels enter first, all at once: the steps' value
+//! `F_C(n)`. The channels concave on their bounds enter first, all at once: the steps' value
 //! increments of a concave curve do not increase, so the best split of `m` steps among
 //! them is the greedy one (each next step to the largest increment; Ibaraki & Katoh,
-//! ch. 4), which gives `F(m)` for every `m` in `O(n log C)`. Only the non-concave
-//! channels cost `O(n · J_c)` each.
+//! ch. 4), which gives `F(m)` for every `m` in `O(n log C)`. The other channels are
+//! staged over the steps they can reach together (at most `Σ J`, at most `n`), each
+//! costing that reach times its `J_c`, and the two parts are joined at `n` steps.
 //!
 //! **Error bound.** Round the true optimum `x*` down to the grid in every channel:
 //! each loses at most `Δ_c = max_j v_c(j + 1) − v_c(j)`, the largest value change over
@@ -109,8 +110,11 @@ pub(crate) fn solve_grid(
         .map(|v| v.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max))
         .sum();
 
-    // The concave channels, merged greedily: best[m] over the first m picks.
-    let concave: Vec<usize> = (0..count).filter(|&c| curves[c].is_concave()).collect();
+    // The channels concave on their bounds, merged greedily: best[m] over the first m
+    // picks.
+    let concave: Vec<usize> = (0..count)
+        .filter(|&c| curves[c].is_concave_from(lo[c]))
+        .collect();
     let mut best = vec![concave.iter().map(|&c| values[c][0]).sum::<f64>()];
     let mut picks: Vec<usize> = Vec::new();
     let mut taken = vec![0usize; count];
@@ -135,25 +139,24 @@ pub(crate) fn solve_grid(
             });
         }
     }
-    best.resize(n + 1, f64::NEG_INFINITY);
 
-    // The non-concave channels, one dynamic-programming stage each.
-    let others: Vec<usize> = (0..count).filter(|&c| !curves[c].is_concave()).collect();
+    // The other channels, one dynamic-programming stage each, over the steps they can
+    // reach together; then joined to the concave merge at n steps in all.
+    let others: Vec<usize> = (0..count)
+        .filter(|&c| !curves[c].is_concave_from(lo[c]))
+        .collect();
     let mut choice: Vec<Vec<u32>> = Vec::with_capacity(others.len());
-    let mut table = best;
+    let mut table = vec![0.0];
     for &c in &others {
         let v = &values[c];
-        let mut next = vec![f64::NEG_INFINITY; n + 1];
-        let mut arg = vec![0u32; n + 1];
-        for m in 0..=n {
-            let mut top = f64::NEG_INFINITY;
-            let mut at = 0;
-            for j in 0..=tops[c].min(m) {
-                let f = table[m - j];
-                if f == f64::NEG_INFINITY {
-                    continue;
-                }
-                let cand = f + v[j];
+        let reach = table.len() - 1;
+        let next_reach = (reach + tops[c]).min(n);
+        let mut next = vec![f64::NEG_INFINITY; next_reach + 1];
+        let mut arg = vec![0u32; next_reach + 1];
+        for m in 0..=next_reach {
+            let (mut top, mut at) = (f64::NEG_INFINITY, 0);
+            for j in m.saturating_sub(reach)..=tops[c].min(m) {
+                let cand = table[m - j] + v[j];
                 if cand > top {
                     top = cand;
                     at = j;
@@ -165,16 +168,22 @@ pub(crate) fn solve_grid(
         table = next;
         choice.push(arg);
     }
+    let mut split = (f64::NEG_INFINITY, 0);
+    for (m, &f) in table.iter().enumerate() {
+        if n - m < best.len() && f + best[n - m] > split.0 {
+            split = (f + best[n - m], m);
+        }
+    }
 
     // Read the plan back.
     let mut steps_of = vec![0usize; count];
-    let mut m = n;
+    let mut m = split.1;
     for (i, &c) in others.iter().enumerate().rev() {
         let j = choice[i][m] as usize;
         steps_of[c] = j;
         m -= j;
     }
-    for &c in &picks[..m.min(picks.len())] {
+    for &c in &picks[..n - split.1] {
         steps_of[c] += 1;
     }
     let mut x: Vec<f64> = (0..count).map(|c| spend(c, steps_of[c])).collect();

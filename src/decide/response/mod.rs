@@ -11,7 +11,7 @@
 //!   adstock chosen by held-out error ([`FitParams`]);
 //! * [`optimize`]: maximise `Σ_c g_c(x_c)` under a fixed total or a target marginal
 //!   return, within bounds: KKT for concave curves, dynamic programming on a grid
-//!   otherwise ([`OptimizeParams`]);
+//!   otherwise ([`OptimizeParams`]), into a [`plan`] ([`Allocation`]);
 //! * [`bootstrap`](mod@bootstrap): curve draws from resampled periods
 //!   ([`bootstrap_fit`]);
 //! * [`uncertainty`]: the plan re-solved under every draw, with the probability that
@@ -25,12 +25,12 @@ mod grid;
 mod kkt;
 mod lm;
 pub mod optimize;
+pub mod plan;
 pub mod uncertainty;
 
 pub use bootstrap::{CurveDraws, bootstrap_fit};
 pub use curve::{Candidate, Curve, CurveForm, FittedCurve, StdErrors};
 pub use fit::FitParams;
-pub use optimize::{
-    Allocation, Binding, Channel, ChannelPlan, Method, OptimizeParams, Target, value_of,
-};
+pub use optimize::OptimizeParams;
+pub use plan::{Allocation, Binding, Channel, ChannelPlan, Method, Target, value_of};
 pub use uncertainty::{ChannelDraws, ChannelUncertainty, UncertainPlan, UncertaintyParams};

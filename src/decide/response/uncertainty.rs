@@ -26,9 +26,8 @@ use crate::param::Param;
 
 use super::bootstrap::CurveDraws;
 use super::curve::Curve;
-use super::optimize::{
-    Allocation, Channel, OptimizeParams, Target, feasible, objective, solve_raw,
-};
+use super::optimize::{OptimizeParams, feasible, objective, solve_raw};
+use super::plan::{Allocation, Channel, Target};
 
 /// Lower and upper percentile of the spend interval.
 pub const INTERVAL: (f64, f64) = (0.1, 0.9);
