@@ -341,6 +341,8 @@ def budget(
     credit: TableLike,
     spend: TableLike,
     model: Optional[str] = None,
+    *,
+    events: Optional[TableLike] = None,
     **params: Any,
 ):
     """A spend plan from one model's credit, keeping total spend to the cent, as
@@ -348,11 +350,35 @@ def budget(
     "linear"), ``elasticity`` (0.5), ``floor`` and ``cap`` (``{"email": 100}``),
     ``period``. ``model``: default the first data-driven model with additive credit.
 
+    ``response="fitted"`` measures each channel's response instead (as ``pathcredit
+    budget --response fitted``): ``spend`` is a series (``channel,period,spend``),
+    ``events`` the touches spend buys, ``model`` (required) the model valuing an
+    exposure; ``draws`` (200), ``current_periods``, ``stay_in_range``, ``adstock``,
+    ``seed``. ``.attrs["curves"]`` then holds each channel's fitted curve with its 80%
+    band as a DataFrame.
+
     Returns the plan's rows as a DataFrame; ``.attrs["plan"]`` holds the whole plan
     (totals, notes).
     """
     cr, cr_name = native_input(credit, "credit")
     sp, sp_name = native_input(spend, "spend")
+    if params.get("response") == "fitted":
+        if events is None or model is None:
+            raise TypeError(
+                'budget(response="fitted") needs events= (the touches spend buys) and model= '
+                "(the model valuing an exposure), as `pathcredit budget --response fitted`"
+            )
+        params = {k: v for k, v in params.items() if k != "response"}
+        ev, ev_name = native_input(events, "events")
+        out = _call(
+            _native.budget_fitted, cr, cr_name, model, sp, sp_name, ev, ev_name, _kwargs(params)
+        )
+        plan = _frame(out["plan_csv"], _TEXT)
+        plan.attrs["plan"] = json.loads(out["plan_json"])
+        plan.attrs["curves"] = _frame(out["curves_csv"], _TEXT)
+        return plan
+    if events is not None:
+        raise TypeError('events= belongs to budget(response="fitted")')
     out = _call(_native.budget, cr, cr_name, model, sp, sp_name, _kwargs(params))
     plan = _frame(out["plan_csv"], _TEXT)
     plan.attrs["plan"] = json.loads(out["plan_json"])

@@ -595,6 +595,76 @@ fn budget<'py>(
     Ok(out)
 }
 
+/// A spend plan from response curves fitted to the events and a spend series, valued
+/// by one model's credit (`budget(response="fitted")`).
+#[pyfunction]
+#[pyo3(signature = (credit, credit_name, model, spend, spend_name, events, events_name, kwargs))]
+#[allow(clippy::too_many_arguments)]
+fn budget_fitted<'py>(
+    py: Python<'py>,
+    credit: &Bound<'py, PyAny>,
+    credit_name: &str,
+    model: String,
+    spend: &Bound<'py, PyAny>,
+    spend_name: &str,
+    events: &Bound<'py, PyAny>,
+    events_name: &str,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut kw = Kwargs::new(kwargs);
+    let params = params::fitted_plan_params(&mut kw)?;
+    kw.finish("budget")?;
+    let credit = Input::take(credit, credit_name)?;
+    let spend = Input::take(spend, spend_name)?;
+    let events = Input::take(events, events_name)?;
+    let out = py.detach(|| -> pathcredit::Result<_> {
+        let credits = read_credits_records(credit.records()?, credit_name)?;
+        let chosen = credits.iter().find(|c| c.model == model).ok_or_else(|| {
+            let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
+            pathcredit::Error::param(
+                pathcredit::param::Param::BudgetModel,
+                format!(
+                    "`{model}` is not in {credit_name} (it has {})",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let series = pathcredit::decide::read_spend_series(
+            spend.records()?,
+            spend_name,
+            "channel",
+            &ReadOptions::default(),
+        )?;
+        let built = pathcredit::journeys::build_journeys_from(
+            events.records()?,
+            events_name,
+            None,
+            &pathcredit::journeys::JourneyParams {
+                keep_exposures: true,
+                ..Default::default()
+            },
+        )?;
+        let exposures = built.exposures.unwrap_or_default();
+        let day = pathcredit::time::DAY;
+        series.check_within(
+            exposures.first_day * day,
+            (exposures.first_day + exposures.days as i64) * day - 1,
+            spend_name,
+        )?;
+        let plan = pathcredit::decide::fitted_plan(chosen, &series, &exposures, &params)?;
+        let csv = render(|w| write_rows(&plan.rows, w))?;
+        let curves = render(|w| pathcredit::decide::fitted_plan::write_curves(&plan, w))?;
+        let json = serde_json::to_string(&plan).map_err(|e| pathcredit::Error::Write(e.into()))?;
+        Ok((csv, curves, json))
+    });
+    let (csv, curves, json) = lib(out)?;
+    let out = PyDict::new(py);
+    out.set_item("plan_csv", PyBytes::new(py, &csv))?;
+    out.set_item("curves_csv", PyBytes::new(py, &curves))?;
+    out.set_item("plan_json", json)?;
+    Ok(out)
+}
+
 /// Scores credit against the truth of a simulation.
 #[pyfunction]
 #[pyo3(signature = (truth, truth_name, credit, credit_name, details_json, spend, spend_name, truth_column, kwargs))]
@@ -858,6 +928,7 @@ fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(attribute, m)?)?;
     m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(budget, m)?)?;
+    m.add_function(wrap_pyfunction!(budget_fitted, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;

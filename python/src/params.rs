@@ -356,6 +356,31 @@ pub fn seed_of(kw: &Kwargs) -> PyResult<u64> {
 }
 
 /// The budget plan's parameters.
+/// The settings of a plan from fitted response curves (`budget(response="fitted")`).
+pub fn fitted_plan_params(kw: &mut Kwargs) -> PyResult<pathcredit::decide::FittedPlanParams> {
+    let mut p = pathcredit::decide::FittedPlanParams {
+        budget: budget_params(kw)?,
+        ..Default::default()
+    };
+    if let Some(t) = kw.take("draws") {
+        p.draws = number("draws", &t, "a whole number")?;
+    }
+    if let Some(t) = kw.take("seed") {
+        p.seed = number("seed", &t, "a whole number")?;
+    }
+    if let Some(t) = kw.take("current_periods") {
+        p.current_periods = Some(number("current_periods", &t, "a whole number")?);
+    }
+    if let Some(t) = kw.take("stay_in_range") {
+        p.stay_in_range = flag("stay_in_range", &t)?;
+    }
+    if let Some(t) = kw.take("adstock") {
+        p.adstock = flag("adstock", &t)?;
+    }
+    Ok(p)
+}
+
+/// The budget settings (an assumed response).
 pub fn budget_params(kw: &mut Kwargs) -> PyResult<BudgetParams> {
     let mut p = BudgetParams::default();
     if let Some(t) = kw.take("max_shift") {

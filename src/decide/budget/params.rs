@@ -122,7 +122,7 @@ pub enum ResponseKind {
     /// [`Response::Linear`].
     Linear,
     /// Curves fitted from the logs and the spend history
-    /// ([`crate::decide::fitted_plan`]); made by `budget` from events, not a [`Response`].
+    /// ([`crate::decide::fitted_plan()`]); made by `budget` from events, not a [`Response`].
     Fitted,
 }
 

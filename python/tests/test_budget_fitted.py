@@ -1,0 +1,38 @@
+"""A plan from fitted response curves (issue 30): the same plan and curves as
+`pathcredit budget --response fitted`, and the keywords it needs named."""
+
+import io
+
+import pandas as pd
+import pytest
+
+import pathcredit as pc
+
+
+def test_the_fitted_plan_equals_the_command_line(cli, tmp_path):
+    cli("simulate", "--quiet", "--users", "20000", "--channels", "4", "--scenario",
+        "spend_response", "--seed", "5", "--out-dir", tmp_path)
+    events, spend = tmp_path / "events.csv", tmp_path / "spend.csv"
+    cli("attribute", "--quiet", "--events", events, "--censor-days", "0", "--model",
+        "self_controlled", "--out", tmp_path / "credit.csv")
+    credit = pd.read_csv(tmp_path / "credit.csv")
+    plan = pc.budget(credit, spend, model="self_controlled", response="fitted",
+                     events=events, draws=20, max_shift=0.3)
+    theirs = cli("budget", "--quiet", "--response", "fitted", "--model", "self_controlled",
+                 "--credit", tmp_path / "credit.csv", "--events", events, "--spend", spend,
+                 "--draws", "20", "--max-shift", "0.3", "--curves", tmp_path / "curves.csv",
+                 "--out", tmp_path / "plan.csv")
+    assert theirs == b""
+    pd.testing.assert_frame_equal(
+        plan, pd.read_csv(tmp_path / "plan.csv", keep_default_na=False, na_values=[""]))
+    pd.testing.assert_frame_equal(plan.attrs["curves"], pd.read_csv(tmp_path / "curves.csv"))
+    assert plan.attrs["plan"]["draws"] == 20
+    assert plan["recommended_spend"].sum() == pytest.approx(plan["current_spend"].sum())
+
+
+def test_fitted_needs_events_and_a_model(sample):
+    credit = pc.attribute(sample / "paths.csv", models=["markov"])
+    with pytest.raises(TypeError, match="needs events="):
+        pc.budget(credit, sample / "spend.csv", model="markov", response="fitted")
+    with pytest.raises(TypeError, match="belongs to budget"):
+        pc.budget(credit, sample / "spend.csv", model="markov", events=sample / "events.csv")
