@@ -240,6 +240,10 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         for note in &plan.notes {
             crate::cli::say!("pathcredit: {note}");
         }
+        let names = plan.rows.iter().map(|r| r.channel.as_str());
+        for w in pathcredit::text::name_warnings("channel", names) {
+            crate::cli::say!("pathcredit: {w}");
+        }
     }
     if let Some(path) = &args.fitted.curves {
         write_output(path, |w| {

@@ -178,6 +178,28 @@ pub fn fitted_plan(
     params: &FittedPlanParams,
 ) -> Result<FittedPlan> {
     params.budget.validate()?;
+    if params.draws == 0 {
+        return Err(Error::param(
+            Param::Bootstrap,
+            "`draws` must be at least 1 (200 give stable 80% intervals)",
+        ));
+    }
+    // Every draw keeps one curve per channel, and the plan's re-solve one spend per
+    // channel and draw.
+    let per_draw = (std::mem::size_of::<crate::decide::response::Curve>() + 3 * 8) as u64;
+    crate::memory::check(
+        "budget",
+        &format!(
+            "{} draws of {} channels' curves",
+            params.draws,
+            spend.by_key.len()
+        ),
+        per_draw
+            .saturating_mul(params.draws as u64)
+            .saturating_mul(spend.by_key.len().max(1) as u64),
+        None,
+        "ask for fewer `draws` (200 give stable 80% intervals)",
+    )?;
     if !credit.additive {
         return Err(Error::param(
             Param::BudgetModel,
@@ -241,7 +263,7 @@ pub fn fitted_plan(
                 "no exposures in the events in any period of the spend",
             ))
         } else {
-            fit.bootstrap(&input.points, params.draws.max(1))
+            fit.bootstrap(&input.points, params.draws)
         };
         match fitted {
             Ok(boot) => {
@@ -569,6 +591,21 @@ mod tests {
             plan,
             fitted_plan(&credit, &spend, &exposures, &params).unwrap()
         );
+    }
+
+    #[test]
+    fn draws_are_checked_before_any_fit() {
+        let (credit, spend, exposures) = world();
+        for (draws, expected) in [(0, "at least 1"), (usize::MAX / 4, "draws of 2 channels")] {
+            let params = FittedPlanParams {
+                draws,
+                ..FittedPlanParams::default()
+            };
+            let err = fitted_plan(&credit, &spend, &exposures, &params)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{err}");
+        }
     }
 
     #[test]
