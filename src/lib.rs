@@ -75,7 +75,9 @@
 //! * [`models`]: the [`Attribution`] and [`JourneyAttribution`] traits, every model, and
 //!   the [`registry`](models::registry) (how to add a model is written there).
 //! * [`credit`]: the [`Credit`] type.
-//! * [`decide`]: comparison, spend, ROI, budget plans, cross-checks of other tools' reports.
+//! * [`decide`]: comparison, spend (and spend series), ROI, budget plans (an assumed
+//!   response, or curves fitted from the logs: [`decide::fitted_plan()`] over
+//!   [`decide::response`]), cross-checks of other tools' reports.
 //! * [`evaluate`]: bootstrap intervals, scores against a simulation's truth, decision regret.
 //! * [`holdout`]: held-out AUC and log-loss, below both models and evaluation.
 //! * [`report`]: renderers (CSV, JSON, Markdown, the HTML decision report).

@@ -110,6 +110,19 @@ def budget(
 ) -> Dict[str, object]:
     """A budget plan: ``plan_csv`` (bytes) and ``plan_json``."""
 
+def budget_fitted(
+    credit: Input,
+    credit_name: str,
+    model: str,
+    spend: Input,
+    spend_name: str,
+    events: Input,
+    events_name: str,
+    kwargs: Dict[str, str],
+) -> Dict[str, object]:
+    """A plan from fitted response curves: ``plan_csv``, ``curves_csv`` (bytes) and
+    ``plan_json``."""
+
 def evaluate(
     truth: Input,
     truth_name: str,
@@ -120,8 +133,8 @@ def evaluate(
     spend_name: str,
     truth_column: str,
     kwargs: Dict[str, str],
-) -> bytes:
-    """Scores against the truth, as CSV."""
+) -> Tuple[bytes, List[str]]:
+    """Scores against the truth, as CSV, and the warnings."""
 
 def validate(
     data: Union[Input, NativeJourneys],
