@@ -629,31 +629,16 @@ fn budget_fitted<'py>(
                 ),
             )
         })?;
-        let series = pathcredit::decide::read_spend_series(
+        let plan = pathcredit::decide::fitted_plan::fitted_plan_from(
+            chosen,
             spend.records()?,
             spend_name,
-            "channel",
-            &ReadOptions::default(),
-        )?;
-        let built = pathcredit::journeys::build_journeys_from(
             events.records()?,
             events_name,
-            None,
-            &pathcredit::journeys::JourneyParams {
-                keep_exposures: true,
-                ..Default::default()
-            },
+            &params,
         )?;
-        let exposures = built.exposures.unwrap_or_default();
-        let day = pathcredit::time::DAY;
-        series.check_within(
-            exposures.first_day * day,
-            (exposures.first_day + exposures.days as i64) * day - 1,
-            spend_name,
-        )?;
-        let plan = pathcredit::decide::fitted_plan(chosen, &series, &exposures, &params)?;
         let csv = render(|w| write_rows(&plan.rows, w))?;
-        let curves = render(|w| pathcredit::decide::fitted_plan::write_curves(&plan, w))?;
+        let curves = render(|w| pathcredit::decide::fitted_curves::write_curves(&plan, w))?;
         let json = serde_json::to_string(&plan).map_err(|e| pathcredit::Error::Write(e.into()))?;
         Ok((csv, curves, json))
     });

@@ -97,15 +97,7 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         anyhow::bail!("--spend is required: the plan reallocates the spend in that file");
     }
     let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
-    let Some(credit) = credits.iter().find(|c| c.model == args.model) else {
-        let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
-        anyhow::bail!(
-            "--model {}: not in {} (it has {})",
-            args.model,
-            args.credit.display(),
-            names.join(", ")
-        );
-    };
+    let credit = chosen_credit(&credits, &args)?;
     let spend = args
         .budget
         .read_spend(&credit.dimension, &Default::default())?
@@ -179,39 +171,7 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     };
     budget.validate()?;
     let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
-    let Some(credit) = credits.iter().find(|c| c.model == args.model) else {
-        let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
-        anyhow::bail!(
-            "--model {}: not in {} (it has {})",
-            args.model,
-            args.credit.display(),
-            names.join(", ")
-        );
-    };
-    let spend_name = spend_path.display().to_string();
-    let spend = pathcredit::decide::read_spend_series(
-        pathcredit::csv_input::Records::csv(open_file(spend_path)?),
-        &spend_name,
-        "channel",
-        &Default::default(),
-    )?;
-    let events_name = events.display().to_string();
-    let built = pathcredit::journeys::build_journeys(
-        &mut open_file(events)?,
-        &events_name,
-        None,
-        &pathcredit::journeys::JourneyParams {
-            keep_exposures: true,
-            ..Default::default()
-        },
-    )?;
-    let exposures = built.exposures.unwrap_or_default();
-    let day = pathcredit::time::DAY;
-    spend.check_within(
-        exposures.first_day * day,
-        (exposures.first_day + exposures.days as i64) * day - 1,
-        &spend_name,
-    )?;
+    let credit = chosen_credit(&credits, &args)?;
     let params = pathcredit::decide::FittedPlanParams {
         budget,
         draws: args.fitted.draws,
@@ -220,7 +180,14 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         current_periods: args.fitted.current_periods,
         adstock: args.fitted.adstock,
     };
-    let plan = pathcredit::decide::fitted_plan(credit, &spend, &exposures, &params)?;
+    let plan = pathcredit::decide::fitted_plan::fitted_plan_from(
+        credit,
+        pathcredit::csv_input::Records::csv(open_file(spend_path)?),
+        &spend_path.display().to_string(),
+        pathcredit::csv_input::Records::csv(open_file(events)?),
+        &events.display().to_string(),
+        &params,
+    )?;
     if !quiet {
         crate::cli::say!(
             "pathcredit: plan from fitted response curves ({} periods of {} day(s), {} draws, {}) \
@@ -247,7 +214,7 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     }
     if let Some(path) = &args.fitted.curves {
         write_output(path, |w| {
-            pathcredit::decide::fitted_plan::write_curves(&plan, w)
+            pathcredit::decide::fitted_curves::write_curves(&plan, w)
         })?;
     }
     match args.output.format() {
@@ -255,4 +222,23 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         Format::Markdown => write_output(&args.output.out, |w| write_rows_markdown(&plan.rows, w)),
         Format::Csv => write_output(&args.output.out, |w| write_rows(&plan.rows, w)),
     }
+}
+
+/// The credit of `--model` in the credit file, or an error naming the models it has.
+fn chosen_credit<'a>(
+    credits: &'a [pathcredit::credit::Credit],
+    args: &BudgetCommandArgs,
+) -> anyhow::Result<&'a pathcredit::credit::Credit> {
+    credits
+        .iter()
+        .find(|c| c.model == args.model)
+        .ok_or_else(|| {
+            let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
+            anyhow::anyhow!(
+                "--model {}: not in {} (it has {})",
+                args.model,
+                args.credit.display(),
+                names.join(", ")
+            )
+        })
 }

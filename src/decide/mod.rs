@@ -15,6 +15,7 @@
 pub mod budget;
 pub mod compare;
 pub mod crosscheck;
+pub mod fitted_curves;
 pub mod fitted_plan;
 pub mod path_facts;
 pub mod response;

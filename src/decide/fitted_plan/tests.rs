@@ -1,0 +1,133 @@
+//! Known answers of the fitted plan: a hand-derived two-channel optimum, a channel
+//! held at its spend, draws checked.
+
+use super::*;
+use crate::credit::ChannelCredit;
+
+/// Two channels whose weekly exposures are exactly `E(x) = a (1 − e^(−x/k))` of
+/// their spend: `a` 1000, 500; `k` 100, 50. One exposure is worth 0.1 conversions
+/// for both (their credit is 0.1 times their exposures). Then `g'_A(x) = 0.1 · 1000/100
+/// · e^(−x/100) = e^(−x/100)` and `g'_B(y) = e^(−y/50)`; equal marginals give
+/// `x = 2y`, so today's 100 + 100 per week goes 133.33 to A and 66.67 to B
+/// (hand-derived), inside the ±100% bounds.
+fn world() -> (Credit, SpendSeries, ExposureSeries) {
+    let weeks = 16;
+    let spend_a: Vec<f64> = (0..weeks).map(|w| 40.0 + 15.0 * w as f64).collect();
+    let spend_b: Vec<f64> = (0..weeks).map(|w| 260.0 - 14.0 * w as f64).collect();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    // Rescale so both average 100 a week.
+    let spend_a: Vec<f64> = spend_a.iter().map(|x| x * 100.0 / mean(&spend_a)).collect();
+    let spend_b: Vec<f64> = spend_b.iter().map(|x| x * 100.0 / mean(&spend_b)).collect();
+    let first = crate::time::parse_timestamp("2026-01-05T00:00:00Z").unwrap();
+    let spend = SpendSeries::new(
+        "channel",
+        7,
+        first,
+        BTreeMap::from([
+            ("a".to_string(), spend_a.clone()),
+            ("b".to_string(), spend_b.clone()),
+        ]),
+    )
+    .unwrap();
+    let day0 = first / DAY;
+    let daily = |spend: &[f64], a: f64, k: f64| -> Vec<u64> {
+        let mut days = vec![0u64; weeks * 7];
+        for (w, x) in spend.iter().enumerate() {
+            days[w * 7] = (a * (1.0 - (-x / k).exp())).round() as u64;
+        }
+        days
+    };
+    let by_channel = BTreeMap::from([
+        ("a".to_string(), daily(&spend_a, 1000.0, 100.0)),
+        ("b".to_string(), daily(&spend_b, 500.0, 50.0)),
+    ]);
+    let total = |c: &str| by_channel[c].iter().sum::<u64>() as f64;
+    let credit = Credit {
+        model: "self_controlled".into(),
+        dimension: "channel".into(),
+        additive: true,
+        total_conversions: 0.1 * (total("a") + total("b")),
+        total_value: 0.0,
+        channels: ["a", "b"]
+            .iter()
+            .map(|c| ChannelCredit {
+                channel: c.to_string(),
+                conversions: 0.1 * total(c),
+                value: 0.0,
+                share: 0.5,
+                conversions_lo: None,
+                conversions_hi: None,
+            })
+            .collect(),
+        notes: vec![],
+    };
+    let exposures = ExposureSeries {
+        first_day: day0,
+        days: weeks * 7,
+        by_channel,
+    };
+    (credit, spend, exposures)
+}
+
+#[test]
+fn two_exponential_channels_get_the_hand_derived_optimum() {
+    let (credit, spend, exposures) = world();
+    let mut params = FittedPlanParams {
+        draws: 20,
+        ..FittedPlanParams::default()
+    };
+    params.budget.max_shift = 1.0;
+    let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+    let a = &plan.rows[0];
+    let b = &plan.rows[1];
+    assert_eq!(a.curve, "exponential", "{plan:#?}");
+    assert!((a.current_spend - 100.0).abs() < 1e-9);
+    assert!((a.recommended_spend - 400.0 / 3.0).abs() < 0.5, "{a:?}");
+    assert!((b.recommended_spend - 200.0 / 3.0).abs() < 0.5, "{b:?}");
+    assert!((a.value_per_exposure - 0.1).abs() < 1e-12);
+    assert!(plan.value_after >= plan.value_before);
+    assert_eq!(plan.objective, "conversions");
+    assert!(plan.prob_beats_today > 0.9, "{}", plan.prob_beats_today);
+    assert_eq!(a.prob_rise, Some(1.0));
+    // The assumed response follows average ROAS instead (equal here: 0.1 per
+    // exposure, and A's 1000-ceiling curve gives it more exposures per unit).
+    assert!(a.assumed_spend.is_some());
+    // Deterministic: the same inputs give the same plan.
+    assert_eq!(
+        plan,
+        fitted_plan(&credit, &spend, &exposures, &params).unwrap()
+    );
+}
+
+#[test]
+fn draws_are_checked_before_any_fit() {
+    let (credit, spend, exposures) = world();
+    for (draws, expected) in [(0, "at least 1"), (usize::MAX / 4, "draws of 2 channels")] {
+        let params = FittedPlanParams {
+            draws,
+            ..FittedPlanParams::default()
+        };
+        let err = fitted_plan(&credit, &spend, &exposures, &params)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(expected), "{err}");
+    }
+}
+
+#[test]
+fn a_channel_without_exposures_keeps_its_spend_and_says_why() {
+    let (credit, mut spend, exposures) = world();
+    spend.by_key.insert("c".into(), vec![50.0; spend.len()]);
+    let plan = fitted_plan(&credit, &spend, &exposures, &FittedPlanParams::default()).unwrap();
+    let c = plan.rows.iter().find(|r| r.channel == "c").unwrap();
+    assert_eq!(c.recommended_spend, 50.0);
+    assert_eq!(c.bound, "held");
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.starts_with("WARNING: `c` keeps today's spend")),
+        "{:?}",
+        plan.notes
+    );
+    assert!((plan.total_spend - 250.0).abs() < 1e-9);
+}
