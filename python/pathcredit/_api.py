@@ -354,7 +354,7 @@ def budget(
     budget --response fitted``): ``spend`` is a series (``channel,period,spend``),
     ``events`` the touches spend buys, ``model`` (required) the model valuing an
     exposure; ``draws`` (200), ``current_periods``, ``stay_in_range``, ``adstock``,
-    ``seed``. ``.attrs["curves"]`` then holds each channel's fitted curve with its 80%
+    ``seed``, and ``total`` (a new total per period, ``--budget``) or ``target_mroas``. ``.attrs["curves"]`` then holds each channel's fitted curve with its 80%
     band as a DataFrame.
 
     Returns the plan's rows as a DataFrame; ``.attrs["plan"]`` holds the whole plan

@@ -377,6 +377,12 @@ pub fn fitted_plan_params(kw: &mut Kwargs) -> PyResult<pathcredit::decide::Fitte
     if let Some(t) = kw.take("adstock") {
         p.adstock = flag("adstock", &t)?;
     }
+    if let Some(t) = kw.take("total") {
+        p.total = Some(number("total", &t, "an amount")?);
+    }
+    if let Some(t) = kw.take("target_mroas") {
+        p.target_mroas = Some(number("target_mroas", &t, "a number")?);
+    }
     Ok(p)
 }
 

@@ -73,6 +73,13 @@ struct FittedArgs {
     /// Seed of the draws and the fits' folds.
     #[arg(long, value_name = "N", default_value_t = 42)]
     seed: u64,
+    /// A new total spend per period to plan (default: today's total).
+    #[arg(long = "budget", value_name = "TOTAL", conflicts_with = "target_mroas")]
+    total: Option<f64>,
+    /// Instead of a total, spend on each channel until its marginal return falls to X
+    /// (within its bounds).
+    #[arg(long, value_name = "X")]
+    target_mroas: Option<f64>,
 }
 
 /// Runs `budget`.
@@ -179,6 +186,8 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         stay_in_range: args.fitted.stay_in_range,
         current_periods: args.fitted.current_periods,
         adstock: args.fitted.adstock,
+        total: args.fitted.total,
+        target_mroas: args.fitted.target_mroas,
     };
     let plan = pathcredit::decide::fitted_plan::fitted_plan_from(
         credit,
@@ -191,8 +200,8 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     if !quiet {
         crate::cli::say!(
             "pathcredit: plan from fitted response curves ({} periods of {} day(s), {} draws, {}) \
-             valued by {}: total spend {} a period kept; expected {} a period {} → {}; the plan \
-             beats today's allocation in {:.0}% of the draws",
+             valued by {}: total spend {} a period; expected {} a period {} → {}; the plan \
+             beats today's allocation{} in {:.0}% of the draws",
             plan.periods,
             plan.step_days,
             plan.draws,
@@ -202,6 +211,10 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
             plan.objective,
             fixed(plan.value_before, 2),
             fixed(plan.value_after, 2),
+            params.target_mroas.map_or(String::new(), |m| format!(
+                " (its {} less {m} per unit of spend, the target marginal return)",
+                plan.objective
+            )),
             100.0 * plan.prob_beats_today
         );
         for note in &plan.notes {

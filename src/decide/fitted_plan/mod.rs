@@ -15,7 +15,8 @@
 //!
 //! Their product `g_c(x) = v_c · E_c(x)` is the value a period's spend `x` earns. Today's
 //! spend `s_c` is the mean spend per period (over the last `current_periods` periods, or
-//! all); the plan maximises `Σ g_c(x_c)` with `Σ x_c = Σ s_c` and
+//! all); the plan maximises `Σ g_c(x_c)` with `Σ x_c = Σ s_c` (or a new total `B`, or
+//! instead spends on each channel until its marginal return falls to a target `m*`) and
 //! `max(s_c (1 − m), floor_c) ≤ x_c ≤ min(s_c (1 + m), cap_c)`, exactly (equal marginal
 //! returns for concave curves, dynamic programming on a grid otherwise), and is re-solved
 //! under bootstrap draws of every curve (periods resampled): per channel the probability
@@ -61,6 +62,12 @@ pub struct FittedPlanParams {
     pub current_periods: Option<usize>,
     /// Fit to geometrically adstocked spend (carryover from one period to the next).
     pub adstock: bool,
+    /// A new total spend per period (default: today's total), channels held at today's
+    /// spend included.
+    pub total: Option<f64>,
+    /// Instead of a total, spend on every channel until its marginal return falls to
+    /// this (within its bounds).
+    pub target_mroas: Option<f64>,
 }
 
 impl Default for FittedPlanParams {
@@ -72,6 +79,8 @@ impl Default for FittedPlanParams {
             stay_in_range: false,
             current_periods: None,
             adstock: false,
+            total: None,
+            target_mroas: None,
         }
     }
 }
@@ -324,11 +333,37 @@ pub fn fitted_plan(
             "WARNING: `{channel}` keeps today's spend: its response could not be fitted ({why})"
         ));
     }
-    let total: f64 = draws_of.iter().map(|c| c.today).sum();
+    let held_total: f64 = held.keys().map(|c| inputs[c].today).sum();
+    let target = match (params.total, params.target_mroas) {
+        (Some(_), Some(_)) => {
+            return Err(Error::param(
+                Param::Spend,
+                "give a new total or a target marginal return, not both",
+            ));
+        }
+        (Some(b), None) if !(b.is_finite() && b >= held_total) => {
+            return Err(Error::param(
+                Param::Spend,
+                format!(
+                    "a total of {b} per period: expected a finite amount of at least \
+                     {held_total:.2}, what the channels held at today's spend take"
+                ),
+            ));
+        }
+        (Some(b), None) => Target::Total(b - held_total),
+        (None, Some(m)) if !(m.is_finite() && m > 0.0) => {
+            return Err(Error::param(
+                Param::Spend,
+                format!("a target marginal return of {m}: expected a positive number"),
+            ));
+        }
+        (None, Some(m)) => Target::Marginal(m),
+        (None, None) => Target::Total(draws_of.iter().map(|c| c.today).sum()),
+    };
     let solved = UncertaintyParams::default()
         .optimize(OptimizeParams::default())
         .stay_in_range(params.stay_in_range)
-        .solve(&draws_of, Target::Total(total))?;
+        .solve(&draws_of, target)?;
     notes.extend(solved.notes.iter().cloned());
     let assumed = assumed_plan(credit, &inputs, &params.budget);
     let mut rows = Vec::new();
@@ -393,7 +428,7 @@ pub fn fitted_plan(
         objective: if use_value { "value" } else { "conversions" }.to_string(),
         step_days: spend.step_days,
         periods: n,
-        total_spend: total + held.keys().map(|c| inputs[c].today).sum::<f64>(),
+        total_spend: solved.plan.total_spend + held_total,
         value_before: solved.today_value,
         value_after: solved.plan.value,
         prob_beats_today: solved.prob_beats_today,

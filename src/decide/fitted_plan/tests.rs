@@ -131,3 +131,48 @@ fn a_channel_without_exposures_keeps_its_spend_and_says_why() {
     );
     assert!((plan.total_spend - 250.0).abs() < 1e-9);
 }
+
+/// The same world with a new total of 270 a week: equal marginals `x = 2y` give 180 and
+/// 90; with a target marginal return of 1/2 instead, `e^(−x/100) = e^(−y/50) = 1/2`
+/// gives `x = 100 ln 2 = 69.31` and `y = 50 ln 2 = 34.66` (hand-derived).
+#[test]
+fn a_new_total_and_a_target_marginal_return_get_their_hand_derived_plans() {
+    let (credit, spend, exposures) = world();
+    let mut params = FittedPlanParams {
+        draws: 10,
+        total: Some(270.0),
+        ..FittedPlanParams::default()
+    };
+    params.budget.max_shift = 1.0;
+    let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+    assert!(
+        (plan.rows[0].recommended_spend - 180.0).abs() < 0.5,
+        "{:?}",
+        plan.rows
+    );
+    assert!(
+        (plan.rows[1].recommended_spend - 90.0).abs() < 0.5,
+        "{:?}",
+        plan.rows
+    );
+    assert!((plan.total_spend - 270.0).abs() < 1e-6);
+    params.total = None;
+    params.target_mroas = Some(0.5);
+    let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+    let ln2 = std::f64::consts::LN_2;
+    assert!(
+        (plan.rows[0].recommended_spend - 100.0 * ln2).abs() < 0.5,
+        "{:?}",
+        plan.rows
+    );
+    assert!(
+        (plan.rows[1].recommended_spend - 50.0 * ln2).abs() < 0.5,
+        "{:?}",
+        plan.rows
+    );
+    params.total = Some(200.0);
+    let err = fitted_plan(&credit, &spend, &exposures, &params)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not both"), "{err}");
+}
