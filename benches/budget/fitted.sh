@@ -3,13 +3,14 @@
 # true response curves of the simulator's spend_response world.
 # Usage: benches/budget/fitted.sh [SEED ...]   (default: 3 4)
 # USERS (default 100000) and CHANNELS (8) may be set in the environment. For each seed:
-# simulate → attribute (self_controlled, markov, last_touch) → for each model and each
-# bound (±30%, ±50%, total fixed) the fitted plan (`budget --response fitted`), whose
-# rows also carry the assumed-response plan (`assumed_spend`, value ∝ spend^0.5), each
-# scored by benches/budget/score.py against curves.csv: the share of the gain between
-# today's spend and the true optimum that the plan leaves (0% = optimal, 100% = no
-# better than today, above 100% = worse than today). Needs python3. Work files go to
-# benches/budget/data/.
+# simulate → attribute (self_controlled, markov, last_touch) → for each bound (±30%,
+# ±50%, total fixed) `pathcredit evaluate --true-curves curves.csv --response fitted`,
+# which makes every model's plan from fitted response curves (as `budget --response
+# fitted`) and from the assumed response (value ∝ spend^0.5, as `budget`) and scores
+# each under the true curves: the share of the gain between today's spend and the true
+# optimum that the plan leaves (0% = optimal, 100% = no better than today, above 100% =
+# worse than today). benches/budget/score.py scores a single plan file the same way, for
+# a cross-check outside pathcredit. Work files go to benches/budget/data/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -25,13 +26,17 @@ for seed in "${seeds[@]}"; do
     --scenario spend_response --seed "$seed" --out-dir "$dir"
   "$bin" attribute --quiet --events "$dir/events.csv" --identities "$dir/identities.csv" \
     --censor-days 0 --model self_controlled,markov,last_touch --out "$dir/credit.csv"
-  for model in self_controlled markov last_touch; do
-    for shift in 0.3 0.5; do
-      plan=$dir/plan_${model}_$shift.csv
-      "$bin" budget --quiet --response fitted --model "$model" --credit "$dir/credit.csv" \
-        --events "$dir/events.csv" --spend "$dir/spend.csv" --max-shift "$shift" --out "$plan"
-      python3 "$here/score.py" "$dir/curves.csv" "$plan" "$shift" --table \
-        | sed "s/^/| $seed | $model | ±$shift | /"
-    done
+  for shift in 0.3 0.5; do
+    "$bin" evaluate --truth "$dir/truth.csv" --credit "$dir/credit.csv" \
+      --spend "$dir/spend.csv" --true-curves "$dir/curves.csv" --response fitted \
+      --events "$dir/events.csv" --max-shift "$shift" --out "$dir/scores_$shift.csv"
+    python3 - "$dir/scores_$shift.csv" "$seed" "$shift" <<'PY'
+import csv, sys
+rows = {r["model"]: r for r in csv.DictReader(open(sys.argv[1]))}
+for model in ("self_controlled", "markov", "last_touch"):
+    r = rows[model]
+    cell = lambda k: f"{float(r[k]):.1%}" if r[k] else "—"
+    print(f"| {sys.argv[2]} | {model} | ±{sys.argv[3]} | {cell('gain_left_fitted')} | {cell('gain_left_assumed')} |")
+PY
   done
 done

@@ -392,18 +392,40 @@ def evaluate(
     details: Optional[Mapping[str, Any]] = None,
     spend: Optional[TableLike] = None,
     truth_column: str = "shapley",
+    true_curves: Optional[TableLike] = None,
+    events: Optional[TableLike] = None,
     **params: Any,
 ):
     """Scores credit against a simulation's truth, as ``pathcredit evaluate``: total
     variation, rank correlation, largest share error, placebo share, and with ``spend``
     the decision regret, with ``details`` (default: ``credit.attrs["details"]``) the
-    held-out fit. ``.attrs["notes"]`` holds the warnings (a truth channel missing from
-    a model's credit)."""
+    held-out fit. With ``true_curves`` (the simulation's ``curves.csv``) and ``spend``
+    (its spend series), ``gain_left_assumed`` is the share of the available gain that
+    each model's assumed-response budget plan leaves under the true response, and with
+    ``response="fitted"`` and ``events`` the same for its plan from fitted response
+    curves (``gain_left_fitted``); the plan settings are those of ``budget``
+    (``max_shift``, ``floor``, ``cap``, ``draws``, ``seed``, ``current_periods``,
+    ``adstock``, ``stay_in_range``). ``.attrs["notes"]`` holds the warnings (a truth
+    channel missing from a model's credit)."""
     if details is None:
         details = getattr(credit, "attrs", {}).get("details")
+    if params.get("response") == "fitted":
+        if true_curves is None or events is None or spend is None:
+            raise TypeError(
+                'evaluate(response="fitted") scores plans from fitted response curves under '
+                "the true ones: give true_curves= (the simulation's curves.csv), events= and "
+                "spend= (its spend series), as `pathcredit evaluate --response fitted`"
+            )
+        params = {k: v for k, v in params.items() if k != "response"}
+    elif events is not None:
+        raise TypeError('events= belongs to evaluate(response="fitted", true_curves=...)')
+    if true_curves is not None and spend is None:
+        raise TypeError("true_curves= values each model's budget plans in the truth: give spend= too")
     tr, tr_name = native_input(truth, "truth")
     cr, cr_name = native_input(credit, "credit")
     sp, sp_name = (None, "") if spend is None else native_input(spend, "spend")
+    tc, tc_name = (None, "") if true_curves is None else native_input(true_curves, "true_curves")
+    ev, ev_name = (None, "") if events is None else native_input(events, "events")
     data, warnings = _call(
         _native.evaluate,
         tr,
@@ -414,6 +436,10 @@ def evaluate(
         sp,
         sp_name,
         truth_column,
+        tc,
+        tc_name,
+        ev,
+        ev_name,
         _kwargs(params),
     )
     scores = _frame(data, _TEXT)
@@ -527,7 +553,8 @@ def simulate(
 ) -> Dict[str, Any]:
     """Simulates people whose journeys are driven by channels with known causal effects,
     as ``pathcredit simulate``. Returns DataFrames ``events``, ``identities``,
-    ``spend``, ``truth`` (and ``experiments`` with ``experiments=[...]``); with
+    ``spend``, ``truth`` (and ``experiments`` with ``experiments=[...]``, ``curves``, the
+    true response curves, with ``scenario="spend_response"``); with
     ``out_dir``, also writes them as the command line does, byte for byte."""
     params = {
         "users": users,

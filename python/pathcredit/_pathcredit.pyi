@@ -132,6 +132,10 @@ def evaluate(
     spend: Optional[Input],
     spend_name: str,
     truth_column: str,
+    true_curves: Optional[Input],
+    true_curves_name: str,
+    events: Optional[Input],
+    events_name: str,
     kwargs: Dict[str, str],
 ) -> Tuple[bytes, List[str]]:
     """Scores against the truth, as CSV, and the warnings."""

@@ -40,7 +40,7 @@ use pathcredit::report::{
 };
 use pathcredit::run::{Loaded, RunResult, RunSpec, Source, unused};
 use pathcredit::simulate::{
-    HazardForm, Scenario, SimParams, TruthWork, write_experiments, write_truth,
+    HazardForm, Scenario, SimParams, TruthWork, write_curves, write_experiments, write_truth,
 };
 
 use errors::{NativeError, native};
@@ -652,7 +652,7 @@ fn budget_fitted<'py>(
 
 /// Scores credit against the truth of a simulation.
 #[pyfunction]
-#[pyo3(signature = (truth, truth_name, credit, credit_name, details_json, spend, spend_name, truth_column, kwargs))]
+#[pyo3(signature = (truth, truth_name, credit, credit_name, details_json, spend, spend_name, truth_column, true_curves, true_curves_name, events, events_name, kwargs))]
 #[allow(clippy::too_many_arguments)]
 fn evaluate<'py>(
     py: Python<'py>,
@@ -664,30 +664,29 @@ fn evaluate<'py>(
     spend: Option<&Bound<'py, PyAny>>,
     spend_name: &str,
     truth_column: &str,
+    true_curves: Option<&Bound<'py, PyAny>>,
+    true_curves_name: &str,
+    events: Option<&Bound<'py, PyAny>>,
+    events_name: &str,
     kwargs: BTreeMap<String, String>,
 ) -> PyResult<(Bound<'py, PyBytes>, Vec<String>)> {
     let mut kw = Kwargs::new(kwargs);
-    let params = params::budget_params(&mut kw)?;
+    let fitted = params::fitted_plan_params(&mut kw)?;
     kw.finish("evaluate")?;
+    let params = fitted.budget.clone();
     let column = lib(TruthColumn::parse_choice(truth_column))?;
     let truth_input = Input::take(truth, truth_name)?;
     let credit_input = Input::take(credit, credit_name)?;
-    let spend = spend.map(|s| Input::take(s, spend_name)).transpose()?;
+    let spend_in = spend.map(|s| Input::take(s, spend_name)).transpose()?;
+    let true_curves = true_curves
+        .map(|s| Input::take(s, true_curves_name))
+        .transpose()?;
+    let events = events.map(|s| Input::take(s, events_name)).transpose()?;
     let scores = py.detach(|| -> pathcredit::Result<(Vec<u8>, Vec<String>)> {
         let rows = read_truth_records(truth_input.records()?, truth_name, column)?;
-        let credit: BTreeMap<String, BTreeMap<String, f64>> =
-            read_credits_records(credit_input.records()?, credit_name)?
-                .into_iter()
-                .map(|c| {
-                    let by: BTreeMap<String, f64> = c
-                        .channels
-                        .into_iter()
-                        .map(|x| (x.channel, x.conversions))
-                        .collect();
-                    (c.model, by)
-                })
-                .collect();
-        let spend = match &spend {
+        let credits = read_credits_records(credit_input.records()?, credit_name)?;
+        let credit = truth::conversions_by_model(&credits);
+        let spend = match &spend_in {
             Some(input) => Some(read_spend_records(
                 input.records()?,
                 spend_name,
@@ -701,11 +700,48 @@ fn evaluate<'py>(
             Some(text) => Some(read_holdout(text.as_bytes(), "details")?),
             None => None,
         };
+        let decision = match (&true_curves, &spend_in) {
+            (Some(curves), Some(spend_input)) => {
+                let curves = pathcredit::evaluate::true_response::read_true_curves(
+                    curves.records()?,
+                    true_curves_name,
+                )?;
+                let (series, exposures) = match &events {
+                    Some(events) => {
+                        let (series, exposures) =
+                            pathcredit::decide::fitted_plan::read_fitted_inputs(
+                                spend_input.records()?,
+                                spend_name,
+                                events.records()?,
+                                events_name,
+                            )?;
+                        (series, Some(exposures))
+                    }
+                    None => (
+                        pathcredit::decide::read_spend_series(
+                            spend_input.records()?,
+                            spend_name,
+                            "channel",
+                            &ReadOptions::default(),
+                        )?,
+                        None,
+                    ),
+                };
+                Some(pathcredit::evaluate::decision::DecisionTruth::new(
+                    curves,
+                    series,
+                    exposures,
+                    fitted.clone(),
+                )?)
+            }
+            _ => None,
+        };
         let scores = truth::evaluate(
             &rows,
             truth_name,
             &credit,
             spend.as_ref().map(|s| (s, &params)),
+            decision.as_ref().map(|d| (d, credits.as_slice())),
             fits.as_ref(),
         )?;
         let warnings = truth::coverage_warnings(&rows, &credit);
@@ -811,6 +847,7 @@ fn simulate<'py>(
         truth: TruthWork::default(),
     };
     let with_experiments = !sim.scenario.experiments.is_empty();
+    let with_curves = sim.scenario.spend.is_some();
     let files = py.detach(|| -> pathcredit::Result<_> {
         sim.validate()?;
         let (mut events, mut identities, mut spend) = (Vec::new(), Vec::new(), Vec::new());
@@ -821,9 +858,14 @@ fn simulate<'py>(
         } else {
             None
         };
-        Ok((events, identities, spend, truth, experiments))
+        let curves = if with_curves {
+            Some(render(|w| write_curves(&summary, w))?)
+        } else {
+            None
+        };
+        Ok((events, identities, spend, truth, experiments, curves))
     });
-    let (events, identities, spend, truth, experiments) = lib(files)?;
+    let (events, identities, spend, truth, experiments, curves) = lib(files)?;
     let out = PyDict::new(py);
     out.set_item("events.csv", PyBytes::new(py, &events))?;
     out.set_item("identities.csv", PyBytes::new(py, &identities))?;
@@ -831,6 +873,9 @@ fn simulate<'py>(
     out.set_item("truth.csv", PyBytes::new(py, &truth))?;
     if let Some(e) = experiments {
         out.set_item("experiments.csv", PyBytes::new(py, &e))?;
+    }
+    if let Some(c) = curves {
+        out.set_item("curves.csv", PyBytes::new(py, &c))?;
     }
     Ok(out)
 }

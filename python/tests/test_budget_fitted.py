@@ -36,3 +36,25 @@ def test_fitted_needs_events_and_a_model(sample):
         pc.budget(credit, sample / "spend.csv", model="markov", response="fitted")
     with pytest.raises(TypeError, match="belongs to budget"):
         pc.budget(credit, sample / "spend.csv", model="markov", events=sample / "events.csv")
+
+
+def test_plans_scored_in_the_truth_equal_the_command_line(cli, tmp_path):
+    cli("simulate", "--quiet", "--users", "5000", "--channels", "3", "--scenario",
+        "spend_response", "--seed", "5", "--out-dir", tmp_path)
+    events, spend, curves = tmp_path / "events.csv", tmp_path / "spend.csv", tmp_path / "curves.csv"
+    cli("attribute", "--quiet", "--events", events, "--censor-days", "0", "--model",
+        "last_touch,markov", "--out", tmp_path / "credit.csv")
+    credit = pd.read_csv(tmp_path / "credit.csv")
+    scores = pc.evaluate(tmp_path / "truth.csv", credit, spend=spend, true_curves=curves,
+                         response="fitted", events=events, draws=20, max_shift=0.3)
+    theirs = cli("evaluate", "--truth", tmp_path / "truth.csv", "--credit", tmp_path / "credit.csv",
+                 "--spend", spend, "--true-curves", curves, "--response", "fitted", "--events",
+                 events, "--draws", "20", "--max-shift", "0.3", "--out", "-")
+    expected = pd.read_csv(io.BytesIO(theirs))
+    pd.testing.assert_frame_equal(scores, expected)
+    assert scores["gain_left_fitted"].notna().all()
+    assert scores["gain_left_assumed"].notna().all()
+    with pytest.raises(TypeError, match="give true_curves="):
+        pc.evaluate(tmp_path / "truth.csv", credit, spend=spend, response="fitted")
+    with pytest.raises(TypeError, match="belongs to evaluate"):
+        pc.evaluate(tmp_path / "truth.csv", credit, spend=spend, events=events)

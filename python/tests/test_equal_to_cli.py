@@ -175,3 +175,14 @@ def test_simulate_writes_what_the_cli_writes(cli, tmp_path):
         assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
     assert set(sim) == {"events", "identities", "spend", "truth", "experiments"}
     assert len(sim["truth"]) == 4
+
+
+def test_simulate_returns_the_true_curves_of_a_spend_response_world(cli, tmp_path):
+    sim = pc.simulate(users=300, channels=3, scenario="spend_response", seed=3, out_dir=tmp_path / "py")
+    cli("simulate", "--users", "300", "--channels", "3", "--scenario", "spend_response", "--seed", "3",
+        "--out-dir", tmp_path / "cli", "-q")
+    for name in ("events.csv", "spend.csv", "truth.csv", "curves.csv"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert list(sim["curves"].columns) == [
+        "channel", "spend", "exposures", "incremental_conversions", "incremental_value"]
+    assert sim["curves"]["channel"].nunique() == 3

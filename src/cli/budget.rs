@@ -12,7 +12,7 @@ use pathcredit::report::{Format, read_credits, rows::write_rows};
 
 use pathcredit::decide::ResponseKind;
 
-use crate::cli::args::{BudgetArgs, OutputArgs};
+use crate::cli::args::{BudgetArgs, FittedResponseArgs, OutputArgs};
 use crate::cli::output::{RunFiles, write_json, write_output};
 
 /// Arguments of `budget`.
@@ -49,30 +49,12 @@ pub struct BudgetCommandArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Fitted response (--response fitted)")]
 struct FittedArgs {
-    /// The events the credit came from: every touch per channel and period is counted
-    /// as an exposure, the first factor of each channel's fitted response.
-    #[arg(long, value_name = "FILE")]
-    events: Option<PathBuf>,
-    /// Bootstrap draws of every curve (periods resampled), for the plan's intervals.
-    #[arg(long, value_name = "N", default_value_t = pathcredit::decide::fitted_plan::DEFAULT_DRAWS)]
-    draws: usize,
-    /// Today's spend is the mean over the last K periods of the spend series (default:
-    /// all of them).
-    #[arg(long, value_name = "K")]
-    current_periods: Option<usize>,
-    /// Keep every channel's spend inside the range its curve was fitted on.
-    #[arg(long)]
-    stay_in_range: bool,
-    /// Fit to geometrically adstocked spend (carryover from one period to the next).
-    #[arg(long)]
-    adstock: bool,
+    #[command(flatten)]
+    response: FittedResponseArgs,
     /// Write each channel's curve on a spend grid with its 80% band:
     /// channel,spend,value,value_p10,value_p90,in_fitted_range.
     #[arg(long, value_name = "FILE")]
     curves: Option<PathBuf>,
-    /// Seed of the draws and the fits' folds.
-    #[arg(long, value_name = "N", default_value_t = 42)]
-    seed: u64,
     /// A new total spend per period to plan (default: today's total).
     #[arg(long = "budget", value_name = "TOTAL", conflicts_with = "target_mroas")]
     total: Option<f64>,
@@ -87,7 +69,7 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     if args.budget.response == ResponseKind::Fitted {
         return run_fitted(args, quiet);
     }
-    if args.fitted.events.is_some() || args.fitted.curves.is_some() {
+    if args.fitted.response.events.is_some() || args.fitted.curves.is_some() {
         anyhow::bail!(
             "--events and --curves belong to --response fitted (a response measured from the \
              events and a spend series); the assumed response reads --credit and --spend only"
@@ -139,7 +121,7 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
 /// series, valued by the model's credit ([`pathcredit::decide::fitted_plan`]).
 fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     args.output.check()?;
-    let Some(events) = &args.fitted.events else {
+    let Some(events) = &args.fitted.response.events else {
         anyhow::bail!(
             "--response fitted needs --events (the touches that spend buys, counted per \
              channel and period)"
@@ -164,30 +146,13 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         .output("--out", Some(&args.output.out))
         .output("--curves", args.fitted.curves.as_deref())
         .prepare()?;
-    let budget = pathcredit::decide::BudgetParams {
-        max_shift: args.budget.max_shift,
-        floors: pathcredit::decide::BudgetParams::parse_amounts(
-            pathcredit::param::Param::Floor,
-            &args.budget.floors,
-        )?,
-        caps: pathcredit::decide::BudgetParams::parse_amounts(
-            pathcredit::param::Param::Cap,
-            &args.budget.caps,
-        )?,
-        response: pathcredit::decide::Response::Diminishing { elasticity: 0.5 },
-    };
-    budget.validate()?;
+    let budget = args.budget.assumed_params()?;
     let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
     let credit = chosen_credit(&credits, &args)?;
     let params = pathcredit::decide::FittedPlanParams {
-        budget,
-        draws: args.fitted.draws,
-        seed: args.fitted.seed,
-        stay_in_range: args.fitted.stay_in_range,
-        current_periods: args.fitted.current_periods,
-        adstock: args.fitted.adstock,
         total: args.fitted.total,
         target_mroas: args.fitted.target_mroas,
+        ..args.fitted.response.params(budget)
     };
     let plan = pathcredit::decide::fitted_plan::fitted_plan_from(
         credit,

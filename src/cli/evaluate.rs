@@ -1,15 +1,19 @@
 //! `pathcredit evaluate`: credit against a simulation's ground truth.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use pathcredit::csv_input::open_file;
+use pathcredit::csv_input::{Records, open_file};
+use pathcredit::decide::fitted_plan::read_fitted_inputs;
+use pathcredit::decide::{ResponseKind, read_spend_series};
+use pathcredit::evaluate::decision::DecisionTruth;
+use pathcredit::evaluate::true_response::read_true_curves;
 use pathcredit::evaluate::truth::TruthColumn;
 use pathcredit::evaluate::{details, table, truth};
-use pathcredit::report::Format;
+use pathcredit::report::{Format, read_credits};
 
-use crate::cli::args::{BudgetArgs, OutputArgs};
+use crate::cli::args::{BudgetArgs, FittedResponseArgs, OutputArgs};
 use crate::cli::flags::choice;
 use crate::cli::output::{RunFiles, write_output};
 
@@ -25,8 +29,16 @@ use crate::cli::output::{RunFiles, write_output};
         (markov, logistic) are added. With --spend (the simulation's spend.csv), each model's \
         decision regret is added: the share of the true effect lost by following the budget plan \
         made from its credit instead of the plan made from the truth (same bounds and response as \
-        `pathcredit budget`). Rows are sorted best first (lowest total variation).\n\n\
-        Example:\n  pathcredit evaluate --truth sim/truth.csv --credit sim/credit.csv --format markdown"
+        `pathcredit budget`). With --true-curves (the simulation's curves.csv) and --spend (its \
+        spend series), each model's plans are valued under the world's true response instead: \
+        gain_left_assumed is the share of the available gain (the true optimum, same total and \
+        bounds, against today's mean spend per period) that the assumed-response plan leaves \
+        (0 = optimal, 1 = no better than today, above 1 = worse than today), and with \
+        --response fitted --events the same for the plan from fitted response curves \
+        (gain_left_fitted). Rows are sorted best first (lowest total variation).\n\n\
+        Examples:\n  pathcredit evaluate --truth sim/truth.csv --credit sim/credit.csv --format markdown\n  \
+        pathcredit evaluate --truth sim/truth.csv --credit sim/credit.csv --spend sim/spend.csv \
+        --true-curves sim/curves.csv --response fitted --events sim/events.csv --max-shift 0.3"
 )]
 pub struct EvaluateArgs {
     /// The truth file written by `pathcredit simulate`.
@@ -42,8 +54,14 @@ pub struct EvaluateArgs {
     /// `incremental` (each channel's incremental conversions).
     #[arg(long, value_name = "COLUMN", default_value = "shapley", value_parser = choice::<TruthColumn>())]
     truth_column: TruthColumn,
+    /// The true response curves of the simulation (`curves.csv` of `simulate --scenario
+    /// spend_response`): with --spend, each model's plans are valued under them.
+    #[arg(long, value_name = "FILE")]
+    true_curves: Option<PathBuf>,
     #[command(flatten)]
     budget: BudgetArgs,
+    #[command(flatten)]
+    fitted: FittedResponseArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -56,16 +74,48 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         .input("--credit", Some(&args.credit))
         .input("--details", args.details.as_deref())
         .input("--spend", args.budget.spend.as_deref())
+        .input("--true-curves", args.true_curves.as_deref())
+        .input("--events", args.fitted.events.as_deref())
         .output("--out", Some(&args.output.out))
         .prepare()?;
-    let params = args.budget.params()?;
+    let fitted = args.budget.response == ResponseKind::Fitted;
+    if fitted && (args.true_curves.is_none() || args.fitted.events.is_none()) {
+        anyhow::bail!(
+            "--response fitted scores plans from fitted response curves under the true ones: \
+             give --true-curves (the simulation's curves.csv), --events and --spend (its \
+             spend series)"
+        );
+    }
+    if args.fitted.events.is_some() && !fitted {
+        anyhow::bail!(
+            "--events belongs to --response fitted (plans from response curves fitted to the \
+             events, scored under --true-curves)"
+        );
+    }
+    if args.true_curves.is_some() && args.budget.spend.is_none() {
+        anyhow::bail!(
+            "--true-curves values each model's budget plans in the truth: give --spend (the \
+             simulation's spend series) too"
+        );
+    }
+    let params = args.budget.assumed_params()?;
     let truth_rows = truth::read_truth(
         open_file(&args.truth)?,
         &args.truth.display().to_string(),
         args.truth_column,
     )?;
-    let credit = truth::read_credit(open_file(&args.credit)?, &args.credit.display().to_string())?;
+    let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
+    let credit = truth::conversions_by_model(&credits);
     let spend = args.budget.read_spend("channel", &Default::default())?;
+    let decision = match (&args.true_curves, &args.budget.spend) {
+        (Some(curves), Some(spend_path)) => Some(decision_truth(
+            curves,
+            spend_path,
+            args.fitted.events.as_deref(),
+            args.fitted.params(params.clone()),
+        )?),
+        _ => None,
+    };
     let fits = match &args.details {
         Some(path) => Some(details::read_holdout(
             std::io::BufReader::new(open_file(path)?),
@@ -78,6 +128,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         &args.truth.display().to_string(),
         &credit,
         spend.as_ref().map(|s| (s, &params)),
+        decision.as_ref().map(|d| (d, credits.as_slice())),
         fits.as_ref(),
     )?;
     for warning in truth::coverage_warnings(&truth_rows, &credit) {
@@ -89,4 +140,40 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         Format::Json => table::write_json(&scores, &column, w),
         Format::Csv => table::write_csv(&scores, w),
     })
+}
+
+/// The truth a plan is valued in: the true curves, the spend series and, for fitted
+/// plans, the events' exposures.
+fn decision_truth(
+    curves: &Path,
+    spend: &Path,
+    events: Option<&Path>,
+    params: pathcredit::decide::FittedPlanParams,
+) -> anyhow::Result<DecisionTruth> {
+    let curves = read_true_curves(
+        Records::csv(open_file(curves)?),
+        &curves.display().to_string(),
+    )?;
+    let spend_name = spend.display().to_string();
+    let (series, exposures) = match events {
+        Some(events) => {
+            let (series, exposures) = read_fitted_inputs(
+                Records::csv(open_file(spend)?),
+                &spend_name,
+                Records::csv(open_file(events)?),
+                &events.display().to_string(),
+            )?;
+            (series, Some(exposures))
+        }
+        None => (
+            read_spend_series(
+                Records::csv(open_file(spend)?),
+                &spend_name,
+                "channel",
+                &Default::default(),
+            )?,
+            None,
+        ),
+    };
+    Ok(DecisionTruth::new(curves, series, exposures, params)?)
 }

@@ -16,7 +16,9 @@ use crate::decide::{BudgetParams, Plan, Response, Spend};
 use crate::error::Result;
 use crate::evaluate::truth::TruthRow;
 
-fn credit_of(model: &str, by_channel: impl Iterator<Item = (String, f64)>) -> Credit {
+/// `model`'s credit per channel as an additive [`Credit`] of conversions (negative
+/// credit read as 0), for a planner.
+pub(crate) fn credit_of(model: &str, by_channel: impl Iterator<Item = (String, f64)>) -> Credit {
     let mut channels: Vec<ChannelCredit> = by_channel
         .map(|(channel, conversions)| ChannelCredit {
             channel,

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::evaluate::truth::Score;
 
 /// Column names of the evaluation table.
-pub const SCORE_COLUMNS: [&str; 8] = [
+pub const SCORE_COLUMNS: [&str; 10] = [
     "model",
     "total_variation",
     "spearman",
@@ -15,6 +15,8 @@ pub const SCORE_COLUMNS: [&str; 8] = [
     "holdout_auc",
     "holdout_log_loss",
     "decision_regret",
+    "gain_left_assumed",
+    "gain_left_fitted",
 ];
 
 /// Four decimals, never `-0.0000`.
@@ -26,7 +28,7 @@ fn cell(x: Option<f64>) -> String {
     x.map_or(String::new(), four)
 }
 
-fn cells(s: &Score) -> [String; 8] {
+fn cells(s: &Score) -> [String; 10] {
     [
         s.model.clone(),
         four(s.total_variation),
@@ -36,6 +38,8 @@ fn cells(s: &Score) -> [String; 8] {
         cell(s.holdout_auc),
         cell(s.holdout_log_loss),
         cell(s.decision_regret),
+        cell(s.gain_left_assumed),
+        cell(s.gain_left_fitted),
     ]
 }
 

@@ -131,17 +131,24 @@ pub fn read_credit<R: Read>(
     input: R,
     name: &str,
 ) -> Result<BTreeMap<String, BTreeMap<String, f64>>> {
-    Ok(read_credits(input, name)?
-        .into_iter()
+    Ok(conversions_by_model(&read_credits(input, name)?))
+}
+
+/// Every model's credit as model → channel → conversions.
+pub fn conversions_by_model(
+    credits: &[crate::credit::Credit],
+) -> BTreeMap<String, BTreeMap<String, f64>> {
+    credits
+        .iter()
         .map(|credit| {
             let by_channel = credit
                 .channels
-                .into_iter()
-                .map(|c| (c.channel, c.conversions))
+                .iter()
+                .map(|c| (c.channel.clone(), c.conversions))
                 .collect();
-            (credit.model, by_channel)
+            (credit.model.clone(), by_channel)
         })
-        .collect())
+        .collect()
 }
 
 /// One model's distance to the truth.
@@ -165,6 +172,12 @@ pub struct Score {
     /// Share of the true effect lost by following the model's budget plan instead of
     /// the truth's (with a spend file; see [`crate::evaluate::regret`]).
     pub decision_regret: Option<f64>,
+    /// Share of the available gain that the model's assumed-response plan leaves under
+    /// the world's true response curves (with true curves and a spend series; see
+    /// [`crate::evaluate::decision`]).
+    pub gain_left_assumed: Option<f64>,
+    /// The same for the model's fitted-response plan (with the events too).
+    pub gain_left_fitted: Option<f64>,
 }
 
 /// Average ranks (1-based), ties sharing the mean of their ranks.
@@ -231,6 +244,8 @@ pub fn score(truth: &[TruthRow], credit: &BTreeMap<String, BTreeMap<String, f64>
                 holdout_auc: None,
                 holdout_log_loss: None,
                 decision_regret: None,
+                gain_left_assumed: None,
+                gain_left_fitted: None,
             }
         })
         .collect();
@@ -346,8 +361,9 @@ pub fn coverage_warnings(
 }
 
 /// Every model's scores against the truth (read from `truth_name`): distances and ranks
-/// ([`score`]), with `spend` each model's decision regret, and with `fits` (from a
-/// details JSON) each model's held-out AUC and log-loss. The one evaluation both front
+/// ([`score`]), with `spend` each model's decision regret, with `decision` the gain its
+/// plans leave under the true response curves, and with `fits` (from a details JSON)
+/// each model's held-out AUC and log-loss. The one evaluation both front
 /// ends run. A truth sharing no channel with a model's credit is an error
 /// ([`check_shared_channels`]).
 pub fn evaluate(
@@ -355,6 +371,10 @@ pub fn evaluate(
     truth_name: &str,
     credit: &BTreeMap<String, BTreeMap<String, f64>>,
     spend: Option<(&crate::decide::Spend, &crate::decide::BudgetParams)>,
+    decision: Option<(
+        &crate::evaluate::decision::DecisionTruth,
+        &[crate::credit::Credit],
+    )>,
     fits: Option<&BTreeMap<String, crate::evaluate::HoldoutFit>>,
 ) -> Result<Vec<Score>> {
     check_shared_channels(truth, truth_name, credit)?;
@@ -363,6 +383,16 @@ pub fn evaluate(
         for s in &mut scores {
             s.decision_regret =
                 crate::evaluate::regret::decision_regret(truth, &credit[&s.model], spend, params)?;
+        }
+    }
+    if let Some((decision, credits)) = decision {
+        for s in &mut scores {
+            let Some(full) = credits.iter().find(|c| c.model == s.model) else {
+                continue;
+            };
+            let left = decision.gain_left(full)?;
+            s.gain_left_assumed = left.assumed;
+            s.gain_left_fitted = left.fitted;
         }
     }
     if let Some(fits) = fits {

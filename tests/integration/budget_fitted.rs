@@ -1,7 +1,8 @@
 //! `budget --response fitted` end to end: simulate a spend-response world (weekly
 //! spend buying exposures on saturating reach curves, the true curves written by the
 //! simulator) → attribute with `self_controlled` → a plan from the fitted curves, scored
-//! under the simulator's true curves.
+//! under the simulator's true curves → `evaluate`'s regret in the truth, equal to the
+//! test's own scoring of the same plan.
 
 use std::collections::BTreeMap;
 
@@ -111,6 +112,72 @@ fn a_fitted_plan_beats_todays_spend_in_the_truth_and_writes_its_curves() {
         "{curves}"
     );
     assert_eq!(curves.lines().count(), 1 + 5 * 41);
+
+    // The true optimum at ±30%, today's total: the greedy of benches/budget/score.py
+    // (20,000 steps of the total over concave curves, exact to a step's slope change).
+    let mut bounds: Vec<(String, f64, f64)> = Vec::new();
+    for line in plan.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let s: f64 = f[col("current_spend")].parse().unwrap();
+        bounds.push((f[0].to_string(), 0.7 * s, 1.3 * s));
+    }
+    let total: f64 = bounds.iter().map(|b| (b.1 + b.2) / 2.0).sum();
+    let mut x: Vec<f64> = bounds.iter().map(|b| b.1).collect();
+    let step = total / 20_000.0;
+    let mut left = total - x.iter().sum::<f64>();
+    while left > 1e-9 {
+        let best = (0..x.len())
+            .filter(|&i| x[i] + step <= bounds[i].2 + 1e-9)
+            .max_by(|&i, &j| {
+                let gain = |k: usize| truth(&bounds[k].0, x[k] + step) - truth(&bounds[k].0, x[k]);
+                gain(i).total_cmp(&gain(j))
+            })
+            .unwrap();
+        let d = step.min(left);
+        x[best] += d;
+        left -= d;
+    }
+    let optimum: f64 = bounds.iter().zip(&x).map(|(b, &v)| truth(&b.0, v)).sum();
+    let expected = (optimum - planned) / (optimum - today);
+    let scores = pathcredit()
+        .args([
+            "evaluate",
+            "--response",
+            "fitted",
+            "--max-shift",
+            "0.3",
+            "--draws",
+            "50",
+        ])
+        .arg("--truth")
+        .arg(d.join("truth.csv"))
+        .arg("--credit")
+        .arg(d.join("credit.csv"))
+        .arg("--spend")
+        .arg(d.join("spend.csv"))
+        .arg("--true-curves")
+        .arg(d.join("curves.csv"))
+        .arg("--events")
+        .arg(d.join("events.csv"))
+        .arg("--out")
+        .arg("-")
+        .assert()
+        .success();
+    let table = String::from_utf8_lossy(&scores.get_output().stdout).into_owned();
+    let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = table.lines().nth(1).unwrap().split(',').collect();
+    let cell = |name: &str| -> f64 {
+        row[header.iter().position(|h| *h == name).unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let fitted = cell("gain_left_fitted");
+    assert!(
+        (fitted - expected).abs() < 2e-3,
+        "evaluate says the fitted plan leaves {fitted}, the test's own scoring {expected}\n{table}"
+    );
+    assert!((0.0..1.0).contains(&fitted), "{table}");
+    assert!(cell("gain_left_assumed") >= 0.0, "{table}");
 }
 
 #[test]
@@ -144,6 +211,28 @@ fn the_fitted_response_names_what_it_needs() {
         stderr.contains("--response fitted needs --events"),
         "{stderr}"
     );
+    let out = pathcredit()
+        .args(["evaluate", "--response", "fitted", "--truth"])
+        .arg(sample.join("truth.csv"))
+        .arg("--credit")
+        .arg(&credit)
+        .arg("--spend")
+        .arg(sample.join("spend.csv"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("give --true-curves"), "{stderr}");
+    let out = pathcredit()
+        .args(["evaluate", "--truth"])
+        .arg(sample.join("truth.csv"))
+        .arg("--credit")
+        .arg(&credit)
+        .arg("--true-curves")
+        .arg(sample.join("spend.csv"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("give --spend"), "{stderr}");
     let out = pathcredit()
         .args(["report", "--response", "fitted", "--paths"])
         .arg(sample.join("paths.csv"))

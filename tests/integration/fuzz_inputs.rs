@@ -113,8 +113,15 @@ fn inputs() -> Vec<Input> {
                     &ReadOptions::default(),
                 )?;
                 let params = BudgetParams::default();
-                truth::evaluate(&rows, "truth.csv", &by_model, Some((&spend, &params)), None)
-                    .map(drop)
+                truth::evaluate(
+                    &rows,
+                    "truth.csv",
+                    &by_model,
+                    Some((&spend, &params)),
+                    None,
+                    None,
+                )
+                .map(drop)
             },
         },
     ]

@@ -206,7 +206,7 @@ fn evaluate_hand_made_truth_and_credit() {
         .success();
     assert_eq!(
         String::from_utf8(out.get_output().stdout.clone()).unwrap(),
-        "model,total_variation,spearman,max_abs_share_error,placebo_share,holdout_auc,holdout_log_loss,decision_regret\n\
-         m,0.2000,0.5000,0.2000,0.2000,,,\n"
+        "model,total_variation,spearman,max_abs_share_error,placebo_share,holdout_auc,holdout_log_loss,decision_regret,gain_left_assumed,gain_left_fitted\n\
+         m,0.2000,0.5000,0.2000,0.2000,,,,,\n"
     );
 }

@@ -28,8 +28,8 @@ pub struct BudgetArgs {
     pub max_shift: f64,
 
     /// Response of attributed value to spend: `diminishing` (value ∝ spend^elasticity,
-    /// an assumption), `linear`, or `fitted` (`budget` only: curves measured from
-    /// `--events` and a spend series with a `period` column).
+    /// an assumption), `linear`, or `fitted` (curves measured from `--events` and a
+    /// spend series with a `period` column; `budget`, and `evaluate` with --true-curves).
     #[arg(long, value_name = "RESPONSE", default_value = "diminishing", value_parser = choice::<ResponseKind>())]
     pub response: ResponseKind,
 
@@ -58,6 +58,23 @@ impl BudgetArgs {
         params.validate()?;
         Ok(params)
     }
+    /// The plan parameters, the response the assumed one: `--response fitted` reads as
+    /// the diminishing response (the assumed plan a fitted one is shown beside).
+    pub fn assumed_params(&self) -> pathcredit::Result<BudgetParams> {
+        let kind = match self.response {
+            ResponseKind::Fitted => ResponseKind::Diminishing,
+            other => other,
+        };
+        let params = BudgetParams {
+            max_shift: self.max_shift,
+            floors: BudgetParams::parse_amounts(Param::Floor, &self.floors)?,
+            caps: BudgetParams::parse_amounts(Param::Cap, &self.caps)?,
+            response: kind.with_elasticity(self.elasticity)?,
+        };
+        params.validate()?;
+        Ok(params)
+    }
+
     /// Reads the spend file, keyed by `dimension`, if one was given.
     pub fn read_spend(&self, dimension: &str, read: &ReadOptions) -> anyhow::Result<Option<Spend>> {
         let Some(path) = &self.spend else {

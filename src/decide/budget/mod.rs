@@ -209,19 +209,9 @@ impl Plan {
                 value,
             });
         }
-        let missing: Vec<&str> = credit
-            .channels
-            .iter()
-            .filter(|c| c.conversions > 0.0 && !spend.by_key.contains_key(&c.channel))
-            .filter(|c| c.channel != BASELINE)
-            .map(|c| c.channel.as_str())
-            .collect();
-        if !missing.is_empty() {
-            notes.push(format!(
-                "Credited without spend (not part of the plan): {}.",
-                missing.join(", ")
-            ));
-        }
+        notes.extend(credited_without_spend(credit, |c| {
+            spend.by_key.contains_key(c)
+        }));
         if lines.iter().all(|l| l.value <= 0.0) {
             return Err(Error::param(
                 Param::BudgetModel,
@@ -304,6 +294,27 @@ impl Plan {
             notes,
         })
     }
+}
+
+/// The note naming the channels `credit` credits that have no spend (`has_spend` false;
+/// the baseline aside): they are not part of a plan.
+pub(crate) fn credited_without_spend(
+    credit: &Credit,
+    has_spend: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let missing: Vec<&str> = credit
+        .channels
+        .iter()
+        .filter(|c| c.conversions > 0.0 && !has_spend(&c.channel))
+        .filter(|c| c.channel != BASELINE)
+        .map(|c| c.channel.as_str())
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "Credited without spend (not part of the plan): {}.",
+            missing.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]

@@ -86,6 +86,31 @@ impl BudgetParams {
         Ok(())
     }
 
+    /// The spend range a plan may give `channel` whose spend today is `today`:
+    /// `[max(today·(1 − m), floor), min(today·(1 + m), cap)]`, `m` the largest move; an
+    /// error when a floor above the cap leaves no room.
+    pub fn bounds(&self, channel: &str, today: f64) -> Result<(f64, f64)> {
+        let m = self.max_shift;
+        let mut lo = today * (1.0 - m);
+        let mut hi = today * (1.0 + m);
+        if let Some(&f) = self.floors.get(channel) {
+            lo = lo.max(f);
+        }
+        if let Some(&c) = self.caps.get(channel) {
+            hi = hi.min(c);
+        }
+        if lo > hi {
+            return Err(Error::param(
+                Param::Floor,
+                format!(
+                    "`{channel}`: the bounds leave no room (at least {lo:.2}, at most {hi:.2}, \
+                     with `max_shift` {m}; check `floor` and `cap`)"
+                ),
+            ));
+        }
+        Ok((lo, hi))
+    }
+
     /// The response's exponent `b` (1 for linear).
     pub fn exponent(&self) -> f64 {
         match self.response {

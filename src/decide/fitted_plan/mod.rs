@@ -225,7 +225,7 @@ pub fn fitted_plan(
         ));
     }
     let n = spend.periods.len();
-    let recent = params.current_periods.unwrap_or(n).clamp(1, n.max(1));
+    let today = today_spend(spend, params.current_periods);
     let start_day = spend.periods.first().map_or(0, |p| p.div_euclid(DAY));
     let use_value = credit.total_value > 0.0;
     let mut notes = vec![FITTED_CAVEAT.to_string()];
@@ -233,6 +233,9 @@ pub fn fitted_plan(
         notes
             .push("The credit carries no conversion value: the plan maximises conversions.".into());
     }
+    notes.extend(crate::decide::budget::credited_without_spend(credit, |c| {
+        spend.by_key.contains_key(c)
+    }));
     let mut inputs: BTreeMap<String, Inputs> = BTreeMap::new();
     for (channel, series) in &spend.by_key {
         let seen = exposures.per_period(channel, start_day, i64::from(spend.step_days), n);
@@ -248,7 +251,7 @@ pub fn fitted_plan(
         } else {
             0.0
         };
-        let today = series[n - recent..].iter().sum::<f64>() / recent as f64;
+        let today = today[channel];
         inputs.insert(
             channel.clone(),
             Inputs {
@@ -261,7 +264,6 @@ pub fn fitted_plan(
     let fit = FitParams::default()
         .seed(params.seed)
         .adstock(params.adstock);
-    let m = params.budget.max_shift;
     let mut draws_of: Vec<ChannelDraws> = Vec::new();
     let mut held: BTreeMap<String, String> = BTreeMap::new();
     let mut curves = BTreeMap::new();
@@ -277,23 +279,7 @@ pub fn fitted_plan(
         match fitted {
             Ok(boot) => {
                 let s = input.today;
-                let mut lo = s * (1.0 - m);
-                let mut hi = s * (1.0 + m);
-                if let Some(&f) = params.budget.floors.get(channel) {
-                    lo = lo.max(f);
-                }
-                if let Some(&c) = params.budget.caps.get(channel) {
-                    hi = hi.min(c);
-                }
-                if lo > hi {
-                    return Err(Error::param(
-                        Param::Floor,
-                        format!(
-                            "`{channel}`: the bounds leave no room (at least {lo:.2}, at most \
-                             {hi:.2}, with `max_shift` {m}; check `floor` and `cap`)"
-                        ),
-                    ));
-                }
+                let (lo, hi) = params.budget.bounds(channel, s)?;
                 curves.insert(
                     channel.clone(),
                     (
@@ -442,17 +428,30 @@ pub fn fitted_plan(
     })
 }
 
-/// [`fitted_plan`] from its inputs as read: the spend series (`spend`, named
-/// `spend_name`) and the events whose touches are the exposures, the series checked to
-/// lie within the events. The route both front ends take.
-pub fn fitted_plan_from(
-    credit: &Credit,
+/// Today's spend per key of `spend`: the mean spend per period over its last
+/// `current_periods` periods (all, by default; at least one).
+pub fn today_spend(spend: &SpendSeries, current_periods: Option<usize>) -> BTreeMap<String, f64> {
+    let n = spend.periods.len();
+    let recent = current_periods.unwrap_or(n).clamp(1, n.max(1));
+    spend
+        .by_key
+        .iter()
+        .map(|(key, series)| {
+            let tail = &series[series.len().saturating_sub(recent)..];
+            (key.clone(), tail.iter().sum::<f64>() / recent as f64)
+        })
+        .collect()
+}
+
+/// The inputs of [`fitted_plan`] as read: the spend series (`spend`, named `spend_name`,
+/// per channel) and the exposures of the events (every touch per channel and day), the
+/// series checked to lie within the events.
+pub fn read_fitted_inputs(
     spend: crate::csv_input::Records<'_>,
     spend_name: &str,
     events: crate::csv_input::Records<'_>,
     events_name: &str,
-    params: &FittedPlanParams,
-) -> Result<FittedPlan> {
+) -> Result<(SpendSeries, ExposureSeries)> {
     let series = crate::decide::read_spend_series(
         spend,
         spend_name,
@@ -474,6 +473,20 @@ pub fn fitted_plan_from(
         (exposures.first_day + exposures.days as i64) * DAY - 1,
         spend_name,
     )?;
+    Ok((series, exposures))
+}
+
+/// [`fitted_plan`] from its inputs as read ([`read_fitted_inputs`]). The route both
+/// front ends take.
+pub fn fitted_plan_from(
+    credit: &Credit,
+    spend: crate::csv_input::Records<'_>,
+    spend_name: &str,
+    events: crate::csv_input::Records<'_>,
+    events_name: &str,
+    params: &FittedPlanParams,
+) -> Result<FittedPlan> {
+    let (series, exposures) = read_fitted_inputs(spend, spend_name, events, events_name)?;
     fitted_plan(credit, &series, &exposures, params)
 }
 

@@ -176,3 +176,29 @@ fn a_new_total_and_a_target_marginal_return_get_their_hand_derived_plans() {
         .to_string();
     assert!(err.contains("not both"), "{err}");
 }
+
+#[test]
+fn a_credited_channel_without_spend_is_named() {
+    let (mut credit, spend, exposures) = world();
+    credit.channels.push(ChannelCredit {
+        channel: "organic".into(),
+        conversions: 5.0,
+        value: 0.0,
+        share: 0.0,
+        conversions_lo: None,
+        conversions_hi: None,
+    });
+    let params = FittedPlanParams {
+        draws: 5,
+        ..FittedPlanParams::default()
+    };
+    let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n == "Credited without spend (not part of the plan): organic."),
+        "{:?}",
+        plan.notes
+    );
+    assert!(plan.rows.iter().all(|r| r.channel != "organic"));
+}
