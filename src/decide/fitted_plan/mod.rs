@@ -21,7 +21,9 @@
 //! returns for concave curves, dynamic programming on a grid otherwise), and is re-solved
 //! under bootstrap draws of every curve (periods resampled): per channel the probability
 //! that its spend should rise and an 80% interval of its recommended spend, and the
-//! probability that the plan beats today's allocation. Beside it, the plan the assumed
+//! probability that the plan beats today's allocation; with the credit's bootstrap
+//! intervals, each draw also scales `v_c` by a multiplier drawn from them
+//! ([`value_draws`]). Beside it, the plan the assumed
 //! response (`value ∝ spend^0.5`) would make from the same credit.
 //!
 //! A channel whose curve cannot be fitted (too few periods with spend, no exposures)
@@ -267,6 +269,7 @@ pub fn fitted_plan(
     let mut draws_of: Vec<ChannelDraws> = Vec::new();
     let mut held: BTreeMap<String, String> = BTreeMap::new();
     let mut curves = BTreeMap::new();
+    let mut spread = 0usize;
     for (channel, input) in &inputs {
         let fitted = if input.points.iter().all(|p| p.1 == 0.0) {
             Err(Error::unsupported(
@@ -277,7 +280,19 @@ pub fn fitted_plan(
             fit.bootstrap(&input.points, params.draws)
         };
         match fitted {
-            Ok(boot) => {
+            Ok(mut boot) => {
+                if let Some(sigma) = value_draws::relative_spread(credit, channel) {
+                    let m = value_draws::value_multipliers(
+                        sigma,
+                        boot.draws.len(),
+                        params.seed,
+                        draws_of.len() + held.len(),
+                    );
+                    for (draw, m) in boot.draws.iter_mut().zip(m) {
+                        *draw = draw.scaled(m);
+                    }
+                    spread += 1;
+                }
                 let s = input.today;
                 let (lo, hi) = params.budget.bounds(channel, s)?;
                 curves.insert(
@@ -319,6 +334,18 @@ pub fn fitted_plan(
             "WARNING: `{channel}` keeps today's spend: its response could not be fitted ({why})"
         ));
     }
+    notes.push(if spread > 0 {
+        format!(
+            "The draws carry the uncertainty of the value of an exposure from the credit's \
+             bootstrap intervals ({spread} of {} channels) as well as of the curves.",
+            draws_of.len()
+        )
+    } else {
+        "The value of an exposure is taken as known (the credit has no intervals): the \
+         plan's intervals cover the curves only; `attribute --bootstrap N` carries the \
+         credit's uncertainty into them."
+            .to_string()
+    });
     let held_total: f64 = held.keys().map(|c| inputs[c].today).sum();
     let target = match (params.total, params.target_mroas) {
         (Some(_), Some(_)) => {
@@ -515,6 +542,8 @@ fn assumed_plan(
         },
     )
 }
+
+mod value_draws;
 
 #[cfg(test)]
 mod tests;
