@@ -511,6 +511,7 @@ fn report<'py>(
             budget_model,
             accuracy.as_ref(),
             matched.as_ref(),
+            None,
         )?;
         let markdown = render(|w| render_markdown(&doc, w))?;
         let html = render(|w| render_html(&doc, w))?;

@@ -12,7 +12,7 @@ use pathcredit::report::{Format, read_credits, rows::write_rows};
 
 use pathcredit::decide::ResponseKind;
 
-use crate::cli::args::{BudgetArgs, OutputArgs};
+use crate::cli::args::{BudgetArgs, FittedPlanArgs, OutputArgs};
 use crate::cli::output::{RunFiles, write_json, write_output};
 
 /// Arguments of `budget`.
@@ -53,19 +53,8 @@ struct FittedArgs {
     /// as an exposure, the first factor of each channel's fitted response.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
-    /// Bootstrap draws of every curve (periods resampled), for the plan's intervals.
-    #[arg(long, value_name = "N", default_value_t = pathcredit::decide::fitted_plan::DEFAULT_DRAWS)]
-    draws: usize,
-    /// Today's spend is the mean over the last K periods of the spend series (default:
-    /// all of them).
-    #[arg(long, value_name = "K")]
-    current_periods: Option<usize>,
-    /// Keep every channel's spend inside the range its curve was fitted on.
-    #[arg(long)]
-    stay_in_range: bool,
-    /// Fit to geometrically adstocked spend (carryover from one period to the next).
-    #[arg(long)]
-    adstock: bool,
+    #[command(flatten)]
+    plan: FittedPlanArgs,
     /// Write each channel's curve on a spend grid with its 80% band:
     /// channel,spend,value,value_p10,value_p90,in_fitted_range.
     #[arg(long, value_name = "FILE")]
@@ -73,13 +62,6 @@ struct FittedArgs {
     /// Seed of the draws and the fits' folds.
     #[arg(long, value_name = "N", default_value_t = 42)]
     seed: u64,
-    /// A new total spend per period to plan (default: today's total).
-    #[arg(long = "budget", value_name = "TOTAL", conflicts_with = "target_mroas")]
-    total: Option<f64>,
-    /// Instead of a total, spend on each channel until its marginal return falls to X
-    /// (within its bounds).
-    #[arg(long, value_name = "X")]
-    target_mroas: Option<f64>,
 }
 
 /// Runs `budget`.
@@ -92,6 +74,9 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
             "--events and --curves belong to --response fitted (a response measured from the \
              events and a spend series); the assumed response reads --credit and --spend only"
         );
+    }
+    if let Some(flag) = args.fitted.plan.given().first() {
+        anyhow::bail!("{flag} belongs to --response fitted (curves measured from --events)");
     }
     args.output.check()?;
     RunFiles::new()
@@ -164,31 +149,10 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         .output("--out", Some(&args.output.out))
         .output("--curves", args.fitted.curves.as_deref())
         .prepare()?;
-    let budget = pathcredit::decide::BudgetParams {
-        max_shift: args.budget.max_shift,
-        floors: pathcredit::decide::BudgetParams::parse_amounts(
-            pathcredit::param::Param::Floor,
-            &args.budget.floors,
-        )?,
-        caps: pathcredit::decide::BudgetParams::parse_amounts(
-            pathcredit::param::Param::Cap,
-            &args.budget.caps,
-        )?,
-        response: pathcredit::decide::Response::Diminishing { elasticity: 0.5 },
-    };
-    budget.validate()?;
+    let budget = args.budget.assumed_params()?;
     let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
     let credit = chosen_credit(&credits, &args)?;
-    let params = pathcredit::decide::FittedPlanParams {
-        budget,
-        draws: args.fitted.draws,
-        seed: args.fitted.seed,
-        stay_in_range: args.fitted.stay_in_range,
-        current_periods: args.fitted.current_periods,
-        adstock: args.fitted.adstock,
-        total: args.fitted.total,
-        target_mroas: args.fitted.target_mroas,
-    };
+    let params = args.fitted.plan.params(budget, args.fitted.seed);
     let plan = pathcredit::decide::fitted_plan::fitted_plan_from(
         credit,
         pathcredit::csv_input::Records::csv(open_file(spend_path)?),

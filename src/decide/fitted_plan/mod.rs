@@ -469,12 +469,26 @@ pub fn fitted_plan_from(
         },
     )?;
     let exposures = built.exposures.unwrap_or_default();
-    series.check_within(
+    fitted_plan_within(credit, &series, &exposures, events_name, params)
+}
+
+/// [`fitted_plan`] once every period of `spend` is checked to lie within the days the
+/// exposures were counted on, in the events named `events_name` (an error located at
+/// the spend file's first period outside them). The route of a front end that built the
+/// journeys with their exposures kept (`report`).
+pub fn fitted_plan_within(
+    credit: &Credit,
+    spend: &SpendSeries,
+    exposures: &ExposureSeries,
+    events_name: &str,
+    params: &FittedPlanParams,
+) -> Result<FittedPlan> {
+    spend.check_within(
         exposures.first_day * DAY,
         (exposures.first_day + exposures.days as i64) * DAY - 1,
-        spend_name,
+        events_name,
     )?;
-    fitted_plan(credit, &series, &exposures, params)
+    fitted_plan(credit, spend, exposures, params)
 }
 
 /// The recommended spend per channel under the assumed response, from the same credit
