@@ -25,7 +25,12 @@ use crate::cli::pipeline::PipelineArgs;
     about = "A decision report: models side by side, ROI, a budget plan, path facts (Markdown, HTML, CSV)",
     long_about = "Run every model the input supports (or --model ...) and write a report: credit per \
         model and channel side by side with each data-driven model's difference from last touch; with \
-        --spend, CPA and ROAS per channel and model and a budget plan (as `pathcredit budget`); top \
+        --spend, CPA and ROAS per channel and model and a budget plan (as `pathcredit budget`); with \
+        --response fitted, --events and a spend series (channel,period,spend), also the plan from \
+        measured response of the model the budget follows (as `pathcredit budget --response \
+        fitted`), drawn per channel (fitted curve, 80% band, observed spend range, today and the \
+        recommended spend) and written as fitted_budget.csv and fitted_curves.csv, the assumed \
+        plan beside it labelled as an assumption; top \
         converting paths, journey length and time-to-conversion distributions; the Markov transition \
         heatmap when Markov ran; and the journey-build summary for --events. --markdown and --html \
         write one file each (the HTML page is self-contained: inline CSS and SVG, no network); \
