@@ -232,4 +232,73 @@ mod tests {
         assert!(text.starts_with("This plan comes from measured response"));
         assert!(text.contains("becomes 125.00") && text.contains("in 90.0% of the draws"));
     }
+
+    /// Channels the plan could not fit are listed with why and drawn in no chart; a
+    /// hostile name is escaped in the HTML page and the Markdown file, and the plan's
+    /// notes (its caveat first) are shown in both.
+    #[test]
+    fn held_channels_are_listed_with_why_and_every_name_is_escaped() {
+        use crate::credit::{ChannelCredit, Credit};
+        use crate::decide::PathFacts;
+        use crate::journeys::PathTable;
+        use crate::report::{Document, render_html, render_markdown};
+        let hostile = "<script>&|";
+        let mut p = plan(vec![
+            row(hostile, 20.0, 20.0, "held"),
+            row("b|c", 10.0, 10.0, "held"),
+        ]);
+        p.notes = vec![
+            crate::decide::fitted_plan::FITTED_CAVEAT.to_string(),
+            format!("WARNING: `{hostile}` keeps today's spend"),
+        ];
+        let credit = Credit {
+            model: "markov".into(),
+            dimension: "channel".into(),
+            additive: true,
+            total_conversions: 1.0,
+            total_value: 0.0,
+            channels: vec![ChannelCredit {
+                channel: "a".into(),
+                conversions: 1.0,
+                value: 0.0,
+                share: 1.0,
+                conversions_lo: None,
+                conversions_hi: None,
+            }],
+            notes: vec![],
+        };
+        let mut b = PathTable::builder();
+        b.push(&["a"], 1.0, 0.0, 0.0);
+        let facts = PathFacts::new(&b.finish(), None);
+        let mut doc = Document::new(
+            "channel",
+            vec![],
+            None,
+            vec![credit],
+            facts,
+            None,
+            None,
+            None,
+        );
+        doc.fitted_budget = Some(p);
+        let mut html = Vec::new();
+        render_html(&doc, &mut html).unwrap();
+        let html = String::from_utf8(html).unwrap();
+        assert!(!html.contains(hostile), "{html}");
+        assert!(html.contains("<li>&lt;script&gt;&amp;|: too few periods with spend</li>"));
+        assert!(html.contains("Not fitted, so kept at today's spend"));
+        assert!(
+            !html.contains("Fitted response of"),
+            "no chart without a curve"
+        );
+        assert!(html.contains("<code>&lt;script&gt;&amp;|</code> keeps today"));
+        assert!(html.contains("<p class=\"caveat\">Each channel's response is"));
+        let mut md = Vec::new();
+        render_markdown(&doc, &mut md).unwrap();
+        let md = String::from_utf8(md).unwrap();
+        assert!(md.contains("## Budget from measured response"));
+        assert!(md.contains("> Each channel's response is its exposures per period"));
+        assert!(!md.contains("| b|c |"), "{md}");
+        assert!(!md.contains(hostile), "{md}");
+    }
 }
