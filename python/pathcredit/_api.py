@@ -504,7 +504,12 @@ def report(
     ``report.json`` holds; its ``summary`` names the recommended model and why).
     ``accuracy``: the scores :func:`evaluate` returned for a simulation of your
     channel mix; the summary then recommends the data-driven model closest to the
-    truth."""
+    truth. ``response="fitted"`` (events as ``data``, ``spend`` a series
+    ``channel,period,spend``) also plans from measured response, as ``pathcredit report
+    --response fitted``: the budget model's plan (``fitted_budget`` in the dict), drawn
+    per channel in the HTML page and written as ``fitted_budget.csv`` and
+    ``fitted_curves.csv``; ``draws``, ``current_periods``, ``stay_in_range``,
+    ``adstock``, ``total`` or ``target_mroas`` as :func:`budget` takes them."""
     native, kind, name = _data(data, kind, params)
     ids, ids_name = (None, "") if identities is None else native_input(identities, "identities")
     sp, sp_name = (None, "") if spend is None else native_input(spend, "spend")

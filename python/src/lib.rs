@@ -21,7 +21,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use pathcredit::csv_input::ReadOptions;
-use pathcredit::decide::{Plan, crosscheck_run, read_report_records, read_spend_records};
+use pathcredit::decide::{
+    Plan, crosscheck_run, read_report_records, read_spend_records, read_spend_series,
+};
 use pathcredit::evaluate::details::read_holdout;
 use pathcredit::evaluate::table;
 use pathcredit::evaluate::truth::read_scores_records;
@@ -35,8 +37,8 @@ use pathcredit::param::Choice;
 use pathcredit::param::Param;
 use pathcredit::report::rows::write_rows;
 use pathcredit::report::{
-    CreditReport, Document, Format, read_credits_records, render_html, render_markdown,
-    report_tables,
+    CreditReport, Document, FittedInputs, Format, read_credits_records, render_html,
+    render_markdown, report_tables,
 };
 use pathcredit::run::{Loaded, RunResult, RunSpec, Source, unused};
 use pathcredit::simulate::{
@@ -459,8 +461,28 @@ fn report<'py>(
             format!("matched=`{matched_when}`: expected auto or off"),
         )));
     }
+    // A plan from measured response: its settings, the model run's seed, and the
+    // exposures counted when the events are built.
+    let fitted = kw.peek("response").map(str::trim) == Some("fitted");
+    if fitted {
+        kw.take("response");
+    }
+    let mut args = run_args(&mut kw, models, bootstrap, true)?;
     let budget = params::budget_params(&mut kw)?;
-    let args = run_args(&mut kw, models, bootstrap, true)?;
+    let fitted_params = if fitted {
+        if spend.is_none() || period.is_some() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "report(response=\"fitted\") needs spend= as a series (channel,period,spend) \
+                 and uses every period (no period=), as `pathcredit report --response fitted`",
+            ));
+        }
+        args.journey_params.keep_exposures = true;
+        let mut p = params::fitted_plan_settings(&mut kw, budget.clone())?;
+        p.seed = args.seed;
+        Some(p)
+    } else {
+        None
+    };
     kw.finish("report")?;
     let journey_params = args.journey_params.clone();
     let direct = args.settings.direct_channels.clone();
@@ -489,6 +511,15 @@ fn report<'py>(
     let result = run_models(py, data, name, identities, args, None)?;
     let rendered = py.detach(|| -> pathcredit::Result<_> {
         let dimension = result.settings.level.as_str().to_string();
+        let series = match (&spend, &fitted_params) {
+            (Some(input), Some(_)) => Some(read_spend_series(
+                input.records()?,
+                spend_name,
+                "channel",
+                &ReadOptions::default().skip_bad_rows(skip),
+            )?),
+            _ => None,
+        };
         let spend = match &spend {
             Some(input) => Some(read_spend_records(
                 input.records()?,
@@ -511,6 +542,10 @@ fn report<'py>(
             budget_model,
             accuracy.as_ref(),
             matched.as_ref(),
+            series
+                .as_ref()
+                .zip(fitted_params.as_ref())
+                .map(|(series, params)| FittedInputs { series, params }),
         )?;
         let markdown = render(|w| render_markdown(&doc, w))?;
         let html = render(|w| render_html(&doc, w))?;

@@ -40,6 +40,11 @@ impl Kwargs {
         self.0.remove(name)
     }
 
+    /// The value of `name`, left for its user.
+    pub fn peek(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
     /// Fails on a keyword nobody used (a typo would otherwise be silent).
     pub fn finish(self, what: &str) -> PyResult<()> {
         if let Some(name) = self.0.keys().next() {
@@ -358,8 +363,18 @@ pub fn seed_of(kw: &Kwargs) -> PyResult<u64> {
 /// The budget plan's parameters.
 /// The settings of a plan from fitted response curves (`budget(response="fitted")`).
 pub fn fitted_plan_params(kw: &mut Kwargs) -> PyResult<pathcredit::decide::FittedPlanParams> {
+    let budget = budget_params(kw)?;
+    fitted_plan_settings(kw, budget)
+}
+
+/// The settings of a fitted plan besides its bounds (`budget`): draws, seed, today's
+/// periods, range, adstock, a new total or a target return.
+pub fn fitted_plan_settings(
+    kw: &mut Kwargs,
+    budget: BudgetParams,
+) -> PyResult<pathcredit::decide::FittedPlanParams> {
     let mut p = pathcredit::decide::FittedPlanParams {
-        budget: budget_params(kw)?,
+        budget,
         ..Default::default()
     };
     if let Some(t) = kw.take("draws") {

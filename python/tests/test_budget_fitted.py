@@ -2,6 +2,7 @@
 `pathcredit budget --response fitted`, and the keywords it needs named."""
 
 import io
+import json
 
 import pandas as pd
 import pytest
@@ -58,3 +59,28 @@ def test_plans_scored_in_the_truth_equal_the_command_line(cli, tmp_path):
         pc.evaluate(tmp_path / "truth.csv", credit, spend=spend, response="fitted")
     with pytest.raises(TypeError, match="belongs to evaluate"):
         pc.evaluate(tmp_path / "truth.csv", credit, spend=spend, events=events)
+
+
+def test_the_report_makes_the_fitted_plan_as_the_command_line(cli, tmp_path):
+    cli("simulate", "--quiet", "--users", "3000", "--channels", "3", "--scenario",
+        "spend_response", "--seed", "5", "--out-dir", tmp_path)
+    events, spend = tmp_path / "events.csv", tmp_path / "spend.csv"
+    doc = pc.report(str(events), spend=str(spend), response="fitted", budget_model="markov",
+                    models=["markov", "last_touch"], matched="off", draws=20, max_shift=0.3,
+                    out_dir=tmp_path / "py")
+    cli("report", "--quiet", "--events", events, "--spend", spend, "--response", "fitted",
+        "--budget-model", "markov", "--model", "markov,last_touch", "--matched", "off",
+        "--draws", "20", "--max-shift", "0.3", "--out-dir", tmp_path / "cli")
+    # (report.json differs in its words only: the command line names flags, Python keywords.)
+    for name in ("fitted_budget.csv", "fitted_curves.csv"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+    theirs = json.loads((tmp_path / "cli" / "report.json").read_text())["fitted_budget"]
+    assert doc["fitted_budget"]["rows"] == theirs["rows"]
+    assert doc["fitted_budget"]["model"] == "markov"
+    assert doc["fitted_budget"]["draws"] == 20
+    assert len(doc["fitted_budget"]["rows"]) == 3
+    with pytest.raises(TypeError, match="needs spend="):
+        pc.report(str(events), response="fitted", matched="off", out_dir=tmp_path / "x")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'draws'"):
+        pc.report(str(events), spend=str(spend), draws=20, matched="off",
+                  out_dir=tmp_path / "x")

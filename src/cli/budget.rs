@@ -12,7 +12,7 @@ use pathcredit::report::{Format, read_credits, rows::write_rows};
 
 use pathcredit::decide::ResponseKind;
 
-use crate::cli::args::{BudgetArgs, FittedResponseArgs, OutputArgs};
+use crate::cli::args::{BudgetArgs, FittedPlanArgs, OutputArgs};
 use crate::cli::output::{RunFiles, write_json, write_output};
 
 /// Arguments of `budget`.
@@ -49,19 +49,19 @@ pub struct BudgetCommandArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Fitted response (--response fitted)")]
 struct FittedArgs {
+    /// The events the credit came from: every touch per channel and period is counted
+    /// as an exposure, the first factor of each channel's fitted response.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
     #[command(flatten)]
-    response: FittedResponseArgs,
+    plan: FittedPlanArgs,
     /// Write each channel's curve on a spend grid with its 80% band:
     /// channel,spend,value,value_p10,value_p90,in_fitted_range.
     #[arg(long, value_name = "FILE")]
     curves: Option<PathBuf>,
-    /// A new total spend per period to plan (default: today's total).
-    #[arg(long = "budget", value_name = "TOTAL", conflicts_with = "target_mroas")]
-    total: Option<f64>,
-    /// Instead of a total, spend on each channel until its marginal return falls to X
-    /// (within its bounds).
-    #[arg(long, value_name = "X")]
-    target_mroas: Option<f64>,
+    /// Seed of the draws and the fits' folds.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    seed: u64,
 }
 
 /// Runs `budget`.
@@ -69,11 +69,14 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     if args.budget.response == ResponseKind::Fitted {
         return run_fitted(args, quiet);
     }
-    if args.fitted.response.events.is_some() || args.fitted.curves.is_some() {
+    if args.fitted.events.is_some() || args.fitted.curves.is_some() {
         anyhow::bail!(
             "--events and --curves belong to --response fitted (a response measured from the \
              events and a spend series); the assumed response reads --credit and --spend only"
         );
+    }
+    if let Some(flag) = args.fitted.plan.given().first() {
+        anyhow::bail!("{flag} belongs to --response fitted (curves measured from --events)");
     }
     args.output.check()?;
     RunFiles::new()
@@ -121,7 +124,7 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
 /// series, valued by the model's credit ([`pathcredit::decide::fitted_plan`]).
 fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     args.output.check()?;
-    let Some(events) = &args.fitted.response.events else {
+    let Some(events) = &args.fitted.events else {
         anyhow::bail!(
             "--response fitted needs --events (the touches that spend buys, counted per \
              channel and period)"
@@ -149,11 +152,7 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     let budget = args.budget.assumed_params()?;
     let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
     let credit = chosen_credit(&credits, &args)?;
-    let params = pathcredit::decide::FittedPlanParams {
-        total: args.fitted.total,
-        target_mroas: args.fitted.target_mroas,
-        ..args.fitted.response.params(budget)
-    };
+    let params = args.fitted.plan.params(budget, args.fitted.seed);
     let plan = pathcredit::decide::fitted_plan::fitted_plan_from(
         credit,
         pathcredit::csv_input::Records::csv(open_file(spend_path)?),

@@ -13,7 +13,7 @@ use pathcredit::evaluate::truth::TruthColumn;
 use pathcredit::evaluate::{details, table, truth};
 use pathcredit::report::{Format, read_credits};
 
-use crate::cli::args::{BudgetArgs, FittedResponseArgs, OutputArgs};
+use crate::cli::args::{BudgetArgs, FittedPlanArgs, OutputArgs};
 use crate::cli::flags::choice;
 use crate::cli::output::{RunFiles, write_output};
 
@@ -61,9 +61,24 @@ pub struct EvaluateArgs {
     #[command(flatten)]
     budget: BudgetArgs,
     #[command(flatten)]
-    fitted: FittedResponseArgs,
+    fitted: FittedArgs,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+/// Flags of the plans from fitted response (`--response fitted`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Fitted response (--response fitted)")]
+struct FittedArgs {
+    /// The simulation's events: every touch per channel and period is counted as an
+    /// exposure, the first factor of each channel's fitted response.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    #[command(flatten)]
+    plan: FittedPlanArgs,
+    /// Seed of the draws and the fits' folds.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    seed: u64,
 }
 
 /// Runs `evaluate`.
@@ -92,6 +107,12 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
              events, scored under --true-curves)"
         );
     }
+    if args.fitted.plan.total.is_some() || args.fitted.plan.target_mroas.is_some() {
+        anyhow::bail!(
+            "evaluate scores plans that keep today's total (the true optimum it measures \
+             against keeps it too): drop --budget and --target-mroas"
+        );
+    }
     if args.true_curves.is_some() && args.budget.spend.is_none() {
         anyhow::bail!(
             "--true-curves values each model's budget plans in the truth: give --spend (the \
@@ -112,7 +133,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
             curves,
             spend_path,
             args.fitted.events.as_deref(),
-            args.fitted.params(params.clone()),
+            args.fitted.plan.params(params.clone(), args.fitted.seed),
         )?),
         _ => None,
     };

@@ -80,6 +80,18 @@ impl PipelineArgs {
         check: impl FnOnce(&[ModelName]) -> anyhow::Result<()>,
     ) -> anyhow::Result<RunResult> {
         let spec = self.spec(bootstrap, with_details, quiet)?;
+        self.run_spec(spec, command, quiet, check)
+    }
+
+    /// [`PipelineArgs::run`] of a spec made by [`PipelineArgs::spec`] and then adjusted
+    /// (`report` keeps the exposures for a plan from fitted response).
+    pub fn run_spec(
+        &self,
+        spec: RunSpec<'static>,
+        command: &str,
+        quiet: bool,
+        check: impl FnOnce(&[ModelName]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<RunResult> {
         let summary_out = self.build.summary_out.as_deref();
         let mut outcome = Ok(());
         let result = run_observed(spec, |data: &Loaded, inputs: &[ReadReport], models| {

@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use pathcredit::csv_input::{Records, open_file};
+use pathcredit::decide::ResponseKind;
 use pathcredit::evaluate::truth::read_scores_records;
 use pathcredit::models::{MarkovDetails, ModelName};
-use pathcredit::report::{Document, REPORT_FILES, render_html, render_markdown, report_tables};
+use pathcredit::report::{
+    Document, FittedInputs, REPORT_FILES, render_html, render_markdown, report_tables,
+};
 use pathcredit::run::matched::matched_evidence;
 
-use crate::cli::args::{BootstrapArgs, BudgetArgs};
+use crate::cli::args::{BootstrapArgs, BudgetArgs, FittedPlanArgs};
 use crate::cli::flags::{choice, with_flags};
 use crate::cli::output::{Outputs, RunFiles, create_dir};
 use crate::cli::pipeline::PipelineArgs;
@@ -22,7 +25,12 @@ use crate::cli::pipeline::PipelineArgs;
     about = "A decision report: models side by side, ROI, a budget plan, path facts (Markdown, HTML, CSV)",
     long_about = "Run every model the input supports (or --model ...) and write a report: credit per \
         model and channel side by side with each data-driven model's difference from last touch; with \
-        --spend, CPA and ROAS per channel and model and a budget plan (as `pathcredit budget`); top \
+        --spend, CPA and ROAS per channel and model and a budget plan (as `pathcredit budget`); with \
+        --response fitted, --events and a spend series (channel,period,spend), also the plan from \
+        measured response of the model the budget follows (as `pathcredit budget --response \
+        fitted`), drawn per channel (fitted curve, 80% band, observed spend range, today and the \
+        recommended spend) and written as fitted_budget.csv and fitted_curves.csv, the assumed \
+        plan beside it labelled as an assumption; top \
         converting paths, journey length and time-to-conversion distributions; the Markov transition \
         heatmap when Markov ran; and the journey-build summary for --events. --markdown and --html \
         write one file each (the HTML page is self-contained: inline CSS and SVG, no network); \
@@ -37,6 +45,8 @@ pub struct ReportArgs {
     bootstrap: BootstrapArgs,
     #[command(flatten)]
     budget: BudgetArgs,
+    #[command(flatten)]
+    fitted: FittedPlanArgs,
     /// The model the budget plan follows (default: the recommended model, else the one
     /// the evidence puts first, else the first data-driven model that ran).
     #[arg(long, value_name = "MODEL", value_parser = choice::<ModelName>())]
@@ -78,7 +88,9 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .output("--html", args.html.as_deref())
         .output_dir("--out-dir", args.out_dir.as_deref(), &REPORT_FILES)
         .prepare()?;
-    let params = args.budget.params()?;
+    let fitted = args.budget.response == ResponseKind::Fitted;
+    check_fitted_flags(&args, fitted)?;
+    let params = args.budget.assumed_params()?;
     let read = args.pipeline.input.read_options()?;
     let accuracy = match &args.accuracy {
         Some(path) => Some(read_scores_records(
@@ -87,9 +99,19 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         )?),
         None => None,
     };
-    let result = args
-        .pipeline
-        .run("report", quiet, args.bootstrap.bootstrap, true, |_| Ok(()))?;
+    let series = if fitted {
+        args.budget.read_spend_series(&read)?
+    } else {
+        None
+    };
+    let fitted_params = args
+        .fitted
+        .params(params.clone(), args.pipeline.models.seed);
+    let mut spec = args.pipeline.spec(args.bootstrap.bootstrap, true, quiet)?;
+    if fitted {
+        spec = spec.keep_exposures();
+    }
+    let result = args.pipeline.run_spec(spec, "report", quiet, |_| Ok(()))?;
     let dimension = result.settings.level.as_str().to_string();
     let spend = args.budget.read_spend(&dimension, &read)?;
     let matched = if accuracy.is_none() && args.matched == "auto" {
@@ -111,6 +133,10 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         args.budget_model,
         accuracy.as_ref(),
         matched.as_ref(),
+        series.as_ref().map(|series| FittedInputs {
+            series,
+            params: &fitted_params,
+        }),
     )?;
     // The summary mentions library parameters; on the command line they are flags.
     for text in doc
@@ -120,6 +146,22 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .chain(&mut doc.summary.what_would_change)
     {
         *text = with_flags(text, "report");
+    }
+    if let Some(plan) = &mut doc.fitted_budget {
+        for note in &mut plan.notes {
+            *note = with_flags(note, "report");
+        }
+        if !quiet {
+            crate::cli::say!(
+                "pathcredit: budget from fitted response curves ({} periods of {} day(s), {} \
+                 draws) valued by {}: the plan beats today's allocation in {:.0}% of the draws",
+                plan.periods,
+                plan.step_days,
+                plan.draws,
+                plan.model,
+                100.0 * plan.prob_beats_today
+            );
+        }
     }
     let credits = result.credits();
     let markov = result
@@ -137,6 +179,36 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         write_tables(&mut outputs, dir, &doc, &result.inputs, credits, markov)?;
     }
     outputs.commit()
+}
+
+/// Refuses a fitted response without what it measures from (events, a spend series
+/// over every period), and the fitted response's flags without it.
+fn check_fitted_flags(args: &ReportArgs, fitted: bool) -> anyhow::Result<()> {
+    if !fitted {
+        if let Some(flag) = args.fitted.given().first() {
+            anyhow::bail!("{flag} belongs to --response fitted (curves measured from --events)");
+        }
+        return Ok(());
+    }
+    if args.pipeline.input.events.is_none() {
+        anyhow::bail!(
+            "--response fitted needs --events (the touches that spend buys, counted per \
+             channel and period), not a path summary or journeys"
+        );
+    }
+    if args.budget.spend.is_none() {
+        anyhow::bail!(
+            "--response fitted needs --spend with a `period` column (channel,period,spend: \
+             spend per channel and day or week)"
+        );
+    }
+    if args.budget.period.is_some() {
+        anyhow::bail!(
+            "--period picks one period of an assumed-response plan; --response fitted uses \
+             every period (--current-periods K sets today's spend from the last K)"
+        );
+    }
+    Ok(())
 }
 
 /// Writes every table of the report as CSV, and the whole document as JSON

@@ -7,9 +7,11 @@ use serde::Serialize;
 
 use crate::credit::Credit;
 use crate::csv_input::ReadReport;
+use crate::decide::fitted_plan::fitted_plan_within;
 use crate::decide::roi::roi;
 use crate::decide::{
-    BudgetParams, Comparison, PathFacts, Plan, RoiTable, Spend, default_plan_credit,
+    BudgetParams, Comparison, FittedPlan, FittedPlanParams, PathFacts, Plan, RoiTable, Spend,
+    SpendSeries, default_plan_credit,
 };
 use crate::error::{Error, Result};
 use crate::journeys::BuildSummary;
@@ -19,8 +21,8 @@ use crate::param::Param;
 use crate::report::SCHEMA_VERSION;
 use crate::report::recommend;
 use crate::report::summary::{Evidence, Summary};
-use crate::run::RunResult;
 use crate::run::matched::MatchedEvidence;
+use crate::run::{Loaded, RunResult};
 
 /// How many Markov states the heatmap shows (the most visited ones).
 pub const HEATMAP_STATES: usize = 20;
@@ -88,6 +90,17 @@ impl Heatmap {
     }
 }
 
+/// What a report's plan from measured response is made from: the spend series (spend
+/// per channel and period) and the plan's settings. The exposures are the events' own,
+/// counted when the journeys were built (`keep_exposures`).
+#[derive(Clone, Copy, Debug)]
+pub struct FittedInputs<'a> {
+    /// Spend per channel and period.
+    pub series: &'a SpendSeries,
+    /// Draws, bounds, today's periods, a new total or a target return.
+    pub params: &'a FittedPlanParams,
+}
+
 /// Everything in a report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Document {
@@ -107,8 +120,13 @@ pub struct Document {
     pub paths: PathFacts,
     /// Return on spend (with a spend file).
     pub roi: Option<RoiTable>,
-    /// The budget plan (with a spend file).
+    /// The budget plan under an assumed response (with a spend file).
     pub budget: Option<Plan>,
+    /// The budget plan from measured response (`response` `fitted`: each channel's
+    /// exposures per period fitted against its spend per period, valued by the plan
+    /// model's credit per exposure), with its curves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fitted_budget: Option<FittedPlan>,
     /// The Markov transition heatmap (when Markov ran).
     pub markov: Option<Heatmap>,
     /// The first screen: per channel, last touch against the recommended model and the
@@ -142,8 +160,9 @@ impl Document {
     /// ([`recommend::choose`]: `accuracy`, the scores of a simulation the user gave, else
     /// `matched`, worlds simulated to match the input), and with `spend`, ROI and the
     /// budget plan of `budget_model` (default: the recommended model, else the one the
-    /// evidence puts first, else [`default_plan_credit`]). The one assembly both front
-    /// ends use.
+    /// evidence puts first, else [`default_plan_credit`]); with `fitted`, the same model's
+    /// plan from measured response too ([`fitted_plan_within`], from the exposures the
+    /// journey build kept). The one assembly both front ends use.
     pub fn for_run(
         result: &RunResult,
         spend: Option<&Spend>,
@@ -151,6 +170,7 @@ impl Document {
         budget_model: Option<ModelName>,
         accuracy: Option<&BTreeMap<String, f64>>,
         matched: Option<&MatchedEvidence>,
+        fitted: Option<FittedInputs<'_>>,
     ) -> Result<Document> {
         let dimension = result.settings.level.as_str().to_string();
         let credits = result.credits();
@@ -171,31 +191,14 @@ impl Document {
         let paths = result.data.path_table();
         let facts = PathFacts::new(&paths, result.data.journeys());
         let roi_table = spend.map(|s| roi(&credits, s));
+        let plan_credit = || plan_credit(result, &credits, budget_model, &choice);
         let plan = match spend {
             None => None,
-            Some(s) => {
-                let credit = match budget_model {
-                    Some(model) => result.credit(model).ok_or_else(|| {
-                        Error::param(
-                            Param::BudgetModel,
-                            format!("`{model}` did not run; name it in `models` too"),
-                        )
-                    })?,
-                    None => choice
-                        .recommended
-                        .as_ref()
-                        .or(choice.leading.as_ref())
-                        .and_then(|best| credits.iter().find(|c| &c.model == best && c.additive))
-                        .or_else(|| default_plan_credit(&credits))
-                        .ok_or_else(|| {
-                            Error::param(
-                                Param::BudgetModel,
-                                "no model with additive credit ran: a budget plan needs one",
-                            )
-                        })?,
-                };
-                Some(Plan::new(credit, s, params)?)
-            }
+            Some(s) => Some(Plan::new(plan_credit()?, s, params)?),
+        };
+        let fitted_budget = match fitted {
+            None => None,
+            Some(f) => Some(fitted_for_run(plan_credit()?, &result.data, f)?),
         };
         let mut doc = Document::new(
             &dimension,
@@ -228,6 +231,7 @@ impl Document {
             },
         );
         doc.matched = matched.cloned();
+        doc.fitted_budget = fitted_budget;
         Ok(doc)
     }
 
@@ -266,11 +270,75 @@ impl Document {
             paths,
             roi,
             budget,
+            fitted_budget: None,
             markov: markov.map(Heatmap::new),
             summary,
             matched: None,
         }
     }
+}
+
+/// The credit a report's budget plans follow: `budget_model` (it must have run), else
+/// the recommended model, else the one the evidence puts first (when additive), else
+/// [`default_plan_credit`].
+fn plan_credit<'c>(
+    result: &'c RunResult,
+    credits: &'c [Credit],
+    budget_model: Option<ModelName>,
+    choice: &recommend::Choice,
+) -> Result<&'c Credit> {
+    match budget_model {
+        Some(model) => result.credit(model).ok_or_else(|| {
+            Error::param(
+                Param::BudgetModel,
+                format!("`{model}` did not run; name it in `models` too"),
+            )
+        }),
+        None => choice
+            .recommended
+            .as_ref()
+            .or(choice.leading.as_ref())
+            .and_then(|best| credits.iter().find(|c| &c.model == best && c.additive))
+            .or_else(|| default_plan_credit(credits))
+            .ok_or_else(|| {
+                Error::param(
+                    Param::BudgetModel,
+                    "no model with additive credit ran: a budget plan needs one",
+                )
+            }),
+    }
+}
+
+/// The plan from measured response of `credit`, from the exposures counted when `data`
+/// were built from events: an error when the data are not events built with their
+/// exposures kept, or the credit is not per channel (exposures are counted per channel).
+fn fitted_for_run(credit: &Credit, data: &Loaded, f: FittedInputs<'_>) -> Result<FittedPlan> {
+    let Loaded::Built(built) = data else {
+        return Err(Error::param(
+            Param::Response,
+            "`fitted` curves count each channel's exposures in the events: give events, \
+             not a path summary or journeys",
+        ));
+    };
+    let exposures = built.exposures.as_ref().ok_or_else(|| {
+        Error::param(
+            Param::Response,
+            "`fitted` curves count each channel's exposures in the events, and these \
+             journeys were built without counting them: give the events themselves",
+        )
+    })?;
+    if credit.dimension != "channel" {
+        return Err(Error::param(
+            Param::Response,
+            format!(
+                "`fitted` curves count exposures per channel; the credit is per {} \
+                 (`level` channel)",
+                credit.dimension
+            ),
+        ));
+    }
+    let events = &built.summary.events_file.file;
+    fitted_plan_within(credit, f.series, exposures, events, f.params)
 }
 
 #[cfg(test)]

@@ -4,9 +4,14 @@
 
 use std::io::Write;
 
+use crate::decide::FittedPlan;
 use crate::error::{Error, Result};
 use crate::report::credit_chart::{CHART_CHANNELS, credit_chart};
 use crate::report::document::Document;
+use crate::report::fitted_chart::fitted_charts;
+use crate::report::fitted_tables::{
+    ASSUMED_BESIDE_FITTED, fitted_plan_table, fitted_summary, held_channels, period_word,
+};
 use crate::report::numbers::count;
 use crate::report::svg::{self, Series, escape};
 use crate::report::tables::{self, Table};
@@ -139,6 +144,46 @@ fn summary(s: &mut String, doc: &Document) {
     }
 }
 
+/// The plan from measured response: where it comes from, its caveat and notes, the
+/// table, the channels it could not fit (with why, no chart), and one small chart per
+/// fitted channel.
+fn fitted_section(s: &mut String, doc: &Document, plan: &FittedPlan) {
+    s.push_str(&format!(
+        "<h2>Budget from measured response</h2>\n<p>{}</p>\n",
+        prose(&fitted_summary(plan))
+    ));
+    for note in &plan.notes {
+        s.push_str(&format!("<p class=\"caveat\">{}</p>\n", prose(note)));
+    }
+    table(s, &fitted_plan_table(plan, &doc.dimension));
+    let held = held_channels(plan);
+    if !held.is_empty() {
+        s.push_str("<p>Not fitted, so kept at today's spend (no chart):</p>\n<ul>");
+        for (channel, why) in &held {
+            s.push_str(&format!("<li>{}: {}</li>", escape(channel), escape(why)));
+        }
+        s.push_str("</ul>\n");
+    }
+    let charts = fitted_charts(plan);
+    if !charts.is_empty() {
+        let period = period_word(plan.step_days);
+        s.push_str("<figure><div style=\"display:flex;flex-wrap:wrap;gap:6px 14px\">");
+        for chart in charts {
+            s.push_str(&chart.svg);
+        }
+        s.push_str(&format!(
+            "</div><figcaption>{}</figcaption></figure>\n",
+            escape(&format!(
+                "Each fitted channel's {} per {period} against its spend per {period}, each \
+                 on its own scale: the fitted curve and its 80% band over the bootstrap draws, \
+                 the spend range it was fitted on (shaded), today (●) and the recommended \
+                 spend (◆, with its 80% interval)",
+                plan.objective
+            ))
+        ));
+    }
+}
+
 /// Renders the page.
 pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
     let mut s = format!(
@@ -215,9 +260,20 @@ pub fn render_html(doc: &Document, out: &mut dyn Write) -> Result<()> {
             s.push_str(&format!("<p>{what}: {}.</p>\n", escape(&list.join(", "))));
         }
     }
+    if let Some(plan) = &doc.fitted_budget {
+        fitted_section(&mut s, doc, plan);
+    }
     if let Some(plan) = &doc.budget {
+        if doc.fitted_budget.is_some() {
+            s.push_str(&format!(
+                "<h2>Budget under an assumed response</h2>\n<p class=\"caveat\">{}</p>\n",
+                escape(ASSUMED_BESIDE_FITTED)
+            ));
+        } else {
+            s.push_str("<h2>Budget</h2>\n");
+        }
         s.push_str(&format!(
-            "<h2>Budget</h2>\n<p>{}</p>\n",
+            "<p>{}</p>\n",
             escape(&tables::budget_summary(plan))
         ));
         let chart = crate::report::budget_chart::budget_chart(&plan.rows);

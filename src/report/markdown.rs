@@ -4,6 +4,9 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::report::document::Document;
+use crate::report::fitted_tables::{
+    ASSUMED_BESIDE_FITTED, fitted_plan_table, fitted_summary, held_channels,
+};
 use crate::report::numbers::count;
 use crate::report::tables::{self, Table};
 use crate::text::{markdown_cell as escape, markdown_prose as prose};
@@ -115,11 +118,35 @@ pub fn render_markdown(doc: &Document, out: &mut dyn Write) -> Result<()> {
             ));
         }
     }
-    if let Some(plan) = &doc.budget {
+    if let Some(plan) = &doc.fitted_budget {
         s.push_str(&format!(
-            "## Budget\n\n{}\n\n",
-            prose(&tables::budget_summary(plan))
+            "## Budget from measured response\n\n{} (One chart per channel in the HTML \
+             report.)\n\n",
+            prose(&fitted_summary(plan))
         ));
+        for note in &plan.notes {
+            s.push_str(&format!("> {}\n\n", prose(note)));
+        }
+        table(&mut s, &fitted_plan_table(plan, &doc.dimension));
+        let held = held_channels(plan);
+        if !held.is_empty() {
+            s.push_str("Not fitted, so kept at today's spend:\n\n");
+            for (channel, why) in &held {
+                s.push_str(&format!("* {}: {}\n", escape(channel), prose(why)));
+            }
+            s.push('\n');
+        }
+    }
+    if let Some(plan) = &doc.budget {
+        if doc.fitted_budget.is_some() {
+            s.push_str(&format!(
+                "## Budget under an assumed response\n\n> {}\n\n",
+                prose(ASSUMED_BESIDE_FITTED)
+            ));
+        } else {
+            s.push_str("## Budget\n\n");
+        }
+        s.push_str(&format!("{}\n\n", prose(&tables::budget_summary(plan))));
         if let Some(t) = tables::plan_table(doc) {
             table(&mut s, &t);
         }

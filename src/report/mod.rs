@@ -8,6 +8,8 @@ mod colours;
 mod credit_chart;
 mod csv;
 pub mod document;
+pub mod fitted_chart;
+pub mod fitted_tables;
 mod html;
 mod json;
 mod markdown;
@@ -31,7 +33,7 @@ use crate::error::Result;
 use crate::param::{Choice, Param, choice_str};
 
 pub use self::csv::CsvRenderer;
-pub use self::document::{Document, Heatmap};
+pub use self::document::{Document, FittedInputs, Heatmap};
 pub use self::html::render_html;
 pub use self::json::{JsonRenderer, SCHEMA_VERSION};
 pub use self::markdown::render_markdown;

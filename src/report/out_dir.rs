@@ -1,12 +1,15 @@
 //! The report's tables as files (`report --out-dir`, Python's `report(out_dir=…)`):
 //! one CSV per table for people who open them in a spreadsheet, and the whole document
-//! as JSON for programs.
+//! as JSON for programs. A plan from fitted response adds its table
+//! (`fitted_budget.csv`, as `budget --response fitted` writes it) and its curves on a
+//! spend grid (`fitted_curves.csv`, as `budget --curves` writes them).
 //!
 //! The CSV tables quote every name a spreadsheet would read as a formula
 //! ([`csv_for_spreadsheets`]); `report.json` keeps every name exactly.
 
 use crate::credit::Credit;
 use crate::csv_input::ReadReport;
+use crate::decide::fitted_curves::write_curves;
 use crate::error::{Error, Result};
 use crate::models::MarkovDetails;
 use crate::report::rows::{comparison_rows, write_rows};
@@ -15,7 +18,7 @@ use crate::text::csv_for_spreadsheets;
 
 /// The name of every file [`report_tables`] may write, so a front end can check the
 /// directory's files against the run's inputs before anything is computed.
-pub const REPORT_FILES: [&str; 9] = [
+pub const REPORT_FILES: [&str; 11] = [
     "credit.csv",
     "comparison.csv",
     "top_paths.csv",
@@ -23,6 +26,8 @@ pub const REPORT_FILES: [&str; 9] = [
     "time_to_conversion.csv",
     "roi.csv",
     "budget.csv",
+    "fitted_budget.csv",
+    "fitted_curves.csv",
     "markov_transitions.csv",
     "report.json",
 ];
@@ -66,6 +71,10 @@ pub fn report_tables(
     }
     if let Some(plan) = &doc.budget {
         tables.push(("budget.csv", table(|w| write_rows(&plan.rows, w))?));
+    }
+    if let Some(plan) = &doc.fitted_budget {
+        tables.push(("fitted_budget.csv", table(|w| write_rows(&plan.rows, w))?));
+        tables.push(("fitted_curves.csv", table(|w| write_curves(plan, w))?));
     }
     if let Some(m) = markov {
         tables.push((

@@ -26,7 +26,7 @@ pub struct Series<'a> {
 }
 
 /// A "nice" axis maximum at or above `max`.
-fn nice_max(max: f64) -> f64 {
+pub(crate) fn nice_max(max: f64) -> f64 {
     if max <= 0.0 || !max.is_finite() {
         return 1.0;
     }
@@ -54,7 +54,7 @@ fn largest_value(series: &[Series]) -> f64 {
 
 /// How many grid steps divide an axis ending at `max` (a [`nice_max`]) into round
 /// steps: 5 for 1, 5, 10 (× 10ⁿ), 3 for 3 and 6, else 4.
-fn divisions(max: f64) -> usize {
+pub(crate) fn divisions(max: f64) -> usize {
     if max <= 0.0 || !max.is_finite() {
         return 4;
     }

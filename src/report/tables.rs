@@ -69,9 +69,10 @@ pub fn summary_table(doc: &Document) -> Table {
         header.push("Influenced".into());
     }
     if has_plan {
-        header.push(match &s.budget_period {
-            Some(p) => format!("Budget change ({p})"),
-            None => "Budget change".into(),
+        header.push(match (&s.budget_period, &doc.fitted_budget) {
+            (Some(p), _) => format!("Budget change ({p})"),
+            (None, Some(_)) => "Budget change (assumed response)".into(),
+            (None, None) => "Budget change".into(),
         });
     }
     header.push("Reading".into());

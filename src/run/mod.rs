@@ -265,6 +265,16 @@ impl<'a> RunSpec<'a> {
         self
     }
 
+    /// Also counts every touch per channel and day when journeys are built from events
+    /// ([`JourneyParams::keep_exposures`], for a plan from fitted response); no effect
+    /// on other sources.
+    pub fn keep_exposures(mut self) -> Self {
+        if let Source::Events { params, .. } = &mut self.source {
+            params.keep_exposures = true;
+        }
+        self
+    }
+
     /// Checks every setting, and that the named models can run on this kind of input.
     pub fn validate(&self) -> Result<()> {
         self.settings.validate()?;

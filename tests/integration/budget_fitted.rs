@@ -242,7 +242,7 @@ fn the_fitted_response_names_what_it_needs() {
         .failure();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("`fitted` curves are measured from events"),
+        stderr.contains("--response fitted needs --events"),
         "{stderr}"
     );
 }

@@ -21,6 +21,7 @@ mod messages;
 mod outputs;
 mod properties;
 mod readme;
+mod report_fitted;
 mod report_scale;
 mod response;
 mod run_files;

@@ -6,7 +6,9 @@ use clap::Args;
 
 use pathcredit::ReadOptions;
 use pathcredit::csv_input::open_file;
-use pathcredit::decide::{BudgetParams, ResponseKind, Spend, read_spend};
+use pathcredit::decide::{
+    BudgetParams, Response, ResponseKind, Spend, SpendSeries, read_spend, read_spend_series,
+};
 use pathcredit::param::Param;
 
 use crate::cli::flags::choice;
@@ -28,8 +30,8 @@ pub struct BudgetArgs {
     pub max_shift: f64,
 
     /// Response of attributed value to spend: `diminishing` (value ∝ spend^elasticity,
-    /// an assumption), `linear`, or `fitted` (curves measured from `--events` and a
-    /// spend series with a `period` column; `budget`, and `evaluate` with --true-curves).
+    /// an assumption), `linear`, or `fitted` (curves measured from the events and a
+    /// spend series with a `period` column; in `evaluate`, with --true-curves).
     #[arg(long, value_name = "RESPONSE", default_value = "diminishing", value_parser = choice::<ResponseKind>())]
     pub response: ResponseKind,
 
@@ -49,27 +51,28 @@ pub struct BudgetArgs {
 impl BudgetArgs {
     /// The plan parameters (checked by `BudgetParams::validate`).
     pub fn params(&self) -> pathcredit::Result<BudgetParams> {
-        let params = BudgetParams {
-            max_shift: self.max_shift,
-            floors: BudgetParams::parse_amounts(Param::Floor, &self.floors)?,
-            caps: BudgetParams::parse_amounts(Param::Cap, &self.caps)?,
-            response: self.response.with_elasticity(self.elasticity)?,
-        };
-        params.validate()?;
-        Ok(params)
+        self.bounded(self.response.with_elasticity(self.elasticity)?)
     }
-    /// The plan parameters, the response the assumed one: `--response fitted` reads as
-    /// the diminishing response (the assumed plan a fitted one is shown beside).
+
+    /// The parameters of the plan under an assumed response: as [`BudgetArgs::params`],
+    /// except that with `fitted` (a measured response, planned elsewhere) the plan beside
+    /// it assumes the diminishing response with --elasticity.
     pub fn assumed_params(&self) -> pathcredit::Result<BudgetParams> {
-        let kind = match self.response {
-            ResponseKind::Fitted => ResponseKind::Diminishing,
-            other => other,
-        };
+        self.bounded(match self.response {
+            ResponseKind::Fitted => Response::Diminishing {
+                elasticity: self.elasticity,
+            },
+            kind => kind.with_elasticity(self.elasticity)?,
+        })
+    }
+
+    /// The bounds of these flags with `response` (checked).
+    fn bounded(&self, response: Response) -> pathcredit::Result<BudgetParams> {
         let params = BudgetParams {
             max_shift: self.max_shift,
             floors: BudgetParams::parse_amounts(Param::Floor, &self.floors)?,
             caps: BudgetParams::parse_amounts(Param::Cap, &self.caps)?,
-            response: kind.with_elasticity(self.elasticity)?,
+            response,
         };
         params.validate()?;
         Ok(params)
@@ -87,6 +90,21 @@ impl BudgetArgs {
             &path.display().to_string(),
             dimension,
             self.period.as_deref(),
+            &opts,
+        )?))
+    }
+
+    /// Reads the spend file as a series (spend per channel and period, for a plan from
+    /// fitted response), if one was given.
+    pub fn read_spend_series(&self, read: &ReadOptions) -> anyhow::Result<Option<SpendSeries>> {
+        let Some(path) = &self.spend else {
+            return Ok(None);
+        };
+        let opts = ReadOptions::default().skip_bad_rows(read.skip_bad_rows);
+        Ok(Some(read_spend_series(
+            pathcredit::csv_input::Records::csv(open_file(path)?),
+            &path.display().to_string(),
+            "channel",
             &opts,
         )?))
     }

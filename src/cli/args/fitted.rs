@@ -1,20 +1,14 @@
-//! Flags of a response fitted from the events and a spend series (`--response fitted`),
-//! shared by `budget` and `evaluate`.
-
-use std::path::PathBuf;
+//! Flags of a plan from measured response (`--response fitted`), shared by `budget` and
+//! `report`.
 
 use clap::Args;
 
 use pathcredit::decide::{BudgetParams, FittedPlanParams};
 
-/// How a fitted response is measured and its plan's uncertainty drawn.
+/// How a plan from fitted response curves is drawn and bounded.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Fitted response (--response fitted)")]
-pub struct FittedResponseArgs {
-    /// The events the credit came from: every touch per channel and period is counted
-    /// as an exposure, the first factor of each channel's fitted response.
-    #[arg(long, value_name = "FILE")]
-    pub events: Option<PathBuf>,
+pub struct FittedPlanArgs {
     /// Bootstrap draws of every curve (periods resampled), for the plan's intervals.
     #[arg(long, value_name = "N", default_value_t = pathcredit::decide::fitted_plan::DEFAULT_DRAWS)]
     pub draws: usize,
@@ -28,23 +22,43 @@ pub struct FittedResponseArgs {
     /// Fit to geometrically adstocked spend (carryover from one period to the next).
     #[arg(long)]
     pub adstock: bool,
-    /// Seed of the draws and the fits' folds.
-    #[arg(long, value_name = "N", default_value_t = 42)]
-    pub seed: u64,
+    /// A new total spend per period to plan (default: today's total).
+    #[arg(long = "budget", value_name = "TOTAL", conflicts_with = "target_mroas")]
+    pub total: Option<f64>,
+    /// Instead of a total, spend on each channel until its marginal return falls to X
+    /// (within its bounds).
+    #[arg(long, value_name = "X")]
+    pub target_mroas: Option<f64>,
 }
 
-impl FittedResponseArgs {
-    /// The settings of a fitted plan within `budget`'s bounds, at today's total.
-    pub fn params(&self, budget: BudgetParams) -> FittedPlanParams {
+impl FittedPlanArgs {
+    /// The plan's settings, bounded by `budget` (its response is not used: the curves
+    /// are measured), its draws seeded by `seed`.
+    pub fn params(&self, budget: BudgetParams, seed: u64) -> FittedPlanParams {
         FittedPlanParams {
             budget,
             draws: self.draws,
-            seed: self.seed,
+            seed,
             stay_in_range: self.stay_in_range,
             current_periods: self.current_periods,
             adstock: self.adstock,
-            total: None,
-            target_mroas: None,
+            total: self.total,
+            target_mroas: self.target_mroas,
         }
+    }
+
+    /// The flags given that only a fitted response uses (`--draws` aside, which has a
+    /// default), for a message when the response is assumed.
+    pub fn given(&self) -> Vec<&'static str> {
+        [
+            (self.current_periods.is_some(), "--current-periods"),
+            (self.stay_in_range, "--stay-in-range"),
+            (self.adstock, "--adstock"),
+            (self.total.is_some(), "--budget"),
+            (self.target_mroas.is_some(), "--target-mroas"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect()
     }
 }

@@ -13,7 +13,7 @@ use std::ffi::OsString;
 
 pub use budget::BudgetArgs;
 pub use build::{BuildArgs, ChannelArgs};
-pub use fitted::FittedResponseArgs;
+pub use fitted::FittedPlanArgs;
 pub use input::{InputArgs, ReadArgs, open_fixed, open_input};
 pub use models::{BootstrapArgs, DetailsArgs, ModelArgs};
 pub use output::OutputArgs;

@@ -495,16 +495,41 @@ pub fn read_fitted_inputs(
         },
     )?;
     let exposures = built.exposures.unwrap_or_default();
-    series.check_within(
-        exposures.first_day * DAY,
-        (exposures.first_day + exposures.days as i64) * DAY - 1,
-        spend_name,
-    )?;
+    check_within_events(&series, &exposures, events_name)?;
     Ok((series, exposures))
 }
 
-/// [`fitted_plan`] from its inputs as read ([`read_fitted_inputs`]). The route both
-/// front ends take.
+/// Checks that every period of `spend` lies within the days the exposures were counted
+/// on, in the events named `events_name` (an error located at the spend file's first
+/// period outside them).
+fn check_within_events(
+    spend: &SpendSeries,
+    exposures: &ExposureSeries,
+    events_name: &str,
+) -> Result<()> {
+    spend.check_within(
+        exposures.first_day * DAY,
+        (exposures.first_day + exposures.days as i64) * DAY - 1,
+        events_name,
+    )
+}
+
+/// [`fitted_plan`] once every period of `spend` is checked to lie within the days the
+/// exposures were counted on ([`check_within_events`]). The route of a front end that
+/// built the journeys with their exposures kept (`report`).
+pub fn fitted_plan_within(
+    credit: &Credit,
+    spend: &SpendSeries,
+    exposures: &ExposureSeries,
+    events_name: &str,
+    params: &FittedPlanParams,
+) -> Result<FittedPlan> {
+    check_within_events(spend, exposures, events_name)?;
+    fitted_plan(credit, spend, exposures, params)
+}
+
+/// [`fitted_plan`] from its inputs as read ([`read_fitted_inputs`]). The route of
+/// `budget` in both front ends.
 pub fn fitted_plan_from(
     credit: &Credit,
     spend: crate::csv_input::Records<'_>,
