@@ -10,7 +10,9 @@ use crate::models::self_controlled::params::{
     AUTO_CONTROLS, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing,
 };
 use crate::models::self_controlled::shape::Monotone;
-use crate::models::self_controlled::{FittedSelfControlled, diagnostics, intent, intervals};
+use crate::models::self_controlled::{
+    FittedSelfControlled, coverage, diagnostics, intent, intervals,
+};
 use crate::time::DAY;
 
 impl SelfControlledParams {
@@ -34,9 +36,16 @@ impl SelfControlledParams {
     /// `placebo_in_market` and 0.026 to 0.021 on `drift` (the worlds whose exposure
     /// follows visits), and raised it on the worlds whose exposure does not (e.g. 0.106 to
     /// 0.332 on `carryover`): hence only where the data show it.
+    ///
+    /// When the logs look cut at the conversion ([`crate::models::self_controlled::coverage`]:
+    /// people identified only when they convert, identities not stitched), the checks of
+    /// exposure against behaviour read that gap: no channel is flagged for following
+    /// intent (so `auto` does not adjust), visits are not chosen as controls, and one
+    /// warning names the likely cause instead of one per channel.
     pub fn fit(&self, timelines: &Timelines) -> Result<FittedSelfControlled> {
         self.validate()?;
-        if self.controls.is_empty() {
+        let truncated = self.coverage(timelines).truncated;
+        if self.controls.is_empty() && !truncated {
             let roles = self.roles(timelines);
             let following: Vec<String> = diagnostics::exposure_shifts(timelines, &roles, self.step)
                 .into_iter()
@@ -96,9 +105,16 @@ impl SelfControlledParams {
         let (conv, ..) = fitted.shares();
         for (b, shift) in fitted.shifts.iter().enumerate() {
             let named = fitted.pre_exposure.get(b).is_some_and(|p| p.flagged);
-            if shift.follows_state && !named && conv.get(b).is_some_and(|c| *c > 0.0) {
+            if shift.follows_state && !named && !truncated && conv.get(b).is_some_and(|c| *c > 0.0)
+            {
                 warnings.push(intent::state_warning(shift, conv[b]));
             }
+        }
+        if truncated {
+            warnings.insert(
+                0,
+                coverage::warning(&fitted.coverage, &fitted.raised_checks()),
+            );
         }
         fitted.notes.extend(warnings);
         fitted.notes.extend(fitted.carryover_warnings());
@@ -200,7 +216,8 @@ impl SelfControlledParams {
             ));
         }
         let shifts = diagnostics::exposure_shifts(timelines, &roles, self.step);
-        for s in shifts.iter().filter(|s| s.flagged) {
+        let coverage = self.coverage(timelines);
+        for s in shifts.iter().filter(|s| s.flagged && !coverage.truncated) {
             let how = match s.after_visit_ratio {
                 Some(r) => {
                     format!("{r:.1}x as likely the day after a visit, within the same person")
@@ -236,6 +253,7 @@ impl SelfControlledParams {
             fixed,
             pulls,
             shifts,
+            coverage,
             channels: timelines.channels.clone(),
             units_without_conversion: timelines.units_without_conversion,
             notes,
@@ -244,6 +262,17 @@ impl SelfControlledParams {
             fitted.pre_exposure = fitted.pre_exposure();
         }
         Ok(fitted)
+    }
+
+    /// Whether the converting units' logs cover the time before their conversions, over
+    /// the study period.
+    fn coverage(&self, timelines: &Timelines) -> coverage::LogCoverage {
+        let start = self.study_start.unwrap_or(timelines.data_start);
+        let end = self
+            .study_end
+            .unwrap_or(timelines.data_end)
+            .min(timelines.data_end);
+        coverage::log_coverage(timelines, self.step, start, end)
     }
 
     /// The lag bins of this fit: the pre-exposure bins, then the post-exposure ones.

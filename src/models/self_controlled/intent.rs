@@ -57,7 +57,9 @@ pub struct PreExposure {
     /// `1 − adjusted / raw` (0 without credit).
     pub share_at_risk: f64,
     /// Whether exposure follows intent here: the ratio at least [`MIN_RATIO`], its
-    /// interval above 1, and at least [`AT_RISK`] of the credit at risk.
+    /// interval above 1, and at least [`AT_RISK`] of the credit at risk, in logs that
+    /// cover the time before conversions (never in logs cut at the conversion:
+    /// [`crate::models::self_controlled::LogCoverage`]).
     pub flagged: bool,
 }
 
@@ -95,13 +97,37 @@ impl FittedSelfControlled {
                     credit_raw: raw[b],
                     credit_adjusted: adjusted[b],
                     share_at_risk,
-                    flagged: lo.is_some_and(|l| l > 1.0)
-                        && 1.0 + theta[k] >= MIN_RATIO
-                        && share_at_risk >= AT_RISK,
+                    flagged: !self.coverage.truncated && raised(lo, 1.0 + theta[k], share_at_risk),
                 }
             })
             .collect()
     }
+
+    /// The exposure channels whose checks against behaviour are raised, flagged or not:
+    /// the pre-exposure hazard, exposure after visits, exposure around conversions.
+    pub(crate) fn raised_checks(&self) -> Vec<String> {
+        self.roles
+            .exposures
+            .iter()
+            .enumerate()
+            .filter(|&(b, _)| {
+                self.pre_exposure
+                    .get(b)
+                    .is_some_and(|p| raised(p.ratio_lo, p.ratio, p.share_at_risk))
+                    || self
+                        .shifts
+                        .get(b)
+                        .is_some_and(|s| s.flagged || s.follows_state)
+            })
+            .map(|(_, (_, name))| format!("`{name}`"))
+            .collect()
+    }
+}
+
+/// Whether a pre-exposure hazard is raised: the ratio at least [`MIN_RATIO`], its
+/// interval's lower end above 1, and at least [`AT_RISK`] of the credit at risk.
+fn raised(lo: Option<f64>, ratio: f64, share_at_risk: f64) -> bool {
+    lo.is_some_and(|l| l > 1.0) && ratio >= MIN_RATIO && share_at_risk >= AT_RISK
 }
 
 /// The warning for a flagged channel.

@@ -31,10 +31,14 @@
 //! **Where it breaks.** Exposure that reacts to behaviour (retargeting after a visit)
 //! moves with the outcome; the details flag channels whose exposure rate after
 //! conversions differs from their rate elsewhere, and `hazard_controls` (visits as
-//! time-varying controls) is the remedy. A multiplicative true hazard is fitted
+//! time-varying controls) is the remedy. Logs cut at the conversion (people identified
+//! only when they convert, identities not stitched) hide the exposure before it; the
+//! details flag them ([`coverage`]) and the checks of exposure against behaviour are
+//! then not acted on. A multiplicative true hazard is fitted
 //! additively. People who never convert are not used.
 
 mod carryover;
+pub mod coverage;
 mod design;
 pub mod diagnostics;
 mod estimate;
@@ -51,6 +55,7 @@ use crate::channel::Dictionary;
 use crate::credit::Credit;
 
 pub use carryover::{CreditByLag, share_beyond_horizon};
+pub use coverage::LogCoverage;
 pub use design::{Design, LagShape, Period, Roles};
 pub use diagnostics::ExposureShift;
 use fit::{Penalty, Pull, Solution};
@@ -94,6 +99,8 @@ pub struct FittedSelfControlled {
     fixed: Vec<bool>,
     pulls: Vec<Pull>,
     shifts: Vec<ExposureShift>,
+    /// Whether the converting units' logs cover the time before their conversions.
+    coverage: LogCoverage,
     channels: Dictionary,
     units_without_conversion: u64,
     notes: Vec<String>,

@@ -79,6 +79,8 @@ pub struct SelfControlledDetails {
     pub lift_tests: Vec<LiftTestFit>,
     /// Per channel, exposure before and after conversions (the retargeting signature).
     pub exposure_shifts: Vec<ExposureShift>,
+    /// Whether converting units' logs cover the time before their conversions.
+    pub log_coverage: crate::models::self_controlled::LogCoverage,
     /// Per channel, the hazard before its exposures (exposure that follows intent).
     pub pre_exposure: Vec<crate::models::self_controlled::PreExposure>,
     /// Per channel, its credit in each post-exposure lag bin.
@@ -237,6 +239,7 @@ impl FittedSelfControlled {
                 .then(|| self.solution.log_baseline.iter().map(|v| v.exp()).collect()),
             lift_tests,
             exposure_shifts: self.shifts.clone(),
+            log_coverage: self.coverage.clone(),
             pre_exposure: self.pre_exposure.clone(),
             credit_by_lag: self.credit_by_lag(),
             notes: self.notes.clone(),
