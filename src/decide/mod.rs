@@ -14,6 +14,7 @@
 
 pub mod budget;
 pub mod compare;
+pub mod credit_series;
 pub mod crosscheck;
 pub mod fitted_curves;
 pub mod fitted_plan;
@@ -25,6 +26,7 @@ pub mod spend_series;
 
 pub use budget::{BudgetParams, Plan, PlanRow, Response, ResponseKind, default_plan_credit};
 pub use compare::{CompareRow, Comparison, data_driven};
+pub use credit_series::{CreditSeries, read_credit_series};
 pub use crosscheck::{
     CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report, read_report_records,
 };

@@ -351,7 +351,7 @@ fn series(kept: Vec<Kept>, name: &str, dimension: &str, report: ReadReport) -> R
 
 /// Days since 1970-01-01 of a period's date: `YYYY-MM-DD`, or the midnight timestamp a
 /// table's date cell reads as (`YYYY-MM-DDT00:00:00Z`).
-fn parse_date(text: &str) -> Option<i64> {
+pub(crate) fn parse_date(text: &str) -> Option<i64> {
     let date = text.strip_suffix("T00:00:00Z").unwrap_or(text);
     let b = date.as_bytes();
     let shape = b.len() == 10
@@ -367,7 +367,7 @@ fn parse_date(text: &str) -> Option<i64> {
 }
 
 /// `YYYY-MM-DD` of the day a time falls on (UTC).
-fn date(t: Millis) -> String {
+pub(crate) fn date(t: Millis) -> String {
     let (y, m, d) = civil_from_days(t.div_euclid(DAY));
     format!("{y:04}-{m:02}-{d:02}")
 }
