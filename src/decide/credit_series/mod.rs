@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
-use crate::decide::spend_series::{PERIOD_EXPECTED, SpendSeries, date, parse_date};
+use crate::decide::spend_series::{SpendSeries, date, nearest, read_period};
 use crate::error::{Error, Location, Result};
 use crate::time::DAY;
 
@@ -112,19 +112,14 @@ pub fn read_credit_series(
         report.rows_read += 1;
         let parsed = (|| -> Result<Kept> {
             let c = row.non_empty(channel, "a channel name")?.to_string();
-            let text = row.non_empty(period, PERIOD_EXPECTED)?;
-            let day = parse_date(text).ok_or_else(|| {
-                row.error(
-                    period,
-                    format!("`{text}` is not a date; expected {PERIOD_EXPECTED}"),
-                )
-            })?;
+            let day = read_period(&row, period)?;
             let Some(&i) = index.get(&day) else {
                 return Err(row.error(
                     period,
                     format!(
-                        "`{text}` is not a period of the spend series {spend_name} ({span}); \
-                         expected the date one of its periods starts"
+                        "`{}` is not a period of the spend series {spend_name} ({span}); \
+                         expected the date one of its periods starts",
+                        row.str(period)?
                     ),
                 ));
             };
@@ -178,13 +173,7 @@ pub fn read_credit_series(
     };
     for (c, rows) in slots {
         if let Some(missing) = rows.iter().position(Option::is_none) {
-            let near = rows[missing..]
-                .iter()
-                .flatten()
-                .next()
-                .or_else(|| rows[..missing].iter().flatten().last())
-                .copied()
-                .expect("a channel with a slot has a row");
+            let near = nearest(&rows, missing).expect("a channel with a slot has a row");
             return Err(Error::bad_value(
                 kept[near].location.clone(),
                 format!(
