@@ -6,6 +6,8 @@
 //! * [`path_facts`]: top converting paths, journey lengths, time to conversion;
 //! * [`spend`] and [`roi`]: CPA and ROAS per channel and model;
 //! * [`spend_series`]: spend per channel and day or week, for response curves;
+//! * [`credit_series`]: attributed conversions per channel and period, for response
+//!   curves without logs (the weaker aggregate route of a fitted plan);
 //! * [`budget`]: a reallocation that keeps total spend fixed, within bounds;
 //! * [`response`]: budget from measured response: fitted curves, optimal plans and
 //!   their uncertainty;

@@ -246,9 +246,10 @@ is its attributed credit per period regressed on its spend per period, from the 
 the credit series and no event logs, as media-mix tools do. Few points carry each curve; \
 spend and credit move together with season and targeting (spend rises when demand does), so \
 the curve confounds the two; credit dated by conversion lags the spend that bought it; and \
-the plan is only as causal as the credit series, whose model pathcredit cannot see. With the \
-event logs, the log route (`events` and a model's credit) measures exposures instead: prefer \
-it.";
+the plan is only as causal as the credit series, whose model pathcredit cannot see. Its \
+intervals and its chance of beating today measure the noise of the fit, not the confounding. \
+With the event logs, the log route (`events` and a model's credit) measures exposures \
+instead: prefer it.";
 
 /// One channel's response per period on a route, before any fit.
 struct Response {
