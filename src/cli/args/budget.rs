@@ -29,7 +29,8 @@ pub struct BudgetArgs {
 
     /// Response of attributed value to spend: `diminishing` (value ∝ spend^elasticity,
     /// an assumption), `linear`, or `fitted` (`budget` only: curves measured from
-    /// `--events` and a spend series with a `period` column).
+    /// `--events` and a spend series with a `period` column, or, weaker, from
+    /// `--credit-series` and the spend series alone).
     #[arg(long, value_name = "RESPONSE", default_value = "diminishing", value_parser = choice::<ResponseKind>())]
     pub response: ResponseKind,
 
