@@ -77,7 +77,8 @@
 //! * [`credit`]: the [`Credit`] type.
 //! * [`decide`]: comparison, spend (and spend series), ROI, budget plans (an assumed
 //!   response, or curves fitted from the logs: [`decide::fitted_plan()`] over
-//!   [`decide::response`]), cross-checks of other tools' reports.
+//!   [`decide::response`]; without logs, the weaker aggregate route from a credit series,
+//!   [`decide::fitted_plan::aggregate_plan`]), cross-checks of other tools' reports.
 //! * [`evaluate`]: bootstrap intervals, scores against a simulation's truth, decision regret.
 //! * [`holdout`]: held-out AUC and log-loss, below both models and evaluation.
 //! * [`report`]: renderers (CSV, JSON, Markdown, the HTML decision report).

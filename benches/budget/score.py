@@ -1,6 +1,6 @@
 """Scores a budget plan under the true response curves of a simulated world.
 
-Usage: score.py CURVES PLAN SHIFT [--table]
+Usage: score.py CURVES PLAN SHIFT [--table | --plan-only]
 
 CURVES is the simulator's curves.csv (channel,spend,exposures,incremental_conversions,
 incremental_value: each channel's true value per period on a spend grid, linear between
@@ -9,7 +9,8 @@ the points, extended linearly past the last one); PLAN a plan CSV of `pathcredit
 largest move as a fraction of today's spend. The true optimum keeps the total and the
 bounds and is found greedily in 20,000 steps of the total (exact up to the step for
 concave curves, which the simulator's saturating curves are). Prints the share of the
-available gain (optimum minus today) that each plan leaves on the table.
+available gain (optimum minus today) that each plan leaves on the table (`--table`: as
+the cells `plan | assumed |`; `--plan-only`: the plan's cell `plan |` alone).
 """
 
 import csv
@@ -20,6 +21,7 @@ from collections import defaultdict
 def main():
     curves, plan, shift = sys.argv[1], sys.argv[2], float(sys.argv[3])
     table = "--table" in sys.argv[4:]
+    plan_only = "--plan-only" in sys.argv[4:]
     grid = defaultdict(list)
     for r in csv.DictReader(open(curves)):
         grid[r["channel"]].append((float(r["spend"]), float(r["incremental_value"])))
@@ -56,7 +58,9 @@ def main():
     def leaves(a):
         return (total(x) - total(a)) / gain
 
-    if table:
+    if plan_only:
+        print(f"{leaves(planned):.1%} |")
+    elif table:
         assumed_cell = f"{leaves(assumed):.1%}" if len(assumed) == len(today) else "—"
         print(f"{leaves(planned):.1%} | {assumed_cell} |")
     else:

@@ -123,6 +123,16 @@ def budget_fitted(
     """A plan from fitted response curves: ``plan_csv``, ``curves_csv`` (bytes) and
     ``plan_json``."""
 
+def budget_aggregate(
+    spend: Input,
+    spend_name: str,
+    credit_series: Input,
+    credit_series_name: str,
+    kwargs: Dict[str, str],
+) -> Dict[str, object]:
+    """A plan from response curves fitted to a credit series and a spend series alone
+    (the weaker aggregate route): ``plan_csv``, ``curves_csv`` (bytes) and ``plan_json``."""
+
 def evaluate(
     truth: Input,
     truth_name: str,

@@ -672,12 +672,57 @@ fn budget_fitted<'py>(
             events_name,
             &params,
         )?;
-        let csv = render(|w| write_rows(&plan.rows, w))?;
-        let curves = render(|w| pathcredit::decide::fitted_curves::write_curves(&plan, w))?;
-        let json = serde_json::to_string(&plan).map_err(|e| pathcredit::Error::Write(e.into()))?;
-        Ok((csv, curves, json))
+        fitted_plan_outputs(&plan)
     });
-    let (csv, curves, json) = lib(out)?;
+    fitted_plan_dict(py, lib(out)?)
+}
+
+/// A spend plan from response curves fitted to a credit series (attributed conversions
+/// per channel and period) and a spend series alone: the weaker aggregate route
+/// (`budget(response="fitted", credit_series=...)`).
+#[pyfunction]
+#[pyo3(signature = (spend, spend_name, credit_series, credit_series_name, kwargs))]
+fn budget_aggregate<'py>(
+    py: Python<'py>,
+    spend: &Bound<'py, PyAny>,
+    spend_name: &str,
+    credit_series: &Bound<'py, PyAny>,
+    credit_series_name: &str,
+    kwargs: BTreeMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut kw = Kwargs::new(kwargs);
+    let params = params::fitted_plan_params(&mut kw)?;
+    kw.finish("budget")?;
+    let spend = Input::take(spend, spend_name)?;
+    let series = Input::take(credit_series, credit_series_name)?;
+    let out = py.detach(|| {
+        let plan = pathcredit::decide::fitted_plan::aggregate_plan_from(
+            spend.records()?,
+            spend_name,
+            series.records()?,
+            credit_series_name,
+            &params,
+        )?;
+        fitted_plan_outputs(&plan)
+    });
+    fitted_plan_dict(py, lib(out)?)
+}
+
+/// A fitted plan's outputs: the plan's rows and curves as CSV, the plan as JSON.
+fn fitted_plan_outputs(
+    plan: &pathcredit::decide::FittedPlan,
+) -> pathcredit::Result<(Vec<u8>, Vec<u8>, String)> {
+    let csv = render(|w| write_rows(&plan.rows, w))?;
+    let curves = render(|w| pathcredit::decide::fitted_curves::write_curves(plan, w))?;
+    let json = serde_json::to_string(plan).map_err(|e| pathcredit::Error::Write(e.into()))?;
+    Ok((csv, curves, json))
+}
+
+/// The dictionary `budget_fitted` and `budget_aggregate` return.
+fn fitted_plan_dict<'py>(
+    py: Python<'py>,
+    (csv, curves, json): (Vec<u8>, Vec<u8>, String),
+) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("plan_csv", PyBytes::new(py, &csv))?;
     out.set_item("curves_csv", PyBytes::new(py, &curves))?;
@@ -994,6 +1039,7 @@ fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(budget, m)?)?;
     m.add_function(wrap_pyfunction!(budget_fitted, m)?)?;
+    m.add_function(wrap_pyfunction!(budget_aggregate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;

@@ -84,3 +84,67 @@ def test_the_report_makes_the_fitted_plan_as_the_command_line(cli, tmp_path):
     with pytest.raises(TypeError, match="unexpected keyword argument 'draws'"):
         pc.report(str(events), spend=str(spend), draws=20, matched="off",
                   out_dir=tmp_path / "x")
+
+
+def _aggregate_world():
+    """Sixteen weeks of spend for two channels (mean 100 each) and a credit series whose
+    value per week is exactly ``a (1 - exp(-x/k))`` of the week's spend: a = 300, k = 150
+    and a = 100, k = 50 (the Rust test's world, src/decide/fitted_plan/aggregate_tests.rs).
+    Equal marginals ``2 exp(-x/150) = 2 exp(-y/50)`` give x = 3y: 150 and 50 a week."""
+    import math
+
+    weeks = pd.date_range("2026-01-05", periods=16, freq="7D")
+    a = [40.0 + 15.0 * w for w in range(16)]
+    b = [260.0 - 14.0 * w for w in range(16)]
+    a = [x * 100.0 / (sum(a) / 16) for x in a]
+    b = [x * 100.0 / (sum(b) / 16) for x in b]
+    spend, credit = [], []
+    for name, xs, top, k in (("a", a, 300.0, 150.0), ("b", b, 100.0, 50.0)):
+        for week, x in zip(weeks, xs):
+            v = top * (1.0 - math.exp(-x / k))
+            spend.append((name, week, x))
+            credit.append((name, week, v / 10.0, v))
+    return (pd.DataFrame(spend, columns=["channel", "period", "spend"]),
+            pd.DataFrame(credit, columns=["channel", "period", "conversions", "value"]))
+
+
+def test_the_aggregate_plan_equals_the_command_line_and_says_it_is_weaker(cli, tmp_path):
+    spend, series = _aggregate_world()
+    plan = pc.budget(spend=spend, response="fitted", credit_series=series, draws=20,
+                     max_shift=1.0)
+    assert list(plan["route"]) == ["aggregate", "aggregate"]
+    assert plan["value_per_exposure"].isna().all()
+    assert plan["recommended_spend"].tolist() == pytest.approx([150.0, 50.0], abs=0.5)
+    assert plan["recommended_spend"].sum() == pytest.approx(plan["current_spend"].sum())
+    whole = plan.attrs["plan"]
+    assert (whole["route"], whole["model"], whole["objective"]) == (
+        "aggregate", "unknown (credit series)", "attributed_value")
+    assert whole["notes"][0].startswith("WEAKER ROUTE (aggregates only)")
+    for frame, name in ((spend, "spend.csv"), (series, "series.csv")):
+        frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")).to_csv(
+            tmp_path / name, index=False)
+    theirs = cli("budget", "--quiet", "--response", "fitted", "--spend",
+                 tmp_path / "spend.csv", "--credit-series", tmp_path / "series.csv",
+                 "--draws", "20", "--max-shift", "1", "--curves", tmp_path / "curves.csv",
+                 "--out", tmp_path / "plan.csv")
+    assert theirs == b""
+    # Both plans sit inside their bounds, so `bound` is empty throughout: text anyway.
+    pd.testing.assert_frame_equal(
+        plan, pd.read_csv(tmp_path / "plan.csv", keep_default_na=False, na_values=[""],
+                          dtype={"bound": "str"}))
+    pd.testing.assert_frame_equal(plan.attrs["curves"], pd.read_csv(tmp_path / "curves.csv"))
+
+
+def test_the_aggregate_route_takes_no_credit_model_or_events(sample):
+    spend, series = _aggregate_world()
+    credit = pc.attribute(sample / "paths.csv", models=["markov"])
+    for extra in ({"credit": credit}, {"model": "markov"}, {"events": sample / "events.csv"}):
+        with pytest.raises(TypeError, match="credit_series= is the aggregate route"):
+            pc.budget(spend=spend, response="fitted", credit_series=series, **extra)
+    with pytest.raises(TypeError, match="belongs to budget"):
+        pc.budget(spend=spend, credit_series=series)
+    with pytest.raises(TypeError, match="needs credit="):
+        pc.budget(spend=spend, response="fitted")
+    with pytest.raises(pc.InputError, match="not a period of the spend series"):
+        pc.budget(spend=spend, response="fitted",
+                  credit_series=series.assign(period=series["period"] + pd.Timedelta(days=1)))

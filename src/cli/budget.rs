@@ -28,15 +28,19 @@ use crate::cli::output::{RunFiles, write_json, write_output};
         marginal_roas_before,marginal_roas_after,bound.\n\n\
         Attribution ROAS is an average under one model, not the return of the next unit of spend: \
         treat the plan as a hypothesis to test.\n\n\
-        Example:\n  pathcredit budget --credit credit.csv --spend spend.csv --model markov --max-shift 0.25 --out plan.csv"
+        Example:\n  pathcredit budget --credit credit.csv --spend spend.csv --model markov --max-shift 0.25 --out plan.csv\n\n\
+        --response fitted measures each channel's response from a spend series instead: from the \
+        logs (--events with --credit and --model), or, weaker, from a credit-by-period table alone \
+        (--credit-series)."
 )]
 pub struct BudgetCommandArgs {
-    /// A long-format credit CSV written by `pathcredit attribute`.
+    /// A long-format credit CSV written by `pathcredit attribute` (required, except on
+    /// the aggregate route of --response fitted, --credit-series).
     #[arg(long, value_name = "FILE")]
-    credit: PathBuf,
+    credit: Option<PathBuf>,
     /// The model whose credit drives the plan (a name in the credit file).
     #[arg(long, value_name = "MODEL")]
-    model: String,
+    model: Option<String>,
     #[command(flatten)]
     budget: BudgetArgs,
     #[command(flatten)]
@@ -53,6 +57,13 @@ struct FittedArgs {
     /// as an exposure, the first factor of each channel's fitted response.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
+    /// Without logs, the weaker aggregate route: attributed conversions per channel and
+    /// period, `channel,period,conversions[,value]` (period = the date a period of the
+    /// spend series starts; every period for each channel with spend, 0 written out).
+    /// Each channel's curve is its credited value per period regressed on its spend per
+    /// period; instead of --events, --credit and --model.
+    #[arg(long, value_name = "FILE")]
+    credit_series: Option<PathBuf>,
     #[command(flatten)]
     plan: FittedPlanArgs,
     /// Write each channel's curve on a spend grid with its 80% band:
@@ -69,18 +80,25 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     if args.budget.response == ResponseKind::Fitted {
         return run_fitted(args, quiet);
     }
-    if args.fitted.events.is_some() || args.fitted.curves.is_some() {
+    if args.fitted.events.is_some()
+        || args.fitted.curves.is_some()
+        || args.fitted.credit_series.is_some()
+    {
         anyhow::bail!(
-            "--events and --curves belong to --response fitted (a response measured from the \
-             events and a spend series); the assumed response reads --credit and --spend only"
+            "--events, --credit-series and --curves belong to --response fitted (a response \
+             measured from a spend series); the assumed response reads --credit and --spend only"
         );
     }
     if let Some(flag) = args.fitted.plan.given().first() {
-        anyhow::bail!("{flag} belongs to --response fitted (curves measured from --events)");
+        anyhow::bail!(
+            "{flag} belongs to --response fitted (curves measured from --events or \
+             --credit-series)"
+        );
     }
+    let (credit_path, model) = credit_and_model(&args, "budget")?;
     args.output.check()?;
     RunFiles::new()
-        .input("--credit", Some(&args.credit))
+        .input("--credit", Some(credit_path))
         .input("--spend", args.budget.spend.as_deref())
         .output("--out", Some(&args.output.out))
         .prepare()?;
@@ -88,8 +106,8 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     if args.budget.spend.is_none() {
         anyhow::bail!("--spend is required: the plan reallocates the spend in that file");
     }
-    let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
-    let credit = chosen_credit(&credits, &args)?;
+    let credits = read_credits(open_file(credit_path)?, &credit_path.display().to_string())?;
+    let credit = chosen_credit(&credits, credit_path, model)?;
     let spend = args
         .budget
         .read_spend(&credit.dimension, &Default::default())?
@@ -121,15 +139,33 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 /// Runs `budget --response fitted`: curves measured from the events and the spend
-/// series, valued by the model's credit ([`pathcredit::decide::fitted_plan`]).
+/// series, valued by the model's credit ([`pathcredit::decide::fitted_plan`]), or, on
+/// the weaker aggregate route, fitted to a credit series and the spend series alone
+/// ([`pathcredit::decide::fitted_plan::aggregate_plan`]).
 fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     args.output.check()?;
-    let Some(events) = &args.fitted.events else {
-        anyhow::bail!(
+    let aggregate = match (&args.fitted.events, &args.fitted.credit_series) {
+        (Some(_), Some(_)) => anyhow::bail!(
+            "--events and --credit-series are two routes, give one: --events (with --credit \
+             and --model) counts exposures in the logs; --credit-series (alone) fits a \
+             credit-by-period table, the weaker route for users without logs"
+        ),
+        (None, None) => anyhow::bail!(
             "--response fitted needs --events (the touches that spend buys, counted per \
-             channel and period)"
-        );
+             channel and period; with --credit and --model) or, without logs, \
+             --credit-series (attributed conversions per channel and period: the weaker \
+             aggregate route)"
+        ),
+        (None, Some(_)) => true,
+        (Some(_), None) => false,
     };
+    if aggregate && (args.credit.is_some() || args.model.is_some()) {
+        anyhow::bail!(
+            "--credit-series is the credit of the aggregate route (attributed conversions per \
+             channel and period, whatever model made them): --credit and --model belong to \
+             the log route (--events)"
+        );
+    }
     let Some(spend_path) = &args.budget.spend else {
         anyhow::bail!(
             "--response fitted needs --spend with a `period` column (channel,period,spend: \
@@ -142,35 +178,63 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
              every period (--current-periods K sets today's spend from the last K)"
         );
     }
+    let credit = match aggregate {
+        true => None,
+        false => Some(credit_and_model(
+            &args,
+            "the log route of --response fitted",
+        )?),
+    };
     RunFiles::new()
-        .input("--credit", Some(&args.credit))
+        .input("--credit", credit.map(|c| c.0))
         .input("--spend", Some(spend_path))
-        .input("--events", Some(events))
+        .input("--events", args.fitted.events.as_deref())
+        .input("--credit-series", args.fitted.credit_series.as_deref())
         .output("--out", Some(&args.output.out))
         .output("--curves", args.fitted.curves.as_deref())
         .prepare()?;
     let budget = args.budget.assumed_params()?;
-    let credits = read_credits(open_file(&args.credit)?, &args.credit.display().to_string())?;
-    let credit = chosen_credit(&credits, &args)?;
     let params = args.fitted.plan.params(budget, args.fitted.seed);
-    let plan = pathcredit::decide::fitted_plan::fitted_plan_from(
-        credit,
-        pathcredit::csv_input::Records::csv(open_file(spend_path)?),
-        &spend_path.display().to_string(),
-        pathcredit::csv_input::Records::csv(open_file(events)?),
-        &events.display().to_string(),
-        &params,
-    )?;
+    params.validate()?;
+    let spend = pathcredit::csv_input::Records::csv(open_file(spend_path)?);
+    let spend_name = spend_path.display().to_string();
+    let plan = match (credit, &args.fitted.events, &args.fitted.credit_series) {
+        (Some((credit_path, model)), Some(events), _) => {
+            let credits =
+                read_credits(open_file(credit_path)?, &credit_path.display().to_string())?;
+            pathcredit::decide::fitted_plan::fitted_plan_from(
+                chosen_credit(&credits, credit_path, model)?,
+                spend,
+                &spend_name,
+                pathcredit::csv_input::Records::csv(open_file(events)?),
+                &events.display().to_string(),
+                &params,
+            )?
+        }
+        (_, _, Some(series)) => pathcredit::decide::fitted_plan::aggregate_plan_from(
+            spend,
+            &spend_name,
+            pathcredit::csv_input::Records::csv(open_file(series)?),
+            &series.display().to_string(),
+            &params,
+        )?,
+        _ => anyhow::bail!("--response fitted needs --events or --credit-series"),
+    };
     if !quiet {
+        let facts = format!(
+            "{} periods of {} day(s), {} draws, {}",
+            plan.periods, plan.step_days, plan.draws, plan.method
+        );
+        let source = match aggregate {
+            false => format!("fitted response curves ({facts}) valued by {}", plan.model),
+            true => format!(
+                "AGGREGATE response curves (the weaker route: {facts}; fitted to the credit \
+                 series alone, no logs)"
+            ),
+        };
         crate::cli::say!(
-            "pathcredit: plan from fitted response curves ({} periods of {} day(s), {} draws, {}) \
-             valued by {}: total spend {} a period; expected {} a period {} → {}; the plan \
-             beats today's allocation{} in {:.0}% of the draws",
-            plan.periods,
-            plan.step_days,
-            plan.draws,
-            plan.method,
-            plan.model,
+            "pathcredit: plan from {source}: total spend {} a period; expected {} a period \
+             {} → {}; the plan beats today's allocation{} in {:.0}% of the draws",
             fixed(plan.total_spend, 2),
             plan.objective,
             fixed(plan.value_before, 2),
@@ -201,21 +265,33 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     }
 }
 
-/// The credit of `--model` in the credit file, or an error naming the models it has.
+/// `--credit` and `--model`, which `what` needs.
+fn credit_and_model<'a>(
+    args: &'a BudgetCommandArgs,
+    what: &str,
+) -> anyhow::Result<(&'a std::path::Path, &'a str)> {
+    match (&args.credit, &args.model) {
+        (Some(c), Some(m)) => Ok((c.as_path(), m.as_str())),
+        _ => anyhow::bail!(
+            "{what} needs --credit (a credit file written by `pathcredit attribute`) and \
+             --model (the model in it whose credit drives the plan)"
+        ),
+    }
+}
+
+/// The credit of `model` in the credit file `path`, or an error naming the models it
+/// has.
 fn chosen_credit<'a>(
     credits: &'a [pathcredit::credit::Credit],
-    args: &BudgetCommandArgs,
+    path: &std::path::Path,
+    model: &str,
 ) -> anyhow::Result<&'a pathcredit::credit::Credit> {
-    credits
-        .iter()
-        .find(|c| c.model == args.model)
-        .ok_or_else(|| {
-            let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
-            anyhow::anyhow!(
-                "--model {}: not in {} (it has {})",
-                args.model,
-                args.credit.display(),
-                names.join(", ")
-            )
-        })
+    credits.iter().find(|c| c.model == model).ok_or_else(|| {
+        let names: Vec<&str> = credits.iter().map(|c| c.model.as_str()).collect();
+        anyhow::anyhow!(
+            "--model {model}: not in {} (it has {})",
+            path.display(),
+            names.join(", ")
+        )
+    })
 }

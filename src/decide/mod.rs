@@ -6,6 +6,8 @@
 //! * [`path_facts`]: top converting paths, journey lengths, time to conversion;
 //! * [`spend`] and [`roi`]: CPA and ROAS per channel and model;
 //! * [`spend_series`]: spend per channel and day or week, for response curves;
+//! * [`credit_series`]: attributed conversions per channel and period, for response
+//!   curves without logs (the weaker aggregate route of a fitted plan);
 //! * [`budget`]: a reallocation that keeps total spend fixed, within bounds;
 //! * [`response`]: budget from measured response: fitted curves, optimal plans and
 //!   their uncertainty;
@@ -14,6 +16,7 @@
 
 pub mod budget;
 pub mod compare;
+pub mod credit_series;
 pub mod crosscheck;
 pub mod fitted_curves;
 pub mod fitted_plan;
@@ -25,6 +28,7 @@ pub mod spend_series;
 
 pub use budget::{BudgetParams, Plan, PlanRow, Response, ResponseKind, default_plan_credit};
 pub use compare::{CompareRow, Comparison, data_driven};
+pub use credit_series::{CreditSeries, read_credit_series};
 pub use crosscheck::{
     CrossCheck, crosscheck, crosscheck_model, crosscheck_run, read_report, read_report_records,
 };

@@ -311,7 +311,8 @@ mod tests {
             outside_range: false,
             assumed_spend: None,
             curve: "hill".into(),
-            value_per_exposure: 1.0,
+            value_per_exposure: Some(1.0),
+            route: "logs".into(),
         }
     }
 

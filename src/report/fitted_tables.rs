@@ -174,12 +174,14 @@ mod tests {
             } else {
                 "none: too few periods with spend".into()
             },
-            value_per_exposure: 1.0,
+            value_per_exposure: Some(1.0),
+            route: "logs".into(),
         }
     }
 
     fn plan(rows: Vec<FittedRow>) -> FittedPlan {
         FittedPlan {
+            route: "logs".into(),
             model: "markov".into(),
             objective: "value".into(),
             step_days: 7,

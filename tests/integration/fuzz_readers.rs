@@ -80,6 +80,28 @@ fn readers() -> Vec<Reader> {
             },
         },
         Reader {
+            name: "credit_series.csv",
+            valid: "channel,period,conversions,value\na,2026-01-05,1,10\nb,2026-01-05,0,0\n\
+                    a,2026-01-12,2.5,20\nb,2026-01-12,1,\"3\"\n",
+            read: |b| {
+                let spend = pathcredit::decide::read_spend_series(
+                    pathcredit::csv_input::Records::csv(
+                        "channel,period,spend\na,2026-01-05,1\na,2026-01-12,2\n".as_bytes(),
+                    ),
+                    "spend.csv",
+                    "channel",
+                    &ReadOptions::default(),
+                )?;
+                pathcredit::decide::read_credit_series(
+                    pathcredit::csv_input::Records::csv(b),
+                    "credit_series.csv",
+                    &spend,
+                    &ReadOptions::default(),
+                )
+                .map(drop)
+            },
+        },
+        Reader {
             name: "credit.csv",
             valid: "model,channel,conversions,value,share,conversions_lo,conversions_hi\n\
                     linear,a,1,10,0.5,0.5,1.5\nlinear,b,1,10,0.5,,\n",

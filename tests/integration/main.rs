@@ -3,6 +3,7 @@
 mod aggregates;
 mod bad_input;
 mod bad_input_corpus;
+mod budget_aggregate;
 mod budget_fitted;
 mod causal;
 mod cli_golden;

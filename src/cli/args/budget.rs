@@ -31,7 +31,8 @@ pub struct BudgetArgs {
 
     /// Response of attributed value to spend: `diminishing` (value ∝ spend^elasticity,
     /// an assumption), `linear`, or `fitted` (curves measured from the events and a
-    /// spend series with a `period` column; in `evaluate`, with --true-curves).
+    /// spend series with a `period` column, or, in `budget`, weaker, from
+    /// `--credit-series` and the spend series alone; in `evaluate`, with --true-curves).
     #[arg(long, value_name = "RESPONSE", default_value = "diminishing", value_parser = choice::<ResponseKind>())]
     pub response: ResponseKind,
 

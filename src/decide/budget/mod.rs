@@ -110,20 +110,26 @@ pub fn default_plan_credit(credits: &[Credit]) -> Option<&Credit> {
         })
 }
 
+/// Refuses credit that does not add up (`influenced`): a budget needs additive credit.
+pub(crate) fn check_additive(credit: &Credit) -> Result<()> {
+    if credit.additive {
+        return Ok(());
+    }
+    Err(Error::param(
+        Param::BudgetModel,
+        format!(
+            "`{}` is not additive; a budget needs additive credit",
+            credit.model
+        ),
+    ))
+}
+
 impl Plan {
     /// Builds a plan from `credit` and `spend`.
     pub fn new(credit: &Credit, spend: &Spend, params: &BudgetParams) -> Result<Plan> {
         params.validate()?;
         let b = params.exponent();
-        if !credit.additive {
-            return Err(Error::param(
-                Param::BudgetModel,
-                format!(
-                    "`{}` is not additive; a budget needs additive credit",
-                    credit.model
-                ),
-            ));
-        }
+        check_additive(credit)?;
         for (flag, map) in [(Param::Floor, &params.floors), (Param::Cap, &params.caps)] {
             for channel in map.keys() {
                 if !spend.by_key.contains_key(channel) {

@@ -1,7 +1,8 @@
-//! A budget plan from measured response (`budget --response fitted`).
+//! A budget plan from measured response (`budget --response fitted`), by one of two
+//! routes that share everything after the curves' data.
 //!
-//! A channel's response to spend splits into what the logs count and what the model
-//! estimates:
+//! **The log route** ([`fitted_plan`]): a channel's response to spend splits into what
+//! the logs count and what the model estimates:
 //!
 //! 1. **spend → exposures**: its exposures (touches) in each period of the spend series
 //!    against its spend in that period, fitted by a saturating curve `E_c(x)` (Hill or
@@ -13,22 +14,38 @@
 //!    exposure; with any other model it is the model's average, and the plan is only as
 //!    causal as the model.
 //!
-//! Their product `g_c(x) = v_c · E_c(x)` is the value a period's spend `x` earns. Today's
-//! spend `s_c` is the mean spend per period (over the last `current_periods` periods, or
-//! all); the plan maximises `Σ g_c(x_c)` with `Σ x_c = Σ s_c` (or a new total `B`, or
-//! instead spends on each channel until its marginal return falls to a target `m*`) and
+//! Their product `g_c(x) = v_c · E_c(x)` is the value a period's spend `x` earns.
+//!
+//! **The aggregate route** ([`aggregate_plan`], weaker): without logs, from a credit
+//! series (attributed conversions and value per channel and period,
+//! [`crate::decide::credit_series`]), `g_c` is fitted directly to the credited value (or
+//! conversions, when the series has no value) per period against the spend per period,
+//! with the same curves, adstock and bootstrap: a regression on periods, as media-mix
+//! tools make. It is weaker, and every plan it makes says so ([`AGGREGATE_CAVEAT`], the
+//! `route` field): few points carry the fit; spend and credit move together with season
+//! and targeting, so the curve confounds them (Chan & Perry 2017, "Challenges and
+//! Opportunities in Media Mix Modeling", Google: the limited data, ad targeting and
+//! seasonality of regressions on aggregate spend); credit dated by conversion lags the spend that bought
+//! it; and the credit's model is not pathcredit's to see.
+//!
+//! **The plan** (one function, both routes): today's spend `s_c` is the mean spend per
+//! period (over the last `current_periods` periods, or all); the plan maximises
+//! `Σ g_c(x_c)` with `Σ x_c = Σ s_c` (or a new total `B`, or instead spends on each
+//! channel until its marginal return falls to a target `m*`) and
 //! `max(s_c (1 − m), floor_c) ≤ x_c ≤ min(s_c (1 + m), cap_c)`, exactly (equal marginal
 //! returns for concave curves, dynamic programming on a grid otherwise), and is re-solved
 //! under bootstrap draws of every curve (periods resampled): per channel the probability
 //! that its spend should rise and an 80% interval of its recommended spend, and the
-//! probability that the plan beats today's allocation; with the credit's bootstrap
-//! intervals, each draw also scales `v_c` by a multiplier drawn from them
-//! ([`value_draws`]). Beside it, the plan the assumed
-//! response (`value ∝ spend^0.5`) would make from the same credit.
+//! probability that the plan beats today's allocation. On the log route, with the
+//! credit's bootstrap intervals, each draw also scales `v_c` by a multiplier drawn from
+//! them (`value_draws.rs`); the aggregate route has no value per exposure to draw (its
+//! curves are fitted to the credited value itself), so its draws resample the credit
+//! series' periods only. Beside it, the plan the assumed response (`value ∝ spend^0.5`)
+//! would make from the same credit.
 //!
-//! A channel whose curve cannot be fitted (too few periods with spend, no exposures)
-//! keeps today's spend, with a note saying why; spend outside the range a curve was
-//! fitted on is flagged, and `stay_in_range` keeps the plan inside it.
+//! A channel whose curve cannot be fitted (too few periods with spend, no exposures, no
+//! credit) keeps today's spend, with a note saying why; spend outside the range a curve
+//! was fitted on is flagged, and `stay_in_range` keeps the plan inside it.
 
 use std::collections::BTreeMap;
 
@@ -42,9 +59,14 @@ use crate::decide::response::{
 use crate::decide::spend::Spend;
 use crate::decide::spend_series::SpendSeries;
 use crate::error::{Error, Result};
-use crate::journeys::ExposureSeries;
 use crate::param::Param;
-use crate::time::DAY;
+
+mod aggregate;
+mod logs;
+mod value_draws;
+
+pub use aggregate::{AGGREGATE_MODEL, aggregate_plan, aggregate_plan_from};
+pub use logs::{fitted_plan, fitted_plan_from, fitted_plan_within, read_fitted_inputs};
 
 /// Bootstrap draws of the curves by default.
 pub const DEFAULT_DRAWS: usize = 200;
@@ -83,6 +105,47 @@ impl Default for FittedPlanParams {
             adstock: false,
             total: None,
             target_mroas: None,
+        }
+    }
+}
+
+impl FittedPlanParams {
+    /// Checks the settings that need no data (bounds, draws, a total or a target, not
+    /// both); both routes call it before reading their inputs.
+    pub fn validate(&self) -> Result<()> {
+        self.budget.validate()?;
+        if self.draws == 0 {
+            return Err(Error::param(
+                Param::Bootstrap,
+                "`draws` must be at least 1 (200 give stable 80% intervals)",
+            ));
+        }
+        if self.total.is_some() && self.target_mroas.is_some() {
+            return Err(Error::param(
+                Param::Spend,
+                "give a new total or a target marginal return, not both",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Which route made a plan's curves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Exposures per period counted in the event logs, valued by a model's credit.
+    Logs,
+    /// Credited value per period regressed on spend per period, from a credit series
+    /// alone (weaker: see [`AGGREGATE_CAVEAT`]).
+    Aggregate,
+}
+
+impl Route {
+    /// `logs` or `aggregate`, as the plan's `route` field and column say.
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::Logs => "logs",
+            Route::Aggregate => "aggregate",
         }
     }
 }
@@ -126,16 +189,24 @@ pub struct FittedRow {
     pub assumed_spend: Option<f64>,
     /// The curve's form (`hill`, `exponential`), or why there is none.
     pub curve: String,
-    /// Value of one exposure under the model.
-    pub value_per_exposure: f64,
+    /// Value of one exposure under the model (the log route; none on the aggregate
+    /// route, which sees no exposures).
+    pub value_per_exposure: Option<f64>,
+    /// The route that made the curve: `logs` or `aggregate` ([`Route`]).
+    pub route: String,
 }
 
 /// A plan from measured response.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FittedPlan {
-    /// The model whose credit values an exposure.
+    /// The route that made the curves: `logs` or `aggregate` ([`Route`]).
+    pub route: String,
+    /// The model whose credit values an exposure (the log route), or
+    /// [`AGGREGATE_MODEL`]: the credit series' model, which pathcredit cannot see.
     pub model: String,
-    /// `value` or `conversions`.
+    /// What the plan maximises: `value` or `conversions` under the model (the log
+    /// route); `attributed_value` or `attributed_conversions` of the credit series (the
+    /// aggregate route: what the series credits, not what spend causes).
     pub objective: String,
     /// Days per period of the spend series.
     pub step_days: u32,
@@ -159,42 +230,66 @@ pub struct FittedPlan {
     pub grid_error_bound: f64,
     /// Channels, sorted by name.
     pub rows: Vec<FittedRow>,
-    /// Each fitted channel's curve of exposures and the value of one exposure.
+    /// Each fitted channel's curve of response per period and the value of one unit of
+    /// response (the value of an exposure; 1 on the aggregate route, whose response is
+    /// the value itself).
     #[serde(skip)]
     pub curves: BTreeMap<String, (FittedCurve, f64, Vec<crate::decide::response::Curve>)>,
     /// Facts a reader needs.
     pub notes: Vec<String>,
 }
 
-/// The caveat printed with every fitted plan.
+/// The caveat printed with every plan of the log route.
 pub const FITTED_CAVEAT: &str = "Each channel's response is its exposures per period \
 fitted against its spend per period, times the value of one exposure under the model: the \
 plan is as causal as the model's credit, and spend outside the range seen in the data is an \
 extrapolation.";
 
-/// One channel's inputs: its spend and exposure series, today's spend, its value per
-/// exposure.
-struct Inputs {
-    points: Vec<(f64, f64)>,
-    today: f64,
-    value_per_exposure: f64,
+/// The caveat printed first with every plan of the aggregate route.
+pub const AGGREGATE_CAVEAT: &str = "WEAKER ROUTE (aggregates only): each channel's curve \
+is its attributed credit per period regressed on its spend per period, from the periods of \
+the credit series and no event logs, as media-mix tools do. Few points carry each curve; \
+spend and credit move together with season and targeting (spend rises when demand does), so \
+the curve confounds the two; credit dated by conversion lags the spend that bought it; and \
+the plan is only as causal as the credit series, whose model pathcredit cannot see. Its \
+intervals and its chance of beating today measure the noise of the fit, not the confounding. \
+With the event logs, the log route (`events` and a model's credit) measures exposures \
+instead: prefer it.";
+
+/// One channel's response per period on a route, before any fit.
+struct Response {
+    /// Response in each period of the spend series (exposures, or credited value).
+    per_period: Vec<f64>,
+    /// Value of one unit of response (1 when the response is the value itself).
+    value_per_unit: f64,
+    /// Why no curve can be fitted, when the route knows already.
+    missing: Option<String>,
+    /// The relative spread `σ` of the value of one unit of response, drawn with the
+    /// curves ([`value_draws`]; the log route, with the credit's intervals).
+    value_spread: Option<f64>,
 }
 
-/// The fitted plan of `credit` (the model valuing an exposure) over `spend` (a series)
-/// with the exposures of `exposures`.
-pub fn fitted_plan(
-    credit: &Credit,
+/// What a route hands the plan besides its responses.
+struct Basis<'a> {
+    route: Route,
+    model: String,
+    objective: String,
+    /// The route's notes, its caveat first.
+    notes: Vec<String>,
+    /// The credit the assumed-response plan beside it follows.
+    assumed_credit: &'a Credit,
+}
+
+/// The plan from each spend channel's response per period: curves fitted and drawn,
+/// bounds, the target, the plan and its uncertainty, the assumed plan beside it. The one
+/// assembly both routes call.
+fn assemble(
     spend: &SpendSeries,
-    exposures: &ExposureSeries,
+    responses: &BTreeMap<String, Response>,
+    basis: Basis<'_>,
     params: &FittedPlanParams,
 ) -> Result<FittedPlan> {
-    params.budget.validate()?;
-    if params.draws == 0 {
-        return Err(Error::param(
-            Param::Bootstrap,
-            "`draws` must be at least 1 (200 give stable 80% intervals)",
-        ));
-    }
+    params.validate()?;
     // Every draw keeps one curve per channel, and the plan's re-solve one spend per
     // channel and draw.
     let per_draw = (std::mem::size_of::<crate::decide::response::Curve>() + 3 * 8) as u64;
@@ -211,58 +306,9 @@ pub fn fitted_plan(
         None,
         "ask for fewer `draws` (200 give stable 80% intervals)",
     )?;
-    if !credit.additive {
-        return Err(Error::param(
-            Param::BudgetModel,
-            format!(
-                "`{}` is not additive; a budget needs additive credit",
-                credit.model
-            ),
-        ));
-    }
-    if spend.dimension != "channel" {
-        return Err(Error::param(
-            Param::Spend,
-            "a fitted response counts exposures per channel: give spend per channel",
-        ));
-    }
     let n = spend.periods.len();
     let today = today_spend(spend, params.current_periods);
-    let start_day = spend.periods.first().map_or(0, |p| p.div_euclid(DAY));
-    let use_value = credit.total_value > 0.0;
-    let mut notes = vec![FITTED_CAVEAT.to_string()];
-    if !use_value {
-        notes
-            .push("The credit carries no conversion value: the plan maximises conversions.".into());
-    }
-    notes.extend(crate::decide::budget::credited_without_spend(credit, |c| {
-        spend.by_key.contains_key(c)
-    }));
-    let mut inputs: BTreeMap<String, Inputs> = BTreeMap::new();
-    for (channel, series) in &spend.by_key {
-        let seen = exposures.per_period(channel, start_day, i64::from(spend.step_days), n);
-        let total_exposures: u64 = exposures
-            .by_channel
-            .get(channel)
-            .map_or(0, |d| d.iter().sum());
-        let credited = credit.get(channel).map_or(0.0, |c| {
-            if use_value { c.value } else { c.conversions }.max(0.0)
-        });
-        let value_per_exposure = if total_exposures > 0 {
-            credited / total_exposures as f64
-        } else {
-            0.0
-        };
-        let today = today[channel];
-        inputs.insert(
-            channel.clone(),
-            Inputs {
-                points: series.iter().copied().zip(seen).collect(),
-                today,
-                value_per_exposure,
-            },
-        );
-    }
+    let mut notes = basis.notes;
     let fit = FitParams::default()
         .seed(params.seed)
         .adstock(params.adstock);
@@ -270,52 +316,51 @@ pub fn fitted_plan(
     let mut held: BTreeMap<String, String> = BTreeMap::new();
     let mut curves = BTreeMap::new();
     let mut spread = 0usize;
-    for (channel, input) in &inputs {
-        let fitted = if input.points.iter().all(|p| p.1 == 0.0) {
-            Err(Error::unsupported(
-                "response curve",
-                "no exposures in the events in any period of the spend",
-            ))
-        } else {
-            fit.bootstrap(&input.points, params.draws)
-        };
-        match fitted {
-            Ok(mut boot) => {
-                if let Some(sigma) = value_draws::relative_spread(credit, channel) {
-                    let m = value_draws::value_multipliers(
-                        sigma,
-                        boot.draws.len(),
-                        params.seed,
-                        draws_of.len() + held.len(),
-                    );
-                    for (draw, m) in boot.draws.iter_mut().zip(m) {
-                        *draw = draw.scaled(m);
-                    }
-                    spread += 1;
-                }
-                let s = input.today;
-                let (lo, hi) = params.budget.bounds(channel, s)?;
-                curves.insert(
-                    channel.clone(),
-                    (
-                        boot.fitted.clone(),
-                        input.value_per_exposure,
-                        boot.draws.clone(),
-                    ),
-                );
-                draws_of.push(ChannelDraws::from_bootstrap(
-                    channel.clone(),
-                    &boot,
-                    input.value_per_exposure,
-                    s,
-                    lo,
-                    hi,
-                ));
+    for (index, (channel, series)) in spend.by_key.iter().enumerate() {
+        let response = &responses[channel];
+        let fitted = match &response.missing {
+            Some(why) => Err(Error::unsupported("response curve", why.clone())),
+            None => {
+                let points: Vec<(f64, f64)> = series
+                    .iter()
+                    .copied()
+                    .zip(response.per_period.iter().copied())
+                    .collect();
+                fit.bootstrap(&points, params.draws)
             }
+        };
+        let mut boot = match fitted {
+            Ok(boot) => boot,
             Err(e) => {
                 held.insert(channel.clone(), e.to_string());
+                continue;
             }
+        };
+        if let Some(sigma) = response.value_spread {
+            let m = value_draws::value_multipliers(sigma, boot.draws.len(), params.seed, index);
+            for (draw, m) in boot.draws.iter_mut().zip(m) {
+                *draw = draw.scaled(m);
+            }
+            spread += 1;
         }
+        let s = today[channel];
+        let (lo, hi) = params.budget.bounds(channel, s)?;
+        curves.insert(
+            channel.clone(),
+            (
+                boot.fitted.clone(),
+                response.value_per_unit,
+                boot.draws.clone(),
+            ),
+        );
+        draws_of.push(ChannelDraws::from_bootstrap(
+            channel.clone(),
+            &boot,
+            response.value_per_unit,
+            s,
+            lo,
+            hi,
+        ));
     }
     if draws_of.is_empty() {
         return Err(Error::param(
@@ -334,27 +379,25 @@ pub fn fitted_plan(
             "WARNING: `{channel}` keeps today's spend: its response could not be fitted ({why})"
         ));
     }
-    notes.push(if spread > 0 {
-        format!(
+    notes.push(match basis.route {
+        Route::Logs if spread > 0 => format!(
             "The draws carry the uncertainty of the value of an exposure from the credit's \
              bootstrap intervals ({spread} of {} channels) as well as of the curves.",
             draws_of.len()
-        )
-    } else {
-        "The value of an exposure is taken as known (the credit has no intervals): the \
-         plan's intervals cover the curves only; `attribute --bootstrap N` carries the \
-         credit's uncertainty into them."
-            .to_string()
+        ),
+        Route::Logs => "The value of an exposure is taken as known (the credit has no \
+                        intervals): the plan's intervals cover the curves only; `attribute \
+                        --bootstrap N` carries the credit's uncertainty into them."
+            .to_string(),
+        Route::Aggregate => "The draws resample the periods of the credit series: they carry \
+                             the noise of its credit per period, not the uncertainty of the \
+                             model that credited it (a credit series has no intervals and no \
+                             value per exposure to draw), nor the confounding."
+            .to_string(),
     });
-    let held_total: f64 = held.keys().map(|c| inputs[c].today).sum();
+    let held_total: f64 = held.keys().map(|c| today[c]).sum();
     let target = match (params.total, params.target_mroas) {
-        (Some(_), Some(_)) => {
-            return Err(Error::param(
-                Param::Spend,
-                "give a new total or a target marginal return, not both",
-            ));
-        }
-        (Some(b), None) if !(b.is_finite() && b >= held_total) => {
+        (Some(b), _) if !(b.is_finite() && b >= held_total) => {
             return Err(Error::param(
                 Param::Spend,
                 format!(
@@ -363,7 +406,7 @@ pub fn fitted_plan(
                 ),
             ));
         }
-        (Some(b), None) => Target::Total(b - held_total),
+        (Some(b), _) => Target::Total(b - held_total),
         (None, Some(m)) if !(m.is_finite() && m > 0.0) => {
             return Err(Error::param(
                 Param::Spend,
@@ -378,20 +421,21 @@ pub fn fitted_plan(
         .stay_in_range(params.stay_in_range)
         .solve(&draws_of, target)?;
     notes.extend(solved.notes.iter().cloned());
-    let assumed = assumed_plan(credit, &inputs, &params.budget);
+    let assumed = assumed_plan(basis.assumed_credit, &today, &params.budget);
+    let per_exposure = |c: &str| (basis.route == Route::Logs).then(|| responses[c].value_per_unit);
+    let route = basis.route.name();
     let mut rows = Vec::new();
     for (c, (u, plan)) in draws_of
         .iter()
         .zip(solved.channels.iter().zip(&solved.plan.channels))
     {
-        let before = c.curve.value(c.today);
         rows.push(FittedRow {
             channel: c.name.clone(),
             current_spend: c.today,
             recommended_spend: plan.spend,
             change: plan.spend - c.today,
             change_pct: (c.today > 0.0).then(|| (plan.spend - c.today) / c.today),
-            value_before: before,
+            value_before: c.curve.value(c.today),
             value_after: plan.value,
             marginal_roas_before: Some(c.curve.marginal(c.today)),
             marginal_roas_after: Some(plan.marginal),
@@ -408,17 +452,18 @@ pub fn fitted_plan(
             outside_range: u.outside_range,
             assumed_spend: assumed.get(&c.name).copied(),
             curve: curves[&c.name].0.form.name().to_string(),
-            value_per_exposure: inputs[&c.name].value_per_exposure,
+            value_per_exposure: per_exposure(&c.name),
+            route: route.to_string(),
         });
     }
     for (channel, why) in &held {
-        let input = &inputs[channel];
+        let s = today[channel];
         rows.push(FittedRow {
             channel: channel.clone(),
-            current_spend: input.today,
-            recommended_spend: input.today,
+            current_spend: s,
+            recommended_spend: s,
             change: 0.0,
-            change_pct: (input.today > 0.0).then_some(0.0),
+            change_pct: (s > 0.0).then_some(0.0),
             value_before: 0.0,
             value_after: 0.0,
             marginal_roas_before: None,
@@ -432,13 +477,15 @@ pub fn fitted_plan(
             outside_range: false,
             assumed_spend: assumed.get(channel).copied(),
             curve: format!("none: {why}"),
-            value_per_exposure: input.value_per_exposure,
+            value_per_exposure: per_exposure(channel),
+            route: route.to_string(),
         });
     }
     rows.sort_by(|a, b| a.channel.cmp(&b.channel));
     Ok(FittedPlan {
-        model: credit.model.clone(),
-        objective: if use_value { "value" } else { "conversions" }.to_string(),
+        route: route.to_string(),
+        model: basis.model,
+        objective: basis.objective,
         step_days: spend.step_days,
         periods: n,
         total_spend: solved.plan.total_spend + held_total,
@@ -470,89 +517,17 @@ pub fn today_spend(spend: &SpendSeries, current_periods: Option<usize>) -> BTree
         .collect()
 }
 
-/// The inputs of [`fitted_plan`] as read: the spend series (`spend`, named `spend_name`,
-/// per channel) and the exposures of the events (every touch per channel and day), the
-/// series checked to lie within the events.
-pub fn read_fitted_inputs(
-    spend: crate::csv_input::Records<'_>,
-    spend_name: &str,
-    events: crate::csv_input::Records<'_>,
-    events_name: &str,
-) -> Result<(SpendSeries, ExposureSeries)> {
-    let series = crate::decide::read_spend_series(
-        spend,
-        spend_name,
-        "channel",
-        &crate::csv_input::ReadOptions::default(),
-    )?;
-    let built = crate::journeys::build_journeys_from(
-        events,
-        events_name,
-        None,
-        &crate::journeys::JourneyParams {
-            keep_exposures: true,
-            ..Default::default()
-        },
-    )?;
-    let exposures = built.exposures.unwrap_or_default();
-    check_within_events(&series, &exposures, events_name)?;
-    Ok((series, exposures))
-}
-
-/// Checks that every period of `spend` lies within the days the exposures were counted
-/// on, in the events named `events_name` (an error located at the spend file's first
-/// period outside them).
-fn check_within_events(
-    spend: &SpendSeries,
-    exposures: &ExposureSeries,
-    events_name: &str,
-) -> Result<()> {
-    spend.check_within(
-        exposures.first_day * DAY,
-        (exposures.first_day + exposures.days as i64) * DAY - 1,
-        events_name,
-    )
-}
-
-/// [`fitted_plan`] once every period of `spend` is checked to lie within the days the
-/// exposures were counted on ([`check_within_events`]). The route of a front end that
-/// built the journeys with their exposures kept (`report`).
-pub fn fitted_plan_within(
-    credit: &Credit,
-    spend: &SpendSeries,
-    exposures: &ExposureSeries,
-    events_name: &str,
-    params: &FittedPlanParams,
-) -> Result<FittedPlan> {
-    check_within_events(spend, exposures, events_name)?;
-    fitted_plan(credit, spend, exposures, params)
-}
-
-/// [`fitted_plan`] from its inputs as read ([`read_fitted_inputs`]). The route of
-/// `budget` in both front ends.
-pub fn fitted_plan_from(
-    credit: &Credit,
-    spend: crate::csv_input::Records<'_>,
-    spend_name: &str,
-    events: crate::csv_input::Records<'_>,
-    events_name: &str,
-    params: &FittedPlanParams,
-) -> Result<FittedPlan> {
-    let (series, exposures) = read_fitted_inputs(spend, spend_name, events, events_name)?;
-    fitted_plan(credit, &series, &exposures, params)
-}
-
-/// The recommended spend per channel under the assumed response, from the same credit
-/// and today's spend (none when that plan cannot be made, e.g. no channel credited).
+/// The recommended spend per channel under the assumed response, from `credit` and
+/// today's spend (none when that plan cannot be made, e.g. no channel credited).
 fn assumed_plan(
     credit: &Credit,
-    inputs: &BTreeMap<String, Inputs>,
+    today: &BTreeMap<String, f64>,
     budget: &BudgetParams,
 ) -> BTreeMap<String, f64> {
     let spend = Spend {
         dimension: "channel".into(),
         period: None,
-        by_key: inputs.iter().map(|(c, i)| (c.clone(), i.today)).collect(),
+        by_key: today.clone(),
         report: Default::default(),
     };
     let mut params = budget.clone();
@@ -568,7 +543,7 @@ fn assumed_plan(
     )
 }
 
-mod value_draws;
-
+#[cfg(test)]
+mod aggregate_tests;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::credit::ChannelCredit;
+use crate::journeys::ExposureSeries;
+use crate::time::DAY;
 
 /// Two channels whose weekly exposures are exactly `E(x) = a (1 − e^(−x/k))` of
 /// their spend: `a` 1000, 500; `k` 100, 50. One exposure is worth 0.1 conversions
@@ -10,7 +12,7 @@ use crate::credit::ChannelCredit;
 /// · e^(−x/100) = e^(−x/100)` and `g'_B(y) = e^(−y/50)`; equal marginals give
 /// `x = 2y`, so today's 100 + 100 per week goes 133.33 to A and 66.67 to B
 /// (hand-derived), inside the ±100% bounds.
-fn world() -> (Credit, SpendSeries, ExposureSeries) {
+pub(super) fn world() -> (Credit, SpendSeries, ExposureSeries) {
     let weeks = 16;
     let spend_a: Vec<f64> = (0..weeks).map(|w| 40.0 + 15.0 * w as f64).collect();
     let spend_b: Vec<f64> = (0..weeks).map(|w| 260.0 - 14.0 * w as f64).collect();
@@ -84,7 +86,8 @@ fn two_exponential_channels_get_the_hand_derived_optimum() {
     assert!((a.current_spend - 100.0).abs() < 1e-9);
     assert!((a.recommended_spend - 400.0 / 3.0).abs() < 0.5, "{a:?}");
     assert!((b.recommended_spend - 200.0 / 3.0).abs() < 0.5, "{b:?}");
-    assert!((a.value_per_exposure - 0.1).abs() < 1e-12);
+    assert!((a.value_per_exposure.unwrap() - 0.1).abs() < 1e-12);
+    assert_eq!((plan.route.as_str(), a.route.as_str()), ("logs", "logs"));
     assert!(plan.value_after >= plan.value_before);
     assert_eq!(plan.objective, "conversions");
     assert!(plan.prob_beats_today > 0.9, "{}", plan.prob_beats_today);

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::decide::spend::MAX_SPEND;
 use crate::error::{Error, Location, Result};
 use crate::time::{DAY, Millis, civil_from_days, parse_timestamp};
@@ -189,13 +189,7 @@ pub fn read_spend_series(
                 Some(col) => row.str(col)?.to_string(),
                 None => String::new(),
             };
-            let text = row.non_empty(period, PERIOD_EXPECTED)?;
-            let day = parse_date(text).ok_or_else(|| {
-                row.error(
-                    period,
-                    format!("`{text}` is not a date; expected {PERIOD_EXPECTED}"),
-                )
-            })?;
+            let day = read_period(&row, period)?;
             let v = row.non_negative(amount, None)?;
             let id = (k, sub, day);
             if let Some(first) = seen.get(&id) {
@@ -311,12 +305,7 @@ fn series(kept: Vec<Kept>, name: &str, dimension: &str, report: ReadReport) -> R
     for (key, slots) in values {
         if let Some(missing) = slots.iter().position(Option::is_none) {
             // Located at the key's first row after the gap, or its last before it.
-            let near = slots[missing..]
-                .iter()
-                .flatten()
-                .next()
-                .or_else(|| slots[..missing].iter().flatten().last())
-                .expect("a key has a row");
+            let near = nearest(&slots, missing).expect("a key has a row");
             return Err(Error::bad_value(
                 kept[near.1].location.clone(),
                 format!(
@@ -349,9 +338,32 @@ fn series(kept: Vec<Kept>, name: &str, dimension: &str, report: ReadReport) -> R
     })
 }
 
+/// The days since 1970-01-01 of a row's period (field `col`, the date the period
+/// starts), or an error located at the field.
+pub(crate) fn read_period(row: &Row<'_>, col: usize) -> Result<i64> {
+    let text = row.non_empty(col, PERIOD_EXPECTED)?;
+    parse_date(text).ok_or_else(|| {
+        row.error(
+            col,
+            format!("`{text}` is not a date; expected {PERIOD_EXPECTED}"),
+        )
+    })
+}
+
+/// The slot nearest a gap at `missing`: the first filled one after it, else the last
+/// before it (where a gap's error is located).
+pub(crate) fn nearest<T: Copy>(slots: &[Option<T>], missing: usize) -> Option<T> {
+    slots[missing..]
+        .iter()
+        .flatten()
+        .next()
+        .or_else(|| slots[..missing].iter().flatten().last())
+        .copied()
+}
+
 /// Days since 1970-01-01 of a period's date: `YYYY-MM-DD`, or the midnight timestamp a
 /// table's date cell reads as (`YYYY-MM-DDT00:00:00Z`).
-fn parse_date(text: &str) -> Option<i64> {
+pub(crate) fn parse_date(text: &str) -> Option<i64> {
     let date = text.strip_suffix("T00:00:00Z").unwrap_or(text);
     let b = date.as_bytes();
     let shape = b.len() == 10
@@ -367,7 +379,7 @@ fn parse_date(text: &str) -> Option<i64> {
 }
 
 /// `YYYY-MM-DD` of the day a time falls on (UTC).
-fn date(t: Millis) -> String {
+pub(crate) fn date(t: Millis) -> String {
     let (y, m, d) = civil_from_days(t.div_euclid(DAY));
     format!("{y:04}-{m:02}-{d:02}")
 }

@@ -1,0 +1,155 @@
+//! The log route of a fitted plan: each channel's exposures per period counted in the
+//! event logs, valued by a model's credit per exposure (see the parent module), its
+//! uncertainty drawn from the credit's intervals when it has them ([`super::value_draws`]).
+
+use std::collections::BTreeMap;
+
+use crate::credit::Credit;
+use crate::decide::spend_series::SpendSeries;
+use crate::error::{Error, Result};
+use crate::journeys::ExposureSeries;
+use crate::param::Param;
+use crate::time::DAY;
+
+use super::{
+    Basis, FITTED_CAVEAT, FittedPlan, FittedPlanParams, Response, Route, assemble, value_draws,
+};
+
+/// The fitted plan of `credit` (the model valuing an exposure) over `spend` (a series)
+/// with the exposures of `exposures`.
+pub fn fitted_plan(
+    credit: &Credit,
+    spend: &SpendSeries,
+    exposures: &ExposureSeries,
+    params: &FittedPlanParams,
+) -> Result<FittedPlan> {
+    params.validate()?;
+    crate::decide::budget::check_additive(credit)?;
+    if spend.dimension != "channel" {
+        return Err(Error::param(
+            Param::Spend,
+            "a fitted response counts exposures per channel: give spend per channel",
+        ));
+    }
+    let n = spend.periods.len();
+    let start_day = spend.periods.first().map_or(0, |p| p.div_euclid(DAY));
+    let use_value = credit.total_value > 0.0;
+    let mut notes = vec![FITTED_CAVEAT.to_string()];
+    if !use_value {
+        notes
+            .push("The credit carries no conversion value: the plan maximises conversions.".into());
+    }
+    notes.extend(crate::decide::budget::credited_without_spend(credit, |c| {
+        spend.by_key.contains_key(c)
+    }));
+    let mut responses = BTreeMap::new();
+    for channel in spend.by_key.keys() {
+        let seen = exposures.per_period(channel, start_day, i64::from(spend.step_days), n);
+        let total_exposures: u64 = exposures
+            .by_channel
+            .get(channel)
+            .map_or(0, |d| d.iter().sum());
+        let credited = credit.get(channel).map_or(0.0, |c| {
+            if use_value { c.value } else { c.conversions }.max(0.0)
+        });
+        let value_per_exposure = if total_exposures > 0 {
+            credited / total_exposures as f64
+        } else {
+            0.0
+        };
+        let missing = seen
+            .iter()
+            .all(|&e| e == 0.0)
+            .then(|| "no exposures in the events in any period of the spend".to_string());
+        responses.insert(
+            channel.clone(),
+            Response {
+                per_period: seen,
+                value_per_unit: value_per_exposure,
+                missing,
+                value_spread: value_draws::relative_spread(credit, channel),
+            },
+        );
+    }
+    let basis = Basis {
+        route: Route::Logs,
+        model: credit.model.clone(),
+        objective: if use_value { "value" } else { "conversions" }.to_string(),
+        notes,
+        assumed_credit: credit,
+    };
+    assemble(spend, &responses, basis, params)
+}
+
+/// The inputs of [`fitted_plan`] as read: the spend series (`spend`, named `spend_name`,
+/// per channel) and the exposures of the events (every touch per channel and day), the
+/// series checked to lie within the events.
+pub fn read_fitted_inputs(
+    spend: crate::csv_input::Records<'_>,
+    spend_name: &str,
+    events: crate::csv_input::Records<'_>,
+    events_name: &str,
+) -> Result<(SpendSeries, ExposureSeries)> {
+    let series = crate::decide::read_spend_series(
+        spend,
+        spend_name,
+        "channel",
+        &crate::csv_input::ReadOptions::default(),
+    )?;
+    let built = crate::journeys::build_journeys_from(
+        events,
+        events_name,
+        None,
+        &crate::journeys::JourneyParams {
+            keep_exposures: true,
+            ..Default::default()
+        },
+    )?;
+    let exposures = built.exposures.unwrap_or_default();
+    check_within_events(&series, &exposures, events_name)?;
+    Ok((series, exposures))
+}
+
+/// Checks that every period of `spend` lies within the days the exposures were counted
+/// on, in the events named `events_name` (an error located at the spend file's first
+/// period outside them).
+fn check_within_events(
+    spend: &SpendSeries,
+    exposures: &ExposureSeries,
+    events_name: &str,
+) -> Result<()> {
+    spend.check_within(
+        exposures.first_day * DAY,
+        (exposures.first_day + exposures.days as i64) * DAY - 1,
+        events_name,
+    )
+}
+
+/// [`fitted_plan`] once every period of `spend` is checked to lie within the days the
+/// exposures were counted on (as in [`read_fitted_inputs`]). The route of a front end that
+/// built the journeys with their exposures kept (`report`).
+pub fn fitted_plan_within(
+    credit: &Credit,
+    spend: &SpendSeries,
+    exposures: &ExposureSeries,
+    events_name: &str,
+    params: &FittedPlanParams,
+) -> Result<FittedPlan> {
+    check_within_events(spend, exposures, events_name)?;
+    fitted_plan(credit, spend, exposures, params)
+}
+
+/// [`fitted_plan`] from its inputs as read ([`read_fitted_inputs`]). The route of
+/// `budget` in both front ends.
+pub fn fitted_plan_from(
+    credit: &Credit,
+    spend: crate::csv_input::Records<'_>,
+    spend_name: &str,
+    events: crate::csv_input::Records<'_>,
+    events_name: &str,
+    params: &FittedPlanParams,
+) -> Result<FittedPlan> {
+    params.validate()?;
+    let (series, exposures) = read_fitted_inputs(spend, spend_name, events, events_name)?;
+    fitted_plan(credit, &series, &exposures, params)
+}
