@@ -404,6 +404,9 @@ fn readme_coming_from_commands_run() {
         let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
         let out = pathcredit().args(&args).arg("-q").assert().success();
         let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-        assert!(stdout.starts_with("model,channel,conversions"), "{cmd}: {stdout}");
+        assert!(
+            stdout.starts_with("model,channel,conversions"),
+            "{cmd}: {stdout}"
+        );
     }
 }
