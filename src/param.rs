@@ -42,6 +42,8 @@ params! {
     Columns => "columns", "Column remapping `NAME=HEADER` of an input file.";
     PathSeparator => "path_separator", "Separator between channels in a path.";
     PathsPreset => "paths_preset", "Column preset for path summaries from other tools.";
+    PathType => "path_type", "The `path_type` whose rows a Snowplow path summary is read from.";
+    UnmatchedChannel => "unmatched_channel", "Read empty paths as one touch of `Unmatched_Channel`.";
     // Journey building.
     JourneyLevel => "journey_level", "Journeys per person or per account.";
     LookbackDays => "lookback_days", "The lookback window before a conversion.";
@@ -64,6 +66,8 @@ params! {
     DirectChannels => "direct_channels", "Channel names treated as direct.";
     PositionWeights => "position_weights", "First, middle, last weights of position_based.";
     CustomWeights => "custom_weights", "First, middle, last weights of the custom model.";
+    TwoTouch => "two_touch", "How position weights split a two-touch path.";
+    PositionDecay => "position_decay", "What the position_decay model ranks.";
     HalfLife => "half_life", "Half-life of time decay.";
     MarkovOrder => "markov_order", "Order of the Markov chain.";
     MarkovStates => "markov_states", "State convention of the Markov chain.";

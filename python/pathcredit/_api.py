@@ -254,6 +254,8 @@ def _data(data: Any, kind: Optional[str], params: Mapping[str, Any]):
         text = data._paths_csv(str(params.get("path_separator") or ">"))
         native, name = native_input(text, "paths")
         return native, "paths", name
+    if kind is None and params.get("paths_preset"):
+        kind = "paths"
     if kind is None:
         names = set(columns_of(data) or [])
         remapped = dict(params.get("columns") or {})
@@ -304,7 +306,11 @@ def attribute(
     pyarrow Table, DuckDB relation, CSV path or bytes; the kind is told from the columns,
     or give ``kind``). Model parameters are keyword arguments named as the library names
     them (``markov_order=2``, ``shapley_game="rate"``, ``logistic_alpha=1.0``,
-    ``half_life="7d"``, ``level="campaign"``, ...), with the command line's defaults.
+    ``half_life="7d"``, ``level="campaign"``, ``two_touch="split_middle"``,
+    ``position_decay="first_seen"``, ...), with the command line's defaults. A peer's
+    path summary export reads as it is with ``paths_preset`` (``"channelattribution"``,
+    ``"mta"``, ``"fractribution"``, ``"snowplow"`` with ``path_type="channel"``,
+    ``"dp6"``), ``unmatched_channel=True`` and ``per_journey=True`` as on the command line.
 
     Returns a DataFrame ``model, channel, conversions, value, share`` (and
     ``conversions_lo, conversions_hi`` with ``bootstrap``); ``.attrs["notes"]`` holds

@@ -277,13 +277,9 @@ fn run_args(
     };
     let seed = params::seed_of(kw)?;
     let direct = params::direct_channels(kw);
-    let path_separator = kw.take("path_separator");
     let settings = params::model_settings(kw, &direct)?;
     let journey_params = params::journey_params(kw, &direct)?;
-    let paths = PathReadOptions {
-        read: journey_params.read.clone(),
-        separator: path_separator.unwrap_or_else(|| ">".to_string()),
-    };
+    let paths = params::path_options(kw, &journey_params.read)?;
     Ok(RunArgs {
         models,
         settings,

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use pyo3::prelude::*;
 
-use pathcredit::csv_input::ColumnMap;
+use pathcredit::csv_input::{ColumnMap, ReadOptions};
 use pathcredit::decide::{BudgetParams, ResponseKind};
 use pathcredit::journeys::{
-    EventNames, JourneyLevel, JourneyParams, PathTransform, SharedDevices, TouchLevel,
-    TransformKind,
+    EventNames, JourneyLevel, JourneyParams, PathReadOptions, PathTransform, PathsPreset,
+    SharedDevices, TouchLevel, TransformKind,
 };
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
@@ -18,8 +18,8 @@ use pathcredit::models::self_controlled::{
 };
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
-    LogisticParams, MarkovOrder, MarkovParams, ModelSettings, PositionWeights, ShapleyGame,
-    ShapleyParams,
+    DecayRank, LogisticParams, MarkovOrder, MarkovParams, ModelSettings, PositionWeights,
+    ShapleyGame, ShapleyParams, TwoTouch,
 };
 use pathcredit::param::{Choice, Param};
 use pathcredit::time::{parse_days, parse_duration, parse_timestamp};
@@ -81,7 +81,7 @@ pub fn parse_number<T: std::str::FromStr>(name: &str, text: &str) -> PyResult<T>
     number(name, text, "a number")
 }
 
-fn flag(name: &str, text: &str) -> PyResult<bool> {
+pub fn flag(name: &str, text: &str) -> PyResult<bool> {
     match text {
         "true" => Ok(true),
         "false" => Ok(false),
@@ -136,6 +136,30 @@ pub fn columns(kw: &mut Kwargs) -> PyResult<ColumnMap> {
         Some(text) => ColumnMap::parse_pairs(list(&text)).map_err(native),
         None => Ok(ColumnMap::new()),
     }
+}
+
+/// How a path summary is read: `path_separator`, `paths_preset` (its columns under
+/// the user's `columns`), `path_type`, `unmatched_channel`, `per_journey`.
+pub fn path_options(kw: &mut Kwargs, read: &ReadOptions) -> PyResult<PathReadOptions> {
+    let preset = match kw.take("paths_preset") {
+        Some(t) => Some(choice::<PathsPreset>(&t)?),
+        None => None,
+    };
+    let mut columns = preset.map(PathsPreset::columns).unwrap_or_default();
+    columns.extend(read.columns.clone());
+    Ok(PathReadOptions {
+        read: read.clone().columns(columns),
+        separator: kw.take("path_separator").unwrap_or_else(|| ">".to_string()),
+        per_journey: match kw.take("per_journey") {
+            Some(t) => flag("per_journey", &t)?,
+            None => preset.is_some_and(PathsPreset::per_journey),
+        },
+        path_type: kw.take("path_type"),
+        unmatched_channel: match kw.take("unmatched_channel") {
+            Some(t) => flag("unmatched_channel", &t)?,
+            None => false,
+        },
+    })
 }
 
 /// The direct channels (`direct_channels`, default `direct`).
@@ -228,6 +252,12 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     }
     if let Some(t) = kw.take("custom_weights") {
         s.custom_weights = Some(PositionWeights::parse(&t, Param::CustomWeights).map_err(native)?);
+    }
+    if let Some(t) = kw.take("two_touch") {
+        s.two_touch = choice::<TwoTouch>(&t)?;
+    }
+    if let Some(t) = kw.take("position_decay") {
+        s.position_decay = choice::<DecayRank>(&t)?;
     }
     if let Some(t) = kw.take("half_life") {
         s.half_life = duration("half_life", &t)?;

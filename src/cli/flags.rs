@@ -16,6 +16,8 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::Columns => "--col",
         Param::PathSeparator => "--path-separator",
         Param::PathsPreset => "--paths-preset",
+        Param::PathType => "--path-type",
+        Param::UnmatchedChannel => "--unmatched-channel",
         Param::JourneyLevel => "--journey-level",
         Param::LookbackDays => "--lookback-days",
         Param::LookbackSteps => "--lookback-steps",
@@ -35,6 +37,8 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::DirectChannels => "--direct-channel",
         Param::PositionWeights => "--position-weights",
         Param::CustomWeights => "--custom-weights",
+        Param::TwoTouch => "--two-touch",
+        Param::PositionDecay => "--position-decay",
         Param::HalfLife => "--half-life",
         // `sql --transitions K` counts the transitions of an order-K chain.
         Param::MarkovOrder if command == "sql" => "--transitions",

@@ -35,6 +35,8 @@ pub fn given(models: &ModelArgs, build: &BuildArgs) -> Vec<Param> {
         half_life => HalfLife,
         position_weights => PositionWeights,
         custom_weights => CustomWeights,
+        two_touch => TwoTouch,
+        position_decay => PositionDecay,
         markov_order => MarkovOrder,
         markov_states => MarkovStates,
         markov_holdout => MarkovHoldout,

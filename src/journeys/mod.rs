@@ -17,6 +17,7 @@ mod journey;
 mod journey_csv;
 mod labels;
 mod path_csv;
+mod path_presets;
 mod path_steps;
 mod path_table;
 mod person_cut;
@@ -38,9 +39,8 @@ pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
 pub use journey::{Journey, JourneyInfo, Journeys, JourneysBuilder, NOT_SET, Touch};
 pub use journey_csv::JOURNEY_COLUMNS;
 pub use labels::{Level, Milestone};
-pub use path_csv::{
-    PATH_COLUMNS, PathReadOptions, PathsPreset, format_exact, fractribution_columns,
-};
+pub use path_csv::{PATH_COLUMNS, PathReadOptions, UNMATCHED_CHANNEL, format_exact};
+pub use path_presets::{PathsPreset, fractribution_columns};
 pub use path_table::{PathRow, PathRowTotals, PathTable, PathTableBuilder};
 pub use sessions::TouchLevel;
 pub use summary::{BuildSummary, NoAccount};

@@ -8,19 +8,21 @@
 //! conversion behind it). Counts may be fractional and are kept exactly. Repeated paths
 //! add up.
 //!
-//! Other layouts are read by remapping columns; Fractribution's
-//! `transformed_path,conversions,non_conversions,revenue` is [`ColumnMap`] preset
-//! [`fractribution_columns`].
+//! Other layouts are read by remapping columns, and the peers' exports as they are by a
+//! [`PathsPreset`](crate::journeys::PathsPreset): Fractribution's
+//! `transformed_path,conversions,non_conversions,revenue`, Snowplow's path summary (which
+//! mixes `path_type` rows: one must be chosen), DP6's per-journey rows with a `True`/`False`
+//! conversion flag.
 
 use crate::channel::{ChannelId, Dictionary};
 use crate::csv_input::parallel::{
     InOrder, ParallelCsv, RowsPart, might_overflow, parse_in_parts, total_after,
 };
-use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row, open_file};
-use crate::error::{Error, Result};
+use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records, Row, open_file};
+use crate::error::{Error, Location, Result};
 use crate::journeys::path_steps::PathSteps;
 use crate::journeys::path_table::{PathTable, PathTableBuilder};
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -32,43 +34,17 @@ pub const PATH_COLUMNS: [&str; 4] = [
     "total_null",
 ];
 
-/// The column remapping that reads Fractribution's path summaries
-/// (`transformed_path,conversions,non_conversions,revenue`).
-pub fn fractribution_columns() -> ColumnMap {
-    ColumnMap::new()
-        .set("path", "transformed_path")
-        .set("total_conversions", "conversions")
-        .set("total_null", "non_conversions")
-        .set("total_conversion_value", "revenue")
-}
+/// The channel Fractribution credits a conversion with no touches to.
+pub const UNMATCHED_CHANNEL: &str = "Unmatched_Channel";
 
-/// Column presets for path summaries written by other tools.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PathsPreset {
-    /// Fractribution's `transformed_path,conversions,non_conversions,revenue`.
-    Fractribution,
-}
-
-impl Choice for PathsPreset {
-    const PARAM: Param = Param::PathsPreset;
-    const ALL: &'static [Self] = &[PathsPreset::Fractribution];
-    fn name(self) -> &'static str {
-        match self {
-            PathsPreset::Fractribution => "fractribution",
-        }
-    }
-}
-
-choice_str!(PathsPreset);
-
-impl PathsPreset {
-    /// The preset's column remapping.
-    pub fn columns(self) -> ColumnMap {
-        match self {
-            PathsPreset::Fractribution => fractribution_columns(),
-        }
-    }
-}
+/// Every column a path summary may have: [`PATH_COLUMNS`] and Snowplow's `path_type`.
+const KNOWN_COLUMNS: [&str; 5] = [
+    "path",
+    "total_conversions",
+    "total_conversion_value",
+    "total_null",
+    "path_type",
+];
 
 /// Options for reading a path summary.
 #[derive(Clone, Debug)]
@@ -77,6 +53,19 @@ pub struct PathReadOptions {
     pub read: ReadOptions,
     /// The separator between channels in a path; default `>`.
     pub separator: String,
+    /// Each row is one journey (DP6's per-journey rows): the conversions column is a
+    /// flag (`1`/`0`, `true`/`false` in any case), a row with a 0 flag is one
+    /// non-conversion, and without a conversions column every row is one conversion
+    /// (a per-conversion file). Default false.
+    pub per_journey: bool,
+    /// Keep only the rows whose `path_type` column holds this (Snowplow's path summary
+    /// has `channel` and `campaign` rows). Without it, a file whose `path_type` column
+    /// holds more than one type is refused: read as one table, each conversion would
+    /// count once per type.
+    pub path_type: Option<String>,
+    /// Read an empty path as one touch of [`UNMATCHED_CHANNEL`], as Fractribution
+    /// credits a conversion with no touches; default false (an empty path is an error).
+    pub unmatched_channel: bool,
 }
 
 impl Default for PathReadOptions {
@@ -84,6 +73,9 @@ impl Default for PathReadOptions {
         Self {
             read: ReadOptions::default(),
             separator: ">".to_string(),
+            per_journey: false,
+            path_type: None,
+            unmatched_channel: false,
         }
     }
 }
@@ -97,7 +89,14 @@ impl PathReadOptions {
                 "must contain a non-space character",
             ));
         }
-        self.read.columns.check_known("path summary", &PATH_COLUMNS)
+        if let Some(t) = &self.path_type
+            && t.trim().is_empty()
+        {
+            return Err(Error::param(Param::PathType, "must not be empty"));
+        }
+        self.read
+            .columns
+            .check_known("path summary", &KNOWN_COLUMNS)
     }
 }
 
@@ -116,6 +115,8 @@ struct PathPart {
     /// The sums of every count tried, those that overflowed a total included.
     tried: [f64; 3],
     start: [f64; 3],
+    /// Each path type met, with where it was first met.
+    types: Vec<(String, Location)>,
 }
 
 impl RowsPart for PathPart {
@@ -139,6 +140,7 @@ impl PathPart {
             totals: start,
             tried: [0.0; 3],
             start,
+            types: Vec::new(),
         }
     }
 }
@@ -150,6 +152,7 @@ struct PathMerger {
     report: ReadReport,
     totals: [f64; 3],
     ids: Vec<ChannelId>,
+    types: Vec<(String, Location)>,
 }
 
 impl InOrder for PathMerger {
@@ -187,9 +190,63 @@ impl InOrder for PathMerger {
             self.builder.push_ids(&self.ids, c, v, n);
         }
         self.report.absorb(&part.report);
+        for (t, at) in part.types {
+            if !self.types.iter().any(|(k, _)| *k == t) {
+                self.types.push((t, at));
+            }
+        }
         for k in 0..3 {
             self.totals[k] = total_after(self.totals[k], part.start[k], part.totals[k]);
         }
+    }
+}
+
+/// A conversion flag of a per-journey row: `1`/`0` or `true`/`false` (any case).
+fn flag(row: &Row<'_>, col: usize) -> Result<f64> {
+    let text = row.str(col)?;
+    match text.to_ascii_lowercase().as_str() {
+        "1" | "1.0" | "true" => Ok(1.0),
+        "0" | "0.0" | "false" => Ok(0.0),
+        _ => Err(row.error(
+            col,
+            format!(
+                "`{text}`: expected a conversion flag, true or false (or 1 or 0): each row is one journey"
+            ),
+        )),
+    }
+}
+
+/// Refuses a file mixing path types when none is chosen, and a chosen type the file
+/// does not hold.
+fn check_path_types(types: &[(String, Location)], chosen: Option<&str>, name: &str) -> Result<()> {
+    let listed = || {
+        types
+            .iter()
+            .map(|(t, _)| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match chosen {
+        None if types.len() > 1 => Err(Error::param(
+            Param::PathType,
+            format!(
+                "{}: a path type of `{}` after rows of `{}`: this file mixes path types ({}), \
+                 and read as one table every conversion would count once per type; choose one \
+                 with `path_type`",
+                types[1].1,
+                types[1].0,
+                types[0].0,
+                listed()
+            ),
+        )),
+        Some(want) if !types.iter().any(|(t, _)| t == want) => Err(Error::param(
+            Param::PathType,
+            format!(
+                "`{want}`: {name} has no rows of that type; it has {}",
+                listed()
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -232,15 +289,45 @@ impl PathTable {
         let csv = ParallelCsv::open(input, name, &PATH_COLUMNS)?;
         let src = csv.header();
         let path_col = src.required("path", columns)?;
-        let conv_col = src.required("total_conversions", columns)?;
+        let conv_col = if options.per_journey {
+            src.optional("total_conversions", columns)?
+        } else {
+            Some(src.required("total_conversions", columns)?)
+        };
         let value_col = src.optional("total_conversion_value", columns)?;
-        let null_col = src.optional("total_null", columns)?;
+        let null_col = match options.per_journey {
+            true => None,
+            false => src.optional("total_null", columns)?,
+        };
+        let type_col = src.optional("path_type", columns)?;
+        if let (Some(want), None) = (&options.path_type, type_col) {
+            return Err(Error::param(
+                Param::PathType,
+                format!("`{want}`: {name} has no path_type column to choose rows by"),
+            ));
+        }
 
         let separator = options.separator.trim().to_string();
-        let parse_row = |row: &Row<'_>, part: &mut PathPart| -> Result<(f64, f64, f64)> {
-            let text = row.str(path_col)?;
-            if text.is_empty() {
-                return Err(row.error(path_col, "empty path; expected channels separated by `>`"));
+        let parse_row = |row: &Row<'_>, part: &mut PathPart| -> Result<Option<(f64, f64, f64)>> {
+            if let Some(c) = type_col {
+                let t = row.str(c)?;
+                if !part.types.iter().any(|(k, _)| k == t) {
+                    part.types.push((t.to_string(), row.location(c)));
+                }
+                if options.path_type.as_deref().is_some_and(|want| want != t) {
+                    return Ok(None);
+                }
+            }
+            let mut text = row.str(path_col)?;
+            if text.is_empty() && options.unmatched_channel {
+                text = UNMATCHED_CHANNEL;
+            } else if text.is_empty() {
+                return Err(row.error(
+                    path_col,
+                    "empty path; expected channels separated by `>` (Fractribution writes a \
+                     conversion with no touches so; with the unmatched channel setting it is \
+                     read as one touch of Unmatched_Channel)",
+                ));
             }
             let PathPart {
                 channels,
@@ -256,7 +343,11 @@ impl PathTable {
                     ),
                 ));
             }
-            let conversions = row.non_negative(conv_col, None)?;
+            let conversions = match conv_col {
+                Some(c) if options.per_journey => flag(row, c)?,
+                Some(c) => row.non_negative(c, None)?,
+                None => 1.0,
+            };
             let value = match value_col {
                 Some(c) => row.non_negative(c, Some(0.0))?,
                 None => 0.0,
@@ -269,13 +360,17 @@ impl PathTable {
             }
             let nulls = match null_col {
                 Some(c) => row.non_negative(c, Some(0.0))?,
+                None if options.per_journey => 1.0 - conversions,
                 None => 0.0,
             };
             for (tried, v) in part.tried.iter_mut().zip([conversions, value, nulls]) {
                 *tried += v;
             }
             let mut sums = part.totals;
-            row.add_to_total(conv_col, conversions, &mut sums[0])?;
+            match conv_col {
+                Some(c) => row.add_to_total(c, conversions, &mut sums[0])?,
+                None => row.add_to_total(path_col, conversions, &mut sums[0])?,
+            }
             if let Some(c) = value_col {
                 row.add_to_total(c, value, &mut sums[1])?;
             }
@@ -283,7 +378,7 @@ impl PathTable {
                 row.add_to_total(c, nulls, &mut sums[2])?;
             }
             part.totals = sums;
-            Ok((conversions, value, nulls))
+            Ok(Some((conversions, value, nulls)))
         };
         let parse = |source: &mut CsvSource<'_>,
                      start: &[f64; 3],
@@ -297,10 +392,11 @@ impl PathTable {
                 |row, part| {
                     let mark = part.steps.len();
                     match parse_row(row, part) {
-                        Ok((c, v, n)) => {
+                        Ok(Some((c, v, n))) => {
                             part.rows.push((part.steps.len() - mark, c, v, n));
                             Ok(())
                         }
+                        Ok(None) => Ok(()),
                         Err(e) => {
                             // A skipped (or failing) row leaves no step behind.
                             part.steps.truncate(mark);
@@ -316,11 +412,16 @@ impl PathTable {
             report: ReadReport::new(name),
             totals: [0.0; 3],
             ids: Vec::new(),
+            types: Vec::new(),
         };
         csv.read(&parse, &mut merger)?;
         let PathMerger {
-            builder, report, ..
+            builder,
+            report,
+            types,
+            ..
         } = merger;
+        check_path_types(&types, options.path_type.as_deref(), name)?;
         report.check_usable()?;
         Ok((builder.finish(), report))
     }
@@ -399,183 +500,5 @@ fn write_exact(text: &mut String, x: f64) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read(text: &str) -> Result<(PathTable, ReadReport)> {
-        PathTable::read_csv(text.as_bytes(), "paths.csv", &PathReadOptions::default())
-    }
-
-    /// Paths are written field by field with reused buffers: a channel with a comma and
-    /// a quote is quoted, counts keep their shortest exact text, and the file reads back
-    /// as the table it was written from.
-    #[test]
-    fn writes_quoted_paths_and_exact_counts() {
-        let mut b = PathTable::builder();
-        b.push(&["x,\"y", "z"], 1.0, 2.5, 3.0);
-        b.push(&["z"], 0.0, 0.0, 1.0);
-        b.push(&["z"], 0.1, 0.2, 0.0);
-        let table = b.finish();
-        let mut out = Vec::new();
-        table.write_csv_separated(&mut out, ">").unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(
-            text,
-            "path,total_conversions,total_conversion_value,total_null\n\
-             \"x,\"\"y > z\",1,2.5,3\n\
-             z,0.1,0.2,1\n"
-        );
-        assert_eq!(read(&text).unwrap().0, table);
-    }
-
-    #[test]
-    fn reads_trims_and_keeps_fractions() {
-        let (t, report) = read(
-            "path,total_conversions,total_conversion_value,total_null\n\
-             \" search >email \",1.5,30,2\nemail,0.25,,\nsearch > email,1,10,0\n",
-        )
-        .unwrap();
-        assert_eq!(report.rows_read, 3);
-        assert_eq!(t.len(), 2);
-        assert_eq!(t.path_string(1), "search > email");
-        assert_eq!(t.row(1).conversions, 2.5);
-        assert_eq!(t.row(0).conversions, 0.25);
-        assert_eq!(t.row(0).nulls, 0.0);
-    }
-
-    #[test]
-    fn reads_fractribution_by_remapping() {
-        let opts = PathReadOptions {
-            read: ReadOptions::default().columns(fractribution_columns()),
-            ..PathReadOptions::default()
-        };
-        let (t, _) = PathTable::read_csv(
-            "transformed_path,conversions,non_conversions,revenue\na > b,2,5,40\n".as_bytes(),
-            "f.csv",
-            &opts,
-        )
-        .unwrap();
-        assert_eq!(t.total_conversions(), 2.0);
-        assert_eq!(t.total_nulls(), 5.0);
-        assert_eq!(t.total_value(), 40.0);
-    }
-
-    #[test]
-    fn write_then_read_is_identity() {
-        let (t, _) = read(
-            "path,total_conversions,total_conversion_value,total_null\nb > a,0.1,3.3,7\na,2,0,1\n",
-        )
-        .unwrap();
-        let mut buf = Vec::new();
-        t.write_csv(&mut buf).unwrap();
-        let (back, _) = read(std::str::from_utf8(&buf).unwrap()).unwrap();
-        assert_eq!(back, t);
-    }
-
-    /// Issue 14, item 5: a channel holding the separator is refused, not written as a
-    /// path that reads back with other channels; another separator writes it faithfully.
-    #[test]
-    fn a_channel_holding_the_separator_is_refused_or_written_with_another() {
-        let opts = PathReadOptions {
-            separator: "|".to_string(),
-            ..PathReadOptions::default()
-        };
-        let (t, _) = PathTable::read_csv(
-            "path,total_conversions\nsearch>brand | email,1\n".as_bytes(),
-            "paths.csv",
-            &opts,
-        )
-        .unwrap();
-        let err = t.write_csv(Vec::new()).unwrap_err().to_string();
-        assert!(
-            err.contains("`search>brand`") && err.contains("path_separator"),
-            "{err}"
-        );
-        let mut buf = Vec::new();
-        t.write_csv_separated(&mut buf, "|").unwrap();
-        let text = String::from_utf8(buf).unwrap();
-        assert!(text.contains("search>brand | email,1,"), "{text}");
-        let (back, _) = PathTable::read_csv(text.as_bytes(), "paths.csv", &opts).unwrap();
-        assert_eq!(back, t);
-    }
-}
-
-#[cfg(test)]
-mod reader_tests {
-    use super::*;
-
-    /// 5,000 rows (three batches for the table-building thread) with bad rows far past
-    /// the first batch: skipped, they leave neither counts nor channel names behind;
-    /// not skipped, the first one is the error, at its line.
-    fn file() -> String {
-        let mut csv = String::from("path,total_conversions,total_null\n");
-        for i in 0..5000 {
-            match i {
-                3000 => csv.push_str("only_in_bad_row > a,x,1\n"),
-                4000 => csv.push_str("a > ,1,1\n"),
-                _ => csv.push_str(&format!("c{} > c{},1,2\n", i % 7, (i + 1) % 5)),
-            }
-        }
-        csv
-    }
-
-    #[test]
-    fn bad_rows_past_the_first_batch_are_skipped_or_reported_at_their_line() {
-        let mut options = PathReadOptions::default();
-        options.read.skip_bad_rows = true;
-        let (table, report) = PathTable::read_csv(file().as_bytes(), "p.csv", &options).unwrap();
-        assert_eq!(report.rows_read, 5000);
-        assert_eq!(report.rows_skipped, 2);
-        assert_eq!(table.total_conversions(), 4998.0);
-        assert_eq!(table.total_nulls(), 2.0 * 4998.0);
-        assert!(table.channels().id("only_in_bad_row").is_none());
-        let err = PathTable::read_csv(file().as_bytes(), "p.csv", &PathReadOptions::default())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("line 3002") && err.contains("total_conversions"),
-            "{err}"
-        );
-    }
-
-    /// Reading in blocks on every core equals one thread (a quoted header sends the whole
-    /// file to one thread): the table, the report, the first error; also with a total
-    /// that overflows far into the file, and a quote halfway that hands the rest over.
-    #[test]
-    fn blocks_read_in_parallel_equal_one_thread() {
-        let body = file();
-        let body = body.split_once('\n').unwrap().1;
-        let mut overflowing = String::new();
-        for i in 0..60 {
-            let nulls = if i % 20 == 19 { "1e308" } else { "1" };
-            overflowing.push_str(&format!("c{} > c{},1,0,{nulls}\n", i % 3, i % 4));
-        }
-        let half = body.len() / 2;
-        let later_quote = format!(
-            "{}{}",
-            &body[..half],
-            body[half..].replace("c3 >", "\"c3\" >")
-        );
-        let outcome = |text: String, skip: bool| {
-            let mut options = PathReadOptions::default();
-            options.read.skip_bad_rows = skip;
-            match PathTable::read_csv(text.as_bytes(), "p.csv", &options) {
-                Ok((table, report)) => format!("{table:?} {report:?}"),
-                Err(e) => format!("error: {e}"),
-            }
-        };
-        let header = "path,total_conversions,total_conversion_value,total_null\n";
-        let quoted = "\"path\",total_conversions,total_conversion_value,total_null\n";
-        for rows in [body, &overflowing, &later_quote] {
-            for skip in [false, true] {
-                let parallel = outcome(format!("{header}{rows}"), skip);
-                assert_eq!(parallel, outcome(format!("{quoted}{rows}"), skip));
-            }
-        }
-        let err = outcome(format!("{header}{overflowing}"), false);
-        assert!(
-            err.contains("line 41") && err.contains("overflows"),
-            "{err}"
-        );
-    }
-}
+#[path = "path_csv_tests.rs"]
+mod tests;

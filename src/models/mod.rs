@@ -5,7 +5,9 @@
 //! |---|---|---|
 //! | `first_touch`, `last_touch`, `last_non_direct` | single touch | paths |
 //! | `linear`, `linear_unique` | equal split | paths |
-//! | `position_based`, `custom` | first/middle/last weights | paths |
+//! | `position_based`, `custom` | first/middle/last weights (two-touch rule `two_touch`) | paths |
+//! | `position_decay` | linear decay by position (DP6, eeghor/mta) | paths |
+//! | `fractribution` | Fractribution's per-path leave-one-out share | paths |
 //! | `influenced` | non-additive count | paths |
 //! | `time_decay` | exponential decay on real time | journeys |
 //! | `w_shaped`, `full_path` | stage milestones | journeys |
@@ -21,8 +23,10 @@
 
 pub mod calibrate;
 pub mod details;
+pub mod fractribution;
 pub mod logistic;
 pub mod markov;
+pub mod position_decay;
 pub mod registry;
 pub mod rules;
 mod runner;
@@ -38,12 +42,14 @@ use crate::error::Result;
 use crate::journeys::{Journeys, PathTable};
 
 pub use details::{Details, OrderedDetails};
+pub use fractribution::Fractribution;
 pub use logistic::{FittedLogistic, LogisticDetails, LogisticParams};
 pub use markov::{FittedMarkov, MarkovDetails, MarkovOrder, MarkovParams};
+pub use position_decay::{DecayRank, PositionDecay};
 pub use registry::{ModelInfo, ModelName};
 pub use rules::{
     FirstTouch, Influenced, LastNonDirect, LastTouch, Linear, LinearUnique, PositionBased,
-    PositionWeights,
+    PositionWeights, TwoTouch,
 };
 pub use runner::{LeftOut, ModelRun, attribute, default_models, run, run_default};
 pub use settings::{Input, InputKind, ModelSettings};

@@ -28,8 +28,9 @@ use crate::journeys::{Journeys, Level, PathTable, Timelines};
 use crate::models::details::{Details, OrderedDetails};
 use crate::models::self_controlled::DEFAULT_IGNORED;
 use crate::models::{
-    Attribution, FirstTouch, Influenced, JourneyAttribution, LastNonDirect, LastTouch, Linear,
-    LinearUnique, ModelSettings, OrderedShapley, PositionBased, StageModel, TimeDecay,
+    Attribution, FirstTouch, Fractribution, Influenced, JourneyAttribution, LastNonDirect,
+    LastTouch, Linear, LinearUnique, ModelSettings, OrderedShapley, PositionBased, PositionDecay,
+    StageModel, TimeDecay,
 };
 #[allow(unused_imports)] // for docs
 use crate::models::{LogisticParams, MarkovParams, ShapleyParams};
@@ -46,6 +47,8 @@ pub enum DefaultUse {
     WithMilestones,
     /// On journeys built from events, with the whole logs of converting units.
     WithLogs,
+    /// Only when named: a peer's convention, kept to reproduce that peer's numbers.
+    WhenNamed,
 }
 
 /// What the registry knows of one model.
@@ -155,6 +158,8 @@ registry! {
     WShaped => W_SHAPED,
     FullPath => FULL_PATH,
     Influenced => INFLUENCED,
+    PositionDecay => POSITION_DECAY,
+    Fractribution => FRACTRIBUTION,
     Markov => MARKOV,
     Shapley => SHAPLEY,
     ShapleyOrdered => SHAPLEY_ORDERED,
@@ -262,6 +267,7 @@ pub const POSITION_BASED: ModelInfo = rule(
     |c| {
         Ok(PositionBased::default()
             .weights(c.settings.position_weights)
+            .two_touch(c.settings.two_touch)
             .attribute(c.paths)?
             .into())
     },
@@ -278,7 +284,10 @@ pub const CUSTOM: ModelInfo = ModelInfo {
                 .settings
                 .custom_weights
                 .expect("checked by ModelSettings::check_models");
-            Ok(PositionBased::custom(w).attribute(c.paths)?.into())
+            Ok(PositionBased::custom(w)
+                .two_touch(c.settings.two_touch)
+                .attribute(c.paths)?
+                .into())
         },
     )
 };
@@ -334,6 +343,31 @@ pub const INFLUENCED: ModelInfo = rule(
     "full conversion to every channel on the path (non-additive)",
     |c| Ok(Influenced.attribute(c.paths)?.into()),
 );
+
+/// [`PositionDecay`].
+pub const POSITION_DECAY: ModelInfo = ModelInfo {
+    default_use: DefaultUse::WhenNamed,
+    ..rule(
+        "position_decay",
+        "linear decay by position, no timestamps (`position_decay` touches|first_seen|last_seen)",
+        |c| {
+            Ok(PositionDecay::default()
+                .rank(c.settings.position_decay)
+                .attribute(c.paths)?
+                .into())
+        },
+    )
+};
+
+/// [`Fractribution`].
+pub const FRACTRIBUTION: ModelInfo = ModelInfo {
+    default_use: DefaultUse::WhenNamed,
+    ..rule(
+        "fractribution",
+        "Fractribution's default: per-path leave-one-out share (not a Shapley value)",
+        |c| Ok(Fractribution.attribute(c.paths)?.into()),
+    )
+};
 
 /// [`MarkovParams`].
 pub const MARKOV: ModelInfo = ModelInfo {
@@ -491,84 +525,5 @@ pub const SELF_CONTROLLED: ModelInfo = ModelInfo {
 };
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_and_parse_back() {
-        let mut names: Vec<&str> = ModelName::ALL.iter().map(|m| m.as_str()).collect();
-        for m in ModelName::ALL {
-            assert_eq!(m.as_str().parse::<ModelName>().unwrap(), m);
-            assert_eq!(ModelName::lookup(m.as_str()), Some(m));
-        }
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), ModelName::ALL.len());
-    }
-
-    #[test]
-    fn predictive_models_say_where_their_holdout_fit_is() {
-        for m in ModelName::ALL {
-            let info = m.info();
-            assert_eq!(info.predicts_conversion, info.holdout_pointer.is_some());
-            assert_eq!(info.data_driven, info.compare_rank.is_some(), "{m}");
-        }
-    }
-
-    /// Follows "Adding a model" above for a trivial model (half the credit to the first
-    /// touch, half to the last): its file would hold the model, the registry its entry.
-    #[test]
-    fn a_model_added_by_the_documented_steps_runs_like_the_others() {
-        use crate::credit::Credit;
-        use crate::models::{Attribution, FirstTouch, LastTouch};
-
-        // Step 1: the model (params → credit), on a path table.
-        struct HalfAndHalf;
-        impl Attribution for HalfAndHalf {
-            fn attribute(&self, paths: &PathTable) -> Result<Credit> {
-                let first = FirstTouch.attribute(paths)?;
-                let last = LastTouch.attribute(paths)?;
-                let mut credit = first.clone();
-                credit.model = "half_and_half".into();
-                for c in &mut credit.channels {
-                    let l = last
-                        .get(&c.channel)
-                        .map_or((0.0, 0.0), |l| (l.conversions, l.value));
-                    c.conversions = 0.5 * (c.conversions + l.0);
-                    c.value = 0.5 * (c.value + l.1);
-                }
-                Ok(credit)
-            }
-        }
-        // Step 2: its registry entry.
-        const HALF_AND_HALF: ModelInfo = rule(
-            "half_and_half",
-            "half the credit to the first touch, half to the last",
-            |c| Ok(HalfAndHalf.attribute(c.paths)?.into()),
-        );
-        let csv = "path,total_conversions\na > b,4\nb,2\n";
-        let (paths, _) = PathTable::read_csv(csv.as_bytes(), "p.csv", &Default::default()).unwrap();
-        let settings = ModelSettings::default();
-        let context = ModelContext {
-            settings: &settings,
-            paths: &paths,
-            journeys: None,
-            logs: None,
-            logs_from_journeys: false,
-            with_details: false,
-        };
-        let fit = (HALF_AND_HALF.run)(&context).unwrap();
-        assert_eq!(fit.credit.get("a").unwrap().conversions, 2.0);
-        assert_eq!(fit.credit.get("b").unwrap().conversions, 4.0);
-        assert!(!HALF_AND_HALF.data_driven && HALF_AND_HALF.default_use == DefaultUse::Always);
-    }
-
-    #[test]
-    fn unknown_names_list_the_known_ones() {
-        let err = "lastouch".parse::<ModelName>().unwrap_err().to_string();
-        assert!(
-            err.contains("last_touch") && err.contains("markov"),
-            "{err}"
-        );
-    }
-}
+#[path = "registry_tests.rs"]
+mod tests;

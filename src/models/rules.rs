@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::touch_weights::credit_by_touch_weights;
-use crate::param::Param;
+use crate::param::{Choice, Param, choice_str};
 
 fn one_hot(n: usize, at: usize, out: &mut Vec<f64>) {
     out.resize(n, 0.0);
@@ -220,10 +220,22 @@ impl PositionWeights {
     /// * `n ≥ 3`: first `f`, last `l`, each middle touch `m / (n − 2)`, all divided by
     ///   `f + m + l`.
     pub fn weights(&self, n: usize, out: &mut Vec<f64>) {
+        self.weights_with(n, TwoTouch::Renormalise, out)
+    }
+
+    /// [`weights`](Self::weights) with a choice of the two-touch rule: with
+    /// [`TwoTouch::SplitMiddle`] a path of two touches gets
+    /// `[f + m/2, l + m/2] / (f + m + l)`.
+    pub fn weights_with(&self, n: usize, two_touch: TwoTouch, out: &mut Vec<f64>) {
         out.clear();
         match n {
             0 => {}
             1 => out.push(1.0),
+            2 if two_touch == TwoTouch::SplitMiddle => {
+                let s = self.first + self.middle + self.last;
+                let half = self.middle / 2.0;
+                out.extend([(self.first + half) / s, (self.last + half) / s]);
+            }
             2 => {
                 let s = self.first + self.last;
                 if s > 0.0 {
@@ -242,6 +254,32 @@ impl PositionWeights {
     }
 }
 
+/// How a position-based rule splits a path of two touches, which has no middle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TwoTouch {
+    /// `[f, l] / (f + l)`: the middle weight is dropped and the rest renormalised
+    /// (Google Analytics' position-based rule; the default).
+    #[default]
+    Renormalise,
+    /// `[f + m/2, l + m/2] / (f + m + l)`: first and last each take half of the middle
+    /// weight, as DP6 Marketing-Attribution-Models (`attribution_position_based`) and
+    /// ianchute/shapley-attribution apply custom weights.
+    SplitMiddle,
+}
+
+impl Choice for TwoTouch {
+    const PARAM: Param = Param::TwoTouch;
+    const ALL: &'static [Self] = &[TwoTouch::Renormalise, TwoTouch::SplitMiddle];
+    fn name(self) -> &'static str {
+        match self {
+            TwoTouch::Renormalise => "renormalise",
+            TwoTouch::SplitMiddle => "split_middle",
+        }
+    }
+}
+
+choice_str!(TwoTouch);
+
 /// Position-based: fixed weights for the first, middle and last touches. With the
 /// default 40/20/40 this is the U-shaped model of Google Analytics ("position based")
 /// and of Bizible/Salesforce ("U-shaped"); `custom` is the same rule under user weights.
@@ -250,6 +288,7 @@ impl PositionWeights {
 pub struct PositionBased {
     name: &'static str,
     weights: PositionWeights,
+    two_touch: TwoTouch,
 }
 
 impl Default for PositionBased {
@@ -257,6 +296,7 @@ impl Default for PositionBased {
         Self {
             name: "position_based",
             weights: PositionWeights::default(),
+            two_touch: TwoTouch::default(),
         }
     }
 }
@@ -268,11 +308,18 @@ impl PositionBased {
         self
     }
 
+    /// Sets the two-touch rule (default [`TwoTouch::Renormalise`]).
+    pub fn two_touch(mut self, two_touch: TwoTouch) -> Self {
+        self.two_touch = two_touch;
+        self
+    }
+
     /// The `custom` model: the same rule, named `custom` in output.
     pub fn custom(weights: PositionWeights) -> Self {
         Self {
             name: "custom",
             weights,
+            two_touch: TwoTouch::default(),
         }
     }
 }
@@ -281,7 +328,7 @@ impl Attribution for PositionBased {
     fn attribute(&self, paths: &PathTable) -> Result<Credit> {
         self.weights.validate(Param::PositionWeights)?;
         Ok(credit_by_touch_weights(self.name, paths, |p, w| {
-            self.weights.weights(p.len(), w)
+            self.weights.weights_with(p.len(), self.two_touch, w)
         }))
     }
 }
@@ -449,6 +496,36 @@ mod tests {
         assert!(PositionWeights::parse("1,2", Param::CustomWeights).is_err());
         assert!(PositionWeights::parse("0,0,0", Param::CustomWeights).is_err());
         assert!(PositionWeights::parse("-1,1,1", Param::CustomWeights).is_err());
+    }
+
+    /// Hand-derived, DP6's `attribution_position_based` with weights 0.5/0.2/0.3: a
+    /// two-touch path gets first 0.5 + 0.2/2 = 0.6, last 0.3 + 0.2/2 = 0.4 (ours
+    /// renormalises: 0.5/0.8 = 0.625, 0.3/0.8 = 0.375); three touches are the same
+    /// under both rules (0.5, 0.2, 0.3). Paths: `a > b` ×10, `b > c > a` ×10 →
+    /// split_middle: a 6 + 3 = 9, b 4 + 5 = 9, c 2.
+    #[test]
+    fn two_touch_split_middle_is_dp6s_rule() {
+        let w = PositionWeights::parse("0.5,0.2,0.3", Param::CustomWeights).unwrap();
+        let mut out = Vec::new();
+        w.weights_with(2, TwoTouch::SplitMiddle, &mut out);
+        assert!((out[0] - 0.6).abs() < EXACT_TOL && (out[1] - 0.4).abs() < EXACT_TOL);
+        w.weights_with(2, TwoTouch::Renormalise, &mut out);
+        assert!((out[0] - 0.625).abs() < EXACT_TOL && (out[1] - 0.375).abs() < EXACT_TOL);
+        let t = paths(&[
+            (&["a", "b"], 10.0, 0.0, 0.0),
+            (&["b", "c", "a"], 10.0, 0.0, 0.0),
+        ]);
+        let c = PositionBased::custom(w)
+            .two_touch(TwoTouch::SplitMiddle)
+            .attribute(&t)
+            .unwrap();
+        assert!((conv(&c, "a") - 9.0).abs() < 1e-12);
+        assert!((conv(&c, "b") - 9.0).abs() < 1e-12);
+        assert!((conv(&c, "c") - 2.0).abs() < 1e-12);
+        assert_eq!(
+            "split_middle".parse::<TwoTouch>().unwrap(),
+            TwoTouch::SplitMiddle
+        );
     }
 
     #[test]

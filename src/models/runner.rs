@@ -24,6 +24,7 @@ pub fn default_models(input: &Input<'_>, settings: &ModelSettings) -> Vec<ModelN
                 && match info.default_use {
                     DefaultUse::Always => true,
                     DefaultUse::WhenConfigured => settings.custom_weights.is_some(),
+                    DefaultUse::WhenNamed => false,
                     DefaultUse::WithMilestones => {
                         input.journeys().is_some_and(|j| j.has_milestones())
                     }

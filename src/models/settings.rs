@@ -4,8 +4,8 @@ use crate::error::{Error, Result};
 use crate::journeys::{Journeys, Level, PathTable, PathTransform, Timelines};
 use crate::models::self_controlled::{LiftTest, SelfControlledParams};
 use crate::models::{
-    LastNonDirect, LogisticParams, MarkovParams, ModelName, PositionWeights, ShapleyParams,
-    TimeDecay,
+    DecayRank, LastNonDirect, LogisticParams, MarkovParams, ModelName, PositionWeights,
+    ShapleyParams, TimeDecay, TwoTouch,
 };
 use crate::param::Param;
 use crate::time::{DAY, Millis};
@@ -21,6 +21,11 @@ pub struct ModelSettings {
     pub position_weights: PositionWeights,
     /// Weights of `custom` (no default: `custom` runs only when they are given).
     pub custom_weights: Option<PositionWeights>,
+    /// How `position_based` and `custom` split a two-touch path (default: renormalise
+    /// first and last; `split_middle` is DP6's and ianchute's rule).
+    pub two_touch: TwoTouch,
+    /// What `position_decay` ranks (default: touches, DP6's rule).
+    pub position_decay: DecayRank,
     /// Half-life of `time_decay` (default 7 days).
     pub half_life: Millis,
     /// Transform applied to the path table that path models see (default: none).
@@ -47,6 +52,8 @@ impl Default for ModelSettings {
             direct_channels: vec!["direct".to_string()],
             position_weights: PositionWeights::default(),
             custom_weights: None,
+            two_touch: TwoTouch::default(),
+            position_decay: DecayRank::default(),
             half_life: 7 * DAY,
             // The transform knows the direct channels (for `drop_direct_unless_only`).
             path_transform: PathTransform {

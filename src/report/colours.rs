@@ -1,6 +1,6 @@
 //! The colour of each model in the report's charts: fixed per model name, so a model
 //! has the same colour in every report, whichever models are drawn beside it and in
-//! whatever order. Colours come from Paul Tol's "muted" and "vibrant" schemes, which
+//! whatever order. Colours come from Paul Tol's "muted", "vibrant" and "light" schemes, which
 //! stay distinct for colour-blind readers (Tol, "Colour schemes",
 //! SRON/EPS/TN/09-002, 2021); the models most often drawn together (the data-driven
 //! ones and the last-touch baseline) get the most distinct ones.
@@ -28,6 +28,8 @@ pub fn model_colour(model: &str) -> Option<&'static str> {
         "influenced" => "#ee3377",
         "position_based" => "#bbbbbb",
         "custom" => "#777777",
+        "fractribution" => "#009988",
+        "position_decay" => "#aaaa00",
         _ => return None,
     })
 }

@@ -19,6 +19,8 @@ fn users(param: Param) -> Option<&'static [ModelName]> {
         P::HalfLife => &[M::TimeDecay],
         P::PositionWeights => &[M::PositionBased],
         P::CustomWeights => &[M::Custom],
+        P::TwoTouch => &[M::PositionBased, M::Custom],
+        P::PositionDecay => &[M::PositionDecay],
         P::MarkovOrder | P::MarkovStates | P::MarkovHoldout | P::MarkovMaxStates => &[M::Markov],
         P::ShapleyGame | P::ShapleySamples | P::ShapleyExactMax | P::ShapleyNegative => {
             &[M::Shapley]

@@ -384,3 +384,29 @@ fn data_readme_commands_rewrite_the_samples_byte_for_byte() {
         );
     }
 }
+
+/// Issue 32: every command of the README's "Coming from …" section runs on the bundled
+/// peer-shaped files (data/peers) and writes credit.
+#[test]
+fn readme_coming_from_commands_run() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Coming from")
+        .nth(1)
+        .expect("README.md has a ## Coming from section");
+    let section = section.split("\n## ").next().unwrap();
+    let commands: Vec<&str> = section
+        .split('`')
+        .filter(|s| s.starts_with("pathcredit attribute "))
+        .collect();
+    assert!(commands.len() >= 6, "{commands:?}");
+    for cmd in commands {
+        let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+        let out = pathcredit().args(&args).arg("-q").assert().success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(
+            stdout.starts_with("model,channel,conversions"),
+            "{cmd}: {stdout}"
+        );
+    }
+}

@@ -76,10 +76,29 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE", requires = "events")]
     pub identities: Option<PathBuf>,
 
-    /// Column preset for path summaries from other tools: `fractribution` reads
-    /// transformed_path,conversions,non_conversions,revenue.
+    /// A peer's path summary export as it is: `channelattribution` and `mta`
+    /// (path,total_conversions,total_conversion_value,total_null), `fractribution`
+    /// (transformed_path,conversions,non_conversions,revenue), `snowplow` (the same with
+    /// path_type: choose one with --path-type), `dp6` (one journey per row:
+    /// channels,has_transaction,conversion_value with a True/False flag).
     #[arg(long, value_name = "PRESET", value_parser = choice::<PathsPreset>())]
     pub paths_preset: Option<PathsPreset>,
+
+    /// Read only the rows of this path_type (a Snowplow path summary holds `channel` and
+    /// `campaign` rows; a file mixing types is refused without it).
+    #[arg(long, value_name = "TYPE")]
+    pub path_type: Option<String>,
+
+    /// Read an empty path as one touch of Unmatched_Channel (Fractribution's handling
+    /// of a conversion with no touches) instead of refusing it.
+    #[arg(long)]
+    pub unmatched_channel: bool,
+
+    /// Each row of --paths is one journey: the conversions column is a flag (true/false
+    /// or 1/0) and a row without a conversion is one non-conversion; with no conversions
+    /// column every row is one conversion (set by --paths-preset dp6).
+    #[arg(long)]
+    pub per_journey: bool,
 
     /// Separator between channels in a path.
     #[arg(long, value_name = "SEP", default_value = ">")]
@@ -170,6 +189,10 @@ impl InputArgs {
         let options = PathReadOptions {
             read,
             separator: self.path_separator.clone(),
+            per_journey: self.per_journey
+                || self.paths_preset.is_some_and(PathsPreset::per_journey),
+            path_type: self.path_type.clone(),
+            unmatched_channel: self.unmatched_channel,
         };
         Ok(Source::paths_csv(reader, name, options))
     }

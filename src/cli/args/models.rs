@@ -14,8 +14,8 @@ use pathcredit::models::self_controlled::{
 };
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
-    LogisticParams, MarkovOrder, MarkovParams, ModelName, ModelSettings, PositionWeights,
-    ShapleyGame, ShapleyParams,
+    DecayRank, LogisticParams, MarkovOrder, MarkovParams, ModelName, ModelSettings,
+    PositionWeights, ShapleyGame, ShapleyParams, TwoTouch,
 };
 use pathcredit::param::Param;
 use pathcredit::time::Millis;
@@ -49,6 +49,18 @@ pub struct ModelArgs {
     /// First,middle,last weights of the `custom` model (enables it).
     #[arg(long, value_name = "F,M,L", value_parser = weights(Param::CustomWeights), allow_hyphen_values = true)]
     pub custom_weights: Option<PositionWeights>,
+
+    /// How position_based and custom split a path of two touches: `renormalise`
+    /// (first and last weights scaled to sum to 1) or `split_middle` (first and last
+    /// each take half the middle weight, as DP6 and ianchute do).
+    #[arg(long, value_name = "RULE", default_value = "renormalise", value_parser = choice::<TwoTouch>())]
+    pub two_touch: TwoTouch,
+
+    /// What position_decay ranks: `touches` (touch i of n gets i/(1+…+n); DP6),
+    /// `first_seen` or `last_seen` (distinct channels by first or last touch; eeghor/mta's
+    /// time_decay left or right).
+    #[arg(long, value_name = "RANK", default_value = "touches", value_parser = choice::<DecayRank>())]
+    pub position_decay: DecayRank,
 
     /// Order of the markov chain: 1 to 4, or `auto` (fit 1..4 on a seeded split and
     /// keep the best held-out log-loss).
@@ -264,6 +276,8 @@ impl ModelArgs {
             direct_channels,
             position_weights: self.position_weights,
             custom_weights: self.custom_weights,
+            two_touch: self.two_touch,
+            position_decay: self.position_decay,
             half_life: self.half_life,
             path_transform,
             markov: MarkovParams::default()

@@ -59,6 +59,7 @@ pub fn coalition_options(read: ReadOptions) -> PathReadOptions {
     PathReadOptions {
         read: read.columns(columns),
         separator: COALITION_SEPARATOR.to_string(),
+        ..PathReadOptions::default()
     }
 }
 
