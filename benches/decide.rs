@@ -93,6 +93,7 @@ fn many_channels(n: usize) -> Document {
                 share: 0.0,
                 conversions_lo: None,
                 conversions_hi: None,
+                weighted_conversions: None,
             })
             .collect();
         Credit {

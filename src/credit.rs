@@ -24,6 +24,10 @@ pub struct ChannelCredit {
     pub conversions_lo: Option<f64>,
     /// Upper end of an interval on `conversions`, when one was computed.
     pub conversions_hi: Option<f64>,
+    /// Snowplow's revenue-weighted conversion count, when asked for (see
+    /// [`weighted_count`](crate::models::weighted_count)); not additive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted_conversions: Option<f64>,
 }
 
 /// One model's credit over every channel of the input, sorted by channel name.
@@ -108,6 +112,7 @@ impl Credit {
                 },
                 conversions_lo: None,
                 conversions_hi: None,
+                weighted_conversions: None,
             })
             .collect();
         rows.sort_by(|a, b| a.channel.cmp(&b.channel));

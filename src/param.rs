@@ -69,6 +69,10 @@ params! {
     TwoTouch => "two_touch", "How position weights split a two-touch path.";
     PositionDecay => "position_decay", "What the position_decay model ranks.";
     HalfLife => "half_life", "Half-life of time decay.";
+    ConversionWindow => "conversion_window", "The window of conversions a report covers.";
+    RevenueWeighted => "revenue_weighted", "Add Snowplow's revenue-weighted conversion count.";
+    StepDecay => "step_decay", "Factor per step of step-wise time decay.";
+    StepEvery => "step_every", "Step length of step-wise time decay.";
     MarkovOrder => "markov_order", "Order of the Markov chain.";
     MarkovStates => "markov_states", "State convention of the Markov chain.";
     MarkovHoldout => "markov_holdout", "Held-out share for the Markov order choice.";

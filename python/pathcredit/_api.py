@@ -307,10 +307,13 @@ def attribute(
     or give ``kind``). Model parameters are keyword arguments named as the library names
     them (``markov_order=2``, ``shapley_game="rate"``, ``logistic_alpha=1.0``,
     ``half_life="7d"``, ``level="campaign"``, ``two_touch="split_middle"``,
-    ``position_decay="first_seen"``, ...), with the command line's defaults. A peer's
+    ``position_decay="first_seen"``, ``step_decay=0.5``, ``step_every="168h"``, ...),
+    with the command line's defaults. A peer's
     path summary export reads as it is with ``paths_preset`` (``"channelattribution"``,
     ``"mta"``, ``"fractribution"``, ``"snowplow"`` with ``path_type="channel"``,
-    ``"dp6"``), ``unmatched_channel=True`` and ``per_journey=True`` as on the command line.
+    ``"dp6"``), ``unmatched_channel=True`` and ``per_journey=True`` as on the command line;
+    ``revenue_weighted=True`` adds Snowplow's ``weighted_conversions`` column and
+    ``conversion_window="30"`` (or ``"START..END"``) keeps the journeys ending in a window.
 
     Returns a DataFrame ``model, channel, conversions, value, share`` (and
     ``conversions_lo, conversions_hi`` with ``bootstrap``); ``.attrs["notes"]`` holds

@@ -8,8 +8,8 @@ use pyo3::prelude::*;
 use pathcredit::csv_input::{ColumnMap, ReadOptions};
 use pathcredit::decide::{BudgetParams, ResponseKind};
 use pathcredit::journeys::{
-    EventNames, JourneyLevel, JourneyParams, PathReadOptions, PathTransform, PathsPreset,
-    SharedDevices, TouchLevel, TransformKind,
+    ConversionWindow, EventNames, JourneyLevel, JourneyParams, PathReadOptions, PathTransform,
+    PathsPreset, SharedDevices, TouchLevel, TransformKind,
 };
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
@@ -261,6 +261,18 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     }
     if let Some(t) = kw.take("half_life") {
         s.half_life = duration("half_life", &t)?;
+    }
+    if let Some(t) = kw.take("conversion_window") {
+        s.conversion_window = Some(ConversionWindow::parse(&t).map_err(native)?);
+    }
+    if let Some(t) = kw.take("revenue_weighted") {
+        s.revenue_weighted = flag("revenue_weighted", &t)?;
+    }
+    if let Some(t) = kw.take("step_decay") {
+        s.step_decay = parse_number("step_decay", &t)?;
+    }
+    if let Some(t) = kw.take("step_every") {
+        s.step_every = duration("step_every", &t)?;
     }
     s.path_transform = path_transform(kw, direct)?;
     let seed: u64 = match kw.take("seed") {

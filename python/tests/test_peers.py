@@ -56,3 +56,38 @@ def test_fractribution_unmatched_channel_equals_the_cli(cli, peers):
     )
     assert csv_of(ours) == theirs
     assert ours.set_index("channel").loc["Unmatched_Channel", "conversions"] == pytest.approx(1.0)
+
+
+def test_dp6_step_time_decay_equals_the_cli_and_needs_times(cli, peers):
+    events = peers / "dp6_events.csv"
+    ours = pc.attribute(events, models=["time_decay_steps"], step_decay=0.5, step_every="24h")
+    theirs = cli(
+        "attribute", "--events", events, "--model", "time_decay_steps",
+        "--step-decay", "0.5", "--step-every", "24h", "-q",
+    )
+    assert csv_of(ours) == theirs
+    # DP6's rule by hand: j5 ($40) has one Direct touch, j1 gives Direct 8/13 of $120,
+    # j6 256/529 of $200.
+    direct = ours[ours.channel == "Direct"].value.iloc[0]
+    assert direct == pytest.approx(120 * 8 / 13 + 40 + 200 * 256 / 529, abs=1e-6)
+    with pytest.raises(Exception, match="path summary"):
+        pc.attribute(peers / "dp6_journeys.csv", models=["time_decay_steps"], paths_preset="dp6")
+
+
+def test_snowplow_weighted_count_and_window_equal_the_cli(cli, peers):
+    events = peers / "dp6_events.csv"
+    ours = pc.attribute(
+        events, models=["linear"], revenue_weighted=True, conversion_window="2026-02-01..2026-05-01",
+    )
+    theirs = cli(
+        "attribute", "--events", events, "--model", "linear", "--revenue-weighted",
+        "--conversion-window", "2026-02-01..2026-05-01", "-q",
+    )
+    assert csv_of(ours) == theirs
+    # j1 ($120: Facebook, Google Search, Direct) and j3 ($80: Email, Google Search) end
+    # in the window. Google Search: $40 + $40 of $200 in 2 conversions → 0.8.
+    gs = ours[ours.channel == "Google Search"].iloc[0]
+    assert gs.weighted_conversions == pytest.approx(80 / 200 * 2)
+    assert ours.conversions.sum() == pytest.approx(2.0)
+    with pytest.raises(Exception, match="conversion_window"):
+        pc.attribute(peers / "dp6_journeys.csv", models=["linear"], paths_preset="dp6", conversion_window="30")

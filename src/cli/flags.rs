@@ -40,6 +40,10 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::TwoTouch => "--two-touch",
         Param::PositionDecay => "--position-decay",
         Param::HalfLife => "--half-life",
+        Param::RevenueWeighted => "--revenue-weighted",
+        Param::ConversionWindow => "--conversion-window",
+        Param::StepDecay => "--step-decay",
+        Param::StepEvery => "--step-every",
         // `sql --transitions K` counts the transitions of an order-K chain.
         Param::MarkovOrder if command == "sql" => "--transitions",
         Param::MarkovOrder => "--markov-order",

@@ -33,6 +33,8 @@ pub fn given(models: &ModelArgs, build: &BuildArgs) -> Vec<Param> {
     }
     check!(models:
         half_life => HalfLife,
+        step_decay => StepDecay,
+        step_every => StepEvery,
         position_weights => PositionWeights,
         custom_weights => CustomWeights,
         two_touch => TwoTouch,

@@ -164,6 +164,7 @@ mod tests {
                     share: n / total,
                     conversions_lo: None,
                     conversions_hi: None,
+                    weighted_conversions: None,
                 })
                 .collect(),
             notes: vec![],

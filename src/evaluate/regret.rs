@@ -27,6 +27,7 @@ pub(crate) fn credit_of(model: &str, by_channel: impl Iterator<Item = (String, f
             share: 0.0,
             conversions_lo: None,
             conversions_hi: None,
+            weighted_conversions: None,
         })
         .collect();
     channels.sort_by(|a, b| a.channel.cmp(&b.channel));

@@ -196,6 +196,23 @@ impl Journeys {
         Ok(Cow::Owned(builder.finish()))
     }
 
+    /// The journeys for which `keep` is true (called once per journey, in order), with
+    /// the same dictionaries.
+    pub fn filter(&self, mut keep: impl FnMut(&Journey<'_>) -> bool) -> Journeys {
+        let mut builder = Journeys::builder();
+        builder.has_campaign = self.has_campaign;
+        builder.has_content = self.has_content;
+        builder.channels = self.channels.clone();
+        builder.campaigns = self.campaigns.clone();
+        builder.contents = self.contents.clone();
+        for j in self.iter() {
+            if keep(&j) {
+                builder.push(j.info.clone(), j.touches);
+            }
+        }
+        builder.finish()
+    }
+
     /// The path summary of these journeys: each converting journey counts one
     /// conversion with its value, each non-converting one one null.
     pub fn path_table(&self) -> PathTable {

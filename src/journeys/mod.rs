@@ -9,6 +9,7 @@
 pub mod aggregates;
 mod build;
 mod by_person;
+mod conversion_window;
 mod events;
 mod exposure_series;
 mod identity;
@@ -33,6 +34,7 @@ pub use build::{
     BuiltJourneys, BuiltPaths, FromRecords, JourneyLevel, JourneyParams, build_journeys,
     build_journeys_from, build_paths, build_paths_from,
 };
+pub use conversion_window::ConversionWindow;
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
 pub use exposure_series::ExposureSeries;
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};

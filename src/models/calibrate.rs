@@ -85,6 +85,7 @@ pub fn calibrate(credit: &Credit, tests: &[LiftTest]) -> Option<Credit> {
             share: if total > 0.0 { n / total } else { 0.0 },
             conversions_lo: None,
             conversions_hi: None,
+            weighted_conversions: None,
         })
         .collect();
     let base = (total - placed).max(0.0);
@@ -95,6 +96,7 @@ pub fn calibrate(credit: &Credit, tests: &[LiftTest]) -> Option<Credit> {
         share: if total > 0.0 { base / total } else { 0.0 },
         conversions_lo: None,
         conversions_hi: None,
+        weighted_conversions: None,
     });
     channels.sort_by(|a, b| a.channel.cmp(&b.channel));
     let value_sum: f64 = channels.iter().map(|c| c.value).sum();

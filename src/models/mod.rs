@@ -10,6 +10,7 @@
 //! | `fractribution` | Fractribution's per-path leave-one-out share | paths |
 //! | `influenced` | non-additive count | paths |
 //! | `time_decay` | exponential decay on real time | journeys |
+//! | `time_decay_steps` | DP6's step-wise decay on real time | journeys |
 //! | `w_shaped`, `full_path` | stage milestones | journeys |
 //! | `markov` | exact removal effect of an order-k chain | paths |
 //! | `shapley`, `shapley_ordered` | Shapley value of a game on channel sets | paths |
@@ -34,8 +35,10 @@ pub mod self_controlled;
 mod settings;
 pub mod shapley;
 pub mod stages;
+pub mod step_decay;
 pub mod time_decay;
 pub(crate) mod touch_weights;
+pub mod weighted_count;
 
 use crate::credit::Credit;
 use crate::error::Result;
@@ -57,6 +60,7 @@ pub use shapley::{
     FittedShapley, OrderedShapley, PositionCredit, ShapleyDetails, ShapleyGame, ShapleyParams,
 };
 pub use stages::StageModel;
+pub use step_decay::StepDecay;
 pub use time_decay::TimeDecay;
 
 /// A model that needs only the order of touches: it runs on a path summary.

@@ -30,7 +30,7 @@ use crate::models::self_controlled::DEFAULT_IGNORED;
 use crate::models::{
     Attribution, FirstTouch, Fractribution, Influenced, JourneyAttribution, LastNonDirect,
     LastTouch, Linear, LinearUnique, ModelSettings, OrderedShapley, PositionBased, PositionDecay,
-    StageModel, TimeDecay,
+    StageModel, StepDecay, TimeDecay,
 };
 #[allow(unused_imports)] // for docs
 use crate::models::{LogisticParams, MarkovParams, ShapleyParams};
@@ -155,6 +155,7 @@ registry! {
     PositionBased => POSITION_BASED,
     Custom => CUSTOM,
     TimeDecay => TIME_DECAY,
+    TimeDecaySteps => TIME_DECAY_STEPS,
     WShaped => W_SHAPED,
     FullPath => FULL_PATH,
     Influenced => INFLUENCED,
@@ -301,6 +302,23 @@ pub const TIME_DECAY: ModelInfo = ModelInfo {
         |c| {
             Ok(TimeDecay::default()
                 .half_life(c.settings.half_life)
+                .attribute_journeys(c.journeys())?
+                .into())
+        },
+    )
+};
+
+/// [`StepDecay`]: DP6's step-wise time decay, run only when named.
+pub const TIME_DECAY_STEPS: ModelInfo = ModelInfo {
+    needs_journeys: true,
+    default_use: DefaultUse::WhenNamed,
+    ..rule(
+        crate::models::step_decay::NAME,
+        "DP6: decay^floor(age/step) on real times (journeys only)",
+        |c| {
+            Ok(StepDecay::default()
+                .decay(c.settings.step_decay)
+                .every(c.settings.step_every)
                 .attribute_journeys(c.journeys())?
                 .into())
         },

@@ -114,11 +114,23 @@ fn run_models(
     models.dedup();
 
     let leveled;
+    let windowed;
+    let mut window_note = None;
     let (paths, journeys): (Cow<'_, PathTable>, Option<&Journeys>) = match input {
         Input::Paths(p) => (Cow::Borrowed(*p), None),
         Input::Journeys(j) | Input::Logs(j, _) => {
+            let j = match &settings.conversion_window {
+                Some(w) => {
+                    let (kept, note) = w.apply(j)?;
+                    window_note = Some(note);
+                    windowed = kept;
+                    &windowed
+                }
+                None => *j,
+            };
             leveled = j.at_level(settings.level)?;
-            let needs_paths = models.iter().any(|m| !m.needs_journeys());
+            let needs_paths =
+                settings.revenue_weighted || models.iter().any(|m| !m.needs_journeys());
             let paths = if needs_paths {
                 leveled.path_table()
             } else {
@@ -186,6 +198,17 @@ fn run_models(
         };
         let mut credit = fit.credit;
         credit.dimension = settings.level.as_str().to_string();
+        if let Some(note) = &window_note {
+            credit.notes.push(if m == ModelName::SelfControlled {
+                "the conversion window does not apply to self_controlled: it reads whole logs"
+                    .to_string()
+            } else {
+                note.clone()
+            });
+        }
+        if settings.revenue_weighted {
+            crate::models::weighted_count::add_revenue_weighted(&mut credit, &paths);
+        }
         if !settings.path_transform.is_identity() {
             if m.needs_journeys() {
                 credit

@@ -1,11 +1,11 @@
 //! The parameters of every model the registry runs, and the kinds of input a run sees.
 
 use crate::error::{Error, Result};
-use crate::journeys::{Journeys, Level, PathTable, PathTransform, Timelines};
+use crate::journeys::{ConversionWindow, Journeys, Level, PathTable, PathTransform, Timelines};
 use crate::models::self_controlled::{LiftTest, SelfControlledParams};
 use crate::models::{
     DecayRank, LastNonDirect, LogisticParams, MarkovParams, ModelName, PositionWeights,
-    ShapleyParams, TimeDecay, TwoTouch,
+    ShapleyParams, StepDecay, TimeDecay, TwoTouch,
 };
 use crate::param::Param;
 use crate::time::{DAY, Millis};
@@ -28,6 +28,16 @@ pub struct ModelSettings {
     pub position_decay: DecayRank,
     /// Half-life of `time_decay` (default 7 days).
     pub half_life: Millis,
+    /// Factor per step of `time_decay_steps` (DP6's `decay_over_time`; default 0.5).
+    pub step_decay: f64,
+    /// Step length of `time_decay_steps` (DP6's `frequency`; default 168 hours).
+    pub step_every: Millis,
+    /// Puts Snowplow's revenue-weighted conversion count on every model's credit
+    /// (`weighted_conversions`; default off).
+    pub revenue_weighted: bool,
+    /// Keep only the journeys ending in this window (Snowplow's conversion reporting
+    /// window; journeys only; default: all).
+    pub conversion_window: Option<ConversionWindow>,
     /// Transform applied to the path table that path models see (default: none).
     /// Journey models (time decay, stage models) see the journeys as they are.
     pub path_transform: PathTransform,
@@ -55,6 +65,10 @@ impl Default for ModelSettings {
             two_touch: TwoTouch::default(),
             position_decay: DecayRank::default(),
             half_life: 7 * DAY,
+            revenue_weighted: false,
+            conversion_window: None,
+            step_decay: 0.5,
+            step_every: 7 * DAY,
             // The transform knows the direct channels (for `drop_direct_unless_only`).
             path_transform: PathTransform {
                 direct_channels: vec!["direct".to_string()],
@@ -86,12 +100,19 @@ impl ModelSettings {
             w.validate(Param::CustomWeights)?;
         }
         self.path_transform.validate()?;
+        if let Some(w) = &self.conversion_window {
+            w.validate()?;
+        }
         self.markov.validate()?;
         self.shapley.validate()?;
         self.logistic.validate()?;
         self.self_controlled
             .clone()
             .lift_tests(self.lift_tests.clone())
+            .validate()?;
+        StepDecay::default()
+            .decay(self.step_decay)
+            .every(self.step_every)
             .validate()?;
         TimeDecay::default().half_life(self.half_life).validate()
     }
@@ -112,6 +133,13 @@ impl ModelSettings {
                      input); a path summary has neither",
                 ));
             }
+        }
+        if input == InputKind::Paths && self.conversion_window.is_some() {
+            return Err(Error::param(
+                Param::ConversionWindow,
+                "a path summary has no conversion times; the conversion window needs journeys or \
+                 events as input",
+            ));
         }
         if input == InputKind::Paths && self.level != Level::Channel {
             return Err(Error::param(

@@ -30,6 +30,7 @@ pub fn model_colour(model: &str) -> Option<&'static str> {
         "custom" => "#777777",
         "fractribution" => "#009988",
         "position_decay" => "#aaaa00",
+        "time_decay_steps" => "#ffaabb",
         _ => return None,
     })
 }

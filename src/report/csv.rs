@@ -1,7 +1,8 @@
 //! Long-format credit CSV.
 //!
 //! `model,channel,conversions,value,share`, plus `conversions_lo,conversions_hi` when
-//! any model has intervals (empty cells for models without). The key column is named
+//! any model has intervals (empty cells for models without), plus
+//! `weighted_conversions` when it was asked for (`revenue_weighted`). The key column is named
 //! after the dimension (`channel`, `campaign` or `content`). One row per model and
 //! channel, sorted by model then channel; floats with fixed
 //! [`OUTPUT_DECIMALS`](crate::prec::OUTPUT_DECIMALS) decimals, so output is byte-stable.
@@ -31,6 +32,13 @@ impl Renderer for CsvRenderer {
         if intervals {
             header.extend(["conversions_lo", "conversions_hi"]);
         }
+        let weighted = report
+            .credits
+            .iter()
+            .any(|c| c.channels.iter().any(|r| r.weighted_conversions.is_some()));
+        if weighted {
+            header.push("weighted_conversions");
+        }
         w.write_record(&header).map_err(err)?;
         let mut credits: Vec<_> = report.credits.iter().collect();
         credits.sort_by(|a, b| a.model.cmp(&b.model));
@@ -46,6 +54,9 @@ impl Renderer for CsvRenderer {
                 if intervals {
                     record.push(row.conversions_lo.map(fixed).unwrap_or_default());
                     record.push(row.conversions_hi.map(fixed).unwrap_or_default());
+                }
+                if weighted {
+                    record.push(row.weighted_conversions.map(fixed).unwrap_or_default());
                 }
                 w.write_record(&record).map_err(err)?;
             }

@@ -266,6 +266,7 @@ mod tests {
                 share: 1.0,
                 conversions_lo: None,
                 conversions_hi: None,
+                weighted_conversions: None,
             }],
             notes: vec![],
         };

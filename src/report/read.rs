@@ -73,6 +73,7 @@ pub fn read_credits_records(input: Records<'_>, name: &str) -> Result<Vec<Credit
             share: 0.0,
             conversions_lo: optional(lo)?,
             conversions_hi: optional(hi)?,
+            weighted_conversions: None,
         };
         seen.insert(c, (at, entry));
     }

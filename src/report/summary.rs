@@ -509,6 +509,7 @@ mod tests {
                     share: v / total,
                     conversions_lo: None,
                     conversions_hi: None,
+                    weighted_conversions: None,
                 })
                 .collect(),
             notes: vec![],

@@ -17,6 +17,7 @@ fn users(param: Param) -> Option<&'static [ModelName]> {
     use Param as P;
     Some(match param {
         P::HalfLife => &[M::TimeDecay],
+        P::StepDecay | P::StepEvery => &[M::TimeDecaySteps],
         P::PositionWeights => &[M::PositionBased],
         P::CustomWeights => &[M::Custom],
         P::TwoTouch => &[M::PositionBased, M::Custom],

@@ -27,6 +27,7 @@ fn credit(values: &[f64]) -> Credit {
                 share: 1.0 / values.len() as f64,
                 conversions_lo: None,
                 conversions_hi: None,
+                weighted_conversions: None,
             })
             .collect(),
         notes: vec![],

@@ -20,6 +20,7 @@ mod logistic;
 mod markov;
 mod messages;
 mod outputs;
+mod peers;
 mod properties;
 mod readme;
 mod report_fitted;

@@ -6,7 +6,7 @@ use clap::Args;
 
 use pathcredit::Level;
 use pathcredit::csv_input::open_file;
-use pathcredit::journeys::PathTransform;
+use pathcredit::journeys::{ConversionWindow, PathTransform};
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
 use pathcredit::models::self_controlled::{
@@ -20,7 +20,7 @@ use pathcredit::models::{
 use pathcredit::param::Param;
 use pathcredit::time::Millis;
 
-use crate::cli::args::values::{self, duration, timestamp, weights, whole};
+use crate::cli::args::values::{self, conversion_window, duration, timestamp, weights, whole};
 use crate::cli::flags::choice;
 
 /// Which models run, with their parameters.
@@ -41,6 +41,34 @@ pub struct ModelArgs {
     /// Half-life of time_decay: a number with a unit (ms, s, m, h, d, w), e.g. 7d, 36h.
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = duration, allow_hyphen_values = true)]
     pub half_life: Millis,
+
+    /// Add a `weighted_conversions` column: Snowplow's revenue-weighted conversion count
+    /// (attributed value / revenue of the conversions containing the channel × their
+    /// number; not additive).
+    #[arg(long)]
+    pub revenue_weighted: bool,
+
+    /// Report only the journeys ending in a window (Snowplow's conversion reporting
+    /// window): START..END (timestamps or dates, END exclusive) or a number of days
+    /// back from the latest conversion. A journey ends at its conversion, or at its
+    /// last touch when it did not convert. Journeys or events only.
+    #[arg(long, value_name = "START..END|DAYS", value_parser = conversion_window)]
+    pub conversion_window: Option<ConversionWindow>,
+
+    /// Factor per step of time_decay_steps (DP6's decay_over_time): a touch k steps
+    /// before its conversion weighs decay^k.
+    #[arg(
+        long,
+        value_name = "FACTOR",
+        default_value = "0.5",
+        allow_hyphen_values = true
+    )]
+    pub step_decay: f64,
+
+    /// Step length of time_decay_steps (DP6's frequency, in hours there): a duration
+    /// with a unit, e.g. 168h, 7d.
+    #[arg(long, value_name = "DURATION", default_value = "168h", value_parser = duration, allow_hyphen_values = true)]
+    pub step_every: Millis,
 
     /// First,middle,last weights of position_based (normalised to sum to 1).
     #[arg(long, value_name = "F,M,L", default_value = "0.4,0.2,0.4", value_parser = weights(Param::PositionWeights), allow_hyphen_values = true)]
@@ -279,6 +307,10 @@ impl ModelArgs {
             two_touch: self.two_touch,
             position_decay: self.position_decay,
             half_life: self.half_life,
+            revenue_weighted: self.revenue_weighted,
+            conversion_window: self.conversion_window,
+            step_decay: self.step_decay,
+            step_every: self.step_every,
             path_transform,
             markov: MarkovParams::default()
                 .order_choice(self.markov_order)

@@ -2,6 +2,7 @@
 //! days, timestamps and weights, parsed by the library's own functions; and whole
 //! numbers, whose parser says that a negative one is negative.
 
+use pathcredit::journeys::ConversionWindow;
 use pathcredit::models::PositionWeights;
 use pathcredit::models::self_controlled::{
     LagChoice, PreChoice, Smoothing, parse_lag_choice, parse_pre_choice, parse_smoothing,
@@ -89,6 +90,14 @@ pub fn pre_choice(text: &str) -> Result<PreChoice, String> {
 /// The smoothness penalty of the self_controlled model.
 pub fn smoothing(text: &str) -> Result<Smoothing, String> {
     parse_smoothing(text).map_err(message)
+}
+
+/// A conversion window: `START..END` or a number of days.
+pub fn conversion_window(text: &str) -> Result<ConversionWindow, String> {
+    ConversionWindow::parse(text).map_err(|e| match e {
+        pathcredit::Error::InvalidParameter { message, .. } => message,
+        e => e.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -344,6 +344,7 @@ mod tests {
                     share: 0.0,
                     conversions_lo: None,
                     conversions_hi: None,
+                    weighted_conversions: None,
                 })
                 .collect(),
             notes: vec![],

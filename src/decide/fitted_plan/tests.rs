@@ -59,6 +59,7 @@ pub(super) fn world() -> (Credit, SpendSeries, ExposureSeries) {
                 share: 0.5,
                 conversions_lo: None,
                 conversions_hi: None,
+                weighted_conversions: None,
             })
             .collect(),
         notes: vec![],
@@ -190,6 +191,7 @@ fn a_credited_channel_without_spend_is_named() {
         share: 0.0,
         conversions_lo: None,
         conversions_hi: None,
+        weighted_conversions: None,
     });
     let params = FittedPlanParams {
         draws: 5,

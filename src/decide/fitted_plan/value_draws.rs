@@ -67,6 +67,7 @@ mod tests {
                 share: 1.0,
                 conversions_lo: lo,
                 conversions_hi: hi,
+                weighted_conversions: None,
             }],
             notes: vec![],
         }
