@@ -126,6 +126,7 @@ fn totals(credits: &CreditSeries, spend: &SpendSeries) -> Credit {
                 },
                 conversions_lo: None,
                 conversions_hi: None,
+                weighted_conversions: None,
             }
         })
         .collect();
