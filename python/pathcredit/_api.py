@@ -606,8 +606,10 @@ def sql(
     sql`` writes it: run it in the engine and its last statement returns the path
     summary ``pathcredit journeys`` would build from the same parameters (journey
     parameters and path transforms as in :func:`build_journeys` and :func:`attribute`;
-    ``timestamps`` ("timestamp" or "epoch"), ``session_id`` (True when the events have
-    one), ``has_value``, ``prefix``, ``stitch_rounds``). The result is the script's text
+    ``timestamps`` ("auto", the default: every form :func:`build_journeys` reads, row
+    by row; "timestamp" or "epoch"), ``session_id`` (False ignores the column; it is
+    read when the table has one), ``has_value`` (False ignores the column; a table
+    without one reads as 0), ``prefix``, ``stitch_rounds``). The result is the script's text
     with ``.statements``, the statements one by one."""
     text, parts = _call(
         _native.sql, dialect, events_table, identities_table, transitions, coalitions,

@@ -9,7 +9,9 @@
 //! semantics, step by step (see the comments the SQL carries):
 //!
 //! 1. **Events**: trimmed ids and names; kinds by the configured event names (touch 0,
-//!    milestone 1, conversion 2, others ignored but counted in the end of the data).
+//!    milestone 1, conversion 2, others ignored but counted in the end of the data);
+//!    every timestamp form the events file allows, and optional columns optional
+//!    (`events.rs`).
 //! 2. **Identities**: self-edges ignored; under `shared_devices = separate` an anonymous
 //!    id linked to two or more user ids keeps its own events and links nothing;
 //!    connected components by minimum-label propagation with pointer jumping, unrolled
@@ -43,38 +45,17 @@
 //! accounts), the SQL may break it otherwise; no path differs for it.
 
 mod dialect;
+mod events;
 
 pub use dialect::Dialect;
+pub use events::TimestampKind;
 
 use crate::csv_input::ColumnMap;
 use crate::error::{Error, Result};
 use crate::journeys::{
     JourneyLevel, JourneyParams, PathTransform, SharedDevices, TouchLevel, TransformKind,
 };
-use crate::param::{Choice, Param, choice_str};
-
-/// How the events table holds time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TimestampKind {
-    /// A timestamp type (or text the engine casts to one), read as UTC.
-    #[default]
-    Timestamp,
-    /// Integer epochs: seconds below 10^11, milliseconds from there (the CSV rule).
-    Epoch,
-}
-
-impl Choice for TimestampKind {
-    const PARAM: Param = Param::TimestampKind;
-    const ALL: &'static [Self] = &[TimestampKind::Timestamp, TimestampKind::Epoch];
-    fn name(self) -> &'static str {
-        match self {
-            TimestampKind::Timestamp => "timestamp",
-            TimestampKind::Epoch => "epoch",
-        }
-    }
-}
-
-choice_str!(TimestampKind);
+use crate::param::{Choice, Param};
 
 /// Everything the generated SQL depends on.
 #[derive(Clone, Debug)]
@@ -85,7 +66,8 @@ pub struct SqlSpec {
     pub events_table: String,
     /// The identity edges table, if any.
     pub identities_table: Option<String>,
-    /// How the events table holds time (default a timestamp type).
+    /// How the events table holds time (default [`TimestampKind::Auto`]: every form
+    /// `pathcredit journeys` reads, row by row).
     pub timestamps: TimestampKind,
     /// How journeys are built (its column remapping names the tables' columns).
     pub params: JourneyParams,
@@ -100,11 +82,13 @@ pub struct SqlSpec {
     pub transitions_order: Option<usize>,
     /// Also count journeys per channel set (`<prefix>coalitions`).
     pub coalitions: bool,
-    /// The events table has a conversion value column (default true; without it every
-    /// value is 0).
+    /// Read conversion values from the `value` column when the events table has one
+    /// (default true; false: every value is 0). A table without the column reads as 0
+    /// either way: the SQL never names a missing optional column.
     pub has_value: bool,
-    /// The events table has a session id column (default false: sessions are cut by
-    /// the inactivity gap).
+    /// Read session ids from the `session_id` column when the events table has one
+    /// (default true, as `pathcredit journeys`; false: sessions are cut by the
+    /// inactivity gap alone).
     pub has_session_id: bool,
 }
 
@@ -115,7 +99,7 @@ impl SqlSpec {
             dialect,
             events_table: events_table.into(),
             identities_table: None,
-            timestamps: TimestampKind::Timestamp,
+            timestamps: TimestampKind::Auto,
             params: JourneyParams::default(),
             transform: PathTransform::default(),
             prefix: "pc_".to_string(),
@@ -123,7 +107,7 @@ impl SqlSpec {
             transitions_order: None,
             coalitions: false,
             has_value: true,
-            has_session_id: false,
+            has_session_id: true,
         }
     }
 
@@ -170,6 +154,16 @@ impl SqlSpec {
         }
         for (name, header) in self.params.read.columns.pairs() {
             dialect::check_name(Param::Columns, &format!("the column of `{name}`"), header)?;
+            if header.starts_with(events::INNER_PREFIX) {
+                return Err(Error::param(
+                    Param::Columns,
+                    format!(
+                        "the column of `{name}`, `{header}`: names starting with `{}` are the \
+                         SQL's own; rename the column",
+                        events::INNER_PREFIX
+                    ),
+                ));
+            }
         }
         let p = &self.params;
         let names = &p.event_names;
@@ -367,77 +361,6 @@ impl<'a> Writer<'a> {
         self.out
             .push("The path summary, in pathcredit's order.", vec![last]);
         self.out
-    }
-
-    /// Step 1: the events, typed and classified.
-    fn events(&mut self) {
-        let spec = self.spec;
-        let p = &spec.params;
-        let c = &p.read.columns;
-        let ts_col = self.col("timestamp", c);
-        let ts = match spec.timestamps {
-            TimestampKind::Timestamp => self.d.epoch_millis(&ts_col),
-            TimestampKind::Epoch => format!(
-                "CASE WHEN abs(CAST({ts_col} AS BIGINT)) < 100000000000 \
-                 THEN CAST({ts_col} AS BIGINT) * 1000 ELSE CAST({ts_col} AS BIGINT) END"
-            ),
-        };
-        let conversions = p.conversion_events();
-        let names = &p.event_names;
-        let value = if spec.has_value {
-            format!(
-                "coalesce(CAST(nullif(trim(CAST({} AS STRING)), '') AS DOUBLE), 0)",
-                self.col("value", c)
-            )
-        } else {
-            "CAST(0 AS DOUBLE)".to_string()
-        };
-        let session = if spec.has_session_id {
-            self.text(&self.col("session_id", c))
-        } else {
-            "''".to_string()
-        };
-        let account = if p.level == JourneyLevel::Account {
-            self.text(&self.col("account_id", c))
-        } else {
-            "''".to_string()
-        };
-        let lead = self.lit(&names.lead_created);
-        let opportunity = self.lit(&names.opportunity_created);
-        let won = self.lit(&names.closed_won);
-        let milestone_bits = format!(
-            "CASE WHEN event = {lead} THEN 4 WHEN event = {opportunity} THEN 8 WHEN event = {won} THEN 12 ELSE 0 END"
-        );
-        let query = format!(
-            "SELECT id, ts, event, channel, value, sid, account,\n  \
-             CASE WHEN event IN ({conv}) THEN 2 WHEN event IN ({touch}) THEN 0 \
-             WHEN ({milestone_bits}) > 0 THEN 1 ELSE -1 END AS rnk,\n  \
-             (CASE WHEN event IN ({touch}) THEN 1 ELSE 0 END) + \
-             (CASE WHEN event IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
-             FROM (\n  SELECT {id} AS id, {ts} AS ts, {ev} AS event, {channel} AS channel,\n    \
-             {value} AS value, {session} AS sid, {account} AS account\n  FROM {table}) raw",
-            id = self.text(&self.col("user_id", c)),
-            ev = self.text(&self.col("event", c)),
-            channel = self.text(&self.col("channel", c)),
-            conv = self.list(&conversions),
-            touch = self.list(&names.touch),
-            table = self.d.table(&spec.events_table),
-        );
-        self.step(
-            "1. Events: ids and names trimmed, time in epoch milliseconds, kind rank\n\
-             (touch 0, milestone 1, conversion 2; -1 for names that are none of them).",
-            "events",
-            query,
-        );
-        let end = match p.data_end {
-            Some(t) => format!("SELECT CAST({t} AS BIGINT) AS t"),
-            None => format!("SELECT max(ts) AS t FROM {}", self.t("events")),
-        };
-        self.step(
-            "The end of the data: the latest event of any name (or the data_end setting).",
-            "data_end",
-            end,
-        );
     }
 
     /// Step 2: identity stitching into persons.
