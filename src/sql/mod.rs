@@ -815,7 +815,18 @@ mod tests {
         spec.params.read.columns = ColumnMap::new().set("timestamp", "event`time");
         let sql = journeys_sql(&spec).unwrap();
         assert!(sql.contains("FROM `raw`.`my events`"), "{sql}");
-        assert!(sql.contains("CAST(`event``time` AS TIMESTAMP)"), "{sql}");
+        assert!(sql.contains("trim(CAST(`event``time` AS STRING))"), "{sql}");
+        spec.timestamps = TimestampKind::Timestamp;
+        let typed = journeys_sql(&spec).unwrap();
+        assert!(typed.contains("AS `pc:ts_in`"), "{typed}");
+        spec.params.read.columns = ColumnMap::new().set("value", "pc:value");
+        assert!(
+            journeys_sql(&spec)
+                .unwrap_err()
+                .to_string()
+                .contains("are the SQL's own")
+        );
+        spec.params.read.columns = ColumnMap::new().set("timestamp", "event`time");
         assert!(sql.ends_with("SELECT * FROM pc_path_summary ORDER BY path;\n"));
         let duck = SqlSpec::new(Dialect::Duckdb, "events");
         assert!(
