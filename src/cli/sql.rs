@@ -129,7 +129,7 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
     let mut spec = SqlSpec::new(args.dialect, args.events_table.clone());
     spec.identities_table = args.identities_table.clone();
     spec.timestamps = args.timestamps;
-    spec.params = args.build.params(direct.clone(), read);
+    spec.params = args.build.params(direct.clone(), read)?;
     spec.transform = args.transform.transform(&direct);
     spec.prefix = args.prefix.clone();
     spec.stitch_rounds = args.stitch_rounds;

@@ -219,6 +219,49 @@ impl ChannelSourceCounts {
     }
 }
 
+/// Which rules a channel grouping applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupingKind {
+    /// The user's rules (if any), then GA4's default channel group.
+    Ga4,
+    /// The user's rules alone: what they leave is [`UNCLASSIFIED`].
+    Rules,
+}
+
+impl crate::param::Choice for GroupingKind {
+    const PARAM: Param = Param::ChannelGrouping;
+    const ALL: &'static [Self] = &[GroupingKind::Ga4, GroupingKind::Rules];
+    fn name(self) -> &'static str {
+        match self {
+            GroupingKind::Ga4 => "ga4",
+            GroupingKind::Rules => "rules",
+        }
+    }
+}
+
+crate::param::choice_str!(GroupingKind);
+
+impl ChannelGrouping {
+    /// The grouping of `kind` with the rules of `rules` (a rules file's content and
+    /// name, [`rules_file`]). `rules` without GA4's defaults needs a rules file.
+    pub fn new(kind: GroupingKind, rules: Option<(&mut dyn std::io::Read, &str)>) -> Result<Self> {
+        let rules = match rules {
+            Some((input, name)) => rules_file::read_rules(input, name)?,
+            None if kind == GroupingKind::Rules => {
+                return Err(Error::param(
+                    Param::ChannelGrouping,
+                    "`rules` needs a `channel_rules` file; expected ga4, or a rules file",
+                ));
+            }
+            None => Vec::new(),
+        };
+        Ok(ChannelGrouping {
+            rules,
+            ga4_defaults: kind == GroupingKind::Ga4,
+        })
+    }
+}
+
 /// A channel grouping: the user's rules, then (unless off) GA4's default channel group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChannelGrouping {

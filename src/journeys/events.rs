@@ -19,13 +19,15 @@ use crate::csv_input::parallel::{
 };
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::error::{Error, Result};
+use crate::grouping::{ChannelSource, ChannelSourceCounts, Classifier, INPUT_COLUMNS, RawFields};
 use crate::journeys::Milestone;
 use crate::journeys::intern_pipeline::Names;
 use crate::param::Param;
 use crate::time::Millis;
 
-/// Column names of the events file.
-pub const EVENT_COLUMNS: [&str; 9] = [
+/// Column names of the events file (the last seven are read only by a channel
+/// grouping, [`crate::grouping::INPUT_COLUMNS`]).
+pub const EVENT_COLUMNS: [&str; 16] = [
     "timestamp",
     "user_id",
     "event",
@@ -35,6 +37,13 @@ pub const EVENT_COLUMNS: [&str; 9] = [
     "value",
     "account_id",
     "session_id",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "referrer",
+    "gclid",
+    "msclkid",
+    "fbclid",
 ];
 
 /// "No id" in an optional dimension of an [`Event`].
@@ -284,6 +293,14 @@ impl EventPart {
                 has_content: empty.has_content,
                 report: ReadReport::new(&empty.report.file),
                 value_total: total,
+                counts: EventCounts {
+                    channel_sources: empty
+                        .counts
+                        .channel_sources
+                        .as_ref()
+                        .map(|_| ChannelSourceCounts::default()),
+                    ..EventCounts::default()
+                },
                 ..EventLog::default()
             },
             users: Names::default(),
@@ -348,6 +365,10 @@ impl InOrder for EventMerger<'_> {
         for (name, n) in &log.counts.ignored_by_name {
             *counts.ignored_by_name.entry(name.clone()).or_insert(0) += n;
         }
+        if let (Some(into), Some(part)) = (&mut counts.channel_sources, &log.counts.channel_sources)
+        {
+            into.merge(part);
+        }
         into.report.absorb(&log.report);
         into.data_end = into.data_end.max(log.data_end);
         into.value_total = total_after(into.value_total, part.value_start, log.value_total);
@@ -367,6 +388,9 @@ pub struct EventCounts {
     pub milestones: u64,
     /// Rows whose event name is none of the configured names, by name.
     pub ignored_by_name: BTreeMap<String, u64>,
+    /// Where the touches' channels came from, under a channel grouping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_sources: Option<ChannelSourceCounts>,
 }
 
 /// An event's kind and, for a touch, its channel, campaign and content ids ([`NONE`]
@@ -374,6 +398,8 @@ pub struct EventCounts {
 #[derive(Clone, Copy, Debug)]
 struct Labels {
     kind: Option<Kind>,
+    /// Where a touch's channel came from, under a channel grouping.
+    source: Option<ChannelSource>,
     channel: u32,
     campaign: u32,
     content: u32,
@@ -412,6 +438,8 @@ struct Columns {
     value: Option<usize>,
     account: Option<usize>,
     session: Option<usize>,
+    /// The columns a channel grouping reads ([`crate::grouping::INPUT_COLUMNS`]).
+    grouping: [Option<usize>; 7],
 }
 
 /// Hash of a session id: FxHash of its bytes (deterministic across runs), never 0.
@@ -429,6 +457,7 @@ impl EventLog {
         options: &ReadOptions,
         names: &EventNames,
         conversions: &[String],
+        grouping: Option<&Classifier>,
         ids: &mut Dictionary,
     ) -> Result<EventLog> {
         options.columns.check_known("events", &EVENT_COLUMNS)?;
@@ -441,8 +470,15 @@ impl EventLog {
             src.optional("campaign", map)?,
             src.optional("content", map)?,
         );
+        let mut grouping_cols = [None; 7];
+        if grouping.is_some() {
+            for (at, name) in grouping_cols.iter_mut().zip(INPUT_COLUMNS) {
+                *at = src.optional(name, map)?;
+            }
+        }
         let mut labels: Vec<usize> = [Some(event), channel, campaign, content]
             .into_iter()
+            .chain(grouping_cols)
             .flatten()
             .collect();
         labels.sort_unstable();
@@ -457,11 +493,16 @@ impl EventLog {
             value: src.optional("value", map)?,
             account: src.optional("account_id", map)?,
             session: src.optional("session_id", map)?,
+            grouping: grouping_cols,
         };
         let empty = EventLog {
             has_campaign: cols.campaign.is_some(),
             has_content: cols.content.is_some(),
             report: ReadReport::new(name),
+            counts: EventCounts {
+                channel_sources: grouping.map(|_| ChannelSourceCounts::default()),
+                ..EventCounts::default()
+            },
             ..EventLog::default()
         };
         let parse = |source: &mut CsvSource<'_>,
@@ -480,6 +521,7 @@ impl EventLog {
                         &cols,
                         names,
                         conversions,
+                        grouping,
                         &mut part.memo,
                         &mut part.users,
                     );
@@ -518,6 +560,7 @@ impl EventLog {
         cols: &Columns,
         names: &EventNames,
         conversions: &[String],
+        grouping: Option<&Classifier>,
         memo: &mut LabelMemo,
         users: &mut Names,
     ) -> Result<Option<Event>> {
@@ -528,7 +571,7 @@ impl EventLog {
         let labels = match key.and_then(|key| seen.get(key)) {
             Some(&labels) => labels,
             None => {
-                let labels = self.read_labels(row, cols, names, conversions, kinds)?;
+                let labels = self.read_labels(row, cols, names, conversions, grouping, kinds)?;
                 if let (Some(key), Some(_)) = (key, labels.kind)
                     && seen.len() < MEMO_KEYS
                 {
@@ -542,6 +585,9 @@ impl EventLog {
             self.counts.events += 1;
             return Ok(None);
         };
+        if let (Some(source), Some(counts)) = (labels.source, &mut self.counts.channel_sources) {
+            counts.add(source);
+        }
         let mut event = Event {
             time,
             aux: 0,
@@ -588,6 +634,7 @@ impl EventLog {
         cols: &Columns,
         names: &EventNames,
         conversions: &[String],
+        grouping: Option<&Classifier>,
         kinds: &mut Vec<(Box<str>, Option<Kind>)>,
     ) -> Result<Labels> {
         let event_name = row.non_empty(cols.event, "an event name")?;
@@ -601,6 +648,7 @@ impl EventLog {
         };
         let mut labels = Labels {
             kind,
+            source: None,
             channel: NONE,
             campaign: NONE,
             content: NONE,
@@ -614,10 +662,31 @@ impl EventLog {
             return Ok(labels);
         };
         if kind.is_touch() {
-            let Some(c) = cols.channel else {
-                return Err(row.error(cols.event, "a touch, but the file has no `channel` column"));
+            let grouped = match grouping {
+                Some(classifier) => {
+                    let mut raw = RawFields {
+                        channel: cols.channel.map(|c| row.str(c)).transpose()?,
+                        ..RawFields::default()
+                    };
+                    for (value, col) in raw.inputs.iter_mut().zip(cols.grouping) {
+                        *value = col.map(|c| row.str(c)).transpose()?;
+                    }
+                    let (channel, source) = classifier.classify(&raw);
+                    labels.source = Some(source);
+                    Some(channel)
+                }
+                None => None,
             };
-            let channel = row.non_empty(c, "the channel of the touch")?;
+            let channel = match (&grouped, cols.channel) {
+                (Some(channel), _) => channel.as_str(),
+                (None, Some(c)) => row.non_empty(c, "the channel of the touch")?,
+                (None, None) => {
+                    return Err(row.error(
+                        cols.event,
+                        "a touch, but the file has no `channel` column (or give a channel grouping)",
+                    ));
+                }
+            };
             let campaign = cols.campaign.map(|c| row.str(c)).transpose()?;
             let content = cols.content.map(|c| row.str(c)).transpose()?;
             labels.channel = self.channels.intern(channel);
@@ -728,6 +797,7 @@ mod tests {
             &ReadOptions::default().skip_bad_rows(skip),
             &EventNames::default(),
             &["conversion".to_string()],
+            None,
             &mut ids,
         )?;
         Ok((log, ids))
