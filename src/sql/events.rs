@@ -24,6 +24,7 @@ use crate::param::{Choice, Param, choice_str};
 use crate::time::TIMESTAMP_EXPECTED;
 
 use super::Writer;
+use crate::grouping::INPUT_COLUMNS;
 use crate::journeys::JourneyLevel;
 
 /// How the events table holds time.
@@ -122,6 +123,10 @@ impl Writer<'_> {
         if p.level == JourneyLevel::Account {
             optional.push("account_id");
         }
+        let grouping = p.channel_grouping.as_ref();
+        if grouping.is_some() {
+            optional.extend(INPUT_COLUMNS);
+        }
         let defaults = optional
             .iter()
             .map(|name| format!("CAST(NULL AS STRING) AS {}", self.col(name, c)))
@@ -176,28 +181,34 @@ impl Writer<'_> {
         // `check_names`): an alias equal to a missing column's name would be taken for
         // it (DuckDB resolves a select list's own aliases before the outer scope).
         let alias = |name: &str| d.identifier(&format!("{INNER_PREFIX}{name}"));
+        let inputs = match grouping {
+            Some(_) => self.grouping_inputs(),
+            None => Vec::new(),
+        };
         let renamed = ["id", "ts_in", "event", "channel", "value", "sid", "account"]
             .iter()
-            .map(|n| format!("raw.{} AS {n}", alias(n)))
+            .map(|n| n.to_string())
+            .chain(inputs.iter().map(|(_, a)| {
+                a.trim_matches(['"', '`'])
+                    .trim_start_matches(INNER_PREFIX)
+                    .to_string()
+            }))
+            .map(|n| format!("raw.{} AS {n}", alias(&n)))
             .collect::<Vec<_>>()
             .join(", ");
+        let input_items: String = inputs
+            .iter()
+            .map(|(expr, name)| format!(",\n        {expr} AS {}", alias(name)))
+            .collect();
         let no_channel = d.raise_expr(&format!(
             "concat({}, id, {})",
             self.lit("pathcredit: a touch event of user `"),
             self.lit("` has no channel; expected a channel on every touch"),
         ));
-        let query = format!(
-            "SELECT id, ts, event,\n  \
-             CASE WHEN channel = '' AND event IN ({touch}) THEN {no_channel} ELSE channel END AS channel,\n  \
-             value, sid, account,\n  \
-             CASE WHEN event IN ({conv}) THEN 2 WHEN event IN ({touch}) THEN 0 \
-             WHEN ({milestone_bits}) > 0 THEN 1 ELSE -1 END AS rnk,\n  \
-             (CASE WHEN event IN ({touch}) THEN 1 ELSE 0 END) + \
-             (CASE WHEN event IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
-             FROM (\n  SELECT id, {ts} AS ts, event, channel, value, sid, account FROM (\n    \
-             SELECT {renamed} FROM (SELECT {defaults}) pc_optional\n    CROSS JOIN LATERAL (\n      \
+        let read = format!(
+            "SELECT {renamed} FROM (SELECT {defaults}) pc_optional\n    CROSS JOIN LATERAL (\n      \
              SELECT {id} AS {a_id}, {ts_in} AS {a_ts}, {ev} AS {a_ev}, {channel} AS {a_ch},\n        \
-             {value} AS {a_v}, {session} AS {a_s}, {account} AS {a_acc}\n      FROM {table}) raw) typed) timed",
+             {value} AS {a_v}, {session} AS {a_s}, {account} AS {a_acc}{input_items}\n      FROM {table}) raw",
             a_id = alias("id"),
             a_ts = alias("ts_in"),
             a_ev = alias("event"),
@@ -208,8 +219,26 @@ impl Writer<'_> {
             id = self.text(&self.col("user_id", c)),
             ev = self.text(&self.col("event", c)),
             channel = self.text(&self.col("channel", c)),
-            conv = self.list(&conversions),
             table = d.table(&spec.events_table),
+        );
+        // Under a channel grouping the channel is the grouping's, with its source.
+        let rows = match grouping {
+            Some(g) => self.grouped(g, &read),
+            None => format!(
+                "SELECT id, ts_in, event, channel, value, sid, account, '' AS csrc FROM ({read}) r"
+            ),
+        };
+        let query = format!(
+            "SELECT id, ts, event,\n  \
+             CASE WHEN channel = '' AND event IN ({touch}) THEN {no_channel} ELSE channel END AS channel,\n  \
+             value, sid, account, csrc,\n  \
+             CASE WHEN event IN ({conv}) THEN 2 WHEN event IN ({touch}) THEN 0 \
+             WHEN ({milestone_bits}) > 0 THEN 1 ELSE -1 END AS rnk,\n  \
+             (CASE WHEN event IN ({touch}) THEN 1 ELSE 0 END) + \
+             (CASE WHEN event IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
+             FROM (\n  SELECT id, {ts} AS ts, event, channel, value, sid, account, csrc FROM (\n    \
+             {rows}) typed) timed",
+            conv = self.list(&conversions),
         );
         self.step(
             "1. Events: ids and names trimmed, time in epoch milliseconds (every form the\n\
@@ -219,6 +248,17 @@ impl Writer<'_> {
             "events",
             query,
         );
+        if grouping.is_some() {
+            self.step(
+                "Where the touches' channels came from (the build summary's counts): a rule of\n\
+                 the rules file, GA4's default channel group, or none (unclassified).",
+                "channel_sources",
+                format!(
+                    "SELECT csrc AS source, count(*) AS touches FROM {} WHERE rnk = 0 GROUP BY csrc",
+                    self.t("events")
+                ),
+            );
+        }
         let end = match p.data_end {
             Some(t) => format!("SELECT CAST({t} AS BIGINT) AS t"),
             None => format!("SELECT max(ts) AS t FROM {}", self.t("events")),

@@ -44,6 +44,7 @@
 //! events of one person at the same millisecond on the same channel with different
 //! accounts), the SQL may break it otherwise; no path differs for it.
 
+mod channels;
 mod dialect;
 mod events;
 
