@@ -1,6 +1,6 @@
 //! GA4's default channel group, as a fact table.
 //!
-//! Source: Google, "[GA4] Default channel group", Analytics Help,
+//! Source: Google, "\[GA4\] Default channel group", Analytics Help,
 //! <https://support.google.com/analytics/answer/9756891> (the definitions table, read
 //! 2026). The channels are tried in the page's order and the first whose conditions
 //! hold wins; what none classifies is `Unassigned`. The page's conditions refer to

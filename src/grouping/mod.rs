@@ -20,7 +20,7 @@
 //!    the lists of [`ga4::SOURCE_CATEGORIES`].
 //! 4. **Rules**: the user's rules in file order ([`rules_file`]), the first that matches
 //!    gives the channel (source `rule`); else GA4's default channel group
-//!    ([`ga4::DEFAULT_GROUPS`], source `default`) unless turned off; else
+//!    ([`ga4::default_groups`], source `default`) unless turned off; else
 //!    [`UNCLASSIFIED`] (source `unclassified`).
 //!
 //! A test on an absent field never matches. Patterns are matched against the
@@ -29,7 +29,7 @@
 //! in the syntax Rust's `regex`, RE2 (DuckDB) and Java (Spark) share: no look-around,
 //! no back-references (refused when the rules are read).
 //!
-//! Source: Google, "[GA4] Default channel group",
+//! Source: Google, "\[GA4\] Default channel group",
 //! <https://support.google.com/analytics/answer/9756891>.
 
 pub mod ga4;

@@ -425,6 +425,13 @@ struct LabelMemo {
     key: Vec<u8>,
 }
 
+/// How rows' labels are read: event names, conversion names, the channel grouping.
+struct LabelRules<'a> {
+    names: &'a EventNames,
+    conversions: &'a [String],
+    grouping: Option<&'a Classifier>,
+}
+
 struct Columns {
     /// The label columns (event, channel, campaign, content; those present), in column
     /// order.
@@ -505,6 +512,11 @@ impl EventLog {
             },
             ..EventLog::default()
         };
+        let how = LabelRules {
+            names,
+            conversions,
+            grouping,
+        };
         let parse = |source: &mut CsvSource<'_>,
                      start: &f64,
                      emit: &mut dyn FnMut(EventPart)|
@@ -516,15 +528,7 @@ impl EventLog {
                 part,
                 |row, part| {
                     let log = &mut part.log;
-                    let event = log.parse_row(
-                        row,
-                        &cols,
-                        names,
-                        conversions,
-                        grouping,
-                        &mut part.memo,
-                        &mut part.users,
-                    );
+                    let event = log.parse_row(row, &cols, &how, &mut part.memo, &mut part.users);
                     if let Some(event) = event? {
                         log.keep(event);
                     }
@@ -558,9 +562,7 @@ impl EventLog {
         &mut self,
         row: &Row<'_>,
         cols: &Columns,
-        names: &EventNames,
-        conversions: &[String],
-        grouping: Option<&Classifier>,
+        how: &LabelRules<'_>,
         memo: &mut LabelMemo,
         users: &mut Names,
     ) -> Result<Option<Event>> {
@@ -571,7 +573,7 @@ impl EventLog {
         let labels = match key.and_then(|key| seen.get(key)) {
             Some(&labels) => labels,
             None => {
-                let labels = self.read_labels(row, cols, names, conversions, grouping, kinds)?;
+                let labels = self.read_labels(row, cols, how, kinds)?;
                 if let (Some(key), Some(_)) = (key, labels.kind)
                     && seen.len() < MEMO_KEYS
                 {
@@ -632,11 +634,10 @@ impl EventLog {
         &mut self,
         row: &Row<'_>,
         cols: &Columns,
-        names: &EventNames,
-        conversions: &[String],
-        grouping: Option<&Classifier>,
+        how: &LabelRules<'_>,
         kinds: &mut Vec<(Box<str>, Option<Kind>)>,
     ) -> Result<Labels> {
+        let (names, conversions) = (how.names, how.conversions);
         let event_name = row.non_empty(cols.event, "an event name")?;
         let kind = match kinds.iter().find(|(n, _)| &**n == event_name) {
             Some((_, k)) => *k,
@@ -662,7 +663,7 @@ impl EventLog {
             return Ok(labels);
         };
         if kind.is_touch() {
-            let grouped = match grouping {
+            let grouped = match how.grouping {
                 Some(classifier) => {
                     let mut raw = RawFields {
                         channel: cols.channel.map(|c| row.str(c)).transpose()?,
