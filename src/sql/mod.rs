@@ -44,18 +44,19 @@
 //! events of one person at the same millisecond on the same channel with different
 //! accounts), the SQL may break it otherwise; no path differs for it.
 
+mod aggregates;
 mod channels;
 mod dialect;
 mod events;
+mod identities;
+mod transforms;
 
 pub use dialect::Dialect;
 pub use events::TimestampKind;
 
 use crate::csv_input::ColumnMap;
 use crate::error::{Error, Result};
-use crate::journeys::{
-    JourneyLevel, JourneyParams, PathTransform, SharedDevices, TouchLevel, TransformKind,
-};
+use crate::journeys::{JourneyLevel, JourneyParams, PathTransform, TouchLevel};
 use crate::param::{Choice, Param};
 
 /// Everything the generated SQL depends on.
@@ -364,100 +365,6 @@ impl<'a> Writer<'a> {
         self.out
     }
 
-    /// Step 2: identity stitching into persons.
-    fn identities(&mut self) {
-        let spec = self.spec;
-        let Some(table) = &spec.identities_table else {
-            self.step(
-                "2. Persons: without identity edges, every id is its own person.",
-                "person_of",
-                format!("SELECT DISTINCT id, id AS person FROM {}", self.t("events")),
-            );
-            return;
-        };
-        let c = &spec.params.read.columns;
-        let anon = self.text(&self.col("anonymous_id", c));
-        let user = self.text(&self.col("user_id", c));
-        self.step(
-            "2. Identity edges: distinct, trimmed; a self-edge links nothing.",
-            "edges_all",
-            format!(
-                "SELECT DISTINCT {anon} AS a, {user} AS u FROM {}\nWHERE {anon} <> {user} AND {anon} <> '' AND {user} <> ''",
-                self.d.table(table)
-            ),
-        );
-        let used = match spec.params.shared_devices {
-            SharedDevices::Separate => format!(
-                "SELECT a, u FROM {all} WHERE a NOT IN (\n  SELECT a FROM {all} GROUP BY a HAVING count(DISTINCT u) > 1)",
-                all = self.t("edges_all")
-            ),
-            SharedDevices::Merge => format!("SELECT a, u FROM {}", self.t("edges_all")),
-        };
-        self.step(
-            "Edges followed: an anonymous id linked to several user ids (a shared device) is\n\
-             kept apart under shared_devices = separate.",
-            "edges",
-            used,
-        );
-        self.step(
-            "Both directions of every edge.",
-            "neighbours",
-            format!(
-                "SELECT a AS x, u AS y FROM {e} UNION ALL SELECT u AS x, a AS y FROM {e}",
-                e = self.t("edges")
-            ),
-        );
-        self.step(
-            "Every id, labelled with itself.",
-            "label_0",
-            format!(
-                "SELECT id AS v, id AS lab FROM (SELECT id FROM {ev} UNION SELECT a FROM {e} UNION SELECT u FROM {e}) ids",
-                ev = self.t("events"),
-                e = self.t("edges")
-            ),
-        );
-        let rounds = spec.stitch_rounds;
-        for r in 1..=rounds {
-            let prev = self.t(&format!("label_{}", r - 1));
-            let query = format!(
-                "WITH m AS (\n  SELECT l.v, least(l.lab, coalesce(nb.lab, l.lab)) AS lab FROM {prev} l\n  \
-                 LEFT JOIN (SELECT n.x AS v, min(l2.lab) AS lab FROM {nb} n JOIN {prev} l2 ON n.y = l2.v GROUP BY n.x) nb\n  \
-                 ON nb.v = l.v)\nSELECT m1.v, m2.lab FROM m m1 JOIN m m2 ON m2.v = m1.lab",
-                nb = self.t("neighbours"),
-            );
-            self.step(
-                &format!(
-                    "Round {r} of {rounds}: each id takes the smallest label among itself and its\n\
-                     neighbours, then the label of that label (pointer jumping)."
-                ),
-                &format!("label_{r}"),
-                query,
-            );
-        }
-        let last = self.t(&format!("label_{rounds}"));
-        let check = format!(
-            "SELECT {raise} AS failed FROM (\n  SELECT count(*) AS n FROM {e} e JOIN {last} la ON la.v = e.a JOIN {last} lu ON lu.v = e.u\n  WHERE la.lab <> lu.lab) unconverged\nWHERE n > 0",
-            raise = self.d.raise(&format!(
-                "pathcredit: identity stitching did not converge in {rounds} rounds; generate the SQL with more stitch rounds"
-            )),
-            e = self.t("edges"),
-        );
-        self.out.push(
-            "Convergence check: fails the run if an edge still joins two labels.",
-            vec![check],
-        );
-        self.step(
-            "Persons: the key of each component is its smallest user-side id (byte order).",
-            "person_of",
-            format!(
-                "SELECT l.v AS id, coalesce(k.key, l.lab) AS person FROM {last} l\n\
-                 LEFT JOIN (SELECT l2.lab, min(e.u) AS key FROM {e} e JOIN {last} l2 ON l2.v = e.u GROUP BY l2.lab) k\n\
-                 ON k.lab = l.lab",
-                e = self.t("edges"),
-            ),
-        );
-    }
-
     /// Step 3: each person's classified events with their segment.
     fn timelines(&mut self) {
         self.step(
@@ -643,101 +550,6 @@ impl<'a> Writer<'a> {
         );
     }
 
-    /// Step 7: the path transform.
-    fn transformed(&mut self) {
-        let t = &self.spec.transform;
-        let mut source = self.t("journeys");
-        let mut steps = Vec::new();
-        if !t.drop_channels.is_empty() {
-            steps.push((
-                "Dropped channels.".to_string(),
-                format!(
-                    "SELECT * FROM {source} WHERE channel NOT IN ({})",
-                    self.list(&t.drop_channels)
-                ),
-            ));
-        }
-        if t.drop_direct_unless_only {
-            let direct = self.list(&t.direct_channels);
-            steps.push((
-                "Direct touches dropped, unless a journey has nothing else.".to_string(),
-                format!(
-                    "SELECT * FROM (SELECT *, max(CASE WHEN channel IN ({direct}) THEN 0 ELSE 1 END) OVER (PARTITION BY unit, j) AS other FROM {{src}}) x\n\
-                     WHERE other = 0 OR channel NOT IN ({direct})"
-                ),
-            ));
-        }
-        match t.kind {
-            TransformKind::None => {}
-            TransformKind::Exposure => steps.push((
-                "Transform exposure: consecutive repeats collapsed.".to_string(),
-                "SELECT * FROM (SELECT *, lag(channel) OVER (PARTITION BY unit, j ORDER BY pos) AS prev FROM {src}) x\n\
-                 WHERE prev IS NULL OR prev <> channel"
-                    .to_string(),
-            )),
-            TransformKind::First | TransformKind::Unique | TransformKind::Frequency => {
-                let name = if t.kind == TransformKind::Frequency {
-                    "concat(channel, '(', CAST(n AS STRING), ')')"
-                } else {
-                    "channel"
-                };
-                steps.push((
-                    format!(
-                        "Transform {}: the first occurrence of each channel{}.",
-                        t.kind.name(),
-                        if t.kind == TransformKind::Frequency {
-                            ", named with its count"
-                        } else {
-                            ""
-                        }
-                    ),
-                    format!(
-                        "SELECT unit, j, converted, value, ts, {name} AS channel, pos FROM (\n  SELECT *, row_number() OVER (PARTITION BY unit, j, channel ORDER BY pos) AS k,\n    \
-                         count(*) OVER (PARTITION BY unit, j, channel) AS n FROM {{src}}) x\nWHERE k = 1"
-                    ),
-                ));
-            }
-        }
-        if let Some(n) = t.max_steps {
-            steps.push((
-                format!("The last {n} touches (max_steps)."),
-                format!(
-                    "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY unit, j ORDER BY pos DESC) AS back2 FROM {{src}}) x\nWHERE back2 <= {n}"
-                ),
-            ));
-        }
-        let n = steps.len();
-        for (i, (comment, query)) in steps.into_iter().enumerate() {
-            let name = format!("transformed_{}", i + 1);
-            let query = query.replace("{src}", &source).replace("{source}", &source);
-            let comment = if i == 0 {
-                format!("7. Path transforms ({n} steps). {comment}")
-            } else {
-                comment
-            };
-            self.step(
-                &comment,
-                &name,
-                format!("SELECT unit, j, converted, value, ts, channel, pos FROM ({query}) s"),
-            );
-            source = self.t(&name);
-        }
-        self.step(
-            if n == 0 {
-                "7. Path transforms: none. Each journey's path."
-            } else {
-                "Each journey's path (journeys left empty are gone)."
-            },
-            "paths",
-            format!(
-                "SELECT unit, j, max(converted) AS converted, max(value) AS value, {path} AS path, count(*) AS touches\n\
-                 FROM {source} GROUP BY unit, j",
-                path = self.d.ordered_join("channel", "pos", " > "),
-            ),
-        );
-        self.journey_source = source;
-    }
-
     /// Step 8: the path summary.
     fn summary(&mut self) {
         self.step(
@@ -750,126 +562,7 @@ impl<'a> Writer<'a> {
             ),
         );
     }
-
-    /// Order-k transition counts, with ChannelAttribution's state convention.
-    fn transitions(&mut self, k: usize) {
-        let source = self.journey_source.clone();
-        let mut window = vec!["channel".to_string()];
-        for back in 1..k {
-            window.insert(
-                0,
-                format!("lag(channel, {back}) OVER (PARTITION BY unit, j ORDER BY pos)"),
-            );
-        }
-        let state = format!("concat_ws(' > ', {})", window.join(", "));
-        let query = format!(
-            "WITH w AS (\n  SELECT unit, j, converted, value, pos, {state} AS full_state,\n    \
-             row_number() OVER (PARTITION BY unit, j ORDER BY pos) AS rn,\n    \
-             count(*) OVER (PARTITION BY unit, j) AS len FROM {source}),\n\
-             states AS (\n  -- Windows of {k} touches; a journey shorter than {k} is one state (its whole path).\n  \
-             SELECT unit, j, converted, value, rn AS pos, full_state AS state FROM w WHERE rn >= {k}\n  UNION ALL\n  \
-             SELECT unit, j, converted, value, rn, full_state FROM w WHERE len < {k} AND rn = len),\n\
-             collapsed AS (\n  SELECT *, lag(state) OVER (PARTITION BY unit, j ORDER BY pos) AS prev FROM states),\n\
-             seq AS (\n  SELECT unit, j, converted, value, state, row_number() OVER (PARTITION BY unit, j ORDER BY pos) AS n,\n    \
-             count(*) OVER (PARTITION BY unit, j) AS m FROM collapsed WHERE prev IS NULL OR prev <> state),\n\
-             moves AS (\n  SELECT CASE WHEN n = 1 THEN '(start)' ELSE lag(state) OVER (PARTITION BY unit, j ORDER BY n) END AS from_state,\n    \
-             state AS to_state, 1.0 AS cnt, CAST(0 AS DOUBLE) AS v FROM seq\n  UNION ALL\n  \
-             SELECT state, CASE WHEN converted = 1 THEN '(conversion)' ELSE '(null)' END, 1.0, value FROM seq WHERE n = m)\n\
-             SELECT from_state, to_state, sum(cnt) AS count, sum(v) AS value FROM moves GROUP BY from_state, to_state"
-        );
-        self.step(
-            &format!(
-                "Order-{k} transition counts for the exact Markov model: windows of {k} consecutive\n\
-                 touches, consecutive equal windows collapsed, each journey from (start) to\n\
-                 (conversion) or (null); value on the moves into (conversion)."
-            ),
-            "transitions",
-            query,
-        );
-    }
-
-    /// Journeys per set of distinct channels.
-    fn coalitions(&mut self) {
-        let source = self.journey_source.clone();
-        let channels = self.d.ordered_join("channel", "channel", " + ");
-        self.step(
-            "Journeys per set of distinct channels (sorted, joined by ` + `), for Shapley's\n\
-             games: conversions, value and non-conversions.",
-            "coalitions",
-            format!(
-                "WITH sets AS (\n  SELECT unit, j, max(converted) AS converted, max(value) AS value, {channels} AS channels\n  \
-                 FROM (SELECT DISTINCT unit, j, converted, value, channel FROM {source}) d GROUP BY unit, j)\n\
-                 SELECT channels, sum(converted) AS total_conversions, sum(value) AS total_conversion_value,\n  \
-                 sum(1 - converted) AS total_null\nFROM sets GROUP BY channels"
-            ),
-        );
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_quoted_and_settings_checked() {
-        let mut spec = SqlSpec::new(Dialect::Spark, "raw.my events");
-        spec.params.read.columns = ColumnMap::new().set("timestamp", "event`time");
-        let sql = journeys_sql(&spec).unwrap();
-        assert!(sql.contains("FROM `raw`.`my events`"), "{sql}");
-        assert!(sql.contains("trim(CAST(`event``time` AS STRING))"), "{sql}");
-        spec.timestamps = TimestampKind::Timestamp;
-        let typed = journeys_sql(&spec).unwrap();
-        assert!(typed.contains("AS `pc:ts_in`"), "{typed}");
-        spec.params.read.columns = ColumnMap::new().set("value", "pc:value");
-        assert!(
-            journeys_sql(&spec)
-                .unwrap_err()
-                .to_string()
-                .contains("are the SQL's own")
-        );
-        spec.params.read.columns = ColumnMap::new().set("timestamp", "event`time");
-        assert!(sql.ends_with("SELECT * FROM pc_path_summary ORDER BY path;\n"));
-        let duck = SqlSpec::new(Dialect::Duckdb, "events");
-        assert!(
-            journeys_sql(&duck)
-                .unwrap()
-                .contains("CREATE OR REPLACE TEMP TABLE pc_items AS")
-        );
-
-        let mut bad = SqlSpec::new(Dialect::Duckdb, "events");
-        bad.prefix = "x; DROP".to_string();
-        assert!(
-            journeys_sql(&bad)
-                .unwrap_err()
-                .to_string()
-                .contains("output_prefix")
-        );
-        bad.prefix = "pc_".to_string();
-        bad.stitch_rounds = 0;
-        assert!(
-            journeys_sql(&bad)
-                .unwrap_err()
-                .to_string()
-                .contains("stitch_rounds")
-        );
-        bad.stitch_rounds = 4;
-        bad.params.lookback = Some(-1);
-        assert!(
-            journeys_sql(&bad)
-                .unwrap_err()
-                .to_string()
-                .contains("lookback_days")
-        );
-    }
-
-    #[test]
-    fn literals_cannot_break_out_of_their_quotes() {
-        let mut spec = SqlSpec::new(Dialect::Spark, "events");
-        spec.params.unattributed_channel = Some("it's \\ odd".to_string());
-        let sql = journeys_sql(&spec).unwrap();
-        assert!(sql.contains("'it\\'s \\\\ odd'"), "{sql}");
-        spec.dialect = Dialect::Duckdb;
-        let sql = journeys_sql(&spec).unwrap();
-        assert!(sql.contains("'it''s \\ odd'"), "{sql}");
-    }
-}
+mod tests;
