@@ -87,6 +87,8 @@
 //!   meaning.
 //! * [`sql`]: the journey build written as SQL for DuckDB and Spark (the same
 //!   parameters, the same path summary), for data too large for one machine.
+//! * [`grouping`]: channels from UTM parameters, click ids and referrers (GA4's default
+//!   channel group and the user's rules), in the journey builder and the SQL alike.
 //! * [`param`]: the names of every setting ([`Param`]) and of every closed choice
 //!   ([`Choice`]); errors name parameters, never command-line flags.
 //! * [`progress`]: progress of long steps, for a front end that shows it.
@@ -107,6 +109,7 @@ pub mod decide;
 pub mod error;
 pub mod evaluate;
 pub(crate) mod graph;
+pub mod grouping;
 pub mod holdout;
 pub mod journeys;
 pub mod linalg;

@@ -56,6 +56,8 @@ params! {
     ConversionEvent => "conversion_event", "Event names that are conversions.";
     TouchEvent => "touch_event", "Event names that are touches.";
     SharedDevices => "shared_devices", "Policy for anonymous ids linked to several users.";
+    ChannelGrouping => "channel_grouping", "How touches get channels from UTM fields and referrers.";
+    ChannelRules => "channel_rules", "The user's channel rules file.";
     // Path transforms.
     Transform => "transform", "The sequence transform of paths.";
     MaxSteps => "max_steps", "The last N touches kept per path.";

@@ -27,6 +27,8 @@ def _call(fn, *args):
 
 def _text(name: str, value: Any) -> str:
     """A keyword argument's value in the library's text form."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):
@@ -197,7 +199,12 @@ def build_journeys(
     ``censor_days``, ``data_end``, ``session_gap`` ("30m"), ``touch_level``,
     ``journey_level``, ``unattributed_channel``, ``conversion_event``, ``touch_event``,
     ``lead_event``, ``opportunity_event``, ``closed_won_event``, ``shared_devices``,
-    ``direct_channels``, ``columns`` (``{"timestamp": "event_time"}``), ``skip_bad_rows``.
+    ``direct_channels``, ``columns`` (``{"timestamp": "event_time"}``), ``skip_bad_rows``,
+    ``channel_grouping`` ("ga4": channels from ``utm_source``, ``utm_medium``,
+    ``utm_campaign``, ``referrer``, ``gclid``, ``msclkid``, ``fbclid`` by the rules of
+    ``channel_rules`` then GA4's default channel group; "rules": the rules file alone),
+    ``channel_rules`` (a CSV ``field,match,pattern,channel`` rules file; implies "ga4").
+    The summary counts each touch's channel source (``channel_sources``).
     ``keep_logs`` keeps every converting person's whole exposure log for the
     ``self_controlled`` model.
     """
@@ -662,8 +669,10 @@ def sql(
     sql`` writes it: run it in the engine and its last statement returns the path
     summary ``pathcredit journeys`` would build from the same parameters (journey
     parameters and path transforms as in :func:`build_journeys` and :func:`attribute`;
-    ``timestamps`` ("timestamp" or "epoch"), ``session_id`` (True when the events have
-    one), ``has_value``, ``prefix``, ``stitch_rounds``). The result is the script's text
+    ``timestamps`` ("auto", the default: every form :func:`build_journeys` reads, row
+    by row; "timestamp" or "epoch"), ``session_id`` (False ignores the column; it is
+    read when the table has one), ``has_value`` (False ignores the column; a table
+    without one reads as 0), ``prefix``, ``stitch_rounds``). The result is the script's text
     with ``.statements``, the statements one by one."""
     text, parts = _call(
         _native.sql, dialect, events_table, identities_table, transitions, coalitions,

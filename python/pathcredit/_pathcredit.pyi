@@ -55,7 +55,10 @@ def build_journeys(
     kwargs: Dict[str, str],
     keep_logs: bool,
 ) -> NativeJourneys:
-    """Builds journeys from events (and identity edges)."""
+    """Builds journeys from events (and identity edges). ``kwargs`` holds the journey
+    settings in text form, e.g. ``channel_grouping`` ("ga4" or "rules") and
+    ``channel_rules`` (a rules file's path) for channels from UTM fields, click ids and
+    referrers."""
 
 def build_paths(
     events: Input,
@@ -176,7 +179,11 @@ def sql(
     coalitions: bool,
     kwargs: Dict[str, str],
 ) -> Tuple[str, List[str]]:
-    """The journey build as SQL for DuckDB or Spark: its text and its statements."""
+    """The journey build as SQL for DuckDB or Spark: its text and its statements.
+    ``kwargs`` as for :func:`build_journeys` (``channel_grouping``, ``channel_rules``
+    included: the SQL groups channels as the builder does), plus ``timestamps``
+    ("auto", "timestamp", "epoch"), ``session_id``, ``has_value``, ``prefix``,
+    ``stitch_rounds``."""
 
 def resolve_settings(kwargs: Dict[str, str]) -> str:
     """The settings the keywords resolve to (for tests)."""

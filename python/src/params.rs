@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 use pathcredit::csv_input::{ColumnMap, ReadOptions};
 use pathcredit::decide::{BudgetParams, ResponseKind};
+use pathcredit::grouping::{ChannelGrouping, GroupingKind};
 use pathcredit::journeys::{
     ConversionWindow, EventNames, JourneyLevel, JourneyParams, PathReadOptions, PathTransform,
     PathsPreset, SharedDevices, TouchLevel, TransformKind,
@@ -215,7 +216,32 @@ pub fn journey_params(kw: &mut Kwargs, direct: &[String]) -> PyResult<JourneyPar
         p.read.skip_bad_rows = flag("skip_bad_rows", &t)?;
     }
     p.read.columns = columns(kw)?;
+    p.channel_grouping = channel_grouping(kw)?;
     Ok(p)
+}
+
+/// The channel grouping of `channel_grouping` ("ga4" or "rules") and `channel_rules` (a
+/// rules file's path; alone, it implies "ga4").
+fn channel_grouping(kw: &mut Kwargs) -> PyResult<Option<ChannelGrouping>> {
+    let rules = kw.take("channel_rules");
+    let kind = match kw.take("channel_grouping") {
+        Some(t) => choice::<GroupingKind>(&t)?,
+        None if rules.is_some() => GroupingKind::Ga4,
+        None => return Ok(None),
+    };
+    let grouping = match &rules {
+        Some(path) => {
+            let mut file = std::fs::File::open(path).map_err(|e| {
+                native(Error::param(
+                    Param::ChannelRules,
+                    format!("`{path}`: cannot open it ({e})"),
+                ))
+            })?;
+            ChannelGrouping::new(kind, Some((&mut file, path)))
+        }
+        None => ChannelGrouping::new(kind, None),
+    };
+    grouping.map(Some).map_err(native)
 }
 
 /// The path transform.

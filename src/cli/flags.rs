@@ -29,6 +29,8 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::ConversionEvent => "--conversion-event",
         Param::TouchEvent => "--touch-event",
         Param::SharedDevices => "--shared-devices",
+        Param::ChannelGrouping => "--channel-grouping",
+        Param::ChannelRules => "--channel-rules",
         Param::Transform => "--transform",
         Param::MaxSteps => "--max-steps",
         Param::DropChannel => "--drop-channel",

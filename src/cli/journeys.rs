@@ -75,7 +75,7 @@ pub fn run(args: JourneysArgs, quiet: bool) -> anyhow::Result<()> {
     let transform = args.transform.transform(&direct);
     let params = args
         .build
-        .params(direct, args.read.options(Default::default())?);
+        .params(direct, args.read.options(Default::default())?)?;
     // The journey parameters are checked by `build_journeys`, before it reads a byte.
     transform.validate()?;
     let (mut events, events_name) = open_input(&args.events, quiet)?;

@@ -52,7 +52,7 @@ impl PipelineArgs {
         let direct = self.channels.names();
         let transform = self.transform.transform(&direct);
         let settings = self.models.settings(direct.clone(), transform)?;
-        let params = self.build.params(direct, self.input.read_options()?);
+        let params = self.build.params(direct, self.input.read_options()?)?;
         // The journey flags are checked whatever the input, so a value out of range is
         // refused rather than silently unused.
         params.validate()?;
@@ -186,7 +186,7 @@ mod tests {
             .settings(direct.clone(), p.transform.transform(&direct))
             .unwrap();
         assert_eq!(settings, ModelSettings::default());
-        let params = p.build.params(direct, Default::default());
+        let params = p.build.params(direct, Default::default()).unwrap();
         assert_eq!(params, JourneyParams::default());
         assert_eq!(p.models.seed, 42);
     }

@@ -116,7 +116,7 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     let spend = args.budget.read_spend(&dimension, &read)?;
     let matched = if accuracy.is_none() && args.matched == "auto" {
         let direct = args.pipeline.channels.names();
-        let journey_params = args.pipeline.build.params(direct.clone(), read.clone());
+        let journey_params = args.pipeline.build.params(direct.clone(), read.clone())?;
         if !quiet {
             crate::cli::say!(
                 "pathcredit: scoring every model on worlds simulated to match the input"

@@ -31,7 +31,8 @@ pub struct SqlArgs {
     #[arg(long, value_name = "ENGINE", value_parser = choice::<Dialect>())]
     dialect: Dialect,
 
-    /// The events table (timestamp, user_id, event, channel[, value, session_id, account_id]).
+    /// The events table (timestamp, user_id, event[, channel, value, session_id,
+    /// account_id]: optional columns are read when present).
     #[arg(
         long,
         value_name = "TABLE",
@@ -48,17 +49,26 @@ pub struct SqlArgs {
     #[arg(long = "col", value_name = "NAME=HEADER", help_heading = "Tables")]
     columns: Vec<String>,
 
-    /// How the events table holds time: `timestamp` (a timestamp type, UTC) or `epoch`
-    /// (integer seconds or milliseconds, as in a CSV file).
-    #[arg(long, value_name = "KIND", default_value = "timestamp", value_parser = choice::<TimestampKind>(), help_heading = "Tables")]
+    /// How the events table holds time: `auto` (every form `journeys` reads, row by row:
+    /// typed timestamps, epoch seconds or milliseconds as integers or text, RFC 3339
+    /// text), `timestamp` (a timestamp type, UTC) or `epoch` (integer seconds or
+    /// milliseconds).
+    #[arg(long, value_name = "KIND", default_value = "auto", value_parser = choice::<TimestampKind>(), help_heading = "Tables")]
     timestamps: TimestampKind,
 
-    /// The events table has no value column (every conversion is worth 0).
+    /// Ignore the value column (every conversion is worth 0). Without this flag it is
+    /// read when the table has one, and a table without it reads as 0.
     #[arg(long, help_heading = "Tables")]
     no_value: bool,
 
-    /// The events table has a session_id column that groups touches into sessions.
-    #[arg(long, help_heading = "Tables")]
+    /// Ignore the session_id column (sessions cut by the gap alone). Without this flag
+    /// it is read when the table has one, as `journeys` does.
+    #[arg(long, help_heading = "Tables", conflicts_with = "session_id")]
+    no_session_id: bool,
+
+    /// Read the session_id column when the table has one: the default (kept so older
+    /// command lines run).
+    #[arg(long, hide = true)]
     session_id: bool,
 
     /// Prefix of every table the SQL creates.
@@ -119,14 +129,14 @@ pub fn run(args: SqlArgs) -> anyhow::Result<()> {
     let mut spec = SqlSpec::new(args.dialect, args.events_table.clone());
     spec.identities_table = args.identities_table.clone();
     spec.timestamps = args.timestamps;
-    spec.params = args.build.params(direct.clone(), read);
+    spec.params = args.build.params(direct.clone(), read)?;
     spec.transform = args.transform.transform(&direct);
     spec.prefix = args.prefix.clone();
     spec.stitch_rounds = args.stitch_rounds;
     spec.transitions_order = args.transitions;
     spec.coalitions = args.coalitions;
     spec.has_value = !args.no_value;
-    spec.has_session_id = args.session_id;
+    spec.has_session_id = !args.no_session_id;
     let script = journeys_script(&spec)?;
     let text = if args.format == "json" {
         let doc = serde_json::json!({

@@ -95,6 +95,9 @@ pub struct JourneyParams {
     /// Also count every touch per channel and day ([`ExposureSeries`]), for response
     /// curves fitted from the logs (default false).
     pub keep_exposures: bool,
+    /// Give touches their channel from UTM fields, click ids and referrers
+    /// ([`crate::grouping`]; default none: the `channel` column).
+    pub channel_grouping: Option<crate::grouping::ChannelGrouping>,
 }
 
 impl Default for JourneyParams {
@@ -114,6 +117,7 @@ impl Default for JourneyParams {
             read: ReadOptions::default(),
             keep_timelines: false,
             keep_exposures: false,
+            channel_grouping: None,
         }
     }
 }
@@ -135,6 +139,9 @@ impl JourneyParams {
 
     /// Checks the parameters before any input is read.
     pub fn validate(&self) -> Result<()> {
+        if let Some(g) = &self.channel_grouping {
+            g.validate()?;
+        }
         if self.lookback.is_some_and(|l| l < 0) {
             return Err(Error::param(
                 Param::LookbackDays,
@@ -386,12 +393,18 @@ fn read_and_cut<J: RangeJourneys>(
         Some((records, name)) => Some(IdentityEdges::read(records, name, &params.read, &mut ids)?),
         None => None,
     };
+    let classifier = params
+        .channel_grouping
+        .as_ref()
+        .map(|g| g.classifier())
+        .transpose()?;
     let mut log = EventLog::read(
         events,
         events_name,
         &params.read,
         &params.event_names,
         &conversions,
+        classifier.as_ref(),
         &mut ids,
     )?;
     step(1);

@@ -84,6 +84,16 @@ impl BuildSummary {
             e.ignored_by_name.values().sum::<u64>(),
             describe_ignored(&e.ignored_by_name)
         );
+        if let Some(c) = &e.channel_sources {
+            let _ = writeln!(
+                s,
+                "channels of touches: {} by a rule of the rules file, {} by GA4's default channel group, {} unclassified ({})",
+                c.rule,
+                c.default,
+                c.unclassified,
+                crate::grouping::UNCLASSIFIED
+            );
+        }
         let i = &self.identities;
         let self_edges = if i.self_edges > 0 {
             format!(

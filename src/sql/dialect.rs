@@ -68,9 +68,39 @@ impl Dialect {
 
     /// An expression that fails the statement with `message`.
     pub(crate) fn raise(self, message: &str) -> String {
+        self.raise_expr(&self.literal(message))
+    }
+
+    /// An expression that fails the statement with the text of `message` (an expression).
+    pub(crate) fn raise_expr(self, message: &str) -> String {
         match self {
-            Dialect::Duckdb => format!("error({})", self.literal(message)),
-            Dialect::Spark => format!("raise_error({})", self.literal(message)),
+            Dialect::Duckdb => format!("error({message})"),
+            Dialect::Spark => format!("raise_error({message})"),
+        }
+    }
+
+    /// Whether `text` holds a match of `pattern` (a regular expression in the syntax
+    /// both engines share: RE2 in DuckDB, java.util.regex in Spark), as a boolean.
+    pub(crate) fn regex_matches(self, text: &str, pattern: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("regexp_matches({text}, {})", self.literal(pattern)),
+            Dialect::Spark => format!("({text} RLIKE {})", self.literal(pattern)),
+        }
+    }
+
+    /// The engine's timestamp type with a time zone (read as UTC).
+    pub(crate) fn timestamp_type(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "TIMESTAMPTZ",
+            Dialect::Spark => "TIMESTAMP",
+        }
+    }
+
+    /// Epoch microseconds of a timestamp value.
+    pub(crate) fn epoch_micros(self, value: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("epoch_us({value})"),
+            Dialect::Spark => format!("unix_micros({value})"),
         }
     }
 

@@ -9,7 +9,9 @@
 //! semantics, step by step (see the comments the SQL carries):
 //!
 //! 1. **Events**: trimmed ids and names; kinds by the configured event names (touch 0,
-//!    milestone 1, conversion 2, others ignored but counted in the end of the data).
+//!    milestone 1, conversion 2, others ignored but counted in the end of the data);
+//!    every timestamp form the events file allows, and optional columns optional
+//!    (`events.rs`).
 //! 2. **Identities**: self-edges ignored; under `shared_devices = separate` an anonymous
 //!    id linked to two or more user ids keeps its own events and links nothing;
 //!    connected components by minimum-label propagation with pointer jumping, unrolled
@@ -42,39 +44,20 @@
 //! events of one person at the same millisecond on the same channel with different
 //! accounts), the SQL may break it otherwise; no path differs for it.
 
+mod aggregates;
+mod channels;
 mod dialect;
+mod events;
+mod identities;
+mod transforms;
 
 pub use dialect::Dialect;
+pub use events::TimestampKind;
 
 use crate::csv_input::ColumnMap;
 use crate::error::{Error, Result};
-use crate::journeys::{
-    JourneyLevel, JourneyParams, PathTransform, SharedDevices, TouchLevel, TransformKind,
-};
-use crate::param::{Choice, Param, choice_str};
-
-/// How the events table holds time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TimestampKind {
-    /// A timestamp type (or text the engine casts to one), read as UTC.
-    #[default]
-    Timestamp,
-    /// Integer epochs: seconds below 10^11, milliseconds from there (the CSV rule).
-    Epoch,
-}
-
-impl Choice for TimestampKind {
-    const PARAM: Param = Param::TimestampKind;
-    const ALL: &'static [Self] = &[TimestampKind::Timestamp, TimestampKind::Epoch];
-    fn name(self) -> &'static str {
-        match self {
-            TimestampKind::Timestamp => "timestamp",
-            TimestampKind::Epoch => "epoch",
-        }
-    }
-}
-
-choice_str!(TimestampKind);
+use crate::journeys::{JourneyLevel, JourneyParams, PathTransform, TouchLevel};
+use crate::param::{Choice, Param};
 
 /// Everything the generated SQL depends on.
 #[derive(Clone, Debug)]
@@ -85,7 +68,8 @@ pub struct SqlSpec {
     pub events_table: String,
     /// The identity edges table, if any.
     pub identities_table: Option<String>,
-    /// How the events table holds time (default a timestamp type).
+    /// How the events table holds time (default [`TimestampKind::Auto`]: every form
+    /// `pathcredit journeys` reads, row by row).
     pub timestamps: TimestampKind,
     /// How journeys are built (its column remapping names the tables' columns).
     pub params: JourneyParams,
@@ -100,11 +84,13 @@ pub struct SqlSpec {
     pub transitions_order: Option<usize>,
     /// Also count journeys per channel set (`<prefix>coalitions`).
     pub coalitions: bool,
-    /// The events table has a conversion value column (default true; without it every
-    /// value is 0).
+    /// Read conversion values from the `value` column when the events table has one
+    /// (default true; false: every value is 0). A table without the column reads as 0
+    /// either way: the SQL never names a missing optional column.
     pub has_value: bool,
-    /// The events table has a session id column (default false: sessions are cut by
-    /// the inactivity gap).
+    /// Read session ids from the `session_id` column when the events table has one
+    /// (default true, as `pathcredit journeys`; false: sessions are cut by the
+    /// inactivity gap alone).
     pub has_session_id: bool,
 }
 
@@ -115,7 +101,7 @@ impl SqlSpec {
             dialect,
             events_table: events_table.into(),
             identities_table: None,
-            timestamps: TimestampKind::Timestamp,
+            timestamps: TimestampKind::Auto,
             params: JourneyParams::default(),
             transform: PathTransform::default(),
             prefix: "pc_".to_string(),
@@ -123,7 +109,7 @@ impl SqlSpec {
             transitions_order: None,
             coalitions: false,
             has_value: true,
-            has_session_id: false,
+            has_session_id: true,
         }
     }
 
@@ -170,6 +156,16 @@ impl SqlSpec {
         }
         for (name, header) in self.params.read.columns.pairs() {
             dialect::check_name(Param::Columns, &format!("the column of `{name}`"), header)?;
+            if header.starts_with(events::INNER_PREFIX) {
+                return Err(Error::param(
+                    Param::Columns,
+                    format!(
+                        "the column of `{name}`, `{header}`: names starting with `{}` are the \
+                         SQL's own; rename the column",
+                        events::INNER_PREFIX
+                    ),
+                ));
+            }
         }
         let p = &self.params;
         let names = &p.event_names;
@@ -369,171 +365,6 @@ impl<'a> Writer<'a> {
         self.out
     }
 
-    /// Step 1: the events, typed and classified.
-    fn events(&mut self) {
-        let spec = self.spec;
-        let p = &spec.params;
-        let c = &p.read.columns;
-        let ts_col = self.col("timestamp", c);
-        let ts = match spec.timestamps {
-            TimestampKind::Timestamp => self.d.epoch_millis(&ts_col),
-            TimestampKind::Epoch => format!(
-                "CASE WHEN abs(CAST({ts_col} AS BIGINT)) < 100000000000 \
-                 THEN CAST({ts_col} AS BIGINT) * 1000 ELSE CAST({ts_col} AS BIGINT) END"
-            ),
-        };
-        let conversions = p.conversion_events();
-        let names = &p.event_names;
-        let value = if spec.has_value {
-            format!(
-                "coalesce(CAST(nullif(trim(CAST({} AS STRING)), '') AS DOUBLE), 0)",
-                self.col("value", c)
-            )
-        } else {
-            "CAST(0 AS DOUBLE)".to_string()
-        };
-        let session = if spec.has_session_id {
-            self.text(&self.col("session_id", c))
-        } else {
-            "''".to_string()
-        };
-        let account = if p.level == JourneyLevel::Account {
-            self.text(&self.col("account_id", c))
-        } else {
-            "''".to_string()
-        };
-        let lead = self.lit(&names.lead_created);
-        let opportunity = self.lit(&names.opportunity_created);
-        let won = self.lit(&names.closed_won);
-        let milestone_bits = format!(
-            "CASE WHEN event = {lead} THEN 4 WHEN event = {opportunity} THEN 8 WHEN event = {won} THEN 12 ELSE 0 END"
-        );
-        let query = format!(
-            "SELECT id, ts, event, channel, value, sid, account,\n  \
-             CASE WHEN event IN ({conv}) THEN 2 WHEN event IN ({touch}) THEN 0 \
-             WHEN ({milestone_bits}) > 0 THEN 1 ELSE -1 END AS rnk,\n  \
-             (CASE WHEN event IN ({touch}) THEN 1 ELSE 0 END) + \
-             (CASE WHEN event IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
-             FROM (\n  SELECT {id} AS id, {ts} AS ts, {ev} AS event, {channel} AS channel,\n    \
-             {value} AS value, {session} AS sid, {account} AS account\n  FROM {table}) raw",
-            id = self.text(&self.col("user_id", c)),
-            ev = self.text(&self.col("event", c)),
-            channel = self.text(&self.col("channel", c)),
-            conv = self.list(&conversions),
-            touch = self.list(&names.touch),
-            table = self.d.table(&spec.events_table),
-        );
-        self.step(
-            "1. Events: ids and names trimmed, time in epoch milliseconds, kind rank\n\
-             (touch 0, milestone 1, conversion 2; -1 for names that are none of them).",
-            "events",
-            query,
-        );
-        let end = match p.data_end {
-            Some(t) => format!("SELECT CAST({t} AS BIGINT) AS t"),
-            None => format!("SELECT max(ts) AS t FROM {}", self.t("events")),
-        };
-        self.step(
-            "The end of the data: the latest event of any name (or the data_end setting).",
-            "data_end",
-            end,
-        );
-    }
-
-    /// Step 2: identity stitching into persons.
-    fn identities(&mut self) {
-        let spec = self.spec;
-        let Some(table) = &spec.identities_table else {
-            self.step(
-                "2. Persons: without identity edges, every id is its own person.",
-                "person_of",
-                format!("SELECT DISTINCT id, id AS person FROM {}", self.t("events")),
-            );
-            return;
-        };
-        let c = &spec.params.read.columns;
-        let anon = self.text(&self.col("anonymous_id", c));
-        let user = self.text(&self.col("user_id", c));
-        self.step(
-            "2. Identity edges: distinct, trimmed; a self-edge links nothing.",
-            "edges_all",
-            format!(
-                "SELECT DISTINCT {anon} AS a, {user} AS u FROM {}\nWHERE {anon} <> {user} AND {anon} <> '' AND {user} <> ''",
-                self.d.table(table)
-            ),
-        );
-        let used = match spec.params.shared_devices {
-            SharedDevices::Separate => format!(
-                "SELECT a, u FROM {all} WHERE a NOT IN (\n  SELECT a FROM {all} GROUP BY a HAVING count(DISTINCT u) > 1)",
-                all = self.t("edges_all")
-            ),
-            SharedDevices::Merge => format!("SELECT a, u FROM {}", self.t("edges_all")),
-        };
-        self.step(
-            "Edges followed: an anonymous id linked to several user ids (a shared device) is\n\
-             kept apart under shared_devices = separate.",
-            "edges",
-            used,
-        );
-        self.step(
-            "Both directions of every edge.",
-            "neighbours",
-            format!(
-                "SELECT a AS x, u AS y FROM {e} UNION ALL SELECT u AS x, a AS y FROM {e}",
-                e = self.t("edges")
-            ),
-        );
-        self.step(
-            "Every id, labelled with itself.",
-            "label_0",
-            format!(
-                "SELECT id AS v, id AS lab FROM (SELECT id FROM {ev} UNION SELECT a FROM {e} UNION SELECT u FROM {e}) ids",
-                ev = self.t("events"),
-                e = self.t("edges")
-            ),
-        );
-        let rounds = spec.stitch_rounds;
-        for r in 1..=rounds {
-            let prev = self.t(&format!("label_{}", r - 1));
-            let query = format!(
-                "WITH m AS (\n  SELECT l.v, least(l.lab, coalesce(nb.lab, l.lab)) AS lab FROM {prev} l\n  \
-                 LEFT JOIN (SELECT n.x AS v, min(l2.lab) AS lab FROM {nb} n JOIN {prev} l2 ON n.y = l2.v GROUP BY n.x) nb\n  \
-                 ON nb.v = l.v)\nSELECT m1.v, m2.lab FROM m m1 JOIN m m2 ON m2.v = m1.lab",
-                nb = self.t("neighbours"),
-            );
-            self.step(
-                &format!(
-                    "Round {r} of {rounds}: each id takes the smallest label among itself and its\n\
-                     neighbours, then the label of that label (pointer jumping)."
-                ),
-                &format!("label_{r}"),
-                query,
-            );
-        }
-        let last = self.t(&format!("label_{rounds}"));
-        let check = format!(
-            "SELECT {raise} AS failed FROM (\n  SELECT count(*) AS n FROM {e} e JOIN {last} la ON la.v = e.a JOIN {last} lu ON lu.v = e.u\n  WHERE la.lab <> lu.lab) unconverged\nWHERE n > 0",
-            raise = self.d.raise(&format!(
-                "pathcredit: identity stitching did not converge in {rounds} rounds; generate the SQL with more stitch rounds"
-            )),
-            e = self.t("edges"),
-        );
-        self.out.push(
-            "Convergence check: fails the run if an edge still joins two labels.",
-            vec![check],
-        );
-        self.step(
-            "Persons: the key of each component is its smallest user-side id (byte order).",
-            "person_of",
-            format!(
-                "SELECT l.v AS id, coalesce(k.key, l.lab) AS person FROM {last} l\n\
-                 LEFT JOIN (SELECT l2.lab, min(e.u) AS key FROM {e} e JOIN {last} l2 ON l2.v = e.u GROUP BY l2.lab) k\n\
-                 ON k.lab = l.lab",
-                e = self.t("edges"),
-            ),
-        );
-    }
-
     /// Step 3: each person's classified events with their segment.
     fn timelines(&mut self) {
         self.step(
@@ -719,101 +550,6 @@ impl<'a> Writer<'a> {
         );
     }
 
-    /// Step 7: the path transform.
-    fn transformed(&mut self) {
-        let t = &self.spec.transform;
-        let mut source = self.t("journeys");
-        let mut steps = Vec::new();
-        if !t.drop_channels.is_empty() {
-            steps.push((
-                "Dropped channels.".to_string(),
-                format!(
-                    "SELECT * FROM {source} WHERE channel NOT IN ({})",
-                    self.list(&t.drop_channels)
-                ),
-            ));
-        }
-        if t.drop_direct_unless_only {
-            let direct = self.list(&t.direct_channels);
-            steps.push((
-                "Direct touches dropped, unless a journey has nothing else.".to_string(),
-                format!(
-                    "SELECT * FROM (SELECT *, max(CASE WHEN channel IN ({direct}) THEN 0 ELSE 1 END) OVER (PARTITION BY unit, j) AS other FROM {{src}}) x\n\
-                     WHERE other = 0 OR channel NOT IN ({direct})"
-                ),
-            ));
-        }
-        match t.kind {
-            TransformKind::None => {}
-            TransformKind::Exposure => steps.push((
-                "Transform exposure: consecutive repeats collapsed.".to_string(),
-                "SELECT * FROM (SELECT *, lag(channel) OVER (PARTITION BY unit, j ORDER BY pos) AS prev FROM {src}) x\n\
-                 WHERE prev IS NULL OR prev <> channel"
-                    .to_string(),
-            )),
-            TransformKind::First | TransformKind::Unique | TransformKind::Frequency => {
-                let name = if t.kind == TransformKind::Frequency {
-                    "concat(channel, '(', CAST(n AS STRING), ')')"
-                } else {
-                    "channel"
-                };
-                steps.push((
-                    format!(
-                        "Transform {}: the first occurrence of each channel{}.",
-                        t.kind.name(),
-                        if t.kind == TransformKind::Frequency {
-                            ", named with its count"
-                        } else {
-                            ""
-                        }
-                    ),
-                    format!(
-                        "SELECT unit, j, converted, value, ts, {name} AS channel, pos FROM (\n  SELECT *, row_number() OVER (PARTITION BY unit, j, channel ORDER BY pos) AS k,\n    \
-                         count(*) OVER (PARTITION BY unit, j, channel) AS n FROM {{src}}) x\nWHERE k = 1"
-                    ),
-                ));
-            }
-        }
-        if let Some(n) = t.max_steps {
-            steps.push((
-                format!("The last {n} touches (max_steps)."),
-                format!(
-                    "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY unit, j ORDER BY pos DESC) AS back2 FROM {{src}}) x\nWHERE back2 <= {n}"
-                ),
-            ));
-        }
-        let n = steps.len();
-        for (i, (comment, query)) in steps.into_iter().enumerate() {
-            let name = format!("transformed_{}", i + 1);
-            let query = query.replace("{src}", &source).replace("{source}", &source);
-            let comment = if i == 0 {
-                format!("7. Path transforms ({n} steps). {comment}")
-            } else {
-                comment
-            };
-            self.step(
-                &comment,
-                &name,
-                format!("SELECT unit, j, converted, value, ts, channel, pos FROM ({query}) s"),
-            );
-            source = self.t(&name);
-        }
-        self.step(
-            if n == 0 {
-                "7. Path transforms: none. Each journey's path."
-            } else {
-                "Each journey's path (journeys left empty are gone)."
-            },
-            "paths",
-            format!(
-                "SELECT unit, j, max(converted) AS converted, max(value) AS value, {path} AS path, count(*) AS touches\n\
-                 FROM {source} GROUP BY unit, j",
-                path = self.d.ordered_join("channel", "pos", " > "),
-            ),
-        );
-        self.journey_source = source;
-    }
-
     /// Step 8: the path summary.
     fn summary(&mut self) {
         self.step(
@@ -826,115 +562,7 @@ impl<'a> Writer<'a> {
             ),
         );
     }
-
-    /// Order-k transition counts, with ChannelAttribution's state convention.
-    fn transitions(&mut self, k: usize) {
-        let source = self.journey_source.clone();
-        let mut window = vec!["channel".to_string()];
-        for back in 1..k {
-            window.insert(
-                0,
-                format!("lag(channel, {back}) OVER (PARTITION BY unit, j ORDER BY pos)"),
-            );
-        }
-        let state = format!("concat_ws(' > ', {})", window.join(", "));
-        let query = format!(
-            "WITH w AS (\n  SELECT unit, j, converted, value, pos, {state} AS full_state,\n    \
-             row_number() OVER (PARTITION BY unit, j ORDER BY pos) AS rn,\n    \
-             count(*) OVER (PARTITION BY unit, j) AS len FROM {source}),\n\
-             states AS (\n  -- Windows of {k} touches; a journey shorter than {k} is one state (its whole path).\n  \
-             SELECT unit, j, converted, value, rn AS pos, full_state AS state FROM w WHERE rn >= {k}\n  UNION ALL\n  \
-             SELECT unit, j, converted, value, rn, full_state FROM w WHERE len < {k} AND rn = len),\n\
-             collapsed AS (\n  SELECT *, lag(state) OVER (PARTITION BY unit, j ORDER BY pos) AS prev FROM states),\n\
-             seq AS (\n  SELECT unit, j, converted, value, state, row_number() OVER (PARTITION BY unit, j ORDER BY pos) AS n,\n    \
-             count(*) OVER (PARTITION BY unit, j) AS m FROM collapsed WHERE prev IS NULL OR prev <> state),\n\
-             moves AS (\n  SELECT CASE WHEN n = 1 THEN '(start)' ELSE lag(state) OVER (PARTITION BY unit, j ORDER BY n) END AS from_state,\n    \
-             state AS to_state, 1.0 AS cnt, CAST(0 AS DOUBLE) AS v FROM seq\n  UNION ALL\n  \
-             SELECT state, CASE WHEN converted = 1 THEN '(conversion)' ELSE '(null)' END, 1.0, value FROM seq WHERE n = m)\n\
-             SELECT from_state, to_state, sum(cnt) AS count, sum(v) AS value FROM moves GROUP BY from_state, to_state"
-        );
-        self.step(
-            &format!(
-                "Order-{k} transition counts for the exact Markov model: windows of {k} consecutive\n\
-                 touches, consecutive equal windows collapsed, each journey from (start) to\n\
-                 (conversion) or (null); value on the moves into (conversion)."
-            ),
-            "transitions",
-            query,
-        );
-    }
-
-    /// Journeys per set of distinct channels.
-    fn coalitions(&mut self) {
-        let source = self.journey_source.clone();
-        let channels = self.d.ordered_join("channel", "channel", " + ");
-        self.step(
-            "Journeys per set of distinct channels (sorted, joined by ` + `), for Shapley's\n\
-             games: conversions, value and non-conversions.",
-            "coalitions",
-            format!(
-                "WITH sets AS (\n  SELECT unit, j, max(converted) AS converted, max(value) AS value, {channels} AS channels\n  \
-                 FROM (SELECT DISTINCT unit, j, converted, value, channel FROM {source}) d GROUP BY unit, j)\n\
-                 SELECT channels, sum(converted) AS total_conversions, sum(value) AS total_conversion_value,\n  \
-                 sum(1 - converted) AS total_null\nFROM sets GROUP BY channels"
-            ),
-        );
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_quoted_and_settings_checked() {
-        let mut spec = SqlSpec::new(Dialect::Spark, "raw.my events");
-        spec.params.read.columns = ColumnMap::new().set("timestamp", "event`time");
-        let sql = journeys_sql(&spec).unwrap();
-        assert!(sql.contains("FROM `raw`.`my events`"), "{sql}");
-        assert!(sql.contains("CAST(`event``time` AS TIMESTAMP)"), "{sql}");
-        assert!(sql.ends_with("SELECT * FROM pc_path_summary ORDER BY path;\n"));
-        let duck = SqlSpec::new(Dialect::Duckdb, "events");
-        assert!(
-            journeys_sql(&duck)
-                .unwrap()
-                .contains("CREATE OR REPLACE TEMP TABLE pc_items AS")
-        );
-
-        let mut bad = SqlSpec::new(Dialect::Duckdb, "events");
-        bad.prefix = "x; DROP".to_string();
-        assert!(
-            journeys_sql(&bad)
-                .unwrap_err()
-                .to_string()
-                .contains("output_prefix")
-        );
-        bad.prefix = "pc_".to_string();
-        bad.stitch_rounds = 0;
-        assert!(
-            journeys_sql(&bad)
-                .unwrap_err()
-                .to_string()
-                .contains("stitch_rounds")
-        );
-        bad.stitch_rounds = 4;
-        bad.params.lookback = Some(-1);
-        assert!(
-            journeys_sql(&bad)
-                .unwrap_err()
-                .to_string()
-                .contains("lookback_days")
-        );
-    }
-
-    #[test]
-    fn literals_cannot_break_out_of_their_quotes() {
-        let mut spec = SqlSpec::new(Dialect::Spark, "events");
-        spec.params.unattributed_channel = Some("it's \\ odd".to_string());
-        let sql = journeys_sql(&spec).unwrap();
-        assert!(sql.contains("'it\\'s \\\\ odd'"), "{sql}");
-        spec.dialect = Dialect::Duckdb;
-        let sql = journeys_sql(&spec).unwrap();
-        assert!(sql.contains("'it''s \\ odd'"), "{sql}");
-    }
-}
+mod tests;

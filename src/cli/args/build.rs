@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use pathcredit::ReadOptions;
+use pathcredit::grouping::{ChannelGrouping, GroupingKind};
 use pathcredit::journeys::{EventNames, JourneyLevel, JourneyParams, SharedDevices, TouchLevel};
 use pathcredit::time::Millis;
 
@@ -108,6 +109,18 @@ pub struct BuildArgs {
     #[arg(long, value_name = "POLICY", default_value = "separate", value_parser = choice::<SharedDevices>())]
     pub shared_devices: SharedDevices,
 
+    /// Give touches channels from UTM fields (utm_source, utm_medium, utm_campaign),
+    /// click ids (gclid, msclkid, fbclid) and the referrer: `ga4` (the rules file's
+    /// rules, then GA4's default channel group) or `rules` (the rules file alone).
+    #[arg(long, value_name = "GROUPING", value_parser = choice::<GroupingKind>())]
+    pub channel_grouping: Option<GroupingKind>,
+
+    /// Channel rules (CSV: field,match,pattern,channel; match is exact, prefix, list or
+    /// regex), tried in order before GA4's default channel group. Implies
+    /// --channel-grouping ga4.
+    #[arg(long, value_name = "FILE")]
+    pub channel_rules: Option<PathBuf>,
+
     /// Write the build summary as JSON.
     #[arg(long, value_name = "FILE")]
     pub summary_out: Option<PathBuf>,
@@ -120,8 +133,12 @@ fn trimmed(names: &[String]) -> Vec<String> {
 impl BuildArgs {
     /// The journey parameters (checked by `JourneyParams::validate`, once, before any
     /// input is read).
-    pub fn params(&self, direct_channels: Vec<String>, read: ReadOptions) -> JourneyParams {
-        JourneyParams {
+    pub fn params(
+        &self,
+        direct_channels: Vec<String>,
+        read: ReadOptions,
+    ) -> anyhow::Result<JourneyParams> {
+        Ok(JourneyParams {
             level: self.journey_level,
             lookback: self.lookback_days.0,
             lookback_steps: self.lookback_steps,
@@ -143,6 +160,27 @@ impl BuildArgs {
             read,
             keep_timelines: false,
             keep_exposures: false,
-        }
+            channel_grouping: self.channel_grouping()?,
+        })
+    }
+
+    /// The channel grouping of --channel-grouping and --channel-rules, if any.
+    fn channel_grouping(&self) -> anyhow::Result<Option<ChannelGrouping>> {
+        let kind = match (self.channel_grouping, &self.channel_rules) {
+            (None, None) => return Ok(None),
+            (Some(kind), _) => kind,
+            (None, Some(_)) => GroupingKind::Ga4,
+        };
+        let grouping = match &self.channel_rules {
+            Some(path) => {
+                let mut file = std::fs::File::open(path).map_err(|e| {
+                    anyhow::anyhow!("--channel-rules {}: cannot open it ({e})", path.display())
+                })?;
+                let name = path.display().to_string();
+                ChannelGrouping::new(kind, Some((&mut file, &name)))?
+            }
+            None => ChannelGrouping::new(kind, None)?,
+        };
+        Ok(Some(grouping))
     }
 }
