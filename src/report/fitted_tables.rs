@@ -9,7 +9,7 @@
 
 use crate::decide::FittedPlan;
 use crate::report::numbers::{fixed, percent, signed};
-use crate::report::tables::Table;
+use crate::report::tables::{Table, spend_move_cells};
 
 /// What the plan under an assumed response is, when a plan from measured response is
 /// beside it.
@@ -100,13 +100,14 @@ pub fn fitted_plan_table(plan: &FittedPlan, dimension: &str) -> Table {
         .rows
         .iter()
         .map(|r| {
-            vec![
-                r.channel.clone(),
-                fixed(r.current_spend, 2),
-                fixed(r.recommended_spend, 2),
-                signed(r.change, 2),
-                r.change_pct
-                    .map_or_else(|| "–".into(), |p| format!("{}%", signed(100.0 * p, 1))),
+            let mut cells = spend_move_cells(
+                &r.channel,
+                r.current_spend,
+                r.recommended_spend,
+                r.change,
+                r.change_pct,
+            );
+            cells.extend([
                 range(r.spend_p10, r.spend_p90),
                 r.prob_rise.map_or_else(|| "–".into(), percent),
                 range(r.fitted_min, r.fitted_max),
@@ -117,7 +118,8 @@ pub fn fitted_plan_table(plan: &FittedPlan, dimension: &str) -> Table {
                 } else {
                     "no".into()
                 },
-            ]
+            ]);
+            cells
         })
         .collect();
     let today: f64 = plan.rows.iter().map(|r| r.current_spend).sum();

@@ -247,17 +247,19 @@ pub fn plan_table(doc: &Document) -> Option<Table> {
         .rows
         .iter()
         .map(|r| {
-            vec![
-                r.channel.clone(),
-                fixed(r.current_spend, 2),
-                fixed(r.recommended_spend, 2),
-                signed(r.change, 2),
-                r.change_pct
-                    .map_or_else(|| "–".into(), |p| format!("{}%", signed(100.0 * p, 1))),
+            let mut cells = spend_move_cells(
+                &r.channel,
+                r.current_spend,
+                r.recommended_spend,
+                r.change,
+                r.change_pct,
+            );
+            cells.extend([
                 fixed(r.value_before, 2),
                 fixed(r.value_after, 2),
                 r.bound.clone(),
-            ]
+            ]);
+            cells
         })
         .collect();
     rows.push(vec![
@@ -275,6 +277,25 @@ pub fn plan_table(doc: &Document) -> Option<Table> {
         header,
         rows,
     })
+}
+
+/// The first cells of a budget plan's row, shared by the assumed and the fitted plan's
+/// tables: channel, today's spend, the recommended spend, the change and the change in
+/// percent ("–" where today's spend is 0).
+pub(crate) fn spend_move_cells(
+    channel: &str,
+    current: f64,
+    recommended: f64,
+    change: f64,
+    change_pct: Option<f64>,
+) -> Vec<String> {
+    vec![
+        channel.to_string(),
+        fixed(current, 2),
+        fixed(recommended, 2),
+        signed(change, 2),
+        change_pct.map_or_else(|| "–".into(), |p| format!("{}%", signed(100.0 * p, 1))),
+    ]
 }
 
 /// Path facts as label/value rows.
