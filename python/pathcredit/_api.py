@@ -287,7 +287,17 @@ def _data(data: Any, kind: Optional[str], params: Mapping[str, Any]):
     return native, kind, name
 
 
-def _models(models: Union[None, str, Iterable[str]]) -> Optional[List[str]]:
+def _models(
+    models: Union[None, str, Iterable[str]], params: Dict[str, Any], what: str
+) -> Optional[List[str]]:
+    """The models asked for: ``models=`` (a name, a comma-separated string or a list), or
+    ``model=`` as the command line's ``--model`` spells it (taken out of ``params``)."""
+    if "model" in params:
+        if models is not None:
+            raise TypeError(
+                f"{what}() got both models= and model=; give one (models= takes a name or a list)"
+            )
+        models = params.pop("model")
     if models is None:
         return None
     if isinstance(models, str):
@@ -306,7 +316,8 @@ def attribute(
     lift_tests: Optional[TableLike] = None,
     **params: Any,
 ):
-    """Channel credit under every model asked for (default: every model the data
+    """Channel credit under every model asked for (``models``: a name or a list, or
+    ``model=`` as the command line's ``--model``; default every model the data
     support), as ``pathcredit attribute`` computes it.
 
     ``data``: :class:`Journeys`, :class:`Paths`, or a path summary, journeys or raw events (a DataFrame,
@@ -338,7 +349,7 @@ def attribute(
         name,
         ids,
         ids_name,
-        _models(models),
+        _models(models, params, "attribute"),
         bootstrap,
         details,
         lift,
@@ -365,7 +376,8 @@ def budget(
     """A spend plan from one model's credit, keeping total spend to the cent, as
     ``pathcredit budget``: ``max_shift`` (0.25), ``response`` ("diminishing" or
     "linear"), ``elasticity`` (0.5), ``floor`` and ``cap`` (``{"email": 100}``),
-    ``period``. ``model``: default the first data-driven model with additive credit.
+    ``period``. ``model`` (required, as ``--model``): the model in ``credit`` whose credit
+    drives the plan.
 
     ``response="fitted"`` measures each channel's response instead (as ``pathcredit
     budget --response fitted``): ``spend`` is a series (``channel,period,spend``),
@@ -387,6 +399,11 @@ def budget(
     """
     if spend is None:
         raise TypeError("budget() needs spend= (the spend per channel, or a spend series)")
+    if "models" in params:
+        raise TypeError(
+            "budget() takes model= (the one model whose credit drives the plan, as "
+            "`--model`), not models="
+        )
     fitted = params.get("response") == "fitted"
     if credit_series is not None:
         if not fitted:
@@ -407,6 +424,11 @@ def budget(
         raise TypeError(
             "budget() needs credit= (a model's credit), or, for "
             'response="fitted" without logs, credit_series='
+        )
+    if model is None:
+        raise TypeError(
+            "budget() needs model= (the model in the credit whose credit drives the plan), "
+            "as `pathcredit budget --model`"
         )
     cr, cr_name = native_input(credit, "credit")
     sp, sp_name = native_input(spend, "spend")
@@ -535,7 +557,7 @@ def validate(
         name,
         ids,
         ids_name,
-        _models(models),
+        _models(models, params, "validate"),
         rep,
         rep_name,
         columns,
@@ -584,7 +606,7 @@ def report(
         name,
         ids,
         ids_name,
-        _models(models),
+        _models(models, params, "report"),
         bootstrap,
         sp,
         sp_name,

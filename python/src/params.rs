@@ -50,12 +50,45 @@ impl Kwargs {
     /// Fails on a keyword nobody used (a typo would otherwise be silent).
     pub fn finish(self, what: &str) -> PyResult<()> {
         if let Some(name) = self.0.keys().next() {
+            let hint = nearest_param(name)
+                .map(|p| format!("; did you mean '{p}'?"))
+                .unwrap_or_default();
             return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "{what}() got an unexpected keyword argument '{name}'"
+                "{what}() got an unexpected keyword argument '{name}'{hint}"
             )));
         }
         Ok(())
     }
+}
+
+/// The library parameter nearest to a misspelt keyword: the fewest single-character
+/// edits (Levenshtein distance), at most a third of the keyword's length.
+fn nearest_param(name: &str) -> Option<&'static str> {
+    let limit = (name.chars().count() / 3).max(1);
+    Param::ALL
+        .iter()
+        .map(|p| (edit_distance(name, p.name()), p.name()))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// The library parameter of a keyword (for messages), when it has one.

@@ -217,3 +217,30 @@ def test_arrow_export_errors_are_pathcredit_errors():
     with pytest.raises(pc.InputError, match=r"\(Broken\).*Arrow export failed"):
         pc.attribute(Broken(), kind="paths", models=["last_touch"])
     assert issubclass(pc.InputError, pc.PathcreditError)
+
+
+def test_model_spelt_as_the_command_line_spells_it(sample):
+    paths = sample / "paths.csv"
+    one = pc.attribute(paths, model="markov")
+    assert set(one.model) == {"markov"}
+    pd.testing.assert_frame_equal(one, pc.attribute(paths, models="markov"))
+    with pytest.raises(TypeError, match="both models= and model="):
+        pc.attribute(paths, models="markov", model="linear")
+
+
+def test_a_misspelt_keyword_names_the_parameter_meant(sample):
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'markov_ordr'; did you mean 'markov_order'\?"):
+        pc.attribute(sample / "paths.csv", models="markov", markov_ordr=2)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'zzz'$"):
+        pc.attribute(sample / "paths.csv", models="markov", zzz=2)
+
+
+def test_budget_needs_its_model_as_the_command_line_does(sample):
+    credit = pc.attribute(sample / "paths.csv", models=["markov", "linear"])
+    spend = sample / "spend.csv"
+    with pytest.raises(TypeError, match=r"needs model=.*--model"):
+        pc.budget(credit, spend)
+    with pytest.raises(TypeError, match="takes model=.*not models="):
+        pc.budget(credit, spend, models="markov")
+    plan = pc.budget(credit, spend, model="markov")
+    assert plan.attrs["plan"]["model"] == "markov"
