@@ -23,14 +23,16 @@ use crate::channel::Dictionary;
 use crate::csv_input::{ReadOptions, Records};
 use crate::error::{Error, Result};
 use crate::journeys::by_person::{EventsByPerson, event_order};
-use crate::journeys::events::{Event, EventLog, EventNames, NONE};
+use crate::journeys::events::{Event, EventLog, EventNames, LabelRules, NONE};
 use crate::journeys::identity::{IdentityEdges, PersonOrder, Persons, SharedDevices};
 use crate::journeys::person_cut::{CutRange, PartPaths, PersonJourneys, RangeJourneys, cut_ranges};
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::timelines::{Timelines, whole_logs};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
-use crate::journeys::{ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable};
+use crate::journeys::{
+    EventsPreset, ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable,
+};
 use crate::param::{Choice, Param, choice_str};
 use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
 
@@ -98,6 +100,10 @@ pub struct JourneyParams {
     /// Give touches their channel from UTM fields, click ids and referrers
     /// ([`crate::grouping`]; default none: the `channel` column).
     pub channel_grouping: Option<crate::grouping::ChannelGrouping>,
+    /// The raw export the events are ([`EventsPreset`]; default none: the events
+    /// contract). Set it with [`JourneyParams::with_events_preset`], which also sets the
+    /// preset's columns, conversions and channel grouping where they are not set.
+    pub events_preset: Option<EventsPreset>,
 }
 
 impl Default for JourneyParams {
@@ -118,11 +124,29 @@ impl Default for JourneyParams {
             keep_timelines: false,
             keep_exposures: false,
             channel_grouping: None,
+            events_preset: None,
         }
     }
 }
 
 impl JourneyParams {
+    /// These parameters reading the export `preset` ([`EventsPreset`]): its columns
+    /// under the ones already remapped, its conversion event names unless some are
+    /// set, GA4's default channel group unless a grouping is set.
+    pub fn with_events_preset(mut self, preset: EventsPreset) -> Self {
+        let mut columns = preset.columns();
+        columns.extend(std::mem::take(&mut self.read.columns));
+        self.read.columns = columns;
+        if self.event_names.conversion.is_none() {
+            self.event_names.conversion = Some(preset.conversion_events());
+        }
+        if self.channel_grouping.is_none() {
+            self.channel_grouping = Some(crate::grouping::ChannelGrouping::ga4());
+        }
+        self.events_preset = Some(preset);
+        self
+    }
+
     /// The conversion event names in effect (explicit, else by level).
     pub fn conversion_events(&self) -> Vec<String> {
         match (&self.event_names.conversion, self.level) {
@@ -208,6 +232,9 @@ impl JourneyParams {
             self.conversion_events().join(","),
         );
         s.insert("data_end".into(), format_timestamp(data_end));
+        if let Some(preset) = self.events_preset {
+            s.insert("events_preset".into(), preset.name().into());
+        }
         s
     }
 }
@@ -402,19 +429,20 @@ fn read_and_cut<J: RangeJourneys>(
         events,
         events_name,
         &params.read,
-        &params.event_names,
-        &conversions,
-        classifier.as_ref(),
+        LabelRules {
+            names: &params.event_names,
+            conversions: &conversions,
+            grouping: classifier.as_ref(),
+            preset: params.events_preset,
+        },
         &mut ids,
     )?;
     step(1);
-    let mut persons = Persons::resolve(
-        &ids,
-        edges.as_ref().map_or(&[][..], |e| &e.edges),
-        params.shared_devices,
-        numbering,
-    );
-    persons.stats.self_edges = edges.as_ref().map_or(0, |e| e.self_edges);
+    // The identities file's edges and the events' own (`stitch_id`), resolved alike.
+    let mut all_edges = edges.as_ref().map_or_else(Vec::new, |e| e.edges.clone());
+    all_edges.append(&mut log.stitch_edges);
+    let mut persons = Persons::resolve(&ids, &all_edges, params.shared_devices, numbering);
+    persons.stats.self_edges = edges.as_ref().map_or(0, |e| e.self_edges) + log.stitch_self;
     let data_end = crate::journeys::windows::data_end(
         params.data_end,
         log.data_end,

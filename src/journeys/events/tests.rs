@@ -67,9 +67,12 @@ fn read_with(text: &str, skip: bool) -> Result<(EventLog, Dictionary)> {
         Records::csv(text.as_bytes()),
         "events.csv",
         &ReadOptions::default().skip_bad_rows(skip),
-        &EventNames::default(),
-        &["conversion".to_string()],
-        None,
+        LabelRules {
+            names: &EventNames::default(),
+            conversions: &["conversion".to_string()],
+            grouping: None,
+            preset: None,
+        },
         &mut ids,
     )?;
     Ok((log, ids))
