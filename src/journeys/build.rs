@@ -147,6 +147,18 @@ impl JourneyParams {
         self
     }
 
+    /// The reader options of the identities file: the events' own, but under an
+    /// export preset (whose columns name the export's) its own columns unmapped.
+    pub fn identities_read(&self) -> ReadOptions {
+        match self.events_preset {
+            Some(_) => ReadOptions {
+                columns: crate::csv_input::ColumnMap::new(),
+                ..self.read.clone()
+            },
+            None => self.read.clone(),
+        }
+    }
+
     /// The conversion event names in effect (explicit, else by level).
     pub fn conversion_events(&self) -> Vec<String> {
         match (&self.event_names.conversion, self.level) {
@@ -195,6 +207,12 @@ impl JourneyParams {
             return Err(Error::param(
                 Param::UnattributedChannel,
                 "must be a non-empty channel name",
+            ));
+        }
+        if self.events_preset.is_some() && self.channel_grouping.is_none() {
+            return Err(Error::param(
+                Param::EventsPreset,
+                "an events preset needs a channel grouping; expected the parameters of `with_events_preset`",
             ));
         }
         self.event_names.validate(&self.conversion_events())
@@ -417,7 +435,12 @@ fn read_and_cut<J: RangeJourneys>(
     step(0);
     let mut ids = Dictionary::new();
     let edges = match identities {
-        Some((records, name)) => Some(IdentityEdges::read(records, name, &params.read, &mut ids)?),
+        Some((records, name)) => Some(IdentityEdges::read(
+            records,
+            name,
+            &params.identities_read(),
+            &mut ids,
+        )?),
         None => None,
     };
     let classifier = params

@@ -1,0 +1,85 @@
+"""Issue 32, part 4: the raw event exports (data/exports: a flattened GA4 BigQuery export
+and Snowplow atomic events) go from table to path summary in DuckDB with one preset
+flag, `pathcredit sql --events-preset`, to the hand-derived path summary
+(data/exports/expected_paths.csv) that `pathcredit journeys --events-preset` builds,
+with the same channel on every touch."""
+
+import json
+import pathlib
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from test_sql import assert_same, cli, sql_statements  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+EXPORTS = ROOT / "data" / "exports"
+PRESETS = ["ga4", "snowplow"]
+FLAGS = ["--censor-days", "0"]
+
+
+def run(preset, typed, extra=()):
+    """The SQL's path summary and its events step, the export loaded as DuckDB reads it
+    (typed: BIGINT microseconds and DOUBLE revenue; or every column as text)."""
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    path = EXPORTS / f"{preset}_events.csv"
+    con.execute(
+        f"CREATE TABLE events AS SELECT * FROM read_csv('{path}', header=true, all_varchar={not typed})"
+    )
+    result = None
+    for statement in sql_statements("--dialect", "duckdb", "--events-preset", preset, *FLAGS, *extra):
+        result = con.execute(statement)
+    return con, result.fetchall()
+
+
+@pytest.mark.parametrize("typed", [True, False])
+@pytest.mark.parametrize("preset", PRESETS)
+def test_each_export_preset_gives_the_hand_derived_path_summary_in_duckdb(preset, typed):
+    _, rows = run(preset, typed)
+    assert_same(rows, EXPORTS / "expected_paths.csv")
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_the_sql_and_the_builder_agree_touch_by_touch(preset, tmp_path):
+    con, rows = run(preset, typed=False)
+    paths, summary = tmp_path / "paths.csv", tmp_path / "summary.json"
+    cli("journeys", "--events", EXPORTS / f"{preset}_events.csv", "--events-preset", preset, *FLAGS,
+        "--paths-out", paths, "--summary-out", summary, "-q")
+    assert_same(rows, paths)
+    built = json.loads(summary.read_text())["events"]
+    # The same events are touches, with the same channels.
+    sources = dict(con.execute("SELECT source, touches FROM pc_channel_sources").fetchall())
+    assert sources == {k: v for k, v in built["channel_sources"].items() if v}
+    channels = sorted(r[0] for r in con.execute("SELECT channel FROM pc_events WHERE rnk = 0").fetchall())
+    assert len(channels) == built["touches"]
+    assert set(channels) == {"Email", "Organic Search", "Paid Search", "Paid Social", "Referral"}
+
+
+def test_both_exports_give_the_same_touch_channels():
+    got = {}
+    for preset in PRESETS:
+        con, _ = run(preset, typed=True)
+        # One channel per session: the sessions' channels of each export.
+        got[preset] = sorted(r[1] for r in con.execute(
+            "SELECT DISTINCT sid, channel FROM pc_events WHERE rnk = 0").fetchall())
+    assert got["ga4"] == got["snowplow"]
+
+
+def test_microseconds_are_floored_to_the_millisecond():
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE events AS SELECT * FROM (VALUES "
+        "(1772355600000999, 'a', 'page_view', 'google', 'cpc'), "
+        "(-1, 'b', 'page_view', 'google', 'cpc'), "
+        "(1772355660000000, 'a', 'purchase', NULL, NULL), "
+        "(1772355660000000, 'b', 'purchase', NULL, NULL)) "
+        "t(event_timestamp, user_pseudo_id, event_name, \"collected_traffic_source.manual_source\", "
+        "\"collected_traffic_source.manual_medium\")"
+    )
+    for statement in sql_statements("--dialect", "duckdb", "--events-preset", "ga4", *FLAGS):
+        con.execute(statement)
+    got = dict(con.execute("SELECT id, ts FROM pc_events WHERE rnk = 0").fetchall())
+    assert got == {"a": 1772355600000, "b": -1}
