@@ -130,35 +130,6 @@ impl Default for JourneyParams {
 }
 
 impl JourneyParams {
-    /// These parameters reading the export `preset` ([`EventsPreset`]): its columns
-    /// under the ones already remapped, its conversion event names unless some are
-    /// set, GA4's default channel group unless a grouping is set.
-    pub fn with_events_preset(mut self, preset: EventsPreset) -> Self {
-        let mut columns = preset.columns();
-        columns.extend(std::mem::take(&mut self.read.columns));
-        self.read.columns = columns;
-        if self.event_names.conversion.is_none() {
-            self.event_names.conversion = Some(preset.conversion_events());
-        }
-        if self.channel_grouping.is_none() {
-            self.channel_grouping = Some(crate::grouping::ChannelGrouping::ga4());
-        }
-        self.events_preset = Some(preset);
-        self
-    }
-
-    /// The reader options of the identities file: the events' own, but under an
-    /// export preset (whose columns name the export's) its own columns unmapped.
-    pub fn identities_read(&self) -> ReadOptions {
-        match self.events_preset {
-            Some(_) => ReadOptions {
-                columns: crate::csv_input::ColumnMap::new(),
-                ..self.read.clone()
-            },
-            None => self.read.clone(),
-        }
-    }
-
     /// The conversion event names in effect (explicit, else by level).
     pub fn conversion_events(&self) -> Vec<String> {
         match (&self.event_names.conversion, self.level) {

@@ -57,7 +57,9 @@
 //! <https://support.google.com/analytics/answer/7029846>; Snowplow, "Canonical event
 //! model", <https://docs.snowplow.io/docs/fundamentals/canonical-event/>.
 
-use crate::csv_input::ColumnMap;
+use crate::csv_input::{ColumnMap, ReadOptions};
+use crate::grouping::ChannelGrouping;
+use crate::journeys::JourneyParams;
 use crate::param::{Choice, Param, choice_str};
 
 /// Column presets for raw event exports.
@@ -132,5 +134,36 @@ impl EventsPreset {
     /// True when the export's timestamps are integer microseconds.
     pub fn micros(self) -> bool {
         self == EventsPreset::Ga4
+    }
+}
+
+impl JourneyParams {
+    /// These parameters reading the export `preset` ([`EventsPreset`]): its columns
+    /// under the ones already remapped, its conversion event names unless some are
+    /// set, GA4's default channel group unless a grouping is set.
+    pub fn with_events_preset(mut self, preset: EventsPreset) -> Self {
+        let mut columns = preset.columns();
+        columns.extend(std::mem::take(&mut self.read.columns));
+        self.read.columns = columns;
+        if self.event_names.conversion.is_none() {
+            self.event_names.conversion = Some(preset.conversion_events());
+        }
+        if self.channel_grouping.is_none() {
+            self.channel_grouping = Some(ChannelGrouping::ga4());
+        }
+        self.events_preset = Some(preset);
+        self
+    }
+
+    /// The reader options of the identities file: the events' own, but under an
+    /// export preset (whose columns name the export's) its own columns unmapped.
+    pub fn identities_read(&self) -> ReadOptions {
+        match self.events_preset {
+            Some(_) => ReadOptions {
+                columns: ColumnMap::new(),
+                ..self.read.clone()
+            },
+            None => self.read.clone(),
+        }
     }
 }

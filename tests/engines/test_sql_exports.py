@@ -83,3 +83,23 @@ def test_microseconds_are_floored_to_the_millisecond():
         con.execute(statement)
     got = dict(con.execute("SELECT id, ts FROM pc_events WHERE rnk = 0").fetchall())
     assert got == {"a": 1772355600000, "b": -1}
+
+
+def test_an_identities_table_adds_to_the_exports_own_stitching(tmp_path):
+    """The identities table keeps its own columns under a preset; Bob and Dan become one."""
+    duckdb = pytest.importorskip("duckdb")
+    ids = tmp_path / "identities.csv"
+    ids.write_text("anonymous_id,user_id\n3333.03,bob\n5555.05,bob\n")
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE events AS SELECT * FROM read_csv('{EXPORTS / 'ga4_events.csv'}')")
+    con.execute(f"CREATE TABLE identities AS SELECT * FROM read_csv('{ids}', all_varchar=true)")
+    result = None
+    for statement in sql_statements("--dialect", "duckdb", "--events-preset", "ga4", "--identities-table",
+                                    "identities", *FLAGS):
+        result = con.execute(statement)
+    paths = tmp_path / "paths.csv"
+    cli("journeys", "--events", EXPORTS / "ga4_events.csv", "--events-preset", "ga4", "--identities", ids,
+        *FLAGS, "--paths-out", paths, "-q")
+    rows = result.fetchall()
+    assert_same(rows, paths)
+    assert "Organic Search > Paid Search > Paid Social" in {r[0] for r in rows}

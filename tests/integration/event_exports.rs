@@ -139,3 +139,22 @@ fn a_malformed_export_row_is_located() {
         assert!(err.contains(&format!("{preset}.csv: {message}")), "{err}");
     }
 }
+
+/// An identities file keeps its own columns under a preset, and its edges join the
+/// export's own: Bob and Dan are one person.
+#[test]
+fn an_identities_file_adds_to_the_exports_own_stitching() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = dir.path().join("identities.csv");
+    std::fs::write(&ids, "anonymous_id,user_id\n3333.03,bob\n5555.05,bob\n").unwrap();
+    let ids = ids.to_str().unwrap();
+    let (paths, summary) = build("ga4", "data/exports/ga4_events.csv", &["--identities", ids]);
+    assert_eq!(
+        paths,
+        "path,total_conversions,total_conversion_value,total_null\n\
+         Organic Search > Paid Search > Paid Social,1,45.5,0\n\
+         Paid Search > Email,1,120,0\n\
+         Referral,0,0,1\n"
+    );
+    assert_eq!(summary["identities"]["persons"], 3);
+}
