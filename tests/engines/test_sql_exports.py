@@ -11,7 +11,7 @@ import sys
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from test_sql import assert_same, cli, sql_statements  # noqa: E402
+from test_sql import assert_same, cli, spark, sql_statements  # noqa: E402,F401
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXPORTS = ROOT / "data" / "exports"
@@ -103,3 +103,15 @@ def test_an_identities_table_adds_to_the_exports_own_stitching(tmp_path):
     rows = result.fetchall()
     assert_same(rows, paths)
     assert "Organic Search > Paid Search > Paid Social" in {r[0] for r in rows}
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_spark_gives_the_hand_derived_path_summary(spark, preset):
+    """The same SQL in Spark, the export read as Spark infers its types (GA4's
+    microseconds as integers, column names with dots quoted)."""
+    path = EXPORTS / f"{preset}_events.csv"
+    spark.read.csv(str(path), header=True, inferSchema=True).createOrReplaceTempView("events")
+    out = None
+    for statement in sql_statements("--dialect", "spark", "--events-preset", preset, *FLAGS):
+        out = spark.sql(statement)
+    assert_same([tuple(r) for r in out.collect()], EXPORTS / "expected_paths.csv")
