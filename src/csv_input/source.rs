@@ -722,8 +722,7 @@ impl<'s> Row<'s> {
     /// A timestamp in integer microseconds since the epoch (GA4's `event_timestamp`),
     /// floored to the millisecond; a table's timestamp value is read as it is.
     pub fn timestamp_micros(&self, col: usize) -> Result<Millis> {
-        const EXPECTED: &str =
-            "integer microseconds since the epoch (GA4's event_timestamp, e.g. 1772366400123456)";
+        use crate::time::MICROS_EXPECTED as EXPECTED;
         let micros = match self.cell(col) {
             Some(Cell::Time(..)) => return self.timestamp(col),
             Some(Cell::Int(v)) => i64::try_from(v).ok(),

@@ -22,7 +22,7 @@
 //!   this way; both are tested on every combination).
 
 use crate::param::{Choice, Param, choice_str};
-use crate::time::TIMESTAMP_EXPECTED;
+use crate::time::{MICROS_EXPECTED, TIMESTAMP_EXPECTED};
 
 use super::Writer;
 use crate::grouping::INPUT_COLUMNS;
@@ -146,28 +146,36 @@ impl Writer<'_> {
             (TimestampKind::Auto, Some(preset)) if preset.micros() => TimestampKind::EpochMicros,
             (kind, _) => kind,
         };
+        // A value that is no timestamp fails the run naming it and its row (a table
+        // has no line numbers: the row's user id and event name).
+        let refuse = |expected: &str| {
+            d.raise_expr(&format!(
+                "concat({}, coalesce(CAST(ts_in AS STRING), ''), {}, id, {}, event, {})",
+                self.lit("pathcredit: the events' timestamp `"),
+                self.lit("` (user `"),
+                self.lit("`, event `"),
+                self.lit(&format!("`) is not a timestamp; expected {expected}")),
+            ))
+        };
         let (ts_in, ts) = match timestamps {
             TimestampKind::Auto => (
                 format!("replace(upper(trim(CAST({ts_col} AS STRING))), ',', '.')"),
                 format!(
                     "coalesce({},\n      {})",
                     self.auto_millis("ts_in"),
-                    d.raise_expr(&format!(
-                        "concat({}, coalesce(ts_in, ''), {})",
-                        self.lit("pathcredit: the events' timestamp `"),
-                        self.lit(&format!(
-                            "` is not a timestamp; expected {TIMESTAMP_EXPECTED}"
-                        )),
-                    ))
+                    refuse(TIMESTAMP_EXPECTED)
                 ),
             ),
             TimestampKind::Timestamp => (ts_col.clone(), d.epoch_millis("ts_in")),
             TimestampKind::Epoch => (ts_col.clone(), Self::epoch_rule("CAST(ts_in AS BIGINT)")),
             // Floored exactly: the Euclidean remainder is taken off before dividing.
             TimestampKind::EpochMicros => (
-                ts_col.clone(),
-                "CAST((CAST(ts_in AS BIGINT) - ((CAST(ts_in AS BIGINT) % 1000) + 1000) % 1000) / 1000 AS BIGINT)"
-                    .to_string(),
+                format!("trim(CAST({ts_col} AS STRING))"),
+                format!(
+                    "coalesce(CAST(({m} - (({m} % 1000) + 1000) % 1000) / 1000 AS BIGINT),\n      {})",
+                    refuse(MICROS_EXPECTED),
+                    m = "TRY_CAST(ts_in AS BIGINT)",
+                ),
             ),
         };
         let conversions = p.conversion_events();

@@ -115,3 +115,16 @@ def test_spark_gives_the_hand_derived_path_summary(spark, preset):
     for statement in sql_statements("--dialect", "spark", "--events-preset", preset, *FLAGS):
         out = spark.sql(statement)
     assert_same([tuple(r) for r in out.collect()], EXPORTS / "expected_paths.csv")
+
+
+def test_a_bad_microsecond_timestamp_is_named_with_its_row():
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE events AS SELECT * FROM (VALUES ('2026-03-01T09:00:00Z', 'a', 'page_view', 'google')) "
+        "t(event_timestamp, user_pseudo_id, event_name, \"collected_traffic_source.manual_source\")"
+    )
+    with pytest.raises(duckdb.Error, match=r"timestamp `2026-03-01T09:00:00Z` \(user `a`, event `touch`\) "
+                                           r"is not a timestamp; expected integer microseconds"):
+        for statement in sql_statements("--dialect", "duckdb", "--events-preset", "ga4", *FLAGS):
+            con.execute(statement)
