@@ -128,3 +128,13 @@ def test_a_bad_microsecond_timestamp_is_named_with_its_row():
                                            r"is not a timestamp; expected integer microseconds"):
         for statement in sql_statements("--dialect", "duckdb", "--events-preset", "ga4", *FLAGS):
             con.execute(statement)
+
+
+def test_a_named_session_start_makes_every_visit_a_touch_in_duckdb(tmp_path):
+    extra = ["--touch-event", "session_start", "--direct-channel", "Direct"]
+    _, rows = run("ga4", typed=True, extra=extra)
+    paths = tmp_path / "paths.csv"
+    cli("journeys", "--events", EXPORTS / "ga4_events.csv", "--events-preset", "ga4", *FLAGS, *extra,
+        "--paths-out", paths, "-q")
+    assert_same(rows, paths)
+    assert ("Direct", 1, 30.0, 0) in rows

@@ -158,3 +158,24 @@ fn an_identities_file_adds_to_the_exports_own_stitching() {
     );
     assert_eq!(summary["identities"]["persons"], 3);
 }
+
+/// Visits without a traffic source are no touches, unless their event is named a
+/// touch: then Carol's visit is Direct and her purchase is attributed.
+#[test]
+fn a_named_session_start_makes_every_visit_a_touch() {
+    let (paths, summary) = build(
+        "ga4",
+        "data/exports/ga4_events.csv",
+        &[
+            "--touch-event",
+            "session_start",
+            "--direct-channel",
+            "Direct",
+        ],
+    );
+    assert_eq!(
+        paths,
+        expected_paths().replacen("total_null\n", "total_null\nDirect,1,30,0\n", 1)
+    );
+    assert_eq!(summary["windows"]["conversions_unattributable"], 0);
+}
