@@ -184,7 +184,7 @@ impl Writer<'_> {
         // The first rule that holds, by its number (`all`: none), then its channel and
         // where it came from.
         format!(
-            "SELECT id, ts_in, {event} AS event, {channel} AS channel,\n  \
+            "SELECT id, ts_in, {event} AS event, event AS ev_raw, {channel} AS channel,\n  \
              value, sid, account, stitch,\n  \
              CASE WHEN pick < {rules} THEN {rule} WHEN pick < {all} THEN {default} ELSE {none} END AS csrc FROM (\n\
              SELECT *, {pick} AS pick FROM (\n\

@@ -147,10 +147,11 @@ impl Writer<'_> {
             (kind, _) => kind,
         };
         // A value that is no timestamp fails the run naming it and its row (a table
-        // has no line numbers: the row's user id and event name).
+        // has no line numbers: the row's user id and its own event name, `ev_raw`, as
+        // the table holds it before an export preset names its touches).
         let refuse = |expected: &str| {
             d.raise_expr(&format!(
-                "concat({}, coalesce(CAST(ts_in AS STRING), ''), {}, id, {}, event, {})",
+                "concat({}, coalesce(CAST(ts_in AS STRING), ''), {}, id, {}, ev_raw, {})",
                 self.lit("pathcredit: the events' timestamp `"),
                 self.lit("` (user `"),
                 self.lit("`, event `"),
@@ -261,7 +262,7 @@ impl Writer<'_> {
         let rows = match grouping {
             Some(g) => self.grouped(g, &read),
             None => format!(
-                "SELECT id, ts_in, event, channel, value, sid, account, stitch, '' AS csrc FROM ({read}) r"
+                "SELECT id, ts_in, event, event AS ev_raw, channel, value, sid, account, stitch, '' AS csrc FROM ({read}) r"
             ),
         };
         let query = format!(

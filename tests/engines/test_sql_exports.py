@@ -124,7 +124,7 @@ def test_a_bad_microsecond_timestamp_is_named_with_its_row():
         "CREATE TABLE events AS SELECT * FROM (VALUES ('2026-03-01T09:00:00Z', 'a', 'page_view', 'google')) "
         "t(event_timestamp, user_pseudo_id, event_name, \"collected_traffic_source.manual_source\")"
     )
-    with pytest.raises(duckdb.Error, match=r"timestamp `2026-03-01T09:00:00Z` \(user `a`, event `touch`\) "
+    with pytest.raises(duckdb.Error, match=r"timestamp `2026-03-01T09:00:00Z` \(user `a`, event `page_view`\) "
                                            r"is not a timestamp; expected integer microseconds"):
         for statement in sql_statements("--dialect", "duckdb", "--events-preset", "ga4", *FLAGS):
             con.execute(statement)
