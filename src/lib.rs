@@ -103,6 +103,7 @@
 
 pub mod bench_data;
 pub mod channel;
+pub mod choice;
 pub mod credit;
 pub mod csv_input;
 pub mod decide;
@@ -128,10 +129,11 @@ pub mod threads;
 pub mod time;
 
 pub use channel::{ChannelId, Dictionary};
+pub use choice::Choice;
 pub use credit::{ChannelCredit, Credit};
 pub use csv_input::{ColumnMap, ReadOptions, ReadReport};
 pub use error::{Error, Location, Result};
 pub use journeys::{Journeys, Level, Milestone, PathReadOptions, PathTable};
 pub use models::{Attribution, JourneyAttribution, ModelName, ModelSettings};
-pub use param::{Choice, Param};
+pub use param::Param;
 pub use run::{RunResult, RunSpec, Source, run};

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use pathcredit::choice::Choice;
 use pathcredit::csv_input::ReadOptions;
 use pathcredit::decide::{
     Plan, crosscheck_run, read_report_records, read_spend_records, read_spend_series,
@@ -33,7 +34,6 @@ use pathcredit::journeys::{
 };
 use pathcredit::models::self_controlled::read_lift_tests_records;
 use pathcredit::models::{MarkovDetails, ModelName};
-use pathcredit::param::Choice;
 use pathcredit::param::Param;
 use pathcredit::report::rows::write_rows;
 use pathcredit::report::{

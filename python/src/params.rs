@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use pyo3::prelude::*;
 
+use pathcredit::choice::Choice;
 use pathcredit::csv_input::{ColumnMap, ReadOptions};
 use pathcredit::decide::{BudgetParams, ResponseKind};
 use pathcredit::grouping::{ChannelGrouping, GroupingKind};
@@ -22,7 +23,7 @@ use pathcredit::models::{
     DecayRank, LogisticParams, MarkovOrder, MarkovParams, ModelSettings, PositionWeights,
     ShapleyGame, ShapleyParams, TwoTouch,
 };
-use pathcredit::param::{Choice, Param};
+use pathcredit::param::Param;
 use pathcredit::time::{parse_days, parse_duration, parse_timestamp};
 use pathcredit::{Error, Level};
 

@@ -7,7 +7,8 @@
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use pathcredit::Error;
-use pathcredit::param::{Choice, Param};
+use pathcredit::choice::Choice;
+use pathcredit::param::Param;
 
 /// The flag that sets `param` in `command` (the subcommand's name).
 pub fn flag(param: Param, command: &str) -> &'static str {

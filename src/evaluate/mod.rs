@@ -9,5 +9,6 @@ pub mod regret;
 pub mod table;
 pub mod true_response;
 pub mod truth;
+pub mod truth_file;
 
 pub use crate::holdout::{HoldoutFit, Scored, auc, log_loss, metrics, split};

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::credit::{ChannelCredit, Credit};
 use crate::decide::{BudgetParams, Plan, Response, Spend};
 use crate::error::Result;
-use crate::evaluate::truth::TruthRow;
+use crate::evaluate::truth_file::TruthRow;
 
 /// `model`'s credit per channel as an additive [`Credit`] of conversions (negative
 /// credit read as 0), for a planner.

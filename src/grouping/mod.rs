@@ -277,7 +277,7 @@ pub enum GroupingKind {
     Rules,
 }
 
-impl crate::param::Choice for GroupingKind {
+impl crate::choice::Choice for GroupingKind {
     const PARAM: Param = Param::ChannelGrouping;
     const ALL: &'static [Self] = &[GroupingKind::Ga4, GroupingKind::Rules];
     fn name(self) -> &'static str {
@@ -288,7 +288,7 @@ impl crate::param::Choice for GroupingKind {
     }
 }
 
-crate::param::choice_str!(GroupingKind);
+crate::choice::choice_str!(GroupingKind);
 
 impl ChannelGrouping {
     /// The grouping of `kind` with the rules of `rules` (a rules file's content and

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
+use crate::choice::{Choice, choice_str};
 use crate::csv_input::{ReadOptions, Records};
 use crate::error::{Error, Result};
 use crate::journeys::by_person::{EventsByPerson, event_order};
@@ -33,7 +34,7 @@ use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
 use crate::journeys::{
     EventsPreset, ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable,
 };
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
 
 /// Whose journeys to build.

@@ -57,10 +57,11 @@
 //! <https://support.google.com/analytics/answer/7029846>; Snowplow, "Canonical event
 //! model", <https://docs.snowplow.io/docs/fundamentals/canonical-event/>.
 
+use crate::choice::{Choice, choice_str};
 use crate::csv_input::{ColumnMap, ReadOptions};
 use crate::grouping::ChannelGrouping;
 use crate::journeys::JourneyParams;
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 /// Column presets for raw event exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

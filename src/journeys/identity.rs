@@ -20,10 +20,11 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
+use crate::choice::{Choice, choice_str};
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records};
 use crate::error::{Error, Result};
 use crate::journeys::intern_pipeline::intern_alongside;
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 /// Column names of the identities file (`timestamp` is optional and not used).
 pub const IDENTITY_COLUMNS: [&str; 3] = ["anonymous_id", "user_id", "timestamp"];

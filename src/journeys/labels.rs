@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::param::{Choice, Param, choice_str};
+use crate::choice::{Choice, choice_str};
+use crate::param::Param;
 
 /// A stage milestone of a B2B funnel, marked on the touch that preceded it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

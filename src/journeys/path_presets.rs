@@ -11,8 +11,9 @@
 //! Every preset's columns can still be remapped one by one (`columns`), under the
 //! preset's own.
 
+use crate::choice::{Choice, choice_str};
 use crate::csv_input::ColumnMap;
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 /// The column remapping that reads Fractribution's path summaries
 /// (`transformed_path,conversions,non_conversions,revenue`).

@@ -12,8 +12,9 @@
 //! around: a session that began direct but then came through a campaign counts as that
 //! campaign. With `touch_level event` every touch event is a touch.
 
+use crate::choice::{Choice, choice_str};
 use crate::journeys::events::{Event, Kind, same_time_key};
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 use crate::time::Millis;
 
 /// One entry of a person's (or account's) timeline: a touch (possibly standing for a

@@ -22,9 +22,10 @@
 use serde::Serialize;
 
 use crate::channel::ChannelId;
+use crate::choice::{Choice, choice_str};
 use crate::error::{Error, Result};
 use crate::journeys::path_table::{PathRowTotals, PathTable};
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 /// The sequence transform of step 3.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

@@ -15,12 +15,13 @@
 //! Each weighting sums to 1 per path, so credit sums to the conversions and value.
 
 use crate::channel::ChannelId;
+use crate::choice::{Choice, choice_str};
 use crate::credit::Credit;
 use crate::error::Result;
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::touch_weights::credit_by_touch_weights;
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 /// What a position decay ranks: touches, or distinct channels by first or last touch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

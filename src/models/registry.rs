@@ -22,6 +22,7 @@
 
 use std::sync::Arc;
 
+use crate::choice::{Choice, choice_str};
 use crate::credit::Credit;
 use crate::error::Result;
 use crate::journeys::{Journeys, Level, PathTable, Timelines};
@@ -34,7 +35,7 @@ use crate::models::{
 };
 #[allow(unused_imports)] // for docs
 use crate::models::{LogisticParams, MarkovParams, ShapleyParams};
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 /// When a model runs in the default set (no models named).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,12 +10,13 @@
 //! definitions (first/last/last non-direct/linear/position-based) and
 //! ChannelAttribution's `heuristic_models` (linear per touch).
 
+use crate::choice::{Choice, choice_str};
 use crate::credit::Credit;
 use crate::error::{Error, Result};
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::touch_weights::credit_by_touch_weights;
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 fn one_hot(n: usize, at: usize, out: &mut Vec<f64>) {
     out.resize(n, 0.0);

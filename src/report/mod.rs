@@ -27,10 +27,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::choice::{Choice, choice_str};
 use crate::credit::Credit;
 use crate::csv_input::ReadReport;
 use crate::error::Result;
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 pub use self::csv::CsvRenderer;
 pub use self::document::{Document, FittedInputs, Heatmap};

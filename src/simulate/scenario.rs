@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use crate::choice::{Choice, choice_str};
 use crate::error::{Error, Result};
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 use crate::simulate::rng::{Draws, Purpose};
 
 /// How one paid channel reaches people and what it does to them.

@@ -1,6 +1,7 @@
 //! What differs between the SQL engines pathcredit writes for.
 
-use crate::param::{Choice, Param, choice_str};
+use crate::choice::{Choice, choice_str};
+use crate::param::Param;
 
 /// An SQL engine the journey SQL is written for (and run on, in the tests).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,7 +21,8 @@
 //!   script reads a table with or without each of them (DuckDB and Spark resolve names
 //!   this way; both are tested on every combination).
 
-use crate::param::{Choice, Param, choice_str};
+use crate::choice::{Choice, choice_str};
+use crate::param::Param;
 use crate::time::{MICROS_EXPECTED, TIMESTAMP_EXPECTED};
 
 use super::Writer;

@@ -57,10 +57,11 @@ mod transforms;
 pub use dialect::Dialect;
 pub use events::TimestampKind;
 
+use crate::choice::Choice;
 use crate::csv_input::ColumnMap;
 use crate::error::{Error, Result};
 use crate::journeys::{JourneyLevel, JourneyParams, PathTransform, TouchLevel};
-use crate::param::{Choice, Param};
+use crate::param::Param;
 
 /// Everything the generated SQL depends on.
 #[derive(Clone, Debug)]

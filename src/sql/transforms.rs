@@ -1,8 +1,8 @@
 //! Step 7 of the SQL: the path transforms, in the builder's order.
 
 use super::Writer;
+use crate::choice::Choice;
 use crate::journeys::TransformKind;
-use crate::param::Choice;
 
 impl Writer<'_> {
     /// Step 7: the path transform.

@@ -490,9 +490,13 @@ def write_events(path, tsec, uid, code, value, names, D):
 # ----------------------------------------------------------------------------
 # main
 # ----------------------------------------------------------------------------
-def run(world, seed, people, days, channels, out, chunk=10000, write=True, verbose=True):
+def run(world, seed, people, days, channels, out, chunk=10000, write=True, verbose=True,
+        z_shape=None, world_seed=None):
     t0 = time.time()
-    W = make_world(world, channels, days, seed)
+    W = make_world(world, channels, days, seed if world_seed is None else world_seed)
+    if z_shape is not None:
+        # A diagnostic: how much persons' fixed intent varies (large = nearly equal).
+        W["z_shape"] = z_shape
     C, D = channels, days
     ss = np.random.SeedSequence([seed, WORLDS.index(world), 104729])
     v = np.zeros(2 ** C)
@@ -604,8 +608,14 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--chunk", type=int, default=10000)
     ap.add_argument("--no-events", action="store_true", help="skip writing events.csv")
+    ap.add_argument("--z-shape", type=float, default=None,
+                    help="override the Gamma shape of persons' fixed intent (diagnostics)")
+    ap.add_argument("--world-seed", type=int, default=None,
+                    help="seed of the world's channels and effects (default: --seed); with "
+                         "another --seed, a new draw of the same world (replicates)")
     a = ap.parse_args()
-    run(a.world, a.seed, a.people, a.days, a.channels, a.out, chunk=a.chunk, write=not a.no_events)
+    run(a.world, a.seed, a.people, a.days, a.channels, a.out, chunk=a.chunk,
+        write=not a.no_events, z_shape=a.z_shape, world_seed=a.world_seed)
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ pub enum ResponseKind {
     Fitted,
 }
 
-impl crate::param::Choice for ResponseKind {
+impl crate::choice::Choice for ResponseKind {
     const PARAM: Param = Param::Response;
     const ALL: &'static [Self] = &[
         ResponseKind::Diminishing,
@@ -167,7 +167,7 @@ impl crate::param::Choice for ResponseKind {
     }
 }
 
-crate::param::choice_str!(ResponseKind);
+crate::choice::choice_str!(ResponseKind);
 
 impl ResponseKind {
     /// The assumed response, with `elasticity` for the diminishing one; an error for

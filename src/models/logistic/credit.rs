@@ -14,11 +14,12 @@
 //! ≤ 0 (the model thinks its channels lowered its chance) is split equally over its
 //! channels, and such journeys are counted in a note.
 
-use crate::param::{Choice, Param, choice_str};
+use crate::choice::{Choice, choice_str};
+use crate::param::Param;
 use rayon::prelude::*;
 
+use crate::models::logistic::design::{Coefficients, probability};
 use crate::models::logistic::features::{FeatureSpec, TouchLite};
-use crate::models::logistic::fit::{Coefficients, probability};
 use crate::models::shapley::{Game, sampled, shapley_from_table};
 
 /// Journeys with up to this many distinct channels get an exact Shapley split.

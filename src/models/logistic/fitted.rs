@@ -7,7 +7,7 @@ use crate::channel::Dictionary;
 use crate::credit::Credit;
 use crate::error::{Error, Result};
 
-use super::fit::{self, Design};
+use super::design::{self, Design};
 use super::{AlphaScore, Coefficients, CreditMethod, Diagnostics, Engine, FeatureSpec, ModelGame};
 
 /// One bag's coefficients and credit.
@@ -163,7 +163,10 @@ impl FittedLogistic {
             });
             record[0] = crate::journeys::format_exact(self.design.pos[u]);
             record[1] = crate::journeys::format_exact(self.design.neg[u]);
-            record[2] = format!("{:.12}", fit::probability(self.design.logit(u, &self.coef)));
+            record[2] = format!(
+                "{:.12}",
+                design::probability(self.design.logit(u, &self.coef))
+            );
             for (i, v) in self.design.row(u) {
                 record[3 + i] = crate::journeys::format_exact(v);
             }

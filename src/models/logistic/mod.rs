@@ -26,6 +26,7 @@
 //! intervals, and credit comes from the model's predictions.
 
 pub mod credit;
+pub mod design;
 pub mod diagnostics;
 pub mod features;
 pub mod fit;
@@ -47,16 +48,17 @@ use crate::models::{Attribution, JourneyAttribution};
 use crate::param::Param;
 
 pub use credit::CreditMethod;
+pub use design::Coefficients;
 pub use diagnostics::{CalibrationBin, Diagnostics};
 pub use features::{FeatureSpec, RECENCY_BUCKETS, TouchLite};
-pub use fit::{AlphaScore, Coefficients, Engine, SolverChoice};
+pub use fit::{AlphaScore, Engine, SolverChoice};
 pub use fitted::{BaggedCredit, CoefficientRow, FittedLogistic, LogisticDetails};
 pub use model_game::ModelGame;
 
 use fitted::Bag;
 
 use credit::{Units, split};
-use fit::Design;
+use design::Design;
 
 /// Logistic model parameters, with documented defaults.
 #[derive(Clone, Debug, PartialEq)]
@@ -400,7 +402,7 @@ impl LogisticParams {
         let scored: Vec<Scored> = test
             .iter()
             .map(|&(u, tp, tn)| Scored {
-                p: fit::probability(design.logit(u, &diag_fit)),
+                p: design::probability(design.logit(u, &diag_fit)),
                 positives: tp,
                 negatives: tn,
             })

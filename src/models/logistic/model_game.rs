@@ -6,8 +6,8 @@
 //! journey with no touch. Marginal contributions are differences of probabilities, so
 //! they lie in `(−1, 1)`.
 
+use crate::models::logistic::design::{Coefficients, probability};
 use crate::models::logistic::features::FeatureSpec;
-use crate::models::logistic::fit::{Coefficients, probability};
 use crate::models::shapley::Game;
 
 /// The model game.

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::linalg::cholesky_solve;
-use crate::models::logistic::fit::{CONVERGED_MEAN_GRADIENT, Coefficients, Design, probability};
+use crate::models::logistic::design::{CONVERGED_MEAN_GRADIENT, Coefficients, Design, probability};
 
 /// Newton iterations allowed.
 const MAX_ITERATIONS: usize = 100;

@@ -27,10 +27,10 @@
 //! only measure how often a channel is on a path: the credit says so in a note.
 
 pub(crate) mod chain;
+mod details;
+mod params;
 mod select;
 pub(crate) mod solve;
-
-use serde::Serialize;
 
 use crate::channel::Dictionary;
 use crate::credit::Credit;
@@ -40,181 +40,15 @@ use crate::models::Attribution;
 use crate::param::Param;
 
 pub use chain::{MAX_ORDER, StateConvention};
+pub use details::{MarkovDetails, RemovalEffect, Transition};
+pub use params::{DEFAULT_MAX_STATES, DEFAULT_MAX_WORK, MarkovOrder, MarkovParams};
 pub use select::OrderScore;
 pub use solve::SolveStructure;
 
 use chain::Chain;
 use solve::{StartValues, System};
 
-/// The order of the chain: fixed, or chosen on held-out paths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MarkovOrder {
-    /// A fixed order, 1 to [`MAX_ORDER`].
-    Fixed(usize),
-    /// Fit orders 1..=4 on a seeded split and keep the best held-out log-loss.
-    Auto,
-}
-
-impl std::str::FromStr for MarkovOrder {
-    type Err = Error;
-    /// Parses `auto` or an order; the range is checked once, by
-    /// [`MarkovParams::validate`].
-    fn from_str(s: &str) -> Result<Self> {
-        let s = s.trim();
-        if s == "auto" {
-            return Ok(MarkovOrder::Auto);
-        }
-        s.parse::<usize>().map(MarkovOrder::Fixed).map_err(|_| {
-            Error::param(
-                Param::MarkovOrder,
-                format!("`{s}`: expected an order 1 to {MAX_ORDER}, or auto"),
-            )
-        })
-    }
-}
-
-/// Markov model parameters. `MarkovParams::default().order(2).fit(&paths)?`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MarkovParams {
-    order: MarkovOrder,
-    states: StateConvention,
-    tolerance: f64,
-    holdout: f64,
-    seed: u64,
-    max_states: usize,
-    memory_limit: Option<u64>,
-    max_work: f64,
-}
-
-/// The default bound on a chain's states (see [`MarkovParams::max_states`]).
-pub const DEFAULT_MAX_STATES: usize = 1_000_000;
-
-/// The default bound on the removal solves' work (see [`MarkovParams::max_work`]): about
-/// a minute of one core.
-pub const DEFAULT_MAX_WORK: f64 = 2e10;
-
-impl Default for MarkovParams {
-    /// Order 1, ChannelAttribution's state convention, tolerance 1e-12, at most
-    /// [`DEFAULT_MAX_STATES`] states and [`DEFAULT_MAX_WORK`] transition visits of
-    /// removal solves, and for `auto` a 20% held-out share with seed 42.
-    fn default() -> Self {
-        Self {
-            order: MarkovOrder::Fixed(1),
-            states: StateConvention::Windows,
-            tolerance: 1e-12,
-            holdout: 0.2,
-            seed: 42,
-            max_states: DEFAULT_MAX_STATES,
-            memory_limit: None,
-            max_work: DEFAULT_MAX_WORK,
-        }
-    }
-}
-
 impl MarkovParams {
-    /// Sets a fixed order (1 to 4).
-    pub fn order(mut self, order: usize) -> Self {
-        self.order = MarkovOrder::Fixed(order);
-        self
-    }
-
-    /// Sets the order (fixed or auto).
-    pub fn order_choice(mut self, order: MarkovOrder) -> Self {
-        self.order = order;
-        self
-    }
-
-    /// Sets the state convention (default: ChannelAttribution's windows).
-    pub fn states(mut self, states: StateConvention) -> Self {
-        self.states = states;
-        self
-    }
-
-    /// Sets the solver tolerance on probabilities (default 1e-12).
-    pub fn tolerance(mut self, tolerance: f64) -> Self {
-        self.tolerance = tolerance;
-        self
-    }
-
-    /// Sets the most states a chain may have (default [`DEFAULT_MAX_STATES`]): a
-    /// higher order on many channels can make millions of states, each costing memory
-    /// and work in every removal's solve; above the bound the fit is refused, with the
-    /// count, before the transitions are built (with `auto`, the orders tried stop
-    /// below it).
-    pub fn max_states(mut self, max_states: usize) -> Self {
-        self.max_states = max_states;
-        self
-    }
-
-    /// The most memory the chain may take (default: the memory available on this
-    /// machine); a chain that would need more is refused when its states are counted.
-    pub fn memory_limit(mut self, bytes: Option<u64>) -> Self {
-        self.memory_limit = bytes;
-        self
-    }
-
-    /// Sets the most work the removal solves may take, in transition visits (default
-    /// [`DEFAULT_MAX_WORK`], about a minute of one core). A channel whose states lie in a
-    /// large cyclic part of the chain costs a solve of that part: with thousands of such
-    /// channels (order 1 on campaign or content ids) the solves grow with the square of
-    /// the channels, and above the bound the fit is refused with the estimate before
-    /// any of them runs.
-    pub fn max_work(mut self, visits: f64) -> Self {
-        self.max_work = visits;
-        self
-    }
-
-    /// The memory limit set with [`Self::memory_limit`] (`None`: what is available).
-    pub(crate) fn memory_limit_bytes(&self) -> Option<u64> {
-        self.memory_limit
-    }
-
-    /// Sets the held-out share for `auto` (default 0.2).
-    pub fn holdout(mut self, share: f64) -> Self {
-        self.holdout = share;
-        self
-    }
-
-    /// Sets the seed of the `auto` split (default 42).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Checks the parameters.
-    pub fn validate(&self) -> Result<()> {
-        if let MarkovOrder::Fixed(k) = self.order
-            && !(1..=MAX_ORDER).contains(&k)
-        {
-            return Err(Error::param(
-                Param::MarkovOrder,
-                format!("{k}: expected an order 1 to {MAX_ORDER}, or auto"),
-            ));
-        }
-        if !(self.tolerance > 0.0 && self.tolerance < 1e-3) {
-            return Err(Error::param(Param::MarkovTolerance, "must be in (0, 1e-3)"));
-        }
-        if self.max_work.is_nan() || self.max_work < 1.0 {
-            return Err(Error::param(
-                Param::MarkovMaxWork,
-                "must be at least 1 (transition visits)",
-            ));
-        }
-        if self.max_states < 2 {
-            return Err(Error::param(
-                Param::MarkovMaxStates,
-                "must be at least 2 (start and one channel state)",
-            ));
-        }
-        if !(self.holdout > 0.0 && self.holdout < 1.0) {
-            return Err(Error::param(
-                Param::MarkovHoldout,
-                "must be between 0 and 1 (exclusive)",
-            ));
-        }
-        Ok(())
-    }
-
     /// The held-out fit of order `order` on `paths` (the split of `markov_holdout`).
     pub fn holdout_fit(&self, paths: &PathTable, order: usize) -> Result<OrderScore> {
         let mut table = select::score(
@@ -364,99 +198,6 @@ struct Totals {
     conversions: f64,
     value: f64,
     nulls: f64,
-}
-
-/// One channel's removal effects and credit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RemovalEffect {
-    /// The channel.
-    pub channel: String,
-    /// `1 − P₋c / P`.
-    pub removal_effect: f64,
-    /// `1 − E[V₋c] / E[V]`.
-    pub value_removal_effect: f64,
-    /// `RE(c) / Σ RE`.
-    pub share: f64,
-    /// Attributed conversions.
-    pub conversions: f64,
-    /// Attributed value.
-    pub value: f64,
-}
-
-/// One transition of the chain with named states.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Transition {
-    /// From state (`(start)` or channels joined by ` > `).
-    pub from: String,
-    /// To state (`(conversion)` and `(null)` for the absorbing states).
-    pub to: String,
-    /// Weighted count.
-    pub count: f64,
-    /// Probability (count / the from-state's total).
-    pub probability: f64,
-}
-
-/// The Markov model's details.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MarkovDetails {
-    /// The chain's order.
-    pub order: usize,
-    /// The state convention.
-    pub state_convention: StateConvention,
-    /// Number of transient states (start included).
-    pub states: usize,
-    /// Probability of conversion from start.
-    pub p_conversion: f64,
-    /// Expected conversion value from start.
-    pub expected_value: f64,
-    /// Proven bound on the solver's error in `p_conversion`.
-    pub solver_error_bound: f64,
-    /// The most Gauss–Seidel sweeps one cyclic part of the chain took in the full solve
-    /// (solved side by side with some removals, so the sweeps of the slowest of them; 0
-    /// when every part was solved directly).
-    pub solver_sweeps: usize,
-    /// How the chain's states were solved: by back-substitution, directly, by sweeps.
-    pub solver_structure: SolveStructure,
-    /// Upper bound of the expected number of steps to absorption.
-    pub expected_steps_bound: f64,
-    /// Observed totals.
-    pub total_conversions: f64,
-    /// Observed total value.
-    pub total_value: f64,
-    /// Observed non-conversions.
-    pub total_nulls: f64,
-    /// Per channel, sorted by channel.
-    pub removal_effects: Vec<RemovalEffect>,
-    /// Every transition, sorted by from then to state name.
-    pub transitions: Vec<Transition>,
-    /// The order selection table, with `markov_order auto`.
-    pub order_selection: Option<Vec<OrderScore>>,
-    /// Held-out fit of the chosen order (AUC and log-loss of P(conversion | final
-    /// state) on a seeded share of the journeys).
-    pub holdout_fit: Option<OrderScore>,
-    /// Warnings and conventions.
-    pub notes: Vec<String>,
-}
-
-impl MarkovDetails {
-    /// Writes the transition table as CSV, `from,to,count,probability`: counts exact,
-    /// probabilities with 12 decimals (the one writer of this table).
-    pub fn write_transitions_csv(&self, out: &mut dyn std::io::Write) -> Result<()> {
-        let mut csv = csv::Writer::from_writer(out);
-        let err = |e: csv::Error| Error::Write(std::io::Error::other(e));
-        csv.write_record(["from", "to", "count", "probability"])
-            .map_err(err)?;
-        for t in &self.transitions {
-            csv.write_record([
-                t.from.as_str(),
-                t.to.as_str(),
-                &crate::journeys::format_exact(t.count),
-                &format!("{:.12}", t.probability),
-            ])
-            .map_err(err)?;
-        }
-        csv.flush().map_err(Error::Write)
-    }
 }
 
 impl FittedMarkov {

@@ -333,7 +333,7 @@ fn check_bins(param: Param, bins: &[(i32, i32)], pre: bool) -> Result<()> {
     Ok(())
 }
 
-impl crate::param::Choice for IntentAdjustment {
+impl crate::choice::Choice for IntentAdjustment {
     const PARAM: Param = Param::HazardAdjust;
     const ALL: &'static [Self] = &[
         IntentAdjustment::Raw,
@@ -349,7 +349,7 @@ impl crate::param::Choice for IntentAdjustment {
     }
 }
 
-crate::param::choice_str!(IntentAdjustment);
+crate::choice::choice_str!(IntentAdjustment);
 
 /// Parses `auto` or lag bins written as `0,1-2,3-5` (steps, inclusive ranges).
 pub fn parse_lag_choice(text: &str) -> Result<LagChoice> {

@@ -36,12 +36,13 @@ mod ordered;
 use serde::Serialize;
 
 use crate::channel::Dictionary;
+use crate::choice::{Choice, choice_str};
 use crate::credit::Credit;
 use crate::error::{Error, Result};
 use crate::journeys::PathTable;
 use crate::models::Attribution;
 use crate::models::logistic::LogisticParams;
-use crate::param::{Choice, Param, choice_str};
+use crate::param::Param;
 
 pub use engine::{
     EXACT_HARD_LIMIT, Game, HOEFFDING_DELTA, SampleSums, Sampled, exact, sampled, sampled_until,
