@@ -40,6 +40,7 @@ params! {
     Columns => "columns", "Column remapping `NAME=HEADER` of an input file.";
     PathSeparator => "path_separator", "Separator between channels in a path.";
     PathsPreset => "paths_preset", "Column preset for path summaries from other tools.";
+    EventsPreset => "events_preset", "Column preset and touch rules for raw event exports (GA4, Snowplow).";
     PathType => "path_type", "The `path_type` whose rows a Snowplow path summary is read from.";
     UnmatchedChannel => "unmatched_channel", "Read empty paths as one touch of `Unmatched_Channel`.";
     // Journey building.

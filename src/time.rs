@@ -34,6 +34,10 @@ const EPOCH_MILLIS_THRESHOLD: i64 = 100_000_000_000;
 /// thousands of years ahead and move the end of the data.
 const EPOCH_MILLIS_LIMIT: i64 = 100_000_000_000_000;
 
+/// What an integer-microseconds timestamp must be (GA4's export).
+pub const MICROS_EXPECTED: &str =
+    "integer microseconds since the epoch (GA4's event_timestamp, e.g. 1772366400123456)";
+
 /// What a timestamp field should look like, for error messages.
 pub const TIMESTAMP_EXPECTED: &str = "an RFC 3339 timestamp (2026-01-18T10:00:00Z or 2026-01-18 10:00:00) \
      or integer epoch seconds/milliseconds (microseconds and nanoseconds are refused: divide them)";

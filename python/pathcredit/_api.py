@@ -203,7 +203,11 @@ def build_journeys(
     ``channel_grouping`` ("ga4": channels from ``utm_source``, ``utm_medium``,
     ``utm_campaign``, ``referrer``, ``gclid``, ``msclkid``, ``fbclid`` by the rules of
     ``channel_rules`` then GA4's default channel group; "rules": the rules file alone),
-    ``channel_rules`` (a CSV ``field,match,pattern,channel`` rules file; implies "ga4").
+    ``channel_rules`` (a CSV ``field,match,pattern,channel`` rules file; implies "ga4"),
+    ``events_preset`` ("ga4": a flattened GA4 BigQuery export; "snowplow": Snowplow atomic
+    events — the export read as it is: its columns, ``user_id`` stitched, an event a touch
+    when it carries a traffic source, conversions by name, default ``purchase`` /
+    ``transaction``; see data/exports/README.md).
     The summary counts each touch's channel source (``channel_sources``).
     ``keep_logs`` keeps every converting person's whole exposure log for the
     ``self_controlled`` model.

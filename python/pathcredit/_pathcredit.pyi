@@ -58,7 +58,7 @@ def build_journeys(
     """Builds journeys from events (and identity edges). ``kwargs`` holds the journey
     settings in text form, e.g. ``channel_grouping`` ("ga4" or "rules") and
     ``channel_rules`` (a rules file's path) for channels from UTM fields, click ids and
-    referrers."""
+    referrers, ``events_preset`` ("ga4" or "snowplow") for a raw event export as it is."""
 
 def build_paths(
     events: Input,

@@ -10,8 +10,8 @@ use pathcredit::csv_input::{ColumnMap, ReadOptions};
 use pathcredit::decide::{BudgetParams, ResponseKind};
 use pathcredit::grouping::{ChannelGrouping, GroupingKind};
 use pathcredit::journeys::{
-    ConversionWindow, EventNames, JourneyLevel, JourneyParams, PathReadOptions, PathTransform,
-    PathsPreset, SharedDevices, TouchLevel, TransformKind,
+    ConversionWindow, EventNames, EventsPreset, JourneyLevel, JourneyParams, PathReadOptions,
+    PathTransform, PathsPreset, SharedDevices, TouchLevel, TransformKind,
 };
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
@@ -251,6 +251,11 @@ pub fn journey_params(kw: &mut Kwargs, direct: &[String]) -> PyResult<JourneyPar
     }
     p.read.columns = columns(kw)?;
     p.channel_grouping = channel_grouping(kw)?;
+    // An export preset: its columns under `columns`, its conversions and GA4's grouping
+    // where those are not set.
+    if let Some(t) = kw.take("events_preset") {
+        p = p.with_events_preset(choice::<EventsPreset>(&t)?);
+    }
     Ok(p)
 }
 

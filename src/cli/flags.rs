@@ -17,6 +17,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::Columns => "--col",
         Param::PathSeparator => "--path-separator",
         Param::PathsPreset => "--paths-preset",
+        Param::EventsPreset => "--events-preset",
         Param::PathType => "--path-type",
         Param::UnmatchedChannel => "--unmatched-channel",
         Param::JourneyLevel => "--journey-level",

@@ -51,8 +51,9 @@ pub struct SqlArgs {
 
     /// How the events table holds time: `auto` (every form `journeys` reads, row by row:
     /// typed timestamps, epoch seconds or milliseconds as integers or text, RFC 3339
-    /// text), `timestamp` (a timestamp type, UTC) or `epoch` (integer seconds or
-    /// milliseconds).
+    /// text), `timestamp` (a timestamp type, UTC), `epoch` (integer seconds or
+    /// milliseconds) or `epoch_micros` (integer microseconds, as GA4's export; the
+    /// default with --events-preset ga4).
     #[arg(long, value_name = "KIND", default_value = "auto", value_parser = choice::<TimestampKind>(), help_heading = "Tables")]
     timestamps: TimestampKind,
 

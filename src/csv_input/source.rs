@@ -719,6 +719,27 @@ impl<'s> Row<'s> {
         })
     }
 
+    /// A timestamp in integer microseconds since the epoch (GA4's `event_timestamp`),
+    /// floored to the millisecond; a table's timestamp value is read as it is.
+    pub fn timestamp_micros(&self, col: usize) -> Result<Millis> {
+        use crate::time::MICROS_EXPECTED as EXPECTED;
+        let micros = match self.cell(col) {
+            Some(Cell::Time(..)) => return self.timestamp(col),
+            Some(Cell::Int(v)) => i64::try_from(v).ok(),
+            _ => {
+                let text = self.non_empty(col, EXPECTED)?.trim();
+                text.parse::<i64>().ok()
+            }
+        };
+        micros.map(|m| m.div_euclid(1000)).ok_or_else(|| {
+            let text = self.str(col).unwrap_or_default();
+            self.error(
+                col,
+                format!("`{text}` is not a timestamp; expected {EXPECTED}"),
+            )
+        })
+    }
+
     /// Adds `value` (read from column `col`) to the column's running `total`; an error
     /// at this row when the total would no longer be a finite number, so an input whose
     /// sums overflow is refused instead of turning into `inf` (or 0) downstream.

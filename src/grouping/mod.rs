@@ -7,13 +7,24 @@
 //!
 //! 1. **Fields** ([`Field`]), each trimmed and lower-cased (GA4's definitions are not case
 //!    sensitive), empty = absent. The referrer's host is the text between an optional
-//!    `scheme://` and the first `/`, `:`, `?` or `#`.
+//!    `scheme://` and the first `/`, `:`, `?` or `#`. A referrer is *internal* when its
+//!    `referrer_medium` is `internal` or its host is the host of the event's own page
+//!    (`page_url`): then the referrer, its host, medium and source are all absent (a
+//!    click from one page of the site to the next is no traffic source).
 //! 2. **Source and medium**, GA4's traffic-source dimensions: the UTM values when either
 //!    is present (a missing one is `(not set)`); else a click id — `gclid` is
 //!    `google / cpc` and `msclkid` `bing / cpc` (the ad platforms' auto-tagging),
-//!    `fbclid` `facebook / referral` (Facebook adds it to organic links too); else the
-//!    referrer's host `/ referral`; else `(direct) / (none)`. Explicit tags win over
-//!    click ids, as they do in Snowplow's and dbt-ga4's models when both are present.
+//!    `fbclid` `facebook / referral` (Facebook adds it to organic links too), a
+//!    `click_id` of any network is its network's name ([`click_source`]) `/ cpc`; else a
+//!    `referrer_medium` (a referrer parser's, Snowplow's `refr_medium`) gives the medium
+//!    ([`REFERRER_MEDIA`]: `search` → `organic`, `social` → `social`, `email` →
+//!    `email`, `paid` → `cpc`, else `referral`) with the `referrer_source` (or the host)
+//!    as the source; else the referrer's host `/ referral`; else `(direct) / (none)`.
+//!    Explicit tags win over click ids, as they do in Snowplow's and dbt-ga4's models
+//!    when both are present. An event with any of these (a UTM value, a click id, an
+//!    external referrer or referrer medium) *carries a traffic source*
+//!    ([`Values::has_traffic_source`]): under an events export preset, exactly those
+//!    events are touches.
 //! 3. **Source category** (search, social, video, shopping) of the source: the first of
 //!    the source, the source without a leading `www.`, `m.`, `l.`, `lm.`, `mobile.` or
 //!    `amp.`, and that name's first label (`google.co.uk` → `google`) that is on one of
@@ -47,7 +58,7 @@ use crate::param::Param;
 pub const UNCLASSIFIED: &str = "Unassigned";
 
 /// The columns of the events table a grouping reads (all optional), with the channel.
-pub const INPUT_COLUMNS: [&str; 7] = [
+pub const INPUT_COLUMNS: [&str; 12] = [
     "utm_source",
     "utm_medium",
     "utm_campaign",
@@ -55,7 +66,28 @@ pub const INPUT_COLUMNS: [&str; 7] = [
     "gclid",
     "msclkid",
     "fbclid",
+    "click_id",
+    "click_network",
+    "referrer_medium",
+    "referrer_source",
+    "page_url",
 ];
+
+/// Where each input sits in [`INPUT_COLUMNS`] (and [`RawFields::inputs`]).
+pub(crate) mod at {
+    pub const UTM_SOURCE: usize = 0;
+    pub const UTM_MEDIUM: usize = 1;
+    pub const UTM_CAMPAIGN: usize = 2;
+    pub const REFERRER: usize = 3;
+    pub const GCLID: usize = 4;
+    pub const MSCLKID: usize = 5;
+    pub const FBCLID: usize = 6;
+    pub const CLICK_ID: usize = 7;
+    pub const CLICK_NETWORK: usize = 8;
+    pub const REFERRER_MEDIUM: usize = 9;
+    pub const REFERRER_SOURCE: usize = 10;
+    pub const PAGE_URL: usize = 11;
+}
 
 /// A value a rule tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,6 +106,15 @@ pub enum Field {
     Msclkid,
     /// The `fbclid` column.
     Fbclid,
+    /// The `click_id` column (an ad click id of any network: Snowplow's `mkt_clickid`).
+    ClickId,
+    /// The `click_network` column (the click id's network: Snowplow's `mkt_network`).
+    ClickNetwork,
+    /// The `referrer_medium` column (a referrer parser's medium: Snowplow's
+    /// `refr_medium`), absent when internal.
+    ReferrerMedium,
+    /// The `referrer_source` column (Snowplow's `refr_source`), absent when internal.
+    ReferrerSource,
     /// The `channel` column, when the events have one.
     Channel,
     /// The derived source (see the module docs).
@@ -86,7 +127,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order of [`Field::name`]'s table.
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 15] = [
         Field::UtmSource,
         Field::UtmMedium,
         Field::UtmCampaign,
@@ -94,6 +135,10 @@ impl Field {
         Field::Gclid,
         Field::Msclkid,
         Field::Fbclid,
+        Field::ClickId,
+        Field::ClickNetwork,
+        Field::ReferrerMedium,
+        Field::ReferrerSource,
         Field::Channel,
         Field::Source,
         Field::Medium,
@@ -110,6 +155,10 @@ impl Field {
             Field::Gclid => "gclid",
             Field::Msclkid => "msclkid",
             Field::Fbclid => "fbclid",
+            Field::ClickId => "click_id",
+            Field::ClickNetwork => "click_network",
+            Field::ReferrerMedium => "referrer_medium",
+            Field::ReferrerSource => "referrer_source",
             Field::Channel => "channel",
             Field::Source => "source",
             Field::Medium => "medium",
@@ -352,9 +401,8 @@ pub fn compile(pattern: &str) -> Result<Regex> {
 /// An event's raw grouping fields, as read (untrimmed; `None` for a missing column).
 #[derive(Clone, Debug, Default)]
 pub struct RawFields<'a> {
-    /// `utm_source`, `utm_medium`, `utm_campaign`, `referrer`, `gclid`, `msclkid`,
-    /// `fbclid`, in the order of [`INPUT_COLUMNS`].
-    pub inputs: [Option<&'a str>; 7],
+    /// The inputs, in the order of [`INPUT_COLUMNS`].
+    pub inputs: [Option<&'a str>; 12],
     /// The `channel` column.
     pub channel: Option<&'a str>,
 }
@@ -367,7 +415,43 @@ pub struct Classifier {
 }
 
 /// The derived values of one event, by [`Field`].
-pub struct Values(BTreeMap<Field, String>);
+pub struct Values {
+    map: BTreeMap<Field, String>,
+    touch: bool,
+}
+
+/// GA4's value of a missing source or medium.
+const NOT_SET: &str = "(not set)";
+
+/// The source of an ad click id by its (lower-cased) network: Snowplow's campaign
+/// attribution enrichment names `gclid` `Google`, `msclkid` `Microsoft` and `dclid`
+/// `DoubleClick`. `microsoft` is Bing's ads (`bing`, as `msclkid` is); any other
+/// network is its own name; none is `(not set)`. The medium is always `cpc`.
+pub fn click_source(network: Option<&str>) -> &str {
+    match network {
+        Some("microsoft") => "bing",
+        Some(n) => n,
+        None => NOT_SET,
+    }
+}
+
+/// The medium of a referrer parser's (lower-cased) medium, as GA4's rules read it:
+/// `search` → `organic`, `social` → `social`, `email` → `email`, `paid` → `cpc`,
+/// anything else (`unknown`) → `referral`. Source: Snowplow referer-parser's media
+/// (<https://github.com/snowplow-referer-parser/referer-parser>).
+pub const REFERRER_MEDIA: [(&str, &str); 4] = [
+    ("search", "organic"),
+    ("social", "social"),
+    ("email", "email"),
+    ("paid", "cpc"),
+];
+
+fn referrer_medium(medium: &str) -> &'static str {
+    REFERRER_MEDIA
+        .iter()
+        .find(|(m, _)| *m == medium)
+        .map_or("referral", |(_, to)| to)
+}
 
 impl Values {
     /// The values of `raw` (see the module docs).
@@ -375,31 +459,52 @@ impl Values {
         let clean = |v: Option<&str>| v.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
         let mut m = BTreeMap::new();
         let inputs: Vec<Option<String>> = raw.inputs.iter().map(|v| clean(*v)).collect();
-        let host = inputs[3].as_deref().and_then(referrer_host);
+        let host = inputs[at::REFERRER].as_deref().and_then(referrer_host);
+        let page = inputs[at::PAGE_URL].as_deref().and_then(referrer_host);
+        // An internal referrer (the parser says so, or the page's own host) is no
+        // referrer: a click from one page of the site to the next.
+        let internal = inputs[at::REFERRER_MEDIUM].as_deref() == Some("internal")
+            || (host.is_some() && host == page);
+        let unless_internal = |v: Option<String>| if internal { None } else { v };
+        let host = unless_internal(host);
+        let refr_medium = unless_internal(inputs[at::REFERRER_MEDIUM].clone());
+        let refr_source = unless_internal(inputs[at::REFERRER_SOURCE].clone());
         let fields = [
-            (Field::UtmSource, inputs[0].clone()),
-            (Field::UtmMedium, inputs[1].clone()),
-            (Field::UtmCampaign, inputs[2].clone()),
+            (Field::UtmSource, inputs[at::UTM_SOURCE].clone()),
+            (Field::UtmMedium, inputs[at::UTM_MEDIUM].clone()),
+            (Field::UtmCampaign, inputs[at::UTM_CAMPAIGN].clone()),
             (Field::ReferrerHost, host.clone()),
-            (Field::Gclid, inputs[4].clone()),
-            (Field::Msclkid, inputs[5].clone()),
-            (Field::Fbclid, inputs[6].clone()),
+            (Field::Gclid, inputs[at::GCLID].clone()),
+            (Field::Msclkid, inputs[at::MSCLKID].clone()),
+            (Field::Fbclid, inputs[at::FBCLID].clone()),
+            (Field::ClickId, inputs[at::CLICK_ID].clone()),
+            (Field::ClickNetwork, inputs[at::CLICK_NETWORK].clone()),
+            (Field::ReferrerMedium, refr_medium.clone()),
+            (Field::ReferrerSource, refr_source.clone()),
             (Field::Channel, clean(raw.channel)),
         ];
+        let touch = fields[..8].iter().any(|(_, v)| v.is_some()) || refr_medium.is_some();
         for (f, v) in fields {
             if let Some(v) = v {
                 m.insert(f, v);
             }
         }
-        let (source, medium) = if inputs[0].is_some() || inputs[1].is_some() {
-            let or_not_set = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".into());
-            (or_not_set(&inputs[0]), or_not_set(&inputs[1]))
-        } else if inputs[4].is_some() {
+        let (utm_source, utm_medium) = (&inputs[at::UTM_SOURCE], &inputs[at::UTM_MEDIUM]);
+        let (source, medium) = if utm_source.is_some() || utm_medium.is_some() {
+            let or_not_set = |v: &Option<String>| v.clone().unwrap_or_else(|| NOT_SET.into());
+            (or_not_set(utm_source), or_not_set(utm_medium))
+        } else if inputs[at::GCLID].is_some() {
             ("google".into(), "cpc".into())
-        } else if inputs[5].is_some() {
+        } else if inputs[at::MSCLKID].is_some() {
             ("bing".into(), "cpc".into())
-        } else if inputs[6].is_some() {
+        } else if inputs[at::FBCLID].is_some() {
             ("facebook".into(), "referral".into())
+        } else if inputs[at::CLICK_ID].is_some() {
+            let network = inputs[at::CLICK_NETWORK].as_deref();
+            (click_source(network).to_string(), "cpc".into())
+        } else if let Some(rm) = &refr_medium {
+            let source = refr_source.or(host).unwrap_or_else(|| NOT_SET.into());
+            (source, referrer_medium(rm).to_string())
         } else if let Some(h) = host {
             (h, "referral".into())
         } else {
@@ -410,12 +515,19 @@ impl Values {
         }
         m.insert(Field::Source, source);
         m.insert(Field::Medium, medium);
-        Values(m)
+        Values { map: m, touch }
+    }
+
+    /// True when the event carries traffic-source data: a UTM value, a click id, an
+    /// external referrer or a referrer medium (what makes an event of an export
+    /// preset a touch, [`crate::journeys::EventsPreset`]).
+    pub fn has_traffic_source(&self) -> bool {
+        self.touch
     }
 
     /// The value of `field`, if present.
     pub fn get(&self, field: Field) -> Option<&str> {
-        self.0.get(&field).map(String::as_str)
+        self.map.get(&field).map(String::as_str)
     }
 }
 
@@ -437,9 +549,13 @@ pub fn referrer_host(referrer: &str) -> Option<String> {
 impl Classifier {
     /// The channel of an event with these fields, and where it came from.
     pub fn classify(&self, raw: &RawFields<'_>) -> (String, ChannelSource) {
-        let values = Values::derive(raw);
+        self.classify_values(&Values::derive(raw))
+    }
+
+    /// The channel of an event with these derived values, and where it came from.
+    pub fn classify_values(&self, values: &Values) -> (String, ChannelSource) {
         for (rule, source) in self.grouping.ordered() {
-            if self.holds(&rule.when, &values) {
+            if self.holds(&rule.when, values) {
                 return (rule.channel.clone(), source);
             }
         }

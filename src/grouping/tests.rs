@@ -1,6 +1,7 @@
 //! The grouping on the table of cases (`data/channels/cases.csv`: every default rule,
-//! the derivations of source and medium, and the rules file's precedence), with the
-//! expected channels written by hand from GA4's definitions.
+//! the derivations of source and medium — Snowplow's click ids and referrer media, the
+//! internal referrer — and the rules file's precedence), with the expected channels
+//! written by hand from GA4's definitions.
 
 use super::*;
 
@@ -25,6 +26,10 @@ fn classify(c: &Classifier, row: &[String]) -> (String, ChannelSource) {
     };
     for (i, v) in row[1..8].iter().enumerate() {
         raw.inputs[i] = opt(v);
+    }
+    // The fields added after the expected channels (click ids, referrer parser, page).
+    for (i, v) in row[11..16].iter().enumerate() {
+        raw.inputs[7 + i] = opt(v);
     }
     c.classify(&raw)
 }
@@ -143,4 +148,29 @@ fn bad_rules_are_located() {
     assert!(e.contains("expected 4"), "{e}");
     let e = err("");
     assert!(e.contains("expected the header"), "{e}");
+}
+
+#[test]
+fn traffic_source_is_what_makes_an_export_event_a_touch() {
+    let values = |inputs: [Option<&str>; 12]| {
+        Values::derive(&RawFields {
+            inputs,
+            channel: None,
+        })
+    };
+    let mut none = [None; 12];
+    assert!(!values(none).has_traffic_source());
+    none[at::UTM_CAMPAIGN] = Some("spring");
+    assert!(values(none).has_traffic_source());
+    let mut internal = [None; 12];
+    internal[at::REFERRER] = Some("https://shop.example.com/a");
+    internal[at::PAGE_URL] = Some("https://SHOP.example.com/b");
+    assert!(!values(internal).has_traffic_source());
+    internal[at::PAGE_URL] = Some("https://other.example.com/");
+    assert!(values(internal).has_traffic_source());
+    internal[at::REFERRER_MEDIUM] = Some("internal");
+    assert!(!values(internal).has_traffic_source());
+    let mut network_alone = [None; 12];
+    network_alone[at::CLICK_NETWORK] = Some("Google");
+    assert!(!values(network_alone).has_traffic_source());
 }

@@ -24,14 +24,16 @@ use crate::choice::{Choice, choice_str};
 use crate::csv_input::{ReadOptions, Records};
 use crate::error::{Error, Result};
 use crate::journeys::by_person::{EventsByPerson, event_order};
-use crate::journeys::events::{Event, EventLog, EventNames, NONE};
+use crate::journeys::events::{Event, EventLog, EventNames, LabelRules, NONE};
 use crate::journeys::identity::{IdentityEdges, PersonOrder, Persons, SharedDevices};
 use crate::journeys::person_cut::{CutRange, PartPaths, PersonJourneys, RangeJourneys, cut_ranges};
 use crate::journeys::sessions::{Item, TouchLevel, sessionize};
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::timelines::{Timelines, whole_logs};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
-use crate::journeys::{ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable};
+use crate::journeys::{
+    EventsPreset, ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable,
+};
 use crate::param::Param;
 use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
 
@@ -99,6 +101,10 @@ pub struct JourneyParams {
     /// Give touches their channel from UTM fields, click ids and referrers
     /// ([`crate::grouping`]; default none: the `channel` column).
     pub channel_grouping: Option<crate::grouping::ChannelGrouping>,
+    /// The raw export the events are ([`EventsPreset`]; default none: the events
+    /// contract). Set it with [`JourneyParams::with_events_preset`], which also sets the
+    /// preset's columns, conversions and channel grouping where they are not set.
+    pub events_preset: Option<EventsPreset>,
 }
 
 impl Default for JourneyParams {
@@ -119,6 +125,7 @@ impl Default for JourneyParams {
             keep_timelines: false,
             keep_exposures: false,
             channel_grouping: None,
+            events_preset: None,
         }
     }
 }
@@ -174,6 +181,12 @@ impl JourneyParams {
                 "must be a non-empty channel name",
             ));
         }
+        if self.events_preset.is_some() && self.channel_grouping.is_none() {
+            return Err(Error::param(
+                Param::EventsPreset,
+                "an events preset needs a channel grouping; expected the parameters of `with_events_preset`",
+            ));
+        }
         self.event_names.validate(&self.conversion_events())
     }
 
@@ -209,6 +222,9 @@ impl JourneyParams {
             self.conversion_events().join(","),
         );
         s.insert("data_end".into(), format_timestamp(data_end));
+        if let Some(preset) = self.events_preset {
+            s.insert("events_preset".into(), preset.name().into());
+        }
         s
     }
 }
@@ -391,7 +407,12 @@ fn read_and_cut<J: RangeJourneys>(
     step(0);
     let mut ids = Dictionary::new();
     let edges = match identities {
-        Some((records, name)) => Some(IdentityEdges::read(records, name, &params.read, &mut ids)?),
+        Some((records, name)) => Some(IdentityEdges::read(
+            records,
+            name,
+            &params.identities_read(),
+            &mut ids,
+        )?),
         None => None,
     };
     let classifier = params
@@ -403,19 +424,20 @@ fn read_and_cut<J: RangeJourneys>(
         events,
         events_name,
         &params.read,
-        &params.event_names,
-        &conversions,
-        classifier.as_ref(),
+        LabelRules {
+            names: &params.event_names,
+            conversions: &conversions,
+            grouping: classifier.as_ref(),
+            preset: params.events_preset,
+        },
         &mut ids,
     )?;
     step(1);
-    let mut persons = Persons::resolve(
-        &ids,
-        edges.as_ref().map_or(&[][..], |e| &e.edges),
-        params.shared_devices,
-        numbering,
-    );
-    persons.stats.self_edges = edges.as_ref().map_or(0, |e| e.self_edges);
+    // The identities file's edges and the events' own (`stitch_id`), resolved alike.
+    let mut all_edges = edges.as_ref().map_or_else(Vec::new, |e| e.edges.clone());
+    all_edges.append(&mut log.stitch_edges);
+    let mut persons = Persons::resolve(&ids, &all_edges, params.shared_devices, numbering);
+    persons.stats.self_edges = edges.as_ref().map_or(0, |e| e.self_edges) + log.stitch_self;
     let data_end = crate::journeys::windows::data_end(
         params.data_end,
         log.data_end,

@@ -10,6 +10,7 @@ pub mod aggregates;
 mod build;
 mod by_person;
 mod conversion_window;
+mod event_presets;
 mod events;
 mod exposure_series;
 mod identity;
@@ -35,6 +36,7 @@ pub use build::{
     build_journeys_from, build_paths, build_paths_from,
 };
 pub use conversion_window::ConversionWindow;
+pub use event_presets::EventsPreset;
 pub use events::{EVENT_COLUMNS, EventCounts, EventNames};
 pub use exposure_series::ExposureSeries;
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};

@@ -76,12 +76,18 @@ impl BuildSummary {
         }
         let _ = writeln!(
             s,
-            "events: {} read: {} touches, {} conversions, {} milestones, {} ignored{}",
+            "events: {} read: {} touches, {} conversions, {} milestones, {} ignored{}{}",
             e.events,
             e.touches,
             e.conversions,
             e.milestones,
             e.ignored_by_name.values().sum::<u64>(),
+            // Under an export preset an event of another name is ignored because it
+            // carries no traffic source.
+            match self.settings.get("events_preset") {
+                Some(_) if !e.ignored_by_name.is_empty() => " without a traffic source",
+                _ => "",
+            },
             describe_ignored(&e.ignored_by_name)
         );
         if let Some(c) = &e.channel_sources {

@@ -83,22 +83,77 @@ impl Writer<'_> {
             (Field::Gclid, "in_gclid"),
             (Field::Msclkid, "in_msclkid"),
             (Field::Fbclid, "in_fbclid"),
+            (Field::ClickId, "in_click_id"),
+            (Field::ClickNetwork, "in_click_network"),
             (Field::Channel, "in_channel"),
         ]
         .iter()
         .map(|(f, c)| format!("{c} AS {}", column(*f)))
         .collect::<Vec<_>>()
         .join(", ");
-        let host = format!(
-            "nullif(regexp_extract(coalesce(in_referrer, ''), {}, 1), '')",
-            lit(grouping::HOST_PATTERN)
+        let host_of = |col: &str| {
+            format!(
+                "nullif(regexp_extract(coalesce({col}, ''), {}, 1), '')",
+                lit(grouping::HOST_PATTERN)
+            )
+        };
+        let (host, page) = (host_of("in_referrer"), host_of("in_page_url"));
+        // An internal referrer (its medium says so, or it is the page's own host) is no
+        // referrer: its host, medium and source are all NULL.
+        let internal = format!(
+            "(coalesce(in_referrer_medium, '') = 'internal' OR coalesce({host} = {page}, false))"
         );
-        let source = "CASE WHEN f_utm_source IS NOT NULL OR f_utm_medium IS NOT NULL THEN coalesce(f_utm_source, '(not set)')\n    \
+        let unless_internal = |e: &str| format!("CASE WHEN {internal} THEN NULL ELSE {e} END");
+        let referrer = format!(
+            "{} AS f_referrer_host, {} AS f_referrer_medium, {} AS f_referrer_source",
+            unless_internal(&host),
+            unless_internal("in_referrer_medium"),
+            unless_internal("in_referrer_source"),
+        );
+        let utm = "f_utm_source IS NOT NULL OR f_utm_medium IS NOT NULL";
+        let source = format!(
+            "CASE WHEN {utm} THEN coalesce(f_utm_source, '(not set)')\n    \
              WHEN f_gclid IS NOT NULL THEN 'google' WHEN f_msclkid IS NOT NULL THEN 'bing'\n    \
-             WHEN f_fbclid IS NOT NULL THEN 'facebook' WHEN f_referrer_host IS NOT NULL THEN f_referrer_host ELSE '(direct)' END";
-        let medium = "CASE WHEN f_utm_source IS NOT NULL OR f_utm_medium IS NOT NULL THEN coalesce(f_utm_medium, '(not set)')\n    \
+             WHEN f_fbclid IS NOT NULL THEN 'facebook'\n    \
+             WHEN f_click_id IS NOT NULL THEN CASE WHEN f_click_network = 'microsoft' THEN 'bing' ELSE coalesce(f_click_network, '(not set)') END\n    \
+             WHEN f_referrer_medium IS NOT NULL THEN coalesce(f_referrer_source, f_referrer_host, '(not set)')\n    \
+             WHEN f_referrer_host IS NOT NULL THEN f_referrer_host ELSE '(direct)' END"
+        );
+        let media: String = grouping::REFERRER_MEDIA
+            .iter()
+            .map(|(from, to)| format!(" WHEN {} THEN {}", lit(from), lit(to)))
+            .collect();
+        let medium = format!(
+            "CASE WHEN {utm} THEN coalesce(f_utm_medium, '(not set)')\n    \
              WHEN f_gclid IS NOT NULL OR f_msclkid IS NOT NULL THEN 'cpc'\n    \
-             WHEN f_fbclid IS NOT NULL OR f_referrer_host IS NOT NULL THEN 'referral' ELSE '(none)' END";
+             WHEN f_fbclid IS NOT NULL THEN 'referral' WHEN f_click_id IS NOT NULL THEN 'cpc'\n    \
+             WHEN f_referrer_medium IS NOT NULL THEN CASE f_referrer_medium{media} ELSE 'referral' END\n    \
+             WHEN f_referrer_host IS NOT NULL THEN 'referral' ELSE '(none)' END"
+        );
+        // The event's name: under an export preset an event of no configured name that
+        // carries a traffic source is a touch (by the first touch name).
+        let event = match self.spec.params.events_preset {
+            None => "event".to_string(),
+            Some(_) => {
+                let p = &self.spec.params;
+                let names = &p.event_names;
+                let mut configured = p.conversion_events();
+                configured.extend(names.touch.iter().cloned());
+                configured.extend([
+                    names.lead_created.clone(),
+                    names.opportunity_created.clone(),
+                    names.closed_won.clone(),
+                ]);
+                let traffic = "f_utm_source IS NOT NULL OR f_utm_medium IS NOT NULL OR f_utm_campaign IS NOT NULL \
+                     OR f_referrer_host IS NOT NULL OR f_gclid IS NOT NULL OR f_msclkid IS NOT NULL \
+                     OR f_fbclid IS NOT NULL OR f_click_id IS NOT NULL OR f_referrer_medium IS NOT NULL";
+                format!(
+                    "CASE WHEN event IN ({}) THEN event WHEN {traffic} THEN {} ELSE event END",
+                    self.list(&configured),
+                    lit(names.touch.first().map_or("touch", |t| t.trim())),
+                )
+            }
+        };
         let stripped = format!(
             "regexp_replace(f_source, {}, '')",
             lit(grouping::ga4::STRIPPED_PREFIX)
@@ -129,14 +184,14 @@ impl Writer<'_> {
         // The first rule that holds, by its number (`all`: none), then its channel and
         // where it came from.
         format!(
-            "SELECT id, ts_in, event, {channel} AS channel,\n  \
-             value, sid, account,\n  \
+            "SELECT id, ts_in, {event} AS event, event AS ev_raw, {channel} AS channel,\n  \
+             value, sid, account, stitch,\n  \
              CASE WHEN pick < {rules} THEN {rule} WHEN pick < {all} THEN {default} ELSE {none} END AS csrc FROM (\n\
              SELECT *, {pick} AS pick FROM (\n\
              SELECT *, CASE\n    {category}\n    END AS f_source_category FROM (\n\
              SELECT *, {stripped} AS pc_stripped, split_part({stripped}, '.', 1) AS pc_label FROM (\n\
              SELECT *, {source} AS f_source,\n  {medium} AS f_medium FROM (\n\
-             SELECT *, {fields}, {host} AS f_referrer_host FROM ({rows}) g0) g1) g2) g3) g4) g5",
+             SELECT *, {fields}, {referrer} FROM ({rows}) g0) g1) g2) g3) g4) g5",
             channel = if names.is_empty() {
                 lit(grouping::UNCLASSIFIED)
             } else {

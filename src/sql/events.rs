@@ -10,8 +10,9 @@
 //!   `t`/`z` in either case, `,` as the decimal mark, a leap second `:60` folded into the
 //!   next second, no offset read as UTC, digits past the millisecond truncated). A value
 //!   that is none of these fails the run with a message naming it, as the CLI refuses
-//!   the file. `timestamp` (a typed column, cast by the engine) and `epoch` (integers)
-//!   skip the per-row test.
+//!   the file. `timestamp` (a typed column, cast by the engine), `epoch` (integers)
+//!   and `epoch_micros` (integer microseconds, floored exactly to the millisecond: the
+//!   default under `events_preset = ga4`) skip the per-row test.
 //! * **Optional columns** (`channel`, `value`, `session_id`, `account_id`, and the
 //!   fields a channel grouping reads): the table is read inside a `LATERAL` subquery
 //!   next to a one-row table that holds a `NULL` under each optional column's name. A
@@ -22,7 +23,7 @@
 
 use crate::choice::{Choice, choice_str};
 use crate::param::Param;
-use crate::time::TIMESTAMP_EXPECTED;
+use crate::time::{MICROS_EXPECTED, TIMESTAMP_EXPECTED};
 
 use super::Writer;
 use crate::grouping::INPUT_COLUMNS;
@@ -40,6 +41,9 @@ pub enum TimestampKind {
     Timestamp,
     /// Integer epochs: seconds below 10^11, milliseconds from there (the CSV rule).
     Epoch,
+    /// Integer microseconds since the epoch (GA4's `event_timestamp`), floored to the
+    /// millisecond; the default under `events_preset = ga4`.
+    EpochMicros,
 }
 
 impl Choice for TimestampKind {
@@ -48,12 +52,14 @@ impl Choice for TimestampKind {
         TimestampKind::Auto,
         TimestampKind::Timestamp,
         TimestampKind::Epoch,
+        TimestampKind::EpochMicros,
     ];
     fn name(self) -> &'static str {
         match self {
             TimestampKind::Auto => "auto",
             TimestampKind::Timestamp => "timestamp",
             TimestampKind::Epoch => "epoch",
+            TimestampKind::EpochMicros => "epoch_micros",
         }
     }
 }
@@ -124,8 +130,11 @@ impl Writer<'_> {
         if p.level == JourneyLevel::Account {
             optional.push("account_id");
         }
+        if spec.has_stitch_id() {
+            optional.push("stitch_id");
+        }
         let grouping = p.channel_grouping.as_ref();
-        if grouping.is_some() {
+        if grouping.is_some() || p.events_preset.is_some() {
             optional.extend(INPUT_COLUMNS);
         }
         let defaults = optional
@@ -133,23 +142,43 @@ impl Writer<'_> {
             .map(|name| format!("CAST(NULL AS STRING) AS {}", self.col(name, c)))
             .collect::<Vec<_>>()
             .join(", ");
-        let (ts_in, ts) = match spec.timestamps {
+        // An export preset says how its table holds time unless the spec says otherwise.
+        let timestamps = match (spec.timestamps, p.events_preset) {
+            (TimestampKind::Auto, Some(preset)) if preset.micros() => TimestampKind::EpochMicros,
+            (kind, _) => kind,
+        };
+        // A value that is no timestamp fails the run naming it and its row (a table
+        // has no line numbers: the row's user id and its own event name, `ev_raw`, as
+        // the table holds it before an export preset names its touches).
+        let refuse = |expected: &str| {
+            d.raise_expr(&format!(
+                "concat({}, coalesce(CAST(ts_in AS STRING), ''), {}, id, {}, ev_raw, {})",
+                self.lit("pathcredit: the events' timestamp `"),
+                self.lit("` (user `"),
+                self.lit("`, event `"),
+                self.lit(&format!("`) is not a timestamp; expected {expected}")),
+            ))
+        };
+        let (ts_in, ts) = match timestamps {
             TimestampKind::Auto => (
                 format!("replace(upper(trim(CAST({ts_col} AS STRING))), ',', '.')"),
                 format!(
                     "coalesce({},\n      {})",
                     self.auto_millis("ts_in"),
-                    d.raise_expr(&format!(
-                        "concat({}, coalesce(ts_in, ''), {})",
-                        self.lit("pathcredit: the events' timestamp `"),
-                        self.lit(&format!(
-                            "` is not a timestamp; expected {TIMESTAMP_EXPECTED}"
-                        )),
-                    ))
+                    refuse(TIMESTAMP_EXPECTED)
                 ),
             ),
             TimestampKind::Timestamp => (ts_col.clone(), d.epoch_millis("ts_in")),
             TimestampKind::Epoch => (ts_col.clone(), Self::epoch_rule("CAST(ts_in AS BIGINT)")),
+            // Floored exactly: the Euclidean remainder is taken off before dividing.
+            TimestampKind::EpochMicros => (
+                format!("trim(CAST({ts_col} AS STRING))"),
+                format!(
+                    "coalesce(CAST(({m} - (({m} % 1000) + 1000) % 1000) / 1000 AS BIGINT),\n      {})",
+                    refuse(MICROS_EXPECTED),
+                    m = "TRY_CAST(ts_in AS BIGINT)",
+                ),
+            ),
         };
         let conversions = p.conversion_events();
         let names = &p.event_names;
@@ -171,6 +200,11 @@ impl Writer<'_> {
         } else {
             "''".to_string()
         };
+        let stitch = if spec.has_stitch_id() {
+            self.text(&self.col("stitch_id", c))
+        } else {
+            "''".to_string()
+        };
         let lead = self.lit(&names.lead_created);
         let opportunity = self.lit(&names.opportunity_created);
         let won = self.lit(&names.closed_won);
@@ -182,21 +216,23 @@ impl Writer<'_> {
         // `check_names`): an alias equal to a missing column's name would be taken for
         // it (DuckDB resolves a select list's own aliases before the outer scope).
         let alias = |name: &str| d.identifier(&format!("{INNER_PREFIX}{name}"));
-        let inputs = match grouping {
-            Some(_) => self.grouping_inputs(),
-            None => Vec::new(),
+        let inputs = match grouping.is_some() || p.events_preset.is_some() {
+            true => self.grouping_inputs(),
+            false => Vec::new(),
         };
-        let renamed = ["id", "ts_in", "event", "channel", "value", "sid", "account"]
-            .iter()
-            .map(|n| n.to_string())
-            .chain(inputs.iter().map(|(_, a)| {
-                a.trim_matches(['"', '`'])
-                    .trim_start_matches(INNER_PREFIX)
-                    .to_string()
-            }))
-            .map(|n| format!("raw.{} AS {n}", alias(&n)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let renamed = [
+            "id", "ts_in", "event", "channel", "value", "sid", "account", "stitch",
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .chain(inputs.iter().map(|(_, a)| {
+            a.trim_matches(['"', '`'])
+                .trim_start_matches(INNER_PREFIX)
+                .to_string()
+        }))
+        .map(|n| format!("raw.{} AS {n}", alias(&n)))
+        .collect::<Vec<_>>()
+        .join(", ");
         let input_items: String = inputs
             .iter()
             .map(|(expr, name)| format!(",\n        {expr} AS {}", alias(name)))
@@ -209,7 +245,7 @@ impl Writer<'_> {
         let read = format!(
             "SELECT {renamed} FROM (SELECT {defaults}) pc_optional\n    CROSS JOIN LATERAL (\n      \
              SELECT {id} AS {a_id}, {ts_in} AS {a_ts}, {ev} AS {a_ev}, {channel} AS {a_ch},\n        \
-             {value} AS {a_v}, {session} AS {a_s}, {account} AS {a_acc}{input_items}\n      FROM {table}) raw",
+             {value} AS {a_v}, {session} AS {a_s}, {account} AS {a_acc}, {stitch} AS {a_st}{input_items}\n      FROM {table}) raw",
             a_id = alias("id"),
             a_ts = alias("ts_in"),
             a_ev = alias("event"),
@@ -217,6 +253,7 @@ impl Writer<'_> {
             a_v = alias("value"),
             a_s = alias("sid"),
             a_acc = alias("account"),
+            a_st = alias("stitch"),
             id = self.text(&self.col("user_id", c)),
             ev = self.text(&self.col("event", c)),
             channel = self.text(&self.col("channel", c)),
@@ -226,18 +263,18 @@ impl Writer<'_> {
         let rows = match grouping {
             Some(g) => self.grouped(g, &read),
             None => format!(
-                "SELECT id, ts_in, event, channel, value, sid, account, '' AS csrc FROM ({read}) r"
+                "SELECT id, ts_in, event, event AS ev_raw, channel, value, sid, account, stitch, '' AS csrc FROM ({read}) r"
             ),
         };
         let query = format!(
             "SELECT id, ts, event,\n  \
              CASE WHEN channel = '' AND event IN ({touch}) THEN {no_channel} ELSE channel END AS channel,\n  \
-             value, sid, account, csrc,\n  \
+             value, sid, account, stitch, csrc,\n  \
              CASE WHEN event IN ({conv}) THEN 2 WHEN event IN ({touch}) THEN 0 \
              WHEN ({milestone_bits}) > 0 THEN 1 ELSE -1 END AS rnk,\n  \
              (CASE WHEN event IN ({touch}) THEN 1 ELSE 0 END) + \
              (CASE WHEN event IN ({conv}) THEN 2 ELSE 0 END) + ({milestone_bits}) AS kbits\n\
-             FROM (\n  SELECT id, {ts} AS ts, event, channel, value, sid, account, csrc FROM (\n    \
+             FROM (\n  SELECT id, {ts} AS ts, event, channel, value, sid, account, stitch, csrc FROM (\n    \
              {rows}) typed) timed",
             conv = self.list(&conversions),
         );

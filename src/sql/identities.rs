@@ -8,23 +8,41 @@ impl Writer<'_> {
     /// Step 2: identity stitching into persons.
     pub(super) fn identities(&mut self) {
         let spec = self.spec;
-        let Some(table) = &spec.identities_table else {
+        // The edges: the identities table's, and under an export preset (or a
+        // `stitch_id` column named by the column map) each events row's own from its
+        // user id to its stitch id. The identities table's columns are its own under a
+        // preset (whose map names the export's columns).
+        let mut sources = Vec::new();
+        if let Some(table) = &spec.identities_table {
+            let c = &spec.params.identities_read().columns;
+            sources.push(format!(
+                "SELECT {} AS a, {} AS u FROM {}",
+                self.text(&self.col("anonymous_id", c)),
+                self.text(&self.col("user_id", c)),
+                self.d.table(table)
+            ));
+        }
+        if spec.has_stitch_id() {
+            sources.push(format!(
+                "SELECT id AS a, stitch AS u FROM {}",
+                self.t("events")
+            ));
+        }
+        if sources.is_empty() {
             self.step(
                 "2. Persons: without identity edges, every id is its own person.",
                 "person_of",
                 format!("SELECT DISTINCT id, id AS person FROM {}", self.t("events")),
             );
             return;
-        };
-        let c = &spec.params.read.columns;
-        let anon = self.text(&self.col("anonymous_id", c));
-        let user = self.text(&self.col("user_id", c));
+        }
         self.step(
-            "2. Identity edges: distinct, trimmed; a self-edge links nothing.",
+            "2. Identity edges (the identities table's, and the events' user id → stitch id):\n\
+             distinct, trimmed; a self-edge links nothing.",
             "edges_all",
             format!(
-                "SELECT DISTINCT {anon} AS a, {user} AS u FROM {}\nWHERE {anon} <> {user} AND {anon} <> '' AND {user} <> ''",
-                self.d.table(table)
+                "SELECT DISTINCT a, u FROM (\n  {}) e\nWHERE a <> u AND a <> '' AND u <> ''",
+                sources.join("\n  UNION ALL ")
             ),
         );
         let used = match spec.params.shared_devices {

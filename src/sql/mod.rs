@@ -11,7 +11,10 @@
 //! 1. **Events**: trimmed ids and names; kinds by the configured event names (touch 0,
 //!    milestone 1, conversion 2, others ignored but counted in the end of the data);
 //!    every timestamp form the events file allows, and optional columns optional
-//!    (`events.rs`).
+//!    (`events.rs`). Under an export preset ([`crate::journeys::EventsPreset`]) an
+//!    event of no configured name is a touch when it carries a traffic source
+//!    (`channels.rs`), GA4's time is microseconds, and each row's `stitch_id` (the
+//!    export's `user_id`) is an identity edge from its user id.
 //! 2. **Identities**: self-edges ignored; under `shared_devices = separate` an anonymous
 //!    id linked to two or more user ids keeps its own events and links nothing;
 //!    connected components by minimum-label propagation with pointer jumping, unrolled
@@ -148,6 +151,13 @@ impl SqlSpec {
 }
 
 impl SqlSpec {
+    /// True when the events table's `stitch_id` column is read (under an export preset,
+    /// or when the column map names it): each row links its user id to it.
+    pub fn has_stitch_id(&self) -> bool {
+        let p = &self.params;
+        p.events_preset.is_some() || p.read.columns.pairs().any(|(name, _)| name == "stitch_id")
+    }
+
     /// Every name the SQL will hold is quoted there; here each is checked free of
     /// control and invisible characters ([`dialect::check_name`]).
     fn check_names(&self) -> Result<()> {

@@ -16,7 +16,10 @@ from test_sql import assert_same, binary, cli, spark, sql_statements  # noqa: E4
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHANNELS = ROOT / "data" / "channels"
-FIELDS = ["utm_source", "utm_medium", "utm_campaign", "referrer", "gclid", "msclkid", "fbclid", "channel"]
+FIELDS = [
+    "utm_source", "utm_medium", "utm_campaign", "referrer", "gclid", "msclkid", "fbclid", "channel",
+    "click_id", "click_network", "referrer_medium", "referrer_source", "page_url",
+]
 MODES = {
     "ga4": (["--channel-grouping", "ga4"], "ga4"),
     "rules": (["--channel-rules", str(CHANNELS / "rules.csv")], "with_rules"),

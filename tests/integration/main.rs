@@ -10,6 +10,7 @@ mod cli_golden;
 mod column_roles;
 mod common;
 mod decide;
+mod event_exports;
 mod first_use;
 mod fuzz_inputs;
 mod fuzz_readers;

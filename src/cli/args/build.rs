@@ -6,7 +6,9 @@ use clap::Args;
 
 use pathcredit::ReadOptions;
 use pathcredit::grouping::{ChannelGrouping, GroupingKind};
-use pathcredit::journeys::{EventNames, JourneyLevel, JourneyParams, SharedDevices, TouchLevel};
+use pathcredit::journeys::{
+    EventNames, EventsPreset, JourneyLevel, JourneyParams, SharedDevices, TouchLevel,
+};
 use pathcredit::time::Millis;
 
 use crate::cli::args::values::{DaysLimit, days, duration, timestamp, whole};
@@ -121,6 +123,16 @@ pub struct BuildArgs {
     #[arg(long, value_name = "FILE")]
     pub channel_rules: Option<PathBuf>,
 
+    /// Read a raw event export as it is: `ga4` (a flattened GA4 BigQuery export:
+    /// event_timestamp in microseconds, user_pseudo_id, user_id stitched,
+    /// collected_traffic_source.*, page_referrer) or `snowplow` (atomic events:
+    /// derived_tstamp, domain_userid, user_id stitched, mkt_*, refr_*). An event is a
+    /// touch when it carries a traffic source; conversions are chosen by name
+    /// (--conversion-event; default purchase / transaction); channels from GA4's default
+    /// channel group unless --channel-grouping/--channel-rules say otherwise.
+    #[arg(long, value_name = "PRESET", value_parser = choice::<EventsPreset>())]
+    pub events_preset: Option<EventsPreset>,
+
     /// Write the build summary as JSON.
     #[arg(long, value_name = "FILE")]
     pub summary_out: Option<PathBuf>,
@@ -138,7 +150,7 @@ impl BuildArgs {
         direct_channels: Vec<String>,
         read: ReadOptions,
     ) -> anyhow::Result<JourneyParams> {
-        Ok(JourneyParams {
+        let params = JourneyParams {
             level: self.journey_level,
             lookback: self.lookback_days.0,
             lookback_steps: self.lookback_steps,
@@ -161,6 +173,11 @@ impl BuildArgs {
             keep_timelines: false,
             keep_exposures: false,
             channel_grouping: self.channel_grouping()?,
+            events_preset: None,
+        };
+        Ok(match self.events_preset {
+            Some(preset) => params.with_events_preset(preset),
+            None => params,
         })
     }
 

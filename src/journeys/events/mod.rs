@@ -19,14 +19,16 @@ use crate::csv_input::parallel::{
 };
 use crate::csv_input::{ColumnMap, CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::error::{Error, Result};
-use crate::grouping::{ChannelSource, ChannelSourceCounts, Classifier, INPUT_COLUMNS, RawFields};
-use crate::journeys::Milestone;
+use crate::grouping::{
+    ChannelSource, ChannelSourceCounts, Classifier, INPUT_COLUMNS, RawFields, Values,
+};
 use crate::journeys::intern_pipeline::Names;
+use crate::journeys::{EventsPreset, Milestone};
 use crate::time::Millis;
 
-/// Column names of the events file (the last seven are read only by a channel
-/// grouping, [`crate::grouping::INPUT_COLUMNS`]).
-pub const EVENT_COLUMNS: [&str; 16] = [
+/// Column names of the events file (`stitch_id`, then the columns a channel grouping
+/// reads, [`crate::grouping::INPUT_COLUMNS`]).
+pub const EVENT_COLUMNS: [&str; 22] = [
     "timestamp",
     "user_id",
     "event",
@@ -36,6 +38,7 @@ pub const EVENT_COLUMNS: [&str; 16] = [
     "value",
     "account_id",
     "session_id",
+    "stitch_id",
     "utm_source",
     "utm_medium",
     "utm_campaign",
@@ -43,6 +46,11 @@ pub const EVENT_COLUMNS: [&str; 16] = [
     "gclid",
     "msclkid",
     "fbclid",
+    "click_id",
+    "click_network",
+    "referrer_medium",
+    "referrer_source",
+    "page_url",
 ];
 
 mod names;
@@ -175,6 +183,11 @@ pub(crate) struct EventLog {
     /// The sum of every conversion value tried, those that made the total overflow
     /// included (how close to overflowing a part of the file came).
     value_tried: f64,
+    /// Identity edges `(user_id, stitch_id)` of the rows with a `stitch_id` (ids of the
+    /// shared id dictionary), sorted and distinct once the file is read.
+    pub stitch_edges: Vec<(u32, u32)>,
+    /// Rows whose `stitch_id` is their `user_id`: they link nothing.
+    pub stitch_self: u64,
 }
 
 /// How many events of each kind were read.
@@ -227,11 +240,14 @@ struct LabelMemo {
     key: Vec<u8>,
 }
 
-/// How rows' labels are read: event names, conversion names, the channel grouping.
-struct LabelRules<'a> {
-    names: &'a EventNames,
-    conversions: &'a [String],
-    grouping: Option<&'a Classifier>,
+/// How rows' labels are read: event names, conversion names, the channel grouping,
+/// and the export preset (touches by traffic source, its time unit).
+#[derive(Clone, Copy)]
+pub(crate) struct LabelRules<'a> {
+    pub names: &'a EventNames,
+    pub conversions: &'a [String],
+    pub grouping: Option<&'a Classifier>,
+    pub preset: Option<EventsPreset>,
 }
 
 struct Columns {
@@ -247,8 +263,11 @@ struct Columns {
     value: Option<usize>,
     account: Option<usize>,
     session: Option<usize>,
+    stitch: Option<usize>,
+    /// Timestamps are integer microseconds (GA4's export).
+    micros: bool,
     /// The columns a channel grouping reads ([`crate::grouping::INPUT_COLUMNS`]).
-    grouping: [Option<usize>; 7],
+    grouping: [Option<usize>; INPUT_COLUMNS.len()],
 }
 
 /// Hash of a session id: FxHash of its bytes (deterministic across runs), never 0.
@@ -264,11 +283,15 @@ impl EventLog {
         input: Records<'_>,
         name: &str,
         options: &ReadOptions,
-        names: &EventNames,
-        conversions: &[String],
-        grouping: Option<&Classifier>,
+        how: LabelRules<'_>,
         ids: &mut Dictionary,
     ) -> Result<EventLog> {
+        let LabelRules {
+            names,
+            conversions,
+            grouping,
+            preset,
+        } = how;
         options.columns.check_known("events", &EVENT_COLUMNS)?;
         let map: &ColumnMap = &options.columns;
         let csv = ParallelCsv::open(input, name, &EVENT_COLUMNS)?;
@@ -279,8 +302,8 @@ impl EventLog {
             src.optional("campaign", map)?,
             src.optional("content", map)?,
         );
-        let mut grouping_cols = [None; 7];
-        if grouping.is_some() {
+        let mut grouping_cols = [None; INPUT_COLUMNS.len()];
+        if grouping.is_some() || preset.is_some() {
             for (at, name) in grouping_cols.iter_mut().zip(INPUT_COLUMNS) {
                 *at = src.optional(name, map)?;
             }
@@ -302,6 +325,8 @@ impl EventLog {
             value: src.optional("value", map)?,
             account: src.optional("account_id", map)?,
             session: src.optional("session_id", map)?,
+            stitch: src.optional("stitch_id", map)?,
+            micros: preset.is_some_and(EventsPreset::micros),
             grouping: grouping_cols,
         };
         let empty = EventLog {
@@ -314,11 +339,6 @@ impl EventLog {
             },
             ..EventLog::default()
         };
-        let how = LabelRules {
-            names,
-            conversions,
-            grouping,
-        };
         let parse = |source: &mut CsvSource<'_>,
                      start: &f64,
                      emit: &mut dyn FnMut(EventPart)|
@@ -329,8 +349,14 @@ impl EventLog {
                 options.skip_bad_rows,
                 part,
                 |row, part| {
-                    let log = &mut part.log;
-                    let event = log.parse_row(row, &cols, &how, &mut part.memo, &mut part.users);
+                    let EventPart {
+                        log,
+                        users,
+                        stitches,
+                        memo,
+                        ..
+                    } = part;
+                    let event = log.parse_row(row, &cols, &how, (memo, users, stitches));
                     if let Some(event) = event? {
                         log.keep(event);
                     }
@@ -344,7 +370,9 @@ impl EventLog {
             ids,
         };
         csv.read(&parse, &mut merger)?;
-        let log = merger.log;
+        let mut log = merger.log;
+        log.stitch_edges.sort_unstable();
+        log.stitch_edges.dedup();
         log.report.check_usable()?;
         if log.counts.touches == 0 && log.counts.conversions == 0 {
             return Err(Error::bad_value(
@@ -365,11 +393,24 @@ impl EventLog {
         row: &Row<'_>,
         cols: &Columns,
         how: &LabelRules<'_>,
-        memo: &mut LabelMemo,
-        users: &mut Names,
+        (memo, users, stitches): (&mut LabelMemo, &mut Names, &mut Names),
     ) -> Result<Option<Event>> {
-        let time = row.timestamp(cols.timestamp)?;
+        let time = if cols.micros {
+            row.timestamp_micros(cols.timestamp)?
+        } else {
+            row.timestamp(cols.timestamp)?
+        };
         let user = row.non_empty(cols.user, "a user id")?;
+        // Every row with a stitch id links its user id to it, whatever the event.
+        if let Some(c) = cols.stitch {
+            let known = row.str(c)?.trim();
+            if known == user {
+                self.stitch_self += 1;
+            } else if !known.is_empty() {
+                stitches.push(user);
+                stitches.push(known);
+            }
+        }
         let LabelMemo { kinds, seen, key } = memo;
         let key = row.raw_key(&cols.labels, key);
         let labels = match key.and_then(|key| seen.get(key)) {
@@ -441,7 +482,7 @@ impl EventLog {
     ) -> Result<Labels> {
         let (names, conversions) = (how.names, how.conversions);
         let event_name = row.non_empty(cols.event, "an event name")?;
-        let kind = match kinds.iter().find(|(n, _)| &**n == event_name) {
+        let mut kind = match kinds.iter().find(|(n, _)| &**n == event_name) {
             Some((_, k)) => *k,
             None => {
                 let k = names.classify(event_name, conversions);
@@ -449,6 +490,14 @@ impl EventLog {
                 k
             }
         };
+        // Under an export preset an event of no configured name is a touch exactly
+        // when it carries a traffic source.
+        let mut values = None;
+        if how.preset.is_some() && kind.is_none() {
+            let v = Values::derive(&raw_fields(row, cols)?);
+            kind = v.has_traffic_source().then_some(Kind(Kind::TOUCH));
+            values = Some(v);
+        }
         let mut labels = Labels {
             kind,
             source: None,
@@ -467,14 +516,11 @@ impl EventLog {
         if kind.is_touch() {
             let grouped = match how.grouping {
                 Some(classifier) => {
-                    let mut raw = RawFields {
-                        channel: cols.channel.map(|c| row.str(c)).transpose()?,
-                        ..RawFields::default()
+                    let values = match values {
+                        Some(v) => v,
+                        None => Values::derive(&raw_fields(row, cols)?),
                     };
-                    for (value, col) in raw.inputs.iter_mut().zip(cols.grouping) {
-                        *value = col.map(|c| row.str(c)).transpose()?;
-                    }
-                    let (channel, source) = classifier.classify(&raw);
+                    let (channel, source) = classifier.classify_values(&values);
                     labels.source = Some(source);
                     Some(channel)
                 }
@@ -514,6 +560,18 @@ impl EventLog {
         }
         self.events.push(event);
     }
+}
+
+/// The grouping's fields of a row.
+fn raw_fields<'r>(row: &'r Row<'_>, cols: &Columns) -> Result<RawFields<'r>> {
+    let mut raw = RawFields {
+        channel: cols.channel.map(|c| row.str(c)).transpose()?,
+        ..RawFields::default()
+    };
+    for (value, col) in raw.inputs.iter_mut().zip(cols.grouping) {
+        *value = col.map(|c| row.str(c)).transpose()?;
+    }
+    Ok(raw)
 }
 
 fn describe_names(names: &BTreeMap<String, u64>) -> String {

@@ -7,6 +7,8 @@ use super::*;
 pub(super) struct EventPart {
     pub(super) log: EventLog,
     pub(super) users: Names,
+    /// `(user id, stitch id)` pairs of the rows with a stitch id, in row order.
+    pub(super) stitches: Names,
     /// Labels by span, with ids of this part's dictionaries.
     pub(super) memo: LabelMemo,
     /// The conversion value total the part was parsed from.
@@ -43,6 +45,7 @@ impl EventPart {
                 ..EventLog::default()
             },
             users: Names::default(),
+            stitches: Names::default(),
             memo: LabelMemo::default(),
             value_start: total,
         }
@@ -96,6 +99,11 @@ impl InOrder for EventMerger<'_> {
                 ..*e
             });
         }
+        let mut pairs = Vec::with_capacity(part.stitches.len());
+        self.ids.intern_many(part.stitches.iter(), &mut pairs);
+        into.stitch_edges
+            .extend(pairs.chunks_exact(2).map(|p| (p[0], p[1])));
+        into.stitch_self += log.stitch_self;
         let counts = &mut into.counts;
         counts.events += log.counts.events;
         counts.touches += log.counts.touches;

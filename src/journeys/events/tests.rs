@@ -67,9 +67,12 @@ fn read_with(text: &str, skip: bool) -> Result<(EventLog, Dictionary)> {
         Records::csv(text.as_bytes()),
         "events.csv",
         &ReadOptions::default().skip_bad_rows(skip),
-        &EventNames::default(),
-        &["conversion".to_string()],
-        None,
+        LabelRules {
+            names: &EventNames::default(),
+            conversions: &["conversion".to_string()],
+            grouping: None,
+            preset: None,
+        },
         &mut ids,
     )?;
     Ok((log, ids))
@@ -175,4 +178,74 @@ fn kinds_order_touch_milestone_conversion() {
     let touch = names.classify("touch", &conv).unwrap();
     assert!(touch.rank() < lead.rank() && lead.rank() < won.rank());
     assert!(names.classify("other", &conv).is_none());
+}
+
+/// Under the GA4 preset: microseconds floored to the millisecond (before the epoch
+/// too), touches by traffic source (an internal referrer is none), a named touch kept
+/// whatever it carries, and every row's `user_id` an edge to the stitch id.
+#[test]
+fn an_export_preset_reads_micros_touches_by_traffic_and_stitch_ids() {
+    let text = "event_timestamp,user_pseudo_id,user_id,event_name,collected_traffic_source.manual_source,page_referrer,page_location\n\
+                -1,a,,page_view,google,,\n\
+                1772355600000999,a,,page_view,,https://shop.example.com/x,https://shop.example.com/y\n\
+                1772355600001000,a,alice,login,,,\n\
+                1772355600002000,b,,session_start,,,\n\
+                1772355600003000,a,a,purchase,,,\n";
+    let grouping = crate::grouping::ChannelGrouping::ga4()
+        .classifier()
+        .unwrap();
+    let mut ids = Dictionary::new();
+    let log = EventLog::read(
+        Records::csv(text.as_bytes()),
+        "ga4.csv",
+        &ReadOptions::default().columns(EventsPreset::Ga4.columns()),
+        LabelRules {
+            names: &EventNames {
+                touch: vec!["session_start".into()],
+                ..EventNames::default()
+            },
+            conversions: &["purchase".to_string()],
+            grouping: Some(&grouping),
+            preset: Some(EventsPreset::Ga4),
+        },
+        &mut ids,
+    )
+    .unwrap();
+    let times: Vec<Millis> = log.events.iter().map(|e| e.time).collect();
+    assert_eq!(times, [-1, 1772355600002, 1772355600003]);
+    assert_eq!((log.counts.touches, log.counts.conversions), (2, 1));
+    let ignored: Vec<(&str, u64)> = log
+        .counts
+        .ignored_by_name
+        .iter()
+        .map(|(n, c)| (n.as_str(), *c))
+        .collect();
+    assert_eq!(ignored, [("login", 1), ("page_view", 1)]);
+    let edges: Vec<(&str, &str)> = log
+        .stitch_edges
+        .iter()
+        .map(|&(a, u)| (ids.name(a), ids.name(u)))
+        .collect();
+    assert_eq!(edges, [("a", "alice")]);
+    assert_eq!(log.stitch_self, 1);
+    // Text that is no integer is refused where it stands.
+    let bad = "event_timestamp,user_pseudo_id,event_name\n2026-03-01,a,page_view\n";
+    let err = EventLog::read(
+        Records::csv(bad.as_bytes()),
+        "ga4.csv",
+        &ReadOptions::default().columns(EventsPreset::Ga4.columns()),
+        LabelRules {
+            names: &EventNames::default(),
+            conversions: &["purchase".to_string()],
+            grouping: Some(&grouping),
+            preset: Some(EventsPreset::Ga4),
+        },
+        &mut Dictionary::new(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("ga4.csv: line 2, column 1 (event_timestamp): `2026-03-01` is not a timestamp; expected integer microseconds"),
+        "{err}"
+    );
 }
