@@ -68,6 +68,7 @@ pub(super) fn world() -> (Credit, SpendSeries, ExposureSeries) {
         first_day: day0,
         days: weeks * 7,
         by_channel,
+        ..Default::default()
     };
     (credit, spend, exposures)
 }
