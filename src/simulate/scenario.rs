@@ -540,12 +540,12 @@ impl Scenario {
                     .collect();
                 let mut curves = curves;
                 if preset == "spend_frequency" {
-                    // Frequency: daily rates 15 times as high (up to 0.03–0.075 a day, so
-                    // a week's reached person sees the channel up to about 1.1–1.3 times), each repeat within a
-                    // week worth a channel's decay of the one before, and lifts a fifth as
-                    // large so that paid media stay a minor share of conversions.
+                    // Frequency: daily rates 20 times as high (up to 0.04–0.1 a day, so a
+                    // week's reached person sees the channel up to about 1.1–1.4 times), each repeat within a
+                    // week worth a channel's decay of the one before, and lifts 0.6 times
+                    // as large, so that paid media stay under half of the conversions.
                     for (i, curve) in curves.iter_mut().enumerate() {
-                        curve.max_rate *= 15.0;
+                        curve.max_rate *= 20.0;
                         curve.frequency_decay = [0.3, 1.0, 0.5, 0.7][i % 4];
                     }
                 }

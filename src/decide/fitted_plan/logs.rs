@@ -117,7 +117,7 @@ pub fn fitted_plan(
         .collect();
     if measured {
         notes.push(if shown.is_empty() {
-            "No channel shows a frequency effect distinguishable from constant: every              exposure of a channel keeps the same value (its credit over its exposures)."
+            "No channel shows a frequency effect distinguishable from constant: every exposure of a channel keeps the same value (its credit over its exposures)."
                 .to_string()
         } else {
             format!(
@@ -138,13 +138,16 @@ pub fn fitted_plan(
 }
 
 /// The inputs of [`fitted_plan`] as read: the spend series (`spend`, named `spend_name`,
-/// per channel) and the exposures of the events (every touch per channel and day), the
-/// series checked to lie within the events.
+/// per channel) and the exposures of the events (every touch per channel and day, and
+/// per person for frequency effects: with `identities`, devices stitched into persons,
+/// without which a person's touches on a device and conversions logged in do not meet),
+/// the series checked to lie within the events.
 pub fn read_fitted_inputs(
     spend: crate::csv_input::Records<'_>,
     spend_name: &str,
     events: crate::csv_input::Records<'_>,
     events_name: &str,
+    identities: Option<(crate::csv_input::Records<'_>, &str)>,
 ) -> Result<(SpendSeries, ExposureSeries)> {
     let series = crate::decide::read_spend_series(
         spend,
@@ -155,7 +158,7 @@ pub fn read_fitted_inputs(
     let built = crate::journeys::build_journeys_from(
         events,
         events_name,
-        None,
+        identities,
         &crate::journeys::JourneyParams {
             keep_exposures: true,
             ..Default::default()
@@ -203,9 +206,11 @@ pub fn fitted_plan_from(
     spend_name: &str,
     events: crate::csv_input::Records<'_>,
     events_name: &str,
+    identities: Option<(crate::csv_input::Records<'_>, &str)>,
     params: &FittedPlanParams,
 ) -> Result<FittedPlan> {
     params.validate()?;
-    let (series, exposures) = read_fitted_inputs(spend, spend_name, events, events_name)?;
+    let (series, exposures) =
+        read_fitted_inputs(spend, spend_name, events, events_name, identities)?;
     fitted_plan(credit, &series, &exposures, params)
 }
