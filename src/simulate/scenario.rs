@@ -540,17 +540,19 @@ impl Scenario {
                     .collect();
                 let mut curves = curves;
                 if preset == "spend_frequency" {
-                    // Frequency: daily rates 20 times as high (up to 0.04–0.1 a day, so a
-                    // week's reached person sees the channel up to about 1.1–1.4 times), each repeat within a
-                    // week worth a channel's decay of the one before, and lifts 0.6 times
-                    // as large, so that paid media stay under half of the conversions.
+                    // Frequency: daily rates 20 times as high (up to 0.04–0.1 a day: a
+                    // reached person sees the channel up to 1.1–1.4 times a week), each
+                    // repeat within a week worth the channel's decay of the one before,
+                    // and lifts 3.2 times as large, effects large enough to be measured
+                    // rank by rank within persons (paid media then cause most
+                    // conversions).
                     for (i, curve) in curves.iter_mut().enumerate() {
                         curve.max_rate *= 20.0;
                         curve.frequency_decay = [0.3, 1.0, 0.5, 0.7][i % 4];
                     }
                 }
                 let lift_scale = if preset == "spend_frequency" {
-                    0.5
+                    8.0
                 } else {
                     2.5
                 };

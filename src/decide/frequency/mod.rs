@@ -280,4 +280,4 @@ fn judge(effect: &mut FrequencyEffect, v: &RankValue, share: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

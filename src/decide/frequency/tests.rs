@@ -12,6 +12,16 @@ use super::*;
 /// Bernoulli draw with probability `q_i + Σ_c (v₁ 1(n ≥ 1) + v₂ 1(n ≥ 2) + v₃ (n − 2)⁺)`,
 /// `q_i` the person's own propensity (0.005–0.035, fixed: what the fixed effects absorb).
 fn world(persons: u32, channels: &[(&str, f64, [f64; 3])], seed: u64) -> PersonDays {
+    weekly_world(persons, channels, seed, &[1.0; 26])
+}
+
+/// [`world`] with each week's daily rates scaled by `factors[week]` (spend that varies).
+pub(crate) fn weekly_world(
+    persons: u32,
+    channels: &[(&str, f64, [f64; 3])],
+    seed: u64,
+    factors: &[f64; 26],
+) -> PersonDays {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = PersonDays {
         persons: persons as usize,
@@ -24,7 +34,7 @@ fn world(persons: u32, channels: &[(&str, f64, [f64; 3])], seed: u64) -> PersonD
             for (name, rate, v) in channels {
                 let mut n = 0;
                 for day in 0..7 {
-                    if rng.gen_bool(*rate) {
+                    if rng.gen_bool(rate * factors[week as usize]) {
                         n += 1;
                         out.touches
                             .entry(name.to_string())
