@@ -117,11 +117,13 @@ pub fn fitted_plan(
         .collect();
     if measured {
         notes.push(if shown.is_empty() {
-            "No channel shows a frequency effect distinguishable from constant: every exposure of a channel keeps the same value (its credit over its exposures)."
+            "No channel shows a frequency effect distinguishable from constant: every \
+             exposure of a channel keeps the same value (its credit over its exposures)."
                 .to_string()
         } else {
             format!(
-                "Frequency effects shown in {}: their curves value a period's exposures by                  rank within person and period (value per exposure = per first exposure).",
+                "Frequency effects shown in {}: their curves value a period's exposures by \
+                 rank within person and period (value per exposure = per first exposure).",
                 shown.join(", ")
             )
         });

@@ -55,8 +55,8 @@ impl RankValue {
         let t1 = self.theta[0];
         let mut r = [1.0; 3];
         let mut cov = [[0.0; 3]; 3];
-        for g in 1..self.groups {
-            r[g] = self.theta[g] / t1;
+        for (g, rg) in r.iter_mut().enumerate().take(self.groups).skip(1) {
+            *rg = self.theta[g] / t1;
         }
         // ∂ρ_g/∂θ_1 = −θ_g/θ_1², ∂ρ_g/∂θ_g = 1/θ_1.
         let grad = |g: usize| {
@@ -65,10 +65,10 @@ impl RankValue {
             v[g] += 1.0 / t1;
             v
         };
-        for g in 1..self.groups {
-            for h in 1..self.groups {
+        for (g, row) in cov.iter_mut().enumerate().take(self.groups).skip(1) {
+            for (h, cell) in row.iter_mut().enumerate().take(self.groups).skip(1) {
                 let (a, b) = (grad(g), grad(h));
-                cov[g][h] = (0..3)
+                *cell = (0..3)
                     .flat_map(|i| (0..3).map(move |j| (i, j)))
                     .map(|(i, j)| a[i] * self.cov[i][j] * b[j])
                     .sum();
@@ -265,10 +265,10 @@ pub fn rank_values(
                 let idx = |g: usize, lag: usize| offset[c] + lag * k + g;
                 let mut theta = [0.0; 3];
                 let mut cov = [[0.0; 3]; 3];
-                for g in 0..k {
+                for (g, row) in cov.iter_mut().enumerate().take(k) {
                     theta[g] = beta[idx(g, 0)] + beta[idx(g, 1)];
-                    for h in 0..k {
-                        cov[g][h] = [(0, 0), (0, 1), (1, 0), (1, 1)]
+                    for (h, cell) in row.iter_mut().enumerate().take(k) {
+                        *cell = [(0, 0), (0, 1), (1, 0), (1, 1)]
                             .iter()
                             .map(|&(l1, l2)| v(idx(g, l1), idx(h, l2)))
                             .sum();
