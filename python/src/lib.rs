@@ -666,6 +666,7 @@ fn budget_fitted<'py>(
             spend_name,
             events.records()?,
             events_name,
+            None,
             &params,
         )?;
         fitted_plan_outputs(&plan)
@@ -790,6 +791,7 @@ fn evaluate<'py>(
                                 spend_name,
                                 events.records()?,
                                 events_name,
+                                None,
                             )?;
                         (series, Some(exposures))
                     }

@@ -505,6 +505,9 @@ pub fn fitted_plan_settings(
     if let Some(t) = kw.take("target_mroas") {
         p.target_mroas = Some(number("target_mroas", &t, "a number")?);
     }
+    if let Some(t) = kw.take("frequency") {
+        p.frequency = flag("frequency", &t)?;
+    }
     Ok(p)
 }
 

@@ -57,6 +57,10 @@ struct FittedArgs {
     /// as an exposure, the first factor of each channel's fitted response.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
+    /// Identity edges (`anonymous_id,user_id`) stitching the events' devices into
+    /// persons, for the frequency of exposure within a person.
+    #[arg(long, value_name = "FILE", requires = "events")]
+    identities: Option<PathBuf>,
     /// Without logs, the weaker aggregate route: attributed conversions per channel and
     /// period, `channel,period,conversions[,value]` (period = the date a period of the
     /// spend series starts; every period for each channel with spend, 0 written out).
@@ -189,6 +193,7 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         .input("--credit", credit.map(|c| c.0))
         .input("--spend", Some(spend_path))
         .input("--events", args.fitted.events.as_deref())
+        .input("--identities", args.fitted.identities.as_deref())
         .input("--credit-series", args.fitted.credit_series.as_deref())
         .output("--out", Some(&args.output.out))
         .output("--curves", args.fitted.curves.as_deref())
@@ -202,12 +207,25 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         (Some((credit_path, model)), Some(events), _) => {
             let credits =
                 read_credits(open_file(credit_path)?, &credit_path.display().to_string())?;
+            let identities_name = args
+                .fitted
+                .identities
+                .as_ref()
+                .map(|p| p.display().to_string());
+            let identities = match (&args.fitted.identities, &identities_name) {
+                (Some(p), Some(name)) => Some((
+                    pathcredit::csv_input::Records::csv(open_file(p)?),
+                    name.as_str(),
+                )),
+                _ => None,
+            };
             pathcredit::decide::fitted_plan::fitted_plan_from(
                 chosen_credit(&credits, credit_path, model)?,
                 spend,
                 &spend_name,
                 pathcredit::csv_input::Records::csv(open_file(events)?),
                 &events.display().to_string(),
+                identities,
                 &params,
             )?
         }

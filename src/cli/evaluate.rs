@@ -74,6 +74,10 @@ struct FittedArgs {
     /// exposure, the first factor of each channel's fitted response.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
+    /// The simulation's identity edges (`anonymous_id,user_id`), stitching devices into
+    /// persons for the frequency of exposure within a person.
+    #[arg(long, value_name = "FILE", requires = "events")]
+    identities: Option<PathBuf>,
     #[command(flatten)]
     plan: FittedPlanArgs,
     /// Seed of the draws and the fits' folds.
@@ -91,6 +95,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         .input("--spend", args.budget.spend.as_deref())
         .input("--true-curves", args.true_curves.as_deref())
         .input("--events", args.fitted.events.as_deref())
+        .input("--identities", args.fitted.identities.as_deref())
         .output("--out", Some(&args.output.out))
         .prepare()?;
     let fitted = args.budget.response == ResponseKind::Fitted;
@@ -133,6 +138,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
             curves,
             spend_path,
             args.fitted.events.as_deref(),
+            args.fitted.identities.as_deref(),
             args.fitted.plan.params(params.clone(), args.fitted.seed),
         )?),
         _ => None,
@@ -169,6 +175,7 @@ fn decision_truth(
     curves: &Path,
     spend: &Path,
     events: Option<&Path>,
+    identities: Option<&Path>,
     params: pathcredit::decide::FittedPlanParams,
 ) -> anyhow::Result<DecisionTruth> {
     let curves = read_true_curves(
@@ -178,11 +185,17 @@ fn decision_truth(
     let spend_name = spend.display().to_string();
     let (series, exposures) = match events {
         Some(events) => {
+            let identities_name = identities.map(|p| p.display().to_string());
+            let identities = match (identities, &identities_name) {
+                (Some(p), Some(name)) => Some((Records::csv(open_file(p)?), name.as_str())),
+                _ => None,
+            };
             let (series, exposures) = read_fitted_inputs(
                 Records::csv(open_file(spend)?),
                 &spend_name,
                 Records::csv(open_file(events)?),
                 &events.display().to_string(),
+                identities,
             )?;
             (series, Some(exposures))
         }

@@ -76,7 +76,7 @@ fn long_about() -> String {
     for (name, what) in SCENARIOS {
         text += &format!("  {name:<10} {what}\n");
     }
-    text += "\nWith --scenario spend_response, spend.csv is weekly (channel,period,spend: the week's \
+    text += "\nWith --scenario spend_response (or spend_frequency), spend.csv is weekly (channel,period,spend: the week's \
              start date) and DIR/curves.csv holds each channel's true weekly response on a grid \
              of spends (channel,spend,exposures,incremental_conversions,incremental_value).\n";
     text += "\nExample:\n  pathcredit simulate --users 200000 --channels 8 --scenario targeting --seed 7 --out-dir sim/";

@@ -20,6 +20,7 @@ pub mod credit_series;
 pub mod crosscheck;
 pub mod fitted_curves;
 pub mod fitted_plan;
+pub mod frequency;
 pub mod path_facts;
 pub mod response;
 pub mod roi;

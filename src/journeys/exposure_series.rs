@@ -19,6 +19,10 @@ pub struct ExposureSeries {
     pub days: usize,
     /// Per channel, its touches on each day.
     pub by_channel: BTreeMap<String, Vec<u64>>,
+    /// Each person's touches and conversions by day (for frequency effects); empty
+    /// when the series was made by hand.
+    #[serde(skip)]
+    pub persons: crate::journeys::PersonDays,
 }
 
 impl ExposureSeries {
@@ -47,6 +51,7 @@ impl ExposureSeries {
             first_day: first,
             days,
             by_channel,
+            persons: crate::journeys::PersonDays::count(log),
         }
     }
 

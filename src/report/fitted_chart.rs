@@ -313,6 +313,7 @@ mod tests {
             curve: "hill".into(),
             value_per_exposure: Some(1.0),
             route: "logs".into(),
+            frequency: String::new(),
         }
     }
 

@@ -178,12 +178,14 @@ mod tests {
             },
             value_per_exposure: Some(1.0),
             route: "logs".into(),
+            frequency: String::new(),
         }
     }
 
     fn plan(rows: Vec<FittedRow>) -> FittedPlan {
         FittedPlan {
             route: "logs".into(),
+            frequency: Vec::new(),
             model: "markov".into(),
             objective: "value".into(),
             step_days: 7,

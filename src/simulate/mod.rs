@@ -176,6 +176,8 @@ struct ChunkOut {
     shapley: Vec<f64>,
     /// Per channel, `Σ_u E[conv_u(all) − conv_u(all ∖ c)]` (with a spend plan only).
     expected_delta: Vec<f64>,
+    /// Per channel, its exposures' summed frequency weights (with frequency decay only).
+    weighted: Vec<f64>,
     /// Per experiment: units, Σ conversions, Σ conversions², treated then held out.
     experiments: Vec<[f64; 6]>,
 }
@@ -317,6 +319,7 @@ impl SimParams {
             delta: vec![0.0; n],
             shapley: vec![0.0; n],
             expected_delta: vec![0.0; n],
+            weighted: vec![0.0; n],
             experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
             ..ChunkOut::default()
         };
@@ -350,6 +353,7 @@ impl SimParams {
                     total.delta[i] += c.delta[i];
                     total.shapley[i] += c.shapley[i];
                     total.expected_delta[i] += c.expected_delta[i];
+                    total.weighted[i] += c.weighted[i];
                 }
             }
         }
@@ -451,17 +455,29 @@ impl SimParams {
             .zip(&plan.channels)
             .zip(&schedule.spend)
             .enumerate()
-            .map(|(c, ((spec, curve), spend))| ChannelResponse {
-                channel: spec.name.clone(),
-                max_exposures: days * people * curve.max_rate,
-                saturation_spend: people * curve.saturation,
-                mean_spend: spend.iter().sum::<f64>() / spend.len().max(1) as f64,
-                exposures: total.exposures[c],
-                conversions_per_exposure: if total.exposures[c] > 0 {
-                    total.expected_delta[c] / total.exposures[c] as f64
+            .map(|(c, ((spec, curve), spend))| {
+                // With frequency decay, `v` is per unit of weight (a first exposure's).
+                let units = if curve.frequency_decay == 1.0 {
+                    total.exposures[c] as f64
                 } else {
-                    0.0
-                },
+                    total.weighted[c]
+                };
+                ChannelResponse {
+                    channel: spec.name.clone(),
+                    max_exposures: days * people * curve.max_rate,
+                    saturation_spend: people * curve.saturation,
+                    mean_spend: spend.iter().sum::<f64>() / spend.len().max(1) as f64,
+                    exposures: total.exposures[c],
+                    conversions_per_exposure: if units > 0.0 {
+                        total.expected_delta[c] / units
+                    } else {
+                        0.0
+                    },
+                    frequency_decay: curve.frequency_decay,
+                    max_rate: curve.max_rate,
+                    people,
+                    period_days: days,
+                }
             })
             .collect()
     }
@@ -474,6 +490,7 @@ impl SimParams {
             delta: vec![0.0; n],
             shapley: vec![0.0; n],
             expected_delta: vec![0.0; n],
+            weighted: vec![0.0; n],
             experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
             ..ChunkOut::default()
         };
@@ -519,6 +536,9 @@ impl SimParams {
                 {
                     out.exposures[*c] += 1;
                 }
+            }
+            if let Some(schedule) = &engine.spend {
+                response::add_weights(schedule, engine.start(), &happenings, &mut out.weighted);
             }
             self.write_unit(engine, unit as u64, &happenings, &mut out);
             self.truth_of_unit(engine, &draws, f64::from(conv), &mut out);

@@ -45,6 +45,16 @@ pub const CURVE_SPAN: f64 = 3.0;
 ///
 /// **Value.** `g(x) · ` [`MEAN_CONVERSION_VALUE`]: values are drawn apart from whether a
 /// person converts.
+///
+/// **Frequency decay** (`spend_frequency`; [`ReachCurve::frequency_decay`](super::ReachCurve)
+/// `ρ < 1`): a person's `j`-th exposure to the channel within a period adds `ρ^(j−1)` to
+/// the hazard's exposure term, so what spend buys is weight, not exposures: each person's
+/// exposures in a period of `D` days are `Binomial(D, p(x))` (random exposure, the same
+/// daily rate for everybody), and the expected weight a spend `x` buys is
+/// `W(x) = N (1 − (1 − p(x)(1 − ρ))^D)/(1 − ρ)` exactly (the binomial's generating
+/// function; `E(x)` when `ρ = 1`). Then `g(x) = v · W(x)`, `v` the expected incremental
+/// conversions of one unit of weight (a person's first exposure in the period), measured
+/// as above over the summed weights instead of the exposures.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChannelResponse {
     /// The channel.
@@ -58,8 +68,18 @@ pub struct ChannelResponse {
     pub mean_spend: f64,
     /// `n_c`: the channel's exposures in the simulation (the observed world).
     pub exposures: u64,
-    /// `v`: the expected incremental conversions of one exposure.
+    /// `v`: the expected incremental conversions of one exposure (with frequency decay,
+    /// of one unit of weight: a person's first exposure in a period).
     pub conversions_per_exposure: f64,
+    /// `ρ`: the worth of a repeated exposure within a period relative to the one before
+    /// (1: every exposure alike).
+    pub frequency_decay: f64,
+    /// The daily exposure probability spend approaches without bound.
+    pub max_rate: f64,
+    /// `N`: the people simulated.
+    pub people: f64,
+    /// `D`: days of a period.
+    pub period_days: f64,
 }
 
 impl ChannelResponse {
@@ -71,9 +91,26 @@ impl ChannelResponse {
         -self.max_exposures * (-spend / self.saturation_spend).exp_m1()
     }
 
-    /// `g(x) = v · E(x)`: the incremental conversions a total spend `x` buys in a period.
+    /// `W(x)`: the expected summed frequency weight a total spend `x` buys in a period
+    /// (`E(x)` without frequency decay).
+    pub fn weighted_exposures_at(&self, spend: f64) -> f64 {
+        if self.frequency_decay == 1.0 {
+            return self.exposures_at(spend);
+        }
+        let p = self.exposures_at(spend) / (self.period_days * self.people);
+        let curve = super::ReachCurve {
+            max_rate: self.max_rate,
+            saturation: self.saturation_spend / self.people,
+            base_spend: 0.0,
+            dark_share: 0.0,
+            frequency_decay: self.frequency_decay,
+        };
+        self.people * curve.weighted_per_person(p, self.period_days)
+    }
+
+    /// `g(x) = v · W(x)`: the incremental conversions a total spend `x` buys in a period.
     pub fn conversions_at(&self, spend: f64) -> f64 {
-        self.conversions_per_exposure * self.exposures_at(spend)
+        self.conversions_per_exposure * self.weighted_exposures_at(spend)
     }
 
     /// The incremental value a total spend `x` buys in a period.
@@ -88,6 +125,36 @@ impl ChannelResponse {
         (0..CURVE_POINTS)
             .map(|i| (top * i as f64 / (CURVE_POINTS - 1) as f64 * 100.0).round() / 100.0)
             .collect()
+    }
+}
+
+/// Adds the frequency weights of a unit's paid touches (`happenings`, in time order) to
+/// `weighted`, per channel: the `j`-th touch of a contact by a channel within a period of
+/// `schedule` weighs `ρ^(j−1)`, as the world weighed it (with no decay, nothing to add).
+pub(crate) fn add_weights(
+    schedule: &super::world::Schedule,
+    start: crate::time::Millis,
+    happenings: &[super::world::Happening],
+    weighted: &mut [f64],
+) {
+    use super::world::{Happening, TouchChannel};
+    if schedule.decay.iter().all(|&d| d == 1.0) {
+        return;
+    }
+    let mut seen: std::collections::HashMap<(usize, usize, i64), i32> = Default::default();
+    for h in happenings {
+        if let Happening::Touch {
+            contact,
+            channel: TouchChannel::Paid(c),
+            time,
+        } = h
+        {
+            let period = (time - start).div_euclid(crate::time::DAY) / schedule.period_days as i64;
+            let j = seen.entry((*contact, *c, period)).or_insert(0);
+            *j += 1;
+            let rho = schedule.decay[*c];
+            weighted[*c] += if rho == 1.0 { 1.0 } else { rho.powi(*j - 1) };
+        }
     }
 }
 

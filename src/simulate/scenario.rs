@@ -164,6 +164,16 @@ pub struct ReachCurve {
     /// The probability that a period is dark (no spend at all); 0 for a channel that is
     /// always on. A channel with dark periods has at least one.
     pub dark_share: f64,
+    /// Frequency decay `ρ`: a person's `j`-th exposure to the channel within a period
+    /// adds `ρ^(j−1)` to its recent exposure `r_c` (the first 1, the second `ρ`, …), so a
+    /// repeated exposure is worth `ρ^(j−1)` of the first; 1 (the default) makes every
+    /// exposure alike. Exposures are ranked by day, then in the order drawn.
+    #[serde(skip_serializing_if = "is_one")]
+    pub frequency_decay: f64,
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 impl ReachCurve {
@@ -174,6 +184,19 @@ impl ReachCurve {
             return 0.0;
         }
         -self.max_rate * (-per_person / self.saturation).exp_m1()
+    }
+
+    /// The expected summed weight `Σ_j ρ^(j−1)` of one person's exposures in a period of
+    /// `days` days, each day exposed with probability `p` independently:
+    /// `N ~ Binomial(D, p)` and `E[Σ_(j≤N) ρ^(j−1)] = E[(1 − ρ^N)/(1 − ρ)] =
+    /// (1 − (1 − p (1 − ρ))^D)/(1 − ρ)` by the binomial's probability generating function
+    /// `E[ρ^N] = (1 − p + p ρ)^D`; `D p` when `ρ = 1`.
+    pub fn weighted_per_person(&self, p: f64, days: f64) -> f64 {
+        let rho = self.frequency_decay;
+        if rho == 1.0 {
+            return days * p;
+        }
+        (1.0 - (1.0 - p * (1.0 - rho)).powf(days)) / (1.0 - rho)
     }
 }
 
@@ -251,7 +274,7 @@ const PAID: [&str; 10] = [
 ];
 
 /// The scenario presets and what each tests.
-pub const SCENARIOS: [(&str, &str); 14] = [
+pub const SCENARIOS: [(&str, &str); 15] = [
     (
         "direct",
         "random exposure; every channel lifts conversion directly, with effects of different sizes",
@@ -307,6 +330,10 @@ pub const SCENARIOS: [(&str, &str); 14] = [
     (
         "spend_response",
         "26 weeks; each channel's weekly spend varies (±60%, some dark weeks) and buys exposures on a saturating reach curve; writes curves.csv",
+    ),
+    (
+        "spend_frequency",
+        "as spend_response, but people see a channel several times a week and a repeated exposure within the week is worth less (per channel: 0.3, 1, 0.5, 0.7 of the one before)",
     ),
 ];
 
@@ -490,7 +517,7 @@ impl Scenario {
                 }
             }
             "repeat" => scenario.satiation = 1.0,
-            "spend_response" => {
+            "spend_response" | "spend_frequency" => {
                 // 26 weeks of spend that varies week by week; random exposure and
                 // additive effects, and conversions that change nothing, so that each
                 // exposure adds its own term to the hazard.
@@ -508,12 +535,31 @@ impl Scenario {
                             saturation: base / depth,
                             base_spend: base,
                             dark_share: if i % 3 == 2 { 0.2 } else { 0.0 },
+                            frequency_decay: 1.0,
                         }
                     })
                     .collect();
+                let mut curves = curves;
+                if preset == "spend_frequency" {
+                    // Frequency: daily rates 20 times as high (up to 0.04–0.1 a day: a
+                    // reached person sees the channel up to 1.1–1.4 times a week), each
+                    // repeat within a week worth the channel's decay of the one before,
+                    // and lifts 3.2 times as large, effects large enough to be measured
+                    // rank by rank within persons (paid media then cause most
+                    // conversions).
+                    for (i, curve) in curves.iter_mut().enumerate() {
+                        curve.max_rate *= 20.0;
+                        curve.frequency_decay = [0.3, 1.0, 0.5, 0.7][i % 4];
+                    }
+                }
+                let lift_scale = if preset == "spend_frequency" {
+                    8.0
+                } else {
+                    2.5
+                };
                 for (c, curve) in scenario.channels.iter_mut().zip(&curves) {
                     // Paid media worth a fifth or so of the conversions.
-                    c.lift *= 2.5;
+                    c.lift *= lift_scale;
                     c.exposure_rate = curve.daily_rate(curve.base_spend);
                     c.cost = curve.base_spend / (7.0 * c.exposure_rate);
                 }

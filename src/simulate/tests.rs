@@ -163,3 +163,39 @@ fn a_sampled_truth_is_close_to_the_exact_one() {
         assert!((a.incremental_conversions - b.incremental_conversions).abs() < 1e-9);
     }
 }
+
+/// Hand-derived: the expected summed weight `Σ_(j≤N) ρ^(j−1)` of `N ~ Binomial(7, 0.1)`
+/// exposures with `ρ = 0.5`, summed over the binomial's terms, equals the closed form
+/// `(1 − (1 − p(1 − ρ))^D)/(1 − ρ)`; with `ρ = 1` it is `D p`. And the
+/// `spend_frequency` preset decays per channel while `spend_response` does not.
+#[test]
+fn frequency_weights_have_their_closed_form() {
+    let curve = |rho: f64| ReachCurve {
+        max_rate: 0.1,
+        saturation: 1.0,
+        base_spend: 1.0,
+        dark_share: 0.0,
+        frequency_decay: rho,
+    };
+    let (p, d, rho) = (0.1f64, 7u32, 0.5f64);
+    let mut brute = 0.0;
+    for n in 0..=d {
+        let choose = (1..=n).fold(1.0, |c, k| c * f64::from(d - n + k) / f64::from(k));
+        let prob = choose * p.powi(n as i32) * (1.0 - p).powi((d - n) as i32);
+        brute += prob * (0..n).map(|j| rho.powi(j as i32)).sum::<f64>();
+    }
+    assert!((curve(rho).weighted_per_person(p, 7.0) - brute).abs() < 1e-12);
+    assert!((curve(1.0).weighted_per_person(p, 7.0) - 0.7).abs() < 1e-12);
+    let decays = |name: &str| -> Vec<f64> {
+        Scenario::preset(name, 4)
+            .unwrap()
+            .spend
+            .unwrap()
+            .channels
+            .iter()
+            .map(|c| c.frequency_decay)
+            .collect()
+    };
+    assert_eq!(decays("spend_frequency"), [0.3, 1.0, 0.5, 0.7]);
+    assert_eq!(decays("spend_response"), [1.0; 4]);
+}

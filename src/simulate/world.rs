@@ -90,6 +90,8 @@ pub(crate) struct Engine<'a> {
 /// rate it buys.
 pub(crate) struct Schedule {
     pub period_days: usize,
+    /// Each channel's frequency decay `ρ` (1: every exposure alike).
+    pub decay: Vec<f64>,
     /// Total spend of each channel (outer) in each period (inner), in whole cents.
     pub spend: Vec<Vec<f64>>,
     /// The daily exposure probability each period's spend buys, per channel.
@@ -119,6 +121,7 @@ impl<'a> Engine<'a> {
                 .collect();
             Schedule {
                 period_days,
+                decay: plan.channels.iter().map(|c| c.frequency_decay).collect(),
                 spend,
                 rates,
             }
@@ -362,6 +365,12 @@ impl<'a> Engine<'a> {
         }
         // Today's touches that change the hazard: (fraction of the day, contact, what).
         let mut today: Vec<(f64, usize, Acting)> = Vec::new();
+        // With frequency decay, each (contact, channel)'s exposures so far this period.
+        let decaying = self
+            .spend
+            .as_ref()
+            .filter(|s| s.decay.iter().any(|&d| d != 1.0));
+        let mut in_period = vec![0u32; n * contacts];
         let mut state = State {
             recent: vec![0.0; n * contacts],
             organic: vec![0.0; contacts],
@@ -374,6 +383,11 @@ impl<'a> Engine<'a> {
                 for (rc, d) in r.iter_mut().zip(&self.decay) {
                     *rc *= d;
                 }
+            }
+            if let Some(s) = decaying
+                && day % s.period_days == 0
+            {
+                in_period.fill(0);
             }
             if any_flat {
                 for (i, days) in flat_days.iter_mut().enumerate() {
@@ -407,7 +421,12 @@ impl<'a> Engine<'a> {
                 let frac = self
                     .draws
                     .uniform(who, day as u64, Purpose::TimeOfDay, u64::from(c));
-                today.push((frac, k as usize, Acting::Paid(c as usize)));
+                let w = weight(
+                    decaying,
+                    &mut in_period[k as usize * n + c as usize],
+                    c as usize,
+                );
+                today.push((frac, k as usize, Acting::Paid(c as usize, w)));
             }
             for (k, was) in visited_before.iter().enumerate() {
                 if !*was {
@@ -426,14 +445,15 @@ impl<'a> Engine<'a> {
                         let frac =
                             self.draws
                                 .uniform(who, day as u64, Purpose::TimeOfDay, c as u64);
-                        today.push((frac, k, Acting::Paid(c)));
+                        let w = weight(decaying, &mut in_period[k * n + c], c);
+                        today.push((frac, k, Acting::Paid(c, w)));
                     }
                 }
             }
             // Paid exposures of the day count in full for tomorrow.
             for &(_, k, what) in &today {
-                if let Acting::Paid(c) = what {
-                    recent[k * n + c] += 1.0;
+                if let Acting::Paid(c, w) = what {
+                    recent[k * n + c] += w;
                     if flat[c] > 0 {
                         flat_days[k * n + c].push(day as u32);
                     }
@@ -522,7 +542,7 @@ impl<'a> Engine<'a> {
                     && sc.onset == Onset::AtTouch
                 {
                     match what {
-                        Acting::Paid(c) => state.recent[k * n + c] += 1.0,
+                        Acting::Paid(c, w) => state.recent[k * n + c] += w,
                         Acting::Organic => state.organic[k] += 1.0,
                     }
                 }
@@ -541,7 +561,7 @@ impl<'a> Engine<'a> {
                     emit(Happening::Touch {
                         contact: k,
                         channel: match what {
-                            Acting::Paid(c) => TouchChannel::Paid(c),
+                            Acting::Paid(c, _) => TouchChannel::Paid(c),
                             Acting::Organic => TouchChannel::Organic,
                         },
                         time,
@@ -651,10 +671,26 @@ struct State {
     organic: Vec<f64>,
 }
 
-/// A touch that changes the hazard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The weight a paid exposure of channel `c` adds to its recent exposure: 1, or with
+/// frequency decay `ρ^(j−1)` for the contact's `j`-th exposure to it this period (`count`
+/// its exposures so far, advanced here).
+fn weight(decaying: Option<&Schedule>, count: &mut u32, c: usize) -> f64 {
+    let Some(s) = decaying else {
+        return 1.0;
+    };
+    *count += 1;
+    let rho = s.decay[c];
+    if rho == 1.0 || *count == 1 {
+        1.0
+    } else {
+        rho.powi(*count as i32 - 1)
+    }
+}
+
+/// A touch that changes the hazard: a paid exposure with its weight, or an organic visit.
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Acting {
-    Paid(usize),
+    Paid(usize, f64),
     Organic,
 }
 

@@ -5,6 +5,7 @@ mod bad_input;
 mod bad_input_corpus;
 mod budget_aggregate;
 mod budget_fitted;
+mod budget_frequency;
 mod causal;
 mod cli_golden;
 mod column_roles;

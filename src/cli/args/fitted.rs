@@ -29,6 +29,10 @@ pub struct FittedPlanArgs {
     /// (within its bounds).
     #[arg(long, value_name = "X")]
     pub target_mroas: Option<f64>,
+    /// Value every exposure of a channel alike, even where a person's repeated exposures
+    /// within a period are shown to be worth less (or more) than the first.
+    #[arg(long)]
+    pub no_frequency: bool,
 }
 
 impl FittedPlanArgs {
@@ -44,6 +48,7 @@ impl FittedPlanArgs {
             adstock: self.adstock,
             total: self.total,
             target_mroas: self.target_mroas,
+            frequency: !self.no_frequency,
         }
     }
 
@@ -56,6 +61,7 @@ impl FittedPlanArgs {
             (self.adstock, "--adstock"),
             (self.total.is_some(), "--budget"),
             (self.target_mroas.is_some(), "--target-mroas"),
+            (self.no_frequency, "--no-frequency"),
         ]
         .into_iter()
         .filter_map(|(given, flag)| given.then_some(flag))

@@ -82,11 +82,14 @@ pub fn aggregate_plan(
                 value_per_unit: 1.0,
                 missing,
                 value_spread: None,
+                alternatives: Vec::new(),
+                frequency: String::new(),
             },
         );
     }
     let assumed_credit = totals(credits, spend);
     let basis = Basis {
+        frequency: Vec::new(),
         route: Route::Aggregate,
         model: AGGREGATE_MODEL.to_string(),
         objective: if use_value {

@@ -12,7 +12,8 @@ use crate::param::Param;
 use crate::time::DAY;
 
 use super::{
-    Basis, FITTED_CAVEAT, FittedPlan, FittedPlanParams, Response, Route, assemble, value_draws,
+    Basis, FITTED_CAVEAT, FittedPlan, FittedPlanParams, Response, Route, assemble, frequency_draws,
+    value_draws,
 };
 
 /// The fitted plan of `credit` (the model valuing an exposure) over `spend` (a series)
@@ -42,8 +43,21 @@ pub fn fitted_plan(
     notes.extend(crate::decide::budget::credited_without_spend(credit, |c| {
         spend.by_key.contains_key(c)
     }));
+    let channels: Vec<String> = spend.by_key.keys().cloned().collect();
+    let measured = params.frequency && !exposures.persons.touches.is_empty();
+    let effects = if measured {
+        crate::decide::frequency::frequency_effects(
+            &exposures.persons,
+            &channels,
+            start_day,
+            i64::from(spend.step_days),
+            n,
+        )
+    } else {
+        BTreeMap::new()
+    };
     let mut responses = BTreeMap::new();
-    for channel in spend.by_key.keys() {
+    for (index, channel) in channels.iter().enumerate() {
         let seen = exposures.per_period(channel, start_day, i64::from(spend.step_days), n);
         let total_exposures: u64 = exposures
             .by_channel
@@ -52,7 +66,7 @@ pub fn fitted_plan(
         let credited = credit.get(channel).map_or(0.0, |c| {
             if use_value { c.value } else { c.conversions }.max(0.0)
         });
-        let value_per_exposure = if total_exposures > 0 {
+        let mut value_per_exposure = if total_exposures > 0 {
             credited / total_exposures as f64
         } else {
             0.0
@@ -61,15 +75,58 @@ pub fn fitted_plan(
             .iter()
             .all(|&e| e == 0.0)
             .then(|| "no exposures in the events in any period of the spend".to_string());
+        let effect = effects.get(channel);
+        let mut per_period = seen;
+        let mut alternatives = Vec::new();
+        if let Some(e) = effect.filter(|e| e.shown && e.reach.is_some()) {
+            // Effective exposures (first-exposure equivalents), the credit's level kept.
+            let effective: Vec<f64> = per_period
+                .iter()
+                .map(|&x| e.effective(x, &e.relative))
+                .collect();
+            let share = effective.iter().sum::<f64>() / per_period.iter().sum::<f64>().max(1.0);
+            if share > 0.0 {
+                value_per_exposure /= share;
+                alternatives = frequency_draws::alternatives(
+                    e,
+                    &per_period,
+                    params.seed.wrapping_add(index as u64),
+                );
+                per_period = effective;
+            }
+        }
+        if let Some(e) = effect {
+            notes.push(e.note());
+        }
         responses.insert(
             channel.clone(),
             Response {
-                per_period: seen,
+                per_period,
                 value_per_unit: value_per_exposure,
                 missing,
                 value_spread: value_draws::relative_spread(credit, channel),
+                alternatives,
+                frequency: effect.map_or_else(String::new, |e| e.summary()),
             },
         );
+    }
+    let shown: Vec<&str> = effects
+        .values()
+        .filter(|e| e.shown)
+        .map(|e| e.channel.as_str())
+        .collect();
+    if measured {
+        notes.push(if shown.is_empty() {
+            "No channel shows a frequency effect distinguishable from constant: every \
+             exposure of a channel keeps the same value (its credit over its exposures)."
+                .to_string()
+        } else {
+            format!(
+                "Frequency effects shown in {}: their curves value a period's exposures by \
+                 rank within person and period (value per exposure = per first exposure).",
+                shown.join(", ")
+            )
+        });
     }
     let basis = Basis {
         route: Route::Logs,
@@ -77,18 +134,22 @@ pub fn fitted_plan(
         objective: if use_value { "value" } else { "conversions" }.to_string(),
         notes,
         assumed_credit: credit,
+        frequency: effects.into_values().collect(),
     };
     assemble(spend, &responses, basis, params)
 }
 
 /// The inputs of [`fitted_plan`] as read: the spend series (`spend`, named `spend_name`,
-/// per channel) and the exposures of the events (every touch per channel and day), the
-/// series checked to lie within the events.
+/// per channel) and the exposures of the events (every touch per channel and day, and
+/// per person for frequency effects: with `identities`, devices stitched into persons,
+/// without which a person's touches on a device and conversions logged in do not meet),
+/// the series checked to lie within the events.
 pub fn read_fitted_inputs(
     spend: crate::csv_input::Records<'_>,
     spend_name: &str,
     events: crate::csv_input::Records<'_>,
     events_name: &str,
+    identities: Option<(crate::csv_input::Records<'_>, &str)>,
 ) -> Result<(SpendSeries, ExposureSeries)> {
     let series = crate::decide::read_spend_series(
         spend,
@@ -99,7 +160,7 @@ pub fn read_fitted_inputs(
     let built = crate::journeys::build_journeys_from(
         events,
         events_name,
-        None,
+        identities,
         &crate::journeys::JourneyParams {
             keep_exposures: true,
             ..Default::default()
@@ -147,9 +208,11 @@ pub fn fitted_plan_from(
     spend_name: &str,
     events: crate::csv_input::Records<'_>,
     events_name: &str,
+    identities: Option<(crate::csv_input::Records<'_>, &str)>,
     params: &FittedPlanParams,
 ) -> Result<FittedPlan> {
     params.validate()?;
-    let (series, exposures) = read_fitted_inputs(spend, spend_name, events, events_name)?;
+    let (series, exposures) =
+        read_fitted_inputs(spend, spend_name, events, events_name, identities)?;
     fitted_plan(credit, &series, &exposures, params)
 }

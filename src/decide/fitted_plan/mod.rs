@@ -62,6 +62,7 @@ use crate::error::{Error, Result};
 use crate::param::Param;
 
 mod aggregate;
+mod frequency_draws;
 mod logs;
 mod value_draws;
 
@@ -92,6 +93,9 @@ pub struct FittedPlanParams {
     /// Instead of a total, spend on every channel until its marginal return falls to
     /// this (within its bounds).
     pub target_mroas: Option<f64>,
+    /// Measure frequency effects and value exposures by rank where the data show them
+    /// (the log route, default on; [`crate::decide::frequency`]).
+    pub frequency: bool,
 }
 
 impl Default for FittedPlanParams {
@@ -105,6 +109,7 @@ impl Default for FittedPlanParams {
             adstock: false,
             total: None,
             target_mroas: None,
+            frequency: true,
         }
     }
 }
@@ -194,6 +199,11 @@ pub struct FittedRow {
     pub value_per_exposure: Option<f64>,
     /// The route that made the curve: `logs` or `aggregate` ([`Route`]).
     pub route: String,
+    /// The channel's frequency effect: the relative value (± its standard error) of a
+    /// repeated exposure within a person and period where one is shown and the curve
+    /// values exposures by rank (`2nd 0.31±0.08 3rd+ 0.05±0.04`), `none shown`, or empty
+    /// when not measured (the aggregate route, `frequency` off, no person-level logs).
+    pub frequency: String,
 }
 
 /// A plan from measured response.
@@ -235,6 +245,9 @@ pub struct FittedPlan {
     /// the value itself).
     #[serde(skip)]
     pub curves: BTreeMap<String, (FittedCurve, f64, Vec<crate::decide::response::Curve>)>,
+    /// Each channel's frequency effect as measured (the log route).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frequency: Vec<crate::decide::frequency::FrequencyEffect>,
     /// Facts a reader needs.
     pub notes: Vec<String>,
 }
@@ -267,6 +280,11 @@ struct Response {
     /// The relative spread `σ` of the value of one unit of response, drawn with the
     /// curves ([`value_draws`]; the log route, with the credit's intervals).
     value_spread: Option<f64>,
+    /// With a frequency effect, alternative response series from drawn rank values
+    /// ([`frequency_draws`]); the curve draws are refitted over them.
+    alternatives: Vec<frequency_draws::Alternative>,
+    /// The frequency column of the plan's row.
+    frequency: String,
 }
 
 /// What a route hands the plan besides its responses.
@@ -278,6 +296,8 @@ struct Basis<'a> {
     notes: Vec<String>,
     /// The credit the assumed-response plan beside it follows.
     assumed_credit: &'a Credit,
+    /// Frequency effects measured (the log route).
+    frequency: Vec<crate::decide::frequency::FrequencyEffect>,
 }
 
 /// The plan from each spend channel's response per period: curves fitted and drawn,
@@ -336,6 +356,15 @@ fn assemble(
                 continue;
             }
         };
+        if !response.alternatives.is_empty() {
+            boot.draws = frequency_draws::curve_draws(
+                &fit,
+                boot.fitted.form,
+                series,
+                &response.alternatives,
+                params.draws,
+            )?;
+        }
         if let Some(sigma) = response.value_spread {
             let m = value_draws::value_multipliers(sigma, boot.draws.len(), params.seed, index);
             for (draw, m) in boot.draws.iter_mut().zip(m) {
@@ -454,6 +483,7 @@ fn assemble(
             curve: curves[&c.name].0.form.name().to_string(),
             value_per_exposure: per_exposure(&c.name),
             route: route.to_string(),
+            frequency: responses[&c.name].frequency.clone(),
         });
     }
     for (channel, why) in &held {
@@ -479,6 +509,7 @@ fn assemble(
             curve: format!("none: {why}"),
             value_per_exposure: per_exposure(channel),
             route: route.to_string(),
+            frequency: responses[channel].frequency.clone(),
         });
     }
     rows.sort_by(|a, b| a.channel.cmp(&b.channel));
@@ -498,6 +529,7 @@ fn assemble(
         grid_error_bound: solved.plan.grid_error_bound,
         rows,
         curves,
+        frequency: basis.frequency,
         notes,
     })
 }

@@ -68,6 +68,7 @@ pub(super) fn world() -> (Credit, SpendSeries, ExposureSeries) {
         first_day: day0,
         days: weeks * 7,
         by_channel,
+        ..Default::default()
     };
     (credit, spend, exposures)
 }
@@ -243,4 +244,98 @@ fn credit_intervals_widen_the_plan_intervals() {
     );
     assert!(known.notes.iter().any(|n| n.contains("taken as known")));
     assert!(spread.notes.iter().any(|n| n.contains("(2 of 2 channels)")));
+}
+
+/// A plan over logs with a person per row: channel `a`'s 2nd and later exposures in a
+/// week are worth less (0.4, 0.2 of the 1st), `b`'s are worth as much. Spend varies by
+/// week and buys exposures in proportion to `1 − e^(−x/100)`. `a` gets the frequency
+/// effect (its column and note say so; its value per first exposure is above its
+/// credit per exposure), `b` keeps one value, `credit / exposures`, and says so.
+#[test]
+fn frequency_effects_where_shown_and_one_value_elsewhere() {
+    let spend_of = |w: usize| 40.0 + 120.0 * ((w * 7) % 13) as f64 / 12.0;
+    let factors: [f64; 26] =
+        std::array::from_fn(|w| (1.0 - (-spend_of(w) / 100.0).exp()) / (1.0 - (-1.0f64).exp()));
+    let persons = crate::decide::frequency::tests::weekly_world(
+        20_000,
+        &[
+            ("a", 0.12, [0.03, 0.012, 0.006]),
+            ("b", 0.10, [0.02, 0.02, 0.02]),
+        ],
+        7,
+        &factors,
+    );
+    let mut by_channel: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for (c, touches) in &persons.touches {
+        let days = by_channel
+            .entry(c.clone())
+            .or_insert_with(|| vec![0; 26 * 7]);
+        for &(_, day) in touches {
+            days[day as usize] += 1;
+        }
+    }
+    let day0 = crate::time::parse_timestamp("1970-01-01T00:00:00Z").unwrap();
+    let series = (0..26).map(spend_of).collect::<Vec<f64>>();
+    let spend = SpendSeries::new(
+        "channel",
+        7,
+        day0,
+        BTreeMap::from([("a".to_string(), series.clone()), ("b".to_string(), series)]),
+    )
+    .unwrap();
+    let total = |c: &str| by_channel[c].iter().sum::<u64>() as f64;
+    let credit = Credit {
+        model: "self_controlled".into(),
+        dimension: "channel".into(),
+        additive: true,
+        total_conversions: 0.02 * (total("a") + total("b")),
+        total_value: 0.0,
+        channels: ["a", "b"]
+            .iter()
+            .map(|c| ChannelCredit {
+                channel: c.to_string(),
+                conversions: 0.02 * total(c),
+                value: 0.0,
+                share: 0.5,
+                conversions_lo: None,
+                conversions_hi: None,
+                weighted_conversions: None,
+            })
+            .collect(),
+        notes: vec![],
+    };
+    let exposures = ExposureSeries {
+        first_day: 0,
+        days: 26 * 7,
+        by_channel,
+        persons,
+    };
+    let params = FittedPlanParams {
+        draws: 20,
+        ..FittedPlanParams::default()
+    };
+    let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+    let (a, b) = (&plan.rows[0], &plan.rows[1]);
+    assert!(a.frequency.starts_with("2nd 0."), "{a:?}");
+    assert!(a.value_per_exposure.unwrap() > 0.02 * 1.05, "{a:?}");
+    assert_eq!(b.frequency, "none shown", "{b:?}");
+    assert!(
+        (b.value_per_exposure.unwrap() - 0.02).abs() < 1e-12,
+        "{b:?}"
+    );
+    let notes = plan.notes.join("\n");
+    assert!(notes.contains("Frequency effects shown in a:"), "{notes}");
+    assert!(
+        notes.contains("Frequency, `b`: no frequency effect distinguishable from constant"),
+        "{notes}"
+    );
+    // Without frequency effects, every exposure keeps one value and nothing is noted.
+    let off = FittedPlanParams {
+        frequency: false,
+        ..params
+    };
+    let plain = fitted_plan(&credit, &spend, &exposures, &off).unwrap();
+    assert!((plain.rows[0].value_per_exposure.unwrap() - 0.02).abs() < 1e-12);
+    assert_eq!(plain.rows[0].frequency, "");
+    assert!(!plain.notes.join("\n").contains("Frequency"));
 }
