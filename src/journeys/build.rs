@@ -13,221 +13,26 @@
 //! 7. Name the journeys and put them in id order ([`build_journeys`]), or, when only
 //!    their path summary is wanted, go straight to it ([`build_paths`]).
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::channel::Dictionary;
-use crate::choice::{Choice, choice_str};
-use crate::csv_input::{ReadOptions, Records};
-use crate::error::{Error, Result};
+use crate::csv_input::Records;
+use crate::error::Result;
 use crate::journeys::by_person::{EventsByPerson, event_order};
-use crate::journeys::events::{Event, EventLog, EventNames, LabelRules, NONE};
-use crate::journeys::identity::{IdentityEdges, PersonOrder, Persons, SharedDevices};
+use crate::journeys::events::{Event, EventLog, LabelRules, NONE};
+use crate::journeys::identity::{IdentityEdges, PersonOrder, Persons};
 use crate::journeys::person_cut::{CutRange, PartPaths, PersonJourneys, RangeJourneys, cut_ranges};
-use crate::journeys::sessions::{Item, TouchLevel, sessionize};
+use crate::journeys::sessions::Item;
 use crate::journeys::summary::{BuildSummary, NoAccount};
 use crate::journeys::timelines::{Timelines, whole_logs};
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
-use crate::journeys::{
-    EventsPreset, ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable,
-};
-use crate::param::Param;
-use crate::time::{DAY, MINUTE, Millis, format_duration, format_timestamp};
+use crate::journeys::{ExposureSeries, JourneyInfo, Journeys, JourneysBuilder, PathTable};
+use crate::time::Millis;
 
-/// Whose journeys to build.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JourneyLevel {
-    /// One timeline per person (after identity stitching). Default.
-    #[default]
-    Person,
-    /// One timeline per B2B account: all its contacts' touches merged in time order;
-    /// conversions default to `closed_won`.
-    Account,
-}
-
-impl Choice for JourneyLevel {
-    const PARAM: Param = Param::JourneyLevel;
-    const ALL: &'static [Self] = &[JourneyLevel::Person, JourneyLevel::Account];
-    fn name(self) -> &'static str {
-        match self {
-            JourneyLevel::Person => "person",
-            JourneyLevel::Account => "account",
-        }
-    }
-}
-
-choice_str!(JourneyLevel);
-
-/// How journeys are built from events. Defaults are documented per field.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JourneyParams {
-    /// Person or account journeys (default person).
-    pub level: JourneyLevel,
-    /// Lookback window before a conversion (default 30 days; `None`: unlimited).
-    pub lookback: Option<Millis>,
-    /// Keep only the last N touches of a journey (default: all).
-    pub lookback_steps: Option<usize>,
-    /// Censoring horizon for non-converting journeys (default: the lookback; `None`
-    /// with an unlimited lookback: nothing is censored).
-    pub censor: Option<Option<Millis>>,
-    /// Inactivity gap that ends a session when events carry no session id (default 30 minutes).
-    pub session_gap: Millis,
-    /// One touch per session (default) or every touch event.
-    pub touch_level: TouchLevel,
-    /// Channel names that count as direct when picking a session's channel (default `direct`).
-    pub direct_channels: Vec<String>,
-    /// Credit conversions with no touch in their window to this channel (default: none;
-    /// they are counted as unattributable instead).
-    pub unattributed_channel: Option<String>,
-    /// Event names.
-    pub event_names: EventNames,
-    /// What to do with shared devices (default: keep them separate).
-    pub shared_devices: SharedDevices,
-    /// The end of the data for censoring (default: the latest event's timestamp).
-    pub data_end: Option<Millis>,
-    /// Reader options for the events and identities files.
-    pub read: ReadOptions,
-    /// Also keep the whole event-level logs of converting units ([`Timelines`]), for
-    /// the self-controlled model (default false; the whole-run entry point sets it when
-    /// that model runs).
-    pub keep_timelines: bool,
-    /// Also count every touch per channel and day ([`ExposureSeries`]), for response
-    /// curves fitted from the logs (default false).
-    pub keep_exposures: bool,
-    /// Give touches their channel from UTM fields, click ids and referrers
-    /// ([`crate::grouping`]; default none: the `channel` column).
-    pub channel_grouping: Option<crate::grouping::ChannelGrouping>,
-    /// The raw export the events are ([`EventsPreset`]; default none: the events
-    /// contract). Set it with [`JourneyParams::with_events_preset`], which also sets the
-    /// preset's columns, conversions and channel grouping where they are not set.
-    pub events_preset: Option<EventsPreset>,
-}
-
-impl Default for JourneyParams {
-    fn default() -> Self {
-        Self {
-            level: JourneyLevel::Person,
-            lookback: Some(30 * DAY),
-            lookback_steps: None,
-            censor: None,
-            session_gap: 30 * MINUTE,
-            touch_level: TouchLevel::Session,
-            direct_channels: vec!["direct".to_string()],
-            unattributed_channel: None,
-            event_names: EventNames::default(),
-            shared_devices: SharedDevices::Separate,
-            data_end: None,
-            read: ReadOptions::default(),
-            keep_timelines: false,
-            keep_exposures: false,
-            channel_grouping: None,
-            events_preset: None,
-        }
-    }
-}
-
-impl JourneyParams {
-    /// The conversion event names in effect (explicit, else by level).
-    pub fn conversion_events(&self) -> Vec<String> {
-        match (&self.event_names.conversion, self.level) {
-            (Some(names), _) => names.clone(),
-            (None, JourneyLevel::Person) => vec!["conversion".to_string()],
-            (None, JourneyLevel::Account) => vec![self.event_names.closed_won.clone()],
-        }
-    }
-
-    /// The censoring horizon in effect.
-    pub fn censor_horizon(&self) -> Option<Millis> {
-        self.censor.unwrap_or(self.lookback)
-    }
-
-    /// Checks the parameters before any input is read.
-    pub fn validate(&self) -> Result<()> {
-        if let Some(g) = &self.channel_grouping {
-            g.validate()?;
-        }
-        if self.lookback.is_some_and(|l| l < 0) {
-            return Err(Error::param(
-                Param::LookbackDays,
-                "must not be negative; expected a number of days of 0 or more, or `none` (no limit)",
-            ));
-        }
-        if self.lookback_steps == Some(0) {
-            return Err(Error::param(Param::LookbackSteps, "must be at least 1"));
-        }
-        if self.censor.flatten().is_some_and(|c| c < 0) {
-            return Err(Error::param(
-                Param::CensorDays,
-                "must not be negative; expected a number of days of 0 or more, or `none`",
-            ));
-        }
-        if self.session_gap <= 0 {
-            return Err(Error::param(
-                Param::SessionGap,
-                "must be a positive duration such as 30m",
-            ));
-        }
-        if self
-            .unattributed_channel
-            .as_deref()
-            .is_some_and(|c| c.trim().is_empty())
-        {
-            return Err(Error::param(
-                Param::UnattributedChannel,
-                "must be a non-empty channel name",
-            ));
-        }
-        if self.events_preset.is_some() && self.channel_grouping.is_none() {
-            return Err(Error::param(
-                Param::EventsPreset,
-                "an events preset needs a channel grouping; expected the parameters of `with_events_preset`",
-            ));
-        }
-        self.event_names.validate(&self.conversion_events())
-    }
-
-    fn settings(&self, data_end: Millis) -> BTreeMap<String, String> {
-        let mut s = BTreeMap::new();
-        let level = match self.level {
-            JourneyLevel::Person => "person",
-            JourneyLevel::Account => "account",
-        };
-        s.insert("journey_level".into(), level.into());
-        s.insert(
-            "lookback".into(),
-            self.lookback.map_or("unlimited".into(), format_duration),
-        );
-        s.insert(
-            "lookback_steps".into(),
-            self.lookback_steps.map_or("all".into(), |n| n.to_string()),
-        );
-        s.insert(
-            "censor".into(),
-            self.censor_horizon().map_or("none".into(), format_duration),
-        );
-        s.insert("session_gap".into(), format_duration(self.session_gap));
-        s.insert(
-            "touch_level".into(),
-            match self.touch_level {
-                TouchLevel::Session => "session".into(),
-                TouchLevel::Event => "event".into(),
-            },
-        );
-        s.insert(
-            "conversion_events".into(),
-            self.conversion_events().join(","),
-        );
-        s.insert("data_end".into(), format_timestamp(data_end));
-        if let Some(preset) = self.events_preset {
-            s.insert("events_preset".into(), preset.name().into());
-        }
-        s
-    }
-}
+use crate::journeys::journey_params::{JourneyLevel, JourneyParams};
+use crate::journeys::person_timeline::{account_of_persons, for_each_person_timeline};
 
 /// The result of a build: journeys, the summary, and the identity resolution.
 #[derive(Debug)]
@@ -669,81 +474,6 @@ fn canonicalise(log: &mut EventLog, persons: &Persons) {
 /// Sorts the events by person, then [`event_order`] (a total order on every field).
 fn sort_by_person_and_time(events: &mut [Event]) {
     events.par_sort_unstable_by(|a, b| a.who.cmp(&b.who).then_with(|| event_order(a, b)));
-}
-
-/// One person's timeline at a time, with buffers reused across persons.
-#[derive(Default)]
-pub(super) struct TimelineBuffers {
-    touches: Vec<Event>,
-    items: Vec<Item>,
-    keys: Vec<(bool, u64, usize)>,
-}
-
-impl TimelineBuffers {
-    /// The timeline of one person's events (in event order): their touches sessionized
-    /// between conversions, plus milestones and conversions, in [`Item::order`]; and the
-    /// number of sessions.
-    pub fn timeline(
-        &mut self,
-        person_events: &[Event],
-        params: &JourneyParams,
-        is_direct: &[bool],
-    ) -> (&[Item], u64) {
-        let TimelineBuffers {
-            touches,
-            items,
-            keys,
-        } = self;
-        let (level, gap) = (params.touch_level, params.session_gap);
-        let mut sessions = 0;
-        items.clear();
-        touches.clear();
-        for e in person_events {
-            if e.kind.is_touch() {
-                touches.push(*e);
-                continue;
-            }
-            if e.kind.is_conversion() {
-                sessions += sessionize(touches, level, gap, is_direct, keys, items);
-                touches.clear();
-            }
-            items.push(Item::from_event(e, 0));
-        }
-        sessions += sessionize(touches, level, gap, is_direct, keys, items);
-        items.sort_unstable_by(Item::order);
-        (items, sessions)
-    }
-}
-
-/// Calls `visit(person, timeline)` for each person of `events` (sorted by person and
-/// event order), in order, with the person's [`TimelineBuffers::timeline`]. Returns the
-/// number of sessions.
-pub(super) fn for_each_person_timeline(
-    events: &[Event],
-    params: &JourneyParams,
-    is_direct: &[bool],
-    mut visit: impl FnMut(u32, &[Item]),
-) -> u64 {
-    let mut buffers = TimelineBuffers::default();
-    let mut sessions = 0;
-    for person_events in events.chunk_by(|a, b| a.who == b.who) {
-        let (items, s) = buffers.timeline(person_events, params, is_direct);
-        sessions += s;
-        visit(person_events[0].who, items);
-    }
-    sessions
-}
-
-/// Each person's account: the account of their latest event that names one (ties by
-/// the sort order of events), or [`NONE`].
-pub(super) fn account_of_persons(events: &[Event], persons: usize) -> Vec<u32> {
-    let mut account = vec![NONE; persons];
-    for e in events {
-        if e.account != NONE {
-            account[e.who as usize] = e.account;
-        }
-    }
-    account
 }
 
 fn emit_journeys(

@@ -17,6 +17,7 @@ mod identity;
 mod intern_pipeline;
 mod journey;
 mod journey_csv;
+mod journey_params;
 mod labels;
 mod path_csv;
 mod path_presets;
@@ -24,6 +25,7 @@ mod path_steps;
 mod path_table;
 mod person_cut;
 mod person_days;
+mod person_timeline;
 mod sessions;
 mod summary;
 mod timelines;
@@ -33,8 +35,8 @@ mod windows;
 pub use aggregates::TransitionCounts;
 pub(crate) use build::build_validated;
 pub use build::{
-    BuiltJourneys, BuiltPaths, FromRecords, JourneyLevel, JourneyParams, build_journeys,
-    build_journeys_from, build_paths, build_paths_from,
+    BuiltJourneys, BuiltPaths, FromRecords, build_journeys, build_journeys_from, build_paths,
+    build_paths_from,
 };
 pub use conversion_window::ConversionWindow;
 pub use event_presets::EventsPreset;
@@ -43,6 +45,7 @@ pub use exposure_series::ExposureSeries;
 pub use identity::{IDENTITY_COLUMNS, IdentityStats, SharedDevices};
 pub use journey::{Journey, JourneyInfo, Journeys, JourneysBuilder, NOT_SET, Touch};
 pub use journey_csv::JOURNEY_COLUMNS;
+pub use journey_params::{JourneyLevel, JourneyParams};
 pub use labels::{Level, Milestone};
 pub use path_csv::{PATH_COLUMNS, PathReadOptions, UNMATCHED_CHANNEL, format_exact};
 pub use path_presets::{PathsPreset, fractribution_columns};

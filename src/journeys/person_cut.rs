@@ -14,9 +14,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::channel::{ChannelId, Dictionary};
-use crate::journeys::build::{JourneyParams, TimelineBuffers};
 use crate::journeys::by_person::EventsByPerson;
 use crate::journeys::events::Event;
+use crate::journeys::journey_params::JourneyParams;
+use crate::journeys::person_timeline::TimelineBuffers;
 use crate::journeys::windows::{Draft, WindowCounts, WindowRules, cut_journeys};
 use crate::journeys::{JourneyInfo, JourneysBuilder, PathTable, PathTableBuilder, Touch};
 use crate::time::Millis;

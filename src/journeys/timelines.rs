@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 
 use crate::channel::{ChannelId, Dictionary};
 use crate::journeys::Journeys;
-use crate::journeys::build::{
-    JourneyLevel, JourneyParams, account_of_persons, for_each_person_timeline,
-};
 use crate::journeys::events::{EventLog, NONE};
 use crate::journeys::identity::Persons;
+use crate::journeys::journey_params::{JourneyLevel, JourneyParams};
+use crate::journeys::person_timeline::{account_of_persons, for_each_person_timeline};
 use crate::journeys::sessions::{Item, TouchLevel};
 use crate::time::Millis;
 

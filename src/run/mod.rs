@@ -25,189 +25,25 @@
 //! ```
 
 pub mod matched;
+mod source;
 pub mod unused;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::sync::Arc;
 
 use crate::credit::Credit;
-use crate::csv_input::{ReadOptions, ReadReport, Records};
+use crate::csv_input::ReadReport;
 use crate::error::{Error, Result};
 use crate::evaluate::bootstrap;
 use crate::journeys::{
-    BuildSummary, BuiltJourneys, JOURNEY_COLUMNS, JourneyParams, Journeys, PathReadOptions,
-    PathTable, TransitionCounts, build_validated,
+    BuildSummary, BuiltJourneys, Journeys, PathTable, TransitionCounts, build_validated,
 };
 use crate::models::calibrate::calibrate;
 use crate::models::self_controlled::resolve_lift_tests;
-use crate::models::{self, Input, InputKind, LeftOut, ModelName, ModelRun, ModelSettings};
+use crate::models::{self, Input, LeftOut, ModelName, ModelRun, ModelSettings};
 use crate::param::Param;
 
-/// Where a run's data come from: data already in memory, or records (CSV streams or
-/// in-memory tables) in the input formats.
-pub enum Source<'a> {
-    /// A path summary already in memory.
-    Paths(PathTable),
-    /// Journeys already in memory.
-    Journeys(Journeys),
-    /// Journeys built from events already, with their build summary (and the whole logs
-    /// of converting units when they were kept); shared, so a front end that holds them
-    /// between runs never copies them.
-    Built(Arc<BuiltJourneys>),
-    /// A path summary to read.
-    PathsRecords {
-        /// The records.
-        records: Records<'a>,
-        /// Its name in messages (a path, `<stdin>`, or a table's name).
-        name: String,
-        /// Separator, column remapping, bad-row policy.
-        options: PathReadOptions,
-    },
-    /// Journeys to read.
-    JourneysRecords {
-        /// The records.
-        records: Records<'a>,
-        /// Its name in messages.
-        name: String,
-        /// Column remapping, bad-row policy.
-        options: ReadOptions,
-    },
-    /// Order-k transition counts (an engine's aggregate, for the exact Markov model).
-    TransitionsRecords {
-        /// The records (`from_state,to_state,count,value`).
-        records: Records<'a>,
-        /// Their name in messages.
-        name: String,
-    },
-    /// Journeys per set of distinct channels (an engine's aggregate, for the models that
-    /// see only which channels a journey touched: Shapley's rate and simplified games,
-    /// linear over distinct channels, influenced).
-    CoalitionsRecords {
-        /// The records (`channels,total_conversions,total_conversion_value,total_null`).
-        records: Records<'a>,
-        /// Their name in messages.
-        name: String,
-        /// Column remapping, bad-row policy.
-        options: ReadOptions,
-    },
-    /// Raw events (and identity edges), built into journeys with `params`.
-    Events {
-        /// The events.
-        events: Records<'a>,
-        /// Their name in messages.
-        events_name: String,
-        /// The identity edges and their name.
-        identities: Option<(Records<'a>, String)>,
-        /// How journeys are built (its `read` options apply to both inputs).
-        params: Box<JourneyParams>,
-    },
-}
-
-impl<'a> Source<'a> {
-    /// A path summary CSV from `reader`.
-    pub fn paths_csv(
-        reader: impl Read + 'a,
-        name: impl Into<String>,
-        options: PathReadOptions,
-    ) -> Self {
-        Self::paths_records(Records::csv(reader), name, options)
-    }
-
-    /// A path summary of either kind (a CSV stream or a table).
-    pub fn paths_records(
-        records: Records<'a>,
-        name: impl Into<String>,
-        options: PathReadOptions,
-    ) -> Self {
-        Source::PathsRecords {
-            records,
-            name: name.into(),
-            options,
-        }
-    }
-
-    /// A journeys CSV from `reader`.
-    pub fn journeys_csv(
-        reader: impl Read + 'a,
-        name: impl Into<String>,
-        options: ReadOptions,
-    ) -> Self {
-        Self::journeys_records(Records::csv(reader), name, options)
-    }
-
-    /// Journeys of either kind (a CSV stream or a table).
-    pub fn journeys_records(
-        records: Records<'a>,
-        name: impl Into<String>,
-        options: ReadOptions,
-    ) -> Self {
-        Source::JourneysRecords {
-            records,
-            name: name.into(),
-            options,
-        }
-    }
-
-    /// Raw events (and identities) to build journeys from with `params`.
-    pub fn events(
-        events: impl Read + 'a,
-        events_name: impl Into<String>,
-        identities: Option<(Box<dyn Read + 'a>, String)>,
-        params: JourneyParams,
-    ) -> Self {
-        Self::events_records(
-            Records::csv(events),
-            events_name,
-            identities.map(|(reader, name)| (Records::Csv(reader), name)),
-            params,
-        )
-    }
-
-    /// Raw events (and identities) of either kind to build journeys from.
-    pub fn events_records(
-        events: Records<'a>,
-        events_name: impl Into<String>,
-        identities: Option<(Records<'a>, String)>,
-        params: JourneyParams,
-    ) -> Self {
-        Source::Events {
-            events,
-            events_name: events_name.into(),
-            identities,
-            params: Box::new(params),
-        }
-    }
-
-    /// The kind of input models will see.
-    pub fn kind(&self) -> InputKind {
-        match self {
-            Source::Paths(_)
-            | Source::PathsRecords { .. }
-            | Source::TransitionsRecords { .. }
-            | Source::CoalitionsRecords { .. } => InputKind::Paths,
-            _ => InputKind::Journeys,
-        }
-    }
-
-    /// Checks the reading and building options (before anything is read).
-    pub fn validate(&self) -> Result<()> {
-        match self {
-            Source::PathsRecords { options, .. } => options.validate(),
-            Source::JourneysRecords { options, .. } => {
-                options.columns.check_known("journeys", &JOURNEY_COLUMNS)
-            }
-            Source::Events { params, .. } => params.validate(),
-            Source::CoalitionsRecords { options, .. } => {
-                crate::journeys::aggregates::coalition_options(options.clone()).validate()
-            }
-            Source::Paths(_)
-            | Source::Journeys(_)
-            | Source::Built(_)
-            | Source::TransitionsRecords { .. } => Ok(()),
-        }
-    }
-}
+pub use source::Source;
 
 /// Everything a run needs. Built with [`RunSpec::new`] and its setters; checked whole
 /// by [`RunSpec::validate`] before any input is read.
@@ -266,7 +102,7 @@ impl<'a> RunSpec<'a> {
     }
 
     /// Also counts every touch per channel and day when journeys are built from events
-    /// ([`JourneyParams::keep_exposures`], for a plan from fitted response); no effect
+    /// ([`JourneyParams::keep_exposures`](crate::journeys::JourneyParams::keep_exposures), for a plan from fitted response); no effect
     /// on other sources.
     pub fn keep_exposures(mut self) -> Self {
         if let Source::Events { params, .. } = &mut self.source {
@@ -662,79 +498,4 @@ fn load(source: Source<'_>, wants_logs: bool) -> Result<(Loaded, Vec<ReadReport>
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const PATHS: &str = "path,total_conversions,total_null\na > b,2,3\nb,1,4\n";
-
-    #[test]
-    fn bad_settings_are_refused_before_reading() {
-        // A reader that fails if touched: validation must come first.
-        struct Untouchable;
-        impl Read for Untouchable {
-            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-                panic!("the input was read before the settings were checked")
-            }
-        }
-        let spec = RunSpec::new(Source::paths_csv(Untouchable, "p.csv", Default::default()))
-            .bootstrap(1, 42);
-        let err = run(spec).err().unwrap();
-        assert!(
-            matches!(
-                err,
-                Error::InvalidParameter {
-                    name: Param::Bootstrap,
-                    ..
-                }
-            ),
-            "{err}"
-        );
-        let spec = RunSpec::new(Source::paths_csv(Untouchable, "p.csv", Default::default()))
-            .models([ModelName::TimeDecay]);
-        assert!(matches!(run(spec), Err(Error::Unsupported { .. })));
-    }
-
-    #[test]
-    fn relative_lift_tests_calibrate_against_the_exposed_conversions() {
-        // `a` is on paths with 2 conversions: a +100% lift means 2 · 1/2 = 1 incremental.
-        let settings = ModelSettings {
-            lift_tests: vec![crate::models::self_controlled::LiftTest {
-                channel: "a".into(),
-                incremental_conversions: 1.0,
-                se: 0.1,
-                relative: true,
-            }],
-            ..ModelSettings::default()
-        };
-        let spec = RunSpec::new(Source::paths_csv(
-            PATHS.as_bytes(),
-            "p.csv",
-            Default::default(),
-        ))
-        .models([ModelName::Linear])
-        .settings(settings);
-        let result = run(spec).unwrap();
-        // Linear gives a 1 and b 2; the test sets a to 1, so the pooled ratio is 1.
-        let calibrated = &result.calibrated[0];
-        assert_eq!(calibrated.model, "calibrated_linear");
-        assert!((calibrated.get("a").unwrap().conversions - 1.0).abs() < 1e-12);
-        assert!((calibrated.get("b").unwrap().conversions - 2.0).abs() < 1e-12);
-        assert!((calibrated.conversions_sum() - 3.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn default_models_run_on_a_path_csv_and_in_memory_alike() {
-        let from_csv = run(RunSpec::new(Source::paths_csv(
-            PATHS.as_bytes(),
-            "p.csv",
-            Default::default(),
-        )))
-        .unwrap();
-        let table = from_csv.data.path_table();
-        let in_memory = run(RunSpec::new(Source::Paths(table))).unwrap();
-        assert_eq!(from_csv.credits(), in_memory.credits());
-        assert_eq!(from_csv.inputs.len(), 1);
-        assert!(from_csv.credit(ModelName::Markov).is_some());
-        assert!(from_csv.credit(ModelName::TimeDecay).is_none());
-    }
-}
+mod tests;
