@@ -11,6 +11,8 @@ mod columns;
 mod decimal;
 mod lines;
 pub(crate) mod parallel;
+mod plain_lines;
+mod row;
 mod source;
 pub mod table;
 mod trim;
@@ -23,7 +25,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 pub use columns::ColumnMap;
 pub use lines::{MAX_LINE_BYTES, MAX_RECORD_LINES};
-pub(crate) use source::{At, CsvSource, Row};
+pub(crate) use row::{At, Row};
+pub(crate) use source::CsvSource;
 pub use table::Table;
 pub(crate) use trim::trim;
 
