@@ -36,9 +36,12 @@
 //! unit in two worlds sees the same random numbers: worlds differ only by what the
 //! removed channels did.
 
-use crate::simulate::rng::{Draws, Purpose};
-use crate::simulate::scenario::{EffectScale, HazardForm, Onset, Scenario};
+use crate::simulate::rng::Purpose;
+use crate::simulate::scenario::{EffectScale, HazardForm, Onset};
 use crate::time::{DAY, Millis};
+
+pub(crate) use crate::simulate::engine::{Engine, Schedule};
+pub(crate) use crate::simulate::unit_draws::UnitDraws;
 
 /// What happened, for the event writer.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,212 +74,9 @@ pub(crate) enum TouchChannel {
     Direct,
 }
 
-/// Precomputed per-scenario constants.
-pub(crate) struct Engine<'a> {
-    pub scenario: &'a Scenario,
-    pub draws: Draws,
-    decay: Vec<f64>,
-    norm: Vec<f64>,
-    /// Each channel's lift, then organic search's.
-    lifts: Vec<f64>,
-    /// Their logs `ln(1 + lift)`, for the log-linear hazard.
-    log_lifts: Vec<f64>,
-    start: Millis,
-    /// The scenario's spend plan drawn for this seed and population.
-    pub spend: Option<Schedule>,
-}
-
-/// A spend plan drawn: each channel's total spend per period and the daily exposure
-/// rate it buys.
-pub(crate) struct Schedule {
-    pub period_days: usize,
-    /// Each channel's frequency decay `ρ` (1: every exposure alike).
-    pub decay: Vec<f64>,
-    /// Total spend of each channel (outer) in each period (inner), in whole cents.
-    pub spend: Vec<Vec<f64>>,
-    /// The daily exposure probability each period's spend buys, per channel.
-    rates: Vec<Vec<f64>>,
-}
-
 const ORGANIC_DECAY: f64 = 0.793_700_525_984_099_7; // 2^(-1/3)
 
 impl<'a> Engine<'a> {
-    /// The engine of `scenario` for `units` people (the population a spend plan's
-    /// spend is for).
-    pub fn new(scenario: &'a Scenario, seed: u64, start: Millis, units: usize) -> Self {
-        let s2 = scenario.intent_sigma * scenario.intent_sigma;
-        let spend = scenario.spend.as_ref().map(|plan| {
-            let period_days = plan.period_days.max(1) as usize;
-            let periods = (scenario.days as usize).div_ceil(period_days);
-            let spend = plan.spend(seed, periods, units);
-            let rates = spend
-                .iter()
-                .zip(&plan.channels)
-                .map(|(weeks, curve)| {
-                    weeks
-                        .iter()
-                        .map(|x| curve.daily_rate(x / units.max(1) as f64))
-                        .collect()
-                })
-                .collect();
-            Schedule {
-                period_days,
-                decay: plan.channels.iter().map(|c| c.frequency_decay).collect(),
-                spend,
-                rates,
-            }
-        });
-        Engine {
-            spend,
-            scenario,
-            draws: Draws::new(seed),
-            decay: scenario
-                .channels
-                .iter()
-                .map(|c| (-1.0 / c.half_life_days).exp2())
-                .collect(),
-            norm: scenario
-                .channels
-                .iter()
-                .map(|c| (c.targeting * (c.targeting - 1.0) * s2 / 2.0).exp())
-                .collect(),
-            lifts: scenario
-                .channels
-                .iter()
-                .map(|c| c.lift)
-                .chain([scenario.organic_lift])
-                .collect(),
-            log_lifts: scenario
-                .channels
-                .iter()
-                .map(|c| c.lift.ln_1p())
-                .chain([scenario.organic_lift.ln_1p()])
-                .collect(),
-            start,
-        }
-    }
-
-    /// Midnight of the first simulated day.
-    pub fn start(&self) -> Millis {
-        self.start
-    }
-
-    /// Contacts of a unit (1 for consumers).
-    pub fn contacts(&self, unit: u64) -> usize {
-        match self.scenario.max_contacts {
-            0 => 1,
-            m => 1 + (self.draws.bits(unit, 0, Purpose::Account, 0) % m as u64) as usize,
-        }
-    }
-
-    /// The unit's intent (lognormal, mean 1).
-    pub fn intent(&self, unit: u64) -> f64 {
-        let s = self.scenario.intent_sigma;
-        (s * self.draws.normal(unit, Purpose::Intent, 0) - s * s / 2.0).exp()
-    }
-
-    /// Draws everything about `unit` that does not depend on the world: its intent,
-    /// contacts, every exposure (targeting uses the initial intent), and the uniforms
-    /// its visits and conversions are decided by.
-    pub fn prepare(&self, unit: u64) -> UnitDraws {
-        let sc = self.scenario;
-        let days = sc.days as usize;
-        let contacts = self.contacts(unit);
-        let q0 = self.intent(unit);
-        let mut exposures = Vec::new();
-        let mut organic = Vec::with_capacity(days * contacts);
-        let mut reach = 0u64;
-        // With a spend plan, a channel's rate is the period's (below), tilted as here.
-        let rates: Vec<f64> = sc
-            .channels
-            .iter()
-            .zip(&self.norm)
-            .map(|(spec, norm)| match self.spend {
-                None => spec.exposure_rate * q0.powf(spec.targeting) / norm,
-                Some(_) => q0.powf(spec.targeting) / norm,
-            })
-            .collect();
-        // The exogenous intent path: a random walk of log-intent with in-market bursts
-        // (×3 for 7 days). The same in every world; conversions only add satiation.
-        let mut drift = Vec::with_capacity(days);
-        let (mut walk, mut burst_left) = (0.0f64, 0u32);
-        for day in 0..days as u64 {
-            if sc.drift > 0.0 {
-                walk += sc.drift * self.draws.normal_at(unit, day, Purpose::Drift, 0);
-            }
-            if burst_left == 0
-                && sc.bursts > 0.0
-                && self.draws.uniform(unit, day, Purpose::Drift, 1) < sc.bursts
-            {
-                burst_left = 7;
-            }
-            let burst = if burst_left > 0 {
-                burst_left -= 1;
-                3.0
-            } else {
-                1.0
-            };
-            drift.push(walk.exp() * burst);
-        }
-        // An in-market ramp: from a start day, intent rises to `max` over the ramp's
-        // days and stays there.
-        if let Some(ramp) = sc.ramp
-            && self.draws.uniform(unit, 0, Purpose::Drift, 2) < ramp.share
-        {
-            let start = self.draws.uniform(unit, 0, Purpose::Drift, 3) * days as f64;
-            let (lo, hi) = ramp.days;
-            let length = f64::from(lo)
-                + self.draws.uniform(unit, 0, Purpose::Drift, 4) * f64::from(hi.saturating_sub(lo));
-            for (day, d) in drift.iter_mut().enumerate() {
-                let progress = ((day as f64 - start) / length.max(1.0)).clamp(0.0, 1.0);
-                *d *= 1.0 + (ramp.max - 1.0) * progress;
-            }
-        }
-        for (day, &today) in drift.iter().enumerate() {
-            for k in 0..contacts {
-                let who = unit * 64 + k as u64;
-                for (c, &p) in rates.iter().enumerate() {
-                    // Targeted channels follow the current intent (up to their cap).
-                    let spec = &sc.channels[c];
-                    let p = p * today.powf(spec.targeting).min(spec.follow_cap);
-                    let p = match &self.spend {
-                        None => p,
-                        Some(plan) => p * plan.rates[c][day / plan.period_days],
-                    };
-                    if self
-                        .draws
-                        .uniform(who, day as u64, Purpose::Exposure, c as u64)
-                        < p
-                    {
-                        exposures.push((day as u32, k as u32, c as u32));
-                        reach |= 1 << c;
-                    }
-                }
-                organic.push(self.draws.uniform(who, day as u64, Purpose::Organic, 0));
-            }
-        }
-        // Retargeting channels may reach the unit in some world (after any visit).
-        for (c, spec) in sc.channels.iter().enumerate() {
-            if spec.retarget > 0.0 {
-                reach |= 1 << c;
-            }
-        }
-        // `u < 1 − e^(−h)` ⟺ `−ln(1 − u) < h`: store the exponential variate.
-        let conversion = (0..days as u64)
-            .map(|d| -(1.0 - self.draws.uniform(unit, d, Purpose::Conversion, 0)).ln())
-            .collect();
-        UnitDraws {
-            unit,
-            contacts,
-            q0,
-            drift,
-            exposures,
-            organic,
-            conversion,
-            reach,
-        }
-    }
-
     /// Lives the unit through the days with the channels in `active` (bit c = channel
     /// c); returns its conversions. With `emit`, reports every touch, milestone and
     /// conversion with its time (direct visits, which change nothing, are only drawn
@@ -692,23 +492,4 @@ fn weight(decaying: Option<&Schedule>, count: &mut u32, c: usize) -> f64 {
 enum Acting {
     Paid(usize, f64),
     Organic,
-}
-
-/// Everything about one unit that is the same in every world.
-#[derive(Clone, Debug)]
-pub(crate) struct UnitDraws {
-    pub unit: u64,
-    pub contacts: usize,
-    q0: f64,
-    /// The exogenous intent multiplier of each day (1 without drift).
-    drift: Vec<f64>,
-    /// (day, contact, channel) of every exposure, by day.
-    exposures: Vec<(u32, u32, u32)>,
-    /// The uniform deciding each (day, contact)'s organic visit.
-    organic: Vec<f64>,
-    /// `−ln(1 − U)` of each day's conversion uniform: the unit converts when the day's
-    /// hazard exceeds it.
-    conversion: Vec<f64>,
-    /// Channels that expose the unit at least once.
-    pub reach: u64,
 }
