@@ -18,19 +18,17 @@ logging is configured), or to a callback set with :func:`on_progress`.
 from ._api import (
     Journeys,
     Paths,
-    SqlScript,
     attribute,
-    budget,
     build_journeys,
     build_paths,
     evaluate,
     models,
     report,
     simulate,
-    sql,
-    statements,
     validate,
 )
+from ._budget import budget
+from ._sql import SqlScript, sql, statements
 from ._pathcredit import __version__
 from ._progress import on_progress
 from .errors import InputError, InputTypeError, ModelError, ParameterError, PathcreditError

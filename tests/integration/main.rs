@@ -16,6 +16,7 @@ mod first_use;
 mod fuzz_inputs;
 mod fuzz_readers;
 mod hostile_names;
+mod house;
 mod journey_builder;
 mod limits;
 mod logistic;
