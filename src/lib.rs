@@ -89,8 +89,9 @@
 //!   parameters, the same path summary), for data too large for one machine.
 //! * [`grouping`]: channels from UTM parameters, click ids and referrers (GA4's default
 //!   channel group and the user's rules), in the journey builder and the SQL alike.
-//! * [`param`]: the names of every setting ([`Param`]) and of every closed choice
-//!   ([`Choice`]); errors name parameters, never command-line flags.
+//! * [`param`]: the names of every setting ([`Param`]); errors name parameters, never
+//!   command-line flags. [`choice`]: closed sets of named choices ([`Choice`]), parsed
+//!   and listed from one list of names, above both `param` and [`error`].
 //! * [`progress`]: progress of long steps, for a front end that shows it.
 //! * [`linalg`]: the small dense solves the models share; [`memory`]: how much memory a
 //!   large exact solve may take.
@@ -98,6 +99,11 @@
 //!   durations, CSV input with located errors, tolerances; [`threads`]: worker threads,
 //!   one per core at most.
 //! * [`error`]: the one [`Error`] type.
+//!
+//! Imports run one way: front ends → [`run`](mod@run) → `decide`, `report`, `evaluate`
+//! → [`models`] → [`journeys`] → [`csv_input`] → the primitives. No module reaches
+//! itself through its imports, and no source file passes 600 lines (a file that would
+//! becomes a folder module, one concept a file): `tests/integration/house.rs` checks both.
 
 #![warn(missing_docs)]
 
