@@ -131,9 +131,10 @@ def test_duckdb_reads_every_form_and_column_set(base, tmp_path, form, columns):
     assert_same(result.fetchall(), reference(events, ids, tmp_path, FLAGS))
 
 
+# Every form once on Spark (each optional-column set too); DuckDB runs every pair.
 @pytest.mark.parametrize("form,columns", [
     ("typed_timestamp", "all"), ("epoch_ms_bigint", "neither"), ("epoch_s_text", "no_value"),
-    ("rfc3339_text", "no_session_id"),
+    ("rfc3339_text", "no_session_id"), ("epoch_s_bigint", "all"), ("epoch_ms_text", "neither"),
 ])
 def test_spark_reads_every_form(spark, base, tmp_path, form, columns):
     rows, ids = base
