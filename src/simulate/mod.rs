@@ -296,15 +296,7 @@ impl SimParams {
         )
         .map_err(err)?;
         writeln!(identities, "anonymous_id,user_id").map_err(err)?;
-        let mut total = ChunkOut {
-            exposures: vec![0; n],
-            delta: vec![0.0; n],
-            shapley: vec![0.0; n],
-            expected_delta: vec![0.0; n],
-            weighted: vec![0.0; n],
-            experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
-            ..ChunkOut::default()
-        };
+        let mut total = ChunkOut::zeroed(n, self.scenario.experiments.len());
         let starts: Vec<usize> = (0..self.units)
             .step_by(CHUNK * rayon::current_num_threads().max(1))
             .collect();

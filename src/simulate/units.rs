@@ -30,19 +30,26 @@ pub(super) struct ChunkOut {
     pub(super) experiments: Vec<[f64; 6]>,
 }
 
+impl ChunkOut {
+    /// Nothing yet, for `channels` channels and `experiments` experiments.
+    pub(super) fn zeroed(channels: usize, experiments: usize) -> Self {
+        ChunkOut {
+            exposures: vec![0; channels],
+            delta: vec![0.0; channels],
+            shapley: vec![0.0; channels],
+            expected_delta: vec![0.0; channels],
+            weighted: vec![0.0; channels],
+            experiments: vec![[0.0; 6]; experiments],
+            ..ChunkOut::default()
+        }
+    }
+}
+
 impl SimParams {
     pub(super) fn chunk(&self, engine: &Engine<'_>, units: std::ops::Range<usize>) -> ChunkOut {
         let n = self.scenario.channels.len();
         let all = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
-        let mut out = ChunkOut {
-            exposures: vec![0; n],
-            delta: vec![0.0; n],
-            shapley: vec![0.0; n],
-            expected_delta: vec![0.0; n],
-            weighted: vec![0.0; n],
-            experiments: vec![[0.0; 6]; self.scenario.experiments.len()],
-            ..ChunkOut::default()
-        };
+        let mut out = ChunkOut::zeroed(n, self.scenario.experiments.len());
         let mut happenings = Vec::new();
         // With a spend plan, the observed life records its hazard for the response.
         let mut probe = engine.spend.as_ref().map(|_| world::Probe {

@@ -43,27 +43,7 @@ pub(super) fn world() -> (Credit, SpendSeries, ExposureSeries) {
         ("a".to_string(), daily(&spend_a, 1000.0, 100.0)),
         ("b".to_string(), daily(&spend_b, 500.0, 50.0)),
     ]);
-    let total = |c: &str| by_channel[c].iter().sum::<u64>() as f64;
-    let credit = Credit {
-        model: "self_controlled".into(),
-        dimension: "channel".into(),
-        additive: true,
-        total_conversions: 0.1 * (total("a") + total("b")),
-        total_value: 0.0,
-        channels: ["a", "b"]
-            .iter()
-            .map(|c| ChannelCredit {
-                channel: c.to_string(),
-                conversions: 0.1 * total(c),
-                value: 0.0,
-                share: 0.5,
-                conversions_lo: None,
-                conversions_hi: None,
-                weighted_conversions: None,
-            })
-            .collect(),
-        notes: vec![],
-    };
+    let credit = credit_per_exposure(&by_channel, 0.1);
     let exposures = ExposureSeries {
         first_day: day0,
         days: weeks * 7,
@@ -283,27 +263,7 @@ fn frequency_effects_where_shown_and_one_value_elsewhere() {
         BTreeMap::from([("a".to_string(), series.clone()), ("b".to_string(), series)]),
     )
     .unwrap();
-    let total = |c: &str| by_channel[c].iter().sum::<u64>() as f64;
-    let credit = Credit {
-        model: "self_controlled".into(),
-        dimension: "channel".into(),
-        additive: true,
-        total_conversions: 0.02 * (total("a") + total("b")),
-        total_value: 0.0,
-        channels: ["a", "b"]
-            .iter()
-            .map(|c| ChannelCredit {
-                channel: c.to_string(),
-                conversions: 0.02 * total(c),
-                value: 0.0,
-                share: 0.5,
-                conversions_lo: None,
-                conversions_hi: None,
-                weighted_conversions: None,
-            })
-            .collect(),
-        notes: vec![],
-    };
+    let credit = credit_per_exposure(&by_channel, 0.02);
     let exposures = ExposureSeries {
         first_day: 0,
         days: 26 * 7,
@@ -338,4 +298,29 @@ fn frequency_effects_where_shown_and_one_value_elsewhere() {
     assert!((plain.rows[0].value_per_exposure.unwrap() - 0.02).abs() < 1e-12);
     assert_eq!(plain.rows[0].frequency, "");
     assert!(!plain.notes.join("\n").contains("Frequency"));
+}
+
+/// `self_controlled` credit of channels `a` and `b`: `rate` conversions per exposure.
+fn credit_per_exposure(by_channel: &BTreeMap<String, Vec<u64>>, rate: f64) -> Credit {
+    let total = |c: &str| by_channel[c].iter().sum::<u64>() as f64;
+    Credit {
+        model: "self_controlled".into(),
+        dimension: "channel".into(),
+        additive: true,
+        total_conversions: rate * (total("a") + total("b")),
+        total_value: 0.0,
+        channels: ["a", "b"]
+            .iter()
+            .map(|c| ChannelCredit {
+                channel: c.to_string(),
+                conversions: rate * total(c),
+                value: 0.0,
+                share: 0.5,
+                conversions_lo: None,
+                conversions_hi: None,
+                weighted_conversions: None,
+            })
+            .collect(),
+        notes: vec![],
+    }
 }
