@@ -21,7 +21,11 @@ Credit for the two estimators: a conversion at t gives channel c
 does. Distances are total variation between channel shares and the exact Shapley truth
 of the same draw (``gen.shapley_from_values``).
 
-Usage: python noise_floor.py WORLD WORLD_SEED DRAW_SEED PEOPLE [Z_SHAPE]
+With ``recurrent`` last, the same draw's conversions are realised as recurrent (Poisson
+counts of the same daily hazard; nobody leaves after converting) and the truth is that
+process's: what the one-time conversion (depletion) costs each design.
+
+Usage: python noise_floor.py WORLD WORLD_SEED DRAW_SEED PEOPLE [Z_SHAPE [recurrent]]
 (``additive_random`` or another additive single-conversion world; Z_SHAPE as
 ``gen.py --z-shape``).
 """
@@ -79,7 +83,8 @@ def draw(W, seed, people):
         ci, ct, _ = gen.realise_conversions(W, gen.hazard_full(W, sim), rng)
         x = np.stack([sim["counts"][:, c, :].astype(float) @ kernels[c] for c in range(C)], 1)
         last = np.full(n, D - 1)
-        last[ci] = ct
+        if not W["repeat"]:
+            last[ci] = ct
         risk = np.arange(D)[None, :] <= last[:, None]
         at_risk += (x * risk[:, None, :]).sum((0, 2))
         risk_days += risk.sum()
@@ -130,6 +135,10 @@ def main():
         raise SystemExit("additive single-conversion worlds only")
     if len(sys.argv) > 5:
         W["z_shape"] = float(sys.argv[5])
+    if len(sys.argv) > 6:
+        if sys.argv[6] != "recurrent":
+            raise SystemExit("the sixth argument, if any, is `recurrent`")
+        W["repeat"] = True
     truth, xc, s, at_risk, risk_days = draw(W, seed, people)
     true_b = np.array([ch["amp"] for ch in W["channels"]]) / W["b0"]
 
@@ -137,7 +146,7 @@ def main():
         return 0.5 * np.abs(c / c.sum() - truth).sum()
 
     print(f"{world} world seed {world_seed}, draw {seed}, {people} people, z shape "
-          f"{W['z_shape']}, {len(xc)} conversions")
+          f"{W['z_shape']}, {len(xc)} {'recurrent' if W['repeat'] else 'one-time'} conversions")
     print("  estimator          TV     shares (" + " ".join(ch["name"] for ch in W["channels"]) + ")")
     print("  truth                     " + " ".join(f"{t:.3f}" for t in truth))
     fits = [("true coefficients", credit(xc, true_b)),
