@@ -5,8 +5,8 @@
 //! [`ChannelGrouping`] the journey builder (and the generated SQL, from the same rules:
 //! `src/sql/channels.rs`) gives every touch a channel from them:
 //!
-//! 1. **Fields** ([`Field`]), each trimmed and lower-cased (GA4's definitions are not case
-//!    sensitive), empty = absent. The referrer's host is the text between an optional
+//! 1. **Fields** ([`Field`]), each trimmed and lower-cased by [`fold`] (GA4's definitions
+//!    are not case sensitive; every engine folds alike), empty = absent. The referrer's host is the text between an optional
 //!    `scheme://` and the first `/`, `:`, `?` or `#`. A referrer is *internal* when its
 //!    `referrer_medium` is `internal` or its host is the host of the event's own page
 //!    (`page_url`): then the referrer, its host, medium and source are all absent (a
@@ -43,8 +43,11 @@
 //! Source: Google, "\[GA4\] Default channel group",
 //! <https://support.google.com/analytics/answer/9756891>.
 
+pub mod fold;
 pub mod ga4;
 pub mod rules_file;
+
+pub use fold::fold;
 
 use std::collections::BTreeMap;
 
@@ -456,7 +459,7 @@ fn referrer_medium(medium: &str) -> &'static str {
 impl Values {
     /// The values of `raw` (see the module docs).
     pub fn derive(raw: &RawFields<'_>) -> Values {
-        let clean = |v: Option<&str>| v.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+        let clean = |v: Option<&str>| v.map(fold).filter(|s| !s.is_empty());
         let mut m = BTreeMap::new();
         let inputs: Vec<Option<String>> = raw.inputs.iter().map(|v| clean(*v)).collect();
         let host = inputs[at::REFERRER].as_deref().and_then(referrer_host);

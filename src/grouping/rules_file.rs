@@ -26,7 +26,7 @@ use std::io::Read;
 
 use crate::error::{Error, Location, Result};
 
-use super::{Cond, Field, Match, Rule, compile};
+use super::{Cond, Field, Match, Rule, compile, fold};
 
 const HEADER: [&str; 4] = ["field", "match", "pattern", "channel"];
 
@@ -102,13 +102,10 @@ pub fn read_rules(input: impl Read, name: &str) -> Result<Vec<Rule>> {
             ));
         }
         let m = match fields[1].to_lowercase().as_str() {
-            "exact" => Match::Exact(pattern.to_lowercase()),
-            "prefix" => Match::Prefix(pattern.to_lowercase()),
+            "exact" => Match::Exact(fold(pattern)),
+            "prefix" => Match::Prefix(fold(pattern)),
             "list" => {
-                let values: Vec<String> = pattern
-                    .split('|')
-                    .map(|v| v.trim().to_lowercase())
-                    .collect();
+                let values: Vec<String> = pattern.split('|').map(fold).collect();
                 if values.iter().any(String::is_empty) {
                     return Err(Error::bad_value(
                         at(2),

@@ -61,7 +61,7 @@ fn every_default_rule_is_covered_by_a_case() {
 #[test]
 fn rules_come_first_in_file_order() {
     let rules = rules_file::read_rules(RULES.as_bytes(), "rules.csv").unwrap();
-    assert_eq!(rules.len(), 6);
+    assert_eq!(rules.len(), 7);
     let grouping = ChannelGrouping {
         rules,
         ga4_defaults: true,

@@ -58,10 +58,8 @@ impl Writer<'_> {
     pub(super) fn grouping_inputs(&self) -> Vec<(String, String)> {
         let c = &self.spec.params.read.columns;
         let clean = |col: &str| {
-            format!(
-                "nullif(lower(trim(CAST({} AS STRING))), '')",
-                self.col(col, c)
-            )
+            let text = format!("CAST({} AS STRING)", self.col(col, c));
+            format!("nullif({}, '')", self.d.fold(&text))
         };
         let mut items: Vec<(String, String)> = INPUT_COLUMNS
             .iter()

@@ -89,6 +89,19 @@ impl Dialect {
         }
     }
 
+    /// `text` folded as the channel grouping compares it ([`crate::grouping::fold`]):
+    /// trimmed of Unicode white space, `İ` read as `i`, lower-cased, `ς` read as `σ`.
+    /// Spelt out because the engines' own `trim` and `lower` differ there.
+    pub(crate) fn fold(self, text: &str) -> String {
+        let class = crate::grouping::fold::WHITE_SPACE_CLASS;
+        let edges = self.literal(&format!("^[{class}]+|[{class}]+$"));
+        let trimmed = match self {
+            Dialect::Duckdb => format!("regexp_replace({text}, {edges}, '', 'g')"),
+            Dialect::Spark => format!("regexp_replace({text}, {edges}, '')"),
+        };
+        format!("replace(lower(replace({trimmed}, 'İ', 'i')), 'ς', 'σ')")
+    }
+
     /// The engine's timestamp type with a time zone (read as UTC).
     pub(crate) fn timestamp_type(self) -> &'static str {
         match self {
