@@ -108,7 +108,7 @@ def keywords(function: str, named: Any = ()) -> List[Keyword]:
             # A keyword only some of the routes take is taken under their conditions.
             takers = [n for n in natives if any(x[0] == k.name for x in table[n])]
             if len(takers) < len(natives):
-                routes = sorted({natives[n] for n in takers if natives[n]})
+                routes = sorted({r for r in (natives[n] for n in takers) if r is not None})
                 k = k._replace(when=" or ".join(routes) or k.when)
             out.append(k)
     # The table's order, the Python layer's own keywords first in their group.
