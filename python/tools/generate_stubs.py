@@ -1,5 +1,7 @@
 """Writes ``pathcredit/__init__.pyi``, the package's type stubs, from the native module's
-keyword table and the public functions' own parameters (``inspect``).
+keyword table and the public functions' own parameters (``inspect``). Simple literal
+defaults are written as themselves (typeshed's style: IDEs and pdoc show them from the
+stubs); a keyword without a default value, and any other default, as ``...``.
 
 Run it with the built package importable, from anywhere:
 
@@ -66,8 +68,20 @@ def _first_sentence(doc: str) -> str:
     return text if end < 0 else text[: end + 1]
 
 
+def _default(value, table) -> str:
+    """A default as the stubs write it: a simple literal as itself (typeshed's style,
+    so IDEs and pdoc, which read the stubs, show it), anything else as ``...``."""
+    if table is not None:
+        return "..." if table.default is None else table.default
+    simple = value is None or isinstance(value, (bool, int, float, str))
+    return repr(value) if simple and len(repr(value)) <= 50 else "..."
+
+
 def _function(name: str, fn) -> List[str]:
+    from pathcredit import _signatures
+
     sig = inspect.signature(fn)
+    table = {k.name: k for k in _signatures.keywords(name, _signatures.named(fn))}
     lines = [f"def {name}("]
     star = False
     for p in sig.parameters.values():
@@ -82,7 +96,8 @@ def _function(name: str, fn) -> List[str]:
         if annotation:
             text += f": {annotation}"
         if p.default is not p.empty:
-            text += " = ..." if annotation else "=..."
+            default = _default(p.default, table.get(p.name))
+            text += f" = {default}" if annotation else f"={default}"
         lines.append(f"    {text},")
     returns = _annotation(sig.return_annotation)
     lines.append(f") -> {returns}:" if returns else "):")
