@@ -3,7 +3,7 @@
 //! Every function maps its arguments to the library's settings (see `params.rs`), takes
 //! its inputs (a CSV path, CSV bytes, or an Arrow C stream: see `inputs.rs`), releases
 //! the interpreter, and calls the same library entry points as the command line
-//! ([`pathcredit::run`], [`pathcredit::journeys::build_journeys_from`], the report's
+//! ([`pathcredit::run()`], [`pathcredit::journeys::build_journeys_from`], the report's
 //! [`Document::for_run`], …). Results come back in the command line's output formats
 //! (CSV and JSON text), which the Python layer turns into DataFrames and dicts, so they
 //! are identical to the command line's byte for byte.
