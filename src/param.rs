@@ -26,9 +26,17 @@ macro_rules! params {
             pub const ALL: &'static [Param] = &[$(Param::$variant,)*];
 
             /// The parameter's snake-case name.
-            pub fn name(self) -> &'static str {
+            pub const fn name(self) -> &'static str {
                 match self {
                     $(Param::$variant => $name,)*
+                }
+            }
+
+            /// The parameter's one-line description (its doc comment), for front ends'
+            /// help and signatures.
+            pub const fn doc(self) -> &'static str {
+                match self {
+                    $(Param::$variant => $doc,)*
                 }
             }
         }
@@ -174,5 +182,14 @@ mod tests {
         let n = names.len();
         names.dedup();
         assert_eq!(names.len(), n, "a parameter name is used twice");
+    }
+
+    #[test]
+    fn every_parameter_has_a_one_line_doc() {
+        for p in Param::ALL {
+            let doc = p.doc();
+            assert!(!doc.is_empty() && !doc.contains('\n'), "{p}: `{doc}`");
+            assert!(doc.ends_with('.'), "{p}: `{doc}` is not a sentence");
+        }
     }
 }

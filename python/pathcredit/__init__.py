@@ -32,6 +32,11 @@ from ._sql import SqlScript, sql, statements
 from ._pathcredit import __version__
 from ._progress import on_progress
 from .errors import InputError, InputTypeError, ModelError, ParameterError, PathcreditError
+from . import _signatures
+
+# Every keyword each function passes on, in its signature and help() (from the native
+# module's keyword table; the stubs in __init__.pyi come from the same table).
+_signatures.apply(globals())
 
 __all__ = [
     "Journeys",

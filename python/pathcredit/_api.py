@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _pathcredit as _native
 from ._inputs import columns_of, native_input
+from ._signatures import LIBRARY_DEFAULT
 from .errors import ParameterError, _from_native
 
 #: Anything pathcredit reads a table from.
@@ -57,6 +58,8 @@ def _kwargs(params: Mapping[str, Any], user: bool = True) -> Dict[str, str]:
     for a front end's own optional arguments, where `None` means "not given"."""
     out = {}
     for k, v in params.items():
+        if v is LIBRARY_DEFAULT:
+            continue  # the default the signatures show: as if left out
         if v is None:
             if k in _NONE_MEANS_NONE:
                 out[k] = "none"

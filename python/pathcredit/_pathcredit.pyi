@@ -191,6 +191,15 @@ def resolve_settings(kwargs: Dict[str, str]) -> str:
 def model_names() -> List[Tuple[str, str]]:
     """Every model's name and summary."""
 
+def keywords() -> Dict[
+    str, List[Tuple[str, str, Optional[str], str, str, Optional[str]]]
+]:
+    """The keyword arguments of every native function that takes them: ``(name, type,
+    default, doc, group, when)`` with the Python annotation as text, the default as a
+    Python literal (``None``: no default value, the library decides), a one-line doc, the
+    group's heading and the condition under which the function takes it (``None``:
+    always). The package's signatures, ``help()`` and ``__init__.pyi`` come from it."""
+
 def set_progress_sink(sink: Optional[Callable[[str, int, int, float], None]]) -> None:
     """Sends progress of long work to ``sink(task, done, total, seconds)`` (a few calls a
     second at most per task, always its start and finish); ``None`` stops it."""

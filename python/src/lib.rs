@@ -3,7 +3,7 @@
 //! Every function maps its arguments to the library's settings (see `params.rs`), takes
 //! its inputs (a CSV path, CSV bytes, or an Arrow C stream: see `inputs.rs`), releases
 //! the interpreter, and calls the same library entry points as the command line
-//! ([`pathcredit::run`], [`pathcredit::journeys::build_journeys_from`], the report's
+//! ([`pathcredit::run()`], [`pathcredit::journeys::build_journeys_from`], the report's
 //! [`Document::for_run`], …). Results come back in the command line's output formats
 //! (CSV and JSON text), which the Python layer turns into DataFrames and dicts, so they
 //! are identical to the command line's byte for byte.
@@ -16,6 +16,7 @@ mod inputs;
 mod journeys;
 mod params;
 mod progress;
+mod signature;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -414,13 +415,11 @@ fn simulate<'py>(
     kwargs: BTreeMap<String, String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut kw = Kwargs::new(kwargs);
-    let number = |kw: &mut Kwargs, name: &str, default: &str| -> PyResult<String> {
-        Ok(kw.take(name).unwrap_or_else(|| default.to_string()))
-    };
-    let users: usize = params::parse_number("users", &number(&mut kw, "users", "20000")?)?;
-    let channels: usize = params::parse_number("channels", &number(&mut kw, "channels", "8")?)?;
-    let scenario_name = number(&mut kw, "scenario", "targeting")?;
-    let seed: u64 = params::parse_number("seed", &number(&mut kw, "seed", "7")?)?;
+    let or = |value: Option<String>, default: &str| value.unwrap_or_else(|| default.to_string());
+    let users: usize = params::parse_number("users", &or(kw.take("users"), "20000"))?;
+    let channels: usize = params::parse_number("channels", &or(kw.take("channels"), "8"))?;
+    let scenario_name = or(kw.take("scenario"), "targeting");
+    let seed: u64 = params::parse_number("seed", &or(kw.take("seed"), "7"))?;
     let mut scenario = lib(Scenario::preset(&scenario_name, channels))?;
     if let Some(days) = kw.take("days") {
         scenario.days = params::parse_number("days", &days)?;
@@ -564,6 +563,7 @@ fn _pathcredit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sql, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_settings, m)?)?;
     m.add_function(wrap_pyfunction!(model_names, m)?)?;
+    m.add_function(wrap_pyfunction!(signature::keywords, m)?)?;
     m.add_function(wrap_pyfunction!(progress::set_progress_sink, m)?)?;
     progress::install();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
