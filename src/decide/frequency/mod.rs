@@ -30,6 +30,13 @@
 //! Where none is shown (the Wald test does not reject, too few repeated exposures, or no
 //! first-exposure effect to compare with), every exposure keeps the value `credit_c/n_c`
 //! and the plan says so.
+//!
+//! **Several channels, one family of tests.** Each channel with repeats enough gets a
+//! Wald test; the tests are judged together by Holm's step-down procedure (Holm 1979,
+//! "A simple sequentially rejective multiple test procedure", *Scand. J. Statist.*
+//! 6:65), so that the chance of showing an effect in any channel that has none stays at
+//! most [`ALPHA`]: with the `m` p-values sorted, `p̃_(j) = max_{k ≤ j} min(1, (m − k + 1)
+//! p_(k))`, and a channel's effect is shown only when its adjusted `p̃ < ALPHA`.
 
 use std::collections::BTreeMap;
 
@@ -70,6 +77,9 @@ pub struct FrequencyEffect {
     pub relative_se: [f64; 3],
     /// The Wald test's p-value (none when not computed).
     pub p_value: Option<f64>,
+    /// The p-value adjusted by Holm's procedure over every channel tested (see the
+    /// module docs); what the test is judged by.
+    pub p_adjusted: Option<f64>,
     /// True when the effect is shown and the plan values exposures by rank.
     pub shown: bool,
     /// The reach model fitted to the periods.
@@ -182,6 +192,16 @@ pub fn frequency_effects(
         })
         .collect();
     let values = value::rank_values(&design, &conversions, periods);
+    let raw: Vec<Option<f64>> = (0..channels.len())
+        .map(|i| {
+            let v = values.as_ref()?;
+            (design[i].0 > 1)
+                .then(|| v[i].wald().map(|w| w.2))
+                .flatten()
+        })
+        .collect();
+    let adjusted = holm(&raw);
+    let tested = raw.iter().flatten().count();
     channels
         .iter()
         .enumerate()
@@ -196,6 +216,7 @@ pub fn frequency_effects(
                 relative: [1.0; 3],
                 relative_se: [0.0; 3],
                 p_value: None,
+                p_adjusted: None,
                 shown: false,
                 reach: ReachModel::fit(split),
                 why: String::new(),
@@ -212,15 +233,38 @@ pub fn frequency_effects(
                 (None, _) => "the within-person design is singular: every exposure keeps the \
                               same value"
                     .into(),
-                (Some(v), _) => judge(&mut effect, &v[i], share),
+                (Some(v), _) => judge(&mut effect, &v[i], share, adjusted[i], tested),
             };
             (c.clone(), effect)
         })
         .collect()
 }
 
-/// Fills `effect` from its estimate and says whether the effect is shown.
-fn judge(effect: &mut FrequencyEffect, v: &RankValue, share: f64) -> String {
+/// Holm's step-down adjustment of the p-values present (see the module docs); `None`
+/// where no test was made.
+pub fn holm(p: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mut order: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_some()).collect();
+    order.sort_by(|&a, &b| p[a].partial_cmp(&p[b]).unwrap_or(std::cmp::Ordering::Equal));
+    let m = order.len();
+    let mut out = vec![None; p.len()];
+    let mut running = 0.0_f64;
+    for (k, &i) in order.iter().enumerate() {
+        let scaled = ((m - k) as f64 * p[i].unwrap_or(1.0)).min(1.0);
+        running = running.max(scaled);
+        out[i] = Some(running);
+    }
+    out
+}
+
+/// Fills `effect` from its estimate and says whether the effect is shown: the Wald
+/// test judged by its Holm-adjusted p-value `adjusted` over `tested` channels.
+fn judge(
+    effect: &mut FrequencyEffect,
+    v: &RankValue,
+    share: f64,
+    adjusted: Option<f64>,
+    tested: usize,
+) -> String {
     let se1 = v.cov[0][0].max(0.0).sqrt();
     let (rel, cov) = v.relative();
     effect.cov = cov;
@@ -234,6 +278,7 @@ fn judge(effect: &mut FrequencyEffect, v: &RankValue, share: f64) -> String {
     }
     let wald = v.wald();
     effect.p_value = wald.map(|w| w.2);
+    effect.p_adjusted = adjusted;
     let names = ["1st", "2nd", "3rd+"];
     let sizes: Vec<String> = (1..v.groups)
         .map(|g| {
@@ -247,11 +292,16 @@ fn judge(effect: &mut FrequencyEffect, v: &RankValue, share: f64) -> String {
         })
         .collect();
     let first_shown = v.theta[0] > value::Z_975 * se1;
-    let differs = wald.is_some_and(|(_, _, p)| p < ALPHA);
+    let differs = adjusted.is_some_and(|p| p < ALPHA);
     effect.shown = first_shown && differs;
-    let test = wald.map_or_else(String::new, |(w, df, p)| {
-        format!(" (Wald χ²({df}) = {w:.2}, p = {p:.3})")
-    });
+    let test = match (wald, adjusted) {
+        (Some((w, df, p)), Some(a)) if tested > 1 => format!(
+            " (Wald χ²({df}) = {w:.2}, p = {p:.3}; {a:.3} after Holm's correction for \
+             {tested} channels tested)"
+        ),
+        (Some((w, df, p)), _) => format!(" (Wald χ²({df}) = {w:.2}, p = {p:.3})"),
+        _ => String::new(),
+    };
     if effect.shown {
         for g in 1..3 {
             effect.relative[g] = effect.relative[g].max(0.0);

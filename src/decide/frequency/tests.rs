@@ -114,3 +114,46 @@ fn too_few_repeats_keep_one_value() {
     assert!(!a.shown);
     assert!(a.why.contains("too few repeated exposures"), "{}", a.why);
 }
+
+/// Holm's adjustment, worked by hand: p = (0.01, 0.04, 0.03, 0.005) sorted is 0.005,
+/// 0.01, 0.03, 0.04; times 4, 3, 2, 1: 0.02, 0.03, 0.06, 0.04; running maximum 0.02,
+/// 0.03, 0.06, 0.06. A channel without a test stays without one.
+#[test]
+fn holm_adjusts_as_worked_by_hand() {
+    let p = [Some(0.01), Some(0.04), None, Some(0.03), Some(0.005)];
+    let got = holm(&p);
+    let want = [Some(0.03), Some(0.06), None, Some(0.06), Some(0.02)];
+    for (g, w) in got.iter().zip(want) {
+        match (g, w) {
+            (Some(g), Some(w)) => assert!((g - w).abs() < 1e-12, "{got:?}"),
+            (None, None) => {}
+            _ => panic!("{got:?}"),
+        }
+    }
+    // One test: no adjustment; values capped at 1.
+    assert_eq!(holm(&[Some(0.2)]), vec![Some(0.2)]);
+    assert_eq!(holm(&[Some(0.6), Some(0.7)]), vec![Some(1.0), Some(1.0)]);
+}
+
+/// Properties: an adjusted p-value is never below its own, and reordering the channels
+/// reorders the adjusted values alike.
+#[test]
+fn holm_is_conservative_and_order_free() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for _ in 0..200 {
+        let n = rng.gen_range(1..8);
+        let p: Vec<Option<f64>> = (0..n)
+            .map(|_| rng.gen_bool(0.8).then(|| rng.gen_range(0.0..1.0)))
+            .collect();
+        let a = holm(&p);
+        for (raw, adj) in p.iter().zip(&a) {
+            assert_eq!(raw.is_some(), adj.is_some());
+            if let (Some(r), Some(j)) = (raw, adj) {
+                assert!(j >= r && *j <= 1.0);
+            }
+        }
+        let reversed: Vec<Option<f64>> = p.iter().rev().copied().collect();
+        let b: Vec<Option<f64>> = holm(&reversed).into_iter().rev().collect();
+        assert_eq!(a, b);
+    }
+}
