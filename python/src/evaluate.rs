@@ -65,6 +65,7 @@ pub(crate) fn evaluate<'py>(
                             pathcredit::decide::fitted_plan::read_fitted_inputs(
                                 spend_input.records()?,
                                 spend_name,
+                                "channel",
                                 events.records()?,
                                 events_name,
                                 None,

@@ -350,7 +350,7 @@ fn report<'py>(
             (Some(input), Some(_)) => Some(read_spend_series(
                 input.records()?,
                 spend_name,
-                "channel",
+                &dimension,
                 &ReadOptions::default().skip_bad_rows(skip),
             )?),
             _ => None,

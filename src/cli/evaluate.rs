@@ -193,6 +193,7 @@ fn decision_truth(
             let (series, exposures) = read_fitted_inputs(
                 Records::csv(open_file(spend)?),
                 &spend_name,
+                "channel",
                 Records::csv(open_file(events)?),
                 &events.display().to_string(),
                 identities,

@@ -100,7 +100,8 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         None => None,
     };
     let series = if fitted {
-        args.budget.read_spend_series(&read)?
+        args.budget
+            .read_spend_series(&read, args.pipeline.models.level.as_str())?
     } else {
         None
     };

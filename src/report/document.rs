@@ -327,16 +327,6 @@ fn fitted_for_run(credit: &Credit, data: &Loaded, f: FittedInputs<'_>) -> Result
              journeys were built without counting them: give the events themselves",
         )
     })?;
-    if credit.dimension != "channel" {
-        return Err(Error::param(
-            Param::Response,
-            format!(
-                "`fitted` curves count exposures per channel; the credit is per {} \
-                 (`level` channel)",
-                credit.dimension
-            ),
-        ));
-    }
     let events = &built.summary.events_file.file;
     fitted_plan_within(credit, f.series, exposures, events, f.params)
 }

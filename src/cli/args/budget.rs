@@ -95,9 +95,13 @@ impl BudgetArgs {
         )?))
     }
 
-    /// Reads the spend file as a series (spend per channel and period, for a plan from
-    /// fitted response), if one was given.
-    pub fn read_spend_series(&self, read: &ReadOptions) -> anyhow::Result<Option<SpendSeries>> {
+    /// Reads the spend file as a series (spend per `dimension`, channel or campaign, and
+    /// period, for a plan from fitted response), if one was given.
+    pub fn read_spend_series(
+        &self,
+        read: &ReadOptions,
+        dimension: &str,
+    ) -> anyhow::Result<Option<SpendSeries>> {
         let Some(path) = &self.spend else {
             return Ok(None);
         };
@@ -105,7 +109,7 @@ impl BudgetArgs {
         Ok(Some(read_spend_series(
             pathcredit::csv_input::Records::csv(open_file(path)?),
             &path.display().to_string(),
-            "channel",
+            dimension,
             &opts,
         )?))
     }

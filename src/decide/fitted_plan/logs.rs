@@ -1,5 +1,5 @@
-//! The log route of a fitted plan: each channel's exposures per period counted in the
-//! event logs, valued by a model's credit per exposure (see the parent module), its
+//! The log route of a fitted plan: each channel's (or campaign's, with spend and credit
+//! per campaign) exposures per period counted in the event logs, valued by a model's credit per exposure (see the parent module), its
 //! uncertainty drawn from the credit's intervals when it has them ([`super::value_draws`]).
 
 use std::collections::BTreeMap;
@@ -26,10 +26,31 @@ pub fn fitted_plan(
 ) -> Result<FittedPlan> {
     params.validate()?;
     crate::decide::budget::check_additive(credit)?;
-    if spend.dimension != "channel" {
+    let dimension = spend.dimension.as_str();
+    let Some(counted) = exposures.keyed(dimension) else {
         return Err(Error::param(
             Param::Spend,
-            "a fitted response counts exposures per channel: give spend per channel",
+            format!(
+                "a fitted response counts exposures per channel or per campaign, not per \
+                 {dimension}: give spend per channel or per campaign"
+            ),
+        ));
+    };
+    if credit.dimension != dimension {
+        return Err(Error::param(
+            Param::Spend,
+            format!(
+                "the spend is per {dimension} and the credit per {}: value each {dimension}'s \
+                 exposures by credit per {dimension} (`level`)",
+                credit.dimension
+            ),
+        ));
+    }
+    if dimension == "campaign" && counted.is_empty() {
+        return Err(Error::param(
+            Param::Spend,
+            "spend per campaign needs the campaigns' exposures: the events have no `campaign` \
+             column",
         ));
     }
     let n = spend.periods.len();
@@ -44,7 +65,15 @@ pub fn fitted_plan(
         spend.by_key.contains_key(c)
     }));
     let channels: Vec<String> = spend.by_key.keys().cloned().collect();
-    let measured = params.frequency && !exposures.persons.touches.is_empty();
+    // Frequency is measured per channel (a person's touches are kept by channel).
+    let measured =
+        params.frequency && dimension == "channel" && !exposures.persons.touches.is_empty();
+    if params.frequency && dimension != "channel" {
+        notes.push(format!(
+            "Frequency effects are measured per channel: each {dimension}'s exposures keep \
+             one value (its credit over its exposures)."
+        ));
+    }
     let effects = if measured {
         crate::decide::frequency::frequency_effects(
             &exposures.persons,
@@ -58,11 +87,9 @@ pub fn fitted_plan(
     };
     let mut responses = BTreeMap::new();
     for (index, channel) in channels.iter().enumerate() {
-        let seen = exposures.per_period(channel, start_day, i64::from(spend.step_days), n);
-        let total_exposures: u64 = exposures
-            .by_channel
-            .get(channel)
-            .map_or(0, |d| d.iter().sum());
+        let seen =
+            exposures.per_period_of(dimension, channel, start_day, i64::from(spend.step_days), n);
+        let total_exposures: u64 = counted.get(channel).map_or(0, |d| d.iter().sum());
         let credited = credit.get(channel).map_or(0.0, |c| {
             if use_value { c.value } else { c.conversions }.max(0.0)
         });
@@ -140,13 +167,14 @@ pub fn fitted_plan(
 }
 
 /// The inputs of [`fitted_plan`] as read: the spend series (`spend`, named `spend_name`,
-/// per channel) and the exposures of the events (every touch per channel and day, and
+/// per `dimension`: `channel`, or `campaign` for credit per campaign) and the exposures of the events (every touch per channel and day, and
 /// per person for frequency effects: with `identities`, devices stitched into persons,
 /// without which a person's touches on a device and conversions logged in do not meet),
 /// the series checked to lie within the events.
 pub fn read_fitted_inputs(
     spend: crate::csv_input::Records<'_>,
     spend_name: &str,
+    dimension: &str,
     events: crate::csv_input::Records<'_>,
     events_name: &str,
     identities: Option<(crate::csv_input::Records<'_>, &str)>,
@@ -154,7 +182,7 @@ pub fn read_fitted_inputs(
     let series = crate::decide::read_spend_series(
         spend,
         spend_name,
-        "channel",
+        dimension,
         &crate::csv_input::ReadOptions::default(),
     )?;
     let built = crate::journeys::build_journeys_from(
@@ -212,7 +240,13 @@ pub fn fitted_plan_from(
     params: &FittedPlanParams,
 ) -> Result<FittedPlan> {
     params.validate()?;
-    let (series, exposures) =
-        read_fitted_inputs(spend, spend_name, events, events_name, identities)?;
+    let (series, exposures) = read_fitted_inputs(
+        spend,
+        spend_name,
+        &credit.dimension,
+        events,
+        events_name,
+        identities,
+    )?;
     fitted_plan(credit, &series, &exposures, params)
 }

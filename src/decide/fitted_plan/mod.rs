@@ -578,4 +578,6 @@ fn assumed_plan(
 #[cfg(test)]
 mod aggregate_tests;
 #[cfg(test)]
+mod campaign_tests;
+#[cfg(test)]
 mod tests;

@@ -268,6 +268,7 @@ fn frequency_effects_where_shown_and_one_value_elsewhere() {
         first_day: 0,
         days: 26 * 7,
         by_channel,
+        by_campaign: BTreeMap::new(),
         persons,
     };
     let params = FittedPlanParams {
@@ -301,7 +302,7 @@ fn frequency_effects_where_shown_and_one_value_elsewhere() {
 }
 
 /// `self_controlled` credit of channels `a` and `b`: `rate` conversions per exposure.
-fn credit_per_exposure(by_channel: &BTreeMap<String, Vec<u64>>, rate: f64) -> Credit {
+pub(super) fn credit_per_exposure(by_channel: &BTreeMap<String, Vec<u64>>, rate: f64) -> Credit {
     let total = |c: &str| by_channel[c].iter().sum::<u64>() as f64;
     Credit {
         model: "self_controlled".into(),
