@@ -48,11 +48,12 @@ pub fn fitted_summary(plan: &FittedPlan) -> String {
         other => other,
     };
     format!(
-        "This plan comes from measured response, not an assumed one: each channel's exposures \
+        "This plan comes from measured response, not an assumed one: each {}'s exposures \
          per {period} in the events were fitted against its spend per {period} over {} {}s, \
          valued at {}'s credit per exposure; the plan ({method}) was solved again under {} \
          bootstrap draws of the curves. Amounts are per {period}; {total}. Expected {} a \
          {period}: {} → {}; the plan beats today's allocation in {} of the draws.",
+        plan.dimension,
         plan.periods,
         period,
         plan.model,
@@ -185,6 +186,7 @@ mod tests {
     fn plan(rows: Vec<FittedRow>) -> FittedPlan {
         FittedPlan {
             route: "logs".into(),
+            dimension: "channel".into(),
             frequency: Vec::new(),
             model: "markov".into(),
             objective: "value".into(),

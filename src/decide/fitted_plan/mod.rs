@@ -206,11 +206,20 @@ pub struct FittedRow {
     pub frequency: String,
 }
 
+/// Whether a plan's rows are channels (the default, not written).
+fn is_channel(dimension: &str) -> bool {
+    dimension == "channel"
+}
+
 /// A plan from measured response.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FittedPlan {
     /// The route that made the curves: `logs` or `aggregate` ([`Route`]).
     pub route: String,
+    /// What a row is: `channel`, or `campaign` (the spend series' key; written only
+    /// when not `channel`).
+    #[serde(skip_serializing_if = "is_channel")]
+    pub dimension: String,
     /// The model whose credit values an exposure (the log route), or
     /// [`AGGREGATE_MODEL`]: the credit series' model, which pathcredit cannot see.
     pub model: String,
@@ -514,6 +523,7 @@ fn assemble(
     }
     rows.sort_by(|a, b| a.channel.cmp(&b.channel));
     Ok(FittedPlan {
+        dimension: spend.dimension.clone(),
         route: route.to_string(),
         model: basis.model,
         objective: basis.objective,
