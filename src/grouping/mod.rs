@@ -5,7 +5,7 @@
 //! [`ChannelGrouping`] the journey builder (and the generated SQL, from the same rules:
 //! `src/sql/channels.rs`) gives every touch a channel from them:
 //!
-//! 1. **Fields** ([`Field`]), each trimmed and lower-cased by [`fold`] (GA4's definitions
+//! 1. **Fields** ([`Field`]), each trimmed and lower-cased by [`fold()`] (GA4's definitions
 //!    are not case sensitive; every engine folds alike), empty = absent. The referrer's host is the text between an optional
 //!    `scheme://` and the first `/`, `:`, `?` or `#`. A referrer is *internal* when its
 //!    `referrer_medium` is `internal` or its host is the host of the event's own page

@@ -89,7 +89,7 @@ impl Dialect {
         }
     }
 
-    /// `text` folded as the channel grouping compares it ([`crate::grouping::fold`]):
+    /// `text` folded as the channel grouping compares it ([`crate::grouping::fold()`]):
     /// trimmed of Unicode white space, `İ` read as `i`, lower-cased, `ς` read as `σ`.
     /// Spelt out because the engines' own `trim` and `lower` differ there.
     pub(crate) fn fold(self, text: &str) -> String {
