@@ -148,3 +148,31 @@ def test_the_aggregate_route_takes_no_credit_model_or_events(sample):
     with pytest.raises(pc.InputError, match="not a period of the spend series"):
         pc.budget(spend=spend, response="fitted",
                   credit_series=series.assign(period=series["period"] + pd.Timedelta(days=1)))
+
+
+def test_a_plan_per_campaign_equals_the_command_line(cli, sample, tmp_path):
+    """Credit per campaign and spend per campaign and week: the plan's rows are the
+    campaigns, as `pathcredit budget --response fitted` makes them."""
+    events = pd.read_csv(sample / "events.csv")
+    campaigns = (events.loc[events["campaign"].notna(), ["channel", "campaign"]]
+                 .drop_duplicates().sort_values("campaign"))
+    rows = []
+    for week in range(8):
+        period = (pd.Timestamp("2026-01-05") + pd.Timedelta(days=7 * week)).date().isoformat()
+        for i, (channel, campaign) in enumerate(campaigns.itertuples(index=False)):
+            rows.append((channel, campaign, period, 50 + 10 * ((i * 7 + week * 3) % 11)))
+    spend = tmp_path / "spend.csv"
+    pd.DataFrame(rows, columns=["channel", "campaign", "period", "spend"]).to_csv(spend, index=False)
+    cli("attribute", "--quiet", "--events", sample / "events.csv", "--level", "campaign",
+        "--model", "last_touch", "--out", tmp_path / "credit.csv")
+    credit = pd.read_csv(tmp_path / "credit.csv")
+    plan = pc.budget(credit, spend, model="last_touch", response="fitted",
+                     events=sample / "events.csv", draws=20, max_shift=0.3)
+    cli("budget", "--quiet", "--response", "fitted", "--model", "last_touch", "--credit",
+        tmp_path / "credit.csv", "--events", sample / "events.csv", "--spend", spend,
+        "--draws", "20", "--max-shift", "0.3", "--out", tmp_path / "plan.csv")
+    pd.testing.assert_frame_equal(
+        plan, pd.read_csv(tmp_path / "plan.csv", keep_default_na=False, na_values=[""]))
+    assert list(plan["channel"]) == list(campaigns["campaign"])
+    assert plan.attrs["plan"]["dimension"] == "campaign"
+    assert any("measured per channel" in n for n in plan.attrs["plan"]["notes"])
