@@ -42,7 +42,13 @@ impl ExposureSeries {
         };
         let days = (last - first + 1) as usize;
         let mut counts = vec![vec![0u64; days]; log.channels.len()];
-        let mut campaigns = vec![vec![0u64; days]; log.campaigns.len()];
+        // Only when the events name campaigns (a dense count per campaign and day).
+        let campaign_count = if log.has_campaign {
+            log.campaigns.len()
+        } else {
+            0
+        };
+        let mut campaigns = vec![vec![0u64; days]; campaign_count];
         for e in touches() {
             let day = (e.time.div_euclid(DAY) - first) as usize;
             counts[e.channel as usize][day] += 1;
@@ -64,13 +70,8 @@ impl ExposureSeries {
             if c.iter().all(|&n| n == 0) {
                 continue;
             }
-            let name = if name.is_empty() {
-                crate::journeys::NOT_SET
-            } else {
-                name
-            };
             let slot = by_campaign
-                .entry(name.to_string())
+                .entry(crate::journeys::journey::label_or_not_set(name).to_string())
                 .or_insert_with(|| vec![0; days]);
             for (s, n) in slot.iter_mut().zip(c) {
                 *s += n;

@@ -19,6 +19,11 @@ use crate::time::Millis;
 /// The label that a touch without a campaign (or content) gets at that level.
 pub const NOT_SET: &str = "(not set)";
 
+/// A campaign (or content) label as credit at that level names it: empty is [`NOT_SET`].
+pub fn label_or_not_set(label: &str) -> &str {
+    if label.is_empty() { NOT_SET } else { label }
+}
+
 /// One touch of a journey. The ids index the owning [`Journeys`]' dictionaries.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Touch {
@@ -176,11 +181,7 @@ impl Journeys {
         builder.has_content = self.has_content;
         let keys: Vec<ChannelId> = dict
             .names()
-            .map(|n| {
-                builder
-                    .channels
-                    .intern(if n.is_empty() { NOT_SET } else { n })
-            })
+            .map(|n| builder.channels.intern(label_or_not_set(n)))
             .collect();
         builder.campaigns = self.campaigns.clone();
         builder.contents = self.contents.clone();
