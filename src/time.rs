@@ -299,6 +299,12 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// `YYYY-MM-DD` of the day a time falls on (UTC).
+pub fn format_date(t: Millis) -> String {
+    let (y, m, d) = civil_from_days(t.div_euclid(DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// Formats a time as RFC 3339 in UTC: `2026-01-18T10:00:00Z`, with `.mmm` only when
 /// the milliseconds are not zero. [`parse_timestamp`] reads it back exactly.
 pub fn format_timestamp(t: Millis) -> String {

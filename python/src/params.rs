@@ -16,7 +16,7 @@ use pathcredit::journeys::{
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
 use pathcredit::models::self_controlled::{
-    IntentAdjustment, parse_lag_choice, parse_pre_choice, parse_smoothing,
+    IntentAdjustment, parse_calendar_choice, parse_lag_choice, parse_pre_choice, parse_smoothing,
 };
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
@@ -446,6 +446,9 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     }
     if let Some(t) = kw.take("hazard_weekday") {
         sc = sc.weekday_baseline(flag("hazard_weekday", &t)?);
+    }
+    if let Some(t) = kw.take("hazard_calendar") {
+        sc = sc.calendar_baseline(parse_calendar_choice(&t).map_err(native)?);
     }
     let start = match kw.take("study_start") {
         Some(t) => Some(timestamp("study_start", &t)?),

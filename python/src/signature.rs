@@ -185,6 +185,7 @@ pub static MODELS: Group = Group {
         param(Param::HazardControls, STR_LIST, None),
         param(Param::HazardIgnore, STR_LIST, None),
         param(Param::HazardWeekday, "bool", Some("False")),
+        param(Param::HazardCalendar, "str | int", Some("'warn'")),
         param(Param::StudyStart, TIME, None),
         param(Param::StudyEnd, TIME, None),
     ],
@@ -228,8 +229,8 @@ pub static FITTED_PLAN: Group = Group {
         own(
             "adstock",
             "bool",
-            Some("False"),
-            "Fit to geometrically adstocked spend (carryover between periods).",
+            Some("True"),
+            "Fit to geometrically adstocked spend (carryover between periods, chosen per channel by held-out error; False: none).",
         ),
         own(
             "total",

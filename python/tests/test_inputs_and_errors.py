@@ -153,6 +153,7 @@ KEYWORDS = {
     "hazard_controls": ["organic_search"],
     "hazard_ignore": ["direct"],
     "hazard_weekday": True,
+    "hazard_calendar": 7,
     "hazard_pre": "none",
     "hazard_smoothing": 10,
     "hazard_adjust": "adjusted",

@@ -85,6 +85,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::HazardControls => "--hazard-controls",
         Param::HazardIgnore => "--hazard-ignore",
         Param::HazardWeekday => "--hazard-weekday",
+        Param::HazardCalendar => "--hazard-calendar",
         Param::StudyStart => "--study-start",
         Param::StudyEnd => "--study-end",
         Param::LiftTests => "--lift-tests",

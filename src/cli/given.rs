@@ -64,6 +64,7 @@ pub fn given(models: &ModelArgs, build: &BuildArgs) -> Vec<Param> {
         hazard_controls => HazardControls,
         hazard_ignore => HazardIgnore,
         hazard_weekday => HazardWeekday,
+        hazard_calendar => HazardCalendar,
         study_start => StudyStart,
         study_end => StudyEnd,
     );

@@ -45,6 +45,7 @@ fn users(param: Param) -> Option<&'static [ModelName]> {
         | P::HazardControls
         | P::HazardIgnore
         | P::HazardWeekday
+        | P::HazardCalendar
         | P::StudyStart
         | P::StudyEnd => &[M::SelfControlled],
         _ => return None,

@@ -10,7 +10,8 @@ use pathcredit::journeys::{ConversionWindow, PathTransform};
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
 use pathcredit::models::self_controlled::{
-    IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing, read_lift_tests,
+    CalendarChoice, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing,
+    read_lift_tests,
 };
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
@@ -249,6 +250,16 @@ pub struct ModelArgs {
     #[arg(long)]
     pub hazard_weekday: bool,
 
+    /// A calendar baseline of the self_controlled model, one level per calendar period
+    /// (season, promotions, holidays: everybody converts more in some weeks, and
+    /// exposure bunched in them can read as its effect): `warn` (tested on 14-day
+    /// periods, longer past 13 periods, by a likelihood-ratio test at 1%; a WARNING names
+    /// the channels whose share falls by a fifth or more with it; the credit is the fit's
+    /// without it), `auto` (tested, and fitted where the test rejects a constant
+    /// baseline), `none`, or a period in days such as 7 (always fitted).
+    #[arg(long, value_name = "DAYS", default_value = "warn", value_parser = values::calendar_choice)]
+    pub hazard_calendar: CalendarChoice,
+
     /// Start of the self_controlled model's study period [default: the earliest event
     /// in the data].
     #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
@@ -298,7 +309,8 @@ impl ModelArgs {
                 .controls(trimmed(&self.hazard_controls))
                 .ignore(trimmed(&self.hazard_ignore))
                 .study(self.study_start, self.study_end)
-                .weekday_baseline(self.hazard_weekday),
+                .weekday_baseline(self.hazard_weekday)
+                .calendar_baseline(self.hazard_calendar),
             lift_tests,
             level: self.level,
             direct_channels,

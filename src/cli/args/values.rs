@@ -5,7 +5,8 @@
 use pathcredit::journeys::ConversionWindow;
 use pathcredit::models::PositionWeights;
 use pathcredit::models::self_controlled::{
-    LagChoice, PreChoice, Smoothing, parse_lag_choice, parse_pre_choice, parse_smoothing,
+    CalendarChoice, LagChoice, PreChoice, Smoothing, parse_calendar_choice, parse_lag_choice,
+    parse_pre_choice, parse_smoothing,
 };
 use pathcredit::param::Param;
 use pathcredit::time::{
@@ -85,6 +86,11 @@ pub fn lag_choice(text: &str) -> Result<LagChoice, String> {
 /// Pre-exposure bins of the self_controlled model.
 pub fn pre_choice(text: &str) -> Result<PreChoice, String> {
     parse_pre_choice(text).map_err(message)
+}
+
+/// The calendar baseline of the self_controlled model.
+pub fn calendar_choice(text: &str) -> Result<CalendarChoice, String> {
+    parse_calendar_choice(text).map_err(message)
 }
 
 /// The smoothness penalty of the self_controlled model.

@@ -64,76 +64,12 @@ use crate::param::Param;
 mod aggregate;
 mod frequency_draws;
 mod logs;
+mod params;
 mod value_draws;
 
 pub use aggregate::{AGGREGATE_MODEL, aggregate_plan, aggregate_plan_from};
 pub use logs::{fitted_plan, fitted_plan_from, fitted_plan_within, read_fitted_inputs};
-
-/// Bootstrap draws of the curves by default.
-pub const DEFAULT_DRAWS: usize = 200;
-
-/// Settings of a fitted plan.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FittedPlanParams {
-    /// Bounds (`max_shift`, floors, caps) as in an assumed-response plan.
-    pub budget: BudgetParams,
-    /// Bootstrap draws of every curve (default [`DEFAULT_DRAWS`]).
-    pub draws: usize,
-    /// Seed of the draws and of the fits' folds.
-    pub seed: u64,
-    /// Keep every channel's spend inside the range its curve was fitted on.
-    pub stay_in_range: bool,
-    /// Today's spend is the mean over the last this many periods (default: all).
-    pub current_periods: Option<usize>,
-    /// Fit to geometrically adstocked spend (carryover from one period to the next).
-    pub adstock: bool,
-    /// A new total spend per period (default: today's total), channels held at today's
-    /// spend included.
-    pub total: Option<f64>,
-    /// Instead of a total, spend on every channel until its marginal return falls to
-    /// this (within its bounds).
-    pub target_mroas: Option<f64>,
-    /// Measure frequency effects and value exposures by rank where the data show them
-    /// (the log route, default on; [`crate::decide::frequency`]).
-    pub frequency: bool,
-}
-
-impl Default for FittedPlanParams {
-    fn default() -> Self {
-        FittedPlanParams {
-            budget: BudgetParams::default(),
-            draws: DEFAULT_DRAWS,
-            seed: 42,
-            stay_in_range: false,
-            current_periods: None,
-            adstock: false,
-            total: None,
-            target_mroas: None,
-            frequency: true,
-        }
-    }
-}
-
-impl FittedPlanParams {
-    /// Checks the settings that need no data (bounds, draws, a total or a target, not
-    /// both); both routes call it before reading their inputs.
-    pub fn validate(&self) -> Result<()> {
-        self.budget.validate()?;
-        if self.draws == 0 {
-            return Err(Error::param(
-                Param::Bootstrap,
-                "`draws` must be at least 1 (200 give stable 80% intervals)",
-            ));
-        }
-        if self.total.is_some() && self.target_mroas.is_some() {
-            return Err(Error::param(
-                Param::Spend,
-                "give a new total or a target marginal return, not both",
-            ));
-        }
-        Ok(())
-    }
-}
+pub use params::{DEFAULT_DRAWS, FittedPlanParams};
 
 /// Which route made a plan's curves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,6 +245,28 @@ struct Basis<'a> {
     frequency: Vec<crate::decide::frequency::FrequencyEffect>,
 }
 
+/// What the plan says of carryover between periods: the channels whose curve was fitted
+/// to adstocked spend, with the decay chosen, out of `fitted` channels.
+fn adstock_note(carryover: &[(String, f64)], fitted: usize) -> String {
+    if carryover.is_empty() {
+        return format!(
+            "Carryover between periods (adstock) tested for every channel by held-out error: \
+             none chosen for any of the {fitted}."
+        );
+    }
+    format!(
+        "Carryover between periods (adstock, chosen by held-out error over periods): {}; \
+         none for the other {} of {fitted} channels. A period's spend there keeps buying \
+         exposures later, and the curve is read at the level it settles at.",
+        carryover
+            .iter()
+            .map(|(c, a)| format!("`{c}` {a:.1}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        fitted - carryover.len()
+    )
+}
+
 /// The plan from each spend channel's response per period: curves fitted and drawn,
 /// bounds, the target, the plan and its uncertainty, the assumed plan beside it. The one
 /// assembly both routes call.
@@ -345,6 +303,7 @@ fn assemble(
     let mut held: BTreeMap<String, String> = BTreeMap::new();
     let mut curves = BTreeMap::new();
     let mut spread = 0usize;
+    let mut carryover: Vec<(String, f64)> = Vec::new();
     for (index, (channel, series)) in spend.by_key.iter().enumerate() {
         let response = &responses[channel];
         let fitted = match &response.missing {
@@ -381,6 +340,9 @@ fn assemble(
             }
             spread += 1;
         }
+        if boot.fitted.adstock > 0.0 {
+            carryover.push((channel.clone(), boot.fitted.adstock));
+        }
         let s = today[channel];
         let (lo, hi) = params.budget.bounds(channel, s)?;
         curves.insert(
@@ -411,6 +373,9 @@ fn assemble(
                     .join("; ")
             ),
         ));
+    }
+    if params.adstock {
+        notes.push(adstock_note(&carryover, draws_of.len()));
     }
     for (channel, why) in &held {
         notes.push(format!(

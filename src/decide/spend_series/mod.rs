@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::csv_input::{CsvSource, ReadOptions, ReadReport, Records, Row};
 use crate::decide::spend::MAX_SPEND;
 use crate::error::{Error, Location, Result};
-use crate::time::{DAY, Millis, civil_from_days, parse_timestamp};
+use crate::time::{DAY, Millis, parse_timestamp};
 
 /// What a period looks like, for messages.
 pub const PERIOD_EXPECTED: &str = "the date the period starts as YYYY-MM-DD (e.g. 2026-01-05)";
@@ -380,8 +380,7 @@ pub(crate) fn parse_date(text: &str) -> Option<i64> {
 
 /// `YYYY-MM-DD` of the day a time falls on (UTC).
 pub(crate) fn date(t: Millis) -> String {
-    let (y, m, d) = civil_from_days(t.div_euclid(DAY));
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::time::format_date(t)
 }
 
 #[cfg(test)]

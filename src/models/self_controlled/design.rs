@@ -132,8 +132,11 @@ pub struct UnitStats {
 pub struct Design {
     /// Features per step (`blocks × lag bins`).
     pub features: usize,
-    /// Calendar classes of steps: 1, or 7 with a day-of-week baseline.
+    /// Calendar classes of steps: `calendar periods × weekdays` (1 without either
+    /// baseline; 7 weekdays with a day-of-week baseline; [`Calendar::class`]).
     pub classes: usize,
+    /// The calendar periods of the study and the day-of-week split.
+    pub calendar: Calendar,
     /// Units with at least one conversion in the study period.
     pub units: Vec<UnitStats>,
     /// Conversions left out because they fall outside the study period.
@@ -151,6 +154,81 @@ pub struct Period {
     pub end: Option<Millis>,
     /// Whether steps carry a day-of-week baseline `b_t`.
     pub weekday: bool,
+    /// The length of a calendar period of the baseline, in steps (none: no calendar
+    /// baseline).
+    pub calendar: Option<i64>,
+}
+
+/// How the steps of a study fall into calendar classes: periods of `length` steps from
+/// the study's first step (the last period absorbs a remainder shorter than half a
+/// period, and is otherwise a shorter period of its own), each split by day of week when
+/// `weekday`. A step's class is `period · weekdays + weekday`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calendar {
+    /// The study's first step.
+    pub first: i64,
+    /// Steps per calendar period (the whole study when there is no calendar baseline).
+    pub length: i64,
+    /// Calendar periods.
+    pub periods: usize,
+    /// Whether each period is split by day of week.
+    pub weekday: bool,
+    /// The step length.
+    pub step: Millis,
+}
+
+impl Calendar {
+    /// The calendar of a study of steps `first..=last` under `period`.
+    pub fn new(first: i64, last: i64, period: Period) -> Calendar {
+        let span = (last - first + 1).max(1);
+        let (length, periods) = match period.calendar {
+            Some(length) if length >= 1 && length < span => {
+                let length = length.max(1);
+                let whole = span / length;
+                let rest = span - whole * length;
+                let periods = if 2 * rest >= length { whole + 1 } else { whole };
+                (length, periods.max(1) as usize)
+            }
+            _ => (span, 1),
+        };
+        Calendar {
+            first,
+            length,
+            periods,
+            weekday: period.weekday,
+            step: period.step,
+        }
+    }
+
+    /// Day-of-week classes per period: 7 or 1.
+    pub fn weekdays(&self) -> usize {
+        if self.weekday { 7 } else { 1 }
+    }
+
+    /// Classes: periods × weekdays.
+    pub fn classes(&self) -> usize {
+        self.periods * self.weekdays()
+    }
+
+    /// The calendar period of step `t`.
+    pub fn period_of(&self, t: i64) -> usize {
+        (((t - self.first).max(0) / self.length) as usize).min(self.periods - 1)
+    }
+
+    /// The class of step `t`.
+    pub fn class(&self, t: i64) -> usize {
+        let day = if self.weekday {
+            weekday_of(t, self.step)
+        } else {
+            0
+        };
+        self.period_of(t) * self.weekdays() + day
+    }
+
+    /// The first step of calendar period `k`.
+    pub fn period_start(&self, k: usize) -> i64 {
+        self.first + k as i64 * self.length
+    }
 }
 
 /// The day of the week of a step's start (0 Monday … 6 Sunday; 1970-01-01 was a
@@ -168,14 +246,20 @@ impl Design {
     /// The statistics of every converting unit of `timelines`.
     pub fn new(timelines: &Timelines, roles: &Roles, lags: &[LagShape], period: Period) -> Design {
         let features = roles.blocks() * lags.len();
-        let classes = if period.weekday { 7 } else { 1 };
         let end = period
             .end
             .unwrap_or(timelines.data_end)
             .min(timelines.data_end);
+        let start = period.start.unwrap_or(timelines.data_start);
+        let calendar = Calendar::new(
+            step_of(start, period.step),
+            step_of(end, period.step),
+            period,
+        );
         let mut design = Design {
             features,
-            classes,
+            classes: calendar.classes(),
+            calendar,
             units: Vec::with_capacity(timelines.units.len()),
             conversions_outside: 0,
         };
@@ -229,10 +313,21 @@ fn unit_stats(
         .filter_map(|&(time, c)| roles.block(c).map(|b| (time, step_of(time, step), b)))
         .collect();
     let p = design.features;
-    let weekday = design.classes > 1;
-    let class_of = |t: i64| if weekday { weekday_of(t, step) } else { 0 };
+    let multi = design.classes > 1;
+    let calendar = design.calendar;
+    let class_of = |t: i64| calendar.class(t);
     let mut steps = vec![0.0; design.classes];
-    if weekday {
+    if multi && !calendar.weekday {
+        for (k, n) in steps.iter_mut().enumerate() {
+            let from = calendar.period_start(k).max(first);
+            let to = if k + 1 == calendar.periods {
+                last
+            } else {
+                (calendar.period_start(k + 1) - 1).min(last)
+            };
+            *n = (to - from + 1).max(0) as f64;
+        }
+    } else if multi {
         for t in first..=last {
             steps[class_of(t)] += 1.0;
         }
@@ -256,7 +351,25 @@ fn unit_stats(
             } else {
                 0.0
             };
-            if weekday {
+            if multi && !calendar.weekday {
+                // Calendar periods are runs of steps: each run's share in one sum.
+                let mut from = a;
+                while from <= z {
+                    let k = calendar.period_of(from);
+                    let to = if k + 1 == calendar.periods {
+                        z
+                    } else {
+                        z.min(calendar.period_start(k + 1) - 1)
+                    };
+                    let own = if (from..=to).contains(&s) {
+                        (rest - 1.0) * shape.weight(0)
+                    } else {
+                        0.0
+                    };
+                    sum[k * p + b * nbins + l] += shape.total(from - s, to - s) + own;
+                    from = to + 1;
+                }
+            } else if multi {
                 for t in a..=z {
                     sum[class_of(t) * p + b * nbins + l] += if t == s {
                         rest * shape.weight(0)
@@ -344,6 +457,7 @@ mod tests {
                 start: None,
                 end: None,
                 weekday: false,
+                calendar: None,
             },
         );
         let u = &d.units[0];
@@ -389,6 +503,7 @@ mod tests {
             start: None,
             end: None,
             weekday: false,
+            calendar: None,
         };
         let d = Design::new(&timelines, &roles, &lags, period);
         let u = &d.units[0];

@@ -7,11 +7,12 @@ use crate::models::self_controlled::design::{Design, LagShape, Period, Roles};
 use crate::models::self_controlled::fit::{Data, Problem, Pull, solve};
 use crate::models::self_controlled::lags::{self, FitSetting};
 use crate::models::self_controlled::params::{
-    AUTO_CONTROLS, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing,
+    AUTO_CONTROLS, CalendarChoice, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams,
+    Smoothing, calendar_period_days,
 };
 use crate::models::self_controlled::shape::Monotone;
 use crate::models::self_controlled::{
-    FittedSelfControlled, coverage, diagnostics, intent, intervals,
+    FittedSelfControlled, calendar, coverage, diagnostics, intent, intervals,
 };
 use crate::time::DAY;
 
@@ -73,13 +74,86 @@ impl SelfControlledParams {
                 return Ok(fitted);
             }
         }
+        if matches!(self.calendar, CalendarChoice::Auto | CalendarChoice::Warn) {
+            return self.fit_testing_calendar(timelines, truncated);
+        }
+        self.fit_resolved(timelines, truncated, None)
+    }
+
+    /// [`Self::fit`] with the calendar baseline tested ([`CalendarChoice::Auto`] and
+    /// `Warn`, [`calendar`]): the model without pre-exposure bins fitted without and with
+    /// a baseline per calendar period (the second at the first's smoothing); the whole
+    /// fit then runs with the baseline where `Auto`'s test keeps it, else reusing the
+    /// first, with `Warn`'s warning where the season lends a channel credit.
+    fn fit_testing_calendar(
+        &self,
+        timelines: &Timelines,
+        truncated: bool,
+    ) -> Result<FittedSelfControlled> {
+        let off = self.clone().calendar_baseline(CalendarChoice::Off);
+        let without = off.fit_one(timelines, self.smoothing, false)?;
+        let (start, end) = self.study_span(timelines);
+        let span_days = ((end - start).div_euclid(DAY) + 1).clamp(1, i64::from(u32::MAX)) as u32;
+        let days = calendar_period_days(span_days);
+        let periodic = self.clone().calendar_baseline(CalendarChoice::Days(days));
+        let with = periodic.fit_one(timelines, Smoothing::Fixed(without.lambda), false)?;
+        if with.design.calendar.periods < 2 {
+            // A study shorter than two periods: nothing to test.
+            return off.fit_resolved(timelines, truncated, Some(without));
+        }
+        let mut test = calendar::test(&without, &with, days);
+        let levels = calendar::levels(&with).unwrap_or_default();
+        // Its design (periods × features per unit) is the largest thing held: free it
+        // before the fits that follow.
+        drop(with);
+        test.applied = test.significant && self.calendar == CalendarChoice::Auto;
+        let mut fitted = if test.applied {
+            let mut fitted = periodic.fit_resolved(timelines, truncated, None)?;
+            let levels = calendar::levels(&fitted).unwrap_or(levels);
+            fitted.notes.insert(0, calendar::note(&test, &levels));
+            fitted
+        } else {
+            let mut fitted = off.fit_resolved(timelines, truncated, Some(without))?;
+            if let Some(w) = calendar::warning(&test, &levels) {
+                fitted.notes.push(w);
+            }
+            fitted
+        };
+        fitted.calendar_test = Some(test);
+        Ok(fitted)
+    }
+
+    /// The study's first and last instants.
+    fn study_span(&self, timelines: &Timelines) -> (crate::time::Millis, crate::time::Millis) {
+        let start = self.study_start.unwrap_or(timelines.data_start);
+        let end = self
+            .study_end
+            .unwrap_or(timelines.data_end)
+            .min(timelines.data_end);
+        (start, end)
+    }
+
+    /// [`Self::fit`] once the controls and the calendar baseline are settled: the
+    /// pre-exposure fits, the warnings and the intervals. `main`, when given, is this
+    /// setting's fit without pre-exposure bins at its own smoothing, already made.
+    fn fit_resolved(
+        &self,
+        timelines: &Timelines,
+        truncated: bool,
+        main: Option<FittedSelfControlled>,
+    ) -> Result<FittedSelfControlled> {
         let with_pre = !matches!(self.pre, PreChoice::Off);
+        let main_fit = |main: Option<FittedSelfControlled>| match main {
+            Some(m) => Ok(m),
+            None => self.fit_one(timelines, self.smoothing, false),
+        };
         let mut fitted = match (with_pre, self.adjustment) {
-            (false, _) | (true, IntentAdjustment::Adjusted) => {
+            (false, _) => main_fit(main)?,
+            (true, IntentAdjustment::Adjusted) => {
                 self.fit_one(timelines, self.smoothing, with_pre)?
             }
             (true, IntentAdjustment::Raw | IntentAdjustment::Auto) => {
-                let main = self.fit_one(timelines, self.smoothing, false)?;
+                let main = main_fit(main)?;
                 let mut diagnostic =
                     self.fit_one(timelines, Smoothing::Fixed(main.lambda), true)?;
                 diagnostic.smoothing_scores = main.smoothing_scores.clone();
@@ -145,6 +219,7 @@ impl SelfControlledParams {
             start: self.study_start,
             end: self.study_end,
             weekday: self.weekday,
+            calendar: calendar::period_steps(self.calendar, self.step),
         };
         let lags = self.resolve_lags(timelines, with_pre);
         let design = Design::new(timelines, &roles, &lags, period);
@@ -256,6 +331,7 @@ impl SelfControlledParams {
             coverage,
             channels: timelines.channels.clone(),
             units_without_conversion: timelines.units_without_conversion,
+            calendar_test: None,
             notes,
         };
         if self.adjustment == IntentAdjustment::Adjusted {

@@ -184,11 +184,12 @@ fn part(
         credit: pulls.iter().map(|_| (0.0, vec![0.0; q])).collect(),
     };
     let mut s_theta = vec![0.0; p];
-    let mut nz_s: Vec<usize> = Vec::with_capacity(p);
     let mut a = vec![0.0; classes];
-    // With one calendar class, the units' rank-one terms `n S Sᵀ / W²` are gathered as
-    // rows `√n S / W` and added as one product `Rᵀ R` (a blocked matrix product).
-    let gather = second && classes == 1;
+    // The units' rank-one terms `n S Sᵀ / W²` over the coefficients (`S` the features
+    // summed over the steps, each class weighted by its baseline) are gathered as rows
+    // `√n S / W` and added as one product `Rᵀ R` (a blocked matrix product); the terms
+    // of the calendar baseline are added unit by unit.
+    let gather = second;
     let mut rows: Vec<f64> = if gather {
         Vec::with_capacity(units.len() * p)
     } else {
@@ -219,17 +220,9 @@ fn part(
         if gather {
             let scale = n.sqrt() / big_w;
             rows.extend(s_theta.iter().map(|v| v * scale));
-        } else if second {
+        }
+        if second {
             let c = n / (big_w * big_w);
-            nz_s.clear();
-            nz_s.extend((0..p).filter(|&i| s_theta[i] != 0.0));
-            for &i in &nz_s {
-                let ci = c * s_theta[i];
-                let row = &mut out.h[i * q..i * q + p];
-                for &j in &nz_s {
-                    row[j] += ci * s_theta[j];
-                }
-            }
             if classes > 1 {
                 for k in 0..classes {
                     let ek = e[k] * a[k];

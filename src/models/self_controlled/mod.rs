@@ -37,6 +37,7 @@
 //! then not acted on. A multiplicative true hazard is fitted
 //! additively. People who never convert are not used.
 
+pub mod calendar;
 mod carryover;
 pub mod coverage;
 mod design;
@@ -63,9 +64,10 @@ pub use intent::PreExposure;
 pub use lags::SmoothingScore;
 pub use lift::{LiftTest, read_lift_tests, read_lift_tests_records, resolve_lift_tests};
 pub use params::{
-    AUTO_CONTROLS, CLASSIC_LAGS, DEFAULT_IGNORED, IntentAdjustment, LagChoice, NO_CONTROLS,
-    PreChoice, SelfControlledParams, Smoothing, parse_lag_bins, parse_lag_choice, parse_pre_choice,
-    parse_smoothing,
+    AUTO_CONTROLS, CALENDAR_TEST_LEVEL, CLASSIC_LAGS, CalendarChoice, DEFAULT_CALENDAR_DAYS,
+    DEFAULT_IGNORED, IntentAdjustment, LagChoice, MAX_CALENDAR_PERIODS, NO_CONTROLS, PreChoice,
+    SelfControlledParams, Smoothing, calendar_period_days, parse_calendar_choice, parse_lag_bins,
+    parse_lag_choice, parse_pre_choice, parse_smoothing,
 };
 pub use report::{ChannelTest, HazardCoefficient, LiftTestFit, SelfControlledDetails};
 
@@ -103,6 +105,8 @@ pub struct FittedSelfControlled {
     coverage: LogCoverage,
     channels: Dictionary,
     units_without_conversion: u64,
+    /// The test of a calendar baseline ([`CalendarChoice::Auto`]), when it ran.
+    calendar_test: Option<calendar::CalendarTest>,
     notes: Vec<String>,
 }
 
@@ -272,3 +276,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_trust;
+
+#[cfg(test)]
+mod tests_calendar;

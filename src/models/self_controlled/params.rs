@@ -36,6 +36,42 @@ pub enum Smoothing {
     Fixed(f64),
 }
 
+/// A calendar baseline: a hazard common to every unit that changes from one calendar
+/// period of the study to the next (season, promotions, holidays), so that exposure
+/// concentrated in periods when everybody converts more is not read as its effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalendarChoice {
+    /// Tested in every fit (the default): a baseline per calendar period
+    /// ([`calendar_period_days`]) is fitted beside the model without one; where a
+    /// likelihood-ratio test rejects a constant baseline at [`CALENDAR_TEST_LEVEL`] and a
+    /// channel's share of conversions falls by a fifth or more with it, a WARNING names
+    /// the channel. The credit is the model's without the baseline.
+    Warn,
+    /// Tested as with `Warn`, and kept where the test rejects a constant baseline.
+    Auto,
+    /// No calendar baseline, no test.
+    Off,
+    /// A baseline per period of this many days, always.
+    Days(u32),
+}
+
+/// The shortest calendar period of [`CalendarChoice::Auto`] and `Warn`, in days: two
+/// weeks, so that a period holds both weekends and a study of 90 days has 6 periods.
+pub const DEFAULT_CALENDAR_DAYS: u32 = 14;
+
+/// The most calendar periods [`CalendarChoice::Auto`] and `Warn` test: a longer study
+/// gets longer periods (each period multiplies the statistics a converting unit keeps).
+pub const MAX_CALENDAR_PERIODS: u32 = 13;
+
+/// The level at which [`CalendarChoice::Auto`] and `Warn` reject a constant baseline.
+pub const CALENDAR_TEST_LEVEL: f64 = 0.01;
+
+/// The calendar period tested for a study of `span_days` days: [`DEFAULT_CALENDAR_DAYS`],
+/// or longer so that there are at most [`MAX_CALENDAR_PERIODS`] periods.
+pub fn calendar_period_days(span_days: u32) -> u32 {
+    DEFAULT_CALENDAR_DAYS.max(span_days.div_ceil(MAX_CALENDAR_PERIODS))
+}
+
 /// How pre-exposure hazard enters the credit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntentAdjustment {
@@ -64,6 +100,7 @@ pub struct SelfControlledParams {
     pub(super) study_start: Option<Millis>,
     pub(super) study_end: Option<Millis>,
     pub(super) weekday: bool,
+    pub(super) calendar: CalendarChoice,
     pub(super) lift_tests: Vec<LiftTest>,
     pub(super) seed: u64,
     pub(super) intervals: bool,
@@ -105,6 +142,7 @@ impl Default for SelfControlledParams {
             study_start: None,
             study_end: None,
             weekday: false,
+            calendar: CalendarChoice::Warn,
             lift_tests: Vec::new(),
             seed: 42,
             intervals: true,
@@ -193,6 +231,20 @@ impl SelfControlledParams {
         self
     }
 
+    /// A calendar baseline (default [`CalendarChoice::Warn`]: tested, warned about, not
+    /// fitted): `λ_it = α_i · b_period(t) ·
+    /// (1 + …)`, one `b` per calendar period of the study. With a day-of-week baseline
+    /// the two multiply (`auto` then tests periods that hold whole weeks).
+    pub fn calendar_baseline(mut self, calendar: CalendarChoice) -> Self {
+        self.calendar = calendar;
+        self
+    }
+
+    /// The calendar baseline setting.
+    pub fn calendar(&self) -> CalendarChoice {
+        self.calendar
+    }
+
     /// Experiments that pull tested channels' credit towards their measurements.
     pub fn lift_tests(mut self, tests: Vec<LiftTest>) -> Self {
         self.lift_tests = tests;
@@ -257,6 +309,12 @@ impl SelfControlledParams {
         }
         if let PreChoice::Bins(pre) = &self.pre {
             check_bins(Param::HazardPre, pre, true)?;
+        }
+        if self.calendar == CalendarChoice::Days(0) {
+            return Err(Error::param(
+                Param::HazardCalendar,
+                "0 days: expected warn, auto, none or a period of at least 1 day such as 14",
+            ));
         }
         if let Smoothing::Fixed(v) = self.smoothing
             && !(v >= 0.0 && v.is_finite())
@@ -392,6 +450,24 @@ pub fn parse_pre_choice(text: &str) -> Result<PreChoice> {
     }
     check_bins(Param::HazardPre, &pre, true)?;
     Ok(PreChoice::Bins(pre))
+}
+
+/// Parses `warn`, `auto`, `none`, or a calendar period in days (`14`, or `14d`).
+pub fn parse_calendar_choice(text: &str) -> Result<CalendarChoice> {
+    match text.trim() {
+        "warn" => return Ok(CalendarChoice::Warn),
+        "auto" => return Ok(CalendarChoice::Auto),
+        "none" => return Ok(CalendarChoice::Off),
+        _ => {}
+    }
+    let digits = text.trim().strip_suffix('d').unwrap_or(text.trim());
+    match digits.parse::<u32>() {
+        Ok(days) if days >= 1 => Ok(CalendarChoice::Days(days)),
+        _ => Err(Error::param(
+            Param::HazardCalendar,
+            format!("`{text}`: expected warn, auto, none or a period in days such as 14"),
+        )),
+    }
 }
 
 /// Parses `auto` or a non-negative strength.

@@ -73,8 +73,13 @@ pub struct SelfControlledDetails {
     pub iterations: usize,
     /// Whether the fit converged.
     pub converged: bool,
-    /// The day-of-week baseline `b` (Monday = 1), when fitted.
+    /// The day-of-week baseline `b` (Monday = 1), when fitted (with a calendar baseline,
+    /// each weekday's mean over the calendar periods).
     pub weekday_baseline: Option<Vec<f64>>,
+    /// Each calendar period's baseline relative to the first, when fitted.
+    pub calendar_baseline: Option<Vec<crate::models::self_controlled::calendar::CalendarLevel>>,
+    /// The test of a calendar baseline (`hazard_calendar` `auto`), when it ran.
+    pub calendar_test: Option<crate::models::self_controlled::calendar::CalendarTest>,
     /// Lift tests used, with the model's credit of the channel.
     pub lift_tests: Vec<LiftTestFit>,
     /// Per channel, exposure before and after conversions (the retargeting signature).
@@ -233,10 +238,9 @@ impl FittedSelfControlled {
             log_likelihood: self.solution.log_likelihood,
             iterations: self.solution.iterations,
             converged: self.solution.converged,
-            weekday_baseline: self
-                .params
-                .weekday
-                .then(|| self.solution.log_baseline.iter().map(|v| v.exp()).collect()),
+            weekday_baseline: self.params.weekday.then(|| self.weekday_levels()),
+            calendar_baseline: crate::models::self_controlled::calendar::levels(self),
+            calendar_test: self.calendar_test.clone(),
             lift_tests,
             exposure_shifts: self.shifts.clone(),
             log_coverage: self.coverage.clone(),
@@ -244,6 +248,16 @@ impl FittedSelfControlled {
             credit_by_lag: self.credit_by_lag(),
             notes: self.notes.clone(),
         }
+    }
+
+    /// Each weekday's baseline (Monday = 1): its mean over the calendar periods.
+    fn weekday_levels(&self) -> Vec<f64> {
+        let periods = self.design.calendar.periods;
+        let b = &self.solution.log_baseline;
+        let mean =
+            |d: usize| (0..periods).map(|k| b[k * 7 + d].exp()).sum::<f64>() / periods as f64;
+        let monday = mean(0);
+        (0..7).map(|d| mean(d) / monday).collect()
     }
 
     /// Likelihood-ratio test of channel block `b` (all its lags at 0).
