@@ -24,6 +24,7 @@ for dir in "$@"; do
   "$bin" evaluate --quiet --truth "$dir/truth.csv" --credit "$out/credit.csv" --out "$out/scores.csv"
   warned=$(grep -o "self_controlled: WARNING: [^:]*\`[^\`]*\`\('s effect\)\?" "$out/stderr.txt" \
     | sed -e 's/.*WARNING: //' -e 's/exposure to \(.*\) follows.*/intent \1/' \
+          -e 's/conversions of everybody vary.*exposure to \(.*\)/calendar \1/' \
           -e "s/\(.*\)'s effect/carryover \1/" -e 's/the 95% intervals.*/wide intervals/' \
           -e 's/credit beyond the.*/beyond lookback/' \
     | tr '\n' ';' | sed 's/;$//' || true)

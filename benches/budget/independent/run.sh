@@ -2,10 +2,15 @@
 # Usage: bash run.sh OUT_ROOT SEED [WORLD ...]
 # Generates each world (PEOPLE people, default 100000) into OUT_ROOT/WORLD_sSEED, runs the black-box
 # pathcredit attribute + evaluate on it and prints a Markdown table of the scores.
+# PYTHON names a Python with numpy (default python3); PATHCREDIT_BIN the binary (default:
+# this checkout's release build, built first).
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-PY=${PYTHON:-/work/venv/bin/python}
-BIN=${PATHCREDIT_BIN:-/work/bin-spend/pathcredit}
+PY=${PYTHON:-python3}
+if [ -z "${PATHCREDIT_BIN:-}" ]; then
+  cargo build --release --quiet --manifest-path "$HERE/../../../Cargo.toml" || exit 1
+fi
+BIN=${PATHCREDIT_BIN:-$HERE/../../../target/release/pathcredit}
 PEOPLE=${PEOPLE:-100000}
 if [ $# -lt 2 ]; then echo "usage: bash run.sh OUT_ROOT SEED [WORLD ...]" >&2; exit 2; fi
 OUT_ROOT=$1; SEED=$2; shift 2

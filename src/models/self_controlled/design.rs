@@ -133,7 +133,7 @@ pub struct Design {
     /// Features per step (`blocks × lag bins`).
     pub features: usize,
     /// Calendar classes of steps: `calendar periods × weekdays` (1 without either
-    /// baseline; 7 weekdays with a day-of-week baseline; [`Calendar::class`]).
+    /// baseline; 7 weekdays with a day-of-week baseline; `Calendar::class`).
     pub classes: usize,
     /// The calendar periods of the study and the day-of-week split.
     pub calendar: Calendar,
