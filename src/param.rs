@@ -111,6 +111,7 @@ params! {
     HazardControls => "hazard_controls", "Time-varying control channels of the self-controlled model.";
     HazardIgnore => "hazard_ignore", "Channels the self-controlled model leaves out.";
     HazardWeekday => "hazard_weekday", "A day-of-week baseline in the self-controlled model.";
+    HazardTimeOfDay => "hazard_time_of_day", "How much of its own day a touch is exposure for in the self-controlled model.";
     HazardCalendar => "hazard_calendar", "A calendar baseline (season, promotions) in the self-controlled model.";
     StudyStart => "study_start", "Start of the self-controlled model's study period.";
     StudyEnd => "study_end", "End of the self-controlled model's study period.";

@@ -184,6 +184,7 @@ def attribute(
     hazard_ignore: str | Sequence[str] = ...,
     hazard_weekday: bool = False,
     hazard_calendar: str | int = 'warn',
+    hazard_time_of_day: str = 'clock',
     study_start: str | datetime = ...,
     study_end: str | datetime = ...,
 ):
@@ -269,6 +270,7 @@ def validate(
     hazard_ignore: str | Sequence[str] = ...,
     hazard_weekday: bool = False,
     hazard_calendar: str | int = 'warn',
+    hazard_time_of_day: str = 'clock',
     study_start: str | datetime = ...,
     study_end: str | datetime = ...,
 ):
@@ -358,6 +360,7 @@ def report(
     hazard_ignore: str | Sequence[str] = ...,
     hazard_weekday: bool = False,
     hazard_calendar: str | int = 'warn',
+    hazard_time_of_day: str = 'clock',
     study_start: str | datetime = ...,
     study_end: str | datetime = ...,
     period: str = ...,

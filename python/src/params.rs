@@ -16,7 +16,8 @@ use pathcredit::journeys::{
 use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
 use pathcredit::models::self_controlled::{
-    IntentAdjustment, parse_calendar_choice, parse_lag_choice, parse_pre_choice, parse_smoothing,
+    IntentAdjustment, TimeOfDay, parse_calendar_choice, parse_lag_choice, parse_pre_choice,
+    parse_smoothing,
 };
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
@@ -449,6 +450,9 @@ pub fn model_settings(kw: &mut Kwargs, direct: &[String]) -> PyResult<ModelSetti
     }
     if let Some(t) = kw.take("hazard_calendar") {
         sc = sc.calendar_baseline(parse_calendar_choice(&t).map_err(native)?);
+    }
+    if let Some(t) = kw.take("hazard_time_of_day") {
+        sc = sc.time_of_day(choice::<TimeOfDay>(&t)?);
     }
     let start = match kw.take("study_start") {
         Some(t) => Some(timestamp("study_start", &t)?),

@@ -186,6 +186,7 @@ pub static MODELS: Group = Group {
         param(Param::HazardIgnore, STR_LIST, None),
         param(Param::HazardWeekday, "bool", Some("False")),
         param(Param::HazardCalendar, "str | int", Some("'warn'")),
+        param(Param::HazardTimeOfDay, "str", Some("'clock'")),
         param(Param::StudyStart, TIME, None),
         param(Param::StudyEnd, TIME, None),
     ],

@@ -154,6 +154,7 @@ KEYWORDS = {
     "hazard_ignore": ["direct"],
     "hazard_weekday": True,
     "hazard_calendar": 7,
+    "hazard_time_of_day": "conversions",
     "hazard_pre": "none",
     "hazard_smoothing": 10,
     "hazard_adjust": "adjusted",

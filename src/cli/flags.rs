@@ -86,6 +86,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::HazardIgnore => "--hazard-ignore",
         Param::HazardWeekday => "--hazard-weekday",
         Param::HazardCalendar => "--hazard-calendar",
+        Param::HazardTimeOfDay => "--hazard-time-of-day",
         Param::StudyStart => "--study-start",
         Param::StudyEnd => "--study-end",
         Param::LiftTests => "--lift-tests",

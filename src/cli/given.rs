@@ -65,6 +65,7 @@ pub fn given(models: &ModelArgs, build: &BuildArgs) -> Vec<Param> {
         hazard_ignore => HazardIgnore,
         hazard_weekday => HazardWeekday,
         hazard_calendar => HazardCalendar,
+        hazard_time_of_day => HazardTimeOfDay,
         study_start => StudyStart,
         study_end => StudyEnd,
     );

@@ -46,6 +46,7 @@ fn users(param: Param) -> Option<&'static [ModelName]> {
         | P::HazardIgnore
         | P::HazardWeekday
         | P::HazardCalendar
+        | P::HazardTimeOfDay
         | P::StudyStart
         | P::StudyEnd => &[M::SelfControlled],
         _ => return None,

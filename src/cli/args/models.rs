@@ -11,7 +11,7 @@ use pathcredit::models::logistic::{CreditMethod, SolverChoice};
 use pathcredit::models::markov::StateConvention;
 use pathcredit::models::self_controlled::{
     CalendarChoice, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams, Smoothing,
-    read_lift_tests,
+    TimeOfDay, read_lift_tests,
 };
 use pathcredit::models::shapley::NegativePolicy;
 use pathcredit::models::{
@@ -260,6 +260,13 @@ pub struct ModelArgs {
     #[arg(long, value_name = "DAYS", default_value = "warn", value_parser = values::calendar_choice)]
     pub hazard_calendar: CalendarChoice,
 
+    /// How much of its own day a touch is exposure for in the self_controlled model:
+    /// `clock` (the share of the day's clock time after it) or `conversions` (the share
+    /// of the day's conversions, by their time of day over the whole data, that come
+    /// after it: purchases that cluster in the evening are mostly after a morning touch).
+    #[arg(long, value_name = "HOW", default_value = "clock", value_parser = choice::<TimeOfDay>())]
+    pub hazard_time_of_day: TimeOfDay,
+
     /// Start of the self_controlled model's study period [default: the earliest event
     /// in the data].
     #[arg(long, value_name = "TIMESTAMP", value_parser = timestamp)]
@@ -310,7 +317,8 @@ impl ModelArgs {
                 .ignore(trimmed(&self.hazard_ignore))
                 .study(self.study_start, self.study_end)
                 .weekday_baseline(self.hazard_weekday)
-                .calendar_baseline(self.hazard_calendar),
+                .calendar_baseline(self.hazard_calendar)
+                .time_of_day(self.hazard_time_of_day),
             lift_tests,
             level: self.level,
             direct_channels,

@@ -9,7 +9,9 @@
 //! the outcome process.
 //!
 //! Time within the step of an exposure counts exactly: a touch at time `s` is exposure
-//! of lag 0 only for the rest of its step, the fraction `(end of step − s) / step`, and
+//! of lag 0 only for the rest of its step — the share of the step's hazard after `s`
+//! (`WithinStep`: by default the fraction `(end of step − s) / step` of clock time, or
+//! from the conversions' own time of day) — and
 //! a conversion at time `c` counts as exposed at lag 0 only to touches at or before
 //! `c`. So a touch later on the conversion's day never reads as its cause. The
 //! conditional likelihood of the unit needs only
@@ -21,6 +23,7 @@
 
 use crate::channel::ChannelId;
 use crate::journeys::{Timeline, Timelines};
+pub use crate::models::self_controlled::within_step::WithinStep;
 use crate::time::Millis;
 
 /// Lag bins in steps, inclusive: `(0,0), (1,2), (3,5), …`; negative ranges
@@ -137,6 +140,8 @@ pub struct Design {
     pub classes: usize,
     /// The calendar periods of the study and the day-of-week split.
     pub calendar: Calendar,
+    /// How a step's hazard spreads within the step (a touch's lag-0 exposure).
+    pub within: WithinStep,
     /// Units with at least one conversion in the study period.
     pub units: Vec<UnitStats>,
     /// Conversions left out because they fall outside the study period.
@@ -157,6 +162,10 @@ pub struct Period {
     /// The length of a calendar period of the baseline, in steps (none: no calendar
     /// baseline).
     pub calendar: Option<i64>,
+    /// Whether a touch's lag-0 exposure is the share of its step's hazard after it under
+    /// the conversions' own profile within the step (else its share of clock time;
+    /// `WithinStep`).
+    pub time_of_day: bool,
 }
 
 /// How the steps of a study fall into calendar classes: periods of `length` steps from
@@ -256,10 +265,16 @@ impl Design {
             step_of(end, period.step),
             period,
         );
+        let within = if period.time_of_day {
+            WithinStep::from_conversions(timelines, period.step)
+        } else {
+            WithinStep::uniform()
+        };
         let mut design = Design {
             features,
             classes: calendar.classes(),
             calendar,
+            within,
             units: Vec::with_capacity(timelines.units.len()),
             conversions_outside: 0,
         };
@@ -337,7 +352,7 @@ fn unit_stats(
     let mut sum = vec![0.0; design.classes * p];
     for &(time, s, b) in &touches {
         // The part of the touch's own step after it: its lag-0 exposure.
-        let rest = ((s + 1) * step - time) as f64 / step as f64;
+        let rest = design.within.after((time - s * step) as f64 / step as f64);
         for (l, shape) in lags.iter().enumerate() {
             // Steps t in [first, last] with lo ≤ t − s ≤ hi.
             let a = (s + i64::from(shape.lo)).max(first);
@@ -458,6 +473,7 @@ mod tests {
                 end: None,
                 weekday: false,
                 calendar: None,
+                time_of_day: false,
             },
         );
         let u = &d.units[0];
@@ -504,6 +520,7 @@ mod tests {
             end: None,
             weekday: false,
             calendar: None,
+            time_of_day: false,
         };
         let d = Design::new(&timelines, &roles, &lags, period);
         let u = &d.units[0];

@@ -8,7 +8,7 @@ use crate::models::self_controlled::fit::{Data, Problem, Pull, solve};
 use crate::models::self_controlled::lags::{self, FitSetting};
 use crate::models::self_controlled::params::{
     AUTO_CONTROLS, CalendarChoice, IntentAdjustment, LagChoice, PreChoice, SelfControlledParams,
-    Smoothing, calendar_period_days,
+    Smoothing, TimeOfDay, calendar_period_days,
 };
 use crate::models::self_controlled::shape::Monotone;
 use crate::models::self_controlled::{
@@ -220,6 +220,7 @@ impl SelfControlledParams {
             end: self.study_end,
             weekday: self.weekday,
             calendar: calendar::period_steps(self.calendar, self.step),
+            time_of_day: self.time_of_day == TimeOfDay::Conversions,
         };
         let lags = self.resolve_lags(timelines, with_pre);
         let design = Design::new(timelines, &roles, &lags, period);

@@ -51,6 +51,7 @@ mod lift;
 mod params;
 mod report;
 mod shape;
+mod within_step;
 
 use crate::channel::Dictionary;
 use crate::credit::Credit;
@@ -66,8 +67,8 @@ pub use lift::{LiftTest, read_lift_tests, read_lift_tests_records, resolve_lift_
 pub use params::{
     AUTO_CONTROLS, CALENDAR_TEST_LEVEL, CLASSIC_LAGS, CalendarChoice, DEFAULT_CALENDAR_DAYS,
     DEFAULT_IGNORED, IntentAdjustment, LagChoice, MAX_CALENDAR_PERIODS, NO_CONTROLS, PreChoice,
-    SelfControlledParams, Smoothing, calendar_period_days, parse_calendar_choice, parse_lag_bins,
-    parse_lag_choice, parse_pre_choice, parse_smoothing,
+    SelfControlledParams, Smoothing, TimeOfDay, calendar_period_days, parse_calendar_choice,
+    parse_lag_bins, parse_lag_choice, parse_pre_choice, parse_smoothing,
 };
 pub use report::{ChannelTest, HazardCoefficient, LiftTestFit, SelfControlledDetails};
 
@@ -279,3 +280,6 @@ mod tests_trust;
 
 #[cfg(test)]
 mod tests_calendar;
+
+#[cfg(test)]
+mod tests_time_of_day;

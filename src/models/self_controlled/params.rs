@@ -72,6 +72,32 @@ pub fn calendar_period_days(span_days: u32) -> u32 {
     DEFAULT_CALENDAR_DAYS.max(span_days.div_ceil(MAX_CALENDAR_PERIODS))
 }
 
+/// How much of its own step (day) a touch is exposure for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeOfDay {
+    /// The share of the step's hazard after the touch, under the time-of-day profile of
+    /// every conversion in the data (see the `within_step` module). Measured on the
+    /// independent spend worlds (`benches/accuracy/ab.sh`): from 0.164 to 0.150 and 0.127
+    /// to 0.102 where channels keep office or evening hours and purchases their own, but
+    /// 0.091 to 0.105 on another; not yet the default.
+    Conversions,
+    /// The share of the step's clock time after the touch (a flat profile; the default).
+    Clock,
+}
+
+impl crate::choice::Choice for TimeOfDay {
+    const PARAM: Param = Param::HazardTimeOfDay;
+    const ALL: &'static [Self] = &[TimeOfDay::Conversions, TimeOfDay::Clock];
+    fn name(self) -> &'static str {
+        match self {
+            TimeOfDay::Conversions => "conversions",
+            TimeOfDay::Clock => "clock",
+        }
+    }
+}
+
+crate::choice::choice_str!(TimeOfDay);
+
 /// How pre-exposure hazard enters the credit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntentAdjustment {
@@ -101,6 +127,7 @@ pub struct SelfControlledParams {
     pub(super) study_end: Option<Millis>,
     pub(super) weekday: bool,
     pub(super) calendar: CalendarChoice,
+    pub(super) time_of_day: TimeOfDay,
     pub(super) lift_tests: Vec<LiftTest>,
     pub(super) seed: u64,
     pub(super) intervals: bool,
@@ -143,6 +170,7 @@ impl Default for SelfControlledParams {
             study_end: None,
             weekday: false,
             calendar: CalendarChoice::Warn,
+            time_of_day: TimeOfDay::Clock,
             lift_tests: Vec::new(),
             seed: 42,
             intervals: true,
@@ -237,6 +265,12 @@ impl SelfControlledParams {
     /// the two multiply (`auto` then tests periods that hold whole weeks).
     pub fn calendar_baseline(mut self, calendar: CalendarChoice) -> Self {
         self.calendar = calendar;
+        self
+    }
+
+    /// How a touch's exposure on its own step is measured (default [`TimeOfDay::Clock`]).
+    pub fn time_of_day(mut self, how: TimeOfDay) -> Self {
+        self.time_of_day = how;
         self
     }
 

@@ -20,10 +20,12 @@ fn logs(names: &[&str], units: Vec<Timeline>, days: i64) -> Timelines {
     t.finish()
 }
 
-/// The model with fixed bins: no pre-exposure bins, no smoothing, no intervals (the
-/// classic self-controlled case series the known answers are derived for).
+/// The model with fixed bins: no pre-exposure bins, no smoothing, no intervals, a
+/// touch exposure for its day's clock time after it (the classic self-controlled case
+/// series the known answers are derived for).
 fn classic(bins: Vec<(u32, u32)>) -> SelfControlledParams {
     SelfControlledParams::default()
+        .time_of_day(TimeOfDay::Clock)
         .lags(bins)
         .pre_exposure(PreChoice::Off)
         .smoothing(Smoothing::Fixed(0.0))

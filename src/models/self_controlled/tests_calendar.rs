@@ -164,6 +164,7 @@ fn calendar_periods_split_the_study() {
         end: None,
         weekday: false,
         calendar: Some(len),
+        time_of_day: false,
     };
     let c = design::Calendar::new(0, 89, period(14));
     assert_eq!((c.periods, c.period_of(83), c.period_of(84)), (6, 5, 5));
