@@ -16,6 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin=$root/target/release/pathcredit
+# shellcheck source=benches/accuracy/scenarios.sh
+. "$here/scenarios.sh"
 
 # Fits one world both ways and prints its line. Args: LABEL DIR [build flags...]
 score() {
@@ -77,22 +79,10 @@ fi
 seeds=("$@")
 [ ${#seeds[@]} -gt 0 ] || seeds=(7 8)
 for seed in "${seeds[@]}"; do
-  for name in direct upstream targeting placebo b2b drift retargeting multiplicative absolute \
-      next_day carryover in_market placebo_in_market repeat; do
+  for name in "${ACCURACY_SCENARIOS[@]}"; do
     dir=$here/data/calendar/$name
     rm -rf "$dir"
-    scenario=$name
-    sim_flags=()
-    build_flags=()
-    if [ "$name" = multiplicative ]; then
-      scenario=targeting
-      sim_flags=(--hazard multiplicative)
-    fi
-    if [ "$name" = b2b ]; then
-      build_flags=(--journey-level account)
-    fi
-    "$bin" simulate --quiet --users "${USERS:-200000}" --channels "${CHANNELS:-8}" --scenario "$scenario" \
-      --seed "$seed" --experiments paid_search,email "${sim_flags[@]}" --out-dir "$dir"
+    simulate_scenario "$name" "$seed" "$dir"
     score "$name (seed $seed)" "$dir" "${build_flags[@]}"
     rm -f "$dir/events.csv"
   done

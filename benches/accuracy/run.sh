@@ -15,23 +15,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin=$root/target/release/pathcredit
+# shellcheck source=benches/accuracy/scenarios.sh
+. "$here/scenarios.sh"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(direct upstream targeting placebo b2b drift retargeting multiplicative \
-  absolute next_day carryover in_market placebo_in_market repeat)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=("${ACCURACY_SCENARIOS[@]}")
 for name in "${scenarios[@]}"; do
   dir=$here/data/$name
-  scenario=$name
-  sim_flags=()
-  build_flags=()
-  if [ "$name" = multiplicative ]; then
-    scenario=targeting
-    sim_flags=(--hazard multiplicative)
-  fi
-  if [ "$name" = b2b ]; then
-    build_flags=(--journey-level account)
-  fi
-  "$bin" simulate --quiet --users "${USERS:-200000}" --channels "${CHANNELS:-8}" --scenario "$scenario" \
-    --seed "${SEED:-7}" --experiments paid_search,email "${sim_flags[@]}" --out-dir "$dir"
+  simulate_scenario "$name" "${SEED:-7}" "$dir"
   "$bin" attribute --quiet --events "$dir/events.csv" --identities "$dir/identities.csv" --censor-days 0 \
     "${build_flags[@]}" --lift-tests "$dir/experiments.csv" \
     --details "$dir/details.json" --out "$dir/credit.csv"
