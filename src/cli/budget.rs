@@ -127,13 +127,13 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
             fixed(plan.value_before, 2),
             fixed(plan.value_after, 2)
         );
-        for note in &plan.notes {
-            crate::cli::say!("pathcredit: {note}");
-        }
-        let names = plan.rows.iter().map(|r| r.channel.as_str());
-        for w in pathcredit::text::name_warnings(&credit_dimension, names) {
-            crate::cli::say!("pathcredit: {w}");
-        }
+    }
+    for note in plan.notes.iter().filter(|n| crate::cli::shown(n, quiet)) {
+        crate::cli::say!("pathcredit: {note}");
+    }
+    let names = plan.rows.iter().map(|r| r.channel.as_str());
+    for w in pathcredit::text::name_warnings(&credit_dimension, names) {
+        crate::cli::say!("pathcredit: {w}");
     }
     match args.output.format() {
         Format::Json => write_json(&args.output.out, &plan),
@@ -263,13 +263,13 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
             )),
             100.0 * plan.prob_beats_today
         );
-        for note in &plan.notes {
-            crate::cli::say!("pathcredit: {note}");
-        }
-        let names = plan.rows.iter().map(|r| r.channel.as_str());
-        for w in pathcredit::text::name_warnings("channel", names) {
-            crate::cli::say!("pathcredit: {w}");
-        }
+    }
+    for note in plan.notes.iter().filter(|n| crate::cli::shown(n, quiet)) {
+        crate::cli::say!("pathcredit: {note}");
+    }
+    let names = plan.rows.iter().map(|r| r.channel.as_str());
+    for w in pathcredit::text::name_warnings("channel", names) {
+        crate::cli::say!("pathcredit: {w}");
     }
     if let Some(path) = &args.fitted.curves {
         write_output(path, |w| {

@@ -14,6 +14,16 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// Whether a line for stderr is a warning: `--quiet` keeps warnings (a model that
+/// cannot identify an effect says so even in a script), and drops everything else.
+pub(crate) fn shown(line: &str, quiet: bool) -> bool {
+    !quiet
+        || line
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("warning")
+}
+
 pub mod args;
 mod attribute;
 mod budget;
@@ -56,7 +66,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
 
-    /// Print nothing on stderr but errors.
+    /// Print nothing on stderr but errors and warnings.
     #[arg(long, short, global = true)]
     quiet: bool,
 }

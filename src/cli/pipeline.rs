@@ -69,7 +69,7 @@ impl PipelineArgs {
     }
 
     /// Runs the pipeline for the subcommand `command`: prints what was read (or the build summary) and every
-    /// model's notes on stderr unless `quiet`; `check` sees the models before any is
+    /// model's notes on stderr (only its warnings with `quiet`); `check` sees the models before any is
     /// fitted.
     pub fn run(
         &self,
@@ -113,18 +113,18 @@ impl PipelineArgs {
         for left in &mut result.left_out {
             left.reason = with_flags(&left.reason, command);
         }
-        if !quiet {
-            for (model, note) in result.notes() {
+        for (model, note) in result.notes() {
+            if crate::cli::shown(note, quiet) {
                 crate::cli::say!("pathcredit: {model}: {note}");
             }
-            for w in self.unused(&result) {
-                crate::cli::say!("pathcredit: {}", with_flags(&w, command));
-            }
-            let names = result.runs.iter().flat_map(|r| r.credit.channels.iter());
-            let dimension = result.settings.level.as_str();
-            for w in pathcredit::text::name_warnings(dimension, names.map(|c| c.channel.as_str())) {
-                crate::cli::say!("pathcredit: {w}");
-            }
+        }
+        for w in self.unused(&result) {
+            crate::cli::say!("pathcredit: {}", with_flags(&w, command));
+        }
+        let names = result.runs.iter().flat_map(|r| r.credit.channels.iter());
+        let dimension = result.settings.level.as_str();
+        for w in pathcredit::text::name_warnings(dimension, names.map(|c| c.channel.as_str())) {
+            crate::cli::say!("pathcredit: {w}");
         }
         Ok(result)
     }

@@ -316,3 +316,45 @@ fn flags_no_chosen_model_uses_are_warned_about() {
     assert!(ok, "{stderr}");
     assert!(!stderr.contains("not used:"), "{stderr}");
 }
+
+/// `--quiet` drops what was read and the progress, and keeps every warning: a script that
+/// silences the chatter still hears that an effect cannot be identified or a flag was
+/// not used.
+#[test]
+fn quiet_keeps_the_warnings() {
+    let sample = |name: &str| repo_root().join("data/sample").join(name);
+    let args = |quiet: bool| {
+        let mut a: Vec<std::ffi::OsString> = vec!["attribute".into()];
+        if quiet {
+            a.push("--quiet".into());
+        }
+        for x in [
+            "--events",
+            "",
+            "--model",
+            "self_controlled,last_touch",
+            "--half-life",
+            "3d",
+        ] {
+            a.push(if x.is_empty() {
+                sample("events.csv").into()
+            } else {
+                x.into()
+            });
+        }
+        a
+    };
+    let loud = args(false);
+    let (ok, _, all) = run(&loud.iter().map(|a| a.as_os_str()).collect::<Vec<_>>());
+    assert!(ok, "{all}");
+    let quiet = args(true);
+    let (ok, _, kept) = run(&quiet.iter().map(|a| a.as_os_str()).collect::<Vec<_>>());
+    assert!(ok, "{kept}");
+    let warnings: Vec<&str> = all.lines().filter(|l| l.contains("WARNING")).collect();
+    assert!(warnings.len() >= 2, "{all}");
+    assert_eq!(kept.lines().collect::<Vec<_>>(), warnings, "{kept}");
+    assert!(
+        all.contains("rows read") && !kept.contains("rows read"),
+        "{kept}"
+    );
+}
