@@ -95,7 +95,7 @@ pub struct Roles {
 
 impl Roles {
     /// Feature block of channel `id`: its index among exposures then controls.
-    fn block(&self, id: ChannelId) -> Option<usize> {
+    pub(crate) fn block(&self, id: ChannelId) -> Option<usize> {
         self.exposures
             .iter()
             .chain(&self.controls)
@@ -128,6 +128,8 @@ pub struct UnitStats {
     pub sum: Vec<f64>,
     /// Its conversions.
     pub conversions: Vec<ConversionRow>,
+    /// Its index among the timelines' units (set by [`Design::new`]).
+    pub source: usize,
 }
 
 /// The design of a whole fit.
@@ -176,6 +178,8 @@ pub struct Period {
 pub struct Calendar {
     /// The study's first step.
     pub first: i64,
+    /// The study's last step.
+    pub last: i64,
     /// Steps per calendar period (the whole study when there is no calendar baseline).
     pub length: i64,
     /// Calendar periods.
@@ -202,6 +206,7 @@ impl Calendar {
         };
         Calendar {
             first,
+            last,
             length,
             periods,
             weekday: period.weekday,
@@ -278,8 +283,8 @@ impl Design {
             units: Vec::with_capacity(timelines.units.len()),
             conversions_outside: 0,
         };
-        for t in &timelines.units {
-            if let Some(u) = unit_stats(
+        for (source, t) in timelines.units.iter().enumerate() {
+            if let Some(mut u) = unit_stats(
                 t,
                 roles,
                 lags,
@@ -288,6 +293,7 @@ impl Design {
                 end,
                 &mut design,
             ) {
+                u.source = source;
                 design.units.push(u);
             }
         }
@@ -428,6 +434,7 @@ fn unit_stats(
         steps,
         sum,
         conversions,
+        source: 0,
     })
 }
 

@@ -192,6 +192,8 @@ impl SelfControlledParams {
         }
         fitted.notes.extend(warnings);
         fitted.notes.extend(fitted.carryover_warnings());
+        fitted.steady = fitted.steady_exposure(timelines);
+        fitted.notes.extend(fitted.steady_warnings());
         if let Some(lookback) = self.other_lookback
             && let Some(w) = fitted.lookback_warning(lookback)
         {
@@ -333,6 +335,7 @@ impl SelfControlledParams {
             channels: timelines.channels.clone(),
             units_without_conversion: timelines.units_without_conversion,
             calendar_test: None,
+            steady: Vec::new(),
             notes,
         };
         if self.adjustment == IntentAdjustment::Adjusted {

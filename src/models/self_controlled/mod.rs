@@ -51,6 +51,7 @@ mod lift;
 mod params;
 mod report;
 mod shape;
+pub mod steady;
 mod within_step;
 
 use crate::channel::Dictionary;
@@ -71,6 +72,7 @@ pub use params::{
     parse_lag_bins, parse_lag_choice, parse_pre_choice, parse_smoothing,
 };
 pub use report::{ChannelTest, HazardCoefficient, LiftTestFit, SelfControlledDetails};
+pub use steady::SteadyExposure;
 
 /// The name of the row that holds what no channel explains.
 pub const BASELINE: &str = "(baseline)";
@@ -108,6 +110,8 @@ pub struct FittedSelfControlled {
     units_without_conversion: u64,
     /// The test of a calendar baseline ([`CalendarChoice::Auto`]), when it ran.
     calendar_test: Option<calendar::CalendarTest>,
+    /// Per exposure channel, its steadily exposed units (empty until measured).
+    steady: Vec<SteadyExposure>,
     notes: Vec<String>,
 }
 
@@ -276,7 +280,13 @@ impl FittedSelfControlled {
 mod tests;
 
 #[cfg(test)]
+mod test_worlds;
+
+#[cfg(test)]
 mod tests_trust;
+
+#[cfg(test)]
+mod tests_steady;
 
 #[cfg(test)]
 mod tests_calendar;

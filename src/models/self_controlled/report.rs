@@ -90,6 +90,9 @@ pub struct SelfControlledDetails {
     pub pre_exposure: Vec<crate::models::self_controlled::PreExposure>,
     /// Per channel, its credit in each post-exposure lag bin.
     pub credit_by_lag: Vec<crate::models::self_controlled::CreditByLag>,
+    /// Per channel, the people within its reach nearly all the time and their share of
+    /// its credit.
+    pub steady_exposure: Vec<crate::models::self_controlled::SteadyExposure>,
     /// Warnings and notes.
     pub notes: Vec<String>,
 }
@@ -246,6 +249,7 @@ impl FittedSelfControlled {
             log_coverage: self.coverage.clone(),
             pre_exposure: self.pre_exposure.clone(),
             credit_by_lag: self.credit_by_lag(),
+            steady_exposure: self.steady.clone(),
             notes: self.notes.clone(),
         }
     }

@@ -6,77 +6,10 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::test_worlds::{World, count, draw};
 use super::*;
-use crate::journeys::{Timeline, Timelines};
+use crate::journeys::Timelines;
 use crate::time::DAY;
-
-/// Daily conversion probability of a unit with frailty `alpha`, in market from `m`, on
-/// day `d`, given its touch days per channel.
-type Hazard = Box<dyn Fn(f64, Option<i64>, i64, &[Vec<i64>]) -> f64>;
-
-/// A drawn world: per unit and day, each channel's exposure probability and the
-/// hazard (given the unit's touches so far and to come) decide touches and conversions.
-struct World {
-    units: usize,
-    days: i64,
-    channels: usize,
-    /// Exposure probability of channel `c` on day `d` for a unit in market from `m`
-    /// (`None`: never in market).
-    exposure: Box<dyn Fn(usize, i64, Option<i64>) -> f64>,
-    /// Its conversion hazard.
-    hazard: Hazard,
-    /// Share of units that go in market at some day.
-    in_market_share: f64,
-}
-
-/// Draws the world: touches at 01:00, conversions at 02:00.
-fn draw(world: &World, seed: u64) -> Timelines {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut channels = Dictionary::new();
-    for c in 0..world.channels {
-        channels.intern(&format!("c{c}"));
-    }
-    let mut out = Timelines::new(channels, 0, world.days * DAY - 1);
-    for i in 0..world.units {
-        let alpha = (rng.r#gen::<f64>() * 2.0 - 1.0).exp();
-        let market =
-            (rng.r#gen::<f64>() < world.in_market_share).then(|| rng.gen_range(10..world.days - 5));
-        let mut touch_days = vec![Vec::new(); world.channels];
-        for d in 0..world.days {
-            for (c, days) in touch_days.iter_mut().enumerate() {
-                if rng.r#gen::<f64>() < (world.exposure)(c, d, market) {
-                    days.push(d);
-                }
-            }
-        }
-        let mut conversions = Vec::new();
-        for d in 0..world.days {
-            if rng.r#gen::<f64>() < (world.hazard)(alpha, market, d, &touch_days) {
-                conversions.push((d * DAY + 7_200_000, 10.0));
-            }
-        }
-        let mut touches: Vec<(i64, u32)> = touch_days
-            .iter()
-            .enumerate()
-            .flat_map(|(c, days)| days.iter().map(move |&d| (d * DAY + 3_600_000, c as u32)))
-            .collect();
-        touches.sort_unstable();
-        out.push(Timeline {
-            unit: format!("u{i:05}"),
-            first: 0,
-            touches,
-            conversions,
-        });
-    }
-    out.finish()
-}
-
-/// Touches of `days` at lags `lo..=hi` from day `d` (negative: touches to come).
-fn count(days: &[i64], d: i64, lo: i64, hi: i64) -> f64 {
-    days.iter()
-        .filter(|&&s| (lo..=hi).contains(&(d - s)))
-        .count() as f64
-}
 
 /// Known answer: the hazard is `α · 0.01 · (1 + 0.8 · [a touch of c0 in the next 1–3
 /// days] + 1.0 · [a touch of c0 on days 1–3 before])`, the first term written into the
@@ -88,7 +21,7 @@ fn a_known_pre_exposure_ratio_is_recovered() {
         units: 4000,
         days: 60,
         channels: 1,
-        exposure: Box::new(|_, _, _| 0.05),
+        exposure: Box::new(|_, _, _, _| 0.05),
         hazard: Box::new(|alpha, _, d, touches| {
             let pre = count(&touches[0], d, -3, -1).min(1.0);
             let post = count(&touches[0], d, 1, 3).min(1.0);
@@ -132,7 +65,7 @@ fn the_intent_warning_names_the_channel_that_follows_intent_and_only_it() {
         units: 3000,
         days: 90,
         channels: 2,
-        exposure: Box::new(move |c, d, market| {
+        exposure: Box::new(move |c, d, market, _| {
             let in_market = market.is_some_and(|m| (m..m + 20).contains(&d));
             if c == 0 && following && in_market {
                 0.25
@@ -187,7 +120,7 @@ fn logs_cut_at_the_conversion_are_named_and_not_read_as_intent() {
         units: 4000,
         days: 90,
         channels: 3,
-        exposure: Box::new(|_, _, _| 0.04),
+        exposure: Box::new(|_, _, _, _| 0.04),
         hazard: Box::new(|alpha, _, d, touches| {
             let recent: f64 = touches.iter().map(|t| count(t, d, 0, 3).min(1.0)).sum();
             alpha * 0.004 * (1.0 + 1.5 * recent)
@@ -276,7 +209,7 @@ fn the_lag_profile_reaches_as_far_as_the_effect_lasts() {
         units: 2500,
         days: 150,
         channels: 1,
-        exposure: Box::new(|_, _, _| 0.02),
+        exposure: Box::new(|_, _, _, _| 0.02),
         hazard: Box::new(move |alpha, _, d, touches| {
             alpha * 0.004 * (1.0 + 1.5 * count(&touches[0], d, 1, days))
         }),
@@ -307,7 +240,7 @@ fn carryover_past_the_horizon_is_warned_about_and_short_carryover_is_not() {
         units: 2500,
         days: 100,
         channels: 1,
-        exposure: Box::new(|_, _, _| 0.02),
+        exposure: Box::new(|_, _, _, _| 0.02),
         hazard: Box::new(move |alpha, _, d, touches| {
             alpha * 0.004 * (1.0 + 1.5 * count(&touches[0], d, 1, days))
         }),
@@ -343,7 +276,7 @@ fn default_intervals_cover_the_expected_credit() {
         units: 1500,
         days: 60,
         channels: 2,
-        exposure: Box::new(|_, _, _| 0.06),
+        exposure: Box::new(|_, _, _, _| 0.06),
         hazard: Box::new(move |alpha, _, d, touches| {
             let lift: f64 = (0..2).map(|c| beta[c] * count(&touches[c], d, 1, 3)).sum();
             alpha * 0.01 * (1.0 + lift)
