@@ -624,8 +624,13 @@ FORMULAS = {
 }
 
 
-def build(world, seed, people, weeks=26, channels=8):
+def build(world, seed, people, weeks=26, channels=8, override=None):
     cfg, spend = world_config(world, seed, people, weeks, channels)
+    for c in cfg["channels"]:
+        for key in ("*", c["name"]):
+            c.update((override or {}).get(key, {}))
+    if override:
+        cfg["override"] = override
     return World(cfg, spend)
 
 
@@ -637,8 +642,12 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--weeks", type=int, default=26)
     ap.add_argument("--channels", type=int, default=8)
+    ap.add_argument("--override", default=None,
+                    help='JSON of channel settings to change, by channel name or "*" for every '
+                         'channel, e.g. \'{"search": {"target": 0.0}}\' (a variant of a world '
+                         'with all else, seed included, unchanged)')
     a = ap.parse_args(argv)
-    w = build(a.world, a.seed, a.people, a.weeks, a.channels)
+    w = build(a.world, a.seed, a.people, a.weeks, a.channels, json.loads(a.override) if a.override else None)
     meta = write_all(w, a.out)
     s = meta["summary"]
     print(f"{a.world} seed={a.seed} people={a.people}: events={s['events']} conversions={s['conversions_realised']} "

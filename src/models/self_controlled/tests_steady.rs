@@ -99,6 +99,12 @@ fn steady_exposure_is_named_whatever_the_effect() {
             assert!(c0.steady_credit_share > 0.9, "{seed} {effect:?}: {c0:?}");
             assert!(c0.steady_units > 1500, "{seed} {effect:?}: {c0:?}");
             assert_eq!((c1.steady_units, c1.credit_from_others), (0, None));
+            // Shown more to the people who convert more, not around their conversions.
+            assert!(
+                d.exposure_shifts.iter().all(|s| !s.follows_state),
+                "{seed} {effect:?}: {:?}",
+                d.exposure_shifts
+            );
             let warned = steady_warnings(&fitted);
             assert_eq!(warned.len(), 1, "{seed} {effect:?}: {:?}", fitted.notes);
             assert!(warned[0].starts_with("WARNING: 9") && warned[0].contains("`c0`'s credit"));
