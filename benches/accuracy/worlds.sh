@@ -26,7 +26,7 @@ for dir in "$@"; do
     | sed -e 's/.*WARNING: //' -e 's/exposure to \(.*\) follows.*/intent \1/' \
           -e 's/conversions of everybody vary.*exposure to \(.*\)/calendar \1/' \
           -e "s/\(.*\)'s effect/carryover \1/" -e 's/the 95% intervals.*/wide intervals/' \
-          -e 's/credit beyond the.*/beyond lookback/' -e 's/^[0-9]*% of \(.*\)/steady \1/' \
+          -e 's/credit beyond the.*/beyond lookback/' -e 's/^[0-9]*% of `\([^`]*\)`.*/steady `\1`/' \
     | tr '\n' ';' | sed 's/;$//' || true)
   awk -F, -v rules="$rules" -v world="$(basename "$dir")" -v warned="$warned" '
     BEGIN { n = split(rules, r, " "); for (i = 1; i <= n; i++) rule[r[i]] = 1; best = 9 }
