@@ -129,36 +129,63 @@ fn coefficients_drawn_from_the_model_are_recovered_within_three_standard_errors(
     assert!(details.channel_tests[0].p_value < 1e-6);
 }
 
+/// The properties hold in every setting of the baseline: plain, with a calendar
+/// baseline (periods of 7 days), and with the time-of-day profile of conversions.
 #[test]
 fn credit_sums_and_is_invariant_to_unit_order_and_relabelling() {
     let t = simulated(3, 800, &[1.0, 0.5, 0.2, 0.1]);
-    let params = classic(vec![(0, 0), (1, 2)]);
-    let credit = params.fit(&t).unwrap().credit();
-    let total: usize = t.units.iter().map(|u| u.conversions.len()).sum();
-    assert!((credit.conversions_sum() - total as f64).abs() < 1e-9);
+    let settings = [
+        classic(vec![(0, 0), (1, 2)]),
+        classic(vec![(0, 0), (1, 2)]).calendar_baseline(CalendarChoice::Days(7)),
+        classic(vec![(0, 0), (1, 2)]).time_of_day(TimeOfDay::Conversions),
+    ];
+    let mut credit_of_a = Vec::new();
+    for params in settings {
+        let fitted = params.fit(&t).unwrap();
+        let credit = fitted.credit();
+        credit_of_a.push(credit.get("a").unwrap().conversions);
+        let total: usize = t.units.iter().map(|u| u.conversions.len()).sum();
+        assert!(
+            (credit.conversions_sum() - total as f64).abs() < 1e-9,
+            "{params:?}"
+        );
 
-    // Units in reverse order (and renamed so they sort the other way round).
-    let mut reversed = t.clone();
-    reversed.units.reverse();
-    for (i, u) in reversed.units.iter_mut().enumerate() {
-        u.unit = format!("v{i:05}");
-    }
-    let again = params.fit(&reversed.finish()).unwrap().credit();
-    for (x, y) in credit.channels.iter().zip(&again.channels) {
-        assert!((x.conversions - y.conversions).abs() < 1e-6, "{x:?} {y:?}");
-    }
+        // Units in reverse order (and renamed so they sort the other way round).
+        let mut reversed = t.clone();
+        reversed.units.reverse();
+        for (i, u) in reversed.units.iter_mut().enumerate() {
+            u.unit = format!("v{i:05}");
+        }
+        let again = params.fit(&reversed.finish()).unwrap().credit();
+        for (x, y) in credit.channels.iter().zip(&again.channels) {
+            assert!(
+                (x.conversions - y.conversions).abs() < 1e-6,
+                "{params:?}: {x:?} {y:?}"
+            );
+        }
 
-    // Swapping the channels' names swaps their credit.
-    let mut swapped = t.clone();
-    for u in &mut swapped.units {
-        for touch in &mut u.touches {
-            touch.1 = 1 - touch.1;
+        // Swapping the channels' names swaps their credit.
+        let mut swapped = t.clone();
+        for u in &mut swapped.units {
+            for touch in &mut u.touches {
+                touch.1 = 1 - touch.1;
+            }
+        }
+        let swapped = params.fit(&swapped).unwrap().credit();
+        for (x, y) in [("a", "b"), ("b", "a")] {
+            let (cx, cy) = (
+                credit.get(x).unwrap().conversions,
+                swapped.get(y).unwrap().conversions,
+            );
+            assert!((cx - cy).abs() < 1e-6, "{params:?}: {cx} vs {cy}");
         }
     }
-    let swapped = params.fit(&swapped).unwrap().credit();
-    let a = credit.get("a").unwrap().conversions;
-    let b = swapped.get("b").unwrap().conversions;
-    assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    // The settings are fitted as set: each gives its own credit.
+    for (i, x) in credit_of_a.iter().enumerate() {
+        for y in &credit_of_a[i + 1..] {
+            assert!((x - y).abs() > 1e-6, "{credit_of_a:?}");
+        }
+    }
 }
 
 #[test]
