@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One setting of the self_controlled model against another, on the same worlds: the
 # distance of channel shares to the truth under each, one line a world.
-# Usage: benches/accuracy/ab.sh "A FLAGS" "B FLAGS" SEED [SEED ...]         our scenarios
+# Usage: benches/accuracy/ab.sh "A FLAGS" "B FLAGS" [SEED ...]       our scenarios (7 8)
 #        benches/accuracy/ab.sh "A FLAGS" "B FLAGS" --worlds DIR [DIR ...]  worlds on disk
 # e.g.   benches/accuracy/ab.sh "--hazard-time-of-day clock" "" 7 8
 # Our scenarios are simulated and fitted as benches/accuracy/run.sh's plain
@@ -41,19 +41,4 @@ score() {
 
 echo "| world | A: ${a_flags:-defaults} | B: ${b_flags:-defaults} |"
 echo "|---|---|---|"
-if [ "${1:-}" = --worlds ]; then
-  shift
-  for dir in "$@"; do
-    [ -f "$dir/events.csv" ] && score "$(basename "$dir")" "$dir"
-  done
-  exit 0
-fi
-for seed in "$@"; do
-  for name in "${ACCURACY_SCENARIOS[@]}"; do
-    dir=$here/data/ab/$name
-    rm -rf "$dir"
-    simulate_scenario "$name" "$seed" "$dir"
-    score "$name (seed $seed)" "$dir" "${build_flags[@]}"
-    rm -f "$dir/events.csv"
-  done
-done
+score_each_world "$here/data/ab" "$@"

@@ -68,22 +68,4 @@ PY
 
 echo "| world | warn: distance | time, memory | calendar warning names | auto: distance | time, memory | test |"
 echo "|---|---|---|---|---|---|---|"
-if [ "${1:-}" = --worlds ]; then
-  shift
-  for dir in "$@"; do
-    [ -f "$dir/events.csv" ] || continue
-    score "$(basename "$dir")" "$dir"
-  done
-  exit 0
-fi
-seeds=("$@")
-[ ${#seeds[@]} -gt 0 ] || seeds=(7 8)
-for seed in "${seeds[@]}"; do
-  for name in "${ACCURACY_SCENARIOS[@]}"; do
-    dir=$here/data/calendar/$name
-    rm -rf "$dir"
-    simulate_scenario "$name" "$seed" "$dir"
-    score "$name (seed $seed)" "$dir" "${build_flags[@]}"
-    rm -f "$dir/events.csv"
-  done
-done
+score_each_world "$here/data/calendar" "$@"

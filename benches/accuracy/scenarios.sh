@@ -24,3 +24,31 @@ simulate_scenario() {
   "$bin" simulate --quiet --users "${USERS:-200000}" --channels "${CHANNELS:-8}" --scenario "$scenario" \
     --seed "$seed" --experiments paid_search,email "${sim_flags[@]}" --out-dir "$dir"
 }
+
+# Calls `score LABEL DIR [build flags...]`, which the sourcing script defines, on each
+# world: after `--worlds`, every DIR that holds events.csv; otherwise our scenarios,
+# simulated for each SEED given (default 7 and 8) into WORK/NAME, their events removed
+# once scored. Args: WORK [--worlds DIR ... | SEED ...]
+score_each_world() {
+  local work=$1 seed name dir
+  shift
+  if [ "${1:-}" = --worlds ]; then
+    shift
+    for dir in "$@"; do
+      [ -f "$dir/events.csv" ] || continue
+      score "$(basename "$dir")" "$dir"
+    done
+    return 0
+  fi
+  local seeds=("$@")
+  [ ${#seeds[@]} -gt 0 ] || seeds=(7 8)
+  for seed in "${seeds[@]}"; do
+    for name in "${ACCURACY_SCENARIOS[@]}"; do
+      dir=$work/$name
+      rm -rf "$dir"
+      simulate_scenario "$name" "$seed" "$dir"
+      score "$name (seed $seed)" "$dir" "${build_flags[@]}"
+      rm -f "$dir/events.csv"
+    done
+  done
+}

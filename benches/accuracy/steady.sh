@@ -58,22 +58,4 @@ PY
 
 echo "| world | distance | steady channel (share of its credit): paid share fitted / from others / true | warned |"
 echo "|---|---|---|---|"
-if [ "${1:-}" = --worlds ]; then
-  shift
-  for dir in "$@"; do
-    [ -f "$dir/events.csv" ] || continue
-    score "$(basename "$dir")" "$dir"
-  done
-  exit 0
-fi
-seeds=("$@")
-[ ${#seeds[@]} -gt 0 ] || seeds=(7 8)
-for seed in "${seeds[@]}"; do
-  for name in "${ACCURACY_SCENARIOS[@]}"; do
-    dir=$here/data/steady/$name
-    rm -rf "$dir"
-    simulate_scenario "$name" "$seed" "$dir"
-    score "$name (seed $seed)" "$dir" "${build_flags[@]}"
-    rm -f "$dir/events.csv"
-  done
-done
+score_each_world "$here/data/steady" "$@"
