@@ -175,12 +175,9 @@ pub fn exposure_shifts(timelines: &Timelines, roles: &Roles, step: Millis) -> Ve
         .iter()
         .enumerate()
         .map(|(k, (_, name))| {
-            let [num, den, a, b] = mh[k];
-            let ratio = (num > 0.0 && den > 0.0).then(|| num / den);
-            let z = match ratio {
-                Some(r) if a > 0.0 && b > 0.0 => r.ln() / (1.0 / a + 1.0 / b).sqrt(),
-                _ => 0.0,
-            };
+            let [_, _, a, b] = mh[k];
+            let after_visit = mantel_haenszel(mh[k]);
+            let (ratio, z) = (after_visit.map(|m| m.0), after_visit.map_or(0.0, |m| m.1));
             let (before, after, elsewhere) = (
                 rate(count[k][0], steps[0]),
                 rate(count[k][1], steps[1]),

@@ -70,7 +70,7 @@ pub struct SteadyExposure {
     /// The share of its credit from conversions of those units.
     pub steady_credit_share: f64,
     /// Its credit (over every conversion) when the model is fitted to the other units
-    /// alone, those with time free of it (when steady units carry a share of its credit).
+    /// alone, those with time free of it (when the steady share reaches [`STEADY_SHARE`]).
     pub credit_from_others: Option<f64>,
 }
 
@@ -169,8 +169,9 @@ impl FittedSelfControlled {
                 } else {
                     0.0
                 };
-                let credit_from_others =
-                    (steady_credit_share >= 0.1).then(|| self.credit_without(&steady[b], b));
+                // Refitted only where the warning will show it.
+                let credit_from_others = (steady_credit_share >= STEADY_SHARE)
+                    .then(|| self.credit_without(&steady[b], b));
                 SteadyExposure {
                     credit_from_others,
                     channel: self.roles.exposures[b].1.clone(),
