@@ -128,6 +128,7 @@ params! {
     Elasticity => "elasticity", "Elasticity of the diminishing response.";
     Floor => "floor", "Minimum spend of a channel.";
     Cap => "cap", "Maximum spend of a channel.";
+    MoveAtRisk => "move_at_risk", "Move channels whose credit the model's warnings doubt in that direction too.";
     BudgetModel => "budget_model", "The model a budget plan follows.";
     Accuracy => "accuracy", "Scores of models against a simulation's truth (from evaluate).";
     // SQL for engines.

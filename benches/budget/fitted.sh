@@ -15,7 +15,8 @@
 # --credit-series`, no logs) on the same world, scored by score.py (evaluate needs the
 # logs): its credit-by-period table is each period's events attributed on their own by
 # the same model (benches/budget/credit_by_period.py, which says why); AGGREGATE=0 skips
-# it. Needs python3. Work files go to benches/budget/data/.
+# it. Each model's plans respect the channels its own warnings put at risk (the details
+# JSON, as `budget --details` does). Needs python3. Work files go to benches/budget/data/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -31,7 +32,8 @@ for seed in "${seeds[@]}"; do
   "$bin" simulate --quiet --users "${USERS:-100000}" --channels "${CHANNELS:-8}" \
     --scenario spend_response --seed "$seed" --out-dir "$dir"
   "$bin" attribute --quiet --events "$dir/events.csv" --identities "$dir/identities.csv" \
-    --censor-days 0 --model "$(IFS=,; echo "${models[*]}")" --out "$dir/credit.csv"
+    --censor-days 0 --model "$(IFS=,; echo "${models[*]}")" --details "$dir/details.json" \
+    --out "$dir/credit.csv"
   if [ "${AGGREGATE:-1}" != 0 ]; then
     python3 "$here/credit_by_period.py" "$bin" "$dir/events.csv" "$dir/identities.csv" \
       "$dir/spend.csv" "$dir" "$(IFS=,; echo "${models[*]}")"
@@ -39,7 +41,8 @@ for seed in "${seeds[@]}"; do
   for shift in 0.3 0.5; do
     "$bin" evaluate --quiet --truth "$dir/truth.csv" --credit "$dir/credit.csv" \
       --spend "$dir/spend.csv" --true-curves "$dir/curves.csv" --response fitted \
-      --events "$dir/events.csv" --max-shift "$shift" --out "$dir/scores_$shift.csv"
+      --events "$dir/events.csv" --details "$dir/details.json" --max-shift "$shift" \
+      --out "$dir/scores_$shift.csv"
     for model in "${models[@]}"; do
       if [ "${AGGREGATE:-1}" != 0 ]; then
         aggregate=$dir/plan_aggregate_${model}_$shift.csv

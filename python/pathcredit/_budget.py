@@ -4,7 +4,7 @@ fitted to the logs or to a credit-by-period table."""
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from . import _pathcredit as _native
 from ._api import TableLike, _call, _frame, _kwargs, _TEXT
@@ -18,6 +18,7 @@ def budget(
     *,
     events: Optional[TableLike] = None,
     credit_series: Optional[TableLike] = None,
+    details: Optional[Mapping[str, Any]] = None,
     **params: Any,
 ):
     """A spend plan from one model's credit, keeping total spend to the cent, as
@@ -40,6 +41,12 @@ def budget(
     (``channel,period,conversions[,value]``, the periods of ``spend``), and each
     channel's curve is its credited value per period regressed on its spend per period.
     Its plan says so: ``route`` is "aggregate" and the first note its caveat.
+
+    ``details`` (default: ``credit.attrs["details"]``, as ``attribute`` leaves it; as
+    ``--details``): where ``model``'s own warnings say its credit of a channel may be too
+    low, the plan does not cut it, too high, does not raise it, unless the warning's
+    alternative reading of the credit makes the same move; ``move_at_risk=True`` moves
+    them on the credit as it is.
 
     Returns the plan's rows as a DataFrame; ``.attrs["plan"]`` holds the whole plan
     (totals, notes).
@@ -77,6 +84,11 @@ def budget(
             "budget() needs model= (the model in the credit whose credit drives the plan), "
             "as `pathcredit budget --model`"
         )
+    if details is None:
+        details = getattr(credit, "attrs", {}).get("details")
+    risks = ((details or {}).get(model) or {}).get("credit_risks")
+    if risks:
+        params = {**params, "credit_risks": json.dumps(risks)}
     cr, cr_name = native_input(credit, "credit")
     sp, sp_name = native_input(spend, "spend")
     if fitted:

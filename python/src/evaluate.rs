@@ -82,12 +82,22 @@ pub(crate) fn evaluate<'py>(
                         None,
                     ),
                 };
-                Some(pathcredit::evaluate::decision::DecisionTruth::new(
+                let truth = pathcredit::evaluate::decision::DecisionTruth::new(
                     curves,
                     series,
                     exposures,
                     fitted.clone(),
-                )?)
+                )?;
+                // Each model's plans respect the channels its own warnings put at risk.
+                Some(match &details_json {
+                    Some(text) if !fitted.budget.move_at_risk => {
+                        truth.with_at_risk(pathcredit::models::credit_risk::read_credit_risks(
+                            text.as_bytes(),
+                            "details",
+                        )?)
+                    }
+                    _ => truth,
+                })
             }
             _ => None,
         };

@@ -539,6 +539,17 @@ pub fn budget_params(kw: &mut Kwargs) -> PyResult<BudgetParams> {
     if let Some(t) = kw.take("cap") {
         p.caps = BudgetParams::parse_amounts(Param::Cap, &list(&t)).map_err(native)?;
     }
+    if let Some(t) = kw.take("move_at_risk") {
+        p.move_at_risk = flag("move_at_risk", &t)?;
+    }
+    // The plan's model's credit risks, which `budget()` reads from the credit's details.
+    if let Some(t) = kw.take("credit_risks") {
+        p.at_risk = serde_json::from_str(&t).map_err(|e| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "credit_risks: not a list of credit risks: {e}"
+            ))
+        })?;
+    }
     p.validate().map_err(native)?;
     Ok(p)
 }

@@ -201,6 +201,7 @@ pub static BUDGET: Group = Group {
         param(Param::Elasticity, "float", Some("0.5")),
         param(Param::Floor, "Mapping[str, float] | str", None),
         param(Param::Cap, "Mapping[str, float] | str", None),
+        param(Param::MoveAtRisk, "bool", Some("False")),
     ],
 };
 

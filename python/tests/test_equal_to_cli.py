@@ -36,6 +36,34 @@ def test_every_default_model_on_events_equals_the_cli(cli, sample):
     assert "self_controlled" in set(ours.model)
 
 
+@pytest.mark.parametrize(
+    "keywords,flags",
+    [
+        ({"hazard_calendar": 14}, ["--hazard-calendar", "14"]),
+        ({"hazard_calendar": 7}, ["--hazard-calendar", "7"]),
+        ({"hazard_time_of_day": "conversions"}, ["--hazard-time-of-day", "conversions"]),
+        ({"hazard_time_of_day": "conversions", "hazard_calendar": 14},
+         ["--hazard-time-of-day", "conversions", "--hazard-calendar", "14"]),
+    ],
+)
+def test_self_controlled_settings_reach_the_model_as_on_the_command_line(cli, sample, keywords, flags):
+    """The calendar baseline and the time-of-day profile of the self-controlled model,
+    set by keyword, give the credit the command line's flags give (and each changes it,
+    or the comparison could not fail)."""
+    events, ids = sample / "events.csv", sample / "identities.csv"
+    ours = pc.attribute(events, identities=ids, censor_days=0, models=["self_controlled"], **keywords)
+    theirs = cli(
+        "attribute", "--events", events, "--identities", ids, "--censor-days", "0",
+        "--model", "self_controlled", *flags, "-q",
+    )
+    assert csv_of(ours) == theirs
+    default = cli(
+        "attribute", "--events", events, "--identities", ids, "--censor-days", "0",
+        "--model", "self_controlled", "-q",
+    )
+    assert theirs != default, f"{flags} changed nothing on the sample"
+
+
 def test_built_journeys_write_what_the_journeys_command_writes(cli, sample, tmp_path):
     journeys = pc.build_journeys(
         pd.read_csv(sample / "events.csv"),

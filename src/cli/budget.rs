@@ -41,6 +41,11 @@ pub struct BudgetCommandArgs {
     /// The model whose credit drives the plan (a name in the credit file).
     #[arg(long, value_name = "MODEL")]
     model: Option<String>,
+    /// The details JSON `attribute --details` wrote with the credit: where the model's
+    /// own warnings say its credit of a channel may be too low, the plan does not cut
+    /// it; too high, it does not raise it (--move-at-risk moves them anyway).
+    #[arg(long, value_name = "FILE")]
+    details: Option<PathBuf>,
     #[command(flatten)]
     budget: BudgetArgs,
     #[command(flatten)]
@@ -104,9 +109,11 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
     RunFiles::new()
         .input("--credit", Some(credit_path))
         .input("--spend", args.budget.spend.as_deref())
+        .input("--details", args.details.as_deref())
         .output("--out", Some(&args.output.out))
         .prepare()?;
-    let params = args.budget.params()?;
+    let mut params = args.budget.params()?;
+    params.at_risk = at_risk(&args, model)?;
     if args.budget.spend.is_none() {
         anyhow::bail!("--spend is required: the plan reallocates the spend in that file");
     }
@@ -129,7 +136,10 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         );
     }
     for note in plan.notes.iter().filter(|n| crate::cli::shown(n, quiet)) {
-        crate::cli::say!("pathcredit: {note}");
+        crate::cli::say!(
+            "pathcredit: {}",
+            crate::cli::flags::with_flags(note, "budget")
+        );
     }
     let names = plan.rows.iter().map(|r| r.channel.as_str());
     for w in pathcredit::text::name_warnings(&credit_dimension, names) {
@@ -163,6 +173,12 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         (None, Some(_)) => true,
         (Some(_), None) => false,
     };
+    if aggregate && args.details.is_some() {
+        anyhow::bail!(
+            "--details names the model's credit at risk on the log route (--events, --credit, \
+             --model); the aggregate route's credit series has no model to read"
+        );
+    }
     if aggregate && (args.credit.is_some() || args.model.is_some()) {
         anyhow::bail!(
             "--credit-series is the credit of the aggregate route (attributed conversions per \
@@ -195,10 +211,14 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         .input("--events", args.fitted.events.as_deref())
         .input("--identities", args.fitted.identities.as_deref())
         .input("--credit-series", args.fitted.credit_series.as_deref())
+        .input("--details", args.details.as_deref())
         .output("--out", Some(&args.output.out))
         .output("--curves", args.fitted.curves.as_deref())
         .prepare()?;
-    let budget = args.budget.assumed_params()?;
+    let mut budget = args.budget.assumed_params()?;
+    if let Some((_, model)) = credit {
+        budget.at_risk = at_risk(&args, model)?;
+    }
     let params = args.fitted.plan.params(budget, args.fitted.seed);
     params.validate()?;
     let spend = pathcredit::csv_input::Records::csv(open_file(spend_path)?);
@@ -265,7 +285,10 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         );
     }
     for note in plan.notes.iter().filter(|n| crate::cli::shown(n, quiet)) {
-        crate::cli::say!("pathcredit: {note}");
+        crate::cli::say!(
+            "pathcredit: {}",
+            crate::cli::flags::with_flags(note, "budget")
+        );
     }
     let names = plan.rows.iter().map(|r| r.channel.as_str());
     for w in pathcredit::text::name_warnings("channel", names) {
@@ -281,6 +304,21 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         Format::Markdown => write_output(&args.output.out, |w| write_rows_markdown(&plan.rows, w)),
         Format::Csv => write_output(&args.output.out, |w| write_rows(&plan.rows, w)),
     }
+}
+
+/// The credit risks of `model` in --details (none without it, or with --move-at-risk).
+fn at_risk(
+    args: &BudgetCommandArgs,
+    model: &str,
+) -> anyhow::Result<Vec<pathcredit::models::CreditRisk>> {
+    let Some(path) = &args.details else {
+        return Ok(Vec::new());
+    };
+    let risks = pathcredit::models::credit_risk::read_credit_risks(
+        open_file(path)?,
+        &path.display().to_string(),
+    )?;
+    Ok(args.budget.at_risk(risks.get(model)))
 }
 
 /// `--credit` and `--model`, which `what` needs.

@@ -47,7 +47,9 @@ pub struct EvaluateArgs {
     /// A long-format credit CSV written by `pathcredit attribute`.
     #[arg(long, value_name = "FILE")]
     credit: PathBuf,
-    /// The details JSON written by `attribute --details` (adds held-out fit columns).
+    /// The details JSON written by `attribute --details` (adds held-out fit columns; with
+    /// --true-curves each model's plans respect the channels its own warnings put at
+    /// risk, as `budget --details`).
     #[arg(long, value_name = "FILE")]
     details: Option<PathBuf>,
     /// Truth to score against: `shapley` (the Shapley credit of the true game) or
@@ -149,6 +151,17 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
             &path.display().to_string(),
         )?),
         None => None,
+    };
+    // Each model's plans in the truth respect the channels its own warnings put at risk,
+    // as `budget --details` does.
+    let decision = match (decision, &args.details) {
+        (Some(d), Some(path)) if !args.budget.move_at_risk => Some(d.with_at_risk(
+            pathcredit::models::credit_risk::read_credit_risks(
+                std::io::BufReader::new(open_file(path)?),
+                &path.display().to_string(),
+            )?,
+        )),
+        (d, _) => d,
     };
     let scores = truth::evaluate(
         &truth_rows,

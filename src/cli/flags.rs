@@ -100,6 +100,7 @@ pub fn flag(param: Param, command: &str) -> &'static str {
         Param::Elasticity => "--elasticity",
         Param::Floor => "--floor",
         Param::Cap => "--cap",
+        Param::MoveAtRisk => "--move-at-risk",
         Param::BudgetModel if command == "budget" => "--model",
         Param::BudgetModel => "--budget-model",
         Param::Accuracy => "--accuracy",

@@ -14,6 +14,7 @@
 //! * [`crosscheck`](mod@crosscheck): a rule-based report from another tool against our
 //!   recomputation (the `validate` subcommand).
 
+pub mod at_risk;
 pub mod budget;
 pub mod compare;
 pub mod credit_series;

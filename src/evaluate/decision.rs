@@ -33,6 +33,9 @@ pub struct DecisionTruth {
     params: FittedPlanParams,
     today: BTreeMap<String, f64>,
     optimum: BTreeMap<String, f64>,
+    /// Per model, the channels its warnings put at risk, which its plans respect
+    /// ([`BudgetParams::at_risk`]); the true optimum does not.
+    at_risk: BTreeMap<String, Vec<crate::models::CreditRisk>>,
 }
 
 /// The share of the available gain each of a model's plans leaves (none when a plan
@@ -66,7 +69,18 @@ impl DecisionTruth {
             params,
             today,
             optimum,
+            at_risk: BTreeMap::new(),
         })
+    }
+
+    /// Each model's plans respect the channels its warnings put at risk (read from its
+    /// details: [`crate::models::credit_risk::read_credit_risks`]), as `budget` does.
+    pub fn with_at_risk(
+        mut self,
+        at_risk: BTreeMap<String, Vec<crate::models::CreditRisk>>,
+    ) -> DecisionTruth {
+        self.at_risk = at_risk;
+        self
     }
 
     /// The gain that the plans from `credit` leave (made as `pathcredit budget` makes
@@ -81,7 +95,9 @@ impl DecisionTruth {
             by_key: self.today.clone(),
             report: Default::default(),
         };
-        let assumed = Plan::new(credit, &spend, &self.params.budget)?;
+        let mut budget = self.params.budget.clone();
+        budget.at_risk = self.at_risk.get(&credit.model).cloned().unwrap_or_default();
+        let assumed = Plan::new(credit, &spend, &budget)?;
         let assumed: BTreeMap<String, f64> = assumed
             .rows
             .into_iter()
@@ -92,6 +108,7 @@ impl DecisionTruth {
         let fitted = match &self.exposures {
             Some(exposures) => {
                 let mut params = self.params.clone();
+                params.budget.at_risk = budget.at_risk.clone();
                 // The fitted plan carries its own assumed plan beside it, always at b = 0.5.
                 params.budget.response = Response::Diminishing { elasticity: 0.5 };
                 let plan = fitted_plan(credit, &self.series, exposures, &params)?;

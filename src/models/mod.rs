@@ -23,6 +23,7 @@
 //! How to add a model: see [`registry`].
 
 pub mod calibrate;
+pub mod credit_risk;
 pub mod details;
 pub mod fractribution;
 pub mod logistic;
@@ -44,6 +45,7 @@ use crate::credit::Credit;
 use crate::error::Result;
 use crate::journeys::{Journeys, PathTable};
 
+pub use credit_risk::{CreditRisk, RiskDirection};
 pub use details::{Details, OrderedDetails};
 pub use fractribution::Fractribution;
 pub use logistic::{FittedLogistic, LogisticDetails, LogisticParams};

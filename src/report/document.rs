@@ -194,11 +194,20 @@ impl Document {
         let plan_credit = || plan_credit(result, &credits, budget_model, &choice);
         let plan = match spend {
             None => None,
-            Some(s) => Some(Plan::new(plan_credit()?, s, params)?),
+            Some(s) => {
+                let credit = plan_credit()?;
+                Some(Plan::new(credit, s, &with_risks(params, result, credit))?)
+            }
         };
         let fitted_budget = match fitted {
             None => None,
-            Some(f) => Some(fitted_for_run(plan_credit()?, &result.data, f)?),
+            Some(mut f) => {
+                let credit = plan_credit()?;
+                let mut fp = f.params.clone();
+                fp.budget = with_risks(&fp.budget, result, credit);
+                f.params = &fp;
+                Some(fitted_for_run(credit, &result.data, f)?)
+            }
         };
         let mut doc = Document::new(
             &dimension,
@@ -307,6 +316,21 @@ fn plan_credit<'c>(
                 )
             }),
     }
+}
+
+/// `params` with the channels whose credit `credit`'s model warns about
+/// ([`BudgetParams::at_risk`]), read from its run's details, unless the caller gave
+/// its own.
+fn with_risks(params: &BudgetParams, result: &RunResult, credit: &Credit) -> BudgetParams {
+    let mut params = params.clone();
+    if params.at_risk.is_empty() {
+        params.at_risk = ModelName::lookup(&credit.model)
+            .and_then(|m| result.model_run(m))
+            .and_then(|r| r.details_as::<crate::models::self_controlled::SelfControlledDetails>())
+            .map(|d| d.credit_risks.clone())
+            .unwrap_or_default();
+    }
+    params
 }
 
 /// The plan from measured response of `credit`, from the exposures counted when `data`

@@ -4,6 +4,7 @@ mod aggregates;
 mod bad_input;
 mod bad_input_corpus;
 mod budget_aggregate;
+mod budget_at_risk;
 mod budget_campaign;
 mod budget_fitted;
 mod budget_frequency;

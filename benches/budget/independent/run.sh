@@ -12,6 +12,9 @@ if [ -z "${PATHCREDIT_BIN:-}" ]; then
 fi
 BIN=${PATHCREDIT_BIN:-$HERE/../../../target/release/pathcredit}
 PEOPLE=${PEOPLE:-100000}
+# Extra evaluate flags, e.g. EVALUATE_FLAGS=--move-at-risk (plans that move channels whose credit
+# the model's own warnings doubt, as they did before those warnings reached the plan).
+EVALUATE_FLAGS=${EVALUATE_FLAGS:-}
 if [ $# -lt 2 ]; then echo "usage: bash run.sh OUT_ROOT SEED [WORLD ...]" >&2; exit 2; fi
 OUT_ROOT=$1; SEED=$2; shift 2
 WORLDS=("$@")
@@ -28,14 +31,15 @@ for W in "${WORLDS[@]}"; do
   t1=$(date +%s)
   echo "generated $W in $((t1 - t0)) s: $(tail -1 "$D/gen_stderr.txt")" >&2
   if ! "$BIN" attribute --quiet --events "$D/events.csv" --identities "$D/identities.csv" --censor-days 0 \
-      --model self_controlled,markov,last_touch --out "$D/credit.csv" 2> "$D/attribute_stderr.txt"; then
+      --model self_controlled,markov,last_touch --details "$D/details.json" --out "$D/credit.csv" \
+      2> "$D/attribute_stderr.txt"; then
     echo "ERROR attribute $W:"; tail -5 "$D/attribute_stderr.txt"; continue
   fi
   ok=1
   for shift in 0.3 0.5; do
     if ! "$BIN" evaluate --quiet --truth "$D/truth.csv" --credit "$D/credit.csv" --spend "$D/spend.csv" \
         --true-curves "$D/curves.csv" --response fitted --events "$D/events.csv" --identities "$D/identities.csv" \
-        --max-shift $shift --out "$D/scores_$shift.csv" 2> "$D/evaluate_stderr_$shift.txt"; then
+        --details "$D/details.json" $EVALUATE_FLAGS --max-shift $shift --out "$D/scores_$shift.csv" 2> "$D/evaluate_stderr_$shift.txt"; then
       echo "ERROR evaluate $W shift $shift:"; tail -5 "$D/evaluate_stderr_$shift.txt"; ok=0
     fi
   done
@@ -67,6 +71,13 @@ for item in sys.argv[2:]:
         tv = col(a, "total_variation", "tv", "total_variation_distance") or col(b, "total_variation")
         print(f"| {w} | {seed} | {m} | {tv} | {col(a, 'gain_left_fitted')} | {col(a, 'gain_left_assumed')} | "
               f"{col(b, 'gain_left_fitted')} | {col(b, 'gain_left_assumed')} |")
+    p = os.path.join(d, "details.json")
+    if os.path.exists(p):
+        import json
+        risks = json.load(open(p)).get("self_controlled", {}).get("credit_risks", [])
+        if risks:
+            warn.append(f"{w}: self_controlled credit at risk (the plans do not move these that way): " + ", ".join(
+                f"{r['channel']} too {r['direction']} ({r['reason']})" for r in risks))
     p = os.path.join(d, "attribute_stderr.txt")
     if os.path.exists(p):
         for line in open(p, errors="replace"):

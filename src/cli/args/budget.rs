@@ -9,6 +9,7 @@ use pathcredit::csv_input::open_file;
 use pathcredit::decide::{
     BudgetParams, Response, ResponseKind, Spend, SpendSeries, read_spend, read_spend_series,
 };
+use pathcredit::models::CreditRisk;
 use pathcredit::param::Param;
 
 use crate::cli::flags::choice;
@@ -47,6 +48,14 @@ pub struct BudgetArgs {
     /// Maximum spend of a channel, CHANNEL=AMOUNT. Repeatable.
     #[arg(long = "cap", value_name = "CHANNEL=AMOUNT")]
     pub caps: Vec<String>,
+
+    /// Move a channel on its credit even where the model's own warnings say that credit
+    /// may be wrong in a known direction. By default (with the model's details: `budget
+    /// --details`, `evaluate --details`, the report's own run) a channel whose credit may
+    /// be too low is not cut below today's spend, and one whose credit may be too high is
+    /// not raised above it.
+    #[arg(long)]
+    pub move_at_risk: bool,
 }
 
 impl BudgetArgs {
@@ -74,9 +83,20 @@ impl BudgetArgs {
             floors: BudgetParams::parse_amounts(Param::Floor, &self.floors)?,
             caps: BudgetParams::parse_amounts(Param::Cap, &self.caps)?,
             response,
+            move_at_risk: self.move_at_risk,
+            ..BudgetParams::default()
         };
         params.validate()?;
         Ok(params)
+    }
+
+    /// The channels at risk that a plan from a model with `risks` respects: none with
+    /// --move-at-risk.
+    pub fn at_risk(&self, risks: Option<&Vec<CreditRisk>>) -> Vec<CreditRisk> {
+        match (self.move_at_risk, risks) {
+            (false, Some(r)) => r.clone(),
+            _ => Vec::new(),
+        }
     }
 
     /// Reads the spend file, keyed by `dimension`, if one was given.

@@ -26,6 +26,8 @@
 //! Attribution ROAS is an average over past spend under one model, not the return of
 //! the next unit of spend: the plan is a hypothesis to test, and says so.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::credit::Credit;
@@ -62,7 +64,9 @@ pub struct PlanRow {
     pub marginal_roas_before: Option<f64>,
     /// Marginal return per unit of spend at the recommendation.
     pub marginal_roas_after: Option<f64>,
-    /// The bound the recommendation sits on: `floor`, `cap`, `max_shift` or empty.
+    /// The bound the recommendation sits on: `floor`, `cap`, `max_shift`, `at_risk` (a
+    /// channel whose credit may be wrong that way, held at today's spend:
+    /// [`BudgetParams::at_risk`]) or empty.
     pub bound: String,
 }
 
@@ -125,8 +129,64 @@ pub(crate) fn check_additive(credit: &Credit) -> Result<()> {
 }
 
 impl Plan {
-    /// Builds a plan from `credit` and `spend`.
+    /// Builds a plan from `credit` and `spend`; with channels at risk
+    /// ([`BudgetParams::at_risk`]), the plan of the credit as it is and the plan with
+    /// every doubted channel valued at its alternative reading decide which channels it
+    /// holds at today's spend ([`crate::decide::at_risk`]).
     pub fn new(credit: &Credit, spend: &Spend, params: &BudgetParams) -> Result<Plan> {
+        let risks: Vec<crate::models::CreditRisk> = params
+            .at_risk
+            .iter()
+            .filter(|r| spend.by_key.contains_key(&r.channel))
+            .cloned()
+            .collect();
+        if risks.is_empty() || params.move_at_risk {
+            return Plan::solve(credit, spend, params);
+        }
+        let mut free = params.clone();
+        free.at_risk.clear();
+        let spends = |p: &Plan| -> BTreeMap<String, f64> {
+            p.rows
+                .iter()
+                .map(|r| (r.channel.clone(), r.recommended_spend))
+                .collect()
+        };
+        let as_is = spends(&Plan::solve(credit, spend, &free)?);
+        let ratios = crate::decide::at_risk::alternative_ratios(&risks, |c| {
+            credit.get(c).map(|x| x.conversions)
+        });
+        let alternative = match ratios.values().any(Option::is_some) {
+            true => {
+                let mut alt = credit.clone();
+                for ch in &mut alt.channels {
+                    if let Some(Some(r)) = ratios.get(&ch.channel) {
+                        ch.conversions *= r;
+                        ch.value *= r;
+                    }
+                }
+                Some(spends(&Plan::solve(&alt, spend, &free)?))
+            }
+            false => None,
+        };
+        let decision = crate::decide::at_risk::decide(
+            &risks,
+            &spend.by_key,
+            &as_is,
+            &ratios,
+            alternative.as_ref(),
+        );
+        free.held.extend(decision.held.iter().cloned());
+        let mut plan = Plan::solve(credit, spend, &free)?;
+        plan.notes.extend(crate::decide::at_risk::note(
+            &credit.model,
+            &risks,
+            &decision,
+        ));
+        Ok(plan)
+    }
+
+    /// The plan within `params`' bounds, channels in `held` pinned at today's spend.
+    fn solve(credit: &Credit, spend: &Spend, params: &BudgetParams) -> Result<Plan> {
         params.validate()?;
         let b = params.exponent();
         check_additive(credit)?;
@@ -176,6 +236,10 @@ impl Plan {
             {
                 hi = cents(c);
                 hi_bound = "cap";
+            }
+            if lo <= hi && params.held.contains(channel) {
+                let anchor = s.clamp(lo, hi);
+                (lo, hi, lo_bound, hi_bound) = (anchor, anchor, "at_risk", "at_risk");
             }
             if lo > hi {
                 return Err(Error::param(
@@ -277,7 +341,11 @@ impl Plan {
                 value_after: gain(l, xc),
                 marginal_roas_before: marginal(l, l.s),
                 marginal_roas_after: marginal(l, xc),
-                bound: if xc == l.s && l.lo < l.hi {
+                bound: if (xc == l.lo && l.lo_bound == "at_risk")
+                    || (xc == l.hi && l.hi_bound == "at_risk")
+                {
+                    "at_risk".to_string()
+                } else if xc == l.s && l.lo < l.hi {
                     String::new()
                 } else if xc == l.lo {
                     l.lo_bound.to_string()
@@ -324,199 +392,4 @@ pub(crate) fn credited_without_spend(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::credit::ChannelCredit;
-
-    fn credit(rows: &[(&str, f64)]) -> Credit {
-        Credit {
-            model: "markov".into(),
-            dimension: "channel".into(),
-            additive: true,
-            total_conversions: rows.len() as f64,
-            total_value: rows.iter().map(|r| r.1).sum(),
-            channels: rows
-                .iter()
-                .map(|&(c, v)| ChannelCredit {
-                    channel: c.into(),
-                    conversions: 1.0,
-                    value: v,
-                    share: 0.0,
-                    conversions_lo: None,
-                    conversions_hi: None,
-                    weighted_conversions: None,
-                })
-                .collect(),
-            notes: vec![],
-        }
-    }
-
-    fn spend(rows: &[(&str, f64)]) -> Spend {
-        Spend {
-            period: None,
-            dimension: "channel".into(),
-            by_key: rows.iter().map(|&(k, v)| (k.to_string(), v)).collect(),
-            report: Default::default(),
-        }
-    }
-
-    fn recommended(plan: &Plan, ch: &str) -> f64 {
-        plan.rows
-            .iter()
-            .find(|r| r.channel == ch)
-            .unwrap()
-            .recommended_spend
-    }
-
-    /// Hand-derived: two channels spending 100 each, attributed value 400 and 100,
-    /// b = 0.5, bounds wide open (max shift 1). Equal marginals
-    /// 0.5·400/√(100x) = 0.5·100/√(100(200−x)) give 4√(200−x) = √x, so
-    /// x = 3200/17 = 188.235… → 188.24 and 11.76; value 400√1.8824 + 100√0.1176.
-    #[test]
-    fn two_channels_by_hand() {
-        let params = BudgetParams {
-            max_shift: 1.0,
-            ..BudgetParams::default()
-        };
-        let plan = Plan::new(
-            &credit(&[("a", 400.0), ("b", 100.0)]),
-            &spend(&[("a", 100.0), ("b", 100.0)]),
-            &params,
-        )
-        .unwrap();
-        assert_eq!(recommended(&plan, "a"), 188.24);
-        assert_eq!(recommended(&plan, "b"), 11.76);
-        let expected = 400.0 * (1.8824f64).sqrt() + 100.0 * (0.1176f64).sqrt();
-        assert!((plan.value_after - expected).abs() < 1e-9);
-        assert!(plan.value_after > plan.value_before);
-        // With max shift 0.25 the same plan stops at the bounds.
-        let plan = Plan::new(
-            &credit(&[("a", 400.0), ("b", 100.0)]),
-            &spend(&[("a", 100.0), ("b", 100.0)]),
-            &BudgetParams::default(),
-        )
-        .unwrap();
-        assert_eq!(recommended(&plan, "a"), 125.0);
-        assert_eq!(recommended(&plan, "b"), 75.0);
-        assert_eq!(plan.rows[0].bound, "max_shift");
-    }
-
-    #[test]
-    fn linear_response_fills_the_best_channel_first() {
-        let params = BudgetParams {
-            max_shift: 0.5,
-            response: Response::Linear,
-            ..BudgetParams::default()
-        };
-        // ROAS: a 4, b 1, c 2. Total 300; a can take 150 at most (+50), b gives 50.
-        let plan = Plan::new(
-            &credit(&[("a", 400.0), ("b", 100.0), ("c", 200.0)]),
-            &spend(&[("a", 100.0), ("b", 100.0), ("c", 100.0)]),
-            &params,
-        )
-        .unwrap();
-        assert_eq!(recommended(&plan, "a"), 150.0);
-        assert_eq!(recommended(&plan, "b"), 50.0);
-        assert_eq!(recommended(&plan, "c"), 100.0);
-        assert_eq!(plan.value_after, 600.0 + 50.0 + 200.0);
-    }
-
-    #[test]
-    fn equal_roas_means_no_change_under_either_response() {
-        for response in [Response::Linear, Response::Diminishing { elasticity: 0.5 }] {
-            let params = BudgetParams {
-                response,
-                ..BudgetParams::default()
-            };
-            let plan = Plan::new(
-                &credit(&[("a", 300.0), ("b", 150.0), ("c", 33.33)]),
-                &spend(&[("a", 100.0), ("b", 50.0), ("c", 11.11)]),
-                &params,
-            )
-            .unwrap();
-            for row in &plan.rows {
-                assert_eq!(row.change, 0.0, "{response:?} {row:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn zero_credit_goes_to_its_floor_or_by_max_shift() {
-        let mut params = BudgetParams::default();
-        let plan = Plan::new(
-            &credit(&[("a", 100.0), ("b", 100.0)]),
-            &spend(&[("a", 100.0), ("b", 100.0), ("dead", 100.0)]),
-            &params,
-        )
-        .unwrap();
-        assert_eq!(recommended(&plan, "dead"), 75.0);
-        assert_eq!(
-            plan.rows
-                .iter()
-                .find(|r| r.channel == "dead")
-                .unwrap()
-                .bound,
-            "max_shift"
-        );
-        params.floors.insert("dead".into(), 90.0);
-        let plan = Plan::new(
-            &credit(&[("a", 100.0), ("b", 100.0)]),
-            &spend(&[("a", 100.0), ("b", 100.0), ("dead", 100.0)]),
-            &params,
-        )
-        .unwrap();
-        assert_eq!(recommended(&plan, "dead"), 90.0);
-        assert_eq!(
-            plan.rows
-                .iter()
-                .find(|r| r.channel == "dead")
-                .unwrap()
-                .bound,
-            "floor"
-        );
-    }
-
-    /// Only one channel has credit and the others must give up a quarter each: the
-    /// residual is settled in bulk, not one cent at a time, and still exactly.
-    #[test]
-    fn large_moves_settle_exactly_and_credit_on_no_spend_channel_is_an_error() {
-        let plan = Plan::new(
-            &credit(&[("a", 100.0), ("b", 0.0), ("c", 0.0)]),
-            &spend(&[("a", 4_000_000.0), ("b", 3_000_000.0), ("c", 2_000_000.01)]),
-            &BudgetParams::default(),
-        )
-        .unwrap();
-        // a takes its full +25%; b and c (no credit, so indifferent) give up the
-        // 1,000,000 between them, each within its own 25%.
-        assert_eq!(recommended(&plan, "a"), 5_000_000.0);
-        let (b, c) = (recommended(&plan, "b"), recommended(&plan, "c"));
-        assert!((2_250_000.0..=3_000_000.0).contains(&b), "{b}");
-        assert!((1_500_000.01..=2_000_000.01).contains(&c), "{c}");
-        let total: i64 = plan.rows.iter().map(|r| cents(r.recommended_spend)).sum();
-        assert_eq!(total, 900_000_001);
-        let err = Plan::new(
-            &credit(&[("z", 5.0)]),
-            &spend(&[("a", 100.0)]),
-            &BudgetParams::default(),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("credits none"), "{err}");
-    }
-
-    #[test]
-    fn impossible_bounds_and_unknown_channels_are_errors() {
-        let mut params = BudgetParams::default();
-        params.floors.insert("a".into(), 1000.0);
-        let err = Plan::new(&credit(&[("a", 1.0)]), &spend(&[("a", 100.0)]), &params)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`a`"), "{err}");
-        let mut params = BudgetParams::default();
-        params.caps.insert("zz".into(), 10.0);
-        let err = Plan::new(&credit(&[("a", 1.0)]), &spend(&[("a", 100.0)]), &params)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("zz"), "{err}");
-    }
-}
+mod tests;

@@ -1,10 +1,11 @@
 //! The bounds and the response assumption of a budget plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::models::CreditRisk;
 use crate::param::Param;
 
 /// How attributed value responds to spend.
@@ -31,6 +32,17 @@ pub struct BudgetParams {
     pub caps: BTreeMap<String, f64>,
     /// The response assumption.
     pub response: Response,
+    /// Channels whose credit the valuing model's warnings put at risk
+    /// ([`crate::models::credit_risk`]): the plan does not cut a channel whose credit may
+    /// be too low, nor raise one whose credit may be too high, unless the warning's
+    /// alternative reading of the credit makes the same move ([`crate::decide::at_risk`]).
+    /// Empty: every channel moves on its credit.
+    pub at_risk: Vec<CreditRisk>,
+    /// Channels held at today's spend: what the planners make of `at_risk`
+    /// ([`crate::decide::at_risk`]), or a caller's own choice.
+    pub held: BTreeSet<String>,
+    /// Move channels at risk on their credit as it is: `at_risk` is ignored.
+    pub move_at_risk: bool,
 }
 
 impl Default for BudgetParams {
@@ -40,6 +52,9 @@ impl Default for BudgetParams {
             floors: BTreeMap::new(),
             caps: BTreeMap::new(),
             response: Response::Diminishing { elasticity: 0.5 },
+            at_risk: Vec::new(),
+            held: BTreeSet::new(),
+            move_at_risk: false,
         }
     }
 }
@@ -99,6 +114,9 @@ impl BudgetParams {
         if let Some(&c) = self.caps.get(channel) {
             hi = hi.min(c);
         }
+        if lo <= hi {
+            (lo, hi) = self.pinned(channel, today, lo, hi);
+        }
         if lo > hi {
             return Err(Error::param(
                 Param::Floor,
@@ -109,6 +127,17 @@ impl BudgetParams {
             ));
         }
         Ok((lo, hi))
+    }
+
+    /// `[lo, hi]` pinned to today's spend (clamped into it) for a channel in
+    /// [`BudgetParams::held`].
+    fn pinned(&self, channel: &str, today: f64, lo: f64, hi: f64) -> (f64, f64) {
+        if self.held.contains(channel) {
+            let anchor = today.clamp(lo, hi);
+            (anchor, anchor)
+        } else {
+            (lo, hi)
+        }
     }
 
     /// The response's exponent `b` (1 for linear).
@@ -183,5 +212,26 @@ impl ResponseKind {
                  `diminishing` or `linear`",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Today's spend 100 within ±50%: a held channel is pinned at 100; today below a
+    /// floor pins it at the floor.
+    #[test]
+    fn a_held_channel_is_pinned_at_today() {
+        let mut p = BudgetParams {
+            max_shift: 0.5,
+            ..BudgetParams::default()
+        };
+        assert_eq!(p.bounds("a", 100.0).unwrap(), (50.0, 150.0));
+        p.held.insert("a".into());
+        assert_eq!(p.bounds("a", 100.0).unwrap(), (100.0, 100.0));
+        assert_eq!(p.bounds("b", 100.0).unwrap(), (50.0, 150.0));
+        p.floors.insert("a".into(), 120.0);
+        assert_eq!(p.bounds("a", 100.0).unwrap(), (120.0, 120.0));
     }
 }

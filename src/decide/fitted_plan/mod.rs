@@ -62,6 +62,7 @@ use crate::error::{Error, Result};
 use crate::param::Param;
 
 mod aggregate;
+mod at_risk;
 mod frequency_draws;
 mod logs;
 mod params;
@@ -112,7 +113,9 @@ pub struct FittedRow {
     pub marginal_roas_before: Option<f64>,
     /// Marginal return at the recommendation.
     pub marginal_roas_after: Option<f64>,
-    /// The bound that holds the recommendation (`lo`, `hi`, or empty).
+    /// The bound that holds the recommendation (`lo`, `hi`, `at_risk`: a channel whose
+    /// credit may be wrong the way the plan would move it, held at today's spend, see
+    /// [`BudgetParams::at_risk`]; or empty).
     pub bound: String,
     /// Smallest spend per period the curve was fitted on.
     pub fitted_min: Option<f64>,
@@ -419,6 +422,24 @@ fn assemble(
         (None, Some(m)) => Target::Marginal(m),
         (None, None) => Target::Total(draws_of.iter().map(|c| c.today).sum()),
     };
+    let risks: Vec<crate::models::CreditRisk> = params
+        .budget
+        .at_risk
+        .iter()
+        .filter(|r| draws_of.iter().any(|c| c.name == r.channel))
+        .cloned()
+        .collect();
+    let mut at_risk = crate::decide::at_risk::Decision::default();
+    if !risks.is_empty() && !params.budget.move_at_risk {
+        at_risk = at_risk::hold_channels_at_risk(
+            &mut draws_of,
+            basis.assumed_credit,
+            &risks,
+            target,
+            params.stay_in_range,
+        )?;
+        notes.extend(crate::decide::at_risk::note(&basis.model, &risks, &at_risk));
+    }
     let solved = UncertaintyParams::default()
         .optimize(OptimizeParams::default())
         .stay_in_range(params.stay_in_range)
@@ -443,6 +464,7 @@ fn assemble(
             marginal_roas_before: Some(c.curve.marginal(c.today)),
             marginal_roas_after: Some(plan.marginal),
             bound: match plan.binding {
+                _ if at_risk.held.contains(&c.name) => "at_risk".into(),
                 Binding::Lo => "lo".into(),
                 Binding::Hi => "hi".into(),
                 Binding::Free => String::new(),

@@ -84,6 +84,42 @@ fn two_exponential_channels_get_the_hand_derived_optimum() {
     );
 }
 
+/// The same world with `b`'s credit possibly too low (its model's warning): the plan
+/// would cut `b` to 66.67, so it holds `b` at today's 100 and `a` keeps the rest (100),
+/// the row says `at_risk` and a note names `b` and why; possibly too high instead, `b`
+/// is free to fall and the plan is the free one.
+#[test]
+fn a_channel_whose_credit_may_be_too_low_is_not_cut() {
+    use crate::models::{CreditRisk, RiskDirection};
+    let (credit, spend, exposures) = world();
+    let mut params = FittedPlanParams {
+        draws: 20,
+        ..FittedPlanParams::default()
+    };
+    params.budget.max_shift = 1.0;
+    params.budget.at_risk = vec![CreditRisk::new("b", RiskDirection::Low, "steady exposure")];
+    let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+    let (a, b) = (&plan.rows[0], &plan.rows[1]);
+    assert!((b.recommended_spend - 100.0).abs() < 1e-6, "{b:?}");
+    assert!((a.recommended_spend - 100.0).abs() < 1e-6, "{a:?}");
+    assert_eq!((a.bound.as_str(), b.bound.as_str()), ("", "at_risk"));
+    let note = plan
+        .notes
+        .iter()
+        .find(|n| n.starts_with("Credit at risk"))
+        .unwrap();
+    assert!(
+        note.contains("`b` held at today's spend (credit may be too low: steady exposure"),
+        "{note}"
+    );
+    params.budget.at_risk = vec![CreditRisk::new("b", RiskDirection::High, "follows intent")];
+    let plan = fitted_plan(&credit, &spend, &exposures, &params).unwrap();
+    assert!(
+        (plan.rows[1].recommended_spend - 200.0 / 3.0).abs() < 0.5,
+        "{plan:#?}"
+    );
+}
+
 #[test]
 fn draws_are_checked_before_any_fit() {
     let (credit, spend, exposures) = world();

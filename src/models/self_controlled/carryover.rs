@@ -148,7 +148,8 @@ impl FittedSelfControlled {
     /// A warning per channel with a material credit whose effect, read as a decay
     /// over its lag profile, leaves at least [`LAST_BIN_SHARE`] of itself beyond the
     /// horizon ([`share_beyond_horizon`]).
-    pub(crate) fn carryover_warnings(&self) -> Vec<String> {
+    /// `(channel, share beyond the horizon, warning)`.
+    pub(crate) fn carryover_warnings(&self) -> Vec<(String, f64, String)> {
         let conversions = self.design.conversions() as f64;
         let step_days = self.params.step as f64 / crate::time::DAY as f64;
         let Some(&(_, hi)) = self.lags.iter().rfind(|l| l.0 >= 0) else {
@@ -172,13 +173,14 @@ impl FittedSelfControlled {
                         100.0 * c.beyond_horizon
                     )
                 };
-                format!(
+                let warning = format!(
                     "WARNING: `{}`'s effect is spread far over its lags (mean lag {:.0} of a \
                      {:.0}-day horizon): {beyond}, where the model reads it as baseline, so \
                      its credit may be too low; lags beyond half the study period cannot be \
                      measured (`hazard_lags`), a longer study or a lift test can",
                     c.channel, c.mean_lag_days, horizon_days,
-                )
+                );
+                (c.channel, c.beyond_horizon, warning)
             })
             .collect()
     }

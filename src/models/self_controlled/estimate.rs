@@ -14,6 +14,7 @@ use crate::models::self_controlled::shape::Monotone;
 use crate::models::self_controlled::{
     FittedSelfControlled, calendar, coverage, diagnostics, intent, intervals,
 };
+use crate::models::{CreditRisk, RiskDirection};
 use crate::time::DAY;
 
 impl SelfControlledParams {
@@ -116,6 +117,17 @@ impl SelfControlledParams {
             let mut fitted = off.fit_resolved(timelines, truncated, Some(without))?;
             if let Some(w) = calendar::warning(&test, &levels) {
                 fitted.notes.push(w);
+                let lent: Vec<CreditRisk> = test
+                    .lent()
+                    .iter()
+                    .map(|s| {
+                        let credit = fitted.credit_of(&s.channel).unwrap_or(0.0);
+                        CreditRisk::new(&s.channel, RiskDirection::High, "bunched in a season")
+                            .alternative(credit * s.with / s.without)
+                    })
+                    .collect();
+                fitted.risks.extend(lent);
+                sort_risks(&mut fitted.risks);
             }
             fitted
         };
@@ -170,18 +182,37 @@ impl SelfControlledParams {
                 chosen
             }
         };
-        let mut warnings: Vec<String> = fitted
-            .pre_exposure
-            .iter()
-            .filter(|p| p.flagged)
-            .map(intent::warning)
-            .collect();
+        let mut risks: Vec<CreditRisk> = Vec::new();
+        let mut warnings: Vec<String> = Vec::new();
+        for p in fitted.pre_exposure.iter().filter(|p| p.flagged) {
+            warnings.push(intent::warning(p));
+            risks.push(
+                CreditRisk::new(&p.channel, RiskDirection::High, "follows intent")
+                    .alternative(p.credit_adjusted),
+            );
+        }
         let (conv, ..) = fitted.shares();
         for (b, shift) in fitted.shifts.iter().enumerate() {
             let named = fitted.pre_exposure.get(b).is_some_and(|p| p.flagged);
             if shift.follows_state && !named && !truncated && conv.get(b).is_some_and(|c| *c > 0.0)
             {
                 warnings.push(intent::state_warning(shift, conv[b]));
+                risks.push(
+                    CreditRisk::new(
+                        &shift.channel,
+                        RiskDirection::High,
+                        "rises around conversions",
+                    )
+                    .alternative(conv[b] * (1.0 - shift.share_at_risk)),
+                );
+            }
+            // Where the visits are controls of the fit, the remedy is in the credit.
+            if shift.flagged && !fitted.coverage.truncated && fitted.roles.controls.is_empty() {
+                risks.push(CreditRisk::new(
+                    &shift.channel,
+                    RiskDirection::High,
+                    "follows people's own visits",
+                ));
             }
         }
         if truncated {
@@ -191,9 +222,31 @@ impl SelfControlledParams {
             );
         }
         fitted.notes.extend(warnings);
-        fitted.notes.extend(fitted.carryover_warnings());
+        for (channel, beyond, warning) in fitted.carryover_warnings() {
+            fitted.notes.push(warning);
+            let risk = CreditRisk::new(&channel, RiskDirection::Low, "effect beyond its lags");
+            // Read as a decay, the effect within the horizon is `1 − beyond` of the whole.
+            risks.push(match fitted.credit_of(&channel) {
+                Some(c) if beyond < 1.0 => risk.alternative(c / (1.0 - beyond)),
+                _ => risk,
+            });
+        }
         fitted.steady = fitted.steady_exposure(timelines);
-        fitted.notes.extend(fitted.steady_warnings());
+        for (channel, warning, direction) in fitted.steady_warnings() {
+            fitted.notes.push(warning);
+            let others = fitted
+                .steady
+                .iter()
+                .find(|s| s.channel == channel)
+                .and_then(|s| s.credit_from_others);
+            if let (Some(direction), Some(others)) = (direction, others) {
+                risks.push(
+                    CreditRisk::new(&channel, direction, "steady exposure").alternative(others),
+                );
+            }
+        }
+        fitted.risks.extend(risks);
+        sort_risks(&mut fitted.risks);
         if let Some(lookback) = self.other_lookback
             && let Some(w) = fitted.lookback_warning(lookback)
         {
@@ -336,6 +389,7 @@ impl SelfControlledParams {
             units_without_conversion: timelines.units_without_conversion,
             calendar_test: None,
             steady: Vec::new(),
+            risks: Vec::new(),
             notes,
         };
         if self.adjustment == IntentAdjustment::Adjusted {
@@ -410,5 +464,27 @@ impl SelfControlledParams {
             }
         }
         roles
+    }
+}
+
+/// Risks sorted by channel, direction and reason, repeats dropped.
+fn sort_risks(risks: &mut Vec<CreditRisk>) {
+    risks.sort_by(|a, b| {
+        (&a.channel, a.direction, &a.reason).cmp(&(&b.channel, b.direction, &b.reason))
+    });
+    risks.dedup_by(|a, b| {
+        (&a.channel, a.direction, &a.reason) == (&b.channel, b.direction, &b.reason)
+    });
+}
+
+impl FittedSelfControlled {
+    /// The conversions credited to exposure channel `channel`.
+    pub(crate) fn credit_of(&self, channel: &str) -> Option<f64> {
+        let (conv, ..) = self.shares();
+        self.roles
+            .exposures
+            .iter()
+            .position(|(_, name)| name == channel)
+            .and_then(|b| conv.get(b).copied())
     }
 }

@@ -112,6 +112,8 @@ pub struct FittedSelfControlled {
     calendar_test: Option<calendar::CalendarTest>,
     /// Per exposure channel, its steadily exposed units (empty until measured).
     steady: Vec<SteadyExposure>,
+    /// The channels whose credit this fit's warnings put at risk, and which way.
+    risks: Vec<crate::models::CreditRisk>,
     notes: Vec<String>,
 }
 

@@ -93,6 +93,9 @@ pub struct SelfControlledDetails {
     /// Per channel, the people within its reach nearly all the time and their share of
     /// its credit.
     pub steady_exposure: Vec<crate::models::self_controlled::SteadyExposure>,
+    /// The channels whose credit the warnings put at risk, and which way (a budget plan
+    /// does not move them that way: [`crate::decide::BudgetParams::at_risk`]).
+    pub credit_risks: Vec<crate::models::CreditRisk>,
     /// Warnings and notes.
     pub notes: Vec<String>,
 }
@@ -250,6 +253,7 @@ impl FittedSelfControlled {
             pre_exposure: self.pre_exposure.clone(),
             credit_by_lag: self.credit_by_lag(),
             steady_exposure: self.steady.clone(),
+            credit_risks: self.risks.clone(),
             notes: self.notes.clone(),
         }
     }

@@ -35,6 +35,7 @@
 use serde::Serialize;
 
 use crate::journeys::Timelines;
+use crate::models::RiskDirection;
 use crate::models::self_controlled::FittedSelfControlled;
 
 /// The share of a channel's credit by which its reach is read: the median lag of its
@@ -205,8 +206,10 @@ impl FittedSelfControlled {
     }
 
     /// A WARNING per channel with a material credit of which at least [`STEADY_SHARE`]
-    /// comes from steadily exposed units.
-    pub(crate) fn steady_warnings(&self) -> Vec<String> {
+    /// comes from steadily exposed units: `(channel, warning, direction)`, the direction
+    /// in which its credit may be wrong where the people with time free of it credit it
+    /// differently by [`DISAGREEMENT`] or more (too low where they credit it more).
+    pub(crate) fn steady_warnings(&self) -> Vec<(String, String, Option<RiskDirection>)> {
         let conversions = self.design.conversions() as f64;
         let (conv, ..) = self.shares();
         self.steady
@@ -215,7 +218,19 @@ impl FittedSelfControlled {
             .filter(|(s, c)| {
                 **c >= MIN_CREDIT_SHARE * conversions && s.steady_credit_share >= STEADY_SHARE
             })
-            .map(|(s, &c)| warning(s, c))
+            .map(|(s, &c)| {
+                let direction = s
+                    .credit_from_others
+                    .filter(|o| (o - c).abs() >= DISAGREEMENT * c)
+                    .map(|o| {
+                        if o > c {
+                            RiskDirection::Low
+                        } else {
+                            RiskDirection::High
+                        }
+                    });
+                (s.channel.clone(), warning(s, c), direction)
+            })
             .collect()
     }
 }

@@ -3,54 +3,39 @@
 //! effect once the baseline is fitted; `auto` keeps the baseline where the season is
 //! and leaves it out where there is none.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
+use super::test_worlds::{World, count, draw};
 use super::*;
-use crate::journeys::{Timeline, Timelines};
+use crate::journeys::Timelines;
 use crate::time::DAY;
 
 /// 84 days (six 14-day periods); every unit's hazard `0.004 · α_i · b(d) · (1 + 0.8 ·
-/// [touched by `a` in the last 3 days])`, `α_i` lognormal-ish (`e^U`, `U ~ U(−1, 1)`);
-/// `a` reaches a unit on any day with probability 0.05. `b(d)` is `peak` on days 42–55
-/// (the fourth period) and 1 elsewhere. `b` has no effect and is flighted: it reaches
+/// [touched by `c0` in the last 3 days])`, `α_i` lognormal-ish (`e^U`, `U ~ U(−1, 1)`);
+/// `c0` reaches a unit on any day with probability 0.05. `b(d)` is `peak` on days 42–55
+/// (the fourth period) and 1 elsewhere. `c1` has no effect and is flighted: it reaches
 /// a unit with probability 0.15 on each day of days 42–55 only.
 fn seasonal(seed: u64, units: usize, peak: f64) -> Timelines {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let days = 84;
-    let mut channels = Dictionary::new();
-    channels.intern("a");
-    channels.intern("b");
-    let mut out = Timelines::new(channels, 0, days * DAY - 1);
-    for i in 0..units {
-        let alpha = (rng.r#gen::<f64>() * 2.0 - 1.0).exp();
-        let (mut touches, mut conversions) = (Vec::new(), Vec::new());
-        let mut last_a: Option<i64> = None;
-        for d in 0..days {
-            let season = (42..56).contains(&d);
-            if rng.r#gen::<f64>() < 0.05 {
-                touches.push((d * DAY + 3_600_000, 0u32));
-                last_a = Some(d);
-            }
-            if season && rng.r#gen::<f64>() < 0.15 {
-                touches.push((d * DAY + 3_600_000, 1u32));
-            }
-            let exposed = last_a.is_some_and(|s| d - s <= 2);
-            let b = if season { peak } else { 1.0 };
-            let lift = if exposed { 0.8 } else { 0.0 };
-            if rng.r#gen::<f64>() < 0.004 * alpha * b * (1.0 + lift) {
-                conversions.push((d * DAY + 7_200_000, 10.0));
-            }
-        }
-        touches.sort_unstable();
-        out.push(Timeline {
-            unit: format!("u{i:05}"),
-            first: 0,
-            touches,
-            conversions,
-        });
-    }
-    out.finish()
+    let season = |d: i64| (42..56).contains(&d);
+    let world = World {
+        units,
+        days: 84,
+        channels: 2,
+        exposure: Box::new(move |c, d, _, _| match c {
+            0 => 0.05,
+            _ if season(d) => 0.15,
+            _ => 0.0,
+        }),
+        hazard: Box::new(move |alpha, _, d, touches| {
+            let b = if season(d) { peak } else { 1.0 };
+            let lift = if count(&touches[0], d, 0, 2) > 0.0 {
+                0.8
+            } else {
+                0.0
+            };
+            0.004 * alpha * b * (1.0 + lift)
+        }),
+        in_market_share: 0.0,
+    };
+    draw(&world, seed)
 }
 
 /// Fixed bins 0–2 days, no pre-exposure bins, no smoothing, no intervals.
@@ -70,12 +55,12 @@ fn share(fitted: &FittedSelfControlled, channel: &str) -> f64 {
 }
 
 /// Drawn with a season three times the rest: without a calendar baseline the flighted
-/// placebo `b` takes credit for the season (its coefficient far above 0, hand-derived
-/// expectation: a unit's hazard on `b`'s days is about 3 times its hazard elsewhere,
-/// so `β_b ≈ 2` less what the season's other days dilute); with a baseline per 14-day
+/// placebo `c1` takes credit for the season (its coefficient far above 0, hand-derived
+/// expectation: a unit's hazard on `c1`'s days is about 3 times its hazard elsewhere,
+/// so `β_c1 ≈ 2` less what the season's other days dilute); with a baseline per 14-day
 /// period its coefficient is 0 within 3 standard errors, the baseline of the fourth
-/// period is 3 within its error, `a`'s 0.8 is recovered, and `auto` keeps the baseline
-/// and says why, naming `b`.
+/// period is 3 within its error, `c0`'s 0.8 is recovered, and `auto` keeps the baseline
+/// and says why, naming `c1`.
 #[test]
 fn a_season_is_not_read_as_the_effect_of_a_channel_flighted_into_it() {
     let t = seasonal(5, 8000, 3.0);
@@ -96,7 +81,7 @@ fn a_season_is_not_read_as_the_effect_of_a_channel_flighted_into_it() {
     for (k, l) in levels.iter().enumerate().filter(|(k, _)| *k != 3) {
         assert!((l.ratio - 1.0).abs() < 0.25, "period {k}: {l:?}");
     }
-    assert!(share(&fitted, "b") < 0.5 * share(&naive, "b"));
+    assert!(share(&fitted, "c1") < 0.5 * share(&naive, "c1"));
 
     let auto = model(CalendarChoice::Auto).fit(&t).unwrap();
     let test = auto.details().calendar_test.unwrap();
@@ -110,9 +95,9 @@ fn a_season_is_not_read_as_the_effect_of_a_channel_flighted_into_it() {
         note.starts_with("calendar baseline chosen from the data"),
         "{note}"
     );
-    assert!(note.contains("`b` (share"), "{note}");
+    assert!(note.contains("`c1` (share"), "{note}");
 
-    // The default warns, naming `b` and not `a`, and keeps the credit without the
+    // The default warns, naming `c1` and not `c0`, and keeps the credit without the
     // baseline.
     let warned = model(CalendarChoice::Warn).fit(&t).unwrap();
     assert_eq!(warned.coefficients(), naive.coefficients());
@@ -125,7 +110,7 @@ fn a_season_is_not_read_as_the_effect_of_a_channel_flighted_into_it() {
         .collect();
     assert_eq!(warnings.len(), 1, "{notes:?}");
     assert!(warnings[0].starts_with("WARNING: conversions of everybody vary by 14-day period"));
-    assert!(warnings[0].contains("`b` (share") && !warnings[0].contains("`a`"));
+    assert!(warnings[0].contains("`c1` (share") && !warnings[0].contains("`c0`"));
     assert_eq!(
         SelfControlledParams::default().calendar(),
         CalendarChoice::Warn

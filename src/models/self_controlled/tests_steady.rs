@@ -87,7 +87,8 @@ fn steady_warnings(fitted: &FittedSelfControlled) -> Vec<&String> {
 /// times that; fitted to the others alone it says about the same, so agreement is no
 /// check. With an effect relative to the baseline, touch counts of the regulars (≈ 5 in
 /// the week, against 1 for the others) meet an effect that does not grow with them, and
-/// the two groups disagree.
+/// the two groups disagree, which marks its credit as possibly too low
+/// (`credit_risks`; agreement marks nothing).
 #[test]
 fn steady_exposure_is_named_whatever_the_effect() {
     for seed in [3, 4] {
@@ -118,6 +119,8 @@ fn steady_exposure_is_named_whatever_the_effect() {
                         "{seed}: {others} vs {credit}"
                     );
                     assert!(warned[0].contains("about the same"), "{}", warned[0]);
+                    // Agreement gives no direction: nothing for a plan to hold.
+                    assert!(d.credit_risks.is_empty(), "{:?}", d.credit_risks);
                 }
                 Effect::Relative => {
                     assert!(others > 1.5 * credit, "{seed}: {others} vs {credit}");
@@ -125,6 +128,19 @@ fn steady_exposure_is_named_whatever_the_effect() {
                         warned[0].contains("the two groups disagree"),
                         "{}",
                         warned[0]
+                    );
+                    // The others credit it more: its credit may be too low, and a plan
+                    // made from it does not cut it.
+                    assert_eq!(
+                        d.credit_risks,
+                        vec![
+                            crate::models::CreditRisk::new(
+                                "c0",
+                                crate::models::RiskDirection::Low,
+                                "steady exposure"
+                            )
+                            .alternative(others)
+                        ]
                     );
                 }
             }

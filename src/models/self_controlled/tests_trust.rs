@@ -57,8 +57,8 @@ fn a_known_pre_exposure_ratio_is_recovered() {
 
 /// In-market people convert five times as often for the rest of the window; channel c0
 /// is shown to people in market (exposure follows intent), c1 at random; neither has
-/// any effect. The warning names c0 and not c1; on the same world with c0 random too,
-/// no channel is named.
+/// any effect. The warning names c0 and not c1 and marks its credit as possibly too high;
+/// on the same world with c0 random too, no channel is named or marked for it.
 #[test]
 fn the_intent_warning_names_the_channel_that_follows_intent_and_only_it() {
     let intent = |following: bool| World {
@@ -94,7 +94,26 @@ fn the_intent_warning_names_the_channel_that_follows_intent_and_only_it() {
         .collect();
     assert_eq!(warned.len(), 1, "{:?}", following.credit().notes);
     assert!(warned[0].contains("`c0`"), "{}", warned[0]);
+    // Its credit may be too high: a plan made from it does not raise it.
+    let d = following.details();
+    let adjusted = d.pre_exposure[0].credit_adjusted;
+    let risk =
+        crate::models::CreditRisk::new("c0", crate::models::RiskDirection::High, "follows intent");
+    assert!(
+        d.credit_risks.contains(&risk.alternative(adjusted)),
+        "{:?}",
+        d.credit_risks
+    );
     let random = fit(&intent(false));
+    assert!(
+        random
+            .details()
+            .credit_risks
+            .iter()
+            .all(|r| r.reason != "follows intent"),
+        "{:?}",
+        random.details().credit_risks
+    );
     assert!(
         random
             .credit()

@@ -185,6 +185,17 @@ impl Summary {
                     .collect()
             })
             .unwrap_or_default();
+        // Channels the plan holds because its model's warnings doubt their credit the
+        // way it would move them (`crate::decide::at_risk`).
+        let held: BTreeSet<&str> = plan
+            .map(|p| {
+                p.rows
+                    .iter()
+                    .filter(|r| r.bound == "at_risk")
+                    .map(|r| r.channel.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
         // A lift test holds a channel's spend back: with a plan, only a channel that has
         // spend can take one (direct or organic search cannot be switched off).
         // (A set built once: a lookup per channel stays linear in channels.)
@@ -266,6 +277,11 @@ impl Summary {
                         Some((_, Some(p))) if *p <= -0.01 => {
                             format!("{}% recommended{}", fixed(100.0 * p, 0), why_move(false))
                         }
+                        Some(_) if held.contains(row.channel.as_str()) => format!(
+                            "keep its spend: {}'s own warnings doubt its credit the way the \
+                             plan would move it (credit at risk; a lift test settles it)",
+                            plan.map_or("", |p| p.model.as_str())
+                        ),
                         Some(_) => "keep its spend".to_string(),
                         None => "no spend data".to_string(),
                     };

@@ -161,3 +161,49 @@ fn the_chart_shows_at_most_five_models() {
     // Data-driven models come before the other rules.
     assert_eq!(s.chart_models[2..], ["shapley", "logistic", "first_touch"]);
 }
+
+/// A plan from markov's credit that holds `search` for a credit at risk: its reading
+/// says why it keeps its spend, not merely that it does.
+#[test]
+fn a_channel_held_for_credit_at_risk_says_why() {
+    use crate::decide::{BudgetParams, Spend};
+    use crate::models::{CreditRisk, RiskDirection};
+    let spend = Spend {
+        period: None,
+        dimension: "channel".into(),
+        by_key: [
+            ("search".to_string(), 100.0),
+            ("display".to_string(), 100.0),
+        ]
+        .into(),
+        report: Default::default(),
+    };
+    let params = BudgetParams {
+        at_risk: vec![CreditRisk::new(
+            "search",
+            RiskDirection::Low,
+            "steady exposure",
+        )],
+        ..BudgetParams::default()
+    };
+    let credit = credit("markov", &[("search", 30.0), ("display", 70.0)]);
+    let plan = Plan::new(&credit, &spend, &params).unwrap();
+    let s = Summary::new(
+        &comparison(),
+        Evidence {
+            plan: Some(&plan),
+            ..Evidence::default()
+        },
+    );
+    let search = s.rows.iter().find(|r| r.channel == "search").unwrap();
+    assert!(
+        search.reading.ends_with(
+            "keep its spend: markov's own warnings doubt its credit the way the plan would \
+             move it (credit at risk; a lift test settles it)"
+        ),
+        "{}",
+        search.reading
+    );
+    let display = s.rows.iter().find(|r| r.channel == "display").unwrap();
+    assert_eq!(display.budget_change, Some(0.0), "{:?}", display);
+}
