@@ -44,7 +44,12 @@ pub fn alternative_ratios(
                 if risks.iter().any(|r| r.direction != direction) {
                     return None;
                 }
-                let alternatives: Option<Vec<f64>> = risks.iter().map(|r| r.alternative).collect();
+                // A reading that is not a count of conversions (from a hand-written
+                // details file) is no reading.
+                let alternatives: Option<Vec<f64>> = risks
+                    .iter()
+                    .map(|r| r.alternative.filter(|a| a.is_finite() && *a >= 0.0))
+                    .collect();
                 let alternatives = alternatives?;
                 let alt = match direction {
                     RiskDirection::High => alternatives.into_iter().fold(f64::INFINITY, f64::min),
@@ -234,11 +239,15 @@ mod tests {
             CreditRisk::new("c", RiskDirection::Low, "x"),
             CreditRisk::new("d", RiskDirection::Low, "x").alternative(150.0),
             CreditRisk::new("d", RiskDirection::High, "y").alternative(50.0),
+            CreditRisk {
+                alternative: Some(-5.0),
+                ..CreditRisk::new("e", RiskDirection::High, "z")
+            },
         ];
         let r = alternative_ratios(&risks, |_| Some(100.0));
         assert_eq!(r["a"], Some(0.4));
         assert_eq!(r["b"], Some(1.5));
-        assert_eq!((r["c"], r["d"]), (None, None));
+        assert_eq!((r["c"], r["d"], r["e"]), (None, None, None));
         assert_eq!(alternative_ratios(&risks, |_| Some(0.0))["a"], None);
     }
 }
