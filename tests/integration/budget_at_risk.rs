@@ -3,18 +3,7 @@
 //! on the credit as it is; a details file that is not one is a located error.
 
 use crate::common::pathcredit;
-
-/// The sample's credit (`attribute --paths`), written to `dir`.
-fn sample_credit(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("credit.csv");
-    pathcredit()
-        .args(["attribute", "--paths", "data/sample/paths.csv", "-q"])
-        .args(["--model", "markov", "--out"])
-        .arg(&path)
-        .assert()
-        .success();
-    path
-}
+use crate::decide::sample_credit;
 
 /// `(channel, current, recommended, bound)` of a plan's CSV, and its stderr.
 fn plan(credit: &std::path::Path, extra: &[&str]) -> (Vec<(String, f64, f64, String)>, String) {

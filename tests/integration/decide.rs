@@ -93,7 +93,8 @@ proptest! {
     }
 }
 
-fn sample_credit(dir: &std::path::Path) -> std::path::PathBuf {
+/// The sample journeys' credit under last touch, linear and markov, written to `dir`.
+pub(crate) fn sample_credit(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("credit.csv");
     pathcredit()
         .args(["attribute", "-q", "--journeys", "data/sample/journeys.csv"])
