@@ -113,7 +113,7 @@ pub fn run(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         .output("--out", Some(&args.output.out))
         .prepare()?;
     let mut params = args.budget.params()?;
-    params.at_risk = at_risk(&args, model)?;
+    params.at_risk = at_risk(&args, model, quiet)?;
     if args.budget.spend.is_none() {
         anyhow::bail!("--spend is required: the plan reallocates the spend in that file");
     }
@@ -217,7 +217,7 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
         .prepare()?;
     let mut budget = args.budget.assumed_params()?;
     if let Some((_, model)) = credit {
-        budget.at_risk = at_risk(&args, model)?;
+        budget.at_risk = at_risk(&args, model, quiet)?;
     }
     let params = args.fitted.plan.params(budget, args.fitted.seed);
     params.validate()?;
@@ -307,11 +307,22 @@ fn run_fitted(args: BudgetCommandArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 /// The credit risks of `model` in --details (none without it, or with --move-at-risk).
+/// Without --details, a model that records its credit at risk (`self_controlled`) is
+/// reminded of it, unless `quiet`.
 fn at_risk(
     args: &BudgetCommandArgs,
     model: &str,
+    quiet: bool,
 ) -> anyhow::Result<Vec<pathcredit::models::CreditRisk>> {
     let Some(path) = &args.details else {
+        if model == "self_controlled" && !args.budget.move_at_risk && !quiet {
+            crate::cli::say!(
+                "pathcredit: {model} records which channels' credit its warnings doubt, and \
+                 which way, in the details `attribute --details FILE` writes; give that file \
+                 as --details and the plan will not move a channel the way its credit may be \
+                 wrong"
+            );
+        }
         return Ok(Vec::new());
     };
     let risks = pathcredit::models::credit_risk::read_credit_risks(
