@@ -30,6 +30,8 @@ def _text(name: str, value: Any) -> str:
     """A keyword argument's value in the library's text form."""
     if isinstance(value, os.PathLike):
         return os.fspath(value)
+    if name == "credit_risks" and not isinstance(value, str):
+        return json.dumps(list(value))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):

@@ -87,8 +87,8 @@ def budget(
     if details is None:
         details = getattr(credit, "attrs", {}).get("details")
     risks = ((details or {}).get(model) or {}).get("credit_risks")
-    if risks:
-        params = {**params, "credit_risks": json.dumps(risks)}
+    if risks and "credit_risks" not in params:
+        params = {**params, "credit_risks": risks}
     cr, cr_name = native_input(credit, "credit")
     sp, sp_name = native_input(spend, "spend")
     if fitted:

@@ -202,6 +202,15 @@ pub static BUDGET: Group = Group {
         param(Param::Floor, "Mapping[str, float] | str", None),
         param(Param::Cap, "Mapping[str, float] | str", None),
         param(Param::MoveAtRisk, "bool", Some("False")),
+        own(
+            "credit_risks",
+            "str | Sequence[Mapping[str, Any]]",
+            None,
+            "The channels whose credit the plan's model doubts, and which way (the \
+             `credit_risks` of its details; `budget()` reads them from the credit's details, \
+             `report()` from its own run, `evaluate()` per model from `details`, which come \
+             first).",
+        ),
     ],
 };
 

@@ -115,6 +115,7 @@ SAMPLE_VALUE = {
     "Mapping[str, str] | str": {"path": "path"}, "Mapping[str, float] | str": {"x": 1},
     "str | PathLike[str]": "missing_rules.csv", "str | int": "30",
     "str | Sequence[float]": "0.3,0.4,0.3",
+    "str | Sequence[Mapping[str, Any]]": "x",
 }
 #: Values that keep a call fast (the report's matched worlds are simulations).
 FAST = {"matched": "off", "draws": 5}

@@ -96,7 +96,9 @@ impl DecisionTruth {
             report: Default::default(),
         };
         let mut budget = self.params.budget.clone();
-        budget.at_risk = self.at_risk.get(&credit.model).cloned().unwrap_or_default();
+        if let Some(risks) = self.at_risk.get(&credit.model) {
+            budget.at_risk = risks.clone();
+        }
         let assumed = Plan::new(credit, &spend, &budget)?;
         let assumed: BTreeMap<String, f64> = assumed
             .rows
