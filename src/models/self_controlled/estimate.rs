@@ -184,12 +184,20 @@ impl SelfControlledParams {
         };
         let mut risks: Vec<CreditRisk> = Vec::new();
         let mut warnings: Vec<String> = Vec::new();
-        for p in fitted.pre_exposure.iter().filter(|p| p.flagged) {
+        for (b, p) in fitted
+            .pre_exposure
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.flagged)
+        {
             warnings.push(intent::warning(p));
-            risks.push(
-                CreditRisk::new(&p.channel, RiskDirection::High, "follows intent")
-                    .alternative(p.credit_adjusted),
-            );
+            // Where the credit is already the adjusted one, the remedy is in the credit.
+            if !fitted.adjusted.get(b).copied().unwrap_or(false) {
+                risks.push(
+                    CreditRisk::new(&p.channel, RiskDirection::High, "follows intent")
+                        .alternative(p.credit_adjusted),
+                );
+            }
         }
         let (conv, ..) = fitted.shares();
         for (b, shift) in fitted.shifts.iter().enumerate() {

@@ -57,7 +57,8 @@ fn a_known_pre_exposure_ratio_is_recovered() {
 
 /// In-market people convert five times as often for the rest of the window; channel c0
 /// is shown to people in market (exposure follows intent), c1 at random; neither has
-/// any effect. The warning names c0 and not c1 and marks its credit as possibly too high;
+/// any effect. The warning names c0 and not c1; with raw credit it marks c0's credit as
+/// possibly too high (by default the credit is already adjusted, and nothing is marked);
 /// on the same world with c0 random too, no channel is named or marked for it.
 #[test]
 fn the_intent_warning_names_the_channel_that_follows_intent_and_only_it() {
@@ -94,23 +95,33 @@ fn the_intent_warning_names_the_channel_that_follows_intent_and_only_it() {
         .collect();
     assert_eq!(warned.len(), 1, "{:?}", following.credit().notes);
     assert!(warned[0].contains("`c0`"), "{}", warned[0]);
-    // Its credit may be too high: a plan made from it does not raise it.
+    // By default its credit is already the adjusted one: the remedy is in the credit,
+    // and no risk is left for a plan to weigh.
     let d = following.details();
     let adjusted = d.pre_exposure[0].credit_adjusted;
+    let no_intent_risk =
+        |risks: &[crate::models::CreditRisk]| risks.iter().all(|r| r.reason != "follows intent");
+    assert!(no_intent_risk(&d.credit_risks), "{:?}", d.credit_risks);
+    // With raw credit it may be too high, the adjusted credit its alternative reading: a
+    // plan made from it does not raise it unless that reading does too.
+    let raw = SelfControlledParams::default()
+        .ignore(vec![])
+        .intervals(false)
+        .intent_adjustment(IntentAdjustment::Raw)
+        .fit(&draw(&intent(true), 3))
+        .unwrap();
     let risk =
         crate::models::CreditRisk::new("c0", crate::models::RiskDirection::High, "follows intent");
     assert!(
-        d.credit_risks.contains(&risk.alternative(adjusted)),
+        raw.details()
+            .credit_risks
+            .contains(&risk.alternative(adjusted)),
         "{:?}",
-        d.credit_risks
+        raw.details().credit_risks
     );
     let random = fit(&intent(false));
     assert!(
-        random
-            .details()
-            .credit_risks
-            .iter()
-            .all(|r| r.reason != "follows intent"),
+        no_intent_risk(&random.details().credit_risks),
         "{:?}",
         random.details().credit_risks
     );
