@@ -21,7 +21,10 @@
 //!
 //! Amounts are settled in whole cents (integers), so the recommended spends add up to
 //! the current total exactly. Equal ROAS everywhere recommends no change; a channel
-//! with no credit goes down to its floor (or by `max_shift`).
+//! with no credit goes down to its floor (or by `max_shift`). A channel whose credit the
+//! model's own warnings doubt in a known direction ([`BudgetParams::at_risk`]) is not
+//! moved that way unless the plan at the warning's alternative reading moves it the same
+//! way ([`crate::decide::at_risk`]).
 //!
 //! Attribution ROAS is an average over past spend under one model, not the return of
 //! the next unit of spend: the plan is a hypothesis to test, and says so.

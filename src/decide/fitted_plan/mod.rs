@@ -43,6 +43,10 @@
 //! series' periods only. Beside it, the plan the assumed response (`value ∝ spend^0.5`)
 //! would make from the same credit.
 //!
+//! A channel whose credit the valuing model's own warnings doubt in a known direction
+//! ([`BudgetParams::at_risk`]) is not moved that way unless the point plan with it valued
+//! at the warning's alternative reading moves it the same way
+//! ([`crate::decide::at_risk`]); otherwise it keeps today's spend, `bound` `at_risk`.
 //! A channel whose curve cannot be fitted (too few periods with spend, no exposures, no
 //! credit) keeps today's spend, with a note saying why; spend outside the range a curve
 //! was fitted on is flagged, and `stay_in_range` keeps the plan inside it.
