@@ -178,6 +178,65 @@ fn a_fitted_plan_beats_todays_spend_in_the_truth_and_writes_its_curves() {
     );
     assert!((0.0..1.0).contains(&fitted), "{table}");
     assert!(cell("gain_left_assumed") >= 0.0, "{table}");
+
+    // Details doubting every channel both ways (no alternative reading) hold every
+    // channel at today's spend: both plans leave exactly all of the gain; with
+    // --move-at-risk the plans are those without details.
+    let risks: Vec<String> = bounds
+        .iter()
+        .flat_map(|b| {
+            ["low", "high"].map(|d| {
+                format!(
+                    r#"{{"channel": "{}", "direction": "{d}", "reason": "test"}}"#,
+                    b.0
+                )
+            })
+        })
+        .collect();
+    let details = d.join("details.json");
+    std::fs::write(
+        &details,
+        format!(
+            r#"{{"self_controlled": {{"credit_risks": [{}]}}}}"#,
+            risks.join(",")
+        ),
+    )
+    .unwrap();
+    let scored = |extra: &[&str]| -> (f64, f64) {
+        let out = pathcredit()
+            .args(["evaluate", "--response", "fitted", "--max-shift", "0.3"])
+            .args(["--draws", "50", "--truth"])
+            .arg(d.join("truth.csv"))
+            .arg("--credit")
+            .arg(d.join("credit.csv"))
+            .arg("--spend")
+            .arg(d.join("spend.csv"))
+            .arg("--true-curves")
+            .arg(d.join("curves.csv"))
+            .arg("--events")
+            .arg(d.join("events.csv"))
+            .arg("--details")
+            .arg(&details)
+            .args(extra)
+            .args(["--out", "-"])
+            .assert()
+            .success();
+        let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+        let row: Vec<&str> = table.lines().nth(1).unwrap().split(',').collect();
+        let cell = |name: &str| -> f64 {
+            row[header.iter().position(|h| *h == name).unwrap()]
+                .parse()
+                .unwrap()
+        };
+        (cell("gain_left_fitted"), cell("gain_left_assumed"))
+    };
+    let (held_fitted, held_assumed) = scored(&[]);
+    assert!((held_fitted - 1.0).abs() < 1e-9, "{held_fitted}");
+    assert!((held_assumed - 1.0).abs() < 1e-9, "{held_assumed}");
+    let (moved_fitted, moved_assumed) = scored(&["--move-at-risk"]);
+    assert_eq!(moved_fitted, fitted);
+    assert_eq!(moved_assumed, cell("gain_left_assumed"));
 }
 
 #[test]
