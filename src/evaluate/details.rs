@@ -4,20 +4,16 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use crate::error::{Error, Location, Result};
+use crate::error::Result;
 use crate::holdout::HoldoutFit;
 use crate::models::ModelName;
 
 /// The held-out fit of every model in `details` (a JSON object keyed by model) that
 /// predicts conversion; `name` names the input in errors.
 pub fn read_holdout(input: impl Read, name: &str) -> Result<BTreeMap<String, HoldoutFit>> {
-    let details: serde_json::Value = serde_json::from_reader(input).map_err(|e| {
-        Error::bad_value(
-            Location::line(name, e.line() as u64, None, None),
-            format!("not a details JSON: {e}"),
-        )
-    })?;
-    Ok(holdout_fits(&details))
+    Ok(holdout_fits(&crate::models::details::read_details_json(
+        input, name,
+    )?))
 }
 
 /// The held-out fit of every model in a parsed details object.

@@ -82,12 +82,7 @@ pub fn read_credit_risks(
     input: impl std::io::Read,
     name: &str,
 ) -> Result<BTreeMap<String, Vec<CreditRisk>>> {
-    let details: serde_json::Value = serde_json::from_reader(input).map_err(|e| {
-        Error::bad_value(
-            Location::line(name, e.line() as u64, None, None),
-            format!("not a details JSON: {e}"),
-        )
-    })?;
+    let details = crate::models::details::read_details_json(input, name)?;
     let Some(object) = details.as_object() else {
         return Ok(BTreeMap::new());
     };

@@ -29,6 +29,17 @@ pub trait Details: Debug + Send + Sync + Any {
     fn as_any(&self) -> &dyn Any;
 }
 
+/// Reads a details JSON back (the `details` output of a run: an object keyed by model);
+/// `name` names the input in the error, with the line where it stops being JSON.
+pub fn read_details_json(input: impl std::io::Read, name: &str) -> Result<serde_json::Value> {
+    serde_json::from_reader(input).map_err(|e| {
+        Error::bad_value(
+            crate::error::Location::line(name, e.line() as u64, None, None),
+            format!("not a details JSON: {e}"),
+        )
+    })
+}
+
 /// Serialises a details value.
 fn json<T: Serialize>(value: &T) -> Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| Error::Write(std::io::Error::other(e)))

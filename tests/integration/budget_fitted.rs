@@ -139,45 +139,43 @@ fn a_fitted_plan_beats_todays_spend_in_the_truth_and_writes_its_curves() {
     }
     let optimum: f64 = bounds.iter().zip(&x).map(|(b, &v)| truth(&b.0, v)).sum();
     let expected = (optimum - planned) / (optimum - today);
-    let scores = pathcredit()
-        .args([
-            "evaluate",
-            "--response",
-            "fitted",
-            "--max-shift",
-            "0.3",
-            "--draws",
-            "50",
-        ])
-        .arg("--truth")
-        .arg(d.join("truth.csv"))
-        .arg("--credit")
-        .arg(d.join("credit.csv"))
-        .arg("--spend")
-        .arg(d.join("spend.csv"))
-        .arg("--true-curves")
-        .arg(d.join("curves.csv"))
-        .arg("--events")
-        .arg(d.join("events.csv"))
-        .arg("--out")
-        .arg("-")
-        .assert()
-        .success();
-    let table = String::from_utf8_lossy(&scores.get_output().stdout).into_owned();
-    let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
-    let row: Vec<&str> = table.lines().nth(1).unwrap().split(',').collect();
-    let cell = |name: &str| -> f64 {
-        row[header.iter().position(|h| *h == name).unwrap()]
-            .parse()
-            .unwrap()
+    // `evaluate --response fitted` at ±30% with `extra` flags: the scores table and its
+    // (gain_left_fitted, gain_left_assumed).
+    let evaluate = |extra: &[&std::ffi::OsStr]| -> (String, f64, f64) {
+        let out = pathcredit()
+            .args(["evaluate", "--response", "fitted", "--max-shift", "0.3"])
+            .args(["--draws", "50", "--truth"])
+            .arg(d.join("truth.csv"))
+            .arg("--credit")
+            .arg(d.join("credit.csv"))
+            .arg("--spend")
+            .arg(d.join("spend.csv"))
+            .arg("--true-curves")
+            .arg(d.join("curves.csv"))
+            .arg("--events")
+            .arg(d.join("events.csv"))
+            .args(extra)
+            .args(["--out", "-"])
+            .assert()
+            .success();
+        let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+        let row: Vec<&str> = table.lines().nth(1).unwrap().split(',').collect();
+        let cell = |name: &str| -> f64 {
+            row[header.iter().position(|h| *h == name).unwrap()]
+                .parse()
+                .unwrap()
+        };
+        let (fitted, assumed) = (cell("gain_left_fitted"), cell("gain_left_assumed"));
+        (table, fitted, assumed)
     };
-    let fitted = cell("gain_left_fitted");
+    let (table, fitted, assumed) = evaluate(&[]);
     assert!(
         (fitted - expected).abs() < 2e-3,
         "evaluate says the fitted plan leaves {fitted}, the test's own scoring {expected}\n{table}"
     );
     assert!((0.0..1.0).contains(&fitted), "{table}");
-    assert!(cell("gain_left_assumed") >= 0.0, "{table}");
+    assert!(assumed >= 0.0, "{table}");
 
     // Details doubting every channel both ways (no alternative reading) hold every
     // channel at today's spend: both plans leave exactly all of the gain; with
@@ -202,41 +200,14 @@ fn a_fitted_plan_beats_todays_spend_in_the_truth_and_writes_its_curves() {
         ),
     )
     .unwrap();
-    let scored = |extra: &[&str]| -> (f64, f64) {
-        let out = pathcredit()
-            .args(["evaluate", "--response", "fitted", "--max-shift", "0.3"])
-            .args(["--draws", "50", "--truth"])
-            .arg(d.join("truth.csv"))
-            .arg("--credit")
-            .arg(d.join("credit.csv"))
-            .arg("--spend")
-            .arg(d.join("spend.csv"))
-            .arg("--true-curves")
-            .arg(d.join("curves.csv"))
-            .arg("--events")
-            .arg(d.join("events.csv"))
-            .arg("--details")
-            .arg(&details)
-            .args(extra)
-            .args(["--out", "-"])
-            .assert()
-            .success();
-        let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-        let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
-        let row: Vec<&str> = table.lines().nth(1).unwrap().split(',').collect();
-        let cell = |name: &str| -> f64 {
-            row[header.iter().position(|h| *h == name).unwrap()]
-                .parse()
-                .unwrap()
-        };
-        (cell("gain_left_fitted"), cell("gain_left_assumed"))
-    };
-    let (held_fitted, held_assumed) = scored(&[]);
+    let with_details = ["--details".as_ref(), details.as_os_str()];
+    let (_, held_fitted, held_assumed) = evaluate(&with_details);
     assert!((held_fitted - 1.0).abs() < 1e-9, "{held_fitted}");
     assert!((held_assumed - 1.0).abs() < 1e-9, "{held_assumed}");
-    let (moved_fitted, moved_assumed) = scored(&["--move-at-risk"]);
+    let (_, moved_fitted, moved_assumed) =
+        evaluate(&[with_details[0], with_details[1], "--move-at-risk".as_ref()]);
     assert_eq!(moved_fitted, fitted);
-    assert_eq!(moved_assumed, cell("gain_left_assumed"));
+    assert_eq!(moved_assumed, assumed);
 }
 
 #[test]
